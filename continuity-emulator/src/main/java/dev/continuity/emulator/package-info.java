@@ -1,0 +1,2 @@
+/** A wire-compatible local Foundry Agent Service. */
+package dev.continuity.emulator;
