@@ -1,0 +1,55 @@
+package dev.continuity.agentservice;
+
+import dev.continuity.journal.TurnItem;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One region's Agent Service project, in domain terms. Implementations translate to the wire; every
+ * failure surfaces as an {@link AgentServiceException} naming the region.
+ *
+ * <p>Limits callers must respect (the service enforces them): at most {@link #MAX_ITEMS_PER_CALL}
+ * items per create-conversation or add-items call; metadata at most 16 pairs, keys 64 and values 512
+ * characters.
+ */
+public interface AgentService {
+
+    /** Items the service accepts in one create-conversation or add-items call. */
+    int MAX_ITEMS_PER_CALL = 20;
+
+    /** The region this service is in. */
+    String region();
+
+    /**
+     * Creates a new version of an agent from a rendered definition (the {@code definition} object as
+     * JSON, passed through unchanged). The service returns the existing latest version when the
+     * definition, metadata and description are unchanged.
+     */
+    DeployedAgentVersion createAgentVersion(String agentName, String definitionJson, Map<String, String> metadata,
+            String description);
+
+    /** The latest version of an agent, or empty when the agent does not exist. */
+    Optional<DeployedAgentVersion> latestAgentVersion(String agentName);
+
+    /** The latest version of every agent in the project (all pages). */
+    List<DeployedAgentVersion> listAgents();
+
+    /** Creates a conversation holding {@code items} (at most 20) and returns its id. */
+    String createConversation(List<TurnItem> items, Map<String, String> metadata);
+
+    /** Appends items (at most 20) to a conversation. */
+    void addItems(String conversationId, List<TurnItem> items);
+
+    /** Every item of a conversation, oldest first (all pages). */
+    List<StoredItem> listItems(String conversationId);
+
+    /**
+     * Asks an agent to respond in a conversation: {@code input} is appended to the conversation,
+     * followed by the output.
+     */
+    AgentReply respond(AgentReference agent, String conversationId, List<TurnItem> input);
+
+    /** Retrieves an earlier response, or empty if the service does not know it. */
+    Optional<AgentReply> response(String responseId);
+}

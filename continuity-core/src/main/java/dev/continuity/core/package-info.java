@@ -1,2 +1,0 @@
-/** placeholder */
-package dev.continuity.core;

@@ -1,0 +1,69 @@
+package dev.continuity.journal;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The journal's record of one conversation: its agent, how far the journal has gone, and per region
+ * the regional conversation and how far it has been replayed.
+ *
+ * <p>Heads change only through {@link TurnJournal#compareAndSetHead(ConversationHead, long)}, guarded by
+ * {@link #version()}; appends also advance {@code lastSequence}, {@code lastActivityAt} and the version.
+ *
+ * @param conversationKey the application's key
+ * @param agentName the agent the conversation talks to
+ * @param agentVersion pinned version, or {@code null} for the latest
+ * @param lastSequence highest journaled sequence (0 = none)
+ * @param createdAt when the conversation was started
+ * @param lastActivityAt time of the latest append or head change
+ * @param regions region name to cursor
+ * @param version optimistic-concurrency version (0 = not stored yet)
+ */
+public record ConversationHead(
+        String conversationKey,
+        String agentName,
+        String agentVersion,
+        long lastSequence,
+        Instant createdAt,
+        Instant lastActivityAt,
+        Map<String, RegionCursor> regions,
+        long version) {
+
+    /** Validates required fields and copies the region map (sorted by region name). */
+    public ConversationHead {
+        Objects.requireNonNull(conversationKey, "conversationKey");
+        Objects.requireNonNull(agentName, "agentName");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(lastActivityAt, "lastActivityAt");
+        regions = regions == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(regions));
+    }
+
+    /** A head for a new conversation, not stored yet. */
+    public static ConversationHead start(String conversationKey, String agentName, String agentVersion,
+            Instant now) {
+        return new ConversationHead(conversationKey, agentName, agentVersion, 0, now, now, Map.of(), 0);
+    }
+
+    /** The cursor for a region, or {@code null} when the conversation has never been in that region. */
+    public RegionCursor region(String region) {
+        return regions.get(region);
+    }
+
+    /** A copy with the region's cursor replaced (version unchanged: the journal assigns the next one). */
+    public ConversationHead withRegion(String region, RegionCursor cursor) {
+        Map<String, RegionCursor> copy = new TreeMap<>(regions);
+        copy.put(region, cursor);
+        return new ConversationHead(conversationKey, agentName, agentVersion, lastSequence, createdAt,
+                lastActivityAt, copy, version);
+    }
+
+    /** A copy without the region's cursor. */
+    public ConversationHead withoutRegion(String region) {
+        Map<String, RegionCursor> copy = new TreeMap<>(regions);
+        copy.remove(region);
+        return new ConversationHead(conversationKey, agentName, agentVersion, lastSequence, createdAt,
+                lastActivityAt, copy, version);
+    }
+}

@@ -1,0 +1,200 @@
+package dev.continuity.journal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One conversation item (a message, a function call, a function call's output, ...) as it can be
+ * written back into a conversation: canonical JSON in the shape of the Responses API input item, with
+ * every server-assigned field ({@code id}, {@code status}, {@code logprobs}) removed.
+ *
+ * <p>Two items are equal when their canonical JSON is equal, which makes journal appends comparable
+ * across retries and processes. Build items with the static factories, or {@link #of(String)} for JSON
+ * read from the service or a file.
+ *
+ * @param type the item's {@code type} ({@code message}, {@code function_call},
+ *     {@code function_call_output}, {@code reasoning}, or any type the service adds later)
+ * @param json canonical JSON of the item
+ */
+public record TurnItem(String type, String json) {
+
+    /** Item type of a chat message. */
+    public static final String MESSAGE = "message";
+    /** Item type of a model's request to call a function tool. */
+    public static final String FUNCTION_CALL = "function_call";
+    /** Item type of the application's answer to a function call. */
+    public static final String FUNCTION_CALL_OUTPUT = "function_call_output";
+    /** Item type of model reasoning, which does not survive replay. */
+    public static final String REASONING = "reasoning";
+
+    private static final ObjectMapper MAPPER =
+            new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    private static final Set<String> SERVER_FIELDS = Set.of("id", "status", "logprobs");
+
+    /** Validates that both fields are present. */
+    public TurnItem {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(json, "json");
+    }
+
+    /** A user message with plain text. */
+    public static TurnItem userMessage(String text) {
+        return message("user", text);
+    }
+
+    /** An assistant message with plain text (as model output: {@code output_text}). */
+    public static TurnItem assistantMessage(String text) {
+        return message("assistant", text);
+    }
+
+    /** A message of the given role ({@code user}, {@code assistant}, {@code system}, {@code developer}). */
+    public static TurnItem message(String role, String text) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("type", MESSAGE);
+        node.put("role", role);
+        ArrayNode content = node.putArray("content");
+        ObjectNode part = content.addObject();
+        if ("assistant".equals(role)) {
+            part.put("type", "output_text");
+            part.put("text", text);
+            part.putArray("annotations");
+        } else {
+            part.put("type", "input_text");
+            part.put("text", text);
+        }
+        return fromNode(node);
+    }
+
+    /** A function call requested by the model. */
+    public static TurnItem functionCall(String callId, String name, String arguments) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("type", FUNCTION_CALL);
+        node.put("call_id", callId);
+        node.put("name", name);
+        node.put("arguments", arguments);
+        return fromNode(node);
+    }
+
+    /** The application's output for a function call. */
+    public static TurnItem functionCallOutput(String callId, String output) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("type", FUNCTION_CALL_OUTPUT);
+        node.put("call_id", callId);
+        node.put("output", output);
+        return fromNode(node);
+    }
+
+    /**
+     * Canonicalizes an item from JSON (for example as the service returned it): strips server-assigned
+     * fields and orders keys.
+     *
+     * @throws IllegalArgumentException if the JSON is not an object with a {@code type}
+     */
+    public static TurnItem of(String json) {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("item is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (!(node instanceof ObjectNode object) || !object.hasNonNull("type")) {
+            throw new IllegalArgumentException("item must be a JSON object with a 'type'");
+        }
+        return fromNode(object);
+    }
+
+    private static TurnItem fromNode(ObjectNode node) {
+        ObjectNode copy = node.deepCopy();
+        strip(copy);
+        try {
+            Object ordered = MAPPER.treeToValue(copy, Object.class);
+            return new TurnItem(copy.get("type").asText(), MAPPER.writeValueAsString(ordered));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void strip(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            // "id" and "status" are server fields only at the item level and on content parts;
+            // "logprobs" only on output parts. Nested user data (arguments) are strings, untouched.
+            for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
+                if (SERVER_FIELDS.contains(it.next())) {
+                    it.remove();
+                }
+            }
+            JsonNode content = object.get("content");
+            if (content instanceof ArrayNode parts) {
+                parts.forEach(TurnItem::strip);
+            }
+        }
+    }
+
+    /** The parsed JSON of this item (a fresh copy). */
+    public ObjectNode node() {
+        try {
+            return (ObjectNode) MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The role of a message, or {@code null} for other item types. */
+    public String role() {
+        return MESSAGE.equals(type) ? node().path("role").asText(null) : null;
+    }
+
+    /** The call id of a function call or function call output, or {@code null}. */
+    public String callId() {
+        return node().path("call_id").asText(null);
+    }
+
+    /** The function name of a function call, or {@code null}. */
+    public String name() {
+        return FUNCTION_CALL.equals(type) ? node().path("name").asText(null) : null;
+    }
+
+    /**
+     * The text of this item: a message's text parts joined, a function call's arguments, or a function
+     * call output's output; {@code ""} for other types.
+     */
+    public String text() {
+        ObjectNode node = node();
+        switch (type) {
+            case MESSAGE: {
+                JsonNode content = node.get("content");
+                if (content == null) {
+                    return "";
+                }
+                if (content.isTextual()) {
+                    return content.asText();
+                }
+                StringBuilder text = new StringBuilder();
+                for (JsonNode part : content) {
+                    if (part.has("text")) {
+                        text.append(part.get("text").asText());
+                    }
+                }
+                return text.toString();
+            }
+            case FUNCTION_CALL:
+                return node.path("arguments").asText("");
+            case FUNCTION_CALL_OUTPUT:
+                return node.path("output").asText("");
+            default:
+                return "";
+        }
+    }
+
+    /** Length in characters of the item's text, as the service's per-message limit counts it. */
+    public int textLength() {
+        return text().length();
+    }
+}

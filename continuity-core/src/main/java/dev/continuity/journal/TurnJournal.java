@@ -1,0 +1,77 @@
+package dev.continuity.journal;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The durable record of every conversation turn: the SPI that every journal backend implements.
+ *
+ * <p>Contract (checked by {@code TurnJournalContract}, which every implementation must pass):
+ * <ul>
+ *   <li>{@link #append} is idempotent by {@code (conversationKey, sequence)}: the same request again
+ *       returns {@link AppendResult#ALREADY_PRESENT}; a different request throws
+ *       {@link TurnConflictException}. Sequence {@code n} may be appended only when {@code n - 1} is
+ *       journaled (no gaps); the conversation's head must exist ({@link #compareAndSetHead}).</li>
+ *   <li>{@link #commit} moves a pending turn to committed; committing the same outcome again is a
+ *       no-op, a different outcome is a conflict. A write that returned is durable (for durable
+ *       backends, across process crashes).</li>
+ *   <li>Appending or committing advances the head's {@code lastSequence}, {@code lastActivityAt} and
+ *       {@code version} in the same atomic write.</li>
+ *   <li>Reads return turns in sequence order; never ordered by wall-clock time.</li>
+ *   <li>All methods are safe to call from many threads.</li>
+ * </ul>
+ */
+public interface TurnJournal extends AutoCloseable {
+
+    /**
+     * Journals a turn (normally {@link TurnStatus#PENDING}; a {@link TurnStatus#COMMITTED} turn is
+     * accepted too, for imports).
+     *
+     * @return whether it was written or already present
+     * @throws TurnConflictException if a different turn has that sequence, or the sequence leaves a gap
+     * @throws JournalException if the head does not exist or the store fails
+     */
+    AppendResult append(Turn turn);
+
+    /**
+     * Commits a pending turn with the service's outcome.
+     *
+     * @return whether it was written or already committed with the same outcome
+     * @throws TurnConflictException if the turn is committed with a different outcome
+     * @throws JournalException if the turn does not exist or the store fails
+     */
+    AppendResult commit(String conversationKey, long sequence, TurnOutcome outcome);
+
+    /** The turns of a conversation from {@code fromSequence} (inclusive) on, in sequence order. */
+    List<Turn> read(String conversationKey, long fromSequence);
+
+    /** One turn, if journaled. */
+    Optional<Turn> turn(String conversationKey, long sequence);
+
+    /** The conversation's head, if the conversation exists. */
+    Optional<ConversationHead> head(String conversationKey);
+
+    /**
+     * Stores {@code head} if the stored head's version is {@code expectedVersion} (0: no head may
+     * exist yet, which creates the conversation). The stored head gets a new, higher version; the
+     * {@code lastSequence} and {@code lastActivityAt} of the stored head are kept if higher.
+     *
+     * @return the stored head, or empty if the version did not match (re-read and try again)
+     */
+    Optional<ConversationHead> compareAndSetHead(ConversationHead head, long expectedVersion);
+
+    /**
+     * Lists conversations, most recently active first.
+     *
+     * @param continuationToken token from the previous page, or {@code null} for the first
+     * @param pageSize at most this many per page (at least 1)
+     */
+    Page<ConversationSummary> listConversations(String continuationToken, int pageSize);
+
+    /** Every turn still pending (a process died between the service call and the commit). */
+    List<Turn> pendingTurns();
+
+    /** Releases resources. */
+    @Override
+    void close();
+}
