@@ -1,2 +1,2 @@
-/** placeholder */
+/** The {@code continuity} command: the CLI owns the console (progress, tables, JSON). */
 package dev.continuity.cli;

@@ -42,6 +42,17 @@ public interface TurnJournal extends AutoCloseable {
      */
     AppendResult commit(String conversationKey, long sequence, TurnOutcome outcome);
 
+    /**
+     * Removes the conversation's LAST turn while it is still pending, because the service refused it
+     * definitively (a 4xx: the input never entered the conversation). The head's {@code lastSequence}
+     * goes back to {@code sequence - 1}. Acknowledged (committed) turns can never be discarded.
+     *
+     * @return {@link AppendResult#WRITTEN} if removed, {@link AppendResult#ALREADY_PRESENT} if no turn
+     *     with that sequence exists (an idempotent retry of an earlier discard)
+     * @throws TurnConflictException if the turn is committed or is not the last one
+     */
+    AppendResult discardPending(String conversationKey, long sequence);
+
     /** The turns of a conversation from {@code fromSequence} (inclusive) on, in sequence order. */
     List<Turn> read(String conversationKey, long fromSequence);
 

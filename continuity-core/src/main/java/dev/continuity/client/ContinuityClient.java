@@ -1,0 +1,410 @@
+package dev.continuity.client;
+
+import dev.continuity.agentservice.AgentReference;
+import dev.continuity.agentservice.AgentReply;
+import dev.continuity.agentservice.AgentService;
+import dev.continuity.agentservice.AgentServiceException;
+import dev.continuity.client.internal.Backoff;
+import dev.continuity.client.internal.LandedItems;
+import dev.continuity.failover.ActiveRegion;
+import dev.continuity.journal.ConversationHead;
+import dev.continuity.journal.JournalException;
+import dev.continuity.journal.RegionCursor;
+import dev.continuity.journal.Turn;
+import dev.continuity.journal.TurnItem;
+import dev.continuity.journal.TurnJournal;
+import dev.continuity.journal.TurnOutcome;
+import dev.continuity.journal.TurnStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends conversation turns to Foundry Agent Service and journals every turn before the caller sees it.
+ *
+ * <p>The data path of one turn:
+ * <ol>
+ *   <li>take the conversation's lock (turns of one conversation never interleave);</li>
+ *   <li>journal the input as a pending turn: durable before any remote call;</li>
+ *   <li>ask {@link ActiveRegion} which region serves; make sure the conversation exists and is up to
+ *       date there (created lazily, or caught up by replay after a failover);</li>
+ *   <li>ask the agent to respond; on an ambiguous failure look at the regional conversation before
+ *       trying again, so a retry never duplicates the turn;</li>
+ *   <li>commit the answer to the journal, then return it: the turn is acknowledged.</li>
+ * </ol>
+ * A refused turn (4xx) is removed from the journal and reported as {@link TurnRejectedException}. When
+ * the region stops answering, the send waits up to the configured failover wait for another region to
+ * become active and completes the turn there, exactly once.
+ *
+ * <p>Thread-safe; one instance per application.
+ */
+public final class ContinuityClient implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContinuityClient.class);
+
+    private final TurnJournal journal;
+    private final Map<String, AgentService> regions;
+    private final ActiveRegion activeRegion;
+    private final RegionCatchUp catchUp;
+    private final Map<String, FunctionHandler> functionHandlers;
+    private final Duration lockTimeout;
+    private final Duration failoverWait;
+    private final int maxAttempts;
+    private final Backoff backoff;
+    private final int maxToolRounds;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    ContinuityClient(ContinuityClientBuilder builder) {
+        this.journal = builder.journal;
+        this.regions = Map.copyOf(builder.regions);
+        this.activeRegion = builder.activeRegion;
+        this.catchUp = builder.catchUp;
+        this.functionHandlers = Map.copyOf(builder.functionHandlers);
+        this.lockTimeout = builder.lockTimeout;
+        this.failoverWait = builder.failoverWait;
+        this.maxAttempts = builder.maxAttempts;
+        this.backoff = new Backoff(builder.retryBaseDelay, builder.retryMaxDelay);
+        this.maxToolRounds = builder.maxToolRounds;
+        this.clock = builder.clock;
+    }
+
+    /** A new builder. */
+    public static ContinuityClientBuilder builder() {
+        return new ContinuityClientBuilder();
+    }
+
+    /** The journal this client writes to. */
+    public TurnJournal journal() {
+        return journal;
+    }
+
+    /** Starts a conversation with the latest version of an agent under a new random key. */
+    public String startConversation(String agentName) {
+        return startConversation(UUID.randomUUID().toString(), agentName, null);
+    }
+
+    /**
+     * Starts a conversation under the application's own key (idempotent: starting it again with the same
+     * agent returns the key). Nothing is sent to the service until the first turn.
+     *
+     * @throws ContinuityException if the key is already used for another agent
+     */
+    public String startConversation(String conversationKey, String agentName, String agentVersion) {
+        ConversationHead fresh = ConversationHead.start(conversationKey, agentName, agentVersion, clock.instant());
+        Optional<ConversationHead> stored = journal.compareAndSetHead(fresh, 0);
+        if (stored.isEmpty()) {
+            ConversationHead existing = journal.head(conversationKey).orElseThrow();
+            if (!existing.agentName().equals(agentName)
+                    || !java.util.Objects.equals(existing.agentVersion(), agentVersion)) {
+                throw new ContinuityException("conversation '" + conversationKey + "' already exists for agent '"
+                        + existing.agentName() + "'" + (existing.agentVersion() == null ? "" : " version "
+                        + existing.agentVersion()) + ", not '" + agentName + "'");
+            }
+        }
+        return conversationKey;
+    }
+
+    /** Sends a user message and returns the acknowledged answer. */
+    public TurnResult send(String conversationKey, String userMessage) {
+        return send(conversationKey, List.of(TurnItem.userMessage(userMessage)));
+    }
+
+    /**
+     * Sends input items (messages, {@code function_call_output}s) and returns the acknowledged answer.
+     *
+     * @throws TurnRejectedException if the service refused the input (nothing is kept)
+     * @throws RegionUnavailableException if no region answered in time (the turn stays pending)
+     * @throws ConversationBusyException if another turn of the conversation held the lock too long
+     */
+    public TurnResult send(String conversationKey, List<TurnItem> input) {
+        if (input.isEmpty()) {
+            throw new IllegalArgumentException("a turn needs at least one input item");
+        }
+        ReentrantLock lock = lock(conversationKey);
+        try {
+            ConversationHead head = head(conversationKey);
+            head = finishPendingTurn(head);
+            Turn pending = Turn.pending(conversationKey, head.lastSequence() + 1, head.agentName(),
+                    head.agentVersion(), input, clock.instant());
+            journal.append(pending);
+            return complete(pending, false);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sends a user message and answers the model's function calls with the registered handlers until
+     * the model answers in text (each round is a journaled turn).
+     */
+    public TurnResult sendAndRunTools(String conversationKey, String userMessage) {
+        TurnResult result = send(conversationKey, userMessage);
+        for (int round = 0; !result.functionCalls().isEmpty(); round++) {
+            if (round >= maxToolRounds) {
+                throw new ContinuityException("conversation '" + conversationKey + "': the model still asks for "
+                        + "function calls after " + maxToolRounds + " rounds");
+            }
+            List<TurnItem> outputs = new ArrayList<>();
+            for (TurnItem call : result.functionCalls()) {
+                FunctionHandler handler = functionHandlers.get(call.name());
+                if (handler == null) {
+                    throw new ContinuityException("conversation '" + conversationKey + "': no handler registered "
+                            + "for function '" + call.name() + "'");
+                }
+                String output;
+                try {
+                    output = handler.call(call.text());
+                } catch (Exception e) {
+                    throw new ContinuityException("function '" + call.name() + "' failed in conversation '"
+                            + conversationKey + "'", e);
+                }
+                outputs.add(TurnItem.functionCallOutput(call.callId(), output));
+            }
+            result = send(conversationKey, outputs);
+        }
+        return result;
+    }
+
+    /** Every journaled turn of a conversation, in order. */
+    public List<Turn> history(String conversationKey) {
+        return journal.read(conversationKey, 1);
+    }
+
+    /**
+     * Completes every turn left pending by a crash or an outage, each exactly once: committed from the
+     * regional conversation when the answer is there, otherwise sent again.
+     *
+     * @return how many turns were completed
+     */
+    public int reconcilePendingTurns() {
+        int completed = 0;
+        for (Turn pending : journal.pendingTurns()) {
+            ReentrantLock lock = lock(pending.conversationKey());
+            try {
+                Optional<Turn> current = journal.turn(pending.conversationKey(), pending.sequence());
+                if (current.isPresent() && current.get().status() == TurnStatus.PENDING) {
+                    complete(current.get(), true);
+                    completed++;
+                }
+            } catch (TurnRejectedException e) {
+                LOG.warn("pending turn discarded during reconciliation: {}", e.getMessage());
+            } finally {
+                lock.unlock();
+            }
+        }
+        return completed;
+    }
+
+    @Override
+    public void close() {
+        // the journal and the services belong to the application; nothing of our own to release
+    }
+
+    private ConversationHead head(String conversationKey) {
+        return journal.head(conversationKey).orElseThrow(() -> new ContinuityException(
+                "unknown conversation '" + conversationKey + "': start it with startConversation first"));
+    }
+
+    private ReentrantLock lock(String conversationKey) {
+        ReentrantLock lock = locks.computeIfAbsent(conversationKey, k -> new ReentrantLock());
+        try {
+            if (!lock.tryLock(lockTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new ConversationBusyException(conversationKey, lockTimeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ContinuityException("interrupted waiting for conversation '" + conversationKey + "'", e);
+        }
+        return lock;
+    }
+
+    /** A turn left pending by an earlier failure is completed before the next one starts. */
+    private ConversationHead finishPendingTurn(ConversationHead head) {
+        if (head.lastSequence() == 0) {
+            return head;
+        }
+        Turn last = journal.turn(head.conversationKey(), head.lastSequence()).orElseThrow(() -> new JournalException(
+                "conversation '" + head.conversationKey() + "': head names turn " + head.lastSequence()
+                        + " but the journal has no such turn"));
+        if (last.status() == TurnStatus.COMMITTED) {
+            return head;
+        }
+        LOG.info("completing pending turn {} of conversation '{}' before the next turn", last.sequence(),
+                last.conversationKey());
+        try {
+            complete(last, true);
+        } catch (TurnRejectedException e) {
+            LOG.warn("pending turn discarded: {}", e.getMessage());
+        }
+        return head(head.conversationKey());
+    }
+
+    /**
+     * Drives a journaled pending turn to commit in the active region.
+     *
+     * @param mayHaveLanded true when an earlier attempt may have reached the service (recovery)
+     */
+    private TurnResult complete(Turn pending, boolean mayHaveLanded) {
+        String key = pending.conversationKey();
+        String uncertainRegion = mayHaveLanded ? "*" : null;
+        AgentServiceException last = null;
+        int attempt = 0;
+        while (true) {
+            String region = activeRegion.current();
+            AgentService service = service(region);
+            try {
+                RegionCursor cursor = regionalConversation(service, key, pending.sequence() - 1);
+                List<TurnItem> input = pending.input();
+                if (uncertainRegion != null && (uncertainRegion.equals("*") || uncertainRegion.equals(region))) {
+                    LandedItems landed = LandedItems.inspect(service.listItems(cursor.conversationId()),
+                            committedItemCount(key, cursor.replayedThrough()), pending);
+                    if (landed.state() == LandedItems.State.ANSWERED) {
+                        LOG.info("turn {} of '{}' had landed in {}: adopting its answer", pending.sequence(), key, region);
+                        return commit(pending, region, cursor, new AgentReply("recovered:" + landed.lastItemId(),
+                                landed.output(), dev.continuity.journal.TokenUsage.NONE, null));
+                    }
+                    if (landed.state() == LandedItems.State.INPUT_ONLY) {
+                        input = List.of();
+                    }
+                    uncertainRegion = null;
+                }
+                AgentReply reply = service.respond(new AgentReference(pending.agentName(), pending.agentVersion()),
+                        cursor.conversationId(), input);
+                return commit(pending, region, cursor, reply);
+            } catch (AgentServiceException e) {
+                last = e;
+                if (!e.retryable()) {
+                    journal.discardPending(key, pending.sequence());
+                    throw new TurnRejectedException(key, pending.sequence(), e);
+                }
+                if (e.ambiguous()) {
+                    uncertainRegion = region;
+                }
+                attempt++;
+                if (e.kind() == AgentServiceException.Kind.UNREACHABLE) {
+                    if (!awaitOtherRegion(region)) {
+                        throw new RegionUnavailableException(key, pending.sequence(), region, e);
+                    }
+                    continue;
+                }
+                if (attempt >= maxAttempts) {
+                    throw new RegionUnavailableException(key, pending.sequence(), region, last);
+                }
+                LOG.debug("turn {} of '{}' attempt {} failed in {}: {}", pending.sequence(), key, attempt, region,
+                        e.getMessage());
+                if (!Backoff.pause(backoff.delayMillis(attempt, e.retryAfterMillis()))) {
+                    throw new RegionUnavailableException(key, pending.sequence(), region, e);
+                }
+            }
+        }
+    }
+
+    private TurnResult commit(Turn pending, String region, RegionCursor cursor, AgentReply reply) {
+        String key = pending.conversationKey();
+        TurnOutcome outcome = new TurnOutcome(reply.output(), reply.responseId(), region, reply.usage(), clock.instant());
+        journal.commit(key, pending.sequence(), outcome);
+        advanceCursor(key, region, cursor.advancedTo(pending.sequence()));
+        return new TurnResult(key, pending.sequence(), region, reply.responseId(), reply.output(), reply.usage());
+    }
+
+    /** The region's conversation for {@code key}, holding every committed turn through {@code through}. */
+    private RegionCursor regionalConversation(AgentService service, String key, long through) {
+        ConversationHead head = head(key);
+        RegionCursor cursor = head.region(service.region());
+        if (cursor != null && cursor.replayedThrough() < through) {
+            cursor = skipNativeTurns(key, service.region(), cursor, through);
+        }
+        if (cursor != null && cursor.replayedThrough() >= through) {
+            return cursor;
+        }
+        if (catchUp != null) {
+            return catchUp.catchUp(service, key);
+        }
+        if (cursor == null && through == 0) {
+            String id = service.createConversation(List.of(), Map.of("continuity-key", truncate(key)));
+            return advanceCursor(key, service.region(), new RegionCursor(id, 0));
+        }
+        throw new ContinuityException("conversation '" + key + "' is behind in region '" + service.region()
+                + "' and the client has no catch-up configured (ContinuityClientBuilder.catchUp)");
+    }
+
+    /**
+     * Turns committed natively in this region right after the cursor are already in its conversation
+     * (the process stopped between commit and cursor update): count them without writing anything.
+     */
+    private RegionCursor skipNativeTurns(String key, String region, RegionCursor cursor, long through) {
+        RegionCursor advanced = cursor;
+        for (Turn turn : journal.read(key, cursor.replayedThrough() + 1)) {
+            if (turn.sequence() > through || turn.status() != TurnStatus.COMMITTED || !region.equals(turn.region())) {
+                break;
+            }
+            advanced = advanced.advancedTo(turn.sequence());
+        }
+        return advanced == cursor ? cursor : advanceCursor(key, region, advanced);
+    }
+
+    private long committedItemCount(String key, long through) {
+        long count = 0;
+        for (Turn turn : journal.read(key, 1)) {
+            if (turn.sequence() > through) {
+                break;
+            }
+            for (TurnItem item : turn.items()) {
+                if (!TurnItem.REASONING.equals(item.type())) {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    private RegionCursor advanceCursor(String key, String region, RegionCursor cursor) {
+        while (true) {
+            ConversationHead head = head(key);
+            RegionCursor stored = head.region(region);
+            if (stored != null && stored.conversationId().equals(cursor.conversationId())
+                    && stored.replayedThrough() >= cursor.replayedThrough()) {
+                return stored;
+            }
+            if (journal.compareAndSetHead(head.withRegion(region, cursor), head.version()).isPresent()) {
+                return cursor;
+            }
+        }
+    }
+
+    private boolean awaitOtherRegion(String deadRegion) {
+        long deadline = System.nanoTime() + failoverWait.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!deadRegion.equals(activeRegion.current())) {
+                return true;
+            }
+            if (!Backoff.pause(20)) {
+                return false;
+            }
+        }
+        return !deadRegion.equals(activeRegion.current());
+    }
+
+    private AgentService service(String region) {
+        AgentService service = regions.get(region);
+        if (service == null) {
+            throw new ContinuityException("active region '" + region + "' is not configured on this client; known: "
+                    + regions.keySet());
+        }
+        return service;
+    }
+
+    private static String truncate(String value) {
+        return value.length() <= 512 ? value : value.substring(0, 512);
+    }
+}

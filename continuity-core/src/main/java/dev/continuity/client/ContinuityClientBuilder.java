@@ -1,0 +1,132 @@
+package dev.continuity.client;
+
+import dev.continuity.agentservice.AgentService;
+import dev.continuity.failover.ActiveRegion;
+import dev.continuity.journal.TurnJournal;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Builds a {@link ContinuityClient}.
+ *
+ * <pre>{@code
+ * ContinuityClient client = ContinuityClient.builder()
+ *     .journal(SqliteTurnJournal.open(Path.of("continuity.db")))
+ *     .region(FoundryAgentService.connect("eastus2", eastEndpoint, credential))
+ *     .region(FoundryAgentService.connect("centralus", centralEndpoint, credential))
+ *     .activeRegion(failoverController)        // or ActiveRegion.fixed("eastus2")
+ *     .catchUp(replayer::catchUpCursor)        // lazy rehydration in a region that is behind
+ *     .functionHandler("lookup_ticket", args -> "{\"status\":\"open\"}")
+ *     .build();
+ * }</pre>
+ */
+public final class ContinuityClientBuilder {
+    TurnJournal journal;
+    final Map<String, AgentService> regions = new LinkedHashMap<>();
+    ActiveRegion activeRegion;
+    RegionCatchUp catchUp;
+    final Map<String, FunctionHandler> functionHandlers = new LinkedHashMap<>();
+    Duration lockTimeout = Duration.ofSeconds(60);
+    Duration failoverWait = Duration.ofSeconds(30);
+    int maxAttempts = 5;
+    Duration retryBaseDelay = Duration.ofMillis(100);
+    Duration retryMaxDelay = Duration.ofSeconds(5);
+    int maxToolRounds = 8;
+    Clock clock = Clock.systemUTC();
+
+    ContinuityClientBuilder() {
+    }
+
+    /** The journal every turn is written to (required). */
+    public ContinuityClientBuilder journal(TurnJournal journal) {
+        this.journal = Objects.requireNonNull(journal, "journal");
+        return this;
+    }
+
+    /** A region's Agent Service; the first one added is active unless {@link #activeRegion} says otherwise. */
+    public ContinuityClientBuilder region(AgentService service) {
+        Objects.requireNonNull(service, "service");
+        if (regions.putIfAbsent(service.region(), service) != null) {
+            throw new IllegalArgumentException("region '" + service.region() + "' added twice");
+        }
+        return this;
+    }
+
+    /** Which region serves new turns (default: the first region added, fixed). */
+    public ContinuityClientBuilder activeRegion(ActiveRegion activeRegion) {
+        this.activeRegion = Objects.requireNonNull(activeRegion, "activeRegion");
+        return this;
+    }
+
+    /**
+     * How a conversation that is behind in a region is brought up to date there (lazy rehydration).
+     * Without it the client can only create a conversation in a region that has none.
+     */
+    public ContinuityClientBuilder catchUp(RegionCatchUp catchUp) {
+        this.catchUp = Objects.requireNonNull(catchUp, "catchUp");
+        return this;
+    }
+
+    /** A handler for the function tool {@code name}, used by {@link ContinuityClient#sendAndRunTools}. */
+    public ContinuityClientBuilder functionHandler(String name, FunctionHandler handler) {
+        functionHandlers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** How long a send waits for another turn of the same conversation (default 60 s). */
+    public ContinuityClientBuilder lockTimeout(Duration timeout) {
+        this.lockTimeout = Objects.requireNonNull(timeout, "timeout");
+        return this;
+    }
+
+    /** How long a send waits for the active region to change after the region stopped answering (default 30 s). */
+    public ContinuityClientBuilder failoverWait(Duration wait) {
+        this.failoverWait = Objects.requireNonNull(wait, "wait");
+        return this;
+    }
+
+    /** Attempts per turn on throttling or service errors (default 5). */
+    public ContinuityClientBuilder maxAttempts(int attempts) {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts must be >= 1");
+        }
+        this.maxAttempts = attempts;
+        return this;
+    }
+
+    /** Base and maximum backoff between attempts (default 100 ms, 5 s; jittered, exponential). */
+    public ContinuityClientBuilder retryDelays(Duration base, Duration max) {
+        this.retryBaseDelay = Objects.requireNonNull(base, "base");
+        this.retryMaxDelay = Objects.requireNonNull(max, "max");
+        return this;
+    }
+
+    /** Rounds of function calls {@link ContinuityClient#sendAndRunTools} runs before giving up (default 8). */
+    public ContinuityClientBuilder maxToolRounds(int rounds) {
+        this.maxToolRounds = rounds;
+        return this;
+    }
+
+    /** The clock for journal timestamps (default UTC system clock). */
+    public ContinuityClientBuilder clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /** Builds the client. */
+    public ContinuityClient build() {
+        if (journal == null) {
+            throw new IllegalStateException("a journal is required");
+        }
+        if (regions.isEmpty()) {
+            throw new IllegalStateException("at least one region is required");
+        }
+        if (activeRegion == null) {
+            activeRegion = ActiveRegion.fixed(regions.keySet().iterator().next());
+        }
+        return new ContinuityClient(this);
+    }
+}

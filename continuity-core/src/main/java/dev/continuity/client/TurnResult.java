@@ -1,0 +1,40 @@
+package dev.continuity.client;
+
+import dev.continuity.journal.TokenUsage;
+import dev.continuity.journal.TurnItem;
+import java.util.List;
+
+/**
+ * An acknowledged turn: it is committed to the journal.
+ *
+ * @param conversationKey the conversation
+ * @param sequence the turn's sequence number
+ * @param region the region that answered
+ * @param responseId the service's response id
+ * @param output the output items
+ * @param usage token usage
+ */
+public record TurnResult(String conversationKey, long sequence, String region, String responseId,
+        List<TurnItem> output, TokenUsage usage) {
+
+    /** Copies the output. */
+    public TurnResult {
+        output = List.copyOf(output);
+    }
+
+    /** The text of the output messages, joined. */
+    public String text() {
+        StringBuilder text = new StringBuilder();
+        for (TurnItem item : output) {
+            if (TurnItem.MESSAGE.equals(item.type())) {
+                text.append(item.text());
+            }
+        }
+        return text.toString();
+    }
+
+    /** The function calls the model asked for in this turn (empty when it answered in text). */
+    public List<TurnItem> functionCalls() {
+        return output.stream().filter(i -> TurnItem.FUNCTION_CALL.equals(i.type())).toList();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.continuity.client;
+
+import static dev.continuity.client.EmulatedRegions.PRIMARY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.continuity.journal.Turn;
+import dev.continuity.journal.TurnStatus;
+import dev.continuity.journal.sqlite.SqliteTurnJournal;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The process dies (SIGKILL) in the middle of a turn; a new process completes that turn exactly once. */
+class ClientCrashRecoveryTest {
+
+    @TempDir
+    Path dir;
+    private EmulatedRegions regions;
+
+    @BeforeEach
+    void start() {
+        regions = new EmulatedRegions();
+    }
+
+    @AfterEach
+    void stop() {
+        regions.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"before-call", "before-commit"})
+    void aTurnInterruptedByAKillIsCompletedExactlyOnceOnRestart(String where) throws Exception {
+        Path file = dir.resolve("journal.db");
+        String endpoint = regions.emulator.region(PRIMARY).projectEndpoint();
+        Process child = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                CrashingClientMain.class.getName(), file.toString(), endpoint, PRIMARY, "conv-1", where)
+                .redirectErrorStream(true)
+                .start();
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            StringBuilder seen = new StringBuilder();
+            while ((line = out.readLine()) != null && !line.equals("HALTED " + where)) {
+                seen.append(line).append('\n');
+            }
+            assertThat(line).as("child output:\n%s", seen).isEqualTo("HALTED " + where);
+            child.destroyForcibly();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        long responsesBefore = regions.count(PRIMARY, "responses.create");
+
+        try (SqliteTurnJournal journal = SqliteTurnJournal.open(file)) {
+            assertThat(journal.pendingTurns()).extracting(Turn::sequence).containsExactly(2L);
+            ContinuityClient client = ContinuityClient.builder().journal(journal)
+                    .region(regions.service(PRIMARY)).build();
+
+            assertThat(client.reconcilePendingTurns()).isEqualTo(1);
+
+            List<Turn> history = client.history("conv-1");
+            assertThat(history).hasSize(2).allMatch(t -> t.status() == TurnStatus.COMMITTED);
+            assertThat(history.get(1).output().get(0).text()).isEqualTo("OK, I will remember b.");
+            String conversationId = journal.head("conv-1").orElseThrow().region(PRIMARY).conversationId();
+            assertThat(regions.service(PRIMARY).listItems(conversationId)).extracting(i -> i.item().text())
+                    .containsExactly("remember a=1", "OK, I will remember a.", "remember b=2", "OK, I will remember b.");
+            // before the call: sent once now; before the commit: the answer was adopted, nothing sent again
+            long expectedNewResponses = where.equals("before-call") ? 1 : 0;
+            assertThat(regions.count(PRIMARY, "responses.create") - responsesBefore).isEqualTo(expectedNewResponses);
+            assertThat(client.send("conv-1", "recall b").text()).isEqualTo("b is 2.");
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package dev.continuity.client;
+
+import static dev.continuity.client.EmulatedRegions.AGENT;
+import static dev.continuity.client.EmulatedRegions.PRIMARY;
+import static dev.continuity.client.EmulatedRegions.TOOL_AGENT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.continuity.agentservice.StoredItem;
+import dev.continuity.emulator.FaultRule;
+import dev.continuity.journal.Turn;
+import dev.continuity.journal.TurnItem;
+import dev.continuity.journal.TurnStatus;
+import dev.continuity.journal.memory.InMemoryTurnJournal;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ContinuityClientTest {
+
+    private EmulatedRegions regions;
+    private InMemoryTurnJournal journal;
+
+    @BeforeEach
+    void start() {
+        regions = new EmulatedRegions();
+        journal = new InMemoryTurnJournal();
+    }
+
+    @AfterEach
+    void stop() {
+        regions.close();
+    }
+
+    private ContinuityClientBuilder client() {
+        return ContinuityClient.builder()
+                .journal(journal)
+                .region(regions.service(PRIMARY))
+                .retryDelays(Duration.ofMillis(5), Duration.ofMillis(50));
+    }
+
+    private List<StoredItem> regionalItems(String key) {
+        String conversationId = journal.head(key).orElseThrow().region(PRIMARY).conversationId();
+        return regions.service(PRIMARY).listItems(conversationId);
+    }
+
+    @Test
+    void journalsEveryTurnAndRecallsEarlierFacts() {
+        ContinuityClient client = client().build();
+        String key = client.startConversation(AGENT);
+
+        TurnResult first = client.send(key, "remember city=Lisbon");
+        TurnResult second = client.send(key, "recall city");
+
+        assertThat(first.text()).isEqualTo("OK, I will remember city.");
+        assertThat(second.text()).isEqualTo("city is Lisbon.");
+        assertThat(second.sequence()).isEqualTo(2);
+        assertThat(second.region()).isEqualTo(PRIMARY);
+        assertThat(second.usage().totalTokens()).isPositive();
+
+        List<Turn> history = client.history(key);
+        assertThat(history).extracting(Turn::sequence).containsExactly(1L, 2L);
+        assertThat(history).allMatch(t -> t.status() == TurnStatus.COMMITTED && PRIMARY.equals(t.region()));
+        assertThat(history.get(1).input()).containsExactly(TurnItem.userMessage("recall city"));
+        assertThat(history.get(1).output().get(0).text()).isEqualTo("city is Lisbon.");
+        assertThat(journal.head(key).orElseThrow().region(PRIMARY).replayedThrough()).isEqualTo(2);
+        // the regional conversation holds exactly the journaled items, in order
+        assertThat(regionalItems(key)).extracting(i -> i.item().text())
+                .containsExactly("remember city=Lisbon", "OK, I will remember city.", "recall city", "city is Lisbon.");
+    }
+
+    @Test
+    void inputIsJournaledBeforeTheCallAndAPendingTurnIsCompletedExactlyOnce() {
+        ContinuityClient client = client().maxAttempts(1).build();
+        String key = client.startConversation(AGENT);
+        client.send(key, "remember a=1");
+
+        regions.emulator.region(PRIMARY).faults().inject(FaultRule.serviceUnavailable());
+        assertThatThrownBy(() -> client.send(key, "remember b=2"))
+                .isInstanceOf(RegionUnavailableException.class)
+                .hasMessageContaining("turn 2 of conversation '" + key + "'")
+                .hasMessageContaining(PRIMARY);
+        Turn pending = journal.turn(key, 2).orElseThrow();
+        assertThat(pending.status()).isEqualTo(TurnStatus.PENDING);
+        assertThat(pending.input()).containsExactly(TurnItem.userMessage("remember b=2"));
+
+        regions.emulator.region(PRIMARY).faults().clear();
+        TurnResult next = client.send(key, "recall b");
+
+        assertThat(next.sequence()).isEqualTo(3);
+        assertThat(next.text()).isEqualTo("b is 2.");
+        assertThat(journal.turn(key, 2).orElseThrow().status()).isEqualTo(TurnStatus.COMMITTED);
+        assertThat(regionalItems(key)).extracting(i -> i.item().text()).containsExactly(
+                "remember a=1", "OK, I will remember a.", "remember b=2", "OK, I will remember b.",
+                "recall b", "b is 2.");
+    }
+
+    @Test
+    void aRetryAfterFailAfterCommitDoesNotDuplicateTheTurn() {
+        ContinuityClient client = client().build();
+        String key = client.startConversation(AGENT);
+        client.send(key, "remember a=1");
+        regions.emulator.region(PRIMARY).faults()
+                .inject(FaultRule.failAfterCommit().onlyFor("POST", "/openai/responses").times(1));
+
+        TurnResult result = client.send(key, "remember b=2");
+
+        assertThat(result.text()).isEqualTo("OK, I will remember b.");
+        assertThat(regionalItems(key)).hasSize(4);
+        assertThat(regions.count(PRIMARY, "responses.create")).isEqualTo(2); // the failed one and none after
+        assertThat(client.history(key)).hasSize(2).allMatch(t -> t.status() == TurnStatus.COMMITTED);
+    }
+
+    @Test
+    void aRefusedTurnIsRemovedAndTheConversationContinues() {
+        ContinuityClient client = client().build();
+        String key = client.startConversation(AGENT);
+        client.send(key, "remember a=1");
+        String oversized = "x".repeat(1_500_001);
+
+        assertThatThrownBy(() -> client.send(key, oversized))
+                .isInstanceOf(TurnRejectedException.class)
+                .hasMessageContaining("turn 2 of conversation '" + key + "' was refused")
+                .hasMessageContaining(PRIMARY);
+
+        assertThat(journal.turn(key, 2)).isEmpty();
+        assertThat(client.send(key, "recall a").sequence()).isEqualTo(2);
+        assertThat(regionalItems(key)).hasSize(4);
+    }
+
+    @Test
+    void throttlingIsRetriedHonouringTheServiceDelay() {
+        ContinuityClient client = client().build();
+        String key = client.startConversation(AGENT);
+        client.send(key, "remember a=1");
+        regions.emulator.region(PRIMARY).faults()
+                .inject(FaultRule.throttle(20).onlyFor("POST", "/openai/responses").times(3));
+
+        TurnResult result = client.send(key, "recall a");
+
+        assertThat(result.text()).isEqualTo("a is 1.");
+        assertThat(regionalItems(key)).hasSize(4);
+    }
+
+    @Test
+    void concurrentSendsOnOneConversationAreSerializedNeverInterleaved() throws Exception {
+        ContinuityClient client = client().build();
+        String key = client.startConversation(AGENT);
+        regions.emulator.region(PRIMARY).faults().inject(FaultRule.latency(Duration.ofMillis(30)));
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<TurnResult>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String text = "remember k" + i + "=v" + i;
+                results.add(pool.submit(() -> client.send(key, text)));
+            }
+            for (Future<TurnResult> result : results) {
+                result.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Turn> history = client.history(key);
+        assertThat(history).extracting(Turn::sequence).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+        List<StoredItem> items = regionalItems(key);
+        assertThat(items).hasSize(16);
+        for (int i = 0; i < 16; i += 2) {
+            String fact = items.get(i).item().text();
+            String name = fact.substring("remember ".length(), fact.indexOf('='));
+            assertThat(items.get(i + 1).item().text()).isEqualTo("OK, I will remember " + name + ".");
+        }
+    }
+
+    @Test
+    void aSecondSendIsRefusedWhenTheConversationStaysBusy() throws Exception {
+        ContinuityClient client = client().lockTimeout(Duration.ofMillis(50)).build();
+        String key = client.startConversation(AGENT);
+        regions.emulator.region(PRIMARY).faults().inject(FaultRule.latency(Duration.ofMillis(1500)));
+        CompletableFuture<TurnResult> slow = CompletableFuture.supplyAsync(() -> client.send(key, "remember a=1"));
+        awaitPendingTurn(key, 1);
+
+        assertThatThrownBy(() -> client.send(key, "remember b=2"))
+                .isInstanceOf(ConversationBusyException.class)
+                .hasMessageContaining(key);
+        assertThat(slow.get(30, TimeUnit.SECONDS).sequence()).isEqualTo(1);
+        assertThat(client.history(key)).hasSize(1);
+    }
+
+    @Test
+    void functionCallsAreAnsweredByRegisteredHandlersAndJournaled() {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ContinuityClient client = client().functionHandler("lookup", args -> {
+            seen.add(args);
+            return "{\"status\":\"open\"}";
+        }).build();
+        String key = client.startConversation(TOOL_AGENT);
+
+        TurnResult result = client.sendAndRunTools(key, "call lookup {\"id\":7}");
+
+        assertThat(seen).containsExactly("{\"id\":7}");
+        assertThat(result.text()).isEqualTo("lookup returned: {\"status\":\"open\"}");
+        List<Turn> history = client.history(key);
+        assertThat(history).hasSize(2);
+        assertThat(history.get(0).output()).extracting(TurnItem::type).containsExactly(TurnItem.FUNCTION_CALL);
+        assertThat(history.get(1).input()).extracting(TurnItem::type).containsExactly(TurnItem.FUNCTION_CALL_OUTPUT);
+    }
+
+    @Test
+    void startingAConversationIsIdempotentAndRefusesAnotherAgent() {
+        ContinuityClient client = client().build();
+        assertThat(client.startConversation("k1", AGENT, null)).isEqualTo("k1");
+        assertThat(client.startConversation("k1", AGENT, null)).isEqualTo("k1");
+        assertThatThrownBy(() -> client.startConversation("k1", TOOL_AGENT, null))
+                .isInstanceOf(ContinuityException.class)
+                .hasMessageContaining("'k1' already exists for agent 'memo'");
+        assertThatThrownBy(() -> client.send("nope", "hi"))
+                .isInstanceOf(ContinuityException.class)
+                .hasMessageContaining("unknown conversation 'nope'");
+    }
+
+    private void awaitPendingTurn(String key, long sequence) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (journal.turn(key, sequence).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("turn " + sequence + " was never journaled");
+            }
+            Thread.onSpinWait();
+        }
+    }
+}
