@@ -182,7 +182,8 @@ class ContinuityClientTest {
     void aSecondSendIsRefusedWhenTheConversationStaysBusy() throws Exception {
         ContinuityClient client = client().lockTimeout(Duration.ofMillis(50)).build();
         String key = client.startConversation(AGENT);
-        regions.emulator.region(PRIMARY).faults().inject(FaultRule.latency(Duration.ofMillis(1500)));
+        // the slow turn: its create-conversation and response calls each take 400 ms
+        regions.emulator.region(PRIMARY).faults().inject(FaultRule.latency(Duration.ofMillis(400)).times(2));
         CompletableFuture<TurnResult> slow = CompletableFuture.supplyAsync(() -> client.send(key, "remember a=1"));
         awaitPendingTurn(key, 1);
 
@@ -231,7 +232,7 @@ class ContinuityClientTest {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("turn " + sequence + " was never journaled");
             }
-            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
     }
 }
