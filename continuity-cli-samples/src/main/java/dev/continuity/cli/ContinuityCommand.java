@@ -12,6 +12,8 @@ import picocli.CommandLine.Spec;
                 + "rehydrate a standby region, fail over and back.",
         subcommands = {
             EmulatorCommand.class,
+            ValidateCommand.class,
+            DeployCommand.class,
         })
 public final class ContinuityCommand implements Runnable {
 
