@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
             EmulatorCommand.class,
             ValidateCommand.class,
             DeployCommand.class,
+            DrillCommand.class,
         })
 public final class ContinuityCommand implements Runnable {
 

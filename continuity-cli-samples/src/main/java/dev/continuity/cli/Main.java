@@ -10,6 +10,14 @@ public final class Main {
 
     /** Runs the command line and exits with its exit code. */
     public static void main(String[] args) {
+        // the CLI owns the console: library logs only when asked for (-Dorg.slf4j.simpleLogger.defaultLogLevel=info)
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        if (System.getProperty("org.slf4j.simpleLogger.log.com.azure") == null) {
+            // azure-core logs every refused connection of a dark region at ERROR; the drill expects them
+            System.setProperty("org.slf4j.simpleLogger.log.com.azure", "off");
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -257,13 +257,29 @@ public final class ContinuityClient implements AutoCloseable {
     private TurnResult complete(Turn pending, boolean mayHaveLanded) {
         String key = pending.conversationKey();
         String uncertainRegion = mayHaveLanded ? "*" : null;
-        AgentServiceException last = null;
         int attempt = 0;
         while (true) {
             String region = activeRegion.current();
             AgentService service = service(region);
+            RegionCursor cursor;
             try {
-                RegionCursor cursor = regionalConversation(service, key, pending.sequence() - 1);
+                cursor = regionalConversation(service, key, pending.sequence() - 1);
+            } catch (RuntimeException e) {
+                AgentServiceException cause = serviceFailure(e);
+                if (cause == null || !cause.retryable()) {
+                    // the turn itself was not refused: it stays pending and is completed later
+                    throw new ContinuityException("turn " + pending.sequence() + " of conversation '" + key
+                            + "' is pending: the conversation could not be brought up to date in region '" + region
+                            + "': " + e.getMessage(), e);
+                }
+                attempt++;
+                if (!retryAfter(pending, region, cause, attempt)) {
+                    throw new RegionUnavailableException(key, pending.sequence(), region, cause);
+                }
+                continue;
+            }
+            boolean responding = false;
+            try {
                 List<TurnItem> input = pending.input();
                 if (uncertainRegion != null && (uncertainRegion.equals("*") || uncertainRegion.equals(region))) {
                     LandedItems landed = LandedItems.inspect(service.listItems(cursor.conversationId()),
@@ -278,35 +294,56 @@ public final class ContinuityClient implements AutoCloseable {
                     }
                     uncertainRegion = null;
                 }
+                responding = true;
                 AgentReply reply = service.respond(new AgentReference(pending.agentName(), pending.agentVersion()),
                         cursor.conversationId(), input);
                 return commit(pending, region, cursor, reply);
             } catch (AgentServiceException e) {
-                last = e;
-                if (!e.retryable()) {
+                if (!e.retryable() && responding) {
                     journal.discardPending(key, pending.sequence());
                     throw new TurnRejectedException(key, pending.sequence(), e);
+                }
+                if (!e.retryable()) {
+                    throw new ContinuityException("turn " + pending.sequence() + " of conversation '" + key
+                            + "' is pending: checking the regional conversation in '" + region + "' failed: "
+                            + e.getMessage(), e);
                 }
                 if (e.ambiguous()) {
                     uncertainRegion = region;
                 }
                 attempt++;
-                if (e.kind() == AgentServiceException.Kind.UNREACHABLE) {
-                    if (!awaitOtherRegion(region)) {
-                        throw new RegionUnavailableException(key, pending.sequence(), region, e);
-                    }
-                    continue;
-                }
-                if (attempt >= maxAttempts) {
-                    throw new RegionUnavailableException(key, pending.sequence(), region, last);
-                }
-                LOG.debug("turn {} of '{}' attempt {} failed in {}: {}", pending.sequence(), key, attempt, region,
-                        e.getMessage());
-                if (!Backoff.pause(backoff.delayMillis(attempt, e.retryAfterMillis()))) {
+                if (!retryAfter(pending, region, e, attempt)) {
                     throw new RegionUnavailableException(key, pending.sequence(), region, e);
                 }
             }
         }
+    }
+
+    /**
+     * Waits before the next attempt: for another region when this one is unreachable, else a backoff.
+     *
+     * @return false when the turn should give up
+     */
+    private boolean retryAfter(Turn pending, String region, AgentServiceException e, int attempt) {
+        if (e.kind() == AgentServiceException.Kind.UNREACHABLE) {
+            return awaitOtherRegion(region);
+        }
+        if (attempt >= maxAttempts) {
+            return false;
+        }
+        LOG.debug("turn {} of '{}' attempt {} failed in {}: {}", pending.sequence(), pending.conversationKey(), attempt,
+                region, e.getMessage());
+        return Backoff.pause(backoff.delayMillis(attempt, e.retryAfterMillis()));
+    }
+
+    /** The service failure behind an exception (a catch-up wraps the service's exception), or null. */
+    private static AgentServiceException serviceFailure(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof AgentServiceException service) {
+                return service;
+            }
+        }
+        return null;
     }
 
     private TurnResult commit(Turn pending, String region, RegionCursor cursor, AgentReply reply) {

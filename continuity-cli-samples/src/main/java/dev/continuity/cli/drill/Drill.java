@@ -1,0 +1,487 @@
+package dev.continuity.cli.drill;
+
+import dev.continuity.agentservice.AgentService;
+import dev.continuity.agentservice.StoredItem;
+import dev.continuity.agentservice.foundry.FoundryAgentService;
+import dev.continuity.agentservice.foundry.FoundryCredentials;
+import dev.continuity.client.ContinuityClient;
+import dev.continuity.client.TurnResult;
+import dev.continuity.definition.AgentDefinition;
+import dev.continuity.definition.DefinitionLoader;
+import dev.continuity.definition.DefinitionSet;
+import dev.continuity.deploy.AgentDeployer;
+import dev.continuity.deploy.DeployReport;
+import dev.continuity.emulator.Emulator;
+import dev.continuity.failover.FailoverController;
+import dev.continuity.failover.FailoverEvent;
+import dev.continuity.failover.HealthProbe;
+import dev.continuity.agentservice.foundry.FoundryClientFactory;
+import dev.continuity.journal.Turn;
+import dev.continuity.journal.TurnItem;
+import dev.continuity.journal.TurnJournal;
+import dev.continuity.journal.TurnStatus;
+import dev.continuity.rehydrate.ConversationReplayer;
+import dev.continuity.topology.Region;
+import dev.continuity.topology.Topology;
+import dev.continuity.topology.TopologyLoader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The failover drill. With no topology it runs two emulated regions in-process; the primary goes dark
+ * (connections refused) in the middle of traffic, the failover controller detects it, switches, and
+ * rehydrates; every conversation carries on in the secondary and must recall its pre-outage facts; then
+ * the primary comes back and traffic fails back.
+ */
+public final class Drill {
+
+    /** Receives progress; the CLI draws it. */
+    public interface Progress {
+        /** A phase began. */
+        void phase(String name);
+
+        /** Traffic progressed. */
+        void turns(long acknowledged, long expected, String activeRegion);
+
+        /** Something worth a line. */
+        void note(String message);
+    }
+
+    private final DrillOptions options;
+    private final Supplier<TurnJournal> journals;
+    private final Progress progress;
+
+    /**
+     * @param options what to do
+     * @param journals opens the journal for the chosen store
+     * @param progress progress receiver
+     */
+    public Drill(DrillOptions options, Supplier<TurnJournal> journals, Progress progress) {
+        this.options = options;
+        this.journals = journals;
+        this.progress = progress;
+    }
+
+    /** Runs the drill. */
+    public DrillReport run() throws Exception {
+        long started = System.nanoTime();
+        DefinitionSet definitions = new DefinitionLoader().load(options.agentsDir());
+        List<AgentDefinition> agents = definitions.latestOfEach();
+        Emulator emulator = null;
+        try {
+            Topology topology;
+            if (options.topologyFile() == null) {
+                emulator = Emulator.builder().region("eastus2").region("centralus").start();
+                Emulator running = emulator;
+                Map<String, String> env = new HashMap<>(System.getenv());
+                env.put("CONTINUITY_EASTUS2_ENDPOINT", running.region("eastus2").projectEndpoint());
+                env.put("CONTINUITY_CENTRALUS_ENDPOINT", running.region("centralus").projectEndpoint());
+                topology = new TopologyLoader(env::get).load(options.agentsDir().resolve("topology.local.json"));
+            } else {
+                topology = new TopologyLoader().load(options.topologyFile());
+            }
+            Region primary = topology.primary().orElseThrow(() -> new IllegalArgumentException(
+                    topology.source() + ": no region has the role primary"));
+            Region secondary = topology.secondaries().get(0);
+            return run(started, topology, primary, secondary, agents, emulator);
+        } finally {
+            if (emulator != null) {
+                emulator.close();
+            }
+        }
+    }
+
+    private DrillReport run(long started, Topology topology, Region primary, Region secondary,
+            List<AgentDefinition> agents, Emulator emulator) throws Exception {
+        progress.phase("deploy agents to " + primary.name());
+        Map<String, FoundryAgentService> services = new HashMap<>();
+        for (Region region : List.of(primary, secondary)) {
+            services.put(region.name(), FoundryAgentService.connect(region.name(), region.projectEndpoint(),
+                    FoundryCredentials.forEndpoint(region.projectEndpoint())));
+        }
+        SeverableAgentService primaryService = new SeverableAgentService(services.get(primary.name()));
+        DeployReport deployed = new AgentDeployer(primaryService, topology, primary.name()).deploy(agents);
+        if (!deployed.failed().isEmpty()) {
+            throw new IllegalStateException("deploying to " + primary.name() + " failed: " + deployed.failed());
+        }
+
+        try (TurnJournal journal = journals.get()) {
+            ConversationReplayer replayer = new ConversationReplayer(journal);
+            ReplayTally toSecondary = new ReplayTally(replayer);
+            ReplayTally toPrimary = new ReplayTally(replayer);
+            EventClock events = new EventClock();
+            CountDownLatch eagerDone = new CountDownLatch(options.mode().equals("eager") ? 1 : 0);
+
+            HealthProbe primaryProbe = probe(primaryService, primary);
+            HealthProbe secondaryProbe = probe(services.get(secondary.name()), secondary);
+            primaryProbe.probe(); // first calls load the HTTP stacks; keep that out of the probes' timeouts
+            secondaryProbe.probe();
+            FailoverController controller = FailoverController.builder()
+                    .region(primaryService, primaryProbe)
+                    .region(services.get(secondary.name()), secondaryProbe)
+                    .journal(journal)
+                    .topology(topology)
+                    .definitions(agents)
+                    .replayer(replayer)
+                    .eagerReplay(options.mode().equals("eager"))
+                    .listener(event -> {
+                        events.record(event);
+                        if (event instanceof FailoverEvent.FailoverCompleted done && done.agents() != null) {
+                            toSecondary.add(done.agents());
+                        } else if (event instanceof FailoverEvent.RehydrationCompleted done) {
+                            toSecondary.add(done.report());
+                            eagerDone.countDown();
+                        }
+                    })
+                    .build()
+                    .start();
+            try (controller) {
+                ContinuityClient client = ContinuityClient.builder()
+                        .journal(journal)
+                        .region(primaryService)
+                        .region(services.get(secondary.name()))
+                        .activeRegion(controller)
+                        .catchUp((target, key) -> (target.region().equals(primary.name()) ? toPrimary : toSecondary)
+                                .catchUp(target, key))
+                        .failoverWait(Duration.ofSeconds(60))
+                        .build();
+                Traffic traffic = new Traffic(client, agents, secondary.name(), events);
+
+                progress.phase("traffic: " + options.conversations() + " conversations x " + options.turns()
+                        + " turns; " + primary.name() + " goes dark halfway");
+                Runnable outage = () -> {
+                    events.outageStarted();
+                    progress.note(primary.name() + " is dark (connections refused)");
+                    if (emulator != null) {
+                        emulator.region(primary.name()).faults().outage();
+                    } else {
+                        primaryService.sever();
+                    }
+                };
+                traffic.run(outage, controller::current);
+                eagerDone.await(5, TimeUnit.MINUTES);
+
+                progress.phase("verify every conversation in " + secondary.name());
+                List<String> failedRecalls = new ArrayList<>(traffic.failedRecalls);
+                failedRecalls.addAll(traffic.verifyAll(controller::current));
+                long lost = lostTurns(journal, traffic.acknowledged);
+                List<String> mismatches = compareRegionalCopies(journal, services.get(secondary.name()), traffic.keys);
+                failedRecalls.addAll(mismatches);
+                long rpoTurns = traffic.acknowledgedBeforeOutage.get() - traffic.preOutageTurnsSeenInSecondary(journal,
+                        secondary.name());
+
+                progress.phase("fail back to " + primary.name());
+                if (emulator != null) {
+                    emulator.region(primary.name()).faults().restore();
+                } else {
+                    primaryService.restore();
+                }
+                awaitHealthy(controller, primary.name());
+                FailoverEvent.FailbackCompleted failback = controller.failback();
+                toPrimary.add(failback.beforeSwitch());
+                if (failback.afterSwitch() != null) {
+                    toPrimary.add(failback.afterSwitch());
+                }
+                List<String> failbackFailures = traffic.recallLastFacts(primary.name());
+
+                boolean verified = failedRecalls.isEmpty() && lost == 0 && events.rtoMillis() >= 0;
+                return new DrillReport(options.conversations(), traffic.acknowledgedCount(), lost, verified,
+                        failbackFailures.isEmpty(), primary.name(), secondary.name(), options.store(), options.mode(),
+                        events.detectionMillis(), events.rtoMillis(), traffic.fullRecoveryMillis(events),
+                        Math.max(0, rpoTurns), failedRecalls.size() > 20 ? failedRecalls.subList(0, 20) : failedRecalls,
+                        toSecondary.snapshot(), toPrimary.snapshot(), (System.nanoTime() - started) / 1_000_000);
+            }
+        } finally {
+            services.values().forEach(s -> s.clients().close());
+        }
+    }
+
+    /** Probes through clients without SDK retries, so a refused connection counts at once. */
+    private HealthProbe probe(AgentService region, Region binding) {
+        AgentService probeClient = region instanceof SeverableAgentService ? region
+                : new FoundryAgentService(binding.name(), FoundryClientFactory.builder()
+                        .endpoint(binding.projectEndpoint())
+                        .credential(FoundryCredentials.forEndpoint(binding.projectEndpoint()))
+                        .agentsMaxRetries(0).openAIMaxRetries(0).build());
+        return HealthProbe.builder(probeClient)
+                .interval(Duration.ofMillis(options.probeIntervalMillis()))
+                .timeout(Duration.ofMillis(options.probeIntervalMillis()))
+                .failureThreshold(options.failureThreshold())
+                .build();
+    }
+
+    private static void awaitHealthy(FailoverController controller, String region) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (controller.isDown(region) && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(20); // observing the controller's own probe schedule
+        }
+    }
+
+    /** Acknowledged turns that the journal does not hold as committed with the same answer. */
+    private static long lostTurns(TurnJournal journal, Map<String, List<TurnResult>> acknowledged) {
+        long lost = 0;
+        for (var entry : acknowledged.entrySet()) {
+            Map<Long, Turn> stored = new HashMap<>();
+            journal.read(entry.getKey(), 1).forEach(t -> stored.put(t.sequence(), t));
+            for (TurnResult result : entry.getValue()) {
+                Turn turn = stored.get(result.sequence());
+                if (turn == null || turn.status() != TurnStatus.COMMITTED || !turn.output().equals(result.output())) {
+                    lost++;
+                }
+            }
+        }
+        return lost;
+    }
+
+    /** Every conversation's copy in the region holds exactly the journal's items, in order. */
+    private static List<String> compareRegionalCopies(TurnJournal journal, AgentService region, List<String> keys) {
+        List<String> problems = new ArrayList<>();
+        for (String key : keys) {
+            var cursor = journal.head(key).orElseThrow().region(region.region());
+            if (cursor == null) {
+                problems.add(key + ": no copy in " + region.region());
+                continue;
+            }
+            List<String> expected = new ArrayList<>();
+            for (Turn turn : journal.read(key, 1)) {
+                if (turn.sequence() > cursor.replayedThrough()) {
+                    break;
+                }
+                turn.items().stream().filter(i -> !TurnItem.REASONING.equals(i.type()))
+                        .forEach(i -> expected.add(i.type() + ":" + i.text()));
+            }
+            List<String> actual = new ArrayList<>();
+            for (StoredItem item : region.listItems(cursor.conversationId())) {
+                if (!TurnItem.REASONING.equals(item.item().type())) {
+                    actual.add(item.item().type() + ":" + item.item().text());
+                }
+            }
+            if (!actual.equals(expected)) {
+                problems.add(key + ": " + region.region() + " holds " + actual.size() + " items, the journal "
+                        + expected.size() + " through turn " + cursor.replayedThrough());
+            }
+        }
+        return problems;
+    }
+
+    /** Outage and failover instants as the drill and the controller saw them. */
+    static final class EventClock {
+        private volatile long outageNanos = -1;
+        private volatile long detectedNanos = -1;
+        private final AtomicLong firstCorrectRecallNanos = new AtomicLong(-1);
+
+        void outageStarted() {
+            outageNanos = System.nanoTime();
+        }
+
+        void record(FailoverEvent event) {
+            if (event instanceof FailoverEvent.RegionDown && detectedNanos < 0 && outageNanos >= 0) {
+                detectedNanos = System.nanoTime();
+            }
+        }
+
+        void correctRecallInSecondary(long nanos) {
+            firstCorrectRecallNanos.compareAndSet(-1, nanos);
+        }
+
+        long outageNanos() {
+            return outageNanos;
+        }
+
+        long detectionMillis() {
+            return detectedNanos < 0 ? -1 : (detectedNanos - outageNanos) / 1_000_000;
+        }
+
+        long rtoMillis() {
+            long at = firstCorrectRecallNanos.get();
+            return at < 0 ? -1 : (at - outageNanos) / 1_000_000;
+        }
+    }
+
+    /** The conversations, their turns, and what they prove. */
+    private final class Traffic {
+        final ContinuityClient client;
+        final String secondary;
+        final EventClock events;
+        final String runId = UUID.randomUUID().toString().substring(0, 8);
+        final List<String> keys = new ArrayList<>();
+        final Map<String, List<TurnResult>> acknowledged = new ConcurrentHashMap<>();
+        final List<String> failedRecalls = new CopyOnWriteArrayList<>();
+        final AtomicLong acknowledgedCount = new AtomicLong();
+        final AtomicLong acknowledgedBeforeOutage = new AtomicLong();
+        final Map<String, Long> lastSequenceBeforeOutage = new ConcurrentHashMap<>();
+        final Map<String, Long> firstCorrectRecallInSecondary = new ConcurrentHashMap<>();
+        private final Object outageLock = new Object();
+        private boolean outageTriggered;
+
+        Traffic(ContinuityClient client, List<AgentDefinition> agents, String secondary, EventClock events) {
+            this.client = client;
+            this.secondary = secondary;
+            this.events = events;
+            for (int c = 0; c < options.conversations(); c++) {
+                String key = ConversationScript.key(runId, c);
+                client.startConversation(key, agents.get(c % agents.size()).name(), null);
+                keys.add(key);
+                acknowledged.put(key, new CopyOnWriteArrayList<>());
+            }
+        }
+
+        long acknowledgedCount() {
+            return acknowledgedCount.get();
+        }
+
+        /**
+         * First half of every conversation's turns, the primary going dark when 80% of them are
+         * acknowledged (the rest are in flight or queued and must complete in the secondary, exactly
+         * once); then the second half, all in the secondary.
+         */
+        void run(Runnable outage, Supplier<String> activeRegion) throws Exception {
+            int half = options.turns() / 2;
+            long outageAfter = Math.max(1, (long) Math.ceil(0.8 * keys.size() * half));
+            Runnable trigger = () -> {
+                synchronized (outageLock) {
+                    if (!outageTriggered) {
+                        outageTriggered = true;
+                        outage.run();
+                    }
+                }
+            };
+            forEachConversation(conversation -> {
+                for (int turn = 1; turn <= half; turn++) {
+                    turn(conversation, turn, outageAfter, trigger, activeRegion);
+                }
+            });
+            trigger.run();
+            forEachConversation(conversation -> {
+                for (int turn = half + 1; turn <= options.turns(); turn++) {
+                    turn(conversation, turn, Long.MAX_VALUE, trigger, activeRegion);
+                }
+            });
+        }
+
+        private void turn(int conversation, int turn, long outageAfter, Runnable outage,
+                Supplier<String> activeRegion) {
+            String key = keys.get(conversation);
+            TurnResult result = client.send(key, ConversationScript.message(conversation, turn));
+            long now = System.nanoTime();
+            acknowledged.get(key).add(result);
+            long count = acknowledgedCount.incrementAndGet();
+            boolean outageStarted = events.outageNanos() >= 0;
+            if (!outageStarted) {
+                acknowledgedBeforeOutage.incrementAndGet();
+                lastSequenceBeforeOutage.merge(key, result.sequence(), Math::max);
+            }
+            String expected = ConversationScript.expected(conversation, turn);
+            if (!expected.equals(result.text())) {
+                failedRecalls.add(key + " turn " + turn + " in " + result.region() + ": expected '" + expected
+                        + "', got '" + result.text() + "'");
+            } else if (ConversationScript.isRecall(turn) && result.region().equals(secondary) && outageStarted) {
+                events.correctRecallInSecondary(now);
+                firstCorrectRecallInSecondary.putIfAbsent(key, now);
+            }
+            progress.turns(count, (long) keys.size() * options.turns(), activeRegion.get());
+            if (count >= outageAfter) {
+                outage.run();
+            }
+        }
+
+        /** After traffic: every conversation recalls every fact it stored, in the active region. */
+        List<String> verifyAll(Supplier<String> activeRegion) throws Exception {
+            List<String> failures = new CopyOnWriteArrayList<>();
+            forEachConversation(conversation -> {
+                String key = keys.get(conversation);
+                for (int turn = 2; turn <= options.turns(); turn += 2) {
+                    TurnResult result = client.send(key, ConversationScript.message(conversation, turn));
+                    acknowledged.get(key).add(result);
+                    acknowledgedCount.incrementAndGet();
+                    String expected = ConversationScript.expected(conversation, turn);
+                    if (!expected.equals(result.text())) {
+                        failures.add(key + " verification in " + result.region() + ": expected '" + expected
+                                + "', got '" + result.text() + "'");
+                    } else if (result.region().equals(secondary)) {
+                        firstCorrectRecallInSecondary.putIfAbsent(key, System.nanoTime());
+                        events.correctRecallInSecondary(System.nanoTime());
+                    }
+                }
+            });
+            return failures;
+        }
+
+        /** After failback: each conversation recalls its first fact, served by the primary. */
+        List<String> recallLastFacts(String expectedRegion) throws Exception {
+            List<String> failures = new CopyOnWriteArrayList<>();
+            forEachConversation(conversation -> {
+                String key = keys.get(conversation);
+                TurnResult result = client.send(key, ConversationScript.message(conversation, 2));
+                acknowledged.get(key).add(result);
+                acknowledgedCount.incrementAndGet();
+                String expected = ConversationScript.expected(conversation, 2);
+                if (!expected.equals(result.text()) || !result.region().equals(expectedRegion)) {
+                    failures.add(key + " after failback in " + result.region() + ": expected '" + expected
+                            + "' from " + expectedRegion + ", got '" + result.text() + "'");
+                }
+            });
+            return failures;
+        }
+
+        long preOutageTurnsSeenInSecondary(TurnJournal journal, String region) {
+            long seen = 0;
+            for (String key : keys) {
+                var cursor = journal.head(key).orElseThrow().region(region);
+                long before = lastSequenceBeforeOutage.getOrDefault(key, 0L);
+                seen += cursor == null ? 0 : Math.min(before, cursor.replayedThrough());
+            }
+            return seen;
+        }
+
+        long fullRecoveryMillis(EventClock clock) {
+            if (firstCorrectRecallInSecondary.size() < keys.size()) {
+                return -1;
+            }
+            long last = firstCorrectRecallInSecondary.values().stream().mapToLong(Long::longValue).max().orElse(-1);
+            return (last - clock.outageNanos()) / 1_000_000;
+        }
+
+        private void forEachConversation(IntTask task) throws Exception {
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.threads(), keys.size()));
+            try {
+                List<Future<?>> work = new ArrayList<>();
+                for (int c = 0; c < keys.size(); c++) {
+                    int conversation = c;
+                    work.add(pool.submit(() -> {
+                        task.run(conversation);
+                        return null;
+                    }));
+                }
+                for (Future<?> f : work) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface IntTask {
+        void run(int value) throws Exception;
+    }
+
+    static String formatMillis(long millis) {
+        return millis < 0 ? "n/a" : String.format(Locale.ROOT, "%,d ms", millis);
+    }
+}
