@@ -14,7 +14,10 @@ import picocli.CommandLine.Spec;
             EmulatorCommand.class,
             ValidateCommand.class,
             DeployCommand.class,
+            RehydrateCommand.class,
+            DriftCommand.class,
             DrillCommand.class,
+            BenchCommand.class,
         })
 public final class ContinuityCommand implements Runnable {
 

@@ -1,0 +1,131 @@
+package dev.continuity.cli;
+
+import dev.continuity.cli.bench.ClientOverheadBenchmark;
+import dev.continuity.cli.bench.EmulatorBenchmark;
+import dev.continuity.cli.bench.JournalBenchmark;
+import dev.continuity.cli.bench.RehydrationBenchmark;
+import dev.continuity.journal.memory.InMemoryTurnJournal;
+import dev.continuity.journal.sqlite.SqliteTurnJournal;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code continuity bench}: the benchmarks whose results are recorded in docs/benchmarks.md. */
+@Command(name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Run a benchmark (numbers go to docs/benchmarks.md; speed targets live here, not in unit tests).",
+        subcommands = {
+            BenchCommand.Emulator.class,
+            BenchCommand.Client.class,
+            BenchCommand.Journal.class,
+            BenchCommand.Rehydrate.class,
+        })
+public final class BenchCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Agent responses through the real SDK against the emulator, and the heap of stored conversations. */
+    @Command(name = "emulator", mixinStandardHelpOptions = true,
+            description = "Agent responses from concurrent SDK clients; heap holding many conversations.")
+    static final class Emulator implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--responses", defaultValue = "10000", description = "Measured responses (default: ${DEFAULT-VALUE}).")
+        int responses;
+
+        @Option(names = "--clients", defaultValue = "16", description = "Concurrent SDK clients (default: ${DEFAULT-VALUE}).")
+        int clients;
+
+        @Option(names = "--conversations", defaultValue = "10000",
+                description = "Conversations of 20 items held for the heap measurement (default: ${DEFAULT-VALUE}).")
+        int conversations;
+
+        @Override
+        public Integer call() throws Exception {
+            EmulatorBenchmark.Result r = EmulatorBenchmark.run(responses, clients, conversations);
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "emulator: %d agent responses, %d concurrent SDK clients, %d cores%n", r.responses(),
+                    r.clients(), Runtime.getRuntime().availableProcessors());
+            out.printf(Locale.ROOT, "  throughput            %.0f responses/s%n", r.responsesPerSecond());
+            out.printf(Locale.ROOT, "  latency p50 / p99     %.2f ms / %.2f ms%n", r.p50Millis(), r.p99Millis());
+            out.printf(Locale.ROOT, "  heap after GC         %.1f MB holding %d conversations x %d items (%.1f MB before)%n",
+                    r.heapUsedMegabytes(), r.conversationsHeld(), r.itemsPerConversation(), r.heapBaselineMegabytes());
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    /** What the journaling client adds to a turn compared with the bare SDK call. */
+    @Command(name = "client", mixinStandardHelpOptions = true,
+            description = "Median/p99 of a turn through ContinuityClient vs the bare SDK call, per journal.")
+    static final class Client implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--turns", defaultValue = "2000", description = "Measured turns per side (default: ${DEFAULT-VALUE}).")
+        int turns;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = Files.createTempDirectory("continuity-client-bench");
+            List<ClientOverheadBenchmark.Result> results = new ArrayList<>();
+            results.add(ClientOverheadBenchmark.run("memory", InMemoryTurnJournal::new, turns));
+            results.add(ClientOverheadBenchmark.run("sqlite", () -> SqliteTurnJournal.open(dir.resolve("j.db")), turns));
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "client overhead: %d sequential turns per side, %d cores%n", turns,
+                    Runtime.getRuntime().availableProcessors());
+            out.printf(Locale.ROOT, "  %-8s %12s %12s %14s %14s %12s%n", "journal", "bare p50", "bare p99", "client p50",
+                    "client p99", "added p50");
+            for (ClientOverheadBenchmark.Result r : results) {
+                out.printf(Locale.ROOT, "  %-8s %9.2f ms %9.2f ms %11.2f ms %11.2f ms %9.2f ms%n", r.journal(),
+                        r.bareP50Millis(), r.bareP99Millis(), r.clientP50Millis(), r.clientP99Millis(), r.addedP50Millis());
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    /** Durable appends per second (SQLite group commit, in-memory) and conversation reads. */
+    @Command(name = "journal", mixinStandardHelpOptions = true,
+            description = "Journal appends/s with concurrent conversations and the time to read a long conversation.")
+    static final class Journal implements Callable<Integer> {
+        @Parameters(arity = "0..*", description = "Options passed to the benchmark: --dir, --conversations, --seconds, --reads.")
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            JournalBenchmark.main(args.toArray(new String[0]));
+            return ExitCodes.OK;
+        }
+    }
+
+    /** Rehydrating agents and many conversations into an emulated region, against the emulator's ceiling. */
+    @Command(name = "rehydrate", mixinStandardHelpOptions = true,
+            description = "Rehydrate 5 agents and N conversations of K items; compare with the emulator's own ceiling.")
+    static final class Rehydrate implements Callable<Integer> {
+        @Parameters(arity = "0..4", description = "conversations (1000), items per conversation (30), concurrency (8), journal (memory|sqlite).")
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            RehydrationBenchmark.main(args.toArray(new String[0]));
+            return ExitCodes.OK;
+        }
+    }
+}
