@@ -1,0 +1,696 @@
+package dev.continuity.cosmos;
+
+import com.azure.cosmos.CosmosAsyncClient;
+import com.azure.cosmos.CosmosClient;
+import com.azure.cosmos.CosmosException;
+import com.azure.cosmos.models.CosmosBatch;
+import com.azure.cosmos.models.CosmosBatchItemRequestOptions;
+import com.azure.cosmos.models.CosmosBatchOperationResult;
+import com.azure.cosmos.models.CosmosBatchResponse;
+import com.azure.cosmos.models.CosmosItemResponse;
+import com.azure.cosmos.models.CosmosQueryRequestOptions;
+import com.azure.cosmos.models.FeedResponse;
+import com.azure.cosmos.models.PartitionKey;
+import com.azure.cosmos.models.SqlParameter;
+import com.azure.cosmos.models.SqlQuerySpec;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.continuity.cosmos.internal.AsyncContainerGateway;
+import dev.continuity.cosmos.internal.ContainerGateway;
+import dev.continuity.cosmos.internal.ConversationCache;
+import dev.continuity.cosmos.internal.JournalDocuments;
+import dev.continuity.cosmos.internal.JournalLayout;
+import dev.continuity.cosmos.internal.LayoutCheck;
+import dev.continuity.cosmos.internal.ListingToken;
+import dev.continuity.cosmos.internal.StoredHead;
+import dev.continuity.cosmos.internal.StoredTurn;
+import dev.continuity.cosmos.internal.SyncContainerGateway;
+import dev.continuity.cosmos.internal.WriteRules;
+import dev.continuity.journal.AppendResult;
+import dev.continuity.journal.ConversationHead;
+import dev.continuity.journal.ConversationSummary;
+import dev.continuity.journal.JournalException;
+import dev.continuity.journal.Page;
+import dev.continuity.journal.Turn;
+import dev.continuity.journal.TurnJournal;
+import dev.continuity.journal.TurnOutcome;
+import dev.continuity.journal.TurnStatus;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link TurnJournal} in one Azure Cosmos DB (NoSQL API) container, partitioned by conversation key.
+ *
+ * <p>Each conversation is one logical partition holding one head document ({@code id "head"}) and one
+ * document per turn ({@code id "turn:<19-digit sequence>"}). Every write (append, commit, discard) is
+ * <b>one transactional batch</b>: the turn document and the head document change together or not at
+ * all, and the head's etag serializes writers of one conversation across processes. This journal keeps
+ * the head etag and the last turn it wrote per conversation, so in the steady state (one process
+ * appending and committing a conversation's turns) a write costs exactly one request; after another
+ * writer changed the conversation, the batch fails on the stale etag, the journal re-reads and decides
+ * again (an idempotent retry, a conflict, or the next write).
+ *
+ * <p>Reads are point reads and partition-scoped queries ordered by sequence; the conversation listing
+ * and {@link #pendingTurns()} are cross-partition queries. See {@code docs/cosmos.md} for the data model,
+ * the indexing policy, request costs and what each consistency level means for RPO.
+ *
+ * <p>Build with {@link #builder()}; create the container with {@link CosmosJournalProvisioner}. The
+ * journal does not own the client: {@link #close()} leaves it open. Thread safe. The methods block; with
+ * an asynchronous client, do not call them from the client's event-loop threads.
+ */
+public final class CosmosTurnJournal implements TurnJournal {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CosmosTurnJournal.class);
+    /** Bound on re-reads while other writers keep changing one conversation. */
+    private static final int MAX_ATTEMPTS = 64;
+    private static final int READ_PAGE_SIZE = 100;
+    private static final int MAX_LIST_PAGE = 1000;
+    /** Room left in a batch for the head document and the batch envelope. */
+    private static final int BATCH_OVERHEAD_BYTES = 64 * 1024;
+
+    private final ContainerGateway store;
+    private final Clock clock;
+    private final ConversationCache cache;
+    private volatile boolean closed;
+
+    private CosmosTurnJournal(ContainerGateway store, Clock clock, int cachedConversations) {
+        this.store = store;
+        this.clock = clock;
+        this.cache = new ConversationCache(cachedConversations);
+    }
+
+    /** A builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ------------------------------------------------------------------------------------------- writes
+
+    @Override
+    public AppendResult append(Turn turn) {
+        Objects.requireNonNull(turn, "turn");
+        ensureOpen();
+        String key = turn.conversationKey();
+        long sequence = turn.sequence();
+        ObjectNode turnDocument = JournalDocuments.turnDocument(turn);
+        requireFits(turnDocument, key, sequence);
+        ConversationCache.Entry cached = cache.get(key);
+        StoredHead head = cached == null ? null : cached.head();
+        boolean fresh = false;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            if (head == null) {
+                head = readHead(key).orElseThrow(() -> WriteRules.noHead(key, sequence));
+                fresh = true;
+            }
+            if (sequence <= head.journaledThrough()) {
+                Optional<StoredTurn> stored = readTurn(key, sequence);
+                if (stored.isPresent()) {
+                    return WriteRules.appendOver(stored.get().turn(), turn);
+                }
+                if (fresh) {
+                    throw new JournalException("turn " + sequence + " of conversation '" + key + "' is missing from "
+                            + store.describe() + " although the head says turns up to " + head.journaledThrough()
+                            + " are journaled (expired by a retention TTL, or deleted outside the journal)");
+                }
+                head = null;
+                continue;
+            }
+            if (sequence > head.journaledThrough() + 1) {
+                if (!fresh) {
+                    head = null;
+                    continue;
+                }
+                throw WriteRules.gap(key, sequence, head.journaledThrough());
+            }
+            ConversationHead next = advanced(head.head(), sequence);
+            CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
+            batch.createItemOperation(turnDocument);
+            batch.replaceItemOperation(JournalLayout.HEAD_ID, JournalDocuments.headDocument(next, sequence),
+                    ifMatch(head.etag()));
+            CosmosBatchResponse response = execute(batch, "append", key, sequence);
+            if (response.isSuccessStatusCode()) {
+                List<CosmosBatchOperationResult> results = response.getResults();
+                cache.put(key, new ConversationCache.Entry(new StoredHead(next, sequence, results.get(1).getETag()),
+                        new StoredTurn(turn, results.get(0).getETag())));
+                return AppendResult.WRITTEN;
+            }
+            int turnStatus = status(response, 0);
+            int headStatus = status(response, 1);
+            if (turnStatus == 409) {
+                Optional<StoredTurn> stored = readTurn(key, sequence);
+                if (stored.isPresent()) {
+                    return WriteRules.appendOver(stored.get().turn(), turn);
+                }
+            } else if (headStatus == 404) {
+                cache.remove(key);
+                throw WriteRules.noHead(key, sequence);
+            } else if (headStatus != 412) {
+                throw failed(response, "append", key, sequence);
+            }
+            LOG.debug("append of turn {} of conversation '{}': batch failed ({}, {}), re-reading the head",
+                    sequence, key, turnStatus, headStatus);
+            head = null;
+        }
+        throw busy("append", key, sequence);
+    }
+
+    @Override
+    public AppendResult commit(String conversationKey, long sequence, TurnOutcome outcome) {
+        Objects.requireNonNull(conversationKey, "conversationKey");
+        Objects.requireNonNull(outcome, "outcome");
+        ensureOpen();
+        String key = conversationKey;
+        ConversationCache.Entry cached = cache.get(key);
+        StoredHead head = cached == null ? null : cached.head();
+        StoredTurn stored = cached != null && cached.lastTurn() != null
+                && cached.lastTurn().turn().sequence() == sequence ? cached.lastTurn() : null;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            if (stored == null) {
+                stored = readTurn(key, sequence).orElseThrow(() -> WriteRules.noTurn(key, sequence));
+            }
+            // a committed turn never changes again, so a cached committed turn is as good as a fresh read
+            if (!WriteRules.commitWrites(stored.turn(), outcome)) {
+                return AppendResult.ALREADY_PRESENT;
+            }
+            if (head == null) {
+                head = readHead(key).orElseThrow(() -> WriteRules.noTurn(key, sequence));
+            }
+            Turn committed = stored.turn().committed(outcome);
+            ObjectNode turnDocument = JournalDocuments.turnDocument(committed);
+            requireFits(turnDocument, key, sequence);
+            ConversationHead next = advanced(head.head(), sequence);
+            CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
+            batch.replaceItemOperation(JournalLayout.turnId(sequence), turnDocument, ifMatch(stored.etag()));
+            batch.replaceItemOperation(JournalLayout.HEAD_ID,
+                    JournalDocuments.headDocument(next, head.journaledThrough()), ifMatch(head.etag()));
+            CosmosBatchResponse response = execute(batch, "commit", key, sequence);
+            if (response.isSuccessStatusCode()) {
+                List<CosmosBatchOperationResult> results = response.getResults();
+                cache.put(key, new ConversationCache.Entry(
+                        new StoredHead(next, head.journaledThrough(), results.get(1).getETag()),
+                        new StoredTurn(committed, results.get(0).getETag())));
+                return AppendResult.WRITTEN;
+            }
+            int turnStatus = status(response, 0);
+            int headStatus = status(response, 1);
+            if (turnStatus == 412 || turnStatus == 404) {
+                stored = null; // changed or discarded since: read it again
+            } else if (headStatus == 412) {
+                head = null;
+            } else {
+                throw failed(response, "commit", key, sequence);
+            }
+            LOG.debug("commit of turn {} of conversation '{}': batch failed ({}, {}), re-reading",
+                    sequence, key, turnStatus, headStatus);
+        }
+        throw busy("commit", key, sequence);
+    }
+
+    @Override
+    public AppendResult discardPending(String conversationKey, long sequence) {
+        Objects.requireNonNull(conversationKey, "conversationKey");
+        ensureOpen();
+        String key = conversationKey;
+        ConversationCache.Entry cached = cache.get(key);
+        StoredHead head = cached == null ? null : cached.head();
+        // cached documents are only guesses: their etags guard the batch, and a decision to refuse is
+        // taken on fresh reads only
+        StoredTurn stored = cached != null && cached.lastTurn() != null
+                && cached.lastTurn().turn().sequence() == sequence ? cached.lastTurn() : null;
+        boolean headFresh = false;
+        boolean turnFresh = false;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            if (stored == null) {
+                Optional<StoredTurn> found = readTurn(key, sequence);
+                if (found.isEmpty()) {
+                    return AppendResult.ALREADY_PRESENT;
+                }
+                stored = found.get();
+                turnFresh = true;
+            }
+            if (stored.turn().status() == TurnStatus.COMMITTED) {
+                throw WriteRules.discardCommitted(key, sequence); // committed turns never change back
+            }
+            if (head == null) {
+                head = readHead(key).orElseThrow(() -> WriteRules.noTurn(key, sequence));
+                headFresh = true;
+            }
+            if (sequence != head.journaledThrough()) {
+                if (headFresh && turnFresh) {
+                    throw WriteRules.discardNotLast(key, sequence, head.journaledThrough());
+                }
+                head = headFresh ? head : null;
+                stored = turnFresh ? stored : null;
+                continue;
+            }
+            ConversationHead current = head.head();
+            ConversationHead next = new ConversationHead(key, current.agentName(), current.agentVersion(),
+                    sequence - 1, current.createdAt(), later(current.lastActivityAt(), clock.instant()),
+                    current.regions(), current.version() + 1);
+            CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
+            batch.deleteItemOperation(JournalLayout.turnId(sequence), ifMatch(stored.etag()));
+            batch.replaceItemOperation(JournalLayout.HEAD_ID, JournalDocuments.headDocument(next, sequence - 1),
+                    ifMatch(head.etag()));
+            CosmosBatchResponse response = execute(batch, "discard", key, sequence);
+            if (response.isSuccessStatusCode()) {
+                cache.put(key, new ConversationCache.Entry(
+                        new StoredHead(next, sequence - 1, response.getResults().get(1).getETag()), null));
+                return AppendResult.WRITTEN;
+            }
+            int turnStatus = status(response, 0);
+            int headStatus = status(response, 1);
+            if (turnStatus == 412 || turnStatus == 404) {
+                stored = null;
+                turnFresh = false;
+            } else if (headStatus == 412) {
+                head = null;
+                headFresh = false;
+            } else {
+                throw failed(response, "discard", key, sequence);
+            }
+        }
+        throw busy("discard", key, sequence);
+    }
+
+    @Override
+    public Optional<ConversationHead> compareAndSetHead(ConversationHead head, long expectedVersion) {
+        Objects.requireNonNull(head, "head");
+        if (expectedVersion < 0) {
+            throw new IllegalArgumentException("expectedVersion of conversation '" + head.conversationKey()
+                    + "' must be >= 0, was " + expectedVersion);
+        }
+        ensureOpen();
+        String key = head.conversationKey();
+        if (expectedVersion == 0) {
+            return createHead(head);
+        }
+        ConversationCache.Entry cached = cache.get(key);
+        StoredHead current = cached == null ? null : cached.head();
+        boolean fresh = false;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            if (current == null) {
+                Optional<StoredHead> read = readHead(key);
+                if (read.isEmpty()) {
+                    return Optional.empty();
+                }
+                current = read.get();
+                fresh = true;
+            }
+            ConversationHead stored = current.head();
+            if (stored.version() != expectedVersion) {
+                if (!fresh) {
+                    current = null;
+                    continue;
+                }
+                return Optional.empty();
+            }
+            ConversationHead next = new ConversationHead(key, head.agentName(), head.agentVersion(),
+                    Math.max(stored.lastSequence(), head.lastSequence()), stored.createdAt(),
+                    later(stored.lastActivityAt(), head.lastActivityAt()), head.regions(), stored.version() + 1);
+            CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
+            batch.replaceItemOperation(JournalLayout.HEAD_ID,
+                    JournalDocuments.headDocument(next, current.journaledThrough()), ifMatch(current.etag()));
+            CosmosBatchResponse response = execute(batch, "head change", key, 0);
+            if (response.isSuccessStatusCode()) {
+                cache.putHead(key, new StoredHead(next, current.journaledThrough(),
+                        response.getResults().get(0).getETag()));
+                return Optional.of(next);
+            }
+            int headStatus = status(response, 0);
+            if (headStatus == 404) {
+                cache.remove(key);
+                return Optional.empty();
+            }
+            if (headStatus != 412) {
+                throw failed(response, "head change", key, 0);
+            }
+            current = null;
+        }
+        throw busy("head change", key, 0);
+    }
+
+    private Optional<ConversationHead> createHead(ConversationHead head) {
+        String key = head.conversationKey();
+        ConversationHead created = new ConversationHead(key, head.agentName(), head.agentVersion(),
+                Math.max(0, head.lastSequence()), head.createdAt(), head.lastActivityAt(), head.regions(), 1);
+        try {
+            CosmosItemResponse<ObjectNode> response =
+                    store.create(JournalDocuments.headDocument(created, 0), new PartitionKey(key));
+            cache.put(key, new ConversationCache.Entry(new StoredHead(created, 0, response.getETag()), null));
+            return Optional.of(created);
+        } catch (CosmosException e) {
+            if (e.getStatusCode() == 409) {
+                return Optional.empty();
+            }
+            throw storeFailure(e, "creating the head of conversation '" + key + "'");
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------- reads
+
+    @Override
+    public List<Turn> read(String conversationKey, long fromSequence) {
+        Objects.requireNonNull(conversationKey, "conversationKey");
+        ensureOpen();
+        SqlQuerySpec query = new SqlQuerySpec(
+                "SELECT * FROM c WHERE c.type = @type AND c.sequence >= @from ORDER BY c.sequence",
+                new SqlParameter("@type", JournalLayout.TYPE_TURN), new SqlParameter("@from", fromSequence));
+        CosmosQueryRequestOptions options = new CosmosQueryRequestOptions()
+                .setPartitionKey(new PartitionKey(conversationKey));
+        List<Turn> turns = new ArrayList<>();
+        long expected = Math.max(1, fromSequence);
+        try {
+            for (FeedResponse<ObjectNode> page : store.query(query, options, READ_PAGE_SIZE)) {
+                for (ObjectNode document : page.getResults()) {
+                    Turn turn = JournalDocuments.turn(document);
+                    if (turn.sequence() != expected) {
+                        throw new JournalException("turn " + expected + " of conversation '" + conversationKey
+                                + "' is missing from " + store.describe() + " (the next stored turn is "
+                                + turn.sequence() + "): expired by a retention TTL, or deleted outside the journal");
+                    }
+                    turns.add(turn);
+                    expected++;
+                }
+            }
+        } catch (CosmosException e) {
+            throw storeFailure(e, "reading the turns of conversation '" + conversationKey + "' from " + fromSequence);
+        }
+        return turns;
+    }
+
+    @Override
+    public Optional<Turn> turn(String conversationKey, long sequence) {
+        Objects.requireNonNull(conversationKey, "conversationKey");
+        ensureOpen();
+        if (sequence < 1) {
+            return Optional.empty();
+        }
+        return readTurn(conversationKey, sequence).map(StoredTurn::turn);
+    }
+
+    @Override
+    public Optional<ConversationHead> head(String conversationKey) {
+        Objects.requireNonNull(conversationKey, "conversationKey");
+        ensureOpen();
+        Optional<StoredHead> head = readHead(conversationKey);
+        head.ifPresent(stored -> cache.putHead(conversationKey, stored));
+        return head.map(StoredHead::head);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A cross-partition query ordered by the composite index {@code (lastActivityAt DESC,
+     * conversationKey ASC)}; each page is a fresh query for what sorts after the previous page's last
+     * conversation (keyset paging), so tokens never expire. A conversation that becomes active while a
+     * listing is being paged moves to the front and is not seen again in that listing. Pages hold at
+     * most 1000 conversations whatever {@code pageSize} asks for.
+     */
+    @Override
+    public Page<ConversationSummary> listConversations(String continuationToken, int pageSize) {
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("pageSize must be at least 1, was " + pageSize);
+        }
+        ensureOpen();
+        ListingToken after = continuationToken == null ? null : ListingToken.decode(continuationToken);
+        int limit = Math.min(pageSize, MAX_LIST_PAGE);
+        StringBuilder sql = new StringBuilder("SELECT TOP ").append(limit + 1)
+                .append(" c.conversationKey, c.agentName, c.lastSequence, c.lastActivityAt FROM c WHERE c.type = @type");
+        List<SqlParameter> parameters = new ArrayList<>();
+        parameters.add(new SqlParameter("@type", JournalLayout.TYPE_HEAD));
+        if (after != null) {
+            sql.append(" AND (c.lastActivityAt < @at OR (c.lastActivityAt = @at AND c.conversationKey > @key))");
+            parameters.add(new SqlParameter("@at", JournalDocuments.timestamp(after.lastActivityAt())));
+            parameters.add(new SqlParameter("@key", after.conversationKey()));
+        }
+        sql.append(" ORDER BY c.lastActivityAt DESC, c.conversationKey ASC");
+        List<ConversationSummary> found = new ArrayList<>(limit + 1);
+        try {
+            for (FeedResponse<ObjectNode> page : store.query(new SqlQuerySpec(sql.toString(), parameters),
+                    new CosmosQueryRequestOptions(), limit + 1)) {
+                for (ObjectNode document : page.getResults()) {
+                    if (found.size() <= limit) {
+                        found.add(JournalDocuments.summary(document));
+                    }
+                }
+                if (found.size() > limit) {
+                    break;
+                }
+            }
+        } catch (CosmosException e) {
+            throw storeFailure(e, "listing conversations");
+        }
+        if (found.size() <= limit) {
+            return new Page<>(found, null);
+        }
+        List<ConversationSummary> items = found.subList(0, limit);
+        ConversationSummary last = items.get(limit - 1);
+        return new Page<>(items, new ListingToken(last.lastActivityAt(), last.conversationKey()).encode());
+    }
+
+    /** {@inheritDoc} A cross-partition query; sorted by conversation key, then sequence. */
+    @Override
+    public List<Turn> pendingTurns() {
+        ensureOpen();
+        SqlQuerySpec query = new SqlQuerySpec("SELECT * FROM c WHERE c.type = @type AND c.status = @status",
+                new SqlParameter("@type", JournalLayout.TYPE_TURN),
+                new SqlParameter("@status", TurnStatus.PENDING.name()));
+        List<Turn> pending = new ArrayList<>();
+        try {
+            for (FeedResponse<ObjectNode> page : store.query(query, new CosmosQueryRequestOptions(), READ_PAGE_SIZE)) {
+                page.getResults().forEach(document -> pending.add(JournalDocuments.turn(document)));
+            }
+        } catch (CosmosException e) {
+            throw storeFailure(e, "listing pending turns");
+        }
+        pending.sort(Comparator.comparing(Turn::conversationKey).thenComparingLong(Turn::sequence));
+        return pending;
+    }
+
+    /**
+     * The requests this journal has made so far and the request units charged for them. In the steady
+     * state an append, a commit and a discard each cost one request (one transactional batch).
+     */
+    public CosmosRequestStats requestStats() {
+        return new CosmosRequestStats(store.meter().requests(), store.meter().requestCharge());
+    }
+
+    /** Marks the journal closed (later calls fail); the Cosmos DB client stays open: it is the caller's. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    private Optional<StoredHead> readHead(String key) {
+        try {
+            CosmosItemResponse<ObjectNode> response = store.read(JournalLayout.HEAD_ID, new PartitionKey(key));
+            return Optional.of(JournalDocuments.head(response.getItem(), response.getETag()));
+        } catch (CosmosException e) {
+            if (e.getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            throw storeFailure(e, "reading the head of conversation '" + key + "'");
+        }
+    }
+
+    private Optional<StoredTurn> readTurn(String key, long sequence) {
+        try {
+            CosmosItemResponse<ObjectNode> response =
+                    store.read(JournalLayout.turnId(sequence), new PartitionKey(key));
+            return Optional.of(new StoredTurn(JournalDocuments.turn(response.getItem()), response.getETag()));
+        } catch (CosmosException e) {
+            if (e.getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            throw storeFailure(e, "reading turn " + sequence + " of conversation '" + key + "'");
+        }
+    }
+
+    private ConversationHead advanced(ConversationHead head, long sequence) {
+        return new ConversationHead(head.conversationKey(), head.agentName(), head.agentVersion(),
+                Math.max(head.lastSequence(), sequence), head.createdAt(),
+                later(head.lastActivityAt(), clock.instant()), head.regions(), head.version() + 1);
+    }
+
+    private CosmosBatchResponse execute(CosmosBatch batch, String operation, String key, long sequence) {
+        try {
+            return store.execute(batch);
+        } catch (CosmosException e) {
+            throw storeFailure(e, operation + describeTurn(key, sequence));
+        }
+    }
+
+    private static CosmosBatchItemRequestOptions ifMatch(String etag) {
+        return new CosmosBatchItemRequestOptions().setIfMatchETag(etag);
+    }
+
+    private static int status(CosmosBatchResponse response, int operation) {
+        List<CosmosBatchOperationResult> results = response.getResults();
+        return operation < results.size() ? results.get(operation).getStatusCode() : response.getStatusCode();
+    }
+
+    private void requireFits(ObjectNode document, String key, long sequence) {
+        int bytes = document.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > JournalLayout.MAX_ITEM_BYTES - BATCH_OVERHEAD_BYTES) {
+            throw new JournalException("turn " + sequence + " of conversation '" + key + "' is " + bytes
+                    + " bytes as a Cosmos DB document; with the head it must fit one transactional batch of 2 MB "
+                    + "(at most " + (JournalLayout.MAX_ITEM_BYTES - BATCH_OVERHEAD_BYTES) + " bytes per turn)");
+        }
+    }
+
+    private JournalException failed(CosmosBatchResponse response, String operation, String key, long sequence) {
+        return new JournalException(operation + describeTurn(key, sequence) + " in " + store.describe()
+                + " failed: batch status " + response.getStatusCode() + " (substatus " + response.getSubStatusCode()
+                + "), operation statuses " + response.getResults().stream()
+                        .map(CosmosBatchOperationResult::getStatusCode).toList()
+                + (response.getErrorMessage() == null ? "" : ": " + response.getErrorMessage()));
+    }
+
+    private JournalException busy(String operation, String key, long sequence) {
+        return new JournalException(operation + describeTurn(key, sequence) + " in " + store.describe()
+                + " gave up after " + MAX_ATTEMPTS + " attempts: other writers kept changing the conversation");
+    }
+
+    private JournalException storeFailure(CosmosException e, String what) {
+        return new JournalException(what + " in " + store.describe() + " failed: status " + e.getStatusCode()
+                + " (substatus " + e.getSubStatusCode() + "): " + firstLine(e.getMessage()), e);
+    }
+
+    private static String describeTurn(String key, long sequence) {
+        return sequence > 0 ? " of turn " + sequence + " of conversation '" + key + "'" : " of conversation '" + key + "'";
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new JournalException("Cosmos DB journal on " + store.describe() + " is closed");
+        }
+    }
+
+    /**
+     * Builds a {@link CosmosTurnJournal}: a client (synchronous or asynchronous), a database and a
+     * container are required.
+     */
+    public static final class Builder {
+        private CosmosClient client;
+        private CosmosAsyncClient asyncClient;
+        private String database;
+        private String container;
+        private Clock clock = Clock.systemUTC();
+        private int cachedConversations = 10_000;
+        private boolean verifyContainer = true;
+
+        private Builder() {
+        }
+
+        /** The synchronous client to use (not closed by the journal). */
+        public Builder client(CosmosClient client) {
+            this.client = Objects.requireNonNull(client, "client");
+            this.asyncClient = null;
+            return this;
+        }
+
+        /** The asynchronous client to use (not closed by the journal). */
+        public Builder client(CosmosAsyncClient client) {
+            this.asyncClient = Objects.requireNonNull(client, "client");
+            this.client = null;
+            return this;
+        }
+
+        /** The database's name. */
+        public Builder database(String database) {
+            this.database = database;
+            return this;
+        }
+
+        /** The container's name. */
+        public Builder container(String container) {
+            this.container = container;
+            return this;
+        }
+
+        /** The clock that stamps {@link ConversationHead#lastActivityAt()} on writes (default: system UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * How many conversations' head etags to remember (default 10,000; 0 disables the cache, making
+         * every write cost a head read plus the batch).
+         */
+        public Builder cachedConversations(int cachedConversations) {
+            if (cachedConversations < 0) {
+                throw new IllegalArgumentException("cachedConversations must be >= 0, was " + cachedConversations);
+            }
+            this.cachedConversations = cachedConversations;
+            return this;
+        }
+
+        /**
+         * Whether {@link #build()} reads the container to check that it exists and is partitioned by
+         * {@code /conversationKey} (default true; one request).
+         */
+        public Builder verifyContainer(boolean verifyContainer) {
+            this.verifyContainer = verifyContainer;
+            return this;
+        }
+
+        /**
+         * The journal.
+         *
+         * @throws IllegalStateException if the client, database or container is missing
+         * @throws JournalContainerMismatchException if the container's partition key is not the conversation key
+         * @throws JournalException if the container does not exist or cannot be read
+         */
+        public CosmosTurnJournal build() {
+            if (client == null && asyncClient == null) {
+                throw new IllegalStateException("CosmosTurnJournal.builder(): client(...) is required");
+            }
+            requireName(database, "database");
+            requireName(container, "container");
+            ContainerGateway gateway = client != null
+                    ? new SyncContainerGateway(client.getDatabase(database).getContainer(container), database)
+                    : new AsyncContainerGateway(asyncClient.getDatabase(database).getContainer(container), database);
+            if (verifyContainer) {
+                try {
+                    LayoutCheck.requireJournalPartitionKey(database, gateway.properties());
+                } catch (CosmosException e) {
+                    if (e.getStatusCode() == 404) {
+                        throw new JournalException(gateway.describe() + " does not exist: create it with "
+                                + "CosmosJournalProvisioner", e);
+                    }
+                    throw new JournalException("cannot read " + gateway.describe() + ": status " + e.getStatusCode()
+                            + ": " + firstLine(e.getMessage()), e);
+                }
+            }
+            return new CosmosTurnJournal(gateway, clock, cachedConversations);
+        }
+
+        private static void requireName(String value, String what) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalStateException("CosmosTurnJournal.builder(): " + what + "(...) is required");
+            }
+        }
+    }
+}

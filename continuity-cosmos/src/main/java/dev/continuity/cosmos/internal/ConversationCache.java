@@ -1,0 +1,70 @@
+package dev.continuity.cosmos.internal;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What this process last wrote per conversation: the head document (with its etag) and the last turn
+ * document. It only saves requests: every write is still guarded by the etag it names, and a stale
+ * entry costs one failed batch and a re-read. Least recently used entries are evicted. Thread safe.
+ */
+public final class ConversationCache {
+
+    /**
+     * One conversation's cached documents.
+     *
+     * @param head the head document as last written or read
+     * @param lastTurn the last turn document written or read by this process, or {@code null}
+     */
+    public record Entry(StoredHead head, StoredTurn lastTurn) {
+    }
+
+    private final int capacity;
+    private final Map<String, Entry> entries;
+
+    /** A cache of at most {@code capacity} conversations (0 disables caching). */
+    public ConversationCache(int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("cache capacity must be >= 0, was " + capacity);
+        }
+        this.capacity = capacity;
+        this.entries = new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+                return size() > ConversationCache.this.capacity;
+            }
+        };
+    }
+
+    /** The entry of a conversation, or {@code null}. */
+    public synchronized Entry get(String conversationKey) {
+        return entries.get(conversationKey);
+    }
+
+    /**
+     * Remembers a conversation's documents, unless a newer head is already cached (threads of this
+     * process may finish their writes out of order).
+     */
+    public synchronized void put(String conversationKey, Entry entry) {
+        if (capacity == 0) {
+            return;
+        }
+        Entry current = entries.get(conversationKey);
+        if (current == null || current.head().head().version() <= entry.head().head().version()) {
+            entries.put(conversationKey, entry);
+        }
+    }
+
+    /** Remembers a conversation's head document, keeping its cached last turn. */
+    public synchronized void putHead(String conversationKey, StoredHead head) {
+        Entry current = entries.get(conversationKey);
+        put(conversationKey, new Entry(head, current == null ? null : current.lastTurn()));
+    }
+
+    /** Forgets a conversation. */
+    public synchronized void remove(String conversationKey) {
+        entries.remove(conversationKey);
+    }
+}

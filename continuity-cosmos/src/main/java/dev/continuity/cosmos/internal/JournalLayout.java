@@ -1,0 +1,78 @@
+package dev.continuity.cosmos.internal;
+
+import com.azure.cosmos.models.CompositePath;
+import com.azure.cosmos.models.CompositePathSortOrder;
+import com.azure.cosmos.models.CosmosContainerProperties;
+import com.azure.cosmos.models.ExcludedPath;
+import com.azure.cosmos.models.IncludedPath;
+import com.azure.cosmos.models.IndexingMode;
+import com.azure.cosmos.models.IndexingPolicy;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The journal's container layout: partition key, document ids and types, indexing policy. One
+ * container holds every conversation; a conversation's turns and its head share one logical partition
+ * (the conversation key), so a turn write and the head update go in one transactional batch.
+ */
+public final class JournalLayout {
+
+    /** The container's partition key path. */
+    public static final String PARTITION_KEY_PATH = "/conversationKey";
+    /** The partition key's property name in every document. */
+    public static final String PARTITION_KEY_PROPERTY = "conversationKey";
+    /** Id of a conversation's head document. */
+    public static final String HEAD_ID = "head";
+    /** Prefix of a turn document's id, followed by the zero-padded sequence. */
+    public static final String TURN_ID_PREFIX = "turn:";
+    /** {@code type} of a head document. */
+    public static final String TYPE_HEAD = "head";
+    /** {@code type} of a turn document. */
+    public static final String TYPE_TURN = "turn";
+    /** Cosmos DB's limit on one item, in bytes of JSON. */
+    public static final int MAX_ITEM_BYTES = 2 * 1024 * 1024;
+
+    private JournalLayout() {
+    }
+
+    /** The id of turn {@code sequence}: {@code turn:} and 19 digits, so ids sort like sequences. */
+    public static String turnId(long sequence) {
+        return TURN_ID_PREFIX + String.format("%019d", sequence);
+    }
+
+    /**
+     * The indexing policy: only the properties the journal filters or sorts on are indexed (item
+     * payloads are not), plus the composite index the conversation listing sorts by.
+     */
+    public static IndexingPolicy indexingPolicy() {
+        IndexingPolicy policy = new IndexingPolicy();
+        policy.setIndexingMode(IndexingMode.CONSISTENT);
+        policy.setAutomatic(true);
+        policy.setIncludedPaths(List.of(
+                new IncludedPath("/type/?"),
+                new IncludedPath("/sequence/?"),
+                new IncludedPath("/status/?"),
+                new IncludedPath("/lastActivityAt/?"),
+                new IncludedPath("/conversationKey/?")));
+        policy.setExcludedPaths(List.of(new ExcludedPath("/*")));
+        policy.setCompositeIndexes(List.of(List.of(
+                new CompositePath().setPath("/lastActivityAt").setOrder(CompositePathSortOrder.DESCENDING),
+                new CompositePath().setPath("/conversationKey").setOrder(CompositePathSortOrder.ASCENDING))));
+        return policy;
+    }
+
+    /**
+     * The properties of a journal container.
+     *
+     * @param container the container's name
+     * @param retention default time to live of every document, or {@code null} to keep documents forever
+     */
+    public static CosmosContainerProperties containerProperties(String container, Duration retention) {
+        CosmosContainerProperties properties = new CosmosContainerProperties(container, PARTITION_KEY_PATH);
+        properties.setIndexingPolicy(indexingPolicy());
+        if (retention != null) {
+            properties.setDefaultTimeToLiveInSeconds(Math.toIntExact(retention.toSeconds()));
+        }
+        return properties;
+    }
+}
