@@ -1,0 +1,65 @@
+package dev.continuity.emulator;
+
+import dev.continuity.emulator.internal.RegionRuntime;
+import java.util.List;
+import java.util.Map;
+
+/** One emulated region: its project endpoint, deployments, faults and operation counters. */
+public final class EmulatorRegion {
+
+    private final RegionRuntime runtime;
+    private final RegionFaults faults;
+
+    EmulatorRegion(RegionRuntime runtime) {
+        this.runtime = runtime;
+        this.faults = new RegionFaults(runtime);
+    }
+
+    /** The region's name (also the project name in its endpoint). */
+    public String name() {
+        return runtime.name();
+    }
+
+    /** The loopback port the region listens on. */
+    public int port() {
+        return runtime.port();
+    }
+
+    /** {@code http://127.0.0.1:<port>/api/projects/<name>} ({@code https://} when TLS is on). */
+    public String projectEndpoint() {
+        return runtime.projectEndpoint();
+    }
+
+    /** Fault injection for this region. */
+    public RegionFaults faults() {
+        return faults;
+    }
+
+    /** The model deployments available in this region. */
+    public List<String> deployments() {
+        return runtime.deployments();
+    }
+
+    /**
+     * Calls received (failed ones included, requests refused during an outage excluded), keyed by
+     * operation name ({@code agents.list}, ..., {@code responses.delete}); every name is present.
+     */
+    public Map<String, Long> operationCounts() {
+        return runtime.counts().snapshot();
+    }
+
+    /** Sets every operation count back to zero. */
+    public void resetOperationCounts() {
+        runtime.counts().reset();
+    }
+
+    /** Number of conversations stored in this region. */
+    public int conversationCount() {
+        return runtime.api().conversationCount();
+    }
+
+    @Override
+    public String toString() {
+        return name() + " " + projectEndpoint();
+    }
+}

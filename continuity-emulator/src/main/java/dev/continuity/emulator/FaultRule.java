@@ -1,0 +1,103 @@
+package dev.continuity.emulator;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One fault to inject into a region's HTTP traffic.
+ *
+ * <p>Build rules with the factories ({@link #serviceUnavailable()}, {@link #httpError(int)},
+ * {@link #throttle(long)}, {@link #latency(Duration)}, {@link #failAfterCommit()}) and narrow them with
+ * {@link #onlyFor(String, String)} and {@link #times(int)}. A rule matches a request when its
+ * {@code method} (case-insensitive) and {@code pathContains} (a substring of the request path, e.g.
+ * {@code "/openai/responses"}) match; {@code null} matches anything.
+ *
+ * @param kind             what the fault does
+ * @param status           HTTP status answered ({@code HTTP_ERROR}, {@code THROTTLE}, {@code FAIL_AFTER_COMMIT})
+ * @param retryAfterMillis when positive, sent as {@code retry-after-ms}, {@code x-ms-retry-after-ms} and
+ *                         {@code Retry-After} (seconds, rounded up)
+ * @param latency          delay added before the request is handled ({@code LATENCY}); zero otherwise
+ * @param method           HTTP method to match, or {@code null} for any
+ * @param pathContains     substring of the request path to match, or {@code null} for any
+ * @param times            how many matching requests the rule applies to; {@code -1} = until cleared
+ */
+public record FaultRule(Kind kind, int status, long retryAfterMillis, Duration latency,
+                        String method, String pathContains, int times) {
+
+    /** What an injected fault does to a matching request. */
+    public enum Kind {
+        /** Answer {@code status} with an error JSON body without handling the request. */
+        HTTP_ERROR,
+        /** Answer 429 with retry headers without handling the request. */
+        THROTTLE,
+        /** Delay the request by {@code latency}, then handle it normally. */
+        LATENCY,
+        /** Handle the request (storing any write), then answer {@code status} (500) instead of the result. */
+        FAIL_AFTER_COMMIT
+    }
+
+    /** Validates and normalises the rule. */
+    public FaultRule {
+        Objects.requireNonNull(kind, "kind");
+        latency = latency == null ? Duration.ZERO : latency;
+        if (latency.isNegative()) {
+            throw new IllegalArgumentException("latency must not be negative: " + latency);
+        }
+        if (kind == Kind.LATENCY && latency.isZero()) {
+            throw new IllegalArgumentException("a LATENCY rule needs a positive latency");
+        }
+        if (kind != Kind.LATENCY && (status < 400 || status > 599)) {
+            throw new IllegalArgumentException("status must be an HTTP error status 400..599, got " + status);
+        }
+        if (retryAfterMillis < 0) {
+            throw new IllegalArgumentException("retryAfterMillis must not be negative: " + retryAfterMillis);
+        }
+        if (times == 0 || times < -1) {
+            throw new IllegalArgumentException("times must be positive or -1 (until cleared), got " + times);
+        }
+        method = method == null || method.isBlank() ? null : method.trim().toUpperCase(Locale.ROOT);
+        pathContains = pathContains == null || pathContains.isEmpty() ? null : pathContains;
+    }
+
+    /** 503 with an error JSON body. */
+    public static FaultRule serviceUnavailable() {
+        return httpError(503);
+    }
+
+    /** The given error status (400..599) with an error JSON body. */
+    public static FaultRule httpError(int status) {
+        return new FaultRule(Kind.HTTP_ERROR, status, 0, Duration.ZERO, null, null, -1);
+    }
+
+    /** 429 with {@code retry-after-ms}, {@code x-ms-retry-after-ms} and {@code Retry-After} headers. */
+    public static FaultRule throttle(long retryAfterMillis) {
+        return new FaultRule(Kind.THROTTLE, 429, retryAfterMillis, Duration.ZERO, null, null, -1);
+    }
+
+    /** Delays matching requests by {@code d} before handling them normally. */
+    public static FaultRule latency(Duration d) {
+        return new FaultRule(Kind.LATENCY, 0, 0, d, null, null, -1);
+    }
+
+    /** Performs and stores the write, then answers 500: the caller cannot tell that it succeeded. */
+    public static FaultRule failAfterCommit() {
+        return new FaultRule(Kind.FAIL_AFTER_COMMIT, 500, 0, Duration.ZERO, null, null, -1);
+    }
+
+    /** The same rule restricted to a method and a path substring ({@code null} = any). */
+    public FaultRule onlyFor(String method, String pathContains) {
+        return new FaultRule(kind, status, retryAfterMillis, latency, method, pathContains, times);
+    }
+
+    /** The same rule applied to the next {@code n} matching requests only ({@code -1} = until cleared). */
+    public FaultRule times(int n) {
+        return new FaultRule(kind, status, retryAfterMillis, latency, method, pathContains, n);
+    }
+
+    /** True when the rule applies to a request with this method and path. */
+    public boolean matches(String requestMethod, String requestPath) {
+        return (method == null || method.equalsIgnoreCase(requestMethod))
+                && (pathContains == null || (requestPath != null && requestPath.contains(pathContains)));
+    }
+}

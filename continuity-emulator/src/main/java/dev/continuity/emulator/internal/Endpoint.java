@@ -1,0 +1,48 @@
+package dev.continuity.emulator.internal;
+
+/** The routes of a region's project endpoint and the operation each counts as. */
+enum Endpoint {
+    AGENTS_LIST("GET", "agents", Operation.AGENTS_LIST),
+    AGENT_CREATE("POST", "agents", Operation.AGENTS_VERSIONS_CREATE),
+    AGENT_GET("GET", "agents/*", Operation.AGENTS_GET),
+    AGENT_UPDATE("POST", "agents/*", Operation.AGENTS_VERSIONS_CREATE),
+    AGENT_DELETE("DELETE", "agents/*", Operation.AGENTS_DELETE),
+    VERSION_CREATE("POST", "agents/*/versions", Operation.AGENTS_VERSIONS_CREATE),
+    VERSIONS_LIST("GET", "agents/*/versions", Operation.AGENTS_VERSIONS_LIST),
+    VERSION_GET("GET", "agents/*/versions/*", Operation.AGENTS_VERSIONS_GET),
+    VERSION_DELETE("DELETE", "agents/*/versions/*", Operation.AGENTS_VERSIONS_DELETE),
+    CONVERSATION_CREATE("POST", "openai/conversations", Operation.CONVERSATIONS_CREATE),
+    CONVERSATION_GET("GET", "openai/conversations/*", Operation.CONVERSATIONS_GET),
+    CONVERSATION_UPDATE("POST", "openai/conversations/*", Operation.CONVERSATIONS_UPDATE),
+    CONVERSATION_DELETE("DELETE", "openai/conversations/*", Operation.CONVERSATIONS_DELETE),
+    ITEMS_CREATE("POST", "openai/conversations/*/items", Operation.ITEMS_CREATE),
+    ITEMS_LIST("GET", "openai/conversations/*/items", Operation.ITEMS_LIST),
+    ITEM_GET("GET", "openai/conversations/*/items/*", Operation.ITEMS_GET),
+    ITEM_DELETE("DELETE", "openai/conversations/*/items/*", Operation.ITEMS_DELETE),
+    RESPONSE_CREATE("POST", "openai/responses", Operation.RESPONSES_CREATE),
+    RESPONSE_GET("GET", "openai/responses/*", Operation.RESPONSES_GET),
+    RESPONSE_DELETE("DELETE", "openai/responses/*", Operation.RESPONSES_DELETE);
+
+    final String method;
+    final String[] pattern;
+    final Operation operation;
+
+    Endpoint(String method, String pattern, Operation operation) {
+        this.method = method;
+        this.pattern = pattern.split("/");
+        this.operation = operation;
+    }
+
+    /** True when the path segments fit the pattern ({@code *} = one segment). */
+    boolean matchesPath(String[] segments) {
+        if (segments.length != pattern.length) {
+            return false;
+        }
+        for (int i = 0; i < pattern.length; i++) {
+            if (!pattern[i].equals("*") && !pattern[i].equals(segments[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.continuity.emulator.internal;
+
+import dev.continuity.emulator.FaultRule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The active fault rules of one region. Every matching LATENCY rule adds its delay; the first matching
+ * rule of another kind decides the outcome. Each application consumes one of a rule's {@code times};
+ * an exhausted rule disappears.
+ */
+public final class FaultEngine {
+
+    /** What the faults decided for one request. */
+    public record Decision(long latencyNanos, FaultRule failure) {
+        /** No fault applies. */
+        public static final Decision NONE = new Decision(0, null);
+    }
+
+    /** A rule with its remaining count ({@code -1} = until cleared). */
+    public static final class Active {
+        private final FaultRule rule;
+        private final AtomicInteger remaining;
+
+        Active(FaultRule rule) {
+            this.rule = rule;
+            this.remaining = new AtomicInteger(rule.times());
+        }
+
+        /** The rule. */
+        public FaultRule rule() {
+            return rule;
+        }
+
+        /** Applications left, or -1 for unlimited. */
+        public int remaining() {
+            return remaining.get();
+        }
+
+        boolean tryConsume() {
+            while (true) {
+                int left = remaining.get();
+                if (left == -1) {
+                    return true;
+                }
+                if (left <= 0) {
+                    return false;
+                }
+                if (remaining.compareAndSet(left, left - 1)) {
+                    return true;
+                }
+            }
+        }
+
+        boolean exhausted() {
+            return remaining.get() == 0;
+        }
+    }
+
+    private final CopyOnWriteArrayList<Active> rules = new CopyOnWriteArrayList<>();
+
+    /** Adds a rule after the existing ones. */
+    public void add(FaultRule rule) {
+        rules.add(new Active(rule));
+    }
+
+    /** Removes every rule. */
+    public void clear() {
+        rules.clear();
+    }
+
+    /** The active rules with their remaining counts. */
+    public List<Active> active() {
+        return new ArrayList<>(rules);
+    }
+
+    /** Decides (and consumes) the faults for one request. */
+    public Decision evaluate(String method, String path) {
+        if (rules.isEmpty()) {
+            return Decision.NONE;
+        }
+        long latency = 0;
+        FaultRule failure = null;
+        for (Active active : rules) {
+            FaultRule rule = active.rule;
+            if (!rule.matches(method, path)) {
+                continue;
+            }
+            if (rule.kind() == FaultRule.Kind.LATENCY) {
+                if (active.tryConsume()) {
+                    latency += rule.latency().toNanos();
+                }
+            } else if (failure == null && active.tryConsume()) {
+                failure = rule;
+            }
+            if (active.exhausted()) {
+                rules.remove(active);
+            }
+        }
+        return latency == 0 && failure == null ? Decision.NONE : new Decision(latency, failure);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.continuity.emulator.internal;
+
+/** The service operations the emulator serves, named as in {@code EmulatorRegion.operationCounts()}. */
+public enum Operation {
+    AGENTS_LIST("agents.list"),
+    AGENTS_GET("agents.get"),
+    AGENTS_DELETE("agents.delete"),
+    AGENTS_VERSIONS_CREATE("agents.versions.create"),
+    AGENTS_VERSIONS_LIST("agents.versions.list"),
+    AGENTS_VERSIONS_GET("agents.versions.get"),
+    AGENTS_VERSIONS_DELETE("agents.versions.delete"),
+    CONVERSATIONS_CREATE("conversations.create"),
+    CONVERSATIONS_GET("conversations.get"),
+    CONVERSATIONS_UPDATE("conversations.update"),
+    CONVERSATIONS_DELETE("conversations.delete"),
+    ITEMS_CREATE("items.create"),
+    ITEMS_LIST("items.list"),
+    ITEMS_GET("items.get"),
+    ITEMS_DELETE("items.delete"),
+    RESPONSES_CREATE("responses.create"),
+    RESPONSES_GET("responses.get"),
+    RESPONSES_DELETE("responses.delete");
+
+    private final String wireName;
+
+    Operation(String wireName) {
+        this.wireName = wireName;
+    }
+
+    /** The operation's public name, e.g. {@code responses.create}. */
+    public String wireName() {
+        return wireName;
+    }
+}

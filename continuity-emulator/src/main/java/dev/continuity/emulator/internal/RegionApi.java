@@ -1,0 +1,79 @@
+package dev.continuity.emulator.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.continuity.emulator.model.ScriptedModel;
+
+/** The stores of one region and the dispatch of routed requests to them (every success is HTTP 200). */
+public final class RegionApi {
+
+    private final IdGenerator ids = new IdGenerator();
+    private final AgentStore agents;
+    private final ConversationStore conversations;
+    private final ResponseService responses;
+
+    /** Creates empty stores for a region. */
+    public RegionApi(RegionInfo region, ScriptedModel model) {
+        this.agents = new AgentStore(region);
+        this.conversations = new ConversationStore(ids);
+        this.responses = new ResponseService(region, ids, agents, conversations, model);
+    }
+
+    /** Number of live conversations. */
+    public int conversationCount() {
+        return conversations.size();
+    }
+
+    /** Number of stored responses. */
+    public int responseCount() {
+        return responses.size();
+    }
+
+    /** Handles a routed request; failures are {@link ApiException}s. */
+    byte[] dispatch(ApiRequest request) {
+        return switch (request.endpoint()) {
+            case AGENTS_LIST -> agents.list(PageRequest.parse(request.query()), emptyToNull(request.query().get("kind")));
+            case AGENT_CREATE -> createAgent(request.json());
+            case AGENT_GET -> agents.agentJson(request.param(0));
+            case AGENT_UPDATE -> {
+                agents.createVersion(request.param(0), request.json());
+                yield agents.agentJson(request.param(0));
+            }
+            case AGENT_DELETE -> agents.delete(request.param(0));
+            case VERSION_CREATE -> agents.createVersion(request.param(0), request.json()).json();
+            case VERSIONS_LIST -> agents.listVersions(request.param(0), PageRequest.parse(request.query()));
+            case VERSION_GET -> agents.versionJson(request.param(0), request.param(1));
+            case VERSION_DELETE -> agents.deleteVersion(request.param(0), request.param(1));
+            case CONVERSATION_CREATE -> conversations.create(request.json());
+            case CONVERSATION_GET -> conversations.get(request.param(0));
+            case CONVERSATION_UPDATE -> conversations.update(request.param(0), request.json());
+            case CONVERSATION_DELETE -> conversations.delete(request.param(0));
+            case ITEMS_CREATE -> conversations.addItems(request.param(0), request.json());
+            case ITEMS_LIST -> conversations.listItems(request.param(0), PageRequest.parse(request.query()));
+            case ITEM_GET -> conversations.getItem(request.param(0), request.param(1));
+            case ITEM_DELETE -> conversations.deleteItem(request.param(0), request.param(1));
+            case RESPONSE_CREATE -> responses.create(request.json());
+            case RESPONSE_GET -> responses.get(request.param(0));
+            case RESPONSE_DELETE -> responses.delete(request.param(0));
+        };
+    }
+
+    /** {@code POST /agents} with {@code {"name":..,"definition":..}}: creates (or versions) the agent. */
+    private byte[] createAgent(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest("invalid_request", "Request body must be a JSON object with 'name' and 'definition'", null);
+        }
+        JsonNode name = body.get("name");
+        if (name == null || !name.isTextual()) {
+            throw ApiException.badRequest("missing_required_parameter", "'name' is required", "name");
+        }
+        ObjectNode versionBody = ((ObjectNode) body).deepCopy();
+        versionBody.remove("name");
+        agents.createVersion(name.textValue(), versionBody);
+        return agents.agentJson(name.textValue());
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+}

@@ -1,0 +1,127 @@
+package dev.continuity.emulator.internal;
+
+import dev.continuity.emulator.FaultRule;
+import dev.continuity.emulator.internal.http.RawRequest;
+import dev.continuity.emulator.internal.http.RawResponse;
+import dev.continuity.emulator.internal.http.RequestHandler;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Answers one region's requests: applies faults, counts operations, routes, answers JSON. */
+final class RegionHandler implements RequestHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegionHandler.class);
+
+    private final String regionName;
+    private final Router router;
+    private final RegionApi api;
+    private final FaultEngine faults;
+    private final OperationCounts counts;
+
+    RegionHandler(String regionName, RegionApi api, FaultEngine faults, OperationCounts counts) {
+        this.regionName = regionName;
+        this.router = new Router(regionName);
+        this.api = api;
+        this.faults = faults;
+        this.counts = counts;
+    }
+
+    @Override
+    public RawResponse handle(RawRequest request) {
+        String method = request.method();
+        String path = request.rawPath();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} {} {} ({} bytes)", regionName, method, path, request.body().length);
+        }
+        FaultEngine.Decision fault = faults.evaluate(method, path);
+        Router.Match match = null;
+        ApiException routeError = null;
+        try {
+            match = router.route(method, path);
+            counts.increment(match.endpoint().operation);
+        } catch (ApiException e) {
+            routeError = e;
+        }
+        if (fault.latencyNanos() > 0) {
+            sleep(fault.latencyNanos());
+        }
+        FaultRule failure = fault.failure();
+        if (failure != null && failure.kind() != FaultRule.Kind.FAIL_AFTER_COMMIT) {
+            return faultResponse(failure, request);
+        }
+        RawResponse response;
+        if (routeError != null) {
+            response = RawResponse.json(routeError.status(), Json.error(routeError));
+        } else {
+            try {
+                response = RawResponse.json(200, api.dispatch(new ApiRequest(match.endpoint(), match.params(),
+                        Router.query(request.rawQuery()), request.body())));
+            } catch (ApiException e) {
+                response = RawResponse.json(e.status(), Json.error(e));
+            } catch (RuntimeException e) {
+                LOG.warn("Emulator bug answering {} {} in region {}", method, path, regionName, e);
+                response = RawResponse.json(500, Json.error("server_error", "Internal emulator error: " + e, null, "server_error"));
+            }
+        }
+        if (failure != null) {
+            return faultResponse(failure, request);
+        }
+        return decorate(response, request);
+    }
+
+    private RawResponse faultResponse(FaultRule rule, RawRequest request) {
+        int status = rule.status();
+        String code;
+        String type;
+        String message;
+        switch (rule.kind()) {
+            case THROTTLE -> {
+                code = "rate_limit_exceeded";
+                type = "rate_limit_error";
+                message = "Rate limit exceeded in region " + regionName + " (injected fault); retry after "
+                        + rule.retryAfterMillis() + " ms";
+            }
+            case FAIL_AFTER_COMMIT -> {
+                code = "server_error";
+                type = "server_error";
+                message = "The server had an error while processing the request in region " + regionName
+                        + " (injected FAIL_AFTER_COMMIT fault)";
+            }
+            default -> {
+                code = status == 429 ? "rate_limit_exceeded" : status == 503 ? "service_unavailable"
+                        : status >= 500 ? "server_error" : "injected_error";
+                type = status >= 500 ? "server_error" : "invalid_request_error";
+                message = "HTTP " + status + " from region " + regionName + " (injected fault)";
+            }
+        }
+        RawResponse response = RawResponse.json(status, Json.error(code, message, null, type));
+        if (rule.retryAfterMillis() > 0) {
+            long ms = rule.retryAfterMillis();
+            response.withHeader("retry-after-ms", Long.toString(ms))
+                    .withHeader("x-ms-retry-after-ms", Long.toString(ms))
+                    .withHeader("Retry-After", Long.toString((ms + 999) / 1000));
+        }
+        return decorate(response, request);
+    }
+
+    private static RawResponse decorate(RawResponse response, RawRequest request) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        response.withHeader("x-request-id", new UUID(random.nextLong(), random.nextLong()).toString());
+        String clientRequestId = request.header("x-ms-client-request-id");
+        if (clientRequestId != null) {
+            response.withHeader("x-ms-client-request-id", clientRequestId);
+        }
+        return response;
+    }
+
+    private static void sleep(long nanos) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package dev.continuity.emulator.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.continuity.emulator.model.ModelException;
+import dev.continuity.emulator.model.ModelItem;
+import dev.continuity.emulator.model.ModelOutput;
+import dev.continuity.emulator.model.ModelReply;
+import dev.continuity.emulator.model.ModelTurn;
+import dev.continuity.emulator.model.ScriptedModel;
+import dev.continuity.emulator.model.TokenCount;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The responses API of one region: resolves the agent (or model), appends the input to the
+ * conversation, runs the scripted model over the conversation's items and appends its output, all
+ * under the conversation's lock; stores the response for {@code GET /openai/responses/{id}}.
+ */
+public final class ResponseService {
+
+    private final RegionInfo region;
+    private final IdGenerator ids;
+    private final AgentStore agents;
+    private final ConversationStore conversations;
+    private final ScriptedModel model;
+    private final ConcurrentHashMap<String, byte[]> responses = new ConcurrentHashMap<>();
+
+    /** Creates the service of a region. */
+    public ResponseService(RegionInfo region, IdGenerator ids, AgentStore agents, ConversationStore conversations,
+                           ScriptedModel model) {
+        this.region = region;
+        this.ids = ids;
+        this.agents = agents;
+        this.conversations = conversations;
+        this.model = model;
+    }
+
+    /** What answers a response: an agent version or a plain model. */
+    private record Responder(AgentVersion agent, ObjectNode agentReference, String model, String instructions,
+                             Set<String> functionTools) {
+    }
+
+    /** Output of one model run: the serialized output items and the usage counts. */
+    private record Outcome(List<byte[]> output, long inputChars, long outputChars) {
+    }
+
+    /** {@code POST /openai/responses}. */
+    public byte[] create(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest("invalid_request", "Request body must be a JSON object", null);
+        }
+        if (body.path("stream").asBoolean(false)) {
+            throw ApiException.badRequest("unsupported_parameter", "stream=true is not supported by the emulator", "stream");
+        }
+        JsonNode previous = body.get("previous_response_id");
+        if (previous != null && !previous.isNull()) {
+            throw ApiException.badRequest("unsupported_parameter",
+                    "previous_response_id is not supported by the emulator; use a conversation", "previous_response_id");
+        }
+        String conversationId = conversationId(body.get("conversation"));
+        Responder responder = responder(body);
+        ObjectNode metadata = Limits.checkMetadata(body.get("metadata"), "metadata");
+        List<InputItem> input = input(body.get("input"));
+        Outcome outcome = conversationId == null
+                ? run(responder, null, input)
+                : conversations.withConversation(conversationId, conversation -> run(responder, conversation, input));
+
+        String id = ids.next("resp_");
+        ObjectNode head = Json.object();
+        head.put("id", id);
+        head.put("object", "response");
+        head.put("created_at", System.currentTimeMillis() / 1000);
+        head.put("status", "completed");
+        head.putNull("error");
+        head.putNull("incomplete_details");
+        head.put("instructions", responder.instructions());
+        head.set("metadata", metadata);
+        head.put("model", responder.model());
+        ObjectNode tail = Json.object();
+        tail.put("parallel_tool_calls", true);
+        tail.putNull("temperature");
+        tail.put("tool_choice", "auto");
+        tail.putArray("tools");
+        tail.putNull("top_p");
+        if (conversationId != null) {
+            tail.putObject("conversation").put("id", conversationId);
+        }
+        if (responder.agentReference() != null) {
+            tail.set("agent", responder.agentReference());
+        }
+        long inputTokens = TokenCount.of(outcome.inputChars());
+        long outputTokens = TokenCount.of(outcome.outputChars());
+        ObjectNode usage = tail.putObject("usage");
+        usage.put("input_tokens", inputTokens);
+        usage.put("output_tokens", outputTokens);
+        usage.put("total_tokens", inputTokens + outputTokens);
+        usage.putObject("input_tokens_details").put("cached_tokens", 0);
+        usage.putObject("output_tokens_details").put("reasoning_tokens", 0);
+        byte[] json = splice(Json.bytes(head), outcome.output(), Json.bytes(tail));
+        if (body.path("store").asBoolean(true)) {
+            responses.put(id, json);
+        }
+        return json;
+    }
+
+    /** {@code head} without its closing brace + {@code ,"output":[items],} + {@code tail} without its opening brace. */
+    private static byte[] splice(byte[] head, List<byte[]> output, byte[] tail) {
+        byte[] key = ",\"output\":[".getBytes(StandardCharsets.US_ASCII);
+        int size = head.length - 1 + key.length + 2 + tail.length - 1;
+        for (byte[] item : output) {
+            size += item.length + 1;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+        out.write(head, 0, head.length - 1);
+        out.writeBytes(key);
+        for (int i = 0; i < output.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            out.writeBytes(output.get(i));
+        }
+        out.write(']');
+        out.write(',');
+        out.write(tail, 1, tail.length - 1);
+        return out.toByteArray();
+    }
+
+    /** {@code GET /openai/responses/{id}}. */
+    public byte[] get(String id) {
+        byte[] json = responses.get(id);
+        if (json == null) {
+            throw notFound(id);
+        }
+        return json;
+    }
+
+    /** {@code DELETE /openai/responses/{id}}. */
+    public byte[] delete(String id) {
+        if (responses.remove(id) == null) {
+            throw notFound(id);
+        }
+        ObjectNode node = Json.object();
+        node.put("id", id);
+        node.put("object", "response.deleted");
+        node.put("deleted", true);
+        return Json.bytes(node);
+    }
+
+    /** Number of stored responses. */
+    public int size() {
+        return responses.size();
+    }
+
+    private Outcome run(Responder responder, Conversation conversation, List<InputItem> input) {
+        Conversation target = conversation == null ? new Conversation("(none)", 0, null, 0) : conversation;
+        conversations.checkBatch(target, input, "input");
+        List<ModelItem> items = target.view(input);
+        ModelReply reply;
+        try {
+            reply = model.answer(new ModelTurn(region.name(),
+                    responder.agent() == null ? null : responder.agent().name(),
+                    responder.agent() == null ? null : Integer.toString(responder.agent().version()),
+                    responder.model(), responder.functionTools(), conversation == null ? null : conversation.id,
+                    items, input.size()));
+        } catch (ModelException e) {
+            throw ApiException.badRequest("invalid_value", e.getMessage(), "input");
+        }
+        List<InputItem> outputs = new ArrayList<>(reply.outputs().size());
+        for (ModelOutput out : reply.outputs()) {
+            if (out instanceof ModelOutput.Message message) {
+                outputs.add(InputItem.assistantText(message.text()));
+            } else if (out instanceof ModelOutput.FunctionCall call) {
+                outputs.add(InputItem.functionCall(call.callId(), call.name(), call.arguments(), null));
+            }
+        }
+        long inputChars = target.chars;
+        for (InputItem item : input) {
+            inputChars += item.chars();
+        }
+        List<byte[]> rendered = new ArrayList<>(outputs.size());
+        if (conversation == null) {
+            for (InputItem item : outputs) {
+                rendered.add(Json.bytes(item.render(ids.next(item.prefix()))));
+            }
+        } else {
+            Limits.checkConversationSize(conversation.id, conversation.items.size(), input.size() + outputs.size());
+            for (InputItem item : input) {
+                conversations.append(conversation, item);
+            }
+            for (InputItem item : outputs) {
+                rendered.add(conversations.append(conversation, item));
+            }
+        }
+        return new Outcome(rendered, inputChars, reply.outputChars());
+    }
+
+    private Responder responder(JsonNode body) {
+        JsonNode agentNode = body.get("agent");
+        if (agentNode != null && !agentNode.isNull()) {
+            if (!agentNode.isObject()) {
+                throw ApiException.badRequest("invalid_type", "'agent' must be an object {\"type\":\"agent_reference\",\"name\":..}", "agent");
+            }
+            JsonNode type = agentNode.get("type");
+            if (type != null && !type.isNull() && !"agent_reference".equals(type.asText())) {
+                throw ApiException.badRequest("invalid_value", "'agent.type' must be 'agent_reference', got " + type, "agent.type");
+            }
+            JsonNode name = agentNode.get("name");
+            if (name == null || !name.isTextual() || name.textValue().isEmpty()) {
+                throw ApiException.badRequest("missing_required_parameter", "'agent.name' is required", "agent.name");
+            }
+            JsonNode versionNode = agentNode.get("version");
+            String version = null;
+            if (versionNode != null && !versionNode.isNull()) {
+                if (!versionNode.isTextual() && !versionNode.isIntegralNumber()) {
+                    throw ApiException.badRequest("invalid_type", "'agent.version' must be a string", "agent.version");
+                }
+                version = versionNode.asText();
+            }
+            AgentVersion agent = agents.resolve(name.textValue(), version);
+            String agentModel = agent.model();
+            if (agentModel == null) {
+                throw ApiException.badRequest("invalid_value", "Agent " + agent.name() + " version " + agent.version()
+                        + " has no model", "agent");
+            }
+            region.checkDeployment(agentModel, "agent");
+            ObjectNode reference = Json.object();
+            reference.put("type", "agent_reference");
+            reference.put("name", name.textValue());
+            if (version != null) {
+                reference.put("version", version);
+            }
+            return new Responder(agent, reference, agentModel, agent.instructions(), agent.functionTools());
+        }
+        JsonNode modelNode = body.get("model");
+        if (modelNode == null || !modelNode.isTextual() || modelNode.textValue().isEmpty()) {
+            throw ApiException.badRequest("missing_required_parameter", "'model' is required when no agent is given", "model");
+        }
+        region.checkDeployment(modelNode.textValue(), "model");
+        JsonNode instructions = body.get("instructions");
+        return new Responder(null, null, modelNode.textValue(),
+                instructions != null && instructions.isTextual() ? instructions.textValue() : null,
+                AgentVersion.functionToolNames(body.get("tools")));
+    }
+
+    private static String conversationId(JsonNode conversation) {
+        if (conversation == null || conversation.isNull()) {
+            return null;
+        }
+        if (conversation.isTextual()) {
+            return conversation.textValue();
+        }
+        if (conversation.isObject() && conversation.path("id").isTextual()) {
+            return conversation.get("id").textValue();
+        }
+        throw ApiException.badRequest("invalid_type", "'conversation' must be a conversation id or {\"id\":..}", "conversation");
+    }
+
+    private static List<InputItem> input(JsonNode input) {
+        if (input == null || input.isNull()) {
+            return List.of();
+        }
+        if (input.isTextual()) {
+            ArrayNode content = Json.array();
+            content.add(ItemNormalizer.inputText(input.textValue()));
+            if (input.textValue().length() > Limits.MAX_MESSAGE_CHARS) {
+                throw ApiException.badRequest("message_too_long", "Message 'input' has " + input.textValue().length()
+                        + " characters; the limit is " + Limits.MAX_MESSAGE_CHARS + " characters per message", "input");
+            }
+            return List.of(InputItem.message(ItemRole.USER, content, input.textValue(), null));
+        }
+        return ItemNormalizer.normalizeAll(input, "input");
+    }
+
+    private static ApiException notFound(String id) {
+        return ApiException.notFound("Response " + id + " not found");
+    }
+}

@@ -1,0 +1,157 @@
+package dev.continuity.emulator.internal.http;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Listens on a loopback port (plain or TLS) and serves each accepted connection on a thread of the
+ * given executor. {@link #stop()} closes the listener and resets every open connection; {@link #start()}
+ * can then listen again on the same port.
+ */
+public final class HttpListener {
+
+    /** A kept-alive connection idle this long is closed. */
+    public static final int IDLE_TIMEOUT_MILLIS = 120_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpListener.class);
+
+    private final String name;
+    private final SSLContext ssl;
+    private final RequestHandler handler;
+    private final ExecutorService connections;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private ServerSocket server;
+    private Thread acceptor;
+    private int port;
+
+    /**
+     * Creates a listener (not yet listening).
+     *
+     * @param name        used in thread names and errors
+     * @param port        the port; 0 = a free port chosen at the first start
+     * @param ssl         TLS context, or null for plain HTTP
+     * @param connections runs one task per open connection
+     */
+    public HttpListener(String name, int port, SSLContext ssl, RequestHandler handler, ExecutorService connections) {
+        this.name = name;
+        this.port = port;
+        this.ssl = ssl;
+        this.handler = handler;
+        this.connections = connections;
+    }
+
+    /**
+     * Starts listening on the port (the same port again after a stop).
+     *
+     * @throws UncheckedIOException when the port cannot be bound
+     */
+    public synchronized void start() {
+        if (server != null) {
+            return;
+        }
+        ServerSocket socket = null;
+        try {
+            socket = ssl != null ? ssl.getServerSocketFactory().createServerSocket() : new ServerSocket();
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
+        } catch (IOException e) {
+            if (socket != null) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // nothing to release
+                }
+            }
+            throw new UncheckedIOException(name + " cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+        }
+        server = socket;
+        port = socket.getLocalPort();
+        ServerSocket accepting = socket;
+        acceptor = new Thread(() -> accept(accepting), name + "-acceptor");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    private void accept(ServerSocket accepting) {
+        while (!accepting.isClosed()) {
+            Socket socket;
+            try {
+                socket = accepting.accept();
+            } catch (IOException e) {
+                if (!accepting.isClosed()) {
+                    LOG.warn("{} stopped accepting connections: {}", name, e.toString());
+                }
+                return;
+            }
+            try {
+                socket.setTcpNoDelay(true);
+                socket.setSoTimeout(IDLE_TIMEOUT_MILLIS);
+                open.add(socket);
+                if (accepting.isClosed()) {
+                    throw new SocketException("listener stopped");
+                }
+                connections.execute(new HttpConnection(socket, handler, () -> open.remove(socket)));
+            } catch (IOException | RejectedExecutionException e) {
+                open.remove(socket);
+                closeQuietly(socket, true);
+            }
+        }
+    }
+
+    /** Closes the listener (new connections are refused) and resets every open connection. */
+    public synchronized void stop() {
+        if (server == null) {
+            return;
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.debug("{} listener close failed: {}", name, e.toString());
+        }
+        server = null;
+        // the port is released only once the thread blocked in accept() has left it
+        try {
+            acceptor.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        acceptor = null;
+        for (Socket socket : open) {
+            closeQuietly(socket, true);
+        }
+        open.clear();
+    }
+
+    /** True while listening. */
+    public synchronized boolean isListening() {
+        return server != null;
+    }
+
+    /** The bound port (after the first start). */
+    public synchronized int port() {
+        return port;
+    }
+
+    private static void closeQuietly(Socket socket, boolean reset) {
+        try {
+            if (reset) {
+                socket.setSoLinger(true, 0);
+            }
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+}

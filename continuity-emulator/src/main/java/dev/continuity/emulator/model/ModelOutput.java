@@ -1,0 +1,48 @@
+package dev.continuity.emulator.model;
+
+import java.util.Objects;
+
+/** One output item of a scripted-model answer. */
+public sealed interface ModelOutput permits ModelOutput.Message, ModelOutput.FunctionCall {
+
+    /** Characters this output counts for usage. */
+    int chars();
+
+    /**
+     * An assistant message.
+     *
+     * @param text the message text
+     */
+    record Message(String text) implements ModelOutput {
+        /** Validates the message. */
+        public Message {
+            Objects.requireNonNull(text, "text");
+        }
+
+        @Override
+        public int chars() {
+            return text.length();
+        }
+    }
+
+    /**
+     * A function call the application must execute.
+     *
+     * @param callId    the call id the application answers with a {@code function_call_output}
+     * @param name      the function tool's name
+     * @param arguments the arguments as JSON text
+     */
+    record FunctionCall(String callId, String name, String arguments) implements ModelOutput {
+        /** Validates the call. */
+        public FunctionCall {
+            Objects.requireNonNull(callId, "callId");
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(arguments, "arguments");
+        }
+
+        @Override
+        public int chars() {
+            return name.length() + arguments.length();
+        }
+    }
+}

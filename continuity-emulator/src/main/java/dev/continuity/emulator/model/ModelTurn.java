@@ -1,0 +1,54 @@
+package dev.continuity.emulator.model;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything the scripted model may look at for one response.
+ *
+ * @param region          the region answering
+ * @param agentName       the agent's name, or null for a plain model response
+ * @param agentVersion    the agent version answering, or null for a plain model response
+ * @param model           the model deployment name
+ * @param functionTools   names of the function tools available (the agent's, or the request's)
+ * @param conversationId  the conversation's id, or null when the response has no conversation
+ * @param items           the conversation's items in order, ending with this request's input items
+ * @param inputCount      how many of the trailing {@code items} are this request's input
+ */
+public record ModelTurn(String region, String agentName, String agentVersion, String model,
+                        Set<String> functionTools, String conversationId,
+                        List<? extends ModelItem> items, int inputCount) {
+
+    /** Validates the turn. */
+    public ModelTurn {
+        Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(model, "model");
+        functionTools = functionTools == null ? Set.of() : functionTools;
+        Objects.requireNonNull(items, "items");
+        if (inputCount < 0 || inputCount > items.size()) {
+            throw new IllegalArgumentException("inputCount " + inputCount + " outside 0.." + items.size());
+        }
+    }
+
+    /**
+     * The item the model acts on: the last input item, or with no input the last user message of
+     * the conversation; -1 when there is none.
+     */
+    public int triggerIndex() {
+        if (inputCount > 0) {
+            return items.size() - 1;
+        }
+        for (int i = items.size() - 1; i >= 0; i--) {
+            if (items.get(i).isUserMessage()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Who is answering, as shown in echo answers: {@code agent@version} or the model name. */
+    public String speaker() {
+        return agentName == null ? model : agentName + "@" + agentVersion;
+    }
+}

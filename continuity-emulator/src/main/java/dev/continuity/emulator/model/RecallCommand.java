@@ -1,0 +1,37 @@
+package dev.continuity.emulator.model;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code recall KEY} answers {@code KEY is VALUE.} from the latest earlier user message
+ * {@code remember KEY=VALUE} of the conversation, else {@code I don't know KEY.}
+ */
+public final class RecallCommand implements ScriptCommand {
+
+    private static final Pattern PATTERN = Pattern.compile("(?is)^\\s*recall\\s+(.+?)\\s*$");
+
+    @Override
+    public Optional<ModelReply> answer(ModelTurn turn, int trigger) {
+        if (trigger < 0 || turn.items().get(trigger).type() != ModelItem.Type.MESSAGE) {
+            return Optional.empty();
+        }
+        Matcher m = PATTERN.matcher(turn.items().get(trigger).text());
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        String key = m.group(1);
+        for (int i = trigger - 1; i >= 0; i--) {
+            ModelItem item = turn.items().get(i);
+            if (!item.isUserMessage()) {
+                continue;
+            }
+            Matcher remembered = RememberCommand.PATTERN.matcher(item.text());
+            if (remembered.matches() && remembered.group(1).equals(key)) {
+                return Optional.of(ModelReply.message(key + " is " + remembered.group(2) + "."));
+            }
+        }
+        return Optional.of(ModelReply.message("I don't know " + key + "."));
+    }
+}

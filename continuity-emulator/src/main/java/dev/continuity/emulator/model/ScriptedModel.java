@@ -1,0 +1,48 @@
+package dev.continuity.emulator.model;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The emulator's deterministic model. It acts on the last input item (or, with no input, the last
+ * user message of the conversation) and tries its commands in order; the first that answers wins.
+ *
+ * <p>The default command list is: a {@code function_call_output} result, {@code remember},
+ * {@code recall}, {@code call}, and the echo fallback. Answers depend only on the turn (the agent's
+ * definition, the region name and the conversation's items), never on time or randomness.
+ */
+public final class ScriptedModel {
+
+    private final List<ScriptCommand> commands;
+
+    /** A model with the given commands, tried in order; the list should end with a fallback. */
+    public ScriptedModel(List<ScriptCommand> commands) {
+        this.commands = List.copyOf(Objects.requireNonNull(commands, "commands"));
+        if (this.commands.isEmpty()) {
+            throw new IllegalArgumentException("a scripted model needs at least one command");
+        }
+    }
+
+    /** The standard model: function result, remember, recall, call, echo. */
+    public static ScriptedModel standard() {
+        return new ScriptedModel(List.of(new FunctionResultCommand(), new RememberCommand(),
+                new RecallCommand(), new CallCommand(), new EchoCommand()));
+    }
+
+    /**
+     * Answers one turn.
+     *
+     * @throws ModelException when the request cannot be served (e.g. an unknown function tool)
+     */
+    public ModelReply answer(ModelTurn turn) {
+        int trigger = turn.triggerIndex();
+        for (ScriptCommand command : commands) {
+            Optional<ModelReply> reply = command.answer(turn, trigger);
+            if (reply.isPresent()) {
+                return reply.get();
+            }
+        }
+        throw new ModelException("no scripted command answers this input");
+    }
+}
