@@ -34,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -188,12 +189,12 @@ class SqliteTurnJournalTest extends TurnJournalContract {
     }
 
     /**
-     * Holds SQLite's write lock from another connection so that the writer thread blocks on its first
-     * batch while fifteen more writes queue up; once released, those fifteen must commit as ONE
-     * transaction in which the refused writes fail only their own callers.
+     * Holds SQLite's write lock from another connection so that the writer thread blocks on a first
+     * write while sixteen more queue up behind it; once the lock is released, those sixteen must commit
+     * as ONE transaction in which the refused writes fail only their own callers.
      */
     @Test
-    @Timeout(60)
+    @Timeout(120)
     void queuedWritesShareOneTransactionAndARefusedWriteFailsOnlyItsCaller() throws Exception {
         Path file = directory.resolve("grouped.db");
         int conversations = 12;
@@ -203,28 +204,29 @@ class SqliteTurnJournalTest extends TurnJournalContract {
             }
             grouped.append(turn("c0", 1, "already there"));
             SqliteWriteStats before = grouped.writeStats();
-            ExecutorService callers = Executors.newFixedThreadPool(16);
+            ExecutorService callers = Executors.newFixedThreadPool(17); // one per write: none waits for a thread
             List<Future<AppendResult>> writes = new ArrayList<>();
             List<Future<AppendResult>> refused = new ArrayList<>();
             try (Connection lock = raw(file); Statement statement = lock.createStatement()) {
                 statement.execute("BEGIN IMMEDIATE");
                 // (if an assertion fails below, closing the connection releases the lock and the callers)
+                writes.add(callers.submit(() -> grouped.append(turn("c0", 2, "second"))));
+                awaitCondition(grouped, () -> grouped.runningWrites() == 1);
                 for (int c = 1; c < conversations; c++) {
                     String key = "c" + c;
                     writes.add(callers.submit(() -> grouped.append(turn(key, 1, "hello " + key))));
                 }
-                writes.add(callers.submit(() -> grouped.append(turn("c0", 2, "second"))));
+                writes.add(callers.submit(() -> grouped.append(turn("c0", 3, "third"))));
                 refused.add(callers.submit(() -> grouped.append(turn("c0", 1, "a different first turn"))));
                 refused.add(callers.submit(() -> grouped.append(turn("c1", 3, "leaves a gap"))));
                 refused.add(callers.submit(() -> grouped.commit("c5", 9, outcome("no such turn"))));
                 refused.add(callers.submit(() -> grouped.append(turn("no-head", 1, "no head"))));
 
-                // the writer holds one write (blocked on the lock); the other fifteen must be queued
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (grouped.queuedWrites() < 15 && System.nanoTime() - deadline < 0) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-                }
-                assertThat(grouped.queuedWrites()).isEqualTo(15);
+                // the writer is blocked on the lock with its first write; the other sixteen wait behind it
+                int behind = writes.size() - 1 + refused.size();
+                assertThat(behind).isEqualTo(16);
+                awaitCondition(grouped, () -> grouped.queuedWrites() == behind);
+                assertThat(grouped.runningWrites()).isEqualTo(1);
                 statement.execute("COMMIT");
             }
             List<Throwable> errors = new ArrayList<>();
@@ -247,15 +249,25 @@ class SqliteTurnJournalTest extends TurnJournalContract {
             assertThat(errors.get(3)).isInstanceOf(JournalException.class).hasMessageContaining("no-head");
             SqliteWriteStats after = grouped.writeStats();
             assertThat(after.transactions() - before.transactions()).isEqualTo(2);
-            assertThat(after.operations() - before.operations()).isEqualTo(16);
+            assertThat(after.operations() - before.operations()).isEqualTo(17);
             for (int c = 1; c < conversations; c++) {
                 assertThat(grouped.turn("c" + c, 1)).contains(turn("c" + c, 1, "hello c" + c));
             }
-            assertThat(grouped.read("c0", 1)).containsExactly(turn("c0", 1, "already there"), turn("c0", 2, "second"));
+            assertThat(grouped.read("c0", 1)).containsExactly(turn("c0", 1, "already there"), turn("c0", 2, "second"),
+                    turn("c0", 3, "third"));
         }
         try (SqliteTurnJournal reopened = SqliteTurnJournal.open(file)) {
-            assertThat(reopened.read("c0", 1)).hasSize(2);
+            assertThat(reopened.read("c0", 1)).hasSize(3);
             assertThat(reopened.head("c11").orElseThrow().lastSequence()).isEqualTo(1);
+        }
+    }
+
+    private static void awaitCondition(SqliteTurnJournal journal, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as("waited 60 s for the writer (running %d, queued %d, %s)",
+                    journal.runningWrites(), journal.queuedWrites(), journal.writeStats()).isNegative();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
         }
     }
 

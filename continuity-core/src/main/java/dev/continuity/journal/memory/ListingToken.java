@@ -1,0 +1,52 @@
+package dev.continuity.journal.memory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+
+/**
+ * Position in a listing ordered by activity, newest first, then by key, last first: the last item of
+ * the previous page. Encoded as an opaque URL-safe string.
+ *
+ * @param lastActivityAt activity time of the last listed conversation
+ * @param conversationKey key of the last listed conversation
+ */
+record ListingToken(Instant lastActivityAt, String conversationKey) {
+
+    private static final String PREFIX = "m1:";
+
+    /** The opaque form. */
+    String encode() {
+        String plain = PREFIX + lastActivityAt.getEpochSecond() + ":" + lastActivityAt.getNano() + ":"
+                + conversationKey;
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** True when a conversation with this activity and key comes after this position. */
+    boolean isFollowedBy(Instant activity, String key) {
+        int byTime = activity.compareTo(lastActivityAt);
+        return byTime < 0 || (byTime == 0 && key.compareTo(conversationKey) < 0);
+    }
+
+    /**
+     * Parses a token made by {@link #encode()}.
+     *
+     * @throws IllegalArgumentException if it is not such a token
+     */
+    static ListingToken decode(String token) {
+        try {
+            String plain = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+            if (!plain.startsWith(PREFIX)) {
+                throw new IllegalArgumentException("wrong prefix");
+            }
+            int secondsEnd = plain.indexOf(':', PREFIX.length());
+            int nanosEnd = plain.indexOf(':', secondsEnd + 1);
+            long seconds = Long.parseLong(plain.substring(PREFIX.length(), secondsEnd));
+            int nanos = Integer.parseInt(plain.substring(secondsEnd + 1, nanosEnd));
+            return new ListingToken(Instant.ofEpochSecond(seconds, nanos), plain.substring(nanosEnd + 1));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("continuation token '" + token
+                    + "' was not issued by this journal's listConversations", e);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.continuity.journal.memory;
+
+import dev.continuity.journal.AppendResult;
+import dev.continuity.journal.JournalException;
+import dev.continuity.journal.Turn;
+import dev.continuity.journal.TurnConflictException;
+import dev.continuity.journal.TurnOutcome;
+import dev.continuity.journal.TurnStatus;
+
+/** The journal's idempotency rules: how a write compares with what is already journaled. */
+final class TurnWriteRules {
+
+    private TurnWriteRules() {
+    }
+
+    /**
+     * The result of appending {@code turn} when {@code stored} already has its sequence.
+     *
+     * @throws TurnConflictException if the two differ
+     */
+    static AppendResult appendOver(Turn stored, Turn turn) {
+        if (!stored.sameRequest(turn)) {
+            throw new TurnConflictException(turn.conversationKey(), turn.sequence(),
+                    "a different request is already journaled at this sequence (agent '" + stored.agentName()
+                            + "', " + stored.input().size() + " input item(s))");
+        }
+        if (turn.status() == TurnStatus.COMMITTED && !stored.sameOutcome(turn)) {
+            throw new TurnConflictException(turn.conversationKey(), turn.sequence(),
+                    stored.status() == TurnStatus.PENDING
+                            ? "already journaled as pending; commit it instead of appending a committed turn"
+                            : "already committed with a different outcome (response '" + stored.responseId() + "')");
+        }
+        return AppendResult.ALREADY_PRESENT;
+    }
+
+    /** The refusal of a sequence that would leave a gap after {@code lastSequence}. */
+    static TurnConflictException gap(String conversationKey, long sequence, long lastSequence) {
+        return new TurnConflictException(conversationKey, sequence, "turn " + (sequence - 1)
+                + " is not journaled (last journaled is " + lastSequence + "); turns are appended without gaps");
+    }
+
+    /** The refusal of a write to a conversation without a head. */
+    static JournalException noHead(String conversationKey, long sequence) {
+        return new JournalException("conversation '" + conversationKey + "' has no head: create it with "
+                + "compareAndSetHead(head, 0) before appending turn " + sequence);
+    }
+
+    /** The refusal of a commit of a turn that is not journaled. */
+    static JournalException noTurn(String conversationKey, long sequence) {
+        return new JournalException("turn " + sequence + " of conversation '" + conversationKey
+                + "' is not journaled: append it before committing it");
+    }
+
+    /**
+     * Whether committing {@code outcome} over {@code stored} writes ({@code true}) or is an idempotent
+     * repeat ({@code false}).
+     *
+     * @throws TurnConflictException if the turn is committed with a different outcome
+     */
+    static boolean commitWrites(Turn stored, TurnOutcome outcome) {
+        if (stored.status() == TurnStatus.PENDING) {
+            return true;
+        }
+        if (stored.sameOutcome(stored.committed(outcome))) {
+            return false;
+        }
+        throw new TurnConflictException(stored.conversationKey(), stored.sequence(),
+                "already committed with a different outcome (response '" + stored.responseId()
+                        + "', region '" + stored.region() + "'; this commit names response '"
+                        + outcome.responseId() + "', region '" + outcome.region() + "')");
+    }
+
+    /** The refusal to discard a committed turn. */
+    static TurnConflictException discardCommitted(String conversationKey, long sequence) {
+        return new TurnConflictException(conversationKey, sequence,
+                "it is committed (acknowledged) and committed turns can never be discarded");
+    }
+
+    /** The refusal to discard a turn that is not the conversation's last. */
+    static TurnConflictException discardNotLast(String conversationKey, long sequence) {
+        return new TurnConflictException(conversationKey, sequence, "it is not the last turn (turn "
+                + (sequence + 1) + " is journaled); only the last turn can be discarded");
+    }
+}

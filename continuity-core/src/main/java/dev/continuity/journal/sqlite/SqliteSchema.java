@@ -1,0 +1,123 @@
+package dev.continuity.journal.sqlite;
+
+import dev.continuity.journal.JournalException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The journal's tables, created on open and versioned in {@code schema_version}.
+ *
+ * <p>Version 1:
+ * <ul>
+ *   <li>{@code conversation}: one row per conversation head, indexed by activity for listing.</li>
+ *   <li>{@code turn}: one row per turn, keyed by {@code (conversation_key, sequence)}, its input and
+ *       output as JSON arrays of items; a partial index finds pending turns.</li>
+ * </ul>
+ * Times are INTEGER nanoseconds since the epoch (exact, and cheap to read back; in {@code sqlite3}:
+ * {@code datetime(started_at / 1e9, 'unixepoch')}).
+ */
+final class SqliteSchema {
+
+    /** The schema version this code writes. */
+    static final int VERSION = 1;
+
+    private static final List<String> VERSION_1 = List.of(
+            """
+            CREATE TABLE conversation (
+              conversation_key TEXT NOT NULL PRIMARY KEY,
+              agent_name       TEXT NOT NULL,
+              agent_version    TEXT,
+              last_sequence    INTEGER NOT NULL,
+              created_at       INTEGER NOT NULL,
+              activity         INTEGER NOT NULL,
+              regions_json     TEXT NOT NULL,
+              version          INTEGER NOT NULL
+            ) WITHOUT ROWID""",
+            """
+            CREATE INDEX conversation_by_activity ON conversation (activity, conversation_key)""",
+            """
+            CREATE TABLE turn (
+              conversation_key TEXT NOT NULL,
+              sequence         INTEGER NOT NULL CHECK (sequence >= 1),
+              agent_name       TEXT NOT NULL,
+              agent_version    TEXT,
+              input_json       TEXT NOT NULL,
+              output_json      TEXT NOT NULL,
+              response_id      TEXT,
+              region           TEXT,
+              input_tokens     INTEGER NOT NULL,
+              output_tokens    INTEGER NOT NULL,
+              total_tokens     INTEGER NOT NULL,
+              status           TEXT NOT NULL CHECK (status IN ('PENDING', 'COMMITTED')),
+              started_at       INTEGER NOT NULL,
+              completed_at     INTEGER,
+              PRIMARY KEY (conversation_key, sequence)
+            ) WITHOUT ROWID""",
+            """
+            CREATE INDEX turn_pending ON turn (conversation_key, sequence) WHERE status = 'PENDING'""");
+
+    private SqliteSchema() {
+    }
+
+    /**
+     * Creates the schema in an empty database, or checks the version of an existing journal.
+     *
+     * @return the schema version found or created
+     * @throws JournalException if the file is another kind of database or a newer journal
+     */
+    static int ensure(Connection connection, Path file) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("BEGIN IMMEDIATE");
+            boolean committed = false;
+            try {
+                int version = ensureInTransaction(statement, file);
+                statement.execute("COMMIT");
+                committed = true;
+                return version;
+            } finally {
+                if (!committed) {
+                    statement.execute("ROLLBACK");
+                }
+            }
+        }
+    }
+
+    private static int ensureInTransaction(Statement statement, Path file) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (ResultSet rs = statement.executeQuery(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+        }
+        if (tables.isEmpty()) {
+            statement.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)");
+            for (String ddl : VERSION_1) {
+                statement.execute(ddl);
+            }
+            statement.execute("INSERT INTO schema_version (version) VALUES (" + VERSION + ")");
+            return VERSION;
+        }
+        if (!tables.contains("schema_version")) {
+            throw new JournalException("'" + file + "' is a SQLite database but not a Continuity journal: it has "
+                    + "tables " + tables + " and no schema_version table");
+        }
+        int version;
+        try (ResultSet rs = statement.executeQuery("SELECT max(version) FROM schema_version")) {
+            version = rs.next() ? rs.getInt(1) : 0;
+        }
+        if (version > VERSION) {
+            throw new JournalException("journal '" + file + "' has schema version " + version
+                    + ", newer than this build supports (" + VERSION + "); upgrade Continuity to open it");
+        }
+        if (version < 1) {
+            throw new JournalException("journal '" + file + "' has an empty schema_version table");
+        }
+        return version;
+    }
+}

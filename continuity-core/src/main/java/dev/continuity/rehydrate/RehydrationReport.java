@@ -1,0 +1,89 @@
+package dev.continuity.rehydrate;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a rehydration of one region did, phase by phase. Plain data (serializable with Jackson).
+ *
+ * @param region the target region
+ * @param mode the mode it ran in
+ * @param status how it ended
+ * @param preflightProblems everything preflight found (nothing was changed when not empty)
+ * @param agents one result per agent definition
+ * @param conversations what the conversations phase did ({@link ReplayTotals#NONE} when it did not run)
+ * @param failuresByReason conversation failures counted by reason
+ * @param failures the first {@value #MAX_LISTED_FAILURES} conversation failures
+ * @param validation what the validation phase found
+ * @param phases time per phase, in order
+ * @param totalMillis wall time of the whole run
+ */
+public record RehydrationReport(
+        String region,
+        RehydrationMode mode,
+        Status status,
+        List<PreflightProblem> preflightProblems,
+        List<AgentResult> agents,
+        ReplayTotals conversations,
+        Map<FailureReason, Long> failuresByReason,
+        List<ConversationFailure> failures,
+        ValidationReport validation,
+        List<PhaseReport> phases,
+        long totalMillis) {
+
+    /** At most this many failures are listed individually (all are counted). */
+    public static final int MAX_LISTED_FAILURES = 100;
+
+    /** How a rehydration ended. */
+    public enum Status {
+        /** Every phase that ran succeeded. */
+        SUCCEEDED,
+        /** It ran to the end but some agents, conversations or validation checks failed. */
+        FAILED,
+        /** Preflight found problems; nothing was changed. */
+        PREFLIGHT_FAILED,
+        /** It was interrupted; the work done so far is durable and reported. */
+        CANCELLED
+    }
+
+    /** Validates and copies. */
+    public RehydrationReport {
+        Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(status, "status");
+        preflightProblems = List.copyOf(preflightProblems);
+        agents = List.copyOf(agents);
+        conversations = conversations == null ? ReplayTotals.NONE : conversations;
+        failuresByReason = Map.copyOf(failuresByReason);
+        failures = List.copyOf(failures);
+        validation = validation == null ? ValidationReport.NONE : validation;
+        phases = List.copyOf(phases);
+    }
+
+    /** True when the run succeeded. */
+    public boolean succeeded() {
+        return status == Status.SUCCEEDED;
+    }
+
+    /** Agents for which a new version was created. */
+    public long agentsDeployed() {
+        return agents.stream().filter(a -> a.status() == AgentResult.Status.CREATED).count();
+    }
+
+    /** Agents the region already had unchanged. */
+    public long agentsUnchanged() {
+        return agents.stream().filter(a -> a.status() == AgentResult.Status.UNCHANGED).count();
+    }
+
+    /** Agents that failed to deploy. */
+    public long agentsFailed() {
+        return agents.stream().filter(a -> a.status() == AgentResult.Status.FAILED).count();
+    }
+
+    /** The timing of a phase, if it is in the report. */
+    public PhaseReport phase(RehydrationPhase phase) {
+        return phases.stream().filter(p -> p.phase() == phase).findFirst()
+                .orElse(new PhaseReport(phase, 0, true));
+    }
+}

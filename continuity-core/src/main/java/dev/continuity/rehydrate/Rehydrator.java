@@ -1,0 +1,372 @@
+package dev.continuity.rehydrate;
+
+import dev.continuity.agentservice.AgentService;
+import dev.continuity.definition.AgentDefinition;
+import dev.continuity.definition.DefinitionProblem;
+import dev.continuity.deploy.AgentDeployer;
+import dev.continuity.journal.JournalException;
+import dev.continuity.journal.TurnJournal;
+import dev.continuity.rehydrate.internal.ConversationPhase;
+import dev.continuity.rehydrate.internal.Events;
+import dev.continuity.rehydrate.internal.ServiceRetry;
+import dev.continuity.rehydrate.internal.TotalsAccumulator;
+import dev.continuity.rehydrate.internal.Validator;
+import dev.continuity.topology.BindingValidator;
+import dev.continuity.topology.Region;
+import dev.continuity.topology.Topology;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rehydrates one target region: recreates every agent there and replays journaled conversations into
+ * it, in phases, each timed and reported:
+ * <ol>
+ *   <li><b>preflight</b>: every agent's logical model and every binding its tools need resolve in the
+ *       target region's topology, the region answers, the journal reads, plus any
+ *       {@link PreflightCheck}; ALL problems are reported and nothing is changed if there is one;</li>
+ *   <li><b>agents</b>: {@link AgentDeployer} (a new version only where the content hash differs);</li>
+ *   <li><b>conversations</b> ({@link RehydrationMode#EAGER}/{@link RehydrationMode#INCREMENTAL}):
+ *       {@link ConversationReplayer} for each conversation, most recently active first, with bounded
+ *       concurrency;</li>
+ *   <li><b>validation</b>: a probe turn per agent in a probe conversation, and a comparison of a sample
+ *       of replayed conversations with the journal (and an optional recall question in a probe copy);
+ *       see {@link ValidationOptions}.</li>
+ * </ol>
+ *
+ * <pre>{@code
+ * RehydrationReport report = Rehydrator.builder()
+ *     .journal(journal).target(centralus).topology(topology).definitions(definitions.latestOfEach())
+ *     .mode(RehydrationMode.EAGER).concurrency(8).listener(progressBar)
+ *     .build().run();
+ * }</pre>
+ *
+ * <p>Interrupting the thread that calls {@link #run} stops the run (status {@code CANCELLED}); what was
+ * replayed is durable and a later run continues from there.
+ */
+public final class Rehydrator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Rehydrator.class);
+
+    private final TurnJournal journal;
+    private final AgentService target;
+    private final Topology topology;
+    private final List<AgentDefinition> definitions;
+    private final RehydrationMode mode;
+    private final ConversationReplayer replayer;
+    private final ReplayOptions replayOptions;
+    private final int concurrency;
+    private final int pageSize;
+    private final Instant changedSince;
+    private final ValidationOptions validation;
+    private final List<PreflightCheck> preflightChecks;
+    private final Events events;
+
+    private Rehydrator(Builder b) {
+        this.journal = b.journal;
+        this.target = b.target;
+        this.topology = b.topology;
+        this.definitions = List.copyOf(b.definitions);
+        this.mode = b.mode;
+        this.replayer = b.replayer != null ? b.replayer
+                : b.journal == null ? null : new ConversationReplayer(b.journal, b.replayOptions);
+        this.replayOptions = b.replayer != null ? b.replayer.options() : b.replayOptions;
+        this.concurrency = b.concurrency;
+        this.pageSize = b.pageSize;
+        this.changedSince = b.changedSince;
+        this.validation = b.validation;
+        this.preflightChecks = List.copyOf(b.preflightChecks);
+        this.events = new Events(b.listener);
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The target region's name. */
+    public String region() {
+        return target.region();
+    }
+
+    /** Runs every phase the mode calls for and reports what was done. Blocks until done. */
+    public RehydrationReport run() {
+        long started = System.nanoTime();
+        String region = target.region();
+        LOG.info("rehydrating {} ({} mode): {} agents", region, mode, definitions.size());
+        List<PhaseReport> phases = new ArrayList<>();
+
+        long t = begin(RehydrationPhase.PREFLIGHT);
+        List<PreflightProblem> problems = preflight();
+        phases.add(end(RehydrationPhase.PREFLIGHT, t));
+        if (!problems.isEmpty()) {
+            LOG.warn("rehydration of {} stopped by {} preflight problem(s); nothing was changed", region,
+                    problems.size());
+            skip(phases, RehydrationPhase.AGENTS, RehydrationPhase.CONVERSATIONS, RehydrationPhase.VALIDATION);
+            return finish(new RehydrationReport(region, mode, RehydrationReport.Status.PREFLIGHT_FAILED, problems,
+                    List.of(), ReplayTotals.NONE, Map.of(), List.of(), ValidationReport.NONE, phases, millis(started)));
+        }
+
+        t = begin(RehydrationPhase.AGENTS);
+        List<AgentResult> agents = deployAgents();
+        phases.add(end(RehydrationPhase.AGENTS, t));
+
+        TotalsAccumulator totals = new TotalsAccumulator();
+        boolean cancelled = Thread.currentThread().isInterrupted();
+        if (mode == RehydrationMode.LAZY || cancelled) {
+            skip(phases, RehydrationPhase.CONVERSATIONS);
+        } else {
+            t = begin(RehydrationPhase.CONVERSATIONS);
+            ConversationPhase phase = new ConversationPhase(journal, replayer, target, concurrency, pageSize,
+                    mode == RehydrationMode.INCREMENTAL ? changedSince : null, events, totals);
+            List<String> keys = phase.conversationKeys();
+            events.emit(new RehydrationEvent.ConversationsProgress(region, 0, keys.size(), 0));
+            cancelled = !phase.run(keys);
+            phases.add(end(RehydrationPhase.CONVERSATIONS, t));
+        }
+
+        ValidationReport validated = ValidationReport.NONE;
+        if (!validation.enabled() || cancelled) {
+            skip(phases, RehydrationPhase.VALIDATION);
+        } else {
+            t = begin(RehydrationPhase.VALIDATION);
+            List<String> probed = agents.stream().filter(a -> a.status() != AgentResult.Status.FAILED)
+                    .map(AgentResult::agent).toList();
+            validated = new Validator(journal, target, validation,
+                    new ServiceRetry("continuity-validation", replayOptions),
+                    replayOptions.maxItemsPerCall()).run(probed, totals.succeededKeys());
+            phases.add(end(RehydrationPhase.VALIDATION, t));
+        }
+
+        ReplayTotals replay = totals.totals();
+        boolean failed = agents.stream().anyMatch(a -> a.status() == AgentResult.Status.FAILED)
+                || replay.failed() > 0 || !validated.passed();
+        RehydrationReport.Status status = cancelled ? RehydrationReport.Status.CANCELLED
+                : failed ? RehydrationReport.Status.FAILED : RehydrationReport.Status.SUCCEEDED;
+        RehydrationReport report = new RehydrationReport(region, mode, status, List.of(), agents, replay,
+                totals.failuresByReason(), totals.failures(), validated, phases, millis(started));
+        LOG.info("rehydration of {} {}: agents {} created / {} unchanged / {} failed; conversations {} replayed, "
+                + "{} up to date, {} failed; {} items in {} write calls (minimal {}); {} ms", region, status,
+                report.agentsDeployed(), report.agentsUnchanged(), report.agentsFailed(), replay.replayed(),
+                replay.upToDate(), replay.failed(), replay.itemsWritten(), replay.writeCalls(),
+                replay.minimalWriteCalls(), report.totalMillis());
+        return finish(report);
+    }
+
+    /** Every problem that must be fixed before this region can be rehydrated. Changes nothing. */
+    public List<PreflightProblem> preflight() {
+        List<PreflightProblem> problems = new ArrayList<>();
+        String regionName = target.region();
+        String topologyName = topology.source() == null ? "topology" : topology.source().toString();
+        Region region = topology.region(regionName).orElse(null);
+        if (region == null) {
+            problems.add(new PreflightProblem(topologyName, "/regions", "region '" + regionName
+                    + "' is not in the topology (regions: " + String.join(", ", topology.regions().keySet()) + ")"));
+        } else {
+            Set<String> names = new LinkedHashSet<>();
+            for (AgentDefinition d : definitions) {
+                if (!names.add(d.name())) {
+                    problems.add(new PreflightProblem(String.valueOf(d.sourceFile()), "/name", "agent '" + d.name()
+                            + "' is given more than once; rehydration deploys one version per agent"));
+                }
+            }
+            for (DefinitionProblem p : BindingValidator.check(definitions, topology, regionName)) {
+                problems.add(PreflightProblem.of(p));
+            }
+            for (PreflightCheck check : preflightChecks) {
+                try {
+                    problems.addAll(check.check(region, target, definitions));
+                } catch (RuntimeException e) {
+                    problems.add(new PreflightProblem("region " + regionName, "", "preflight check "
+                            + check.getClass().getSimpleName() + " failed: " + e.getMessage()));
+                }
+            }
+        }
+        try {
+            target.listAgents();
+        } catch (RuntimeException e) {
+            problems.add(new PreflightProblem("region " + regionName, "", "the region's Agent Service did not answer"
+                    + " a read (list agents): " + e.getMessage()));
+        }
+        if (mode != RehydrationMode.LAZY) {
+            try {
+                journal.listConversations(null, 1);
+            } catch (JournalException e) {
+                problems.add(new PreflightProblem("journal", "", "the journal cannot be read: " + e.getMessage()));
+            }
+        }
+        return problems;
+    }
+
+    private List<AgentResult> deployAgents() {
+        AgentDeployer deployer = new AgentDeployer(target, topology, target.region());
+        List<AgentResult> results = new ArrayList<>();
+        for (AgentDefinition definition : definitions) {
+            AgentResult result = AgentResult.of(deployer.deploy(definition));
+            results.add(result);
+            events.emit(new RehydrationEvent.AgentDeployed(target.region(), result));
+        }
+        return results;
+    }
+
+    private long begin(RehydrationPhase phase) {
+        events.emit(new RehydrationEvent.PhaseStarted(target.region(), phase));
+        return System.nanoTime();
+    }
+
+    private PhaseReport end(RehydrationPhase phase, long started) {
+        long elapsed = millis(started);
+        events.emit(new RehydrationEvent.PhaseCompleted(target.region(), phase, elapsed));
+        return new PhaseReport(phase, elapsed, false);
+    }
+
+    private static void skip(List<PhaseReport> phases, RehydrationPhase... skipped) {
+        for (RehydrationPhase phase : skipped) {
+            phases.add(new PhaseReport(phase, 0, true));
+        }
+    }
+
+    private RehydrationReport finish(RehydrationReport report) {
+        events.emit(new RehydrationEvent.Completed(target.region(), report));
+        return report;
+    }
+
+    private static long millis(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+
+    /** Builds a {@link Rehydrator}. Required: journal, target, topology, definitions. */
+    public static final class Builder {
+        private TurnJournal journal;
+        private AgentService target;
+        private Topology topology;
+        private Collection<AgentDefinition> definitions;
+        private RehydrationMode mode = RehydrationMode.EAGER;
+        private ConversationReplayer replayer;
+        private ReplayOptions replayOptions = ReplayOptions.defaults();
+        private int concurrency = 8;
+        private int pageSize = 500;
+        private Instant changedSince;
+        private ValidationOptions validation = ValidationOptions.defaults();
+        private final List<PreflightCheck> preflightChecks = new ArrayList<>();
+        private RehydrationListener listener = RehydrationListener.none();
+
+        private Builder() {
+        }
+
+        /** The journal to replay from (required, except in {@link RehydrationMode#LAZY}). */
+        public Builder journal(TurnJournal journal) {
+            this.journal = Objects.requireNonNull(journal, "journal");
+            return this;
+        }
+
+        /** The target region's Agent Service (required); its {@code region()} names the topology region. */
+        public Builder target(AgentService target) {
+            this.target = Objects.requireNonNull(target, "target");
+            return this;
+        }
+
+        /** The topology with the target region's bindings (required). */
+        public Builder topology(Topology topology) {
+            this.topology = Objects.requireNonNull(topology, "topology");
+            return this;
+        }
+
+        /** The agent definitions to deploy, one per agent (e.g. {@code DefinitionSet.latestOfEach()}). */
+        public Builder definitions(Collection<AgentDefinition> definitions) {
+            this.definitions = List.copyOf(Objects.requireNonNull(definitions, "definitions"));
+            return this;
+        }
+
+        /** The mode (default {@link RehydrationMode#EAGER}). */
+        public Builder mode(RehydrationMode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * The replayer to use; share the journaling client's, so that lazy and background replays of one
+         * conversation are serialised (they are anyway within one JVM). Default: a new one with
+         * {@link #replayOptions}.
+         */
+        public Builder replayer(ConversationReplayer replayer) {
+            this.replayer = Objects.requireNonNull(replayer, "replayer");
+            return this;
+        }
+
+        /** Options of the default replayer (ignored when {@link #replayer} is set). */
+        public Builder replayOptions(ReplayOptions options) {
+            this.replayOptions = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** Conversations replayed at once (default 8). */
+        public Builder concurrency(int concurrency) {
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("concurrency must be >= 1, was " + concurrency);
+            }
+            this.concurrency = concurrency;
+            return this;
+        }
+
+        /** Journal listing page size (default 500). */
+        public Builder pageSize(int pageSize) {
+            if (pageSize < 1) {
+                throw new IllegalArgumentException("pageSize must be >= 1, was " + pageSize);
+            }
+            this.pageSize = pageSize;
+            return this;
+        }
+
+        /**
+         * {@link RehydrationMode#INCREMENTAL} visits only conversations active at or after this instant
+         * (e.g. the failover time for a failback); {@code null} visits all.
+         */
+        public Builder changedSince(Instant since) {
+            this.changedSince = since;
+            return this;
+        }
+
+        /** What the validation phase checks (default {@link ValidationOptions#defaults()}). */
+        public Builder validation(ValidationOptions validation) {
+            this.validation = Objects.requireNonNull(validation, "validation");
+            return this;
+        }
+
+        /** An extra preflight check (e.g. model deployments via azure-ai-projects). */
+        public Builder preflightCheck(PreflightCheck check) {
+            preflightChecks.add(Objects.requireNonNull(check, "check"));
+            return this;
+        }
+
+        /** Receives progress events (default: none). */
+        public Builder listener(RehydrationListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Builds the rehydrator. */
+        public Rehydrator build() {
+            if (journal == null && (mode != RehydrationMode.LAZY || replayer != null)) {
+                throw new IllegalStateException("a journal is required to rehydrate conversations (mode " + mode + ")");
+            }
+            if (target == null) {
+                throw new IllegalStateException("a target AgentService is required");
+            }
+            if (topology == null) {
+                throw new IllegalStateException("a topology is required");
+            }
+            if (definitions == null) {
+                throw new IllegalStateException("definitions are required (an empty list deploys no agent)");
+            }
+            return new Rehydrator(this);
+        }
+    }
+}
