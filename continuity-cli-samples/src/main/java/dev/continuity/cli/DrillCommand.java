@@ -94,6 +94,7 @@ public final class DrillCommand implements Callable<Integer> {
         row(out, "RTO (first correct recall)", millis(r.rtoMillis()));
         row(out, "full recovery", millis(r.fullRecoveryMillis()));
         row(out, "RPO (acknowledged turns missing)", String.valueOf(r.rpoTurns()));
+        row(out, "false failovers before the outage", String.valueOf(r.failoversBeforeOutage()));
         DrillReport.Rehydration h = r.rehydration();
         row(out, "rehydration agents", String.valueOf(h.agents()));
         row(out, "rehydration conversations/items", h.conversations() + " / " + h.items());

@@ -12,7 +12,7 @@ public final class Main {
     public static void main(String[] args) {
         // the CLI owns the console: library logs only when asked for (-Dorg.slf4j.simpleLogger.defaultLogLevel=info)
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
         }
         if (System.getProperty("org.slf4j.simpleLogger.log.com.azure") == null) {
             // azure-core logs every refused connection of a dark region at ERROR; the drill expects them

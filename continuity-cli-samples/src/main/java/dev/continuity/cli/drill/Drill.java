@@ -140,6 +140,7 @@ public final class Drill {
                     .eagerReplay(options.mode().equals("eager"))
                     .listener(event -> {
                         events.record(event);
+                        describe(event);
                         if (event instanceof FailoverEvent.FailoverCompleted done && done.agents() != null) {
                             toSecondary.add(done.agents());
                         } else if (event instanceof FailoverEvent.RehydrationCompleted done) {
@@ -178,6 +179,7 @@ public final class Drill {
                 progress.phase("verify every conversation in " + secondary.name());
                 List<String> failedRecalls = new ArrayList<>(traffic.failedRecalls);
                 failedRecalls.addAll(traffic.verifyAll(controller::current));
+                progress.phase("compare the journal with every regional copy");
                 long lost = lostTurns(journal, traffic.acknowledged);
                 List<String> mismatches = compareRegionalCopies(journal, services.get(secondary.name()), traffic.keys);
                 failedRecalls.addAll(mismatches);
@@ -191,6 +193,7 @@ public final class Drill {
                     primaryService.restore();
                 }
                 awaitHealthy(controller, primary.name());
+                progress.note(primary.name() + " answers again; failing back");
                 FailoverEvent.FailbackCompleted failback = controller.failback();
                 toPrimary.add(failback.beforeSwitch());
                 if (failback.afterSwitch() != null) {
@@ -202,11 +205,23 @@ public final class Drill {
                 return new DrillReport(options.conversations(), traffic.acknowledgedCount(), lost, verified,
                         failbackFailures.isEmpty(), primary.name(), secondary.name(), options.store(), options.mode(),
                         events.detectionMillis(), events.rtoMillis(), traffic.fullRecoveryMillis(events),
-                        Math.max(0, rpoTurns), failedRecalls.size() > 20 ? failedRecalls.subList(0, 20) : failedRecalls,
+                        Math.max(0, rpoTurns), events.failoversBeforeOutage(), failedRecalls.size() > 20 ? failedRecalls.subList(0, 20) : failedRecalls,
                         toSecondary.snapshot(), toPrimary.snapshot(), (System.nanoTime() - started) / 1_000_000);
             }
         } finally {
             services.values().forEach(s -> s.clients().close());
+        }
+    }
+
+    private void describe(FailoverEvent event) {
+        if (event instanceof FailoverEvent.RegionDown down) {
+            progress.note(down.region() + " declared down after " + down.consecutiveFailures() + " failed probes");
+        } else if (event instanceof FailoverEvent.FailoverCompleted done) {
+            progress.note("failed over " + done.from() + " -> " + done.to() + " (agents rehydrated)");
+        } else if (event instanceof FailoverEvent.FailoverAborted aborted) {
+            progress.note("failover from " + aborted.from() + " aborted: " + aborted.reason());
+        } else if (event instanceof FailoverEvent.FailbackCompleted done) {
+            progress.note("failed back " + done.from() + " -> " + done.to());
         }
     }
 
@@ -288,10 +303,19 @@ public final class Drill {
             outageNanos = System.nanoTime();
         }
 
+        private final AtomicLong failoversBeforeOutage = new AtomicLong();
+
         void record(FailoverEvent event) {
             if (event instanceof FailoverEvent.RegionDown && detectedNanos < 0 && outageNanos >= 0) {
                 detectedNanos = System.nanoTime();
             }
+            if (event instanceof FailoverEvent.FailoverStarted && outageNanos < 0) {
+                failoversBeforeOutage.incrementAndGet();
+            }
+        }
+
+        long failoversBeforeOutage() {
+            return failoversBeforeOutage.get();
         }
 
         void correctRecallInSecondary(long nanos) {

@@ -19,6 +19,8 @@ import java.util.List;
  * @param rtoMillis outage start until the first correct recall of a pre-outage fact in the secondary
  * @param fullRecoveryMillis outage start until every conversation had a correct recall in the secondary
  * @param rpoTurns acknowledged turns absent from the secondary's view after failover (journal RPO)
+ * @param failoversBeforeOutage failovers the controller started before the outage (false positives:
+ *     probes that timed out on a slow machine); the RTO is only meaningful when this is 0
  * @param failedRecalls recalls that answered wrongly, with conversation and expected text
  * @param rehydration what replay into the secondary did
  * @param failback what replay back into the primary did
@@ -26,7 +28,7 @@ import java.util.List;
  */
 public record DrillReport(int conversations, long acknowledgedTurns, long lostTurns, boolean continuityVerified,
         boolean failbackVerified, String primary, String secondary, String store, String mode, long detectionMillis,
-        long rtoMillis, long fullRecoveryMillis, long rpoTurns, List<String> failedRecalls, Rehydration rehydration,
+        long rtoMillis, long fullRecoveryMillis, long rpoTurns, long failoversBeforeOutage, List<String> failedRecalls, Rehydration rehydration,
         Rehydration failback, long totalMillis) {
 
     /**

@@ -5,9 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.continuity.journal.TurnItem;
 
 /**
- * What identifies an item's content for alignment: type, role, call id, function name and text. Fields
- * a service adds or normalises (ids, status, annotations, content-part shapes) do not take part, so a
- * journaled item and the same item listed back from a region compare equal.
+ * What identifies an item's content for alignment: type, role, call id, function name and text for
+ * messages and function calls and outputs; type and call id for other item types. Fields a service adds
+ * or normalises (ids, status, annotations, content-part shapes) do not take part, so a journaled item
+ * and the same item listed back from a region compare equal.
  */
 public final class ItemFingerprint {
 
@@ -27,7 +28,9 @@ public final class ItemFingerprint {
             case TurnItem.FUNCTION_CALL_OUTPUT:
                 return join(type, "", node.path("call_id").asText(""), "", outputText(node.get("output")));
             default:
-                return item.json();
+                // other types (tool calls of hosted tools, ...) may be listed back with fields the response
+                // did not show: compare what identifies them, not their whole JSON
+                return join(type, "", node.path("call_id").asText(node.path("id").asText("")), "", "");
         }
     }
 

@@ -189,7 +189,7 @@ public final class ReplayRun {
         int present = alignment.present();
         itemsFoundPresent += present;
         minimalWriteCalls = ReplayOutcome.minimalWriteCalls(plan.size() - present, false);
-        if (present > 0) {
+        if (present > 0 && plan.cursorAfter(present) > cursor.replayedThrough()) {
             LOG.info("conversation '{}' in {}: {} items of turns after {} were already there (an earlier replay"
                     + " or a native turn); not writing them again", key, this.region, present, through);
             cursor = advance(cursor, new RegionCursor(cursor.conversationId(), plan.cursorAfter(present)));
