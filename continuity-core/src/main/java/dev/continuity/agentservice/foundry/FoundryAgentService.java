@@ -47,6 +47,8 @@ import java.util.function.Supplier;
 public final class FoundryAgentService implements AgentService {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** openai-java's mapper (its serializers for the SDK's models); {@code jsonMapper()} builds a new one per call. */
+    private static final ObjectMapper OPENAI_JSON = ObjectMappers.jsonMapper();
     private static final int LIST_PAGE = 100;
 
     private final String region;
@@ -184,7 +186,7 @@ public final class FoundryAgentService implements AgentService {
                     .limit(LIST_PAGE)
                     .build();
             for (ConversationItem item : clients.openAI().conversations().items().list(params).autoPager()) {
-                JsonNode node = ObjectMappers.jsonMapper().valueToTree(item);
+                JsonNode node = OPENAI_JSON.valueToTree(item);
                 items.add(new StoredItem(node.path("id").asText(null), TurnItem.of(node.toString())));
             }
             return items;
@@ -226,12 +228,12 @@ public final class FoundryAgentService implements AgentService {
     private AgentReply toReply(com.openai.models.responses.Response response) {
         List<TurnItem> output = new ArrayList<>();
         for (ResponseOutputItem item : response.output()) {
-            output.add(TurnItem.of(ObjectMappers.jsonMapper().valueToTree(item).toString()));
+            output.add(TurnItem.of(OPENAI_JSON.valueToTree(item).toString()));
         }
         TokenUsage usage = response.usage()
                 .map(u -> new TokenUsage(u.inputTokens(), u.outputTokens(), u.totalTokens()))
                 .orElse(TokenUsage.NONE);
-        String model = ObjectMappers.jsonMapper().valueToTree(response._model()).asText(null);
+        String model = OPENAI_JSON.valueToTree(response._model()).asText(null);
         return new AgentReply(response.id(), output, usage, model);
     }
 
