@@ -17,6 +17,9 @@ import picocli.CommandLine.Spec;
             RehydrateCommand.class,
             DriftCommand.class,
             DrillCommand.class,
+            ChatCommand.class,
+            ExportCommand.class,
+            ImportCommand.class,
             BenchCommand.class,
         })
 public final class ContinuityCommand implements Runnable {

@@ -74,13 +74,26 @@ public final class DrillCommand implements Callable<Integer> {
             case "sqlite" -> () -> SqliteTurnJournal.open(tempDir.resolve("journal.db"));
             default -> throw new IllegalArgumentException("--store " + store + " is not available in this build");
         };
-        DrillReport report = new Drill(options, journals, new ConsoleProgress(err, System.console() != null)).run();
+        DrillReport report;
+        try {
+            report = new Drill(options, journals, new ConsoleProgress(err, System.console() != null)).run();
+        } finally {
+            deleteRecursively(tempDir);
+        }
         printSummary(out, report);
         if (json != null) {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
             out.println("report written to " + json);
         }
         return report.continuityVerified() ? ExitCodes.OK : ExitCodes.ERROR;
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     static void printSummary(PrintWriter out, DrillReport r) {
