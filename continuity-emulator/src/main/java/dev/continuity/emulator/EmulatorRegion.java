@@ -58,6 +58,16 @@ public final class EmulatorRegion {
         return runtime.api().conversationCount();
     }
 
+    /** Number of files uploaded to this region ({@code /openai/files}) and not deleted. */
+    public int fileCount() {
+        return runtime.api().fileCount();
+    }
+
+    /** Number of vector stores in this region. */
+    public int vectorStoreCount() {
+        return runtime.api().vectorStoreCount();
+    }
+
     @Override
     public String toString() {
         return name() + " " + projectEndpoint();

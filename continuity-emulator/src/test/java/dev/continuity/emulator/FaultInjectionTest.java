@@ -213,7 +213,10 @@ class FaultInjectionTest {
         assertThat(zero).containsOnlyKeys("agents.list", "agents.get", "agents.delete", "agents.versions.create",
                 "agents.versions.list", "agents.versions.get", "agents.versions.delete", "conversations.create",
                 "conversations.get", "conversations.update", "conversations.delete", "items.create", "items.list",
-                "items.get", "items.delete", "responses.create", "responses.get", "responses.delete");
+                "items.get", "items.delete", "responses.create", "responses.get", "responses.delete",
+                "files.create", "files.list", "files.get", "files.delete", "vector_stores.create",
+                "vector_stores.list", "vector_stores.get", "vector_stores.delete", "vector_stores.files.create",
+                "vector_stores.files.list", "vector_stores.files.get", "vector_stores.files.delete");
         assertThat(zero.values()).containsOnly(0L);
 
         http.post("/openai/conversations", "{}");

@@ -11,8 +11,10 @@ import java.util.Map;
  * @param params   the path parameters ({@code *} segments), decoded
  * @param query    the query parameters, decoded
  * @param body     the raw body (possibly empty)
+ * @param contentType the request's Content-Type header, or null
  */
-record ApiRequest(Endpoint endpoint, List<String> params, Map<String, String> query, byte[] body) {
+record ApiRequest(Endpoint endpoint, List<String> params, Map<String, String> query, byte[] body,
+                  String contentType) {
 
     /** The body as JSON, or null when empty. */
     JsonNode json() {

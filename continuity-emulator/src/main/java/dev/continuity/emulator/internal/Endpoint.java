@@ -21,7 +21,19 @@ enum Endpoint {
     ITEM_DELETE("DELETE", "openai/conversations/*/items/*", Operation.ITEMS_DELETE),
     RESPONSE_CREATE("POST", "openai/responses", Operation.RESPONSES_CREATE),
     RESPONSE_GET("GET", "openai/responses/*", Operation.RESPONSES_GET),
-    RESPONSE_DELETE("DELETE", "openai/responses/*", Operation.RESPONSES_DELETE);
+    RESPONSE_DELETE("DELETE", "openai/responses/*", Operation.RESPONSES_DELETE),
+    FILE_CREATE("POST", "openai/files", Operation.FILES_CREATE),
+    FILES_LIST("GET", "openai/files", Operation.FILES_LIST),
+    FILE_GET("GET", "openai/files/*", Operation.FILES_GET),
+    FILE_DELETE("DELETE", "openai/files/*", Operation.FILES_DELETE),
+    VECTOR_STORE_CREATE("POST", "openai/vector_stores", Operation.VECTOR_STORES_CREATE),
+    VECTOR_STORES_LIST("GET", "openai/vector_stores", Operation.VECTOR_STORES_LIST),
+    VECTOR_STORE_GET("GET", "openai/vector_stores/*", Operation.VECTOR_STORES_GET),
+    VECTOR_STORE_DELETE("DELETE", "openai/vector_stores/*", Operation.VECTOR_STORES_DELETE),
+    VECTOR_STORE_FILE_CREATE("POST", "openai/vector_stores/*/files", Operation.VECTOR_STORES_FILES_CREATE),
+    VECTOR_STORE_FILES_LIST("GET", "openai/vector_stores/*/files", Operation.VECTOR_STORES_FILES_LIST),
+    VECTOR_STORE_FILE_GET("GET", "openai/vector_stores/*/files/*", Operation.VECTOR_STORES_FILES_GET),
+    VECTOR_STORE_FILE_DELETE("DELETE", "openai/vector_stores/*/files/*", Operation.VECTOR_STORES_FILES_DELETE);
 
     final String method;
     final String[] pattern;

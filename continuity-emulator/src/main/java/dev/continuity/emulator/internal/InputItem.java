@@ -46,10 +46,18 @@ final class InputItem implements ModelItem {
         return new InputItem(Type.FUNCTION_CALL_OUTPUT, ItemRole.NONE, null, callId, null, null, output, text, clientId);
     }
 
-    /** An assistant message produced by the model. */
-    static InputItem assistantText(String text) {
+    /** An assistant message produced by the model, citing files as {@code file_citation} annotations. */
+    static InputItem assistantText(String text, java.util.List<dev.continuity.emulator.model.Citation> citations) {
+        ArrayNode annotations = Json.array();
+        for (int i = 0; i < citations.size(); i++) {
+            ObjectNode annotation = annotations.addObject();
+            annotation.put("type", "file_citation");
+            annotation.put("file_id", citations.get(i).fileId());
+            annotation.put("filename", citations.get(i).filename());
+            annotation.put("index", i);
+        }
         ArrayNode content = Json.array();
-        content.add(ItemNormalizer.outputText(text, null, null));
+        content.add(ItemNormalizer.outputText(text, annotations, null));
         return message(ItemRole.ASSISTANT, content, text, null);
     }
 

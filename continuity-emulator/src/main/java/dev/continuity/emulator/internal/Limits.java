@@ -25,6 +25,12 @@ public final class Limits {
     public static final int MAX_CONVERSATION_ITEMS = 100_000;
     /** Tools in one agent definition. */
     public static final int MAX_TOOLS = 128;
+    /** Bytes of one uploaded file (512 MB). */
+    public static final long MAX_FILE_BYTES = 512L * 1024 * 1024;
+    /** Files in one vector store. */
+    public static final int MAX_VECTOR_STORE_FILES = 10_000;
+    /** Largest (and default) page of {@code GET /openai/files}. */
+    public static final int MAX_FILES_PAGE = 10_000;
     /** Default page size of list endpoints. */
     public static final int DEFAULT_PAGE = 20;
     /** Largest page size of list endpoints. */

@@ -19,7 +19,19 @@ public enum Operation {
     ITEMS_DELETE("items.delete"),
     RESPONSES_CREATE("responses.create"),
     RESPONSES_GET("responses.get"),
-    RESPONSES_DELETE("responses.delete");
+    RESPONSES_DELETE("responses.delete"),
+    FILES_CREATE("files.create"),
+    FILES_LIST("files.list"),
+    FILES_GET("files.get"),
+    FILES_DELETE("files.delete"),
+    VECTOR_STORES_CREATE("vector_stores.create"),
+    VECTOR_STORES_LIST("vector_stores.list"),
+    VECTOR_STORES_GET("vector_stores.get"),
+    VECTOR_STORES_DELETE("vector_stores.delete"),
+    VECTOR_STORES_FILES_CREATE("vector_stores.files.create"),
+    VECTOR_STORES_FILES_LIST("vector_stores.files.list"),
+    VECTOR_STORES_FILES_GET("vector_stores.files.get"),
+    VECTOR_STORES_FILES_DELETE("vector_stores.files.delete");
 
     private final String wireName;
 

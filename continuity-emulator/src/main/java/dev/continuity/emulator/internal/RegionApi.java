@@ -11,12 +11,31 @@ public final class RegionApi {
     private final AgentStore agents;
     private final ConversationStore conversations;
     private final ResponseService responses;
+    private final FileStore files;
+    private final VectorStoreStore vectorStores;
 
-    /** Creates empty stores for a region. */
+    /** Creates empty stores for a region with the service's file limits. */
     public RegionApi(RegionInfo region, ScriptedModel model) {
+        this(region, model, Limits.MAX_FILE_BYTES, Limits.MAX_VECTOR_STORE_FILES);
+    }
+
+    /** Creates empty stores for a region with the given file limits (tests use small ones). */
+    RegionApi(RegionInfo region, ScriptedModel model, long maxFileBytes, int maxFilesPerVectorStore) {
         this.agents = new AgentStore(region);
         this.conversations = new ConversationStore(ids);
-        this.responses = new ResponseService(region, ids, agents, conversations, model);
+        this.files = new FileStore(ids, maxFileBytes);
+        this.vectorStores = new VectorStoreStore(ids, files, maxFilesPerVectorStore);
+        this.responses = new ResponseService(region, ids, agents, conversations, model, vectorStores);
+    }
+
+    /** Number of uploaded files. */
+    public int fileCount() {
+        return files.size();
+    }
+
+    /** Number of vector stores. */
+    public int vectorStoreCount() {
+        return vectorStores.size();
     }
 
     /** Number of live conversations. */
@@ -55,6 +74,22 @@ public final class RegionApi {
             case RESPONSE_CREATE -> responses.create(request.json());
             case RESPONSE_GET -> responses.get(request.param(0));
             case RESPONSE_DELETE -> responses.delete(request.param(0));
+            case FILE_CREATE -> files.create(request.contentType(), request.body());
+            case FILES_LIST -> files.list(request.query());
+            case FILE_GET -> files.get(request.param(0));
+            case FILE_DELETE -> {
+                files.remove(request.param(0));
+                vectorStores.detachEverywhere(request.param(0));
+                yield FileStore.deleted(request.param(0));
+            }
+            case VECTOR_STORE_CREATE -> vectorStores.create(request.json());
+            case VECTOR_STORES_LIST -> vectorStores.list(PageRequest.parse(request.query()));
+            case VECTOR_STORE_GET -> vectorStores.get(request.param(0));
+            case VECTOR_STORE_DELETE -> vectorStores.delete(request.param(0));
+            case VECTOR_STORE_FILE_CREATE -> vectorStores.attach(request.param(0), request.json());
+            case VECTOR_STORE_FILES_LIST -> vectorStores.listFiles(request.param(0), request.query());
+            case VECTOR_STORE_FILE_GET -> vectorStores.getFile(request.param(0), request.param(1));
+            case VECTOR_STORE_FILE_DELETE -> vectorStores.detach(request.param(0), request.param(1));
         };
     }
 

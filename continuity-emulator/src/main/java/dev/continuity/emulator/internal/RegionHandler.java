@@ -58,7 +58,7 @@ final class RegionHandler implements RequestHandler {
         } else {
             try {
                 response = RawResponse.json(200, api.dispatch(new ApiRequest(match.endpoint(), match.params(),
-                        Router.query(request.rawQuery()), request.body())));
+                        Router.query(request.rawQuery()), request.body(), request.header("content-type"))));
             } catch (ApiException e) {
                 response = RawResponse.json(e.status(), Json.error(e));
             } catch (RuntimeException e) {

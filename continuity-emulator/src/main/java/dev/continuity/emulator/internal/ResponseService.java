@@ -3,6 +3,7 @@ package dev.continuity.emulator.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.continuity.emulator.model.FileSearch;
 import dev.continuity.emulator.model.ModelException;
 import dev.continuity.emulator.model.ModelItem;
 import dev.continuity.emulator.model.ModelOutput;
@@ -29,21 +30,23 @@ public final class ResponseService {
     private final AgentStore agents;
     private final ConversationStore conversations;
     private final ScriptedModel model;
+    private final VectorStoreStore vectorStores;
     private final ConcurrentHashMap<String, byte[]> responses = new ConcurrentHashMap<>();
 
     /** Creates the service of a region. */
     public ResponseService(RegionInfo region, IdGenerator ids, AgentStore agents, ConversationStore conversations,
-                           ScriptedModel model) {
+                           ScriptedModel model, VectorStoreStore vectorStores) {
         this.region = region;
         this.ids = ids;
         this.agents = agents;
         this.conversations = conversations;
         this.model = model;
+        this.vectorStores = vectorStores;
     }
 
     /** What answers a response: an agent version or a plain model. */
     private record Responder(AgentVersion agent, ObjectNode agentReference, String model, String instructions,
-                             Set<String> functionTools) {
+                             Set<String> functionTools, JsonNode tools) {
     }
 
     /** Output of one model run: the serialized output items and the usage counts. */
@@ -167,14 +170,14 @@ public final class ResponseService {
                     responder.agent() == null ? null : responder.agent().name(),
                     responder.agent() == null ? null : Integer.toString(responder.agent().version()),
                     responder.model(), responder.functionTools(), conversation == null ? null : conversation.id,
-                    items, input.size()));
+                    items, input.size(), fileSearch(responder.tools())));
         } catch (ModelException e) {
             throw ApiException.badRequest("invalid_value", e.getMessage(), "input");
         }
         List<InputItem> outputs = new ArrayList<>(reply.outputs().size());
         for (ModelOutput out : reply.outputs()) {
             if (out instanceof ModelOutput.Message message) {
-                outputs.add(InputItem.assistantText(message.text()));
+                outputs.add(InputItem.assistantText(message.text(), message.citations()));
             } else if (out instanceof ModelOutput.FunctionCall call) {
                 outputs.add(InputItem.functionCall(call.callId(), call.name(), call.arguments(), null));
             }
@@ -235,7 +238,8 @@ public final class ResponseService {
             if (version != null) {
                 reference.put("version", version);
             }
-            return new Responder(agent, reference, agentModel, agent.instructions(), agent.functionTools());
+            return new Responder(agent, reference, agentModel, agent.instructions(), agent.functionTools(),
+                    agent.definition().get("tools"));
         }
         JsonNode modelNode = body.get("model");
         if (modelNode == null || !modelNode.isTextual() || modelNode.textValue().isEmpty()) {
@@ -245,7 +249,27 @@ public final class ResponseService {
         JsonNode instructions = body.get("instructions");
         return new Responder(null, null, modelNode.textValue(),
                 instructions != null && instructions.isTextual() ? instructions.textValue() : null,
-                AgentVersion.functionToolNames(body.get("tools")));
+                AgentVersion.functionToolNames(body.get("tools")), body.get("tools"));
+    }
+
+    /** What the {@code file_search} tools among {@code tools} reach in this region. */
+    private FileSearch fileSearch(JsonNode tools) {
+        if (tools == null || !tools.isArray()) {
+            return FileSearch.NONE;
+        }
+        boolean any = false;
+        List<String> storeIds = new ArrayList<>();
+        for (JsonNode tool : tools) {
+            if ("file_search".equals(tool.path("type").asText())) {
+                any = true;
+                for (JsonNode id : tool.path("vector_store_ids")) {
+                    if (id.isTextual()) {
+                        storeIds.add(id.textValue());
+                    }
+                }
+            }
+        }
+        return any ? vectorStores.fileSearch(storeIds) : FileSearch.NONE;
     }
 
     private static String conversationId(JsonNode conversation) {

@@ -1,5 +1,6 @@
 package dev.continuity.emulator.model;
 
+import java.util.List;
 import java.util.Objects;
 
 /** One output item of a scripted-model answer. */
@@ -11,12 +12,19 @@ public sealed interface ModelOutput permits ModelOutput.Message, ModelOutput.Fun
     /**
      * An assistant message.
      *
-     * @param text the message text
+     * @param text      the message text
+     * @param citations the files it cites (rendered as {@code file_citation} annotations), in order
      */
-    record Message(String text) implements ModelOutput {
-        /** Validates the message. */
+    record Message(String text, List<Citation> citations) implements ModelOutput {
+        /** Validates the message and copies the citations. */
         public Message {
             Objects.requireNonNull(text, "text");
+            citations = citations == null ? List.of() : List.copyOf(citations);
+        }
+
+        /** A message without citations. */
+        public Message(String text) {
+            this(text, List.of());
         }
 
         @Override

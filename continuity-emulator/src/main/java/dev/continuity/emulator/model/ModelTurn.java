@@ -15,20 +15,30 @@ import java.util.Set;
  * @param conversationId  the conversation's id, or null when the response has no conversation
  * @param items           the conversation's items in order, ending with this request's input items
  * @param inputCount      how many of the trailing {@code items} are this request's input
+ * @param fileSearch      what the responder's {@code file_search} tools reach in this region
+ *                        ({@link FileSearch#NONE} when it has none)
  */
 public record ModelTurn(String region, String agentName, String agentVersion, String model,
                         Set<String> functionTools, String conversationId,
-                        List<? extends ModelItem> items, int inputCount) {
+                        List<? extends ModelItem> items, int inputCount, FileSearch fileSearch) {
 
     /** Validates the turn. */
     public ModelTurn {
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(model, "model");
         functionTools = functionTools == null ? Set.of() : functionTools;
+        fileSearch = fileSearch == null ? FileSearch.NONE : fileSearch;
         Objects.requireNonNull(items, "items");
         if (inputCount < 0 || inputCount > items.size()) {
             throw new IllegalArgumentException("inputCount " + inputCount + " outside 0.." + items.size());
         }
+    }
+
+    /** A turn of a responder without {@code file_search} tools. */
+    public ModelTurn(String region, String agentName, String agentVersion, String model,
+                     Set<String> functionTools, String conversationId,
+                     List<? extends ModelItem> items, int inputCount) {
+        this(region, agentName, agentVersion, model, functionTools, conversationId, items, inputCount, FileSearch.NONE);
     }
 
     /**

@@ -9,7 +9,8 @@ import java.util.Optional;
  * user message of the conversation) and tries its commands in order; the first that answers wins.
  *
  * <p>The default command list is: a {@code function_call_output} result, {@code remember},
- * {@code recall}, {@code call}, and the echo fallback. Answers depend only on the turn (the agent's
+ * {@code recall}, {@code call}, {@code search} (over the responder's {@code file_search} vector stores
+ * in the answering region), and the echo fallback. Answers depend only on the turn (the agent's
  * definition, the region name and the conversation's items), never on time or randomness.
  */
 public final class ScriptedModel {
@@ -24,10 +25,10 @@ public final class ScriptedModel {
         }
     }
 
-    /** The standard model: function result, remember, recall, call, echo. */
+    /** The standard model: function result, remember, recall, call, search, echo. */
     public static ScriptedModel standard() {
         return new ScriptedModel(List.of(new FunctionResultCommand(), new RememberCommand(),
-                new RecallCommand(), new CallCommand(), new EchoCommand()));
+                new RecallCommand(), new CallCommand(), new SearchCommand(), new EchoCommand()));
     }
 
     /**

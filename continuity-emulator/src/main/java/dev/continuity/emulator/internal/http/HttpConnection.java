@@ -24,8 +24,11 @@ final class HttpConnection implements Runnable {
     static final int MAX_LINE = 16 * 1024;
     /** Most header lines per request. */
     static final int MAX_HEADERS = 256;
-    /** Largest request body (a create call may carry 20 messages of 1.5M characters). */
-    static final int MAX_BODY = 256 * 1024 * 1024;
+    /**
+     * Largest request body: a file upload of 512 MB plus its multipart framing (a create call with 20
+     * messages of 1.5M characters is far smaller).
+     */
+    static final int MAX_BODY = 513 * 1024 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);

@@ -1,0 +1,16 @@
+package dev.continuity.knowledge;
+
+import java.util.List;
+
+/** Where the files of a logical knowledge source come from (their source of truth), e.g. a blob prefix. */
+public interface KnowledgeSource {
+
+    /** A short description for messages, e.g. {@code blob container 'knowledge' prefix 'handbook/'}. */
+    String describe();
+
+    /** The relative paths of every file, sorted. */
+    List<String> list();
+
+    /** The bytes of the file at a relative path. */
+    byte[] read(String path);
+}

@@ -1,0 +1,16 @@
+package dev.continuity.knowledge;
+
+/** Knowledge sync could not finish; the message names the knowledge source, region and file. */
+public class KnowledgeSyncException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** With a message naming what failed. */
+    public KnowledgeSyncException(String message) {
+        super(message);
+    }
+
+    /** With a message naming what failed and the cause. */
+    public KnowledgeSyncException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
