@@ -3,6 +3,7 @@ package dev.continuity.cli;
 import dev.continuity.cli.bench.ClientOverheadBenchmark;
 import dev.continuity.cli.bench.EmulatorBenchmark;
 import dev.continuity.cli.bench.JournalBenchmark;
+import dev.continuity.cli.bench.KnowledgeSyncBenchmark;
 import dev.continuity.cli.bench.RehydrationBenchmark;
 import dev.continuity.journal.memory.InMemoryTurnJournal;
 import dev.continuity.journal.sqlite.SqliteTurnJournal;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.Client.class,
             BenchCommand.Journal.class,
             BenchCommand.Rehydrate.class,
+            BenchCommand.Knowledge.class,
         })
 public final class BenchCommand implements Runnable {
 
@@ -112,6 +114,39 @@ public final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             JournalBenchmark.main(args.toArray(new String[0]));
             return ExitCodes.OK;
+        }
+    }
+
+    /** Syncing file knowledge into a region: first sync, unchanged re-sync, re-sync with some files changed. */
+    @Command(name = "knowledge", mixinStandardHelpOptions = true,
+            description = "Sync N files of K KB into an emulated region, re-sync unchanged, re-sync with C changed.")
+    static final class Knowledge implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--files", defaultValue = "200", description = "Files (default: ${DEFAULT-VALUE}).")
+        int files;
+
+        @Option(names = "--kb", defaultValue = "50", description = "Size of each file in KB (default: ${DEFAULT-VALUE}).")
+        int kb;
+
+        @Option(names = "--changed", defaultValue = "10", description = "Files changed before the third sync (default: ${DEFAULT-VALUE}).")
+        int changed;
+
+        @Option(names = "--concurrency", defaultValue = "4", description = "Uploads in flight (default: ${DEFAULT-VALUE}).")
+        int concurrency;
+
+        @Override
+        public Integer call() {
+            List<KnowledgeSyncBenchmark.Step> steps = KnowledgeSyncBenchmark.run(files, kb, changed, concurrency);
+            java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+            KnowledgeSyncBenchmark.print(new java.io.PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8),
+                    files, kb, changed, concurrency, steps);
+            spec.commandLine().getOut().print(text.toString(java.nio.charset.StandardCharsets.UTF_8));
+            spec.commandLine().getOut().flush();
+            boolean expected = steps.get(0).uploads() == files && steps.get(1).uploads() == 0
+                    && steps.get(2).uploads() == changed;
+            return expected ? ExitCodes.OK : ExitCodes.ERROR;
         }
     }
 
