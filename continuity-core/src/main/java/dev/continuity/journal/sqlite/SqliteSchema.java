@@ -15,8 +15,10 @@ import java.util.List;
  * <p>Version 1:
  * <ul>
  *   <li>{@code conversation}: one row per conversation head, indexed by activity for listing.</li>
- *   <li>{@code turn}: one row per turn, keyed by {@code (conversation_key, sequence)}, its input and
- *       output as JSON arrays of items; a partial index finds pending turns.</li>
+ *   <li>{@code turn}: one row per turn, unique by {@code (conversation_key, sequence)} (the key every
+ *       read and write uses), its input and output as JSON arrays of items; a partial index finds
+ *       pending turns. {@code row_id} is only the storage order: new turns of all conversations land
+ *       on the same few pages, so a group commit writes few pages. Nothing is ever ordered by it.</li>
  * </ul>
  * Times are INTEGER nanoseconds since the epoch (exact, and cheap to read back; in {@code sqlite3}:
  * {@code datetime(started_at / 1e9, 'unixepoch')}).
@@ -42,6 +44,7 @@ final class SqliteSchema {
             CREATE INDEX conversation_by_activity ON conversation (activity, conversation_key)""",
             """
             CREATE TABLE turn (
+              row_id           INTEGER PRIMARY KEY,
               conversation_key TEXT NOT NULL,
               sequence         INTEGER NOT NULL CHECK (sequence >= 1),
               agent_name       TEXT NOT NULL,
@@ -56,8 +59,8 @@ final class SqliteSchema {
               status           TEXT NOT NULL CHECK (status IN ('PENDING', 'COMMITTED')),
               started_at       INTEGER NOT NULL,
               completed_at     INTEGER,
-              PRIMARY KEY (conversation_key, sequence)
-            ) WITHOUT ROWID""",
+              UNIQUE (conversation_key, sequence)
+            )""",
             """
             CREATE INDEX turn_pending ON turn (conversation_key, sequence) WHERE status = 'PENDING'""");
 

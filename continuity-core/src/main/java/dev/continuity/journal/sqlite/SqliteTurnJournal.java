@@ -30,10 +30,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Durability: the file is in WAL mode with {@code synchronous=FULL}, so every transaction's commit
  * syncs the WAL to disk before it returns; a write that returned survives a crash of the process
- * ({@code kill -9}) and of the machine. Writes go through a single writer thread with group commit
- * (concurrent writes share one transaction and one sync; see {@link #writeStats()}); each caller
- * returns only once its transaction is durable, and a refused write fails only its own caller. Reads
- * use separate connections and see every write that has returned.
+ * ({@code kill -9}) and of the machine, on storage that honours {@code fsync}. Writes go through a
+ * single writer thread with group commit (concurrent writes share one transaction and one sync; see
+ * {@link #writeStats()}); each caller returns only once its transaction is durable, and a refused
+ * write fails only its own caller. Reads use separate connections and see every write that has
+ * returned.
  *
  * <p>Storage: one row per conversation head and one row per turn, keyed by
  * {@code (conversation_key, sequence)}; a turn's input and output are JSON arrays of the items'
@@ -140,7 +141,7 @@ public final class SqliteTurnJournal implements TurnJournal {
         return file;
     }
 
-    /** The schema version of the file (written as {@value SqliteSchema#VERSION} by this build). */
+    /** The schema version of the file (this build creates version 1). */
     public int schemaVersion() {
         return schemaVersion;
     }

@@ -14,19 +14,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The child process of {@link SqliteCrashTest}: journals turns into a SQLite file from several threads,
+ * The child process of {@link SqliteJournalCrashTest}: journals turns into a SQLite file from several threads,
  * forever, and prints one line per acknowledged write ({@code appended <key> <seq>} after
  * {@code append} returned, {@code committed <key> <seq>} after {@code commit} returned) until it is
  * killed. Turn contents are a pure function of {@code (key, sequence)} so the parent can check them.
  *
  * <p>Arguments: the journal file and the number of conversations (one writer thread each).
  */
-public final class SqliteCrashChild {
+public final class SqliteJournalCrashChild {
 
     static final String AGENT = "crash-agent";
     private static final Instant BASE = Instant.parse("2025-06-01T12:00:00Z");
 
-    private SqliteCrashChild() {
+    private SqliteJournalCrashChild() {
     }
 
     /** Runs until killed. */

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Kills a process that is journaling (SIGKILL, mid-write) and checks that every write it had
  * acknowledged is in the file, intact, and that the journal carries on from there.
  */
-class SqliteCrashTest {
+class SqliteJournalCrashTest {
 
     private static final int CONVERSATIONS = 4;
     private static final int ACKNOWLEDGEMENTS_BEFORE_KILL = 400;
@@ -47,7 +47,7 @@ class SqliteCrashTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-cp", System.getProperty("java.class.path"),
-                SqliteCrashChild.class.getName(), file.toString(), String.valueOf(CONVERSATIONS))
+                SqliteJournalCrashChild.class.getName(), file.toString(), String.valueOf(CONVERSATIONS))
                 .redirectError(childErrors.toFile())
                 .start();
         List<String> acknowledged = new ArrayList<>();
@@ -83,7 +83,7 @@ class SqliteCrashTest {
 
         try (SqliteTurnJournal journal = SqliteTurnJournal.open(file)) {
             for (int c = 0; c < CONVERSATIONS; c++) {
-                String key = SqliteCrashChild.key(c);
+                String key = SqliteJournalCrashChild.key(c);
                 long lastAppended = appended.get(key);
                 long lastCommitted = committed.getOrDefault(key, 0L);
                 List<Turn> turns = journal.read(key, 1);
@@ -94,8 +94,8 @@ class SqliteCrashTest {
                 assertThat((long) turns.size()).as("turns of %s", key).isGreaterThanOrEqualTo(lastAppended);
                 assertThat(head.lastSequence()).isEqualTo(turns.size());
                 for (Turn turn : turns) {
-                    Turn pending = SqliteCrashChild.turn(key, turn.sequence());
-                    Turn done = pending.committed(SqliteCrashChild.outcome(key, turn.sequence()));
+                    Turn pending = SqliteJournalCrashChild.turn(key, turn.sequence());
+                    Turn done = pending.committed(SqliteJournalCrashChild.outcome(key, turn.sequence()));
                     if (turn.sequence() <= lastCommitted) {
                         assertThat(turn).as("acknowledged commit of %s", turn.sequence()).isEqualTo(done);
                     } else {
@@ -105,12 +105,12 @@ class SqliteCrashTest {
                 // the journal carries on: finish what was in flight, then append the next turn
                 for (Turn turn : turns) {
                     if (turn.status() == TurnStatus.PENDING) {
-                        assertThat(journal.commit(key, turn.sequence(), SqliteCrashChild.outcome(key, turn.sequence())))
+                        assertThat(journal.commit(key, turn.sequence(), SqliteJournalCrashChild.outcome(key, turn.sequence())))
                                 .isEqualTo(AppendResult.WRITTEN);
                     }
                 }
                 long next = turns.size() + 1;
-                assertThat(journal.append(SqliteCrashChild.turn(key, next))).isEqualTo(AppendResult.WRITTEN);
+                assertThat(journal.append(SqliteJournalCrashChild.turn(key, next))).isEqualTo(AppendResult.WRITTEN);
                 assertThat(journal.head(key).orElseThrow().lastSequence()).isEqualTo(next);
             }
         }
