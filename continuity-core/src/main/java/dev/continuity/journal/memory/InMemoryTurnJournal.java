@@ -7,6 +7,8 @@ import dev.continuity.journal.JournalException;
 import dev.continuity.journal.Page;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnJournal;
+import dev.continuity.journal.internal.ListingToken;
+import dev.continuity.journal.internal.TurnWriteRules;
 import dev.continuity.journal.TurnOutcome;
 import dev.continuity.journal.TurnStatus;
 import java.time.Clock;
@@ -25,6 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * contend with each other.
  */
 public final class InMemoryTurnJournal implements TurnJournal {
+
+    private static final String TOKEN_SCHEME = "m1";
 
     private static final Comparator<ConversationSummary> MOST_RECENT_FIRST =
             Comparator.comparing(ConversationSummary::lastActivityAt)
@@ -194,7 +198,7 @@ public final class InMemoryTurnJournal implements TurnJournal {
             throw new IllegalArgumentException("pageSize must be at least 1, was " + pageSize);
         }
         ensureOpen();
-        ListingToken after = continuationToken == null ? null : ListingToken.decode(continuationToken);
+        ListingToken after = continuationToken == null ? null : ListingToken.decode(continuationToken, TOKEN_SCHEME);
         List<ConversationSummary> all = new ArrayList<>(conversations.size());
         for (Conversation conversation : conversations.values()) {
             ConversationHead head = conversation.head;
@@ -209,7 +213,7 @@ public final class InMemoryTurnJournal implements TurnJournal {
         }
         List<ConversationSummary> page = all.subList(0, pageSize);
         ConversationSummary last = page.get(pageSize - 1);
-        return new Page<>(page, new ListingToken(last.lastActivityAt(), last.conversationKey()).encode());
+        return new Page<>(page, new ListingToken(last.lastActivityAt(), last.conversationKey()).encode(TOKEN_SCHEME));
     }
 
     @Override

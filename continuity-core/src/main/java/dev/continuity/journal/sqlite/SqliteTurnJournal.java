@@ -7,6 +7,8 @@ import dev.continuity.journal.JournalException;
 import dev.continuity.journal.Page;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnJournal;
+import dev.continuity.journal.internal.ListingToken;
+import dev.continuity.journal.internal.TurnWriteRules;
 import dev.continuity.journal.TurnOutcome;
 import dev.continuity.journal.TurnStatus;
 import java.io.IOException;
@@ -45,6 +47,8 @@ import org.slf4j.LoggerFactory;
  * runs inside the write transaction), though one process per file gets the most out of group commit.
  */
 public final class SqliteTurnJournal implements TurnJournal {
+
+    private static final String TOKEN_SCHEME = "s1";
 
     private static final Logger LOG = LoggerFactory.getLogger(SqliteTurnJournal.class);
 
@@ -363,7 +367,7 @@ public final class SqliteTurnJournal implements TurnJournal {
         if (pageSize < 1) {
             throw new IllegalArgumentException("pageSize must be at least 1, was " + pageSize);
         }
-        ListingToken after = continuationToken == null ? null : ListingToken.decode(continuationToken);
+        ListingToken after = continuationToken == null ? null : ListingToken.decode(continuationToken, TOKEN_SCHEME);
         return readers.run("listing of conversations", c -> {
             PreparedStatement select;
             if (after == null) {
@@ -387,7 +391,7 @@ public final class SqliteTurnJournal implements TurnJournal {
             }
             List<ConversationSummary> page = items.subList(0, pageSize);
             ConversationSummary last = page.get(pageSize - 1);
-            return new Page<>(page, new ListingToken(last.lastActivityAt(), last.conversationKey()).encode());
+            return new Page<>(page, new ListingToken(last.lastActivityAt(), last.conversationKey()).encode(TOKEN_SCHEME));
         });
     }
 

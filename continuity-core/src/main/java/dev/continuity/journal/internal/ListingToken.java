@@ -1,4 +1,4 @@
-package dev.continuity.journal.sqlite;
+package dev.continuity.journal.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -6,42 +6,43 @@ import java.util.Base64;
 
 /**
  * Position in a listing ordered by activity, newest first, then by key, last first: the last item of
- * the previous page. Encoded as an opaque URL-safe string.
+ * the previous page. Encoded as an opaque URL-safe string that names the journal kind that issued it
+ * (a {@code scheme} such as {@code m1} or {@code s1}), so a token from another journal is refused.
+ * Shared by the journal implementations; not part of the public API.
  *
  * @param lastActivityAt activity time of the last listed conversation
  * @param conversationKey key of the last listed conversation
  */
-record ListingToken(Instant lastActivityAt, String conversationKey) {
+public record ListingToken(Instant lastActivityAt, String conversationKey) {
 
-    private static final String PREFIX = "s1:";
-
-    /** The opaque form. */
-    String encode() {
-        String plain = PREFIX + lastActivityAt.getEpochSecond() + ":" + lastActivityAt.getNano() + ":"
+    /** The opaque form, for the journal kind {@code scheme}. */
+    public String encode(String scheme) {
+        String plain = scheme + ":" + lastActivityAt.getEpochSecond() + ":" + lastActivityAt.getNano() + ":"
                 + conversationKey;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
     }
 
     /** True when a conversation with this activity and key comes after this position. */
-    boolean isFollowedBy(Instant activity, String key) {
+    public boolean isFollowedBy(Instant activity, String key) {
         int byTime = activity.compareTo(lastActivityAt);
         return byTime < 0 || (byTime == 0 && key.compareTo(conversationKey) < 0);
     }
 
     /**
-     * Parses a token made by {@link #encode()}.
+     * Parses a token made by {@link #encode(String)} with the same scheme.
      *
      * @throws IllegalArgumentException if it is not such a token
      */
-    static ListingToken decode(String token) {
+    public static ListingToken decode(String token, String scheme) {
+        String prefix = scheme + ":";
         try {
             String plain = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-            if (!plain.startsWith(PREFIX)) {
+            if (!plain.startsWith(prefix)) {
                 throw new IllegalArgumentException("wrong prefix");
             }
-            int secondsEnd = plain.indexOf(':', PREFIX.length());
+            int secondsEnd = plain.indexOf(':', prefix.length());
             int nanosEnd = plain.indexOf(':', secondsEnd + 1);
-            long seconds = Long.parseLong(plain.substring(PREFIX.length(), secondsEnd));
+            long seconds = Long.parseLong(plain.substring(prefix.length(), secondsEnd));
             int nanos = Integer.parseInt(plain.substring(secondsEnd + 1, nanosEnd));
             return new ListingToken(Instant.ofEpochSecond(seconds, nanos), plain.substring(nanosEnd + 1));
         } catch (RuntimeException e) {

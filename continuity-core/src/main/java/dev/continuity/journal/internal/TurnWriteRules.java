@@ -1,4 +1,4 @@
-package dev.continuity.journal.sqlite;
+package dev.continuity.journal.internal;
 
 import dev.continuity.journal.AppendResult;
 import dev.continuity.journal.JournalException;
@@ -7,8 +7,11 @@ import dev.continuity.journal.TurnConflictException;
 import dev.continuity.journal.TurnOutcome;
 import dev.continuity.journal.TurnStatus;
 
-/** The journal's idempotency rules: how a write compares with what is already journaled. */
-final class TurnWriteRules {
+/**
+ * The journal's idempotency rules, shared by the implementations: how a write compares with what is
+ * already journaled, and the errors that name the conversation and sequence. Not part of the public API.
+ */
+public final class TurnWriteRules {
 
     private TurnWriteRules() {
     }
@@ -18,7 +21,7 @@ final class TurnWriteRules {
      *
      * @throws TurnConflictException if the two differ
      */
-    static AppendResult appendOver(Turn stored, Turn turn) {
+    public static AppendResult appendOver(Turn stored, Turn turn) {
         if (!stored.sameRequest(turn)) {
             throw new TurnConflictException(turn.conversationKey(), turn.sequence(),
                     "a different request is already journaled at this sequence (agent '" + stored.agentName()
@@ -34,19 +37,19 @@ final class TurnWriteRules {
     }
 
     /** The refusal of a sequence that would leave a gap after {@code lastSequence}. */
-    static TurnConflictException gap(String conversationKey, long sequence, long lastSequence) {
+    public static TurnConflictException gap(String conversationKey, long sequence, long lastSequence) {
         return new TurnConflictException(conversationKey, sequence, "turn " + (sequence - 1)
                 + " is not journaled (last journaled is " + lastSequence + "); turns are appended without gaps");
     }
 
     /** The refusal of a write to a conversation without a head. */
-    static JournalException noHead(String conversationKey, long sequence) {
+    public static JournalException noHead(String conversationKey, long sequence) {
         return new JournalException("conversation '" + conversationKey + "' has no head: create it with "
                 + "compareAndSetHead(head, 0) before appending turn " + sequence);
     }
 
     /** The refusal of a commit of a turn that is not journaled. */
-    static JournalException noTurn(String conversationKey, long sequence) {
+    public static JournalException noTurn(String conversationKey, long sequence) {
         return new JournalException("turn " + sequence + " of conversation '" + conversationKey
                 + "' is not journaled: append it before committing it");
     }
@@ -57,7 +60,7 @@ final class TurnWriteRules {
      *
      * @throws TurnConflictException if the turn is committed with a different outcome
      */
-    static boolean commitWrites(Turn stored, TurnOutcome outcome) {
+    public static boolean commitWrites(Turn stored, TurnOutcome outcome) {
         if (stored.status() == TurnStatus.PENDING) {
             return true;
         }
@@ -71,13 +74,13 @@ final class TurnWriteRules {
     }
 
     /** The refusal to discard a committed turn. */
-    static TurnConflictException discardCommitted(String conversationKey, long sequence) {
+    public static TurnConflictException discardCommitted(String conversationKey, long sequence) {
         return new TurnConflictException(conversationKey, sequence,
                 "it is committed (acknowledged) and committed turns can never be discarded");
     }
 
     /** The refusal to discard a turn that is not the conversation's last. */
-    static TurnConflictException discardNotLast(String conversationKey, long sequence) {
+    public static TurnConflictException discardNotLast(String conversationKey, long sequence) {
         return new TurnConflictException(conversationKey, sequence, "it is not the last turn (turn "
                 + (sequence + 1) + " is journaled); only the last turn can be discarded");
     }
