@@ -58,7 +58,7 @@ public final class EmulatorBenchmark {
                     "{\"definition\":{\"kind\":\"prompt\",\"model\":\"gpt-4.1-mini\",\"instructions\":\"bench\"}}"),
                     new com.azure.core.http.rest.RequestOptions());
 
-            drive(sdk, Math.max(1000, responses / 10), null);         // warm-up
+            drive(sdk, Math.max(5000, responses / 2), null);          // warm-up: the SDK deserializers start cold
             LatencyRecorder latencies = new LatencyRecorder(responses);
             long started = System.nanoTime();
             drive(sdk, responses, latencies);
