@@ -2,10 +2,13 @@ package dev.continuity.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.continuity.cli.drill.ConsoleProgress;
+import dev.continuity.cli.drill.CosmosDrillStore;
 import dev.continuity.cli.drill.Drill;
 import dev.continuity.cli.drill.DrillOptions;
 import dev.continuity.cli.drill.DrillReport;
+import dev.continuity.cosmos.StandbyTotals;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.memory.InMemoryTurnJournal;
 import dev.continuity.journal.sqlite.SqliteTurnJournal;
@@ -42,8 +45,22 @@ public final class DrillCommand implements Callable<Integer> {
     String store;
 
     @Option(names = "--mode", defaultValue = "lazy",
-            description = "Conversation rehydration after failover: lazy (on first use) or eager (default: ${DEFAULT-VALUE}).")
+            description = {"Conversation rehydration after failover: lazy (on first use), eager (all, in the background)",
+                "or warm (with --store cosmos: a change-feed warm standby replicates into the secondary during traffic,",
+                "so only the tail is replayed after failover) (default: ${DEFAULT-VALUE})."})
     String mode;
+
+    @Option(names = "--cosmos-endpoint", description = "With --store cosmos: a Cosmos DB account endpoint "
+            + "(default: the repository's local Cosmos DB compatible server, started for the drill).")
+    String cosmosEndpoint;
+
+    @Option(names = "--cosmos-key", description = "With --cosmos-endpoint: the account key.")
+    String cosmosKey;
+
+    @Option(names = "--cosmos-database", defaultValue = "continuity-drill",
+            description = "With --store cosmos: the database; the drill creates a journal container per run in it "
+                    + "(deleted afterwards on an account) (default: ${DEFAULT-VALUE}).")
+    String cosmosDatabase;
 
     @Option(names = "--agents", defaultValue = "agents", description = "Agent definitions directory (default: ${DEFAULT-VALUE}).")
     Path agents;
@@ -68,24 +85,77 @@ public final class DrillCommand implements Callable<Integer> {
         DrillOptions options = new DrillOptions(conversations, turns, store, mode, agents, topology, probeMillis, 3, threads);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (!store.equals("cosmos") && (cosmosEndpoint != null || cosmosKey != null)) {
+            throw new IllegalArgumentException("--cosmos-endpoint and --cosmos-key need --store cosmos (--store was '"
+                    + store + "')");
+        }
+        ConsoleProgress progress = new ConsoleProgress(err, System.console() != null);
         Path tempDir = Files.createTempDirectory("continuity-drill");
-        Supplier<TurnJournal> journals = switch (store) {
-            case "memory" -> InMemoryTurnJournal::new;
-            case "sqlite" -> () -> SqliteTurnJournal.open(tempDir.resolve("journal.db"));
-            default -> throw new IllegalArgumentException("--store " + store + " is not available in this build");
-        };
+        CosmosDrillStore cosmos = null;
+        Drill drill;
         DrillReport report;
         try {
-            report = new Drill(options, journals, new ConsoleProgress(err, System.console() != null)).run();
+            Supplier<TurnJournal> journals;
+            switch (store) {
+                case "memory" -> journals = InMemoryTurnJournal::new;
+                case "sqlite" -> journals = () -> SqliteTurnJournal.open(tempDir.resolve("journal.db"));
+                default -> {
+                    cosmos = cosmosEndpoint != null
+                            ? CosmosDrillStore.remote(cosmosEndpoint, cosmosKey, cosmosDatabase)
+                            : CosmosDrillStore.local(cosmosDatabase);
+                    progress.note("journal: " + cosmos.describe());
+                    journals = cosmos::openJournal;
+                }
+            }
+            drill = new Drill(options, journals, mode.equals("warm") ? cosmos::warmStandby : null, progress);
+            report = drill.run();
         } finally {
+            if (cosmos != null) {
+                cosmos.close();
+            }
             deleteRecursively(tempDir);
         }
         printSummary(out, report);
+        drill.standbySummary().ifPresent(summary -> printStandby(out, summary));
         if (json != null) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
+            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ObjectNode tree = mapper.valueToTree(report);
+            drill.standbySummary().ifPresent(summary -> tree.set("warmStandby", standbyJson(mapper, summary)));
+            mapper.writeValue(json.toFile(), tree);
             out.println("report written to " + json);
         }
         return report.continuityVerified() ? ExitCodes.OK : ExitCodes.ERROR;
+    }
+
+    private static ObjectNode standbyJson(ObjectMapper mapper, Drill.StandbySummary summary) {
+        ObjectNode node = mapper.createObjectNode();
+        ObjectNode lag = node.putObject("lagAtOutage");
+        lag.put("unreplicatedTurns", summary.lagAtOutage().unreplicatedTurns());
+        lag.put("seconds", summary.lagAtOutage().seconds());
+        lag.put("conversationsBehind", summary.lagAtOutage().conversationsBehind());
+        node.put("feedBacklogAtOutage", summary.feedBacklogAtOutage());
+        node.set("beforeOutage", mapper.valueToTree(summary.beforeOutage()));
+        node.set("afterOutage", mapper.valueToTree(summary.afterOutage()));
+        return node;
+    }
+
+    /** The warm standby's part of a {@code --mode warm} drill. */
+    static void printStandby(PrintWriter out, Drill.StandbySummary s) {
+        out.println("Warm standby (change feed -> secondary)");
+        StandbyTotals before = s.beforeOutage();
+        row(out, "replicated before the outage", before.conversationsCreated() + " conversations created, "
+                + before.turnsReplayed() + " turns / " + before.itemsWritten() + " items");
+        row(out, "  calls (minimal), listings", before.writeCalls() + " (" + before.minimalWriteCalls() + "), "
+                + before.readCalls());
+        row(out, "lag at the outage", s.lagAtOutage().unreplicatedTurns() + " turns in "
+                + s.lagAtOutage().conversationsBehind() + " conversations"
+                + String.format(Locale.ROOT, " (%.1f s)", s.lagAtOutage().seconds()));
+        row(out, "feed backlog at the outage", "~" + s.feedBacklogAtOutage() + " writes");
+        StandbyTotals after = s.afterOutage();
+        row(out, "replicated after the outage", after.turnsReplayed() + " turns / " + after.itemsWritten() + " items in "
+                + after.writeCalls() + " calls");
+        row(out, "standby failures (retried)", String.valueOf(before.failures() + after.failures()));
+        out.flush();
     }
 
     private static void deleteRecursively(Path dir) throws java.io.IOException {
@@ -117,6 +187,9 @@ public final class DrillCommand implements Callable<Integer> {
         row(out, "failback conversations/items", f.conversations() + " / " + f.items());
         row(out, "failback calls (minimal)", f.calls() + " (" + f.minimalCalls() + ")");
         row(out, "failback verified", r.failbackVerified() ? "yes" : "NO");
+        if (r.knowledgeVerified() != null) {
+            row(out, "knowledge: same citations", (r.knowledgeVerified() ? "yes " : "NO ") + r.knowledgeCitations());
+        }
         row(out, "continuity verified", r.continuityVerified() ? "yes" : "NO");
         row(out, "total time", millis(r.totalMillis()));
         for (String failure : r.failedRecalls()) {

@@ -6,6 +6,9 @@ import dev.continuity.agentservice.foundry.FoundryAgentService;
 import dev.continuity.agentservice.foundry.FoundryCredentials;
 import dev.continuity.client.ContinuityClient;
 import dev.continuity.client.TurnResult;
+import dev.continuity.cosmos.StandbyLag;
+import dev.continuity.cosmos.StandbyTotals;
+import dev.continuity.cosmos.WarmStandby;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.DefinitionLoader;
 import dev.continuity.definition.DefinitionSet;
@@ -30,6 +33,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -61,9 +65,37 @@ public final class Drill {
         void note(String message);
     }
 
+    /** Starts the warm standby into the secondary ({@code --mode warm}; the Cosmos DB store provides it). */
+    @FunctionalInterface
+    public interface StandbyStarter {
+        /**
+         * @param journal the drill's journal
+         * @param replayer the replayer the drill's clients use (replays of one conversation are serialized)
+         * @param secondary the secondary region
+         * @return the started standby (the drill stops it)
+         */
+        WarmStandby start(TurnJournal journal, ConversationReplayer replayer, AgentService secondary);
+    }
+
+    /**
+     * What the warm standby did in a {@code --mode warm} drill.
+     *
+     * @param lagAtOutage the standby's lag when the primary went dark (committed turns the feed had delivered
+     *     and the standby had not replicated yet)
+     * @param feedBacklogAtOutage the feed's estimated backlog then (writes not yet delivered or replicated)
+     * @param beforeOutage its work until then
+     * @param afterOutage its work from then to the end of the drill (turns it still replicated after the
+     *     outage, and after failback the turns served by the primary again)
+     */
+    public record StandbySummary(StandbyLag lagAtOutage, long feedBacklogAtOutage, StandbyTotals beforeOutage,
+            StandbyTotals afterOutage) {
+    }
+
     private final DrillOptions options;
     private final Supplier<TurnJournal> journals;
+    private final StandbyStarter standbyStarter;
     private final Progress progress;
+    private volatile StandbySummary standbySummary;
 
     /**
      * @param options what to do
@@ -71,9 +103,30 @@ public final class Drill {
      * @param progress progress receiver
      */
     public Drill(DrillOptions options, Supplier<TurnJournal> journals, Progress progress) {
+        this(options, journals, null, progress);
+    }
+
+    /**
+     * @param options what to do
+     * @param journals opens the journal for the chosen store
+     * @param standbyStarter starts the warm standby ({@code --mode warm}; {@code null} otherwise)
+     * @param progress progress receiver
+     */
+    public Drill(DrillOptions options, Supplier<TurnJournal> journals, StandbyStarter standbyStarter,
+            Progress progress) {
         this.options = options;
         this.journals = journals;
+        this.standbyStarter = standbyStarter;
         this.progress = progress;
+        if (options.mode().equals("warm") && standbyStarter == null) {
+            throw new IllegalArgumentException("--mode warm needs a warm standby: use --store cosmos (the standby"
+                    + " follows the Cosmos DB journal's change feed)");
+        }
+    }
+
+    /** What the warm standby did, after a {@code --mode warm} {@link #run()}. */
+    public Optional<StandbySummary> standbySummary() {
+        return Optional.ofNullable(standbySummary);
     }
 
     /** Runs the drill. */
@@ -105,13 +158,20 @@ public final class Drill {
         }
     }
 
-    private DrillReport run(long started, Topology topology, Region primary, Region secondary,
+    private DrillReport run(long started, Topology loadedTopology, Region primary, Region secondary,
             List<AgentDefinition> agents, Emulator emulator) throws Exception {
+        Topology topology = loadedTopology;
         progress.phase("deploy agents to " + primary.name());
         Map<String, FoundryAgentService> services = new HashMap<>();
         for (Region region : List.of(primary, secondary)) {
             services.put(region.name(), FoundryAgentService.connect(region.name(), region.projectEndpoint(),
                     FoundryCredentials.forEndpoint(region.projectEndpoint())));
+        }
+        java.util.Optional<KnowledgeCheck> knowledge = KnowledgeCheck.find(agents, options.agentsDir());
+        if (knowledge.isPresent()) {
+            progress.phase("sync file knowledge into " + primary.name() + " and " + secondary.name());
+            topology = knowledge.get().sync(topology, options.agentsDir(),
+                    List.of(services.get(primary.name()), services.get(secondary.name())));
         }
         SeverableAgentService primaryService = new SeverableAgentService(services.get(primary.name()));
         DeployReport deployed = new AgentDeployer(primaryService, topology, primary.name()).deploy(agents);
@@ -121,95 +181,134 @@ public final class Drill {
 
         try (TurnJournal journal = journals.get()) {
             ConversationReplayer replayer = new ConversationReplayer(journal);
-            ReplayTally toSecondary = new ReplayTally(replayer);
-            ReplayTally toPrimary = new ReplayTally(replayer);
-            EventClock events = new EventClock();
-            CountDownLatch eagerDone = new CountDownLatch(options.mode().equals("eager") ? 1 : 0);
-
-            HealthProbe primaryProbe = probe(primaryService, primary);
-            HealthProbe secondaryProbe = probe(services.get(secondary.name()), secondary);
-            primaryProbe.probe(); // first calls load the HTTP stacks; keep that out of the probes' timeouts
-            secondaryProbe.probe();
-            FailoverController controller = FailoverController.builder()
-                    .region(primaryService, primaryProbe)
-                    .region(services.get(secondary.name()), secondaryProbe)
-                    .journal(journal)
-                    .topology(topology)
-                    .definitions(agents)
-                    .replayer(replayer)
-                    .eagerReplay(options.mode().equals("eager"))
-                    .listener(event -> {
-                        events.record(event);
-                        describe(event);
-                        if (event instanceof FailoverEvent.FailoverCompleted done && done.agents() != null) {
-                            toSecondary.add(done.agents());
-                        } else if (event instanceof FailoverEvent.RehydrationCompleted done) {
-                            toSecondary.add(done.report());
-                            eagerDone.countDown();
-                        }
-                    })
-                    .build()
-                    .start();
-            try (controller) {
-                ContinuityClient client = ContinuityClient.builder()
-                        .journal(journal)
-                        .region(primaryService)
-                        .region(services.get(secondary.name()))
-                        .activeRegion(controller)
-                        .catchUp((target, key) -> (target.region().equals(primary.name()) ? toPrimary : toSecondary)
-                                .catchUp(target, key))
-                        .failoverWait(Duration.ofSeconds(60))
-                        .build();
-                Traffic traffic = new Traffic(client, agents, secondary.name(), events);
-
-                progress.phase("traffic: " + options.conversations() + " conversations x " + options.turns()
-                        + " turns; " + primary.name() + " goes dark halfway");
-                Runnable outage = () -> {
-                    events.outageStarted();
-                    progress.note(primary.name() + " is dark (connections refused)");
-                    if (emulator != null) {
-                        emulator.region(primary.name()).faults().outage();
-                    } else {
-                        primaryService.sever();
-                    }
-                };
-                traffic.run(outage, controller::current);
-                eagerDone.await(5, TimeUnit.MINUTES);
-
-                progress.phase("verify every conversation in " + secondary.name());
-                List<String> failedRecalls = new ArrayList<>(traffic.failedRecalls);
-                failedRecalls.addAll(traffic.verifyAll(controller::current));
-                progress.phase("compare the journal with every regional copy");
-                long lost = lostTurns(journal, traffic.acknowledged);
-                List<String> mismatches = compareRegionalCopies(journal, services.get(secondary.name()), traffic.keys);
-                failedRecalls.addAll(mismatches);
-                long rpoTurns = traffic.acknowledgedBeforeOutage.get() - traffic.preOutageTurnsSeenInSecondary(journal,
-                        secondary.name());
-
-                progress.phase("fail back to " + primary.name());
-                if (emulator != null) {
-                    emulator.region(primary.name()).faults().restore();
-                } else {
-                    primaryService.restore();
+            WarmStandby standby = null;
+            if (options.mode().equals("warm")) {
+                progress.phase("warm standby: follow the journal's change feed into " + secondary.name());
+                standby = standbyStarter.start(journal, replayer, services.get(secondary.name()));
+            }
+            try {
+                return run(started, topology, primary, secondary, agents, emulator, services, primaryService, journal,
+                        replayer, standby);
+            } finally {
+                if (standby != null) {
+                    standby.stop();
                 }
-                awaitHealthy(controller, primary.name());
-                progress.note(primary.name() + " answers again; failing back");
-                FailoverEvent.FailbackCompleted failback = controller.failback();
-                toPrimary.add(failback.beforeSwitch());
-                if (failback.afterSwitch() != null) {
-                    toPrimary.add(failback.afterSwitch());
-                }
-                List<String> failbackFailures = traffic.recallLastFacts(primary.name());
-
-                boolean verified = failedRecalls.isEmpty() && lost == 0 && events.rtoMillis() >= 0;
-                return new DrillReport(options.conversations(), traffic.acknowledgedCount(), lost, verified,
-                        failbackFailures.isEmpty(), primary.name(), secondary.name(), options.store(), options.mode(),
-                        events.detectionMillis(), events.rtoMillis(), traffic.fullRecoveryMillis(events),
-                        Math.max(0, rpoTurns), events.failoversBeforeOutage(), failedRecalls.size() > 20 ? failedRecalls.subList(0, 20) : failedRecalls,
-                        toSecondary.snapshot(), toPrimary.snapshot(), (System.nanoTime() - started) / 1_000_000);
             }
         } finally {
             services.values().forEach(s -> s.clients().close());
+        }
+    }
+
+    private DrillReport run(long started, Topology topology, Region primary, Region secondary,
+            List<AgentDefinition> agents, Emulator emulator, Map<String, FoundryAgentService> services,
+            SeverableAgentService primaryService, TurnJournal journal, ConversationReplayer replayer,
+            WarmStandby standby) throws Exception {
+        ReplayTally toSecondary = new ReplayTally(replayer);
+        ReplayTally toPrimary = new ReplayTally(replayer);
+        EventClock events = new EventClock();
+        CountDownLatch eagerDone = new CountDownLatch(options.mode().equals("eager") ? 1 : 0);
+
+        HealthProbe primaryProbe = probe(primaryService, primary);
+        HealthProbe secondaryProbe = probe(services.get(secondary.name()), secondary);
+        primaryProbe.probe(); // first calls load the HTTP stacks; keep that out of the probes' timeouts
+        secondaryProbe.probe();
+        FailoverController controller = FailoverController.builder()
+                .region(primaryService, primaryProbe)
+                .region(services.get(secondary.name()), secondaryProbe)
+                .journal(journal)
+                .topology(topology)
+                .definitions(agents)
+                .replayer(replayer)
+                .eagerReplay(options.mode().equals("eager"))
+                .listener(event -> {
+                    events.record(event);
+                    describe(event);
+                    if (event instanceof FailoverEvent.FailoverCompleted done && done.agents() != null) {
+                        toSecondary.add(done.agents());
+                    } else if (event instanceof FailoverEvent.RehydrationCompleted done) {
+                        toSecondary.add(done.report());
+                        eagerDone.countDown();
+                    }
+                })
+                .build()
+                .start();
+        try (controller) {
+            ContinuityClient client = ContinuityClient.builder()
+                    .journal(journal)
+                    .region(primaryService)
+                    .region(services.get(secondary.name()))
+                    .activeRegion(controller)
+                    .catchUp((target, key) -> (target.region().equals(primary.name()) ? toPrimary : toSecondary)
+                            .catchUp(target, key))
+                    .failoverWait(Duration.ofSeconds(60))
+                    .build();
+            Traffic traffic = new Traffic(client, agents, secondary.name(), events);
+
+            progress.phase("traffic: " + options.conversations() + " conversations x " + options.turns()
+                    + " turns; " + primary.name() + " goes dark halfway");
+            StandbyTotals[] standbyAtOutage = {StandbyTotals.NONE};
+            StandbyLag[] lagAtOutage = {StandbyLag.NONE};
+            long[] backlogAtOutage = {0};
+            Runnable outage = () -> {
+                events.outageStarted();
+                if (standby != null) {
+                    lagAtOutage[0] = standby.lag();
+                    standbyAtOutage[0] = standby.totals();
+                }
+                progress.note(primary.name() + " is dark (connections refused)");
+                if (standby != null) {
+                    backlogAtOutage[0] = standby.feedBacklog();
+                    progress.note(String.format(Locale.ROOT, "warm standby at the outage: %d items replicated into"
+                            + " %s; lag %d turns in %d conversations (%.1f s), feed backlog ~%d writes not yet"
+                            + " delivered or replicated", standbyAtOutage[0].itemsWritten(), secondary.name(),
+                            lagAtOutage[0].unreplicatedTurns(), lagAtOutage[0].conversationsBehind(),
+                            lagAtOutage[0].seconds(), backlogAtOutage[0]));
+                }
+                if (emulator != null) {
+                    emulator.region(primary.name()).faults().outage();
+                } else {
+                    primaryService.sever();
+                }
+            };
+            traffic.run(outage, controller::current);
+            eagerDone.await(5, TimeUnit.MINUTES);
+
+            progress.phase("verify every conversation in " + secondary.name());
+            List<String> failedRecalls = new ArrayList<>(traffic.failedRecalls);
+            failedRecalls.addAll(traffic.verifyAll(controller::current));
+            progress.phase("compare the journal with every regional copy");
+            long lost = lostTurns(journal, traffic.acknowledged);
+            List<String> mismatches = compareRegionalCopies(journal, services.get(secondary.name()), traffic.keys);
+            failedRecalls.addAll(mismatches);
+            long rpoTurns = traffic.acknowledgedBeforeOutage.get() - traffic.preOutageTurnsSeenInSecondary(journal,
+                    secondary.name());
+
+            progress.phase("fail back to " + primary.name());
+            if (emulator != null) {
+                emulator.region(primary.name()).faults().restore();
+            } else {
+                primaryService.restore();
+            }
+            awaitHealthy(controller, primary.name());
+            progress.note(primary.name() + " answers again; failing back");
+            FailoverEvent.FailbackCompleted failback = controller.failback();
+            toPrimary.add(failback.beforeSwitch());
+            if (failback.afterSwitch() != null) {
+                toPrimary.add(failback.afterSwitch());
+            }
+            List<String> failbackFailures = traffic.recallLastFacts(primary.name());
+
+            if (standby != null) {
+                standbySummary = new StandbySummary(lagAtOutage[0], backlogAtOutage[0], standbyAtOutage[0],
+                        standby.totals().since(standbyAtOutage[0]));
+            }
+            boolean verified = failedRecalls.isEmpty() && lost == 0 && events.rtoMillis() >= 0;
+            return new DrillReport(options.conversations(), traffic.acknowledgedCount(), lost, verified,
+                    failbackFailures.isEmpty(), primary.name(), secondary.name(), options.store(), options.mode(),
+                    events.detectionMillis(), events.rtoMillis(), traffic.fullRecoveryMillis(events),
+                    Math.max(0, rpoTurns), events.failoversBeforeOutage(), null, List.of(),
+                    failedRecalls.size() > 20 ? failedRecalls.subList(0, 20) : failedRecalls,
+                    toSecondary.snapshot(), toPrimary.snapshot(), (System.nanoTime() - started) / 1_000_000);
         }
     }
 

@@ -9,8 +9,10 @@ import java.util.Objects;
  * @param conversations concurrent conversations
  * @param turns turns per conversation during traffic (odd turns store a fact, even turns recall the previous one)
  * @param store journal: {@code memory}, {@code sqlite} (a file in a temporary directory) or {@code cosmos}
- * @param mode rehydration of conversations after failover: {@code lazy} (on first use) or {@code eager}
- *     (all, in the background); agents are always rehydrated at once
+ * @param mode rehydration of conversations after failover: {@code lazy} (on first use), {@code eager}
+ *     (all, in the background) or {@code warm} (Cosmos DB store only: a change-feed warm standby replays
+ *     every committed turn into the secondary during traffic, so after failover only the tail is replayed,
+ *     lazily); agents are always rehydrated at once
  * @param agentsDir the agent definitions
  * @param topologyFile topology; {@code null} = two emulated regions in-process
  * @param probeIntervalMillis health probe interval
@@ -34,6 +36,10 @@ public record DrillOptions(int conversations, int turns, String store, String mo
         }
         if (!mode.equals("lazy") && !mode.equals("eager") && !mode.equals("warm")) {
             throw new IllegalArgumentException("--mode must be lazy, eager or warm, not '" + mode + "'");
+        }
+        if (mode.equals("warm") && !store.equals("cosmos")) {
+            throw new IllegalArgumentException("--mode warm needs --store cosmos: the warm standby follows the Cosmos DB"
+                    + " journal's change feed (--store was '" + store + "')");
         }
     }
 

@@ -21,6 +21,9 @@ import java.util.List;
  * @param rpoTurns acknowledged turns absent from the secondary's view after failover (journal RPO)
  * @param failoversBeforeOutage failovers the controller started before the outage (false positives:
  *     probes that timed out on a slow machine); the RTO is only meaningful when this is 0
+ * @param knowledgeVerified the knowledge agent's answer in the secondary cited the same files as in the
+ *     primary ({@code null} when the definitions have no agent with file knowledge under agents/knowledge)
+ * @param knowledgeCitations the files the knowledge agent cited in the primary
  * @param failedRecalls recalls that answered wrongly, with conversation and expected text
  * @param rehydration what replay into the secondary did
  * @param failback what replay back into the primary did
@@ -28,7 +31,8 @@ import java.util.List;
  */
 public record DrillReport(int conversations, long acknowledgedTurns, long lostTurns, boolean continuityVerified,
         boolean failbackVerified, String primary, String secondary, String store, String mode, long detectionMillis,
-        long rtoMillis, long fullRecoveryMillis, long rpoTurns, long failoversBeforeOutage, List<String> failedRecalls, Rehydration rehydration,
+        long rtoMillis, long fullRecoveryMillis, long rpoTurns, long failoversBeforeOutage, Boolean knowledgeVerified,
+        List<String> knowledgeCitations, List<String> failedRecalls, Rehydration rehydration,
         Rehydration failback, long totalMillis) {
 
     /**
