@@ -45,9 +45,9 @@ public final class DrillCommand implements Callable<Integer> {
     String store;
 
     @Option(names = "--mode", defaultValue = "lazy",
-            description = {"Conversation rehydration after failover: lazy (on first use), eager (all, in the background)",
-                "or warm (with --store cosmos: a change-feed warm standby replicates into the secondary during traffic,",
-                "so only the tail is replayed after failover) (default: ${DEFAULT-VALUE})."})
+            description = "Conversation rehydration after failover: lazy (on first use), eager (all, in the "
+                    + "background) or warm (with --store cosmos: a change-feed warm standby replicates into the "
+                    + "secondary during traffic, so only the tail is replayed after failover) (default: ${DEFAULT-VALUE}).")
     String mode;
 
     @Option(names = "--cosmos-endpoint", description = "With --store cosmos: a Cosmos DB account endpoint "

@@ -1,0 +1,213 @@
+package dev.continuity.cosmos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.continuity.rehydrate.ReplayOutcome;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Change-feed replication lag under load: {@code CONVERSATIONS} (32) writers append and commit turns to
+ * their own conversation, as fast as the journal takes them or {@code bench.pauseMillis} apart (a model
+ * call takes seconds; the journal alone takes milliseconds), while a {@link WarmStandby} (SDK default lease
+ * timings, 1 s feed poll delay) replicates into an emulated standby region. Reports, per turn, the time
+ * from its commit returning to the standby's cursor covering it, the standby's lag sampled every 100 ms,
+ * and the time to drain after the last commit. Not part of the test suite (the name matches no surefire
+ * include); run it explicitly:
+ *
+ * <pre>
+ * cd /work/main &amp;&amp; mvn -o -q -Dbuild.dir.name=target-warm -pl continuity-emulator,continuity-core,continuity-cosmos \
+ *     test -Dtest=WarmStandbyLagBenchmark -Dsurefire.failIfNoSpecifiedTests=false -Dbench.turns=25 \
+ *     -Dbench.concurrency=8 -Dbench.page=100 -Dbench.pauseMillis=0
+ * </pre>
+ */
+@ExtendWith(LocalCosmosServer.class)
+class WarmStandbyLagBenchmark {
+
+    private static final int CONVERSATIONS = Integer.getInteger("bench.conversations", 32);
+    private static final int TURNS = Integer.getInteger("bench.turns", 25);
+    /** Catch-ups at once ({@code WarmStandby.Builder.concurrency}; 8 by default there). */
+    private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 8);
+    /** Documents per change feed page ({@code WarmStandby.Builder.maxItemCount}; 100 by default there). */
+    private static final int PAGE = Integer.getInteger("bench.page", 100);
+    /** Pause of each writer between its turns (0: as fast as the journal takes them). */
+    private static final int PAUSE_MILLIS = Integer.getInteger("bench.pauseMillis", 0);
+
+    @Test
+    void replicationLagWith32ConversationsAppending() throws Exception {
+        try (StandbyTestbed bed = new StandbyTestbed()) {
+            warmUp(bed);
+            run(bed);
+        }
+    }
+
+    /** A short run on other conversations, so the JIT and the connections are warm. */
+    private static void warmUp(StandbyTestbed bed) throws Exception {
+        WarmStandby standby = WarmStandby.builder().feedContainer(bed.feed).leaseContainer(bed.leases)
+                .journal(bed.journal).target(bed.standby()).leasePrefix("warmup.").build().start();
+        try {
+            List<String> keys = new ArrayList<>();
+            for (int c = 0; c < 8; c++) {
+                keys.add("warmup-" + c);
+                bed.start(keys.get(c));
+                bed.commitTurns(keys.get(c), 1, 5);
+            }
+            StandbyTestbed.await("warm-up replicated", Duration.ofMinutes(5), () -> bed.replicated(keys), () -> "");
+        } finally {
+            standby.stop();
+        }
+    }
+
+    private static void run(StandbyTestbed bed) throws Exception {
+        int total = CONVERSATIONS * TURNS;
+        long[][] committedAt = new long[CONVERSATIONS][TURNS + 1];
+        long[][] replicatedAt = new long[CONVERSATIONS][TURNS + 1];
+        AtomicLongArray replicatedThrough = new AtomicLongArray(CONVERSATIONS);
+        Map<String, Integer> index = new ConcurrentHashMap<>();
+        List<String> keys = new ArrayList<>();
+        for (int c = 0; c < CONVERSATIONS; c++) {
+            String key = "load-" + c;
+            keys.add(key);
+            index.put(key, c);
+            bed.start(key);
+        }
+        WarmStandby standby = WarmStandby.builder().feedContainer(bed.feed).leaseContainer(bed.leases)
+                .journal(bed.journal).target(bed.standby()).leasePrefix("load.").startFromBeginning(false)
+                .concurrency(CONCURRENCY).maxItemCount(PAGE)
+                .listener(new WarmStandbyListener() {
+                    @Override
+                    public void replayed(ReplayOutcome outcome) {
+                        Integer c = index.get(outcome.conversationKey());
+                        if (c == null || outcome.cursor() == null) {
+                            return;
+                        }
+                        long now = System.nanoTime();
+                        synchronized (replicatedAt[c]) {
+                            for (long s = replicatedThrough.get(c) + 1; s <= outcome.cursor().replayedThrough()
+                                    && s <= TURNS; s++) {
+                                replicatedAt[c][(int) s] = now;
+                            }
+                            replicatedThrough.accumulateAndGet(c, outcome.cursor().replayedThrough(), Math::max);
+                        }
+                    }
+                })
+                .build().start();
+        List<long[]> samples = new CopyOnWriteArrayList<>(); // {nanos, turns, millis}
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        ScheduledExecutorService writers = Executors.newScheduledThreadPool(CONVERSATIONS);
+        AtomicLong lastCommit = new AtomicLong();
+        StandbyTotals before = standby.totals();
+        try {
+            long start = System.nanoTime();
+            sampler.scheduleAtFixedRate(() -> {
+                StandbyLag lag = standby.lag();
+                samples.add(new long[] {System.nanoTime(), lag.unreplicatedTurns(), (long) (lag.seconds() * 1000)});
+            }, 0, 100, TimeUnit.MILLISECONDS);
+            List<CompletableFuture<Void>> work = new ArrayList<>();
+            for (int c = 0; c < CONVERSATIONS; c++) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                work.add(done);
+                writers.execute(new Writer(bed, keys.get(c), committedAt[c], writers, done));
+            }
+            CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).get();
+            for (long[] times : committedAt) {
+                lastCommit.accumulateAndGet(times[TURNS], Math::max);
+            }
+            long writesDone = System.nanoTime();
+            StandbyTestbed.await("every turn replicated", Duration.ofMinutes(10),
+                    () -> keys.stream().allMatch(k -> replicatedThrough.get(index.get(k)) >= TURNS),
+                    () -> "lag " + standby.lag() + ", totals " + standby.totals());
+            long drained = System.nanoTime();
+            sampler.shutdownNow();
+            StandbyTotals work2 = standby.totals().since(before);
+
+            assertThat(bed.replicated(keys)).isTrue();
+            bed.assertStandbyCopiesMatchJournal(keys.subList(0, 4));
+            assertThat(work2.itemsWritten()).isEqualTo(2L * total);
+
+            long[] latencies = new long[total];
+            int n = 0;
+            for (int c = 0; c < CONVERSATIONS; c++) {
+                for (int t = 1; t <= TURNS; t++) {
+                    latencies[n++] = Math.max(0, replicatedAt[c][t] - committedAt[c][t]);
+                }
+            }
+            Arrays.sort(latencies);
+            long maxTurns = samples.stream().mapToLong(s -> s[1]).max().orElse(0);
+            long maxSeconds = samples.stream().mapToLong(s -> s[2]).max().orElse(0);
+            double writeSeconds = (writesDone - start) / 1e9;
+            System.out.printf(Locale.ROOT, "%nWARM STANDBY LAG: %d conversations x %d turns = %d turns (%d items), written in"
+                    + " %.2f s (%.0f turns/s, writers pausing %d ms between turns); standby concurrency %d, feed pages"
+                    + " of %d documents%n", CONVERSATIONS, TURNS, total, 2 * total, writeSeconds, total / writeSeconds,
+                    PAUSE_MILLIS, CONCURRENCY, PAGE);
+            System.out.printf(Locale.ROOT, "  commit -> in standby region: p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n",
+                    ms(latencies[total / 2]), ms(latencies[(int) (total * 0.95)]), ms(latencies[(int) (total * 0.99)]),
+                    ms(latencies[total - 1]));
+            System.out.printf(Locale.ROOT, "  lag() sampled every 100 ms: max %d unreplicated turns, max age %d ms%n",
+                    maxTurns, maxSeconds);
+            System.out.printf(Locale.ROOT, "  drained %d ms after the last commit; whole run %.2f s%n",
+                    ms(drained - lastCommit.get()), (drained - start) / 1e9);
+            System.out.printf(Locale.ROOT, "  standby: %d documents received, %d catch-ups (%d skipped), %d write calls"
+                    + " (minimal %d), %d listings, %d failures%n", work2.changesReceived(), work2.catchUps(),
+                    work2.skipped(), work2.writeCalls(), work2.minimalWriteCalls(), work2.readCalls(), work2.failures());
+        } finally {
+            sampler.shutdownNow();
+            writers.shutdownNow();
+            standby.stop();
+        }
+    }
+
+    /** Commits a conversation's turns one after the other, {@code PAUSE_MILLIS} apart. */
+    private static final class Writer implements Runnable {
+        private final StandbyTestbed bed;
+        private final String key;
+        private final long[] committedAt;
+        private final ScheduledExecutorService pool;
+        private final CompletableFuture<Void> done;
+        private int turn = 1;
+
+        Writer(StandbyTestbed bed, String key, long[] committedAt, ScheduledExecutorService pool,
+                CompletableFuture<Void> done) {
+            this.bed = bed;
+            this.key = key;
+            this.committedAt = committedAt;
+            this.pool = pool;
+            this.done = done;
+        }
+
+        @Override
+        public void run() {
+            try {
+                bed.commitTurns(key, turn, turn);
+                committedAt[turn] = System.nanoTime();
+                if (turn++ == TURNS) {
+                    done.complete(null);
+                } else if (PAUSE_MILLIS == 0) {
+                    pool.execute(this);
+                } else {
+                    pool.schedule(this, PAUSE_MILLIS, TimeUnit.MILLISECONDS);
+                }
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        }
+    }
+
+    private static long ms(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
+    }
+}
