@@ -92,6 +92,7 @@ public final class Drill {
     }
 
     private final DrillOptions options;
+    private KnowledgeCheck knowledge;
     private final Supplier<TurnJournal> journals;
     private final StandbyStarter standbyStarter;
     private final Progress progress;
@@ -167,10 +168,10 @@ public final class Drill {
             services.put(region.name(), FoundryAgentService.connect(region.name(), region.projectEndpoint(),
                     FoundryCredentials.forEndpoint(region.projectEndpoint())));
         }
-        java.util.Optional<KnowledgeCheck> knowledge = KnowledgeCheck.find(agents, options.agentsDir());
-        if (knowledge.isPresent()) {
+        knowledge = KnowledgeCheck.find(agents, options.agentsDir()).orElse(null);
+        if (knowledge != null) {
             progress.phase("sync file knowledge into " + primary.name() + " and " + secondary.name());
-            topology = knowledge.get().sync(topology, options.agentsDir(),
+            topology = knowledge.sync(topology, options.agentsDir(),
                     List.of(services.get(primary.name()), services.get(secondary.name())));
         }
         SeverableAgentService primaryService = new SeverableAgentService(services.get(primary.name()));
@@ -243,6 +244,9 @@ public final class Drill {
                     .failoverWait(Duration.ofSeconds(60))
                     .build();
             Traffic traffic = new Traffic(client, agents, secondary.name(), events);
+            if (knowledge != null) {
+                knowledge.askBefore(client);
+            }
 
             progress.phase("traffic: " + options.conversations() + " conversations x " + options.turns()
                     + " turns; " + primary.name() + " goes dark halfway");
@@ -276,6 +280,13 @@ public final class Drill {
             progress.phase("verify every conversation in " + secondary.name());
             List<String> failedRecalls = new ArrayList<>(traffic.failedRecalls);
             failedRecalls.addAll(traffic.verifyAll(controller::current));
+            Boolean knowledgeVerified = null;
+            if (knowledge != null) {
+                knowledge.askAfter(client);
+                knowledgeVerified = knowledge.verified(secondary.name());
+                progress.note("knowledge agent cited " + knowledge.primaryCitations() + " in " + primary.name()
+                        + " and " + knowledge.secondaryCitations() + " in " + secondary.name());
+            }
             progress.phase("compare the journal with every regional copy");
             long lost = lostTurns(journal, traffic.acknowledged);
             List<String> mismatches = compareRegionalCopies(journal, services.get(secondary.name()), traffic.keys);
@@ -302,11 +313,13 @@ public final class Drill {
                 standbySummary = new StandbySummary(lagAtOutage[0], backlogAtOutage[0], standbyAtOutage[0],
                         standby.totals().since(standbyAtOutage[0]));
             }
-            boolean verified = failedRecalls.isEmpty() && lost == 0 && events.rtoMillis() >= 0;
+            boolean verified = failedRecalls.isEmpty() && lost == 0 && events.rtoMillis() >= 0
+                    && !Boolean.FALSE.equals(knowledgeVerified);
             return new DrillReport(options.conversations(), traffic.acknowledgedCount(), lost, verified,
                     failbackFailures.isEmpty(), primary.name(), secondary.name(), options.store(), options.mode(),
                     events.detectionMillis(), events.rtoMillis(), traffic.fullRecoveryMillis(events),
-                    Math.max(0, rpoTurns), events.failoversBeforeOutage(), null, List.of(),
+                    Math.max(0, rpoTurns), events.failoversBeforeOutage(), knowledgeVerified,
+                    knowledge == null ? List.of() : knowledge.primaryCitations(),
                     failedRecalls.size() > 20 ? failedRecalls.subList(0, 20) : failedRecalls,
                     toSecondary.snapshot(), toPrimary.snapshot(), (System.nanoTime() - started) / 1_000_000);
         }

@@ -62,6 +62,8 @@ class DrillTest {
         assertThat(report.rehydration().calls()).isEqualTo(report.rehydration().minimalCalls());
         assertThat(report.failback().calls()).isEqualTo(report.failback().minimalCalls());
         assertThat(report.failbackVerified()).isTrue();
+        assertThat(report.knowledgeVerified()).isTrue();
+        assertThat(report.knowledgeCitations()).contains("leave.md");
         assertThat(progress.notes).anyMatch(n -> n.contains("eastus2 is dark"));
     }
 
