@@ -58,13 +58,31 @@ class DrillTest {
         assertThat(report.detectionMillis()).isPositive();
         assertThat(report.rtoMillis()).isGreaterThanOrEqualTo(report.detectionMillis());
         assertThat(report.fullRecoveryMillis()).isGreaterThanOrEqualTo(report.rtoMillis());
-        assertThat(report.rehydration().conversations()).isEqualTo(6);
+        // the traffic's conversations plus the knowledge agent's conversation
+        assertThat(report.rehydration().conversations()).isEqualTo(6 + 1);
         assertThat(report.rehydration().calls()).isEqualTo(report.rehydration().minimalCalls());
         assertThat(report.failback().calls()).isEqualTo(report.failback().minimalCalls());
         assertThat(report.failbackVerified()).isTrue();
         assertThat(report.knowledgeVerified()).isTrue();
         assertThat(report.knowledgeCitations()).contains("leave.md");
         assertThat(progress.notes).anyMatch(n -> n.contains("eastus2 is dark"));
+    }
+
+    @Test
+    void anOutageInTheMiddleOfTrafficOnFiftyConversationsLosesNoAcknowledgedTurn() throws Exception {
+        DrillOptions options = new DrillOptions(50, 4, "sqlite", "lazy", AGENTS, null, 500, 3, 16);
+
+        DrillReport report = new Drill(options, () -> SqliteTurnJournal.open(dir.resolve("fifty.db")),
+                new RecordingProgress()).run();
+
+        // every conversation recalled every fact it stored before the outage, in the secondary
+        assertThat(report.failedRecalls()).isEmpty();
+        assertThat(report.lostTurns()).isZero();
+        assertThat(report.rpoTurns()).isZero();
+        assertThat(report.continuityVerified()).isTrue();
+        assertThat(report.acknowledgedTurns()).isEqualTo(50 * 4 + 50 * 2 + 50);
+        assertThat(report.rehydration().conversations()).isEqualTo(50 + 1); // + the knowledge conversation
+        assertThat(report.rehydration().calls()).isEqualTo(report.rehydration().minimalCalls());
     }
 
     @Test
