@@ -2,6 +2,7 @@ package dev.continuity.cli;
 
 import dev.continuity.agentservice.foundry.FoundryAgentService;
 import dev.continuity.agentservice.foundry.FoundryCredentials;
+import dev.continuity.agentservice.foundry.FoundryProjectInspector;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.DefinitionException;
 import dev.continuity.definition.DefinitionLoader;
@@ -26,13 +27,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code continuity drift --topology FILE [--agents DIR] [--json]}: compares what every region runs with
- * the definitions rendered for it. Reads only.
+ * {@code continuity drift --topology FILE [--agents DIR] [--json] [--skip-deployments]}: compares what every
+ * region runs with the definitions rendered for it, and (unless skipped) each model deployment the
+ * definitions use with the topology's declared model name and version (through
+ * {@link FoundryProjectInspector}). Reads only.
  */
 @Command(name = "drift",
         mixinStandardHelpOptions = true,
         description = {"Compare every region's deployed agents with the definitions: missing agents, another "
-                + "content hash (continuity-hash), another model deployment, agents no longer defined.",
+                + "content hash (continuity-hash), another model deployment, agents no longer defined, and model "
+                + "deployments that are missing or run another model or version than the topology declares.",
             "Exit codes: 0 no drift, 3 drift found, 1 a region could not be checked, 2 invalid input."})
 public final class DriftCommand implements Callable<Integer> {
 
@@ -55,6 +59,10 @@ public final class DriftCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
+
+    @Option(names = "--skip-deployments",
+            description = "Do not read the projects' model deployments (agents only).")
+    boolean skipDeployments;
 
     @Override
     public Integer call() {
@@ -87,6 +95,10 @@ public final class DriftCommand implements Callable<Integer> {
         List<FoundryAgentService> services = new ArrayList<>();
         try {
             DriftDetector.Builder detector = DriftDetector.builder().topology(topology).definitions(definitions);
+            if (!skipDeployments) {
+                detector.deploymentInspector(FoundryProjectInspector.forTopology(topology,
+                        FoundryCredentials::forEndpoint));
+            }
             for (Region region : checked) {
                 FoundryAgentService service = FoundryAgentService.connect(region.name(), region.projectEndpoint(),
                         FoundryCredentials.forEndpoint(region.projectEndpoint()));

@@ -1,6 +1,8 @@
 package dev.continuity.emulator;
 
 import dev.continuity.emulator.internal.AdminServer;
+import dev.continuity.emulator.internal.ConnectionInfo;
+import dev.continuity.emulator.internal.DeploymentInfo;
 import dev.continuity.emulator.internal.RegionRuntime;
 import dev.continuity.emulator.internal.TlsMaterial;
 import dev.continuity.emulator.internal.Warmup;
@@ -26,7 +28,7 @@ import javax.net.ssl.SSLContext;
 public final class Emulator implements AutoCloseable {
 
     /** One region to start. */
-    record RegionSpec(String name, int port, List<String> deployments) {
+    record RegionSpec(String name, int port, List<DeploymentInfo> deployments, List<ConnectionInfo> connections) {
     }
 
     private final Map<String, EmulatorRegion> regions;
@@ -54,7 +56,8 @@ public final class Emulator implements AutoCloseable {
         Map<String, EmulatorRegion> regions = new LinkedHashMap<>();
         try {
             for (RegionSpec spec : specs) {
-                RegionRuntime runtime = new RegionRuntime(spec.name(), spec.port(), spec.deployments(), tls, model);
+                RegionRuntime runtime = new RegionRuntime(spec.name(), spec.port(), spec.deployments(),
+                        spec.connections(), tls, model);
                 runtimes.add(runtime);
                 runtime.start();
                 regions.put(spec.name(), new EmulatorRegion(runtime));

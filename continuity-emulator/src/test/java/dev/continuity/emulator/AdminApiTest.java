@@ -104,7 +104,7 @@ class AdminApiTest {
         assertThat(ops.get("region").asText()).isEqualTo("eastus2");
         assertThat(ops.at("/operations/agents.list").asLong()).isEqualTo(2);
         assertThat(ops.at("/operations/conversations.create").asLong()).isEqualTo(1);
-        assertThat(ops.get("operations")).hasSize(30);
+        assertThat(ops.get("operations")).hasSize(34);
 
         admin.delete("/admin/regions/eastus2/operations");
         assertThat(emulator.region("eastus2").operationCounts().get("agents.list")).isZero();

@@ -216,7 +216,8 @@ class FaultInjectionTest {
                 "items.get", "items.delete", "responses.create", "responses.get", "responses.delete",
                 "files.create", "files.list", "files.get", "files.delete", "vector_stores.create",
                 "vector_stores.list", "vector_stores.get", "vector_stores.delete", "vector_stores.files.create",
-                "vector_stores.files.list", "vector_stores.files.get", "vector_stores.files.delete");
+                "vector_stores.files.list", "vector_stores.files.get", "vector_stores.files.delete",
+                "deployments.list", "deployments.get", "connections.list", "connections.get");
         assertThat(zero.values()).containsOnly(0L);
 
         http.post("/openai/conversations", "{}");

@@ -33,7 +33,11 @@ enum Endpoint {
     VECTOR_STORE_FILE_CREATE("POST", "openai/vector_stores/*/files", Operation.VECTOR_STORES_FILES_CREATE),
     VECTOR_STORE_FILES_LIST("GET", "openai/vector_stores/*/files", Operation.VECTOR_STORES_FILES_LIST),
     VECTOR_STORE_FILE_GET("GET", "openai/vector_stores/*/files/*", Operation.VECTOR_STORES_FILES_GET),
-    VECTOR_STORE_FILE_DELETE("DELETE", "openai/vector_stores/*/files/*", Operation.VECTOR_STORES_FILES_DELETE);
+    VECTOR_STORE_FILE_DELETE("DELETE", "openai/vector_stores/*/files/*", Operation.VECTOR_STORES_FILES_DELETE),
+    DEPLOYMENTS_LIST("GET", "deployments", Operation.DEPLOYMENTS_LIST),
+    DEPLOYMENT_GET("GET", "deployments/*", Operation.DEPLOYMENTS_GET),
+    CONNECTIONS_LIST("GET", "connections", Operation.CONNECTIONS_LIST),
+    CONNECTION_GET("GET", "connections/*", Operation.CONNECTIONS_GET);
 
     final String method;
     final String[] pattern;

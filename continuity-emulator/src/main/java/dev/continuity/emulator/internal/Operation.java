@@ -31,7 +31,11 @@ public enum Operation {
     VECTOR_STORES_FILES_CREATE("vector_stores.files.create"),
     VECTOR_STORES_FILES_LIST("vector_stores.files.list"),
     VECTOR_STORES_FILES_GET("vector_stores.files.get"),
-    VECTOR_STORES_FILES_DELETE("vector_stores.files.delete");
+    VECTOR_STORES_FILES_DELETE("vector_stores.files.delete"),
+    DEPLOYMENTS_LIST("deployments.list"),
+    DEPLOYMENTS_GET("deployments.get"),
+    CONNECTIONS_LIST("connections.list"),
+    CONNECTIONS_GET("connections.get");
 
     private final String wireName;
 

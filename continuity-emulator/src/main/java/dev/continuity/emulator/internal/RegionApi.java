@@ -13,14 +13,27 @@ public final class RegionApi {
     private final ResponseService responses;
     private final FileStore files;
     private final VectorStoreStore vectorStores;
+    private final ProjectCatalog catalog;
 
     /** Creates empty stores for a region with the service's file limits. */
     public RegionApi(RegionInfo region, ScriptedModel model) {
-        this(region, model, Limits.MAX_FILE_BYTES, Limits.MAX_VECTOR_STORE_FILES);
+        this(region, model, ProjectCatalog.ofNames(region.name(), region.deployments()));
+    }
+
+    /** Creates empty stores for a region whose project lists {@code catalog}'s deployments and connections. */
+    public RegionApi(RegionInfo region, ScriptedModel model, ProjectCatalog catalog) {
+        this(region, model, Limits.MAX_FILE_BYTES, Limits.MAX_VECTOR_STORE_FILES, catalog);
     }
 
     /** Creates empty stores for a region with the given file limits (tests use small ones). */
     RegionApi(RegionInfo region, ScriptedModel model, long maxFileBytes, int maxFilesPerVectorStore) {
+        this(region, model, maxFileBytes, maxFilesPerVectorStore,
+                ProjectCatalog.ofNames(region.name(), region.deployments()));
+    }
+
+    private RegionApi(RegionInfo region, ScriptedModel model, long maxFileBytes, int maxFilesPerVectorStore,
+            ProjectCatalog catalog) {
+        this.catalog = catalog;
         this.agents = new AgentStore(region);
         this.conversations = new ConversationStore(ids);
         this.files = new FileStore(ids, maxFileBytes);
@@ -90,6 +103,10 @@ public final class RegionApi {
             case VECTOR_STORE_FILES_LIST -> vectorStores.listFiles(request.param(0), request.query());
             case VECTOR_STORE_FILE_GET -> vectorStores.getFile(request.param(0), request.param(1));
             case VECTOR_STORE_FILE_DELETE -> vectorStores.detach(request.param(0), request.param(1));
+            case DEPLOYMENTS_LIST -> catalog.listDeployments(request.query());
+            case DEPLOYMENT_GET -> catalog.getDeployment(request.param(0));
+            case CONNECTIONS_LIST -> catalog.listConnections(request.query());
+            case CONNECTION_GET -> catalog.getConnection(request.param(0));
         };
     }
 

@@ -32,8 +32,18 @@ public final class RegionRuntime implements AutoCloseable {
      * @param tls TLS material for HTTPS, or null for plain HTTP
      */
     public RegionRuntime(String name, int port, List<String> deployments, TlsMaterial tls, ScriptedModel model) {
-        this.info = new RegionInfo(name, deployments);
-        this.api = new RegionApi(info, model);
+        this(name, port, deployments.stream().map(DeploymentInfo::named).toList(), List.of(), tls, model);
+    }
+
+    /**
+     * Creates (not yet listening) a region whose project lists the given deployments and connections.
+     *
+     * @param tls TLS material for HTTPS, or null for plain HTTP
+     */
+    public RegionRuntime(String name, int port, List<DeploymentInfo> deployments, List<ConnectionInfo> projectConnections,
+            TlsMaterial tls, ScriptedModel model) {
+        this.info = new RegionInfo(name, deployments.stream().map(DeploymentInfo::name).toList());
+        this.api = new RegionApi(info, model, new ProjectCatalog(name, deployments, projectConnections));
         this.tls = tls;
         this.connections = DaemonThreads.connectionPool("emulator-" + name);
         this.listener = new HttpListener("Region " + name, port, tls == null ? null : tls.serverContext(),
