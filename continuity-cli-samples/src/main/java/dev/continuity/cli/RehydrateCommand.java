@@ -2,6 +2,7 @@ package dev.continuity.cli;
 
 import dev.continuity.agentservice.foundry.FoundryAgentService;
 import dev.continuity.agentservice.foundry.FoundryCredentials;
+import dev.continuity.agentservice.foundry.FoundryProjectInspector;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.DefinitionException;
 import dev.continuity.definition.DefinitionLoader;
@@ -54,6 +55,10 @@ public final class RehydrateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--skip-deployments",
+            description = "Skip the preflight check that model deployments and connections in the target match the primary's.")
+    boolean skipDeployments;
 
     @Option(names = "--topology", required = true, paramLabel = "FILE", description = "Topology file.")
     Path topologyFile;
@@ -142,6 +147,11 @@ public final class RehydrateCommand implements Callable<Integer> {
                     .listener(new RehydrationProgressBar(err, System.console() != null));
             if (opened != null) {
                 builder.journal(opened);
+            }
+            if (!skipDeployments) {
+                // model deployments (name, version, SKU) and connections must match the primary's
+                builder.preflightCheck(FoundryProjectInspector.forTopology(topology, FoundryCredentials::forEndpoint)
+                        .preflightCheck(topology));
             }
             RehydrationReport report = builder.build().run();
             printSummary(out, err, report);
