@@ -48,7 +48,8 @@ public final class TopologyLoader {
     private static final Set<String> MODEL_FIELDS = ordered("deployment", "model", "version");
     private static final Set<String> VECTOR_STORE_FIELDS = ordered("type", "vector_store_ids", "source");
     private static final Set<String> BLOB_SOURCE_FIELDS = ordered("account_url", "container", "prefix");
-    private static final Set<String> SEARCH_FIELDS = ordered("type", "index_name", "connection", "endpoint");
+    private static final Set<String> SEARCH_FIELDS = ordered("type", "index_name", "connection", "endpoint",
+            "api_key_env");
 
     private final Function<String, String> environment;
 
