@@ -3,6 +3,7 @@ package dev.continuity.cli;
 import dev.continuity.agentservice.foundry.FoundryAgentService;
 import dev.continuity.agentservice.foundry.FoundryCredentials;
 import dev.continuity.agentservice.foundry.FoundryProjectInspector;
+import dev.continuity.knowledge.SearchIndexParity;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.DefinitionException;
 import dev.continuity.definition.DefinitionLoader;
@@ -55,6 +56,10 @@ public final class RehydrateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--force",
+            description = "Report search index mismatches (fields, document count) as warnings instead of blocking.")
+    boolean force;
 
     @Option(names = "--skip-deployments",
             description = "Skip the preflight check that model deployments and connections in the target match the primary's.")
@@ -153,6 +158,9 @@ public final class RehydrateCommand implements Callable<Integer> {
                 builder.preflightCheck(FoundryProjectInspector.forTopology(topology, FoundryCredentials::forEndpoint)
                         .preflightCheck(topology));
             }
+            topology.primary().filter(primary -> !primary.name().equals(target.name())).ifPresent(primary ->
+                    // azure_ai_search indexes: same fields and a document count within 5% of the primary's
+                    builder.preflightCheck(SearchIndexParity.builder().primary(primary).force(force).build()));
             RehydrationReport report = builder.build().run();
             printSummary(out, err, report);
             return switch (report.status()) {
