@@ -14,6 +14,7 @@ import com.azure.cosmos.models.PartitionKey;
 import com.azure.cosmos.models.SqlParameter;
 import com.azure.cosmos.models.SqlQuerySpec;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.continuity.journal.internal.TurnWriteRules;
 import dev.continuity.cosmos.internal.AsyncContainerGateway;
 import dev.continuity.cosmos.internal.ContainerGateway;
 import dev.continuity.cosmos.internal.ConversationCache;
@@ -24,7 +25,6 @@ import dev.continuity.cosmos.internal.ListingToken;
 import dev.continuity.cosmos.internal.StoredHead;
 import dev.continuity.cosmos.internal.StoredTurn;
 import dev.continuity.cosmos.internal.SyncContainerGateway;
-import dev.continuity.cosmos.internal.WriteRules;
 import dev.continuity.journal.AppendResult;
 import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.ConversationSummary;
@@ -106,13 +106,13 @@ public final class CosmosTurnJournal implements TurnJournal {
         boolean fresh = false;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             if (head == null) {
-                head = readHead(key).orElseThrow(() -> WriteRules.noHead(key, sequence));
+                head = readHead(key).orElseThrow(() -> TurnWriteRules.noHead(key, sequence));
                 fresh = true;
             }
             if (sequence <= head.journaledThrough()) {
                 Optional<StoredTurn> stored = readTurn(key, sequence);
                 if (stored.isPresent()) {
-                    return WriteRules.appendOver(stored.get().turn(), turn);
+                    return TurnWriteRules.appendOver(stored.get().turn(), turn);
                 }
                 if (fresh) {
                     throw new JournalException("turn " + sequence + " of conversation '" + key + "' is missing from "
@@ -127,7 +127,7 @@ public final class CosmosTurnJournal implements TurnJournal {
                     head = null;
                     continue;
                 }
-                throw WriteRules.gap(key, sequence, head.journaledThrough());
+                throw TurnWriteRules.gap(key, sequence, head.journaledThrough());
             }
             ConversationHead next = advanced(head.head(), sequence);
             CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
@@ -146,11 +146,11 @@ public final class CosmosTurnJournal implements TurnJournal {
             if (turnStatus == 409) {
                 Optional<StoredTurn> stored = readTurn(key, sequence);
                 if (stored.isPresent()) {
-                    return WriteRules.appendOver(stored.get().turn(), turn);
+                    return TurnWriteRules.appendOver(stored.get().turn(), turn);
                 }
             } else if (headStatus == 404) {
                 cache.remove(key);
-                throw WriteRules.noHead(key, sequence);
+                throw TurnWriteRules.noHead(key, sequence);
             } else if (headStatus != 412) {
                 throw failed(response, "append", key, sequence);
             }
@@ -173,14 +173,14 @@ public final class CosmosTurnJournal implements TurnJournal {
                 && cached.lastTurn().turn().sequence() == sequence ? cached.lastTurn() : null;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             if (stored == null) {
-                stored = readTurn(key, sequence).orElseThrow(() -> WriteRules.noTurn(key, sequence));
+                stored = readTurn(key, sequence).orElseThrow(() -> TurnWriteRules.noTurn(key, sequence));
             }
             // a committed turn never changes again, so a cached committed turn is as good as a fresh read
-            if (!WriteRules.commitWrites(stored.turn(), outcome)) {
+            if (!TurnWriteRules.commitWrites(stored.turn(), outcome)) {
                 return AppendResult.ALREADY_PRESENT;
             }
             if (head == null) {
-                head = readHead(key).orElseThrow(() -> WriteRules.noTurn(key, sequence));
+                head = readHead(key).orElseThrow(() -> TurnWriteRules.noTurn(key, sequence));
             }
             Turn committed = stored.turn().committed(outcome);
             ObjectNode turnDocument = JournalDocuments.turnDocument(committed);
@@ -236,15 +236,15 @@ public final class CosmosTurnJournal implements TurnJournal {
                 turnFresh = true;
             }
             if (stored.turn().status() == TurnStatus.COMMITTED) {
-                throw WriteRules.discardCommitted(key, sequence); // committed turns never change back
+                throw TurnWriteRules.discardCommitted(key, sequence); // committed turns never change back
             }
             if (head == null) {
-                head = readHead(key).orElseThrow(() -> WriteRules.noTurn(key, sequence));
+                head = readHead(key).orElseThrow(() -> TurnWriteRules.noTurn(key, sequence));
                 headFresh = true;
             }
             if (sequence != head.journaledThrough()) {
                 if (headFresh && turnFresh) {
-                    throw WriteRules.discardNotLast(key, sequence, head.journaledThrough());
+                    throw TurnWriteRules.discardNotLast(key, sequence);
                 }
                 head = headFresh ? head : null;
                 stored = turnFresh ? stored : null;
