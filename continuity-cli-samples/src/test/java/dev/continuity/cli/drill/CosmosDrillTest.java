@@ -67,7 +67,7 @@ class CosmosDrillTest {
         assertThat(report.lostTurns()).isZero();
         assertThat(report.store()).isEqualTo("cosmos");
         assertThat(report.acknowledgedTurns()).isEqualTo(24 + 12 + 6);
-        assertThat(report.rehydration().conversations()).isEqualTo(6);
+        assertThat(report.rehydration().conversations()).isEqualTo(6 + 1); // + the knowledge conversation
         assertThat(report.rehydration().calls()).isEqualTo(report.rehydration().minimalCalls());
         assertThat(report.failback().calls()).isEqualTo(report.failback().minimalCalls());
         assertThat(report.failbackVerified()).isTrue();
