@@ -49,6 +49,7 @@ public final class EmulatorThroughputBenchmark {
             AtomicBoolean measuring = new AtomicBoolean(false);
             AtomicBoolean stop = new AtomicBoolean(false);
             CountDownLatch done = new CountDownLatch(clients);
+            java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
             List<long[]> latencies = new ArrayList<>();
             int[] counts = new int[clients];
             for (int c = 0; c < clients; c++) {
@@ -82,7 +83,7 @@ public final class EmulatorThroughputBenchmark {
                             n++;
                         }
                     } catch (Exception e) {
-                        e.printStackTrace();
+                        failure.compareAndSet(null, e); // reported after the run: a failed client voids it
                     } finally {
                         done.countDown();
                     }
@@ -102,6 +103,9 @@ public final class EmulatorThroughputBenchmark {
             long processCpu = processCpuNanos() - processCpu0;
             stop.set(true);
             done.await();
+            if (failure.get() != null) {
+                throw new IllegalStateException("a benchmark client failed", failure.get());
+            }
             int total = Arrays.stream(counts).sum();
             long[] all = new long[total];
             int p = 0;
