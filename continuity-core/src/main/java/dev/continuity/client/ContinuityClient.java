@@ -349,8 +349,8 @@ public final class ContinuityClient implements AutoCloseable {
     private TurnResult commit(Turn pending, String region, RegionCursor cursor, AgentReply reply) {
         String key = pending.conversationKey();
         TurnOutcome outcome = new TurnOutcome(reply.output(), reply.responseId(), region, reply.usage(), clock.instant());
+        // the commit also moves this region's cursor to the turn (TurnJournal#commit): one write, not two
         journal.commit(key, pending.sequence(), outcome);
-        advanceCursor(key, region, cursor.advancedTo(pending.sequence()));
         return new TurnResult(key, pending.sequence(), region, reply.responseId(), reply.output(), reply.usage());
     }
 

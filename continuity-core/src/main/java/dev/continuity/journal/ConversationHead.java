@@ -59,6 +59,19 @@ public record ConversationHead(
                 lastActivityAt, copy, version);
     }
 
+    /**
+     * A copy in which {@code region}'s cursor moves to {@code sequence} if it stood at
+     * {@code sequence - 1}: turn {@code sequence} was served natively in that region's conversation, so
+     * its items are already there. Otherwise this head, unchanged. Journals apply this on commit.
+     */
+    public ConversationHead withNativeTurn(String region, long sequence) {
+        RegionCursor cursor = region == null ? null : regions.get(region);
+        if (cursor == null || cursor.replayedThrough() != sequence - 1) {
+            return this;
+        }
+        return withRegion(region, cursor.advancedTo(sequence));
+    }
+
     /** A copy without the region's cursor. */
     public ConversationHead withoutRegion(String region) {
         Map<String, RegionCursor> copy = new TreeMap<>(regions);

@@ -34,7 +34,10 @@ public interface TurnJournal extends AutoCloseable {
     AppendResult append(Turn turn);
 
     /**
-     * Commits a pending turn with the service's outcome.
+     * Commits a pending turn with the service's outcome. In the same atomic write, the cursor of the
+     * region that served the turn ({@code outcome.region()}) advances to {@code sequence} if it stood at
+     * {@code sequence - 1} ({@link ConversationHead#withNativeTurn}): the turn's items are already in
+     * that region's conversation, so no separate head update is needed per turn.
      *
      * @return whether it was written or already committed with the same outcome
      * @throws TurnConflictException if the turn is committed with a different outcome

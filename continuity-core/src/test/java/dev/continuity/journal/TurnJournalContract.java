@@ -343,6 +343,27 @@ public abstract class TurnJournalContract {
     }
 
     @Test
+    void commitAdvancesTheServingRegionsCursorOnlyWhenItStoodAtThePreviousTurn() {
+        ConversationHead created = create(key("n"));
+        journal.compareAndSetHead(created.withRegion("eastus", new RegionCursor("conv_e", 0))
+                .withRegion("westus", new RegionCursor("conv_w", 0)), created.version()).orElseThrow();
+        journal.append(pending(key("n"), 1, "one"));
+
+        journal.commit(key("n"), 1, outcome("reply one", "resp_1")); // served in eastus
+
+        ConversationHead afterOne = journal.head(key("n")).orElseThrow();
+        assertThat(afterOne.region("eastus")).isEqualTo(new RegionCursor("conv_e", 1));
+        assertThat(afterOne.region("westus")).isEqualTo(new RegionCursor("conv_w", 0));
+
+        // a cursor that is not at the previous turn is left alone: those items may not be there
+        journal.compareAndSetHead(afterOne.withRegion("eastus", new RegionCursor("conv_e2", 0)), afterOne.version())
+                .orElseThrow();
+        journal.append(pending(key("n"), 2, "two"));
+        journal.commit(key("n"), 2, outcome("reply two", "resp_2"));
+        assertThat(journal.head(key("n")).orElseThrow().region("eastus")).isEqualTo(new RegionCursor("conv_e2", 0));
+    }
+
+    @Test
     void committingTheSameOutcomeAgainIsAlreadyPresentAndChangesNothing() {
         create(key("c"));
         journal.append(pending(key("c"), 1, "hello"));

@@ -185,7 +185,7 @@ public final class CosmosTurnJournal implements TurnJournal {
             Turn committed = stored.turn().committed(outcome);
             ObjectNode turnDocument = JournalDocuments.turnDocument(committed);
             requireFits(turnDocument, key, sequence);
-            ConversationHead next = advanced(head.head(), sequence);
+            ConversationHead next = advanced(head.head(), sequence).withNativeTurn(outcome.region(), sequence);
             CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
             batch.replaceItemOperation(JournalLayout.turnId(sequence), turnDocument, ifMatch(stored.etag()));
             batch.replaceItemOperation(JournalLayout.HEAD_ID,

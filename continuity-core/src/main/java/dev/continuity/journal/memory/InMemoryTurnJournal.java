@@ -93,6 +93,7 @@ public final class InMemoryTurnJournal implements TurnJournal {
             conversation.turns.set((int) sequence - 1, stored.committed(outcome));
             conversation.pending.remove(sequence);
             conversation.advance(sequence, clock.instant());
+            conversation.head = conversation.head.withNativeTurn(outcome.region(), sequence);
             return AppendResult.WRITTEN;
         }
     }

@@ -77,6 +77,13 @@ public final class SqliteTurnJournal implements TurnJournal {
     private static final String COMMIT_TURN = "UPDATE turn SET output_json = ?, response_id = ?, region = ?,"
             + " input_tokens = ?, output_tokens = ?, total_tokens = ?, status = 'COMMITTED', completed_at = ?"
             + " WHERE conversation_key = ? AND sequence = ?";
+    /** Advances the serving region's cursor when it stood at the previous turn (see TurnJournal#commit). */
+    private static final String ADVANCE_NATIVE_CURSOR = "UPDATE conversation"
+            + " SET regions_json = json_set(regions_json, '$.\"' || ?1 || '\".replayedThrough', ?2)"
+            + " WHERE conversation_key = ?3"
+            + " AND json_extract(regions_json, '$.\"' || ?1 || '\".replayedThrough') = ?2 - 1";
+    /** Region names usable in a JSON path; others skip the cursor advance (the client then updates the head). */
+    private static final java.util.regex.Pattern SAFE_REGION_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]+");
     private static final String DELETE_TURN = "DELETE FROM turn WHERE conversation_key = ? AND sequence = ?";
     private static final String MOVE_HEAD = "UPDATE conversation SET last_sequence = ?, activity = ?,"
             + " version = version + 1 WHERE conversation_key = ?";
@@ -242,6 +249,13 @@ public final class SqliteTurnJournal implements TurnJournal {
             update.setLong(9, sequence);
             update.executeUpdate();
             moveHead(c, conversationKey, Math.max(lastSequence, sequence), activity);
+            if (SAFE_REGION_NAME.matcher(outcome.region()).matches()) {
+                PreparedStatement cursor = c.prepare(ADVANCE_NATIVE_CURSOR);
+                cursor.setString(1, outcome.region());
+                cursor.setLong(2, sequence);
+                cursor.setString(3, conversationKey);
+                cursor.executeUpdate();
+            }
             return AppendResult.WRITTEN;
         });
     }
