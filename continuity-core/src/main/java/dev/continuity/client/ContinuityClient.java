@@ -63,6 +63,8 @@ public final class ContinuityClient implements AutoCloseable {
     private final int maxToolRounds;
     private final Clock clock;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** Per conversation, the last sequence this client committed: lets a send skip re-reading that turn. */
+    private final ConcurrentHashMap<String, Long> committedHere = new ConcurrentHashMap<>();
 
     ContinuityClient(ContinuityClientBuilder builder) {
         this.journal = builder.journal;
@@ -137,7 +139,7 @@ public final class ContinuityClient implements AutoCloseable {
             Turn pending = Turn.pending(conversationKey, head.lastSequence() + 1, head.agentName(),
                     head.agentVersion(), input, clock.instant());
             journal.append(pending);
-            return complete(pending, false);
+            return complete(pending, false, head);
         } finally {
             lock.unlock();
         }
@@ -230,8 +232,8 @@ public final class ContinuityClient implements AutoCloseable {
 
     /** A turn left pending by an earlier failure is completed before the next one starts. */
     private ConversationHead finishPendingTurn(ConversationHead head) {
-        if (head.lastSequence() == 0) {
-            return head;
+        if (head.lastSequence() == 0 || committedHere.getOrDefault(head.conversationKey(), 0L) == head.lastSequence()) {
+            return head; // nothing journaled yet, or the last turn is the one this client committed
         }
         Turn last = journal.turn(head.conversationKey(), head.lastSequence()).orElseThrow(() -> new JournalException(
                 "conversation '" + head.conversationKey() + "': head names turn " + head.lastSequence()
@@ -255,6 +257,11 @@ public final class ContinuityClient implements AutoCloseable {
      * @param mayHaveLanded true when an earlier attempt may have reached the service (recovery)
      */
     private TurnResult complete(Turn pending, boolean mayHaveLanded) {
+        return complete(pending, mayHaveLanded, null);
+    }
+
+    /** As {@link #complete(Turn, boolean)}, starting from a head read just before the append (or null). */
+    private TurnResult complete(Turn pending, boolean mayHaveLanded, ConversationHead knownHead) {
         String key = pending.conversationKey();
         String uncertainRegion = mayHaveLanded ? "*" : null;
         int attempt = 0;
@@ -263,7 +270,8 @@ public final class ContinuityClient implements AutoCloseable {
             AgentService service = service(region);
             RegionCursor cursor;
             try {
-                cursor = regionalConversation(service, key, pending.sequence() - 1);
+                cursor = regionalConversation(service, key, pending.sequence() - 1, knownHead);
+                knownHead = null; // later attempts read the head again
             } catch (RuntimeException e) {
                 AgentServiceException cause = serviceFailure(e);
                 if (cause == null || !cause.retryable()) {
@@ -351,12 +359,15 @@ public final class ContinuityClient implements AutoCloseable {
         TurnOutcome outcome = new TurnOutcome(reply.output(), reply.responseId(), region, reply.usage(), clock.instant());
         // the commit also moves this region's cursor to the turn (TurnJournal#commit): one write, not two
         journal.commit(key, pending.sequence(), outcome);
+        committedHere.put(key, pending.sequence());
         return new TurnResult(key, pending.sequence(), region, reply.responseId(), reply.output(), reply.usage());
     }
 
     /** The region's conversation for {@code key}, holding every committed turn through {@code through}. */
-    private RegionCursor regionalConversation(AgentService service, String key, long through) {
-        ConversationHead head = head(key);
+    private RegionCursor regionalConversation(AgentService service, String key, long through,
+            ConversationHead knownHead) {
+        // the append after knownHead changed only lastSequence and activity, not the region cursors
+        ConversationHead head = knownHead != null ? knownHead : head(key);
         RegionCursor cursor = head.region(service.region());
         if (cursor != null && cursor.replayedThrough() < through) {
             cursor = skipNativeTurns(key, service.region(), cursor, through);
