@@ -12,6 +12,7 @@ public final class ConsoleProgress implements Drill.Progress {
     private final boolean terminal;
     private final long startNanos = System.nanoTime();
     private long lastDecile = -1;
+    private long shown;
 
     /** Writes to {@code err}; redraws in place when {@code terminal}. */
     public ConsoleProgress(PrintWriter err, boolean terminal) {
@@ -30,6 +31,10 @@ public final class ConsoleProgress implements Drill.Progress {
 
     @Override
     public synchronized void turns(long acknowledged, long expected, String activeRegion) {
+        if (acknowledged < shown) {
+            return; // threads report out of order; the bar only moves forward
+        }
+        shown = acknowledged;
         long filled = Math.min(WIDTH, acknowledged * WIDTH / Math.max(1, expected));
         String bar = "#".repeat((int) filled) + ".".repeat((int) (WIDTH - filled));
         if (terminal) {
