@@ -4,40 +4,22 @@ import com.azure.cosmos.ConsistencyLevel;
 import com.azure.cosmos.CosmosClientBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.File;
+import dev.continuity.cosmos.local.LocalCosmosProcess;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URL;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The local Cosmos DB compatible server for tests: {@code cosmos-server/launcher.js} (the npm package
@@ -58,10 +40,6 @@ public final class LocalCosmosServer implements BeforeAllCallback {
     public static final String KEY =
             "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
 
-    private static final Logger LOG = LoggerFactory.getLogger(LocalCosmosServer.class);
-    private static final Pattern READY = Pattern.compile("COSMOS_SERVER_READY port=(\\d+) endpoint=(\\S+)");
-    private static final long START_TIMEOUT_SECONDS = 60;
-    private static final long NPM_TIMEOUT_MINUTES = 10;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LocalCosmosServer.class);
 
@@ -109,69 +87,16 @@ public final class LocalCosmosServer implements BeforeAllCallback {
 
     /** A running server process. */
     public static final class Server {
-        private final Process process;
-        private final int port;
+        private final LocalCosmosProcess process;
         private final String endpoint;
-        private final Deque<String> stderrTail;
 
-        private Server(Process process, int port, String endpoint, Deque<String> stderrTail) {
+        private Server(LocalCosmosProcess process) {
             this.process = process;
-            this.port = port;
-            this.endpoint = endpoint;
-            this.stderrTail = stderrTail;
+            this.endpoint = process.endpoint();
         }
 
         static Server start(Path dir) {
-            String node = executable("node");
-            installIfMissing(dir);
-            List<String> command = new java.util.ArrayList<>(List.of(node, "launcher.js", "--port", "0", "--exit-with-stdin"));
-            if (Boolean.getBoolean("continuity.cosmos.server.verbose")) {
-                command.add("--verbose"); // every request on stderr, logged at WARN
-            }
-            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-            Process process;
-            try {
-                process = builder.start();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot start " + node + " launcher.js in " + dir, e);
-            }
-            Deque<String> stderrTail = new ArrayDeque<>();
-            CompletableFuture<Matcher> ready = new CompletableFuture<>();
-            drain(process.getInputStream(), "local-cosmos-server-out", line -> {
-                Matcher matcher = READY.matcher(line);
-                if (matcher.find()) {
-                    ready.complete(matcher);
-                } else {
-                    LOG.info("cosmos-server: {}", line);
-                }
-            }, () -> ready.completeExceptionally(new IllegalStateException("launcher.js exited before it was ready")));
-            drain(process.getErrorStream(), "local-cosmos-server-err", line -> {
-                synchronized (stderrTail) {
-                    stderrTail.addLast(line);
-                    if (stderrTail.size() > 200) {
-                        stderrTail.removeFirst();
-                    }
-                }
-                LOG.warn("cosmos-server: {}", line);
-            }, () -> { });
-            try {
-                Matcher matcher = ready.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                Server server = new Server(process, Integer.parseInt(matcher.group(1)), matcher.group(2), stderrTail);
-                LOG.info("local Cosmos DB server at {} (pid {})", server.endpoint, process.pid());
-                return server;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-                throw new IllegalStateException("interrupted while starting launcher.js", e);
-            } catch (ExecutionException | TimeoutException e) {
-                process.destroyForcibly();
-                String tail;
-                synchronized (stderrTail) {
-                    tail = String.join("\n", stderrTail);
-                }
-                throw new IllegalStateException("launcher.js in " + dir + " did not report its port within "
-                        + START_TIMEOUT_SECONDS + " s; its stderr:\n" + tail, e);
-            }
+            return new Server(LocalCosmosProcess.start(dir));
         }
 
         /** The endpoint, e.g. {@code https://127.0.0.1:40123/}. */
@@ -181,7 +106,7 @@ public final class LocalCosmosServer implements BeforeAllCallback {
 
         /** The port. */
         public int port() {
-            return port;
+            return process.port();
         }
 
         /** A client builder for this server: gateway mode, session consistency, otherwise SDK defaults. */
@@ -219,17 +144,7 @@ public final class LocalCosmosServer implements BeforeAllCallback {
         }
 
         void stop() {
-            if (process.isAlive()) {
-                process.destroy();
-                try {
-                    if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                        process.destroyForcibly();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    process.destroyForcibly();
-                }
-            }
+            process.close();
         }
     }
 
@@ -259,90 +174,6 @@ public final class LocalCosmosServer implements BeforeAllCallback {
         public String toString() {
             return byKind.toString();
         }
-    }
-
-    private static void drain(InputStream stream, String threadName, java.util.function.Consumer<String> onLine,
-            Runnable onEnd) {
-        Thread thread = new Thread(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    onLine.accept(line);
-                }
-            } catch (IOException e) {
-                LOG.debug("{} closed: {}", threadName, e.toString());
-            } finally {
-                onEnd.run();
-            }
-        }, threadName);
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private static void installIfMissing(Path dir) {
-        Path installed = dir.resolve("node_modules/@vercel/cosmosdb-server/package.json");
-        if (Files.isRegularFile(installed)) {
-            return;
-        }
-        // Several test JVMs may start at once: one installs, the others wait for it.
-        Path lockFile = Paths.get(System.getProperty("java.io.tmpdir"),
-                "continuity-cosmos-npm-ci-" + Integer.toHexString(dir.toString().hashCode()) + ".lock");
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock lock = channel.lock()) {
-            if (Files.isRegularFile(installed)) {
-                LOG.debug("{} installed the local Cosmos DB server meanwhile (lock {})", dir, lock);
-                return;
-            }
-            String npm = executable("npm");
-            LOG.warn("installing the local Cosmos DB server: npm ci in {}", dir);
-            Process process = new ProcessBuilder(npm, "ci", "--no-audit", "--no-fund")
-                    .directory(dir.toFile())
-                    .redirectErrorStream(true)
-                    .start();
-            Deque<String> output = new ArrayDeque<>();
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            drain(process.getInputStream(), "npm-ci", line -> {
-                synchronized (output) {
-                    output.addLast(line);
-                }
-            }, () -> done.complete(null));
-            if (!process.waitFor(NPM_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("npm ci in " + dir + " did not finish in " + NPM_TIMEOUT_MINUTES
-                        + " minutes");
-            }
-            done.get(1, TimeUnit.MINUTES);
-            if (process.exitValue() != 0 || !Files.isRegularFile(installed)) {
-                throw new IllegalStateException("npm ci in " + dir + " failed (exit " + process.exitValue()
-                        + "):\n" + String.join("\n", output));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot install the local Cosmos DB server in " + dir, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while installing the local Cosmos DB server", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("npm ci in " + dir + " left its output open", e);
-        }
-    }
-
-    /** The absolute path of a program on the PATH (with the Windows suffixes where they apply). */
-    private static String executable(String name) {
-        String path = System.getenv("PATH");
-        boolean windows = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win");
-        List<String> names = windows ? List.of(name + ".exe", name + ".cmd", name) : List.of(name);
-        if (path != null) {
-            for (String entry : path.split(File.pathSeparator)) {
-                for (String candidate : names) {
-                    Path file = Paths.get(entry, candidate);
-                    if (Files.isRegularFile(file) && Files.isExecutable(file)) {
-                        return file.toString();
-                    }
-                }
-            }
-        }
-        throw new IllegalStateException("'" + name + "' is not on the PATH (" + path + "): the Cosmos journal tests "
-                + "need Node.js 20+ and npm to run the local Cosmos DB compatible server");
     }
 
     private static SSLContext trustAll() {

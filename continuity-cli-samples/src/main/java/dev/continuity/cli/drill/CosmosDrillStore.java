@@ -1,5 +1,6 @@
 package dev.continuity.cli.drill;
 
+import dev.continuity.cosmos.local.LocalCosmosProcess;
 import com.azure.cosmos.ConsistencyLevel;
 import com.azure.cosmos.CosmosAsyncClient;
 import com.azure.cosmos.CosmosAsyncDatabase;

@@ -1,5 +1,6 @@
 package dev.continuity.cli.drill;
 
+import dev.continuity.cosmos.local.LocalCosmosProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

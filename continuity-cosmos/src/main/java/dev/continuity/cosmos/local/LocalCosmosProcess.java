@@ -1,4 +1,4 @@
-package dev.continuity.cli.drill;
+package dev.continuity.cosmos.local;
 
 import java.io.BufferedReader;
 import java.io.File;
