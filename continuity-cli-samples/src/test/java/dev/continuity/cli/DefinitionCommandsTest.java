@@ -26,16 +26,6 @@ class DefinitionCommandsTest {
                 .execute(args);
     }
 
-    private static Path shippedAgents() {
-        Path d = Path.of("").toAbsolutePath();
-        while (d != null && !Files.isRegularFile(d.resolve("agents/agent-definition.schema.json"))) {
-            d = d.getParent();
-        }
-        if (d == null) {
-            throw new IllegalStateException("no agents/ directory above " + Path.of("").toAbsolutePath());
-        }
-        return d.resolve("agents");
-    }
 
     private static Path write(Path dir, String relative, String text) throws IOException {
         Path file = dir.resolve(relative);
@@ -45,7 +35,7 @@ class DefinitionCommandsTest {
 
     @Test
     void validateAcceptsTheShippedAgentsAndTopology() {
-        Path agents = shippedAgents();
+        Path agents = EmulatedTopology.shippedAgents();
 
         int code = run(new ValidateCommand(), agents.toString(), "--topology", agents.resolve("topology.local.json").toString());
 
@@ -68,7 +58,7 @@ class DefinitionCommandsTest {
         Path syntax = write(agents, "nested/syntax.json", "{\"name\":\"x\",\n\"model\" \"m\"}");
         Path unbound = write(agents, "unbound.json", "{\"name\":\"unbound\",\"model\":\"gpt-5\",\"version\":\"1\","
                 + "\"tools\":[{\"type\":\"file_search\",\"knowledge_sources\":[\"wiki\"]}]}");
-        Path topology = write(dir, "topology.json", Files.readString(shippedAgents().resolve("topology.local.json")));
+        Path topology = write(dir, "topology.json", Files.readString(EmulatedTopology.shippedAgents().resolve("topology.local.json")));
 
         int code = run(new ValidateCommand(), agents.toString(), "--topology", topology.toString());
 
@@ -96,7 +86,7 @@ class DefinitionCommandsTest {
         Path topology = write(dir, "topology.json", "{\"regions\":{\"eastus2\":{\"role\":\"primary\","
                 + "\"project_endpoint\":\"${NO_SUCH_VARIABLE_FOR_CONTINUITY_TESTS}\",\"password\":\"x\"}}}");
 
-        int code = run(new ValidateCommand(), shippedAgents().toString(), "--topology", topology.toString());
+        int code = run(new ValidateCommand(), EmulatedTopology.shippedAgents().toString(), "--topology", topology.toString());
 
         assertThat(code).isEqualTo(ExitCodes.INVALID);
         assertThat(err.toString()).contains(topology + ":/regions/eastus2/project_endpoint: environment variable"
@@ -113,12 +103,12 @@ class DefinitionCommandsTest {
     @Test
     void deployCreatesThenReportsUnchangedAgainstTheEmulator() throws IOException {
         try (Emulator emulator = Emulator.builder().region("eastus2").region("centralus").start()) {
-            Path topology = write(dir, "topology.json", Files.readString(shippedAgents().resolve("topology.local.json"))
+            Path topology = write(dir, "topology.json", Files.readString(EmulatedTopology.shippedAgents().resolve("topology.local.json"))
                     .replace("http://127.0.0.1:8700/api/projects/eastus2", emulator.region("eastus2").projectEndpoint())
                     .replace("http://127.0.0.1:8701/api/projects/centralus",
                             emulator.region("centralus").projectEndpoint()));
             String[] args = {"--topology", topology.toString(), "--region", "centralus", "--agents",
-                shippedAgents().toString()};
+                EmulatedTopology.shippedAgents().toString()};
 
             int first = run(new DeployCommand(), args);
 
@@ -140,7 +130,7 @@ class DefinitionCommandsTest {
 
             out.getBuffer().setLength(0);
             int pinned = run(new DeployCommand(), "--topology", topology.toString(), "--region", "centralus",
-                    "--agents", shippedAgents().toString(), "--pin", "triage=2026-06-01");
+                    "--agents", EmulatedTopology.shippedAgents().toString(), "--pin", "triage=2026-06-01");
 
             assertThat(pinned).isZero();
             assertThat(out.toString().lines()).contains("CREATED   triage centralus version 2 (source 2026-06-01)");

@@ -1,13 +1,12 @@
 package dev.continuity.cli.drill;
 
+import dev.continuity.cli.EmulatedTopology;
 import dev.continuity.cosmos.local.LocalCosmosProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.continuity.journal.memory.InMemoryTurnJournal;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,33 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class CosmosDrillTest {
 
-    private static final Path AGENTS = locateAgents();
+    private static final Path AGENTS = EmulatedTopology.shippedAgents();
     private static CosmosDrillStore lazyStore;
-
-    private static Path locateAgents() {
-        Path here = Path.of("").toAbsolutePath();
-        Path candidate = here.resolve("agents");
-        return candidate.toFile().isDirectory() ? candidate : here.getParent().resolve("agents");
-    }
-
-    private static final class RecordingProgress implements Drill.Progress {
-        final List<String> phases = new CopyOnWriteArrayList<>();
-        final List<String> notes = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void phase(String name) {
-            phases.add(name);
-        }
-
-        @Override
-        public void turns(long acknowledged, long expected, String activeRegion) {
-        }
-
-        @Override
-        public void note(String message) {
-            notes.add(message);
-        }
-    }
 
     @BeforeAll
     static void startServer() {

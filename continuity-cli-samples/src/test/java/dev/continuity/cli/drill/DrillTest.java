@@ -1,12 +1,11 @@
 package dev.continuity.cli.drill;
 
+import dev.continuity.cli.EmulatedTopology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.continuity.journal.memory.InMemoryTurnJournal;
 import dev.continuity.journal.sqlite.SqliteTurnJournal;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,32 +15,7 @@ class DrillTest {
     @TempDir
     Path dir;
 
-    private static final Path AGENTS = locateAgents();
-
-    private static Path locateAgents() {
-        Path here = Path.of("").toAbsolutePath();
-        Path candidate = here.resolve("agents");
-        return candidate.toFile().isDirectory() ? candidate : here.getParent().resolve("agents");
-    }
-
-    private static final class RecordingProgress implements Drill.Progress {
-        final List<String> phases = new CopyOnWriteArrayList<>();
-        final List<String> notes = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void phase(String name) {
-            phases.add(name);
-        }
-
-        @Override
-        public void turns(long acknowledged, long expected, String activeRegion) {
-        }
-
-        @Override
-        public void note(String message) {
-            notes.add(message);
-        }
-    }
+    private static final Path AGENTS = EmulatedTopology.shippedAgents();
 
     @Test
     void lazyDrillOnSqliteLosesNothingAndVerifiesContinuity() throws Exception {
