@@ -294,7 +294,7 @@ public final class ContinuityClient implements AutoCloseable {
                             committedItemCount(key, cursor.replayedThrough()), pending);
                     if (landed.state() == LandedItems.State.ANSWERED) {
                         LOG.info("turn {} of '{}' had landed in {}: adopting its answer", pending.sequence(), key, region);
-                        return commit(pending, region, cursor, new AgentReply("recovered:" + landed.lastItemId(),
+                        return commit(pending, region, new AgentReply("recovered:" + landed.lastItemId(),
                                 landed.output(), dev.continuity.journal.TokenUsage.NONE, null));
                     }
                     if (landed.state() == LandedItems.State.INPUT_ONLY) {
@@ -305,7 +305,7 @@ public final class ContinuityClient implements AutoCloseable {
                 responding = true;
                 AgentReply reply = service.respond(new AgentReference(pending.agentName(), pending.agentVersion()),
                         cursor.conversationId(), input);
-                return commit(pending, region, cursor, reply);
+                return commit(pending, region, reply);
             } catch (AgentServiceException e) {
                 if (!e.retryable() && responding) {
                     journal.discardPending(key, pending.sequence());
@@ -354,7 +354,7 @@ public final class ContinuityClient implements AutoCloseable {
         return null;
     }
 
-    private TurnResult commit(Turn pending, String region, RegionCursor cursor, AgentReply reply) {
+    private TurnResult commit(Turn pending, String region, AgentReply reply) {
         String key = pending.conversationKey();
         TurnOutcome outcome = new TurnOutcome(reply.output(), reply.responseId(), region, reply.usage(), clock.instant());
         // the commit also moves this region's cursor to the turn (TurnJournal#commit): one write, not two
