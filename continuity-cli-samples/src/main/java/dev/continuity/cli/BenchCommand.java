@@ -58,19 +58,35 @@ public final class BenchCommand implements Runnable {
                 description = "Conversations of 20 items held for the heap measurement (default: ${DEFAULT-VALUE}).")
         int conversations;
 
+        @Option(names = "--warmup", defaultValue = "20000",
+                description = "Responses sent before measuring, while the JIT compiles the SDK and emulator paths "
+                        + "(default: ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--rate", defaultValue = "1500",
+                description = "Responses/s the clients together offer in the paced phase (default: ${DEFAULT-VALUE}).")
+        double rate;
+
         @Override
         public Integer call() throws Exception {
-            EmulatorBenchmark.Result r = EmulatorBenchmark.run(responses, clients, conversations);
+            EmulatorBenchmark.Result r = EmulatorBenchmark.run(warmup, responses, clients, rate, conversations);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf(Locale.ROOT, "emulator: %d agent responses, %d concurrent SDK clients, %d cores%n", r.responses(),
-                    r.clients(), Runtime.getRuntime().availableProcessors());
-            out.printf(Locale.ROOT, "  throughput            %.0f responses/s%n", r.responsesPerSecond());
-            out.printf(Locale.ROOT, "  latency p50 / p99     %.2f ms / %.2f ms%n", r.p50Millis(), r.p99Millis());
+            out.printf(Locale.ROOT, "emulator: %d concurrent SDK clients, %d agent responses per phase, %d cores%n",
+                    r.clients(), r.saturation().responses(), Runtime.getRuntime().availableProcessors());
+            printPhase(out, "saturation (back to back)", r.saturation());
+            printPhase(out, String.format(Locale.ROOT, "paced at %.0f/s offered", r.pacedRate()), r.paced());
             out.printf(Locale.ROOT, "  heap after GC         %.1f MB holding %d conversations x %d items (%.1f MB before)%n",
                     r.heapUsedMegabytes(), r.conversationsHeld(), r.itemsPerConversation(), r.heapBaselineMegabytes());
             out.flush();
             return ExitCodes.OK;
         }
+    }
+
+    private static void printPhase(PrintWriter out, String name, EmulatorBenchmark.Phase phase) {
+        out.printf(Locale.ROOT, "  %s%n", name);
+        out.printf(Locale.ROOT, "    throughput          %.0f responses/s%n", phase.responsesPerSecond());
+        out.printf(Locale.ROOT, "    latency p50 / p99   %.2f ms / %.2f ms (max %.1f ms)%n", phase.p50Millis(),
+                phase.p99Millis(), phase.maxMillis());
     }
 
     /** What the journaling client adds to a turn compared with the bare SDK call. */

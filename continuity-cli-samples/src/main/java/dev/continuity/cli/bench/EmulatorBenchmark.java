@@ -16,37 +16,68 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 
 /**
  * Load benchmark of the emulator through the real SDK: agent responses from concurrent clients, then the
  * heap held by many stored conversations. Not a unit test: run with {@code ./continuity bench emulator}.
+ *
+ * <p>Latency is measured twice, because a closed loop at saturation says little about latency: with every
+ * client sending back to back, the median is by Little's law just {@code clients / throughput}.
+ * <ul>
+ *   <li><b>Saturation</b>: each client sends its next request as soon as the previous answer arrives; this
+ *       gives the throughput ceiling (and the queueing latency at that ceiling).</li>
+ *   <li><b>Paced</b>: the same clients together offer a fixed rate (each on its own schedule, evenly
+ *       staggered); a response's latency runs from the moment it was <em>scheduled</em> to be sent, so a
+ *       stall that delays later requests counts against them too (no coordinated omission).</li>
+ * </ul>
  */
 public final class EmulatorBenchmark {
 
     /**
-     * Results.
+     * Latency and throughput of one phase.
      *
-     * @param responses responses measured (after warm-up)
-     * @param clients concurrent SDK clients
-     * @param responsesPerSecond throughput
+     * @param responses responses measured
+     * @param responsesPerSecond achieved throughput
      * @param p50Millis median latency
      * @param p99Millis 99th percentile latency
+     * @param maxMillis slowest response
+     */
+    public record Phase(int responses, double responsesPerSecond, double p50Millis, double p99Millis,
+            double maxMillis) {
+    }
+
+    /**
+     * Results.
+     *
+     * @param clients concurrent SDK clients
+     * @param saturation every client sending back to back
+     * @param pacedRate the rate offered in the paced phase (responses/s)
+     * @param paced the clients together offering {@code pacedRate}
      * @param conversationsHeld conversations stored for the heap measurement
      * @param itemsPerConversation items in each
      * @param heapUsedMegabytes heap in use after GC with those conversations held
      * @param heapBaselineMegabytes heap in use after GC before they were created
      */
-    public record Result(int responses, int clients, double responsesPerSecond, double p50Millis, double p99Millis,
-            int conversationsHeld, int itemsPerConversation, double heapUsedMegabytes, double heapBaselineMegabytes) {
+    public record Result(int clients, Phase saturation, double pacedRate, Phase paced, int conversationsHeld,
+            int itemsPerConversation, double heapUsedMegabytes, double heapBaselineMegabytes) {
     }
 
     private EmulatorBenchmark() {
     }
 
-    /** Runs the benchmark. */
-    public static Result run(int responses, int clients, int conversationsHeld) throws Exception {
+    /**
+     * Runs the benchmark.
+     *
+     * @param warmup responses sent before measuring (the SDK's deserializers and the emulator start cold)
+     * @param responses responses measured in each phase
+     * @param clients concurrent SDK clients, each with its own connection
+     * @param pacedRate responses/s the clients together offer in the paced phase
+     * @param conversationsHeld conversations of 20 items created for the heap measurement
+     */
+    public static Result run(int warmup, int responses, int clients, double pacedRate, int conversationsHeld)
+            throws Exception {
         try (Emulator emulator = Emulator.builder().region("bench").start()) {
             String endpoint = emulator.region("bench").projectEndpoint();
             List<FoundryClients> sdk = new ArrayList<>();
@@ -58,45 +89,62 @@ public final class EmulatorBenchmark {
                     "{\"definition\":{\"kind\":\"prompt\",\"model\":\"gpt-4.1-mini\",\"instructions\":\"bench\"}}"),
                     new com.azure.core.http.rest.RequestOptions());
 
-            drive(sdk, Math.max(5000, responses / 2), null);          // warm-up: the SDK deserializers start cold
-            LatencyRecorder latencies = new LatencyRecorder(responses);
-            long started = System.nanoTime();
-            drive(sdk, responses, latencies);
-            double seconds = (System.nanoTime() - started) / 1e9;
+            drive(sdk, warmup, 0, null);
+            LatencyRecorder saturated = new LatencyRecorder(responses);
+            double saturatedSeconds = drive(sdk, responses, 0, saturated);
+            LatencyRecorder paced = new LatencyRecorder(responses);
+            double pacedSeconds = drive(sdk, responses, pacedRate, paced);
 
             double baseline = usedHeapAfterGc();
             hold(sdk.get(0), conversationsHeld);
             double held = usedHeapAfterGc();
             sdk.forEach(FoundryClients::close);
-            return new Result(responses, clients, responses / seconds, latencies.percentileMillis(50),
-                    latencies.percentileMillis(99), conversationsHeld, 20, held, baseline);
+            return new Result(clients, phase(saturated, saturatedSeconds), pacedRate, phase(paced, pacedSeconds),
+                    conversationsHeld, 20, held, baseline);
         }
     }
 
-    private static void drive(List<FoundryClients> sdk, int total, LatencyRecorder latencies) throws Exception {
-        AtomicInteger remaining = new AtomicInteger(total);
-        ExecutorService pool = Executors.newFixedThreadPool(sdk.size());
+    private static Phase phase(LatencyRecorder latencies, double seconds) {
+        return new Phase(latencies.count(), latencies.count() / seconds, latencies.percentileMillis(50),
+                latencies.percentileMillis(99), latencies.percentileMillis(100));
+    }
+
+    /**
+     * Sends {@code total} responses from all clients. With {@code rate} 0 each client sends back to back;
+     * otherwise client {@code i} of {@code n} sends at {@code start + (i + k * n) / rate} for k = 0, 1, ...
+     * and latency is counted from that scheduled instant. Returns the elapsed seconds.
+     */
+    private static double drive(List<FoundryClients> sdk, int total, double rate, LatencyRecorder latencies)
+            throws Exception {
+        int clients = sdk.size();
+        int perClient = total / clients;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long start = System.nanoTime() + 20_000_000L; // all clients armed before the first slot
         try {
             List<Future<?>> workers = new ArrayList<>();
-            for (FoundryClients client : sdk) {
+            for (int c = 0; c < clients; c++) {
+                FoundryClients client = sdk.get(c);
+                int index = c;
+                int count = perClient + (c < total % clients ? 1 : 0);
                 workers.add(pool.submit(() -> {
-                    String conversation = client.openAI().conversations()
-                            .create(ConversationCreateParams.builder().build()).id();
-                    int n = 0;
-                    while (remaining.getAndDecrement() > 0) {
-                        long t0 = System.nanoTime();
+                    String conversation = newConversation(client);
+                    for (int n = 0; n < count; n++) {
+                        long scheduled = rate > 0 ? start + (long) ((index + (double) n * clients) * 1e9 / rate) : 0;
+                        if (rate > 0) {
+                            waitUntil(scheduled);
+                        }
+                        long sent = System.nanoTime();
                         client.openAI().responses().create(ResponseCreateParams.builder()
                                 .conversation(conversation)
-                                .input("remember k" + (n++ % 5) + "=v")
+                                .input("remember k" + (n % 5) + "=v")
                                 .putAdditionalBodyProperty("agent", JsonValue.from(
                                         Map.of("type", "agent_reference", "name", "bench-agent")))
                                 .build());
                         if (latencies != null) {
-                            latencies.record(System.nanoTime() - t0);
+                            latencies.record(System.nanoTime() - (rate > 0 ? scheduled : sent));
                         }
-                        if (n % 200 == 0) { // keep conversations short, as real ones are
-                            conversation = client.openAI().conversations()
-                                    .create(ConversationCreateParams.builder().build()).id();
+                        if ((n + 1) % 200 == 0) { // keep conversations short, as real ones are
+                            conversation = newConversation(client);
                         }
                     }
                     return null;
@@ -105,8 +153,21 @@ public final class EmulatorBenchmark {
             for (Future<?> worker : workers) {
                 worker.get();
             }
+            return (System.nanoTime() - Math.min(start, System.nanoTime())) / 1e9;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    private static String newConversation(FoundryClients client) {
+        return client.openAI().conversations().create(ConversationCreateParams.builder().build()).id();
+    }
+
+    /** Pacing, not synchronisation: parks until the scheduled send time of the next request. */
+    private static void waitUntil(long deadline) {
+        long remaining;
+        while ((remaining = deadline - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(remaining);
         }
     }
 
