@@ -11,6 +11,9 @@ import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.RegionCursor;
 import dev.continuity.journal.Turn;
+import dev.continuity.agentservice.StoredItem;
+import dev.continuity.journal.TurnConflictException;
+import dev.continuity.journal.TurnDurability;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.TurnOutcome;
@@ -34,12 +37,16 @@ import org.slf4j.LoggerFactory;
  * <p>The data path of one turn:
  * <ol>
  *   <li>take the conversation's lock (turns of one conversation never interleave);</li>
- *   <li>journal the input as a pending turn: durable before any remote call;</li>
+ *   <li>journal the input as a pending turn: durable before any remote call ({@link TurnDurability#PENDING_INPUT};
+ *       with {@link TurnDurability#ANSWER_ONLY} the input is held in memory and, on a conversation's first
+ *       turn in this client, the regional conversation is checked for a turn a crashed process left
+ *       unjournaled);</li>
  *   <li>ask {@link ActiveRegion} which region serves; make sure the conversation exists and is up to
  *       date there (created lazily, or caught up by replay after a failover);</li>
  *   <li>ask the agent to respond; on an ambiguous failure look at the regional conversation before
  *       trying again, so a retry never duplicates the turn;</li>
- *   <li>commit the answer to the journal, then return it: the turn is acknowledged.</li>
+ *   <li>commit the answer to the journal (with {@code ANSWER_ONLY}: journal input and answer in one
+ *       write), then return it: the turn is acknowledged.</li>
  * </ol>
  * A refused turn (4xx) is removed from the journal and reported as {@link TurnRejectedException}. When
  * the region stops answering, the send waits up to the configured failover wait for another region to
@@ -62,6 +69,7 @@ public final class ContinuityClient implements AutoCloseable {
     private final Backoff backoff;
     private final int maxToolRounds;
     private final Clock clock;
+    private final TurnDurability durability;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     /** Per conversation, the last sequence this client committed: lets a send skip re-reading that turn. */
     private final ConcurrentHashMap<String, Long> committedHere = new ConcurrentHashMap<>();
@@ -78,11 +86,17 @@ public final class ContinuityClient implements AutoCloseable {
         this.backoff = new Backoff(builder.retryBaseDelay, builder.retryMaxDelay);
         this.maxToolRounds = builder.maxToolRounds;
         this.clock = builder.clock;
+        this.durability = builder.durability != null ? builder.durability : journal.defaultDurability();
     }
 
     /** A new builder. */
     public static ContinuityClientBuilder builder() {
         return new ContinuityClientBuilder();
+    }
+
+    /** How this client journals turns. */
+    public TurnDurability durability() {
+        return durability;
     }
 
     /** The journal this client writes to. */
@@ -125,7 +139,8 @@ public final class ContinuityClient implements AutoCloseable {
      * Sends input items (messages, {@code function_call_output}s) and returns the acknowledged answer.
      *
      * @throws TurnRejectedException if the service refused the input (nothing is kept)
-     * @throws RegionUnavailableException if no region answered in time (the turn stays pending)
+     * @throws RegionUnavailableException if no region answered in time (the turn stays pending; with
+     *     {@link TurnDurability#ANSWER_ONLY} it was never journaled)
      * @throws ConversationBusyException if another turn of the conversation held the lock too long
      */
     public TurnResult send(String conversationKey, List<TurnItem> input) {
@@ -136,10 +151,16 @@ public final class ContinuityClient implements AutoCloseable {
         try {
             ConversationHead head = head(conversationKey);
             head = finishPendingTurn(head);
+            if (durability == TurnDurability.ANSWER_ONLY) {
+                head = adoptUnjournaledTurn(head);
+            }
             Turn pending = Turn.pending(conversationKey, head.lastSequence() + 1, head.agentName(),
                     head.agentVersion(), input, clock.instant());
-            journal.append(pending);
-            return complete(pending, false, head);
+            boolean journaled = durability == TurnDurability.PENDING_INPUT;
+            if (journaled) {
+                journal.append(pending);
+            }
+            return complete(pending, false, head, journaled);
         } finally {
             lock.unlock();
         }
@@ -252,17 +273,75 @@ public final class ContinuityClient implements AutoCloseable {
     }
 
     /**
+     * With {@link TurnDurability#ANSWER_ONLY} a process that died between the service's answer and the
+     * journal write leaves a turn in the regional conversation that the journal lacks. Before this client's
+     * first turn on a conversation (or after another writer's), the active region's conversation is
+     * compared with the journal and such a turn is journaled as it stands there, so the journal and the
+     * region never diverge. Costs one item listing per conversation per client, none on later turns.
+     */
+    private ConversationHead adoptUnjournaledTurn(ConversationHead head) {
+        String key = head.conversationKey();
+        if (committedHere.getOrDefault(key, -1L) == head.lastSequence()) {
+            return head;
+        }
+        String region = activeRegion.current();
+        AgentService service = regions.get(region);
+        RegionCursor cursor = head.region(region);
+        if (service == null || cursor == null || cursor.replayedThrough() != head.lastSequence()) {
+            return head; // no conversation there yet, or it is behind: the catch-up replays from the journal
+        }
+        List<StoredItem> items;
+        try {
+            items = service.listItems(cursor.conversationId());
+        } catch (AgentServiceException e) {
+            return head; // the send itself meets the failure and handles it
+        }
+        List<StoredItem> visible = items.stream().filter(i -> !TurnItem.REASONING.equals(i.item().type())).toList();
+        long journaledItems = committedItemCount(key, head.lastSequence());
+        if (visible.size() <= journaledItems) {
+            committedHere.put(key, head.lastSequence());
+            return head;
+        }
+        List<TurnItem> input = new ArrayList<>();
+        List<TurnItem> output = new ArrayList<>();
+        for (StoredItem item : visible.subList(Math.toIntExact(journaledItems), visible.size())) {
+            (output.isEmpty() && isInput(item.item()) ? input : output).add(item.item());
+        }
+        String lastId = visible.get(visible.size() - 1).id();
+        Turn adopted = Turn.pending(key, head.lastSequence() + 1, head.agentName(), head.agentVersion(), input,
+                clock.instant()).committed(new TurnOutcome(output, "recovered:" + lastId, region,
+                dev.continuity.journal.TokenUsage.NONE, clock.instant()));
+        journal.append(adopted);
+        LOG.warn("conversation '{}': region '{}' held {} item(s) of a turn no journal write acknowledged (a process "
+                + "stopped after the service answered); journaled them as turn {}", key, region,
+                visible.size() - journaledItems, adopted.sequence());
+        committedHere.put(key, adopted.sequence());
+        return head(key);
+    }
+
+    /** Items an application sends (as opposed to items the agent produces). */
+    private static boolean isInput(TurnItem item) {
+        return TurnItem.FUNCTION_CALL_OUTPUT.equals(item.type())
+                || (TurnItem.MESSAGE.equals(item.type()) && !"assistant".equals(item.role()));
+    }
+
+    /**
      * Drives a journaled pending turn to commit in the active region.
      *
      * @param mayHaveLanded true when an earlier attempt may have reached the service (recovery)
      */
     private TurnResult complete(Turn pending, boolean mayHaveLanded) {
-        return complete(pending, mayHaveLanded, null);
+        return complete(pending, mayHaveLanded, null, true);
     }
 
-    /** As {@link #complete(Turn, boolean)}, starting from a head read just before the append (or null). */
-    private TurnResult complete(Turn pending, boolean mayHaveLanded, ConversationHead knownHead) {
+    /**
+     * As {@link #complete(Turn, boolean)}, starting from a head read just before the append (or null).
+     *
+     * @param journaled whether {@code pending} is in the journal (false: {@link TurnDurability#ANSWER_ONLY})
+     */
+    private TurnResult complete(Turn pending, boolean mayHaveLanded, ConversationHead knownHead, boolean journaled) {
         String key = pending.conversationKey();
+        String state = journaled ? "is pending" : "was not journaled (ANSWER_ONLY) and is not acknowledged";
         String uncertainRegion = mayHaveLanded ? "*" : null;
         int attempt = 0;
         while (true) {
@@ -277,12 +356,12 @@ public final class ContinuityClient implements AutoCloseable {
                 if (cause == null || !cause.retryable()) {
                     // the turn itself was not refused: it stays pending and is completed later
                     throw new ContinuityException("turn " + pending.sequence() + " of conversation '" + key
-                            + "' is pending: the conversation could not be brought up to date in region '" + region
+                            + "' " + state + ": the conversation could not be brought up to date in region '" + region
                             + "': " + e.getMessage(), e);
                 }
                 attempt++;
                 if (!retryAfter(pending, region, cause, attempt)) {
-                    throw new RegionUnavailableException(key, pending.sequence(), region, cause);
+                    throw new RegionUnavailableException(key, pending.sequence(), region, state, cause);
                 }
                 continue;
             }
@@ -295,7 +374,7 @@ public final class ContinuityClient implements AutoCloseable {
                     if (landed.state() == LandedItems.State.ANSWERED) {
                         LOG.info("turn {} of '{}' had landed in {}: adopting its answer", pending.sequence(), key, region);
                         return commit(pending, region, new AgentReply("recovered:" + landed.lastItemId(),
-                                landed.output(), dev.continuity.journal.TokenUsage.NONE, null));
+                                landed.output(), dev.continuity.journal.TokenUsage.NONE, null), journaled);
                     }
                     if (landed.state() == LandedItems.State.INPUT_ONLY) {
                         input = List.of();
@@ -305,15 +384,17 @@ public final class ContinuityClient implements AutoCloseable {
                 responding = true;
                 AgentReply reply = service.respond(new AgentReference(pending.agentName(), pending.agentVersion()),
                         cursor.conversationId(), input);
-                return commit(pending, region, reply);
+                return commit(pending, region, reply, journaled);
             } catch (AgentServiceException e) {
                 if (!e.retryable() && responding) {
-                    journal.discardPending(key, pending.sequence());
+                    if (journaled) {
+                        journal.discardPending(key, pending.sequence());
+                    }
                     throw new TurnRejectedException(key, pending.sequence(), e);
                 }
                 if (!e.retryable()) {
                     throw new ContinuityException("turn " + pending.sequence() + " of conversation '" + key
-                            + "' is pending: checking the regional conversation in '" + region + "' failed: "
+                            + "' " + state + ": checking the regional conversation in '" + region + "' failed: "
                             + e.getMessage(), e);
                 }
                 if (e.ambiguous()) {
@@ -321,7 +402,7 @@ public final class ContinuityClient implements AutoCloseable {
                 }
                 attempt++;
                 if (!retryAfter(pending, region, e, attempt)) {
-                    throw new RegionUnavailableException(key, pending.sequence(), region, e);
+                    throw new RegionUnavailableException(key, pending.sequence(), region, state, e);
                 }
             }
         }
@@ -354,11 +435,23 @@ public final class ContinuityClient implements AutoCloseable {
         return null;
     }
 
-    private TurnResult commit(Turn pending, String region, AgentReply reply) {
+    private TurnResult commit(Turn pending, String region, AgentReply reply, boolean journaled) {
         String key = pending.conversationKey();
         TurnOutcome outcome = new TurnOutcome(reply.output(), reply.responseId(), region, reply.usage(), clock.instant());
-        // the commit also moves this region's cursor to the turn (TurnJournal#commit): one write, not two
-        journal.commit(key, pending.sequence(), outcome);
+        // either write also moves this region's cursor to the turn (TurnJournal#commit): no separate head update
+        if (journaled) {
+            journal.commit(key, pending.sequence(), outcome);
+        } else {
+            try {
+                journal.append(pending.committed(outcome));
+            } catch (TurnConflictException e) {
+                committedHere.remove(key); // the next send looks at the region and adopts what it holds
+                throw new ContinuityException("turn " + pending.sequence() + " of conversation '" + key + "' was "
+                        + "answered in region '" + region + "' but another writer journaled that turn first; the "
+                        + "answer is not acknowledged (with ANSWER_ONLY, route a conversation to one instance at "
+                        + "a time)", e);
+            }
+        }
         committedHere.put(key, pending.sequence());
         return new TurnResult(key, pending.sequence(), region, reply.responseId(), reply.output(), reply.usage());
     }

@@ -2,6 +2,7 @@ package dev.continuity.client;
 
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.failover.ActiveRegion;
+import dev.continuity.journal.TurnDurability;
 import dev.continuity.journal.TurnJournal;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,6 +37,7 @@ public final class ContinuityClientBuilder {
     Duration retryMaxDelay = Duration.ofSeconds(5);
     int maxToolRounds = 8;
     Clock clock = Clock.systemUTC();
+    TurnDurability durability;
 
     ContinuityClientBuilder() {
     }
@@ -43,6 +45,16 @@ public final class ContinuityClientBuilder {
     /** The journal every turn is written to (required). */
     public ContinuityClientBuilder journal(TurnJournal journal) {
         this.journal = Objects.requireNonNull(journal, "journal");
+        return this;
+    }
+
+    /**
+     * How turns are journaled: {@link TurnDurability#PENDING_INPUT} (two writes per turn, an in-flight turn
+     * survives a crash of this process) or {@link TurnDurability#ANSWER_ONLY} (one write per turn). Default:
+     * the journal's {@link TurnJournal#defaultDurability()}.
+     */
+    public ContinuityClientBuilder durability(TurnDurability durability) {
+        this.durability = Objects.requireNonNull(durability, "durability");
         return this;
     }
 

@@ -85,6 +85,14 @@ public interface TurnJournal extends AutoCloseable {
     /** Every turn still pending (a process died between the service call and the commit). */
     List<Turn> pendingTurns();
 
+    /**
+     * How clients journal turns here unless told otherwise. {@link TurnDurability#PENDING_INPUT} by
+     * default; a backend billed per request may prefer {@link TurnDurability#ANSWER_ONLY}.
+     */
+    default TurnDurability defaultDurability() {
+        return TurnDurability.PENDING_INPUT;
+    }
+
     /** Releases resources. */
     @Override
     void close();

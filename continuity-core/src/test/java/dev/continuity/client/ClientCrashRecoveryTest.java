@@ -3,7 +3,10 @@ package dev.continuity.client;
 import static dev.continuity.client.EmulatedRegions.PRIMARY;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.Turn;
+import dev.continuity.journal.TurnDurability;
+import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnStatus;
 import dev.continuity.journal.sqlite.SqliteTurnJournal;
 import java.io.BufferedReader;
@@ -14,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,24 +43,7 @@ class ClientCrashRecoveryTest {
     @ValueSource(strings = {"before-call", "before-commit"})
     void aTurnInterruptedByAKillIsCompletedExactlyOnceOnRestart(String where) throws Exception {
         Path file = dir.resolve("journal.db");
-        String endpoint = regions.emulator.region(PRIMARY).projectEndpoint();
-        Process child = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                CrashingClientMain.class.getName(), file.toString(), endpoint, PRIMARY, "conv-1", where)
-                .redirectErrorStream(true)
-                .start();
-        try (BufferedReader out = new BufferedReader(
-                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            StringBuilder seen = new StringBuilder();
-            while ((line = out.readLine()) != null && !line.equals("HALTED " + where)) {
-                seen.append(line).append('\n');
-            }
-            assertThat(line).as("child output:\n%s", seen).isEqualTo("HALTED " + where);
-            child.destroyForcibly();
-            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        }
+        killChildAt(file, where, TurnDurability.PENDING_INPUT);
         long responsesBefore = regions.count(PRIMARY, "responses.create");
 
         try (SqliteTurnJournal journal = SqliteTurnJournal.open(file)) {
@@ -76,6 +63,76 @@ class ClientCrashRecoveryTest {
             long expectedNewResponses = where.equals("before-call") ? 1 : 0;
             assertThat(regions.count(PRIMARY, "responses.create") - responsesBefore).isEqualTo(expectedNewResponses);
             assertThat(client.send("conv-1", "recall b").text()).isEqualTo("b is 2.");
+        }
+    }
+
+    @Test
+    void answerOnlyKilledAfterTheAnswerBeforeItsOneWriteTheNextSendAdoptsTheTurnFromTheRegion() throws Exception {
+        Path file = dir.resolve("journal.db");
+        killChildAt(file, "before-commit", TurnDurability.ANSWER_ONLY);
+        long responsesBefore = regions.count(PRIMARY, "responses.create");
+
+        try (SqliteTurnJournal journal = SqliteTurnJournal.open(file)) {
+            assertThat(journal.pendingTurns()).as("nothing is journaled before the call").isEmpty();
+            assertThat(journal.head("conv-1").orElseThrow().lastSequence()).isEqualTo(1);
+            ContinuityClient client = ContinuityClient.builder().journal(journal)
+                    .region(regions.service(PRIMARY)).durability(TurnDurability.ANSWER_ONLY).build();
+
+            // the region answered turn 2 but no journal write acknowledged it: the next send journals it first
+            assertThat(client.send("conv-1", "recall b").text()).isEqualTo("b is 2.");
+
+            List<Turn> history = client.history("conv-1");
+            assertThat(history).extracting(Turn::sequence).containsExactly(1L, 2L, 3L);
+            assertThat(history).allMatch(t -> t.status() == TurnStatus.COMMITTED);
+            assertThat(history.get(1).input()).extracting(TurnItem::text).containsExactly("remember b=2");
+            assertThat(history.get(1).output()).extracting(TurnItem::text).containsExactly("OK, I will remember b.");
+            assertThat(history.get(1).region()).isEqualTo(PRIMARY);
+            ConversationHead head = journal.head("conv-1").orElseThrow();
+            assertThat(head.region(PRIMARY).replayedThrough()).isEqualTo(3);
+            List<String> journaled = history.stream().flatMap(t -> t.items().stream()).map(TurnItem::text).toList();
+            assertThat(regions.service(PRIMARY).listItems(head.region(PRIMARY).conversationId()))
+                    .extracting(i -> i.item().text()).containsExactlyElementsOf(journaled);
+            assertThat(regions.count(PRIMARY, "responses.create") - responsesBefore).as("only the recall was sent")
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void answerOnlyKilledBeforeTheCallLosesOnlyTheUnacknowledgedInput() throws Exception {
+        Path file = dir.resolve("journal.db");
+        killChildAt(file, "before-call", TurnDurability.ANSWER_ONLY);
+
+        try (SqliteTurnJournal journal = SqliteTurnJournal.open(file)) {
+            assertThat(journal.pendingTurns()).isEmpty();
+            ContinuityClient client = ContinuityClient.builder().journal(journal)
+                    .region(regions.service(PRIMARY)).durability(TurnDurability.ANSWER_ONLY).build();
+
+            assertThat(client.send("conv-1", "recall a").text()).isEqualTo("a is 1.");
+            assertThat(client.history("conv-1")).extracting(Turn::sequence).containsExactly(1L, 2L);
+            assertThat(client.send("conv-1", "recall b").text()).as("turn 2 never reached any region")
+                    .isEqualTo("I don't know b.");
+        }
+    }
+
+    private void killChildAt(Path file, String where, TurnDurability durability) throws Exception {
+        String endpoint = regions.emulator.region(PRIMARY).projectEndpoint();
+        Process child = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                CrashingClientMain.class.getName(), file.toString(), endpoint, PRIMARY, "conv-1", where,
+                durability.name())
+                .redirectErrorStream(true)
+                .start();
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            StringBuilder seen = new StringBuilder();
+            while ((line = out.readLine()) != null && !line.equals("HALTED " + where)) {
+                seen.append(line).append('\n');
+            }
+            assertThat(line).as("child output:\n%s", seen).isEqualTo("HALTED " + where);
+            child.destroyForcibly();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
     }
 }

@@ -9,7 +9,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.continuity.agentservice.StoredItem;
 import dev.continuity.emulator.FaultRule;
 import dev.continuity.journal.Turn;
+import dev.continuity.journal.TurnDurability;
 import dev.continuity.journal.TurnItem;
+import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.TurnStatus;
 import dev.continuity.journal.memory.InMemoryTurnJournal;
 import java.time.Duration;
@@ -136,6 +138,87 @@ class ContinuityClientTest {
     }
 
     @Test
+    void answerOnlyJournalsEachTurnInOneWriteAfterTheAnswer() {
+        WriteCountingJournal counting = new WriteCountingJournal(journal);
+        ContinuityClient client = ContinuityClient.builder().journal(counting).region(regions.service(PRIMARY))
+                .durability(TurnDurability.ANSWER_ONLY).build();
+        String key = client.startConversation(AGENT);
+        client.send(key, "remember a=1"); // also records the regional conversation in the head
+        int before = counting.writes.size();
+
+        for (int i = 2; i <= 10; i++) {
+            client.send(key, "remember k" + i + "=" + i);
+        }
+
+        assertThat(counting.writes.subList(before, counting.writes.size())).as("one append per turn, no commits")
+                .hasSize(9).allMatch(w -> w.equals("append COMMITTED"));
+        assertThat(client.send(key, "recall k7").text()).isEqualTo("k7 is 7.");
+        assertThat(journal.pendingTurns()).isEmpty();
+        assertThat(journal.head(key).orElseThrow().region(PRIMARY).replayedThrough()).isEqualTo(11);
+        assertThat(regionalItems(key)).hasSize(22);
+        assertThat(client.durability()).isEqualTo(TurnDurability.ANSWER_ONLY);
+        assertThat(client().build().durability()).as("the journal's default").isEqualTo(TurnDurability.PENDING_INPUT);
+    }
+
+    @Test
+    void answerOnlyJournalsNothingForATurnThatWasNotAnswered() {
+        ContinuityClient client = client().durability(TurnDurability.ANSWER_ONLY).maxAttempts(1).build();
+        String key = client.startConversation(AGENT);
+        client.send(key, "remember a=1");
+
+        regions.emulator.region(PRIMARY).faults().inject(FaultRule.serviceUnavailable());
+        assertThatThrownBy(() -> client.send(key, "remember b=2"))
+                .isInstanceOf(RegionUnavailableException.class)
+                .hasMessageContaining("turn 2 of conversation '" + key + "' was not journaled");
+        regions.emulator.region(PRIMARY).faults().clear();
+        assertThatThrownBy(() -> client.send(key, "x".repeat(1_500_001))).isInstanceOf(TurnRejectedException.class);
+
+        assertThat(journal.head(key).orElseThrow().lastSequence()).isEqualTo(1);
+        assertThat(client.send(key, "recall b").text()).isEqualTo("I don't know b.");
+        assertThat(client.history(key)).extracting(Turn::sequence).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void answerOnlyRetryAfterFailAfterCommitDoesNotDuplicateTheTurn() {
+        ContinuityClient client = client().durability(TurnDurability.ANSWER_ONLY).build();
+        String key = client.startConversation(AGENT);
+        client.send(key, "remember a=1");
+        regions.emulator.region(PRIMARY).faults()
+                .inject(FaultRule.failAfterCommit().onlyFor("POST", "/openai/responses").times(1));
+
+        TurnResult result = client.send(key, "remember b=2");
+
+        assertThat(result.text()).isEqualTo("OK, I will remember b.");
+        assertThat(regionalItems(key)).hasSize(4);
+        assertThat(regions.count(PRIMARY, "responses.create")).isEqualTo(2);
+        assertThat(client.history(key)).hasSize(2).allMatch(t -> t.status() == TurnStatus.COMMITTED);
+    }
+
+    @Test
+    void answerOnlyAdoptsATurnTheRegionHoldsButTheJournalLacksBeforeTheNextTurn() {
+        ContinuityClient first = client().durability(TurnDurability.ANSWER_ONLY).build();
+        String key = first.startConversation(AGENT);
+        first.send(key, "remember a=1");
+        // what a process that stopped between the service's answer and its journal write leaves behind
+        String conversationId = journal.head(key).orElseThrow().region(PRIMARY).conversationId();
+        regions.service(PRIMARY).respond(new dev.continuity.agentservice.AgentReference(AGENT, null), conversationId,
+                List.of(TurnItem.userMessage("remember b=2")));
+
+        ContinuityClient restarted = client().durability(TurnDurability.ANSWER_ONLY).build();
+        TurnResult next = restarted.send(key, "recall b");
+
+        assertThat(next.sequence()).isEqualTo(3);
+        assertThat(next.text()).isEqualTo("b is 2.");
+        Turn adopted = journal.turn(key, 2).orElseThrow();
+        assertThat(adopted.status()).isEqualTo(TurnStatus.COMMITTED);
+        assertThat(adopted.input()).extracting(TurnItem::text).containsExactly("remember b=2");
+        assertThat(adopted.output()).extracting(TurnItem::text).containsExactly("OK, I will remember b.");
+        assertThat(adopted.responseId()).startsWith("recovered:");
+        assertThat(regionalItems(key)).extracting(i -> i.item().text()).containsExactlyElementsOf(
+                restarted.history(key).stream().flatMap(t -> t.items().stream()).map(TurnItem::text).toList());
+    }
+
+    @Test
     void throttlingIsRetriedHonouringTheServiceDelay() {
         ContinuityClient client = client().build();
         String key = client.startConversation(AGENT);
@@ -233,6 +316,73 @@ class ContinuityClientTest {
                 throw new AssertionError("turn " + sequence + " was never journaled");
             }
             java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    /** Passes everything to a real journal and records each write ("append PENDING", "commit", ...). */
+    private static final class WriteCountingJournal implements TurnJournal {
+        final List<String> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final TurnJournal real;
+
+        WriteCountingJournal(TurnJournal real) {
+            this.real = real;
+        }
+
+        @Override
+        public dev.continuity.journal.AppendResult append(Turn turn) {
+            writes.add("append " + turn.status());
+            return real.append(turn);
+        }
+
+        @Override
+        public dev.continuity.journal.AppendResult commit(String key, long sequence,
+                dev.continuity.journal.TurnOutcome outcome) {
+            writes.add("commit");
+            return real.commit(key, sequence, outcome);
+        }
+
+        @Override
+        public dev.continuity.journal.AppendResult discardPending(String key, long sequence) {
+            writes.add("discard");
+            return real.discardPending(key, sequence);
+        }
+
+        @Override
+        public List<Turn> read(String key, long fromSequence) {
+            return real.read(key, fromSequence);
+        }
+
+        @Override
+        public java.util.Optional<Turn> turn(String key, long sequence) {
+            return real.turn(key, sequence);
+        }
+
+        @Override
+        public java.util.Optional<dev.continuity.journal.ConversationHead> head(String key) {
+            return real.head(key);
+        }
+
+        @Override
+        public java.util.Optional<dev.continuity.journal.ConversationHead> compareAndSetHead(
+                dev.continuity.journal.ConversationHead head, long expectedVersion) {
+            writes.add("head");
+            return real.compareAndSetHead(head, expectedVersion);
+        }
+
+        @Override
+        public dev.continuity.journal.Page<dev.continuity.journal.ConversationSummary> listConversations(
+                String token, int pageSize) {
+            return real.listConversations(token, pageSize);
+        }
+
+        @Override
+        public List<Turn> pendingTurns() {
+            return real.pendingTurns();
+        }
+
+        @Override
+        public void close() {
+            real.close();
         }
     }
 }

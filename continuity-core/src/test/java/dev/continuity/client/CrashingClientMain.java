@@ -12,9 +12,11 @@ import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.ConversationSummary;
 import dev.continuity.journal.Page;
 import dev.continuity.journal.Turn;
+import dev.continuity.journal.TurnDurability;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.TurnOutcome;
+import dev.continuity.journal.TurnStatus;
 import dev.continuity.journal.sqlite.SqliteTurnJournal;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,8 +29,10 @@ import java.util.concurrent.locks.LockSupport;
  * emulator, and on the second turn stops dead at the requested point (announcing it on stdout) so the
  * parent can kill it there with SIGKILL.
  *
- * <p>Arguments: journal file, project endpoint, region, conversation key, and where to stop:
- * {@code before-call} (journaled, not yet sent) or {@code before-commit} (answered, not yet committed).
+ * <p>Arguments: journal file, project endpoint, region, conversation key, where to stop:
+ * {@code before-call} (journaled, not yet sent) or {@code before-commit} (answered, not yet committed), and
+ * optionally the {@link TurnDurability} (default {@code PENDING_INPUT}; with {@code ANSWER_ONLY} the
+ * "commit" is the turn's only journal write).
  */
 public final class CrashingClientMain {
 
@@ -41,11 +45,13 @@ public final class CrashingClientMain {
         String region = args[2];
         String key = args[3];
         boolean beforeCall = args[4].equals("before-call");
+        TurnDurability durability = args.length > 5 ? TurnDurability.valueOf(args[5]) : TurnDurability.PENDING_INPUT;
         AgentService real = FoundryAgentService.connect(region, endpoint, FoundryCredentials.forEndpoint(endpoint));
         TurnJournal journal = SqliteTurnJournal.open(file);
         ContinuityClient client = ContinuityClient.builder()
                 .journal(beforeCall ? journal : new HaltBeforeSecondCommit(journal))
                 .region(beforeCall ? new HaltBeforeSecondResponse(real) : real)
+                .durability(durability)
                 .build();
         client.startConversation(key, EmulatedRegions.AGENT, null);
         client.send(key, "remember a=1");
@@ -66,6 +72,9 @@ public final class CrashingClientMain {
     private record HaltBeforeSecondCommit(TurnJournal real) implements TurnJournal {
         @Override
         public AppendResult append(Turn turn) {
+            if (turn.sequence() == 2 && turn.status() == TurnStatus.COMMITTED) {
+                halt("before-commit"); // ANSWER_ONLY: input and answer in one write
+            }
             return real.append(turn);
         }
 

@@ -364,6 +364,23 @@ public abstract class TurnJournalContract {
     }
 
     @Test
+    void appendingACommittedTurnAdvancesTheServingRegionsCursorLikeACommit() {
+        ConversationHead created = create(key("a"));
+        journal.compareAndSetHead(created.withRegion("eastus", new RegionCursor("conv_e", 0))
+                .withRegion("westus", new RegionCursor("conv_w", 0)), created.version()).orElseThrow();
+
+        // one write per turn (TurnDurability.ANSWER_ONLY): input and answer journaled together
+        journal.append(pending(key("a"), 1, "one").committed(outcome("reply one", "resp_1"))); // served in eastus
+
+        ConversationHead head = journal.head(key("a")).orElseThrow();
+        assertThat(head.lastSequence()).isEqualTo(1);
+        assertThat(head.region("eastus")).isEqualTo(new RegionCursor("conv_e", 1));
+        assertThat(head.region("westus")).isEqualTo(new RegionCursor("conv_w", 0));
+        assertThat(journal.pendingTurns()).isEmpty();
+        assertThat(journal.turn(key("a"), 1).orElseThrow().status()).isEqualTo(TurnStatus.COMMITTED);
+    }
+
+    @Test
     void committingTheSameOutcomeAgainIsAlreadyPresentAndChangesNothing() {
         create(key("c"));
         journal.append(pending(key("c"), 1, "hello"));

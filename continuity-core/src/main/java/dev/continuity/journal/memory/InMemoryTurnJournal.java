@@ -69,6 +69,9 @@ public final class InMemoryTurnJournal implements TurnJournal {
                 conversation.pending.add(turn.sequence());
             }
             conversation.advance(turn.sequence(), clock.instant());
+            if (turn.status() == TurnStatus.COMMITTED) {
+                conversation.head = conversation.head.withNativeTurn(turn.region(), turn.sequence());
+            }
             return AppendResult.WRITTEN;
         }
     }

@@ -207,6 +207,9 @@ public final class SqliteTurnJournal implements TurnJournal {
             TurnRows.bindTurn(insert, turn, inputJson, outputJson);
             insert.executeUpdate();
             moveHead(c, key, Math.max(lastSequence, sequence), activity);
+            if (turn.status() == TurnStatus.COMMITTED) {
+                advanceNativeCursor(c, key, turn.region(), sequence);
+            }
             return AppendResult.WRITTEN;
         });
     }
@@ -249,15 +252,22 @@ public final class SqliteTurnJournal implements TurnJournal {
             update.setLong(9, sequence);
             update.executeUpdate();
             moveHead(c, conversationKey, Math.max(lastSequence, sequence), activity);
-            if (SAFE_REGION_NAME.matcher(outcome.region()).matches()) {
-                PreparedStatement cursor = c.prepare(ADVANCE_NATIVE_CURSOR);
-                cursor.setString(1, outcome.region());
-                cursor.setLong(2, sequence);
-                cursor.setString(3, conversationKey);
-                cursor.executeUpdate();
-            }
+            advanceNativeCursor(c, conversationKey, outcome.region(), sequence);
             return AppendResult.WRITTEN;
         });
+    }
+
+    /** The serving region's cursor moves to {@code sequence} if it stood at the turn before (TurnJournal#commit). */
+    private static void advanceNativeCursor(StatementCache c, String key, String region, long sequence)
+            throws SQLException {
+        if (region == null || !SAFE_REGION_NAME.matcher(region).matches()) {
+            return;
+        }
+        PreparedStatement cursor = c.prepare(ADVANCE_NATIVE_CURSOR);
+        cursor.setString(1, region);
+        cursor.setLong(2, sequence);
+        cursor.setString(3, key);
+        cursor.executeUpdate();
     }
 
     @Override
