@@ -73,6 +73,12 @@ public final class ContinuityClient implements AutoCloseable {
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     /** Per conversation, the last sequence this client committed: lets a send skip re-reading that turn. */
     private final ConcurrentHashMap<String, Long> committedHere = new ConcurrentHashMap<>();
+    /**
+     * ANSWER_ONLY: per conversation, the head as this client's last write left it, so the next turn needs
+     * no journal read (its one write is the journal's only request). Taken out at the start of a send and
+     * put back only after a turn that used it as is; anything unusual reads the journal again.
+     */
+    private final ConcurrentHashMap<String, ConversationHead> headsWrittenHere = new ConcurrentHashMap<>();
 
     ContinuityClient(ContinuityClientBuilder builder) {
         this.journal = builder.journal;
@@ -149,10 +155,13 @@ public final class ContinuityClient implements AutoCloseable {
         }
         ReentrantLock lock = lock(conversationKey);
         try {
-            ConversationHead head = head(conversationKey);
-            head = finishPendingTurn(head);
-            if (durability == TurnDurability.ANSWER_ONLY) {
-                head = adoptUnjournaledTurn(head);
+            ConversationHead head = durability == TurnDurability.ANSWER_ONLY
+                    ? headsWrittenHere.remove(conversationKey) : null;
+            if (head == null) {
+                head = finishPendingTurn(head(conversationKey));
+                if (durability == TurnDurability.ANSWER_ONLY) {
+                    head = adoptUnjournaledTurn(head);
+                }
             }
             Turn pending = Turn.pending(conversationKey, head.lastSequence() + 1, head.agentName(),
                     head.agentVersion(), input, clock.instant());
@@ -348,8 +357,11 @@ public final class ContinuityClient implements AutoCloseable {
             String region = activeRegion.current();
             AgentService service = service(region);
             RegionCursor cursor;
+            ConversationHead basis;
             try {
-                cursor = regionalConversation(service, key, pending.sequence() - 1, knownHead);
+                Placement placement = regionalConversation(service, key, pending.sequence() - 1, knownHead);
+                cursor = placement.cursor();
+                basis = placement.head();
                 knownHead = null; // later attempts read the head again
             } catch (RuntimeException e) {
                 AgentServiceException cause = serviceFailure(e);
@@ -374,7 +386,7 @@ public final class ContinuityClient implements AutoCloseable {
                     if (landed.state() == LandedItems.State.ANSWERED) {
                         LOG.info("turn {} of '{}' had landed in {}: adopting its answer", pending.sequence(), key, region);
                         return commit(pending, region, new AgentReply("recovered:" + landed.lastItemId(),
-                                landed.output(), dev.continuity.journal.TokenUsage.NONE, null), journaled);
+                                landed.output(), dev.continuity.journal.TokenUsage.NONE, null), journaled, null);
                     }
                     if (landed.state() == LandedItems.State.INPUT_ONLY) {
                         input = List.of();
@@ -384,7 +396,7 @@ public final class ContinuityClient implements AutoCloseable {
                 responding = true;
                 AgentReply reply = service.respond(new AgentReference(pending.agentName(), pending.agentVersion()),
                         cursor.conversationId(), input);
-                return commit(pending, region, reply, journaled);
+                return commit(pending, region, reply, journaled, basis);
             } catch (AgentServiceException e) {
                 if (!e.retryable() && responding) {
                     if (journaled) {
@@ -435,7 +447,14 @@ public final class ContinuityClient implements AutoCloseable {
         return null;
     }
 
-    private TurnResult commit(Turn pending, String region, AgentReply reply, boolean journaled) {
+    /**
+     * Journals the answer, then acknowledges it.
+     *
+     * @param basis the head this turn was built on, unchanged since it was read (ANSWER_ONLY keeps its
+     *     successor for the next turn), or null
+     */
+    private TurnResult commit(Turn pending, String region, AgentReply reply, boolean journaled,
+            ConversationHead basis) {
         String key = pending.conversationKey();
         TurnOutcome outcome = new TurnOutcome(reply.output(), reply.responseId(), region, reply.usage(), clock.instant());
         // either write also moves this region's cursor to the turn (TurnJournal#commit): no separate head update
@@ -453,27 +472,44 @@ public final class ContinuityClient implements AutoCloseable {
             }
         }
         committedHere.put(key, pending.sequence());
+        if (!journaled && basis != null) {
+            headsWrittenHere.put(key, new ConversationHead(key, basis.agentName(), basis.agentVersion(),
+                    pending.sequence(), basis.createdAt(), outcome.completedAt(), basis.regions(), basis.version())
+                    .withNativeTurn(region, pending.sequence()));
+        }
         return new TurnResult(key, pending.sequence(), region, reply.responseId(), reply.output(), reply.usage());
     }
 
+    /**
+     * Where a turn goes in a region.
+     *
+     * @param cursor the regional conversation, holding every committed turn before the new one
+     * @param head the head that holds {@code cursor} as this client read or wrote it, when known (null after
+     *     a catch-up, which writes the head itself)
+     */
+    private record Placement(RegionCursor cursor, ConversationHead head) {
+    }
+
     /** The region's conversation for {@code key}, holding every committed turn through {@code through}. */
-    private RegionCursor regionalConversation(AgentService service, String key, long through,
+    private Placement regionalConversation(AgentService service, String key, long through,
             ConversationHead knownHead) {
         // the append after knownHead changed only lastSequence and activity, not the region cursors
         ConversationHead head = knownHead != null ? knownHead : head(key);
         RegionCursor cursor = head.region(service.region());
         if (cursor != null && cursor.replayedThrough() < through) {
-            cursor = skipNativeTurns(key, service.region(), cursor, through);
+            head = skipNativeTurns(key, service.region(), head, through);
+            cursor = head.region(service.region());
         }
         if (cursor != null && cursor.replayedThrough() >= through) {
-            return cursor;
+            return new Placement(cursor, head);
         }
         if (catchUp != null) {
-            return catchUp.catchUp(service, key);
+            return new Placement(catchUp.catchUp(service, key), null);
         }
         if (cursor == null && through == 0) {
             String id = service.createConversation(List.of(), Map.of("continuity-key", truncate(key)));
-            return advanceCursor(key, service.region(), new RegionCursor(id, 0));
+            ConversationHead stored = advanceCursor(key, service.region(), new RegionCursor(id, 0));
+            return new Placement(stored.region(service.region()), stored);
         }
         throw new ContinuityException("conversation '" + key + "' is behind in region '" + service.region()
                 + "' and the client has no catch-up configured (ContinuityClientBuilder.catchUp)");
@@ -483,7 +519,8 @@ public final class ContinuityClient implements AutoCloseable {
      * Turns committed natively in this region right after the cursor are already in its conversation
      * (the process stopped between commit and cursor update): count them without writing anything.
      */
-    private RegionCursor skipNativeTurns(String key, String region, RegionCursor cursor, long through) {
+    private ConversationHead skipNativeTurns(String key, String region, ConversationHead head, long through) {
+        RegionCursor cursor = head.region(region);
         RegionCursor advanced = cursor;
         for (Turn turn : journal.read(key, cursor.replayedThrough() + 1)) {
             if (turn.sequence() > through || turn.status() != TurnStatus.COMMITTED || !region.equals(turn.region())) {
@@ -491,7 +528,7 @@ public final class ContinuityClient implements AutoCloseable {
             }
             advanced = advanced.advancedTo(turn.sequence());
         }
-        return advanced == cursor ? cursor : advanceCursor(key, region, advanced);
+        return advanced == cursor ? head : advanceCursor(key, region, advanced);
     }
 
     private long committedItemCount(String key, long through) {
@@ -509,16 +546,18 @@ public final class ContinuityClient implements AutoCloseable {
         return count;
     }
 
-    private RegionCursor advanceCursor(String key, String region, RegionCursor cursor) {
+    /** Stores {@code cursor} for the region unless the head already holds it; returns the head holding it. */
+    private ConversationHead advanceCursor(String key, String region, RegionCursor cursor) {
         while (true) {
             ConversationHead head = head(key);
             RegionCursor stored = head.region(region);
             if (stored != null && stored.conversationId().equals(cursor.conversationId())
                     && stored.replayedThrough() >= cursor.replayedThrough()) {
-                return stored;
+                return head;
             }
-            if (journal.compareAndSetHead(head.withRegion(region, cursor), head.version()).isPresent()) {
-                return cursor;
+            Optional<ConversationHead> written = journal.compareAndSetHead(head.withRegion(region, cursor), head.version());
+            if (written.isPresent()) {
+                return written.get();
             }
         }
     }

@@ -10,6 +10,7 @@ import dev.continuity.agentservice.AgentReference;
 import dev.continuity.agentservice.AgentReply;
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.emulator.FaultRule;
+import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.RegionCursor;
 import dev.continuity.journal.TurnItem;
 import java.time.Duration;
@@ -204,10 +205,14 @@ class ConversationReplayerTest {
         regions.service(SECONDARY).createAgentVersion(AGENT,
                 "{\"kind\":\"prompt\",\"model\":\"gpt-4.1-mini\",\"instructions\":\"x\"}", java.util.Map.of(), null);
         RegionCursor cursor = replayer.catchUp(secondary, "c").cursor();
-        // the client serves turn 3 in the secondary and commits it, then dies before moving the cursor
+        // turn 3 was served in the secondary, but the head's cursor there did not move with it (the journal
+        // was imported, or written by an older client that moved cursors in a separate write)
         List<TurnItem> input = List.of(TurnItem.userMessage("remember color=blue"));
         AgentReply reply = secondary.respond(new AgentReference(AGENT, null), cursor.conversationId(), input);
         regions.commit("c", 3, AGENT, input, reply.output(), SECONDARY);
+        ConversationHead head = regions.journal.head("c").orElseThrow();
+        assertThat(head.region(SECONDARY).replayedThrough()).as("the write moved the cursor").isEqualTo(3);
+        regions.journal.compareAndSetHead(head.withRegion(SECONDARY, cursor), head.version()).orElseThrow();
         regions.resetCounts();
 
         ReplayOutcome outcome = replayer.catchUp(secondary, "c");
