@@ -123,6 +123,17 @@ final class StandbyTestbed implements AutoCloseable {
         }
     }
 
+    /**
+     * Journals committed turns {@code from..to} in one write each, as {@code ContinuityClient} does on this
+     * journal by default ({@code TurnDurability.ANSWER_ONLY}).
+     */
+    void answerTurns(String key, int from, int to) {
+        for (int sequence = from; sequence <= to; sequence++) {
+            journal.append(Turn.pending(key, sequence, AGENT, null, List.of(TurnItem.userMessage(key + " q" + sequence)),
+                    Instant.now()).committed(outcome(key, sequence)));
+        }
+    }
+
     /** Appends a turn and leaves it pending. */
     void pendingTurn(String key, int sequence) {
         journal.append(Turn.pending(key, sequence, AGENT, null, List.of(TurnItem.userMessage(key + " q" + sequence)),

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Change-feed replication lag under load: {@code CONVERSATIONS} (32) writers append and commit turns to
- * their own conversation, as fast as the journal takes them or {@code bench.pauseMillis} apart (a model
+ * Change-feed replication lag under load: {@code CONVERSATIONS} (32) writers journal committed turns
+ * (one batch each, as {@code ContinuityClient} does on Cosmos DB by default) to their own conversation, as fast as the journal takes them or {@code bench.pauseMillis} apart (a model
  * call takes seconds; the journal alone takes milliseconds), while a {@link WarmStandby} (SDK default lease
  * timings, 1 s feed poll delay) replicates into an emulated standby region. Reports, per turn, the time
  * from its commit returning to the standby's cursor covering it, the standby's lag sampled every 100 ms,
@@ -192,7 +192,7 @@ class WarmStandbyLagBenchmark {
         @Override
         public void run() {
             try {
-                bed.commitTurns(key, turn, turn);
+                bed.answerTurns(key, turn, turn); // one batch, as the client writes on Cosmos by default
                 committedAt[turn] = System.nanoTime();
                 if (turn++ == TURNS) {
                     done.complete(null);
