@@ -4,14 +4,15 @@ import dev.continuity.agentservice.AgentReference;
 import dev.continuity.agentservice.AgentReply;
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.agentservice.AgentServiceException;
+import dev.continuity.agentservice.StoredItem;
 import dev.continuity.client.internal.Backoff;
 import dev.continuity.client.internal.LandedItems;
 import dev.continuity.failover.ActiveRegion;
 import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.RegionCursor;
+import dev.continuity.journal.TokenUsage;
 import dev.continuity.journal.Turn;
-import dev.continuity.agentservice.StoredItem;
 import dev.continuity.journal.TurnConflictException;
 import dev.continuity.journal.TurnDurability;
 import dev.continuity.journal.TurnItem;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -127,7 +129,7 @@ public final class ContinuityClient implements AutoCloseable {
         if (stored.isEmpty()) {
             ConversationHead existing = journal.head(conversationKey).orElseThrow();
             if (!existing.agentName().equals(agentName)
-                    || !java.util.Objects.equals(existing.agentVersion(), agentVersion)) {
+                    || !Objects.equals(existing.agentVersion(), agentVersion)) {
                 throw new ContinuityException("conversation '" + conversationKey + "' already exists for agent '"
                         + existing.agentName() + "'" + (existing.agentVersion() == null ? "" : " version "
                         + existing.agentVersion()) + ", not '" + agentName + "'");
@@ -319,7 +321,7 @@ public final class ContinuityClient implements AutoCloseable {
         String lastId = visible.get(visible.size() - 1).id();
         Turn adopted = Turn.pending(key, head.lastSequence() + 1, head.agentName(), head.agentVersion(), input,
                 clock.instant()).committed(new TurnOutcome(output, "recovered:" + lastId, region,
-                dev.continuity.journal.TokenUsage.NONE, clock.instant()));
+                TokenUsage.NONE, clock.instant()));
         journal.append(adopted);
         LOG.warn("conversation '{}': region '{}' held {} item(s) of a turn no journal write acknowledged (a process "
                 + "stopped after the service answered); journaled them as turn {}", key, region,
@@ -386,7 +388,7 @@ public final class ContinuityClient implements AutoCloseable {
                     if (landed.state() == LandedItems.State.ANSWERED) {
                         LOG.info("turn {} of '{}' had landed in {}: adopting its answer", pending.sequence(), key, region);
                         return commit(pending, region, new AgentReply("recovered:" + landed.lastItemId(),
-                                landed.output(), dev.continuity.journal.TokenUsage.NONE, null), journaled, null);
+                                landed.output(), TokenUsage.NONE, null), journaled, null);
                     }
                     if (landed.state() == LandedItems.State.INPUT_ONLY) {
                         input = List.of();

@@ -8,9 +8,6 @@ import dev.continuity.agentservice.StoredItem;
 import dev.continuity.agentservice.foundry.FoundryAgentService;
 import dev.continuity.agentservice.foundry.FoundryCredentials;
 import dev.continuity.journal.AppendResult;
-import dev.continuity.journal.ConversationHead;
-import dev.continuity.journal.ConversationSummary;
-import dev.continuity.journal.Page;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnDurability;
 import dev.continuity.journal.TurnItem;
@@ -69,13 +66,17 @@ public final class CrashingClientMain {
     }
 
     /** Passes everything to the real journal, except that it stops the process before committing turn 2. */
-    private record HaltBeforeSecondCommit(TurnJournal real) implements TurnJournal {
+    private static final class HaltBeforeSecondCommit extends ForwardingTurnJournal {
+        HaltBeforeSecondCommit(TurnJournal real) {
+            super(real);
+        }
+
         @Override
         public AppendResult append(Turn turn) {
             if (turn.sequence() == 2 && turn.status() == TurnStatus.COMMITTED) {
                 halt("before-commit"); // ANSWER_ONLY: input and answer in one write
             }
-            return real.append(turn);
+            return super.append(turn);
         }
 
         @Override
@@ -83,47 +84,7 @@ public final class CrashingClientMain {
             if (sequence == 2) {
                 halt("before-commit");
             }
-            return real.commit(conversationKey, sequence, outcome);
-        }
-
-        @Override
-        public AppendResult discardPending(String conversationKey, long sequence) {
-            return real.discardPending(conversationKey, sequence);
-        }
-
-        @Override
-        public List<Turn> read(String conversationKey, long fromSequence) {
-            return real.read(conversationKey, fromSequence);
-        }
-
-        @Override
-        public Optional<Turn> turn(String conversationKey, long sequence) {
-            return real.turn(conversationKey, sequence);
-        }
-
-        @Override
-        public Optional<ConversationHead> head(String conversationKey) {
-            return real.head(conversationKey);
-        }
-
-        @Override
-        public Optional<ConversationHead> compareAndSetHead(ConversationHead head, long expectedVersion) {
-            return real.compareAndSetHead(head, expectedVersion);
-        }
-
-        @Override
-        public Page<ConversationSummary> listConversations(String continuationToken, int pageSize) {
-            return real.listConversations(continuationToken, pageSize);
-        }
-
-        @Override
-        public List<Turn> pendingTurns() {
-            return real.pendingTurns();
-        }
-
-        @Override
-        public void close() {
-            real.close();
+            return super.commit(conversationKey, sequence, outcome);
         }
     }
 
