@@ -169,7 +169,7 @@ public final class DrillCommand implements Callable<Integer> {
     static void printSummary(PrintWriter out, DrillReport r) {
         out.println();
         out.println("Failover drill: " + r.primary() + " -> " + r.secondary() + " -> " + r.primary()
-                + "  (store " + r.store() + ", mode " + r.mode() + ")");
+                + "  (store " + r.store() + ", durability " + r.durability() + ", mode " + r.mode() + ")");
         row(out, "conversations", String.valueOf(r.conversations()));
         row(out, "acknowledged turns", String.valueOf(r.acknowledgedTurns()));
         row(out, "lost turns", String.valueOf(r.lostTurns()));

@@ -316,7 +316,7 @@ public final class Drill {
             boolean verified = failedRecalls.isEmpty() && lost == 0 && events.rtoMillis() >= 0
                     && !Boolean.FALSE.equals(knowledgeVerified);
             return new DrillReport(options.conversations(), traffic.acknowledgedCount(), lost, verified,
-                    failbackFailures.isEmpty(), primary.name(), secondary.name(), options.store(), options.mode(),
+                    failbackFailures.isEmpty(), primary.name(), secondary.name(), options.store(), client.durability().name(), options.mode(),
                     events.detectionMillis(), events.rtoMillis(), traffic.fullRecoveryMillis(events),
                     Math.max(0, rpoTurns), events.failoversBeforeOutage(), knowledgeVerified,
                     knowledge == null ? List.of() : knowledge.primaryCitations(),

@@ -14,6 +14,8 @@ import java.util.List;
  * @param primary the primary region
  * @param secondary the secondary region
  * @param store journal used
+ * @param durability how the client journaled turns ({@code PENDING_INPUT}: two writes per turn;
+ *     {@code ANSWER_ONLY}: one, the Cosmos DB default)
  * @param mode rehydration mode
  * @param detectionMillis outage start until the controller declared the primary down
  * @param rtoMillis outage start until the first correct recall of a pre-outage fact in the secondary
@@ -30,7 +32,7 @@ import java.util.List;
  * @param totalMillis wall time of the drill
  */
 public record DrillReport(int conversations, long acknowledgedTurns, long lostTurns, boolean continuityVerified,
-        boolean failbackVerified, String primary, String secondary, String store, String mode, long detectionMillis,
+        boolean failbackVerified, String primary, String secondary, String store, String durability, String mode, long detectionMillis,
         long rtoMillis, long fullRecoveryMillis, long rpoTurns, long failoversBeforeOutage, Boolean knowledgeVerified,
         List<String> knowledgeCitations, List<String> failedRecalls, Rehydration rehydration,
         Rehydration failback, long totalMillis) {

@@ -41,6 +41,7 @@ class CosmosDrillTest {
         assertThat(report.continuityVerified()).as("failed recalls: %s", report.failedRecalls()).isTrue();
         assertThat(report.lostTurns()).isZero();
         assertThat(report.store()).isEqualTo("cosmos");
+        assertThat(report.durability()).as("one journal request per turn").isEqualTo("ANSWER_ONLY");
         assertThat(report.acknowledgedTurns()).isEqualTo(24 + 12 + 6);
         assertThat(report.rehydration().conversations()).isEqualTo(6 + 1); // + the knowledge conversation
         assertThat(report.rehydration().calls()).isEqualTo(report.rehydration().minimalCalls());

@@ -26,6 +26,7 @@ class DrillTest {
 
         assertThat(report.continuityVerified()).as("failed recalls: %s", report.failedRecalls()).isTrue();
         assertThat(report.lostTurns()).isZero();
+        assertThat(report.durability()).isEqualTo("PENDING_INPUT");
         assertThat(report.failedRecalls()).isEmpty();
         // 6 x 4 traffic turns + 6 x 2 verification recalls + 6 recalls after failback
         assertThat(report.acknowledgedTurns()).isEqualTo(24 + 12 + 6);
