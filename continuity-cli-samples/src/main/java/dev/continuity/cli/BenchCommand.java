@@ -5,6 +5,7 @@ import dev.continuity.cli.bench.EmulatorBenchmark;
 import dev.continuity.cli.bench.JournalBenchmark;
 import dev.continuity.cli.bench.KnowledgeSyncBenchmark;
 import dev.continuity.cli.bench.RehydrationBenchmark;
+import dev.continuity.journal.TurnDurability;
 import dev.continuity.journal.memory.InMemoryTurnJournal;
 import dev.continuity.journal.sqlite.SqliteTurnJournal;
 import java.io.PrintWriter;
@@ -103,15 +104,18 @@ public final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             Path dir = Files.createTempDirectory("continuity-client-bench");
             List<ClientOverheadBenchmark.Result> results = new ArrayList<>();
-            results.add(ClientOverheadBenchmark.run("memory", InMemoryTurnJournal::new, turns));
-            results.add(ClientOverheadBenchmark.run("sqlite", () -> SqliteTurnJournal.open(dir.resolve("j.db")), turns));
+            results.add(ClientOverheadBenchmark.run("memory", InMemoryTurnJournal::new, null, turns));
+            results.add(ClientOverheadBenchmark.run("sqlite", () -> SqliteTurnJournal.open(dir.resolve("j.db")), null,
+                    turns));
+            results.add(ClientOverheadBenchmark.run("sqlite, one write per turn (ANSWER_ONLY)",
+                    () -> SqliteTurnJournal.open(dir.resolve("j1.db")), TurnDurability.ANSWER_ONLY, turns));
             PrintWriter out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "client overhead: %d sequential turns per side, %d cores%n", turns,
                     Runtime.getRuntime().availableProcessors());
-            out.printf(Locale.ROOT, "  %-8s %12s %12s %14s %14s %12s%n", "journal", "bare p50", "bare p99", "client p50",
+            out.printf(Locale.ROOT, "  %-42s %12s %12s %14s %14s %12s%n", "journal", "bare p50", "bare p99", "client p50",
                     "client p99", "added p50");
             for (ClientOverheadBenchmark.Result r : results) {
-                out.printf(Locale.ROOT, "  %-8s %9.2f ms %9.2f ms %11.2f ms %11.2f ms %9.2f ms%n", r.journal(),
+                out.printf(Locale.ROOT, "  %-42s %9.2f ms %9.2f ms %11.2f ms %11.2f ms %9.2f ms%n", r.journal(),
                         r.bareP50Millis(), r.bareP99Millis(), r.clientP50Millis(), r.clientP99Millis(), r.addedP50Millis());
             }
             out.flush();

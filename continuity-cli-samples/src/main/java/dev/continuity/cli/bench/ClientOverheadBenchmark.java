@@ -8,7 +8,9 @@ import dev.continuity.agentservice.foundry.FoundryClientFactory;
 import dev.continuity.agentservice.foundry.FoundryClients;
 import dev.continuity.agentservice.foundry.FoundryCredentials;
 import dev.continuity.client.ContinuityClient;
+import dev.continuity.client.ContinuityClientBuilder;
 import dev.continuity.emulator.Emulator;
+import dev.continuity.journal.TurnDurability;
 import dev.continuity.journal.TurnJournal;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -42,8 +44,11 @@ public final class ClientOverheadBenchmark {
     private ClientOverheadBenchmark() {
     }
 
-    /** Measures {@code turns} turns on each side with the journal {@code journals} supplies. */
-    public static Result run(String name, Supplier<TurnJournal> journals, int turns) {
+    /**
+     * Measures {@code turns} turns on each side with the journal {@code journals} supplies, the client
+     * journaling as that journal prefers ({@code durability} null) or as told.
+     */
+    public static Result run(String name, Supplier<TurnJournal> journals, TurnDurability durability, int turns) {
         try (Emulator emulator = Emulator.builder().region("bench").start();
                 TurnJournal journal = journals.get()) {
             String endpoint = emulator.region("bench").projectEndpoint();
@@ -52,7 +57,8 @@ public final class ClientOverheadBenchmark {
                     "{\"kind\":\"prompt\",\"model\":\"gpt-4.1-mini\",\"instructions\":\"bench\"}", Map.of(), null);
             FoundryClients bare = FoundryClientFactory.builder().endpoint(endpoint)
                     .credential(FoundryCredentials.localToken()).openAIMaxRetries(0).build();
-            ContinuityClient client = ContinuityClient.builder().journal(journal).region(service).build();
+            ContinuityClientBuilder builder = ContinuityClient.builder().journal(journal).region(service);
+            ContinuityClient client = (durability == null ? builder : builder.durability(durability)).build();
 
             LatencyRecorder bareLatency = new LatencyRecorder(turns);
             LatencyRecorder clientLatency = new LatencyRecorder(turns);
