@@ -117,8 +117,7 @@ final class StandbyTestbed implements AutoCloseable {
     /** Appends and commits turns {@code from..to} (committed in the primary, as a client would). */
     void commitTurns(String key, int from, int to) {
         for (int sequence = from; sequence <= to; sequence++) {
-            journal.append(Turn.pending(key, sequence, AGENT, null, List.of(TurnItem.userMessage(key + " q" + sequence)),
-                    Instant.now()));
+            journal.append(question(key, sequence));
             journal.commit(key, sequence, outcome(key, sequence));
         }
     }
@@ -129,15 +128,19 @@ final class StandbyTestbed implements AutoCloseable {
      */
     void answerTurns(String key, int from, int to) {
         for (int sequence = from; sequence <= to; sequence++) {
-            journal.append(Turn.pending(key, sequence, AGENT, null, List.of(TurnItem.userMessage(key + " q" + sequence)),
-                    Instant.now()).committed(outcome(key, sequence)));
+            journal.append(question(key, sequence).committed(outcome(key, sequence)));
         }
     }
 
     /** Appends a turn and leaves it pending. */
     void pendingTurn(String key, int sequence) {
-        journal.append(Turn.pending(key, sequence, AGENT, null, List.of(TurnItem.userMessage(key + " q" + sequence)),
-                Instant.now()));
+        journal.append(question(key, sequence));
+    }
+
+    /** Turn {@code sequence} of {@code key}, pending: the user's question. */
+    static Turn question(String key, int sequence) {
+        return Turn.pending(key, sequence, AGENT, null, List.of(TurnItem.userMessage(key + " q" + sequence)),
+                Instant.now());
     }
 
     static TurnOutcome outcome(String key, int sequence) {

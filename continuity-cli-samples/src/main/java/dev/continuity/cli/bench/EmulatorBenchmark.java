@@ -128,6 +128,7 @@ public final class EmulatorBenchmark {
                 int count = perClient + (c < total % clients ? 1 : 0);
                 workers.add(pool.submit(() -> {
                     String conversation = newConversation(client);
+                    waitUntil(start); // both phases are timed from the same instant
                     for (int n = 0; n < count; n++) {
                         long scheduled = rate > 0 ? start + (long) ((index + (double) n * clients) * 1e9 / rate) : 0;
                         if (rate > 0) {
@@ -153,7 +154,7 @@ public final class EmulatorBenchmark {
             for (Future<?> worker : workers) {
                 worker.get();
             }
-            return (System.nanoTime() - Math.min(start, System.nanoTime())) / 1e9;
+            return (System.nanoTime() - start) / 1e9;
         } finally {
             pool.shutdownNow();
         }
@@ -163,7 +164,7 @@ public final class EmulatorBenchmark {
         return client.openAI().conversations().create(ConversationCreateParams.builder().build()).id();
     }
 
-    /** Pacing, not synchronisation: parks until the scheduled send time of the next request. */
+    /** Pacing, not synchronisation: parks until the start, or the scheduled send time of the next request. */
     private static void waitUntil(long deadline) {
         long remaining;
         while ((remaining = deadline - System.nanoTime()) > 0) {
