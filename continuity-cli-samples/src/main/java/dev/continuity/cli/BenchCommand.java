@@ -1,6 +1,7 @@
 package dev.continuity.cli;
 
 import dev.continuity.cli.bench.ClientOverheadBenchmark;
+import dev.continuity.cli.bench.CpuBreakdown;
 import dev.continuity.cli.bench.EmulatorBenchmark;
 import dev.continuity.cli.bench.JournalBenchmark;
 import dev.continuity.cli.bench.KnowledgeSyncBenchmark;
@@ -88,6 +89,11 @@ public final class BenchCommand implements Runnable {
         out.printf(Locale.ROOT, "    throughput          %.0f responses/s%n", phase.responsesPerSecond());
         out.printf(Locale.ROOT, "    latency p50 / p99   %.2f ms / %.2f ms (max %.1f ms)%n", phase.p50Millis(),
                 phase.p99Millis(), phase.maxMillis());
+        CpuBreakdown cpu = phase.cpu();
+        out.printf(Locale.ROOT, "    CPU per response    %.0f us: SDK calling threads %.0f, SDK background threads %.0f, "
+                        + "emulator %.0f (%.0f %%), JVM GC and JIT %.0f, other %.0f%n", cpu.totalMicros(),
+                cpu.sdkCallerMicros(), cpu.sdkBackgroundMicros(), cpu.emulatorMicros(), 100 * cpu.emulatorShare(),
+                cpu.jvmMicros(), cpu.otherThreadMicros());
     }
 
     /** What the journaling client adds to a turn compared with the bare SDK call. */

@@ -6,6 +6,7 @@ import dev.continuity.agentservice.AgentService;
 import dev.continuity.agentservice.AgentServiceException;
 import dev.continuity.agentservice.StoredItem;
 import dev.continuity.client.internal.Backoff;
+import dev.continuity.client.internal.ConversationStates;
 import dev.continuity.client.internal.LandedItems;
 import dev.continuity.failover.ActiveRegion;
 import dev.continuity.journal.ConversationHead;
@@ -27,9 +28,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,15 +70,13 @@ public final class ContinuityClient implements AutoCloseable {
     private final int maxToolRounds;
     private final Clock clock;
     private final TurnDurability durability;
-    private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-    /** Per conversation, the last sequence this client committed: lets a send skip re-reading that turn. */
-    private final ConcurrentHashMap<String, Long> committedHere = new ConcurrentHashMap<>();
     /**
-     * ANSWER_ONLY: per conversation, the head as this client's last write left it, so the next turn needs
-     * no journal read (its one write is the journal's only request). Taken out at the start of a send and
-     * put back only after a turn that used it as is; anything unusual reads the journal again.
+     * Per conversation: the lock for its turns, the last sequence this client committed (lets a send skip
+     * re-reading that turn) and, with ANSWER_ONLY, the head as this client's last write left it, so the next
+     * turn needs no journal read (its one write is the journal's only request). That head is taken out at the
+     * start of a send and put back only after a turn that used it as is; anything unusual reads the journal.
      */
-    private final ConcurrentHashMap<String, ConversationHead> headsWrittenHere = new ConcurrentHashMap<>();
+    private final ConversationStates states;
 
     ContinuityClient(ContinuityClientBuilder builder) {
         this.journal = builder.journal;
@@ -95,6 +91,7 @@ public final class ContinuityClient implements AutoCloseable {
         this.maxToolRounds = builder.maxToolRounds;
         this.clock = builder.clock;
         this.durability = builder.durability != null ? builder.durability : journal.defaultDurability();
+        this.states = new ConversationStates(builder.maxTrackedConversations);
     }
 
     /** A new builder. */
@@ -155,10 +152,10 @@ public final class ContinuityClient implements AutoCloseable {
         if (input.isEmpty()) {
             throw new IllegalArgumentException("a turn needs at least one input item");
         }
-        ReentrantLock lock = lock(conversationKey);
+        ConversationStates.State state = lock(conversationKey);
         try {
-            ConversationHead head = durability == TurnDurability.ANSWER_ONLY
-                    ? headsWrittenHere.remove(conversationKey) : null;
+            ConversationHead head = state.headWrittenHere;
+            state.headWrittenHere = null;
             if (head == null) {
                 head = finishPendingTurn(head(conversationKey));
                 if (durability == TurnDurability.ANSWER_ONLY) {
@@ -173,7 +170,7 @@ public final class ContinuityClient implements AutoCloseable {
             }
             return complete(pending, false, head, journaled);
         } finally {
-            lock.unlock();
+            state.unlock();
         }
     }
 
@@ -223,7 +220,7 @@ public final class ContinuityClient implements AutoCloseable {
     public int reconcilePendingTurns() {
         int completed = 0;
         for (Turn pending : journal.pendingTurns()) {
-            ReentrantLock lock = lock(pending.conversationKey());
+            ConversationStates.State state = lock(pending.conversationKey());
             try {
                 Optional<Turn> current = journal.turn(pending.conversationKey(), pending.sequence());
                 if (current.isPresent() && current.get().status() == TurnStatus.PENDING) {
@@ -233,7 +230,7 @@ public final class ContinuityClient implements AutoCloseable {
             } catch (TurnRejectedException e) {
                 LOG.warn("pending turn discarded during reconciliation: {}", e.getMessage());
             } finally {
-                lock.unlock();
+                state.unlock();
             }
         }
         return completed;
@@ -249,22 +246,23 @@ public final class ContinuityClient implements AutoCloseable {
                 "unknown conversation '" + conversationKey + "': start it with startConversation first"));
     }
 
-    private ReentrantLock lock(String conversationKey) {
-        ReentrantLock lock = locks.computeIfAbsent(conversationKey, k -> new ReentrantLock());
+    private ConversationStates.State lock(String conversationKey) {
+        ConversationStates.State state;
         try {
-            if (!lock.tryLock(lockTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new ConversationBusyException(conversationKey, lockTimeout);
-            }
+            state = states.lock(conversationKey, lockTimeout.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ContinuityException("interrupted waiting for conversation '" + conversationKey + "'", e);
         }
-        return lock;
+        if (state == null) {
+            throw new ConversationBusyException(conversationKey, lockTimeout);
+        }
+        return state;
     }
 
     /** A turn left pending by an earlier failure is completed before the next one starts. */
     private ConversationHead finishPendingTurn(ConversationHead head) {
-        if (head.lastSequence() == 0 || committedHere.getOrDefault(head.conversationKey(), 0L) == head.lastSequence()) {
+        if (head.lastSequence() == 0 || states.held(head.conversationKey()).committedHere == head.lastSequence()) {
             return head; // nothing journaled yet, or the last turn is the one this client committed
         }
         Turn last = journal.turn(head.conversationKey(), head.lastSequence()).orElseThrow(() -> new JournalException(
@@ -292,7 +290,8 @@ public final class ContinuityClient implements AutoCloseable {
      */
     private ConversationHead adoptUnjournaledTurn(ConversationHead head) {
         String key = head.conversationKey();
-        if (committedHere.getOrDefault(key, -1L) == head.lastSequence()) {
+        ConversationStates.State state = states.held(key);
+        if (state.committedHere == head.lastSequence()) {
             return head;
         }
         String region = activeRegion.current();
@@ -310,7 +309,7 @@ public final class ContinuityClient implements AutoCloseable {
         List<StoredItem> visible = items.stream().filter(i -> !TurnItem.REASONING.equals(i.item().type())).toList();
         long journaledItems = committedItemCount(key, head.lastSequence());
         if (visible.size() <= journaledItems) {
-            committedHere.put(key, head.lastSequence());
+            state.committedHere = head.lastSequence();
             return head;
         }
         List<TurnItem> input = new ArrayList<>();
@@ -326,7 +325,7 @@ public final class ContinuityClient implements AutoCloseable {
         LOG.warn("conversation '{}': region '{}' held {} item(s) of a turn no journal write acknowledged (a process "
                 + "stopped after the service answered); journaled them as turn {}", key, region,
                 visible.size() - journaledItems, adopted.sequence());
-        committedHere.put(key, adopted.sequence());
+        state.committedHere = adopted.sequence();
         return head(key);
     }
 
@@ -458,6 +457,7 @@ public final class ContinuityClient implements AutoCloseable {
     private TurnResult commit(Turn pending, String region, AgentReply reply, boolean journaled,
             ConversationHead basis) {
         String key = pending.conversationKey();
+        ConversationStates.State state = states.held(key);
         TurnOutcome outcome = new TurnOutcome(reply.output(), reply.responseId(), region, reply.usage(), clock.instant());
         // either write also moves this region's cursor to the turn (TurnJournal#commit): no separate head update
         if (journaled) {
@@ -466,18 +466,18 @@ public final class ContinuityClient implements AutoCloseable {
             try {
                 journal.append(pending.committed(outcome));
             } catch (TurnConflictException e) {
-                committedHere.remove(key); // the next send looks at the region and adopts what it holds
+                state.committedHere = -1; // the next send looks at the region and adopts what it holds
                 throw new ContinuityException("turn " + pending.sequence() + " of conversation '" + key + "' was "
                         + "answered in region '" + region + "' but another writer journaled that turn first; the "
                         + "answer is not acknowledged (with ANSWER_ONLY, route a conversation to one instance at "
                         + "a time)", e);
             }
         }
-        committedHere.put(key, pending.sequence());
+        state.committedHere = pending.sequence();
         if (!journaled && basis != null) {
-            headsWrittenHere.put(key, new ConversationHead(key, basis.agentName(), basis.agentVersion(),
+            state.headWrittenHere = new ConversationHead(key, basis.agentName(), basis.agentVersion(),
                     pending.sequence(), basis.createdAt(), outcome.completedAt(), basis.regions(), basis.version())
-                    .withNativeTurn(region, pending.sequence()));
+                    .withNativeTurn(region, pending.sequence());
         }
         return new TurnResult(key, pending.sequence(), region, reply.responseId(), reply.output(), reply.usage());
     }

@@ -36,6 +36,7 @@ public final class ContinuityClientBuilder {
     Duration retryBaseDelay = Duration.ofMillis(100);
     Duration retryMaxDelay = Duration.ofSeconds(5);
     int maxToolRounds = 8;
+    int maxTrackedConversations = 10_000;
     Clock clock = Clock.systemUTC();
     TurnDurability durability;
 
@@ -119,6 +120,20 @@ public final class ContinuityClientBuilder {
     /** Rounds of function calls {@link ContinuityClient#sendAndRunTools} runs before giving up (default 8). */
     public ContinuityClientBuilder maxToolRounds(int rounds) {
         this.maxToolRounds = rounds;
+        return this;
+    }
+
+    /**
+     * How many conversations the client keeps per-process state for (default 10,000): the lock that runs a
+     * conversation's turns one at a time, and what spares journal reads on its next turn. Beyond it the least
+     * recently used conversations no turn holds are forgotten; their next turn reads the journal once more.
+     * Bounds the client's memory in long-running services that touch many conversations.
+     */
+    public ContinuityClientBuilder maxTrackedConversations(int conversations) {
+        if (conversations < 1) {
+            throw new IllegalArgumentException("maxTrackedConversations must be at least 1, was " + conversations);
+        }
+        this.maxTrackedConversations = conversations;
         return this;
     }
 

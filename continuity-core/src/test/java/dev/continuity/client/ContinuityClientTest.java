@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -312,12 +313,51 @@ class ContinuityClientTest {
         }
     }
 
+    @Test
+    void forgetsTheLeastRecentlyUsedConversationsBeyondTheLimitAndReadsTheirHeadAgain() {
+        WriteCountingJournal counting = new WriteCountingJournal(journal);
+        ContinuityClient client = ContinuityClient.builder().journal(counting).region(regions.service(PRIMARY))
+                .durability(TurnDurability.ANSWER_ONLY).maxTrackedConversations(2).build();
+        String a = client.startConversation(AGENT);
+        String b = client.startConversation(AGENT);
+        String c = client.startConversation(AGENT);
+        client.send(a, "remember x=a");
+        client.send(b, "remember x=b");
+        client.send(c, "remember x=c"); // a third conversation: a, the least recently used, is forgotten
+
+        int reads = counting.headReads.get();
+        client.send(c, "remember y=c");
+        client.send(b, "remember y=b");
+        assertThat(counting.headReads.get()).as("tracked conversations read nothing before their write")
+                .isEqualTo(reads);
+        client.send(a, "remember y=a");
+        assertThat(counting.headReads.get()).as("a forgotten conversation reads its head again").isGreaterThan(reads);
+
+        assertThat(client.send(a, "recall x").text()).isEqualTo("x is a.");
+        assertThat(client.send(b, "recall y").text()).isEqualTo("y is b.");
+        assertThat(client.send(c, "recall x").text()).isEqualTo("x is c.");
+        assertThat(journal.head(a).orElseThrow().lastSequence()).isEqualTo(3);
+    }
+
+    @Test
+    void refusesATrackingLimitBelowOne() {
+        assertThatThrownBy(() -> client().maxTrackedConversations(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxTrackedConversations");
+    }
+
     /** Passes everything to a real journal and records each write ("append PENDING", "commit", ...). */
     private static final class WriteCountingJournal extends ForwardingTurnJournal {
         final List<String> writes = new CopyOnWriteArrayList<>();
+        final AtomicInteger headReads = new AtomicInteger();
 
         WriteCountingJournal(TurnJournal real) {
             super(real);
+        }
+
+        @Override
+        public Optional<ConversationHead> head(String key) {
+            headReads.incrementAndGet();
+            return super.head(key);
         }
 
         @Override

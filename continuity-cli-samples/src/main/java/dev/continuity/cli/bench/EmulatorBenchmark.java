@@ -13,9 +13,11 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 
@@ -43,9 +45,10 @@ public final class EmulatorBenchmark {
      * @param p50Millis median latency
      * @param p99Millis 99th percentile latency
      * @param maxMillis slowest response
+     * @param cpu where the CPU went, per response
      */
     public record Phase(int responses, double responsesPerSecond, double p50Millis, double p99Millis,
-            double maxMillis) {
+            double maxMillis, CpuBreakdown cpu) {
     }
 
     /**
@@ -63,6 +66,9 @@ public final class EmulatorBenchmark {
     public record Result(int clients, Phase saturation, double pacedRate, Phase paced, int conversationsHeld,
             int itemsPerConversation, double heapUsedMegabytes, double heapBaselineMegabytes) {
     }
+
+    private static final String CALLER_THREAD = "bench-client-";
+    private static final String EMULATOR_THREAD = "emulator-";
 
     private EmulatorBenchmark() {
     }
@@ -90,35 +96,32 @@ public final class EmulatorBenchmark {
                     new com.azure.core.http.rest.RequestOptions());
 
             drive(sdk, warmup, 0, null);
-            LatencyRecorder saturated = new LatencyRecorder(responses);
-            double saturatedSeconds = drive(sdk, responses, 0, saturated);
-            LatencyRecorder paced = new LatencyRecorder(responses);
-            double pacedSeconds = drive(sdk, responses, pacedRate, paced);
+            Phase saturated = drive(sdk, responses, 0, new LatencyRecorder(responses));
+            Phase paced = drive(sdk, responses, pacedRate, new LatencyRecorder(responses));
 
             double baseline = usedHeapAfterGc();
             hold(sdk.get(0), conversationsHeld);
             double held = usedHeapAfterGc();
             sdk.forEach(FoundryClients::close);
-            return new Result(clients, phase(saturated, saturatedSeconds), pacedRate, phase(paced, pacedSeconds),
-                    conversationsHeld, 20, held, baseline);
+            return new Result(clients, saturated, pacedRate, paced, conversationsHeld, 20, held, baseline);
         }
-    }
-
-    private static Phase phase(LatencyRecorder latencies, double seconds) {
-        return new Phase(latencies.count(), latencies.count() / seconds, latencies.percentileMillis(50),
-                latencies.percentileMillis(99), latencies.percentileMillis(100));
     }
 
     /**
      * Sends {@code total} responses from all clients. With {@code rate} 0 each client sends back to back;
      * otherwise client {@code i} of {@code n} sends at {@code start + (i + k * n) / rate} for k = 0, 1, ...
-     * and latency is counted from that scheduled instant. Returns the elapsed seconds.
+     * and latency is counted from that scheduled instant. Returns the phase, or null when nothing is recorded.
      */
-    private static double drive(List<FoundryClients> sdk, int total, double rate, LatencyRecorder latencies)
+    private static Phase drive(List<FoundryClients> sdk, int total, double rate, LatencyRecorder latencies)
             throws Exception {
         int clients = sdk.size();
         int perClient = total / clients;
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        AtomicInteger threadNumber = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(clients, clients, 0, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), task -> new Thread(task, CALLER_THREAD + threadNumber.incrementAndGet()));
+        pool.prestartAllCoreThreads(); // every caller thread lives across the whole CPU window
+        CpuBreakdown.Meter meter = new CpuBreakdown.Meter(CALLER_THREAD, EMULATOR_THREAD);
+        CpuBreakdown.Snapshot cpuBefore = meter.snapshot();
         long start = System.nanoTime() + 20_000_000L; // all clients armed before the first slot
         try {
             List<Future<?>> workers = new ArrayList<>();
@@ -154,7 +157,13 @@ public final class EmulatorBenchmark {
             for (Future<?> worker : workers) {
                 worker.get();
             }
-            return (System.nanoTime() - start) / 1e9;
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (latencies == null) {
+                return null;
+            }
+            return new Phase(latencies.count(), latencies.count() / seconds, latencies.percentileMillis(50),
+                    latencies.percentileMillis(99), latencies.percentileMillis(100),
+                    meter.between(cpuBefore, meter.snapshot(), total));
         } finally {
             pool.shutdownNow();
         }
