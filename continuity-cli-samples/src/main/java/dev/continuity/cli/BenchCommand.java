@@ -61,8 +61,8 @@ public final class BenchCommand implements Runnable {
         int conversations;
 
         @Option(names = "--warmup", defaultValue = "20000",
-                description = "Responses sent before measuring, while the JIT compiles the SDK and emulator paths "
-                        + "(default: ${DEFAULT-VALUE}).")
+                description = "Responses sent before measuring, half back to back and half paced, while the JIT "
+                        + "compiles the SDK and emulator paths (default: ${DEFAULT-VALUE}).")
         int warmup;
 
         @Option(names = "--rate", defaultValue = "1500",
