@@ -89,6 +89,9 @@ public final class BenchCommand implements Runnable {
         out.printf(Locale.ROOT, "    throughput          %.0f responses/s%n", phase.responsesPerSecond());
         out.printf(Locale.ROOT, "    latency p50 / p99   %.2f ms / %.2f ms (max %.1f ms)%n", phase.p50Millis(),
                 phase.p99Millis(), phase.maxMillis());
+        out.printf(Locale.ROOT, "    emulator's answers  p50 / p99   %.2f ms / %.2f ms (max %.1f ms), request read to answer "
+                + "ready%n", phase.emulatorTimes().p50Millis(), phase.emulatorTimes().p99Millis(),
+                phase.emulatorTimes().maxMillis());
         CpuBreakdown cpu = phase.cpu();
         out.printf(Locale.ROOT, "    CPU per response    %.0f us: SDK calling threads %.0f, SDK background threads %.0f, "
                         + "emulator %.0f (%.0f %%), JVM GC and JIT %.0f, other %.0f%n", cpu.totalMicros(),

@@ -30,7 +30,7 @@ class BenchEmulatorCommandTest {
         assertThat(code).as(report).isEqualTo(ExitCodes.OK);
         assertThat(report).contains("emulator: 2 concurrent SDK clients, 40 agent responses per phase")
                 .contains("saturation (back to back)").contains("paced at 200/s offered")
-                .contains("holding 3 conversations x 20 items");
+                .contains("holding 3 conversations x 20 items").contains("emulator's answers  p50 / p99");
         Matcher cpu = CPU_LINE.matcher(report);
         for (int phase = 0; phase < 2; phase++) {
             assertThat(cpu.find()).as("a CPU line per phase in:%n%s", report).isTrue();

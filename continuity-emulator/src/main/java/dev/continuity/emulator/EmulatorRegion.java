@@ -4,7 +4,7 @@ import dev.continuity.emulator.internal.RegionRuntime;
 import java.util.List;
 import java.util.Map;
 
-/** One emulated region: its project endpoint, deployments, faults and operation counters. */
+/** One emulated region: its project endpoint, deployments, faults, operation counters and service times. */
 public final class EmulatorRegion {
 
     private final RegionRuntime runtime;
@@ -51,6 +51,16 @@ public final class EmulatorRegion {
     /** Sets every operation count back to zero. */
     public void resetOperationCounts() {
         runtime.counts().reset();
+    }
+
+    /** How long this region took to answer the requests it received since {@link #resetServiceTimes()}. */
+    public ServiceTimes serviceTimes() {
+        return runtime.serviceTimes().snapshot();
+    }
+
+    /** Forgets the service times recorded so far. */
+    public void resetServiceTimes() {
+        runtime.serviceTimes().reset();
     }
 
     /** Number of conversations stored in this region. */

@@ -105,9 +105,13 @@ class AdminApiTest {
         assertThat(ops.at("/operations/agents.list").asLong()).isEqualTo(2);
         assertThat(ops.at("/operations/conversations.create").asLong()).isEqualTo(1);
         assertThat(ops.get("operations")).hasSize(34);
+        assertThat(ops.at("/serviceTimes/requests").asLong()).isEqualTo(3);
+        assertThat(ops.at("/serviceTimes/maxMillis").asDouble()).isPositive()
+                .isGreaterThanOrEqualTo(ops.at("/serviceTimes/p99Millis").asDouble());
 
         admin.delete("/admin/regions/eastus2/operations");
         assertThat(emulator.region("eastus2").operationCounts().get("agents.list")).isZero();
+        assertThat(emulator.region("eastus2").serviceTimes()).isEqualTo(new ServiceTimes(0, 0, 0, 0));
     }
 
     @Test

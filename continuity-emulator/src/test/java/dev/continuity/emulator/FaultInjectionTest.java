@@ -144,6 +144,9 @@ class FaultInjectionTest {
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(elapsedMillis).isGreaterThanOrEqualTo(300);
+        ServiceTimes times = region.serviceTimes();
+        assertThat(times.maxMillis()).as("injected latency is part of the service time").isGreaterThanOrEqualTo(300);
+        assertThat(times.p99Millis()).isGreaterThanOrEqualTo(300 * 0.96);
     }
 
     @Test

@@ -9,6 +9,8 @@ import dev.continuity.agentservice.foundry.FoundryClientFactory;
 import dev.continuity.agentservice.foundry.FoundryClients;
 import dev.continuity.agentservice.foundry.FoundryCredentials;
 import dev.continuity.emulator.Emulator;
+import dev.continuity.emulator.EmulatorRegion;
+import dev.continuity.emulator.ServiceTimes;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,9 +48,10 @@ public final class EmulatorBenchmark {
      * @param p99Millis 99th percentile latency
      * @param maxMillis slowest response
      * @param cpu where the CPU went, per response
+     * @param emulatorTimes how long the emulator itself took to answer (request read to answer ready)
      */
     public record Phase(int responses, double responsesPerSecond, double p50Millis, double p99Millis,
-            double maxMillis, CpuBreakdown cpu) {
+            double maxMillis, CpuBreakdown cpu, ServiceTimes emulatorTimes) {
     }
 
     /**
@@ -96,10 +99,11 @@ public final class EmulatorBenchmark {
                     "{\"definition\":{\"kind\":\"prompt\",\"model\":\"gpt-4.1-mini\",\"instructions\":\"bench\"}}"),
                     new com.azure.core.http.rest.RequestOptions());
 
-            drive(sdk, warmup / 2, 0, null); // both phases' code paths are compiled before either is measured
-            drive(sdk, warmup - warmup / 2, pacedRate, null);
-            Phase saturated = drive(sdk, responses, 0, new LatencyRecorder(responses));
-            Phase paced = drive(sdk, responses, pacedRate, new LatencyRecorder(responses));
+            EmulatorRegion region = emulator.region("bench");
+            drive(sdk, region, warmup / 2, 0, null); // both phases' code paths are compiled before either is measured
+            drive(sdk, region, warmup - warmup / 2, pacedRate, null);
+            Phase saturated = drive(sdk, region, responses, 0, new LatencyRecorder(responses));
+            Phase paced = drive(sdk, region, responses, pacedRate, new LatencyRecorder(responses));
 
             double baseline = usedHeapAfterGc();
             hold(sdk.get(0), conversationsHeld);
@@ -114,8 +118,8 @@ public final class EmulatorBenchmark {
      * otherwise client {@code i} of {@code n} sends at {@code start + (i + k * n) / rate} for k = 0, 1, ...
      * and latency is counted from that scheduled instant. Returns the phase, or null when nothing is recorded.
      */
-    private static Phase drive(List<FoundryClients> sdk, int total, double rate, LatencyRecorder latencies)
-            throws Exception {
+    private static Phase drive(List<FoundryClients> sdk, EmulatorRegion region, int total, double rate,
+            LatencyRecorder latencies) throws Exception {
         int clients = sdk.size();
         int perClient = total / clients;
         AtomicInteger threadNumber = new AtomicInteger();
@@ -124,6 +128,7 @@ public final class EmulatorBenchmark {
         pool.prestartAllCoreThreads(); // every caller thread lives across the whole CPU window
         CpuBreakdown.Meter meter = new CpuBreakdown.Meter(CALLER_THREAD, EMULATOR_THREAD);
         CpuBreakdown.Snapshot cpuBefore = meter.snapshot();
+        region.resetServiceTimes();
         long start = System.nanoTime() + 20_000_000L; // all clients armed before the first slot
         try {
             List<Future<?>> workers = new ArrayList<>();
@@ -165,7 +170,7 @@ public final class EmulatorBenchmark {
             }
             return new Phase(latencies.count(), latencies.count() / seconds, latencies.percentileMillis(50),
                     latencies.percentileMillis(99), latencies.percentileMillis(100),
-                    meter.between(cpuBefore, meter.snapshot(), total));
+                    meter.between(cpuBefore, meter.snapshot(), total), region.serviceTimes());
         } finally {
             pool.shutdownNow();
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.continuity.emulator.FaultRule;
+import dev.continuity.emulator.ServiceTimes;
 import dev.continuity.emulator.internal.http.HttpListener;
 import dev.continuity.emulator.internal.http.RawRequest;
 import dev.continuity.emulator.internal.http.RawResponse;
@@ -120,6 +121,7 @@ public final class AdminServer implements AutoCloseable {
                 case "GET operations" -> json(operations(region));
                 case "DELETE operations" -> {
                     region.counts().reset();
+                    region.serviceTimes().reset();
                     yield json(operations(region));
                 }
                 default -> throw ApiException.notFound("Unknown admin route " + method + " " + path);
@@ -227,6 +229,12 @@ public final class AdminServer implements AutoCloseable {
         node.put("region", region.name());
         ObjectNode counts = node.putObject("operations");
         region.counts().snapshot().forEach(counts::put);
+        ServiceTimes times = region.serviceTimes().snapshot();
+        ObjectNode serviceTimes = node.putObject("serviceTimes");
+        serviceTimes.put("requests", times.requests());
+        serviceTimes.put("p50Millis", times.p50Millis());
+        serviceTimes.put("p99Millis", times.p99Millis());
+        serviceTimes.put("maxMillis", times.maxMillis());
         return node;
     }
 

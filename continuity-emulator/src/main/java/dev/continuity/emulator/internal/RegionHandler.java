@@ -20,17 +20,29 @@ final class RegionHandler implements RequestHandler {
     private final RegionApi api;
     private final FaultEngine faults;
     private final OperationCounts counts;
+    private final ServiceTimeHistogram serviceTimes;
 
-    RegionHandler(String regionName, RegionApi api, FaultEngine faults, OperationCounts counts) {
+    RegionHandler(String regionName, RegionApi api, FaultEngine faults, OperationCounts counts,
+            ServiceTimeHistogram serviceTimes) {
         this.regionName = regionName;
         this.router = new Router(regionName);
         this.api = api;
         this.faults = faults;
         this.counts = counts;
+        this.serviceTimes = serviceTimes;
     }
 
     @Override
     public RawResponse handle(RawRequest request) {
+        long start = System.nanoTime();
+        try {
+            return answer(request);
+        } finally {
+            serviceTimes.record(System.nanoTime() - start);
+        }
+    }
+
+    private RawResponse answer(RawRequest request) {
         String method = request.method();
         String path = request.rawPath();
         if (LOG.isDebugEnabled()) {

@@ -20,6 +20,7 @@ public final class RegionRuntime implements AutoCloseable {
     private final RegionApi api;
     private final FaultEngine faults = new FaultEngine();
     private final OperationCounts counts = new OperationCounts();
+    private final ServiceTimeHistogram serviceTimes = new ServiceTimeHistogram();
     private final TlsMaterial tls;
     private final ExecutorService connections;
     private final HttpListener listener;
@@ -47,7 +48,7 @@ public final class RegionRuntime implements AutoCloseable {
         this.tls = tls;
         this.connections = DaemonThreads.connectionPool("emulator-" + name);
         this.listener = new HttpListener("Region " + name, port, tls == null ? null : tls.serverContext(),
-                new RegionHandler(name, api, faults, counts), connections);
+                new RegionHandler(name, api, faults, counts, serviceTimes), connections);
     }
 
     /**
@@ -116,6 +117,11 @@ public final class RegionRuntime implements AutoCloseable {
     /** The operation counters. */
     public OperationCounts counts() {
         return counts;
+    }
+
+    /** How long this region took to answer its requests. */
+    public ServiceTimeHistogram serviceTimes() {
+        return serviceTimes;
     }
 
     /** The stores. */

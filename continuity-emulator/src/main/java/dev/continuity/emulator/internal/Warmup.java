@@ -42,7 +42,8 @@ public final class Warmup {
     private static void run(ScriptedModel model) {
         try {
             RegionApi api = new RegionApi(new RegionInfo("warmup", List.of("m")), model);
-            RegionHandler handler = new RegionHandler("warmup", api, new FaultEngine(), new OperationCounts());
+            RegionHandler handler = new RegionHandler("warmup", api, new FaultEngine(), new OperationCounts(),
+                    new ServiceTimeHistogram());
             String prefix = "/api/projects/warmup";
             send(handler, "POST", prefix + "/agents/w/versions", "{\"definition\":{\"kind\":\"prompt\",\"model\":\"m\","
                     + "\"tools\":[{\"type\":\"function\",\"name\":\"f\",\"parameters\":{}}]}}");
