@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.LongAccumulator;
 
 /**
  * How long a region took to answer its requests, in constant memory: microsecond buckets, exact below
- * 64 µs and about 3 % wide above (32 per power of two, up to about 12 days). Recording is lock-free.
+ * 64 µs and about 3 % wide above (32 per power of two, up to about 25 days). Recording is lock-free.
  */
 public final class ServiceTimeHistogram {
 
