@@ -99,7 +99,7 @@ final class FileStore {
 
     /** {@code GET /openai/files?purpose&limit&order&after}: limit 1..10000 (default 10000), order desc by default. */
     byte[] list(Map<String, String> query) {
-        PageRequest page = page(query);
+        PageRequest page = PageRequest.parse(query, Limits.MAX_FILES_PAGE, Limits.MAX_FILES_PAGE);
         String purpose = query.get("purpose");
         List<UploadedFile> all;
         synchronized (this) {
@@ -142,25 +142,6 @@ final class FileStore {
             }
         }
         return new Paging.Bounds(below, through);
-    }
-
-    private static PageRequest page(Map<String, String> query) {
-        Map<String, String> q = new HashMap<>(query);
-        int limit = Limits.MAX_FILES_PAGE;
-        String raw = q.remove("limit");
-        if (raw != null && !raw.isEmpty()) {
-            try {
-                limit = Integer.parseInt(raw.trim());
-            } catch (NumberFormatException e) {
-                throw ApiException.badRequest("invalid_value", "'limit' must be an integer, got '" + raw + "'", "limit");
-            }
-            if (limit < 1 || limit > Limits.MAX_FILES_PAGE) {
-                throw ApiException.badRequest("invalid_value", "'limit' must be between 1 and " + Limits.MAX_FILES_PAGE
-                        + ", got " + limit, "limit");
-            }
-        }
-        PageRequest parsed = PageRequest.parse(q);
-        return new PageRequest(limit, parsed.ascending(), parsed.after(), parsed.before());
     }
 
     /** The {@code file} deletion answer. */

@@ -12,7 +12,6 @@ public final class IdGenerator {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private final int salt;
     private final String saltHex;
     private final AtomicLong counter = new AtomicLong();
 
@@ -23,7 +22,6 @@ public final class IdGenerator {
 
     /** Creates a generator with the given salt. */
     public IdGenerator(int salt) {
-        this.salt = salt;
         char[] chars = new char[8];
         for (int i = 0; i < 8; i++) {
             chars[i] = HEX[(salt >>> (28 - 4 * i)) & 0xF];
@@ -75,10 +73,5 @@ public final class IdGenerator {
             value = (value << 4) | digit;
         }
         return value;
-    }
-
-    /** The region salt. */
-    public int salt() {
-        return salt;
     }
 }

@@ -63,11 +63,7 @@ final class InputItem implements ModelItem {
 
     /** The id prefix of this item type. */
     String prefix() {
-        return switch (type) {
-            case MESSAGE -> "msg_";
-            case FUNCTION_CALL -> "fc_";
-            case FUNCTION_CALL_OUTPUT -> "fco_";
-        };
+        return StoredItem.prefix(type);
     }
 
     /** Characters this item counts for usage (a function call counts its name and arguments). */

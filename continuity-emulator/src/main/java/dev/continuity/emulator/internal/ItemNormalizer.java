@@ -120,7 +120,7 @@ final class ItemNormalizer {
         return InputItem.message(role, parts, text.toString(), clientId);
     }
 
-    private static void checkMessageSize(int chars, String param) {
+    static void checkMessageSize(int chars, String param) {
         if (chars > Limits.MAX_MESSAGE_CHARS) {
             throw ApiException.badRequest("message_too_long", "Message '" + param + "' has " + chars
                     + " characters; the limit is " + Limits.MAX_MESSAGE_CHARS + " characters per message", param);

@@ -13,10 +13,9 @@ final class Multipart {
      *
      * @param name        the form field name
      * @param filename    the file name, or null for a plain field
-     * @param contentType the part's Content-Type, or null
      * @param body        the part's bytes
      */
-    record Part(String name, String filename, String contentType, byte[] body) {
+    record Part(String name, String filename, byte[] body) {
         /** The body as UTF-8 text. */
         String text() {
             return new String(body, StandardCharsets.UTF_8);
@@ -64,7 +63,6 @@ final class Multipart {
     private static Part part(String headers, byte[] content) {
         String name = null;
         String filename = null;
-        String type = null;
         for (String line : headers.split("\r\n")) {
             int colon = line.indexOf(':');
             if (colon <= 0) {
@@ -75,14 +73,12 @@ final class Multipart {
             if (header.equals("content-disposition")) {
                 name = parameter(value, "name");
                 filename = parameter(value, "filename");
-            } else if (header.equals("content-type")) {
-                type = value;
             }
         }
         if (name == null) {
             throw malformed("a part has no Content-Disposition name");
         }
-        return new Part(name, filename, type, content);
+        return new Part(name, filename, content);
     }
 
     /** A parameter of a header value ({@code name="x"} or {@code name=x}), or null. */

@@ -19,7 +19,16 @@ public record PageRequest(int limit, boolean ascending, String after, String bef
      * @throws ApiException 400 for a bad limit or order
      */
     public static PageRequest parse(Map<String, String> query) {
-        int limit = Limits.DEFAULT_PAGE;
+        return parse(query, Limits.DEFAULT_PAGE, Limits.MAX_PAGE);
+    }
+
+    /**
+     * Parses the query parameters with the given default and maximum {@code limit}.
+     *
+     * @throws ApiException 400 for a bad limit or order
+     */
+    public static PageRequest parse(Map<String, String> query, int defaultLimit, int maxLimit) {
+        int limit = defaultLimit;
         String rawLimit = query.get("limit");
         if (rawLimit != null && !rawLimit.isEmpty()) {
             try {
@@ -27,8 +36,8 @@ public record PageRequest(int limit, boolean ascending, String after, String bef
             } catch (NumberFormatException e) {
                 throw ApiException.badRequest("invalid_value", "'limit' must be an integer, got '" + rawLimit + "'", "limit");
             }
-            if (limit < 1 || limit > Limits.MAX_PAGE) {
-                throw ApiException.badRequest("invalid_value", "'limit' must be between 1 and " + Limits.MAX_PAGE
+            if (limit < 1 || limit > maxLimit) {
+                throw ApiException.badRequest("invalid_value", "'limit' must be between 1 and " + maxLimit
                         + ", got " + limit, "limit");
             }
         }

@@ -25,12 +25,6 @@ public final class RegionApi {
         this(region, model, Limits.MAX_FILE_BYTES, Limits.MAX_VECTOR_STORE_FILES, catalog);
     }
 
-    /** Creates empty stores for a region with the given file limits (tests use small ones). */
-    RegionApi(RegionInfo region, ScriptedModel model, long maxFileBytes, int maxFilesPerVectorStore) {
-        this(region, model, maxFileBytes, maxFilesPerVectorStore,
-                ProjectCatalog.ofNames(region.name(), region.deployments()));
-    }
-
     private RegionApi(RegionInfo region, ScriptedModel model, long maxFileBytes, int maxFilesPerVectorStore,
             ProjectCatalog catalog) {
         this.catalog = catalog;

@@ -28,15 +28,6 @@ public final class RegionRuntime implements AutoCloseable {
     private boolean closed;
 
     /**
-     * Creates (not yet listening) a region.
-     *
-     * @param tls TLS material for HTTPS, or null for plain HTTP
-     */
-    public RegionRuntime(String name, int port, List<String> deployments, TlsMaterial tls, ScriptedModel model) {
-        this(name, port, deployments.stream().map(DeploymentInfo::named).toList(), List.of(), tls, model);
-    }
-
-    /**
      * Creates (not yet listening) a region whose project lists the given deployments and connections.
      *
      * @param tls TLS material for HTTPS, or null for plain HTTP

@@ -292,10 +292,7 @@ public final class ResponseService {
         if (input.isTextual()) {
             ArrayNode content = Json.array();
             content.add(ItemNormalizer.inputText(input.textValue()));
-            if (input.textValue().length() > Limits.MAX_MESSAGE_CHARS) {
-                throw ApiException.badRequest("message_too_long", "Message 'input' has " + input.textValue().length()
-                        + " characters; the limit is " + Limits.MAX_MESSAGE_CHARS + " characters per message", "input");
-            }
+            ItemNormalizer.checkMessageSize(input.textValue().length(), "input");
             return List.of(InputItem.message(ItemRole.USER, content, input.textValue(), null));
         }
         return ItemNormalizer.normalizeAll(input, "input");

@@ -62,9 +62,7 @@ public final class TlsMaterial {
     public synchronized SSLContext clientContext() {
         if (clientContext == null) {
             try {
-                KeyStore trust = KeyStore.getInstance("PKCS12");
-                trust.load(null, null);
-                trust.setCertificateEntry("continuity-emulator", certificate.certificate());
+                KeyStore trust = trustKeyStore();
                 TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 factory.init(trust);
                 clientContext = SSLContext.getInstance("TLS");
@@ -95,9 +93,7 @@ public final class TlsMaterial {
     public synchronized byte[] trustStoreBytes() {
         if (trustStoreBytes == null) {
             try {
-                KeyStore trust = KeyStore.getInstance("PKCS12");
-                trust.load(null, null);
-                trust.setCertificateEntry("continuity-emulator", certificate.certificate());
+                KeyStore trust = trustKeyStore();
                 ByteArrayOutputStream bytes = new ByteArrayOutputStream();
                 trust.store(bytes, TRUSTSTORE_PASSWORD.toCharArray());
                 trustStoreBytes = bytes.toByteArray();
@@ -106,6 +102,14 @@ public final class TlsMaterial {
             }
         }
         return trustStoreBytes.clone();
+    }
+
+    /** An in-memory PKCS12 keystore holding only the emulator's certificate. */
+    private KeyStore trustKeyStore() throws GeneralSecurityException, IOException {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("continuity-emulator", certificate.certificate());
+        return trust;
     }
 
     /** The certificate in PEM form. */

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The vector stores API of one region ({@code /openai/vector_stores} and their {@code /files}).
@@ -26,7 +25,6 @@ final class VectorStoreStore {
     private final IdGenerator ids;
     private final FileStore files;
     private final int maxFilesPerStore;
-    private final TreeMap<Long, VectorStore> bySequence = new TreeMap<>();
     private final Map<String, VectorStore> byId = new LinkedHashMap<>();
 
     VectorStoreStore(IdGenerator ids, FileStore files, int maxFilesPerStore) {
@@ -58,7 +56,6 @@ final class VectorStoreStore {
             for (String fileId : fileIds) {
                 store.files.put(fileId, new VectorStore.Entry(fileId, ids.nextSequence(), now, Json.object()));
             }
-            bySequence.put(sequence, store);
             byId.put(store.id, store);
             return Json.bytes(store.json(bytes(store)));
         }
@@ -72,9 +69,8 @@ final class VectorStoreStore {
 
     /** {@code DELETE /openai/vector_stores/{id}} (the files themselves stay). */
     synchronized byte[] delete(String id) {
-        VectorStore store = require(id);
+        require(id);
         byId.remove(id);
-        bySequence.remove(store.sequence);
         ObjectNode node = Json.object();
         node.put("id", id);
         node.put("object", "vector_store.deleted");
@@ -84,7 +80,7 @@ final class VectorStoreStore {
 
     /** {@code GET /openai/vector_stores?limit&order&after&before}. */
     synchronized byte[] list(PageRequest page) {
-        List<VectorStore> all = new ArrayList<>(bySequence.values());
+        List<VectorStore> all = new ArrayList<>(byId.values()); // insertion order is sequence order
         Paging.Slice slice = Paging.slice(all.size(), page, (cursor, param) -> {
             VectorStore at = byId.get(cursor);
             long sequence = at != null ? at.sequence : ids.sequenceOf(cursor);
