@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 
@@ -18,8 +19,6 @@ import java.util.List;
  * whitespace or number spelling have the same canonical form.
  */
 public final class CanonicalJson {
-
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private CanonicalJson() {
     }
@@ -35,12 +34,7 @@ public final class CanonicalJson {
     public static String sha256(JsonNode node) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(write(node).getBytes(StandardCharsets.UTF_8));
-            char[] hex = new char[digest.length * 2];
-            for (int i = 0; i < digest.length; i++) {
-                hex[2 * i] = HEX[(digest[i] >> 4) & 0xf];
-                hex[2 * i + 1] = HEX[digest[i] & 0xf];
-            }
-            return "sha256:" + new String(hex);
+            return "sha256:" + HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }

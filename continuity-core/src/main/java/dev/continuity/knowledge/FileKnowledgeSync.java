@@ -84,7 +84,15 @@ public final class FileKnowledgeSync {
      * several), if a sync created one.
      */
     public static Optional<VectorStoreInfo> findVectorStore(KnowledgeService service, String knowledgeName) {
-        return service.listVectorStores().stream()
+        return findVectorStore(service.listVectorStores(), knowledgeName);
+    }
+
+    /**
+     * The vector store among {@code stores} holding {@code knowledgeName} (the oldest when there are
+     * several), if any.
+     */
+    static Optional<VectorStoreInfo> findVectorStore(List<VectorStoreInfo> stores, String knowledgeName) {
+        return stores.stream()
                 .filter(v -> knowledgeName.equals(v.metadata().get(KNOWLEDGE_METADATA_KEY)))
                 .min(Comparator.comparingLong(VectorStoreInfo::createdAt).thenComparing(VectorStoreInfo::id));
     }

@@ -39,11 +39,15 @@ public final class KnowledgeResolver {
         Region region = topology.requireRegion(regionName);
         Map<String, KnowledgeBinding> knowledge = new LinkedHashMap<>(region.knowledge());
         boolean changed = false;
+        List<VectorStoreInfo> stores = null; // listed once, on first need
         for (Map.Entry<String, KnowledgeBinding> entry : region.knowledge().entrySet()) {
             if (!(entry.getValue() instanceof VectorStoreKnowledge v) || v.source() == null || !v.vectorStoreIds().isEmpty()) {
                 continue;
             }
-            Optional<VectorStoreInfo> store = FileKnowledgeSync.findVectorStore(service, entry.getKey());
+            if (stores == null) {
+                stores = service.listVectorStores();
+            }
+            Optional<VectorStoreInfo> store = FileKnowledgeSync.findVectorStore(stores, entry.getKey());
             if (store.isEmpty()) {
                 LOG.warn("knowledge source '{}' has a blob source but no synced vector store in {}: sync it before deploying",
                         entry.getKey(), regionName);

@@ -79,9 +79,6 @@ public record SearchIndexCounts(Map<String, Recorded> indexes) {
             ObjectNode o = all.putObject(name);
             o.put("region", r.region()).put("documents", r.documents()).put("observed_at", r.observedAt().toString());
             r.fields().forEach(o.putArray("fields")::add);
-            if (r.fields().isEmpty()) {
-                o.putArray("fields");
-            }
         });
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);

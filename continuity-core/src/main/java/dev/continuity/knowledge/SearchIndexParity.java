@@ -69,7 +69,7 @@ public final class SearchIndexParity implements PreflightCheck {
     private final Region primary;
     private final double tolerance;
     private final boolean force;
-    private final TokenCredential credential;
+    private final CachingTokenSupplier tokens;
     private final Function<String, String> environment;
     private final int maxRetries;
     private final Clock clock;
@@ -80,7 +80,7 @@ public final class SearchIndexParity implements PreflightCheck {
         this.primary = b.primary;
         this.tolerance = b.tolerance;
         this.force = b.force;
-        this.credential = b.credential;
+        this.tokens = b.credential == null ? null : new CachingTokenSupplier(b.credential, SearchIndexReader.SCOPE);
         this.environment = b.environment;
         this.maxRetries = b.maxRetries;
         this.clock = b.clock;
@@ -148,7 +148,7 @@ public final class SearchIndexParity implements PreflightCheck {
         }
 
         // the primary: live, else the last recorded
-        Reference reference = null;
+        SearchIndexCounts.Recorded reference = null;
         String referenceNote;
         String primaryError = null;
         try {
@@ -162,7 +162,7 @@ public final class SearchIndexParity implements PreflightCheck {
             SearchIndexCounts.Recorded r = new SearchIndexCounts.Recorded(primary.name(), shape.get().documents(),
                     clock.instant(), signature(shape.get().fields()));
             counts = counts.with(logical, r);
-            reference = new Reference(r);
+            reference = r;
             referenceNote = "the primary '" + primary.name() + "' has";
         } catch (ConfigException e) {
             primaryError = e.getMessage();
@@ -179,7 +179,7 @@ public final class SearchIndexParity implements PreflightCheck {
                         + " force or provide the last recorded counts"));
                 return out;
             }
-            reference = new Reference(recorded.get());
+            reference = recorded.get();
             referenceNote = "the count recorded in '" + recorded.get().region() + "' at " + recorded.get().observedAt()
                     + " (primary unreadable: " + primaryError + ") is";
             LOG.info("{}: primary {} unreadable, comparing with the count recorded at {}", what, primary.name(),
@@ -202,11 +202,11 @@ public final class SearchIndexParity implements PreflightCheck {
             return out;
         }
         IndexShape shape = targetShape.get();
-        if (!reference.fields.isEmpty()) {
-            fieldDifferences(signature(shape.fields()), reference.fields, out, source, at,
+        if (!reference.fields().isEmpty()) {
+            fieldDifferences(signature(shape.fields()), reference.fields(), out, source, at,
                     what + " (index '" + targetBinding.indexName() + "') in region '" + target.name() + "'");
         }
-        long expected = reference.documents;
+        long expected = reference.documents();
         long actual = shape.documents();
         long diff = Math.abs(actual - expected);
         double allowed = tolerance * expected;
@@ -271,8 +271,8 @@ public final class SearchIndexParity implements PreflightCheck {
                         + "' is not set");
             }
             auth = new ApiKeyHeaderPolicy(key);
-        } else if (credential != null) {
-            auth = new BearerTokenHeaderPolicy(new CachingTokenSupplier(credential, SearchIndexReader.SCOPE));
+        } else if (tokens != null) {
+            auth = new BearerTokenHeaderPolicy(tokens);
         } else {
             throw new ConfigException(at + " has no '" + API_KEY_ENV_FIELD + "' and no TokenCredential was given");
         }
@@ -289,17 +289,6 @@ public final class SearchIndexParity implements PreflightCheck {
             }
         }
         return out;
-    }
-
-    /** The reference a target is compared with. */
-    private static final class Reference {
-        final long documents;
-        final List<String> fields;
-
-        Reference(SearchIndexCounts.Recorded r) {
-            this.documents = r.documents();
-            this.fields = r.fields();
-        }
     }
 
     /** A binding that cannot be checked as configured. */

@@ -487,7 +487,7 @@ public final class DefinitionParser {
         for (String name : names) {
             JsonNode value = tool.get(name);
             if (value != null) {
-                out.set(name, value.deepCopy());
+                out.set(name, value); // every tool record constructor deep-copies its options
             }
         }
         return out;

@@ -2,7 +2,10 @@ package dev.continuity.rehydrate.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.continuity.agentservice.StoredItem;
 import dev.continuity.journal.TurnItem;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What identifies an item's content for alignment: type, role, call id, function name and text for
@@ -32,6 +35,17 @@ public final class ItemFingerprint {
                 // did not show: compare what identifies them, not their whole JSON
                 return join(type, "", node.path("call_id").asText(node.path("id").asText("")), "", "");
         }
+    }
+
+    /** The fingerprints of {@code items} in order, leaving out reasoning items. */
+    static List<String> ofVisible(List<StoredItem> items) {
+        List<String> fingerprints = new ArrayList<>(items.size());
+        for (StoredItem stored : items) {
+            if (!TurnItem.REASONING.equals(stored.item().type())) {
+                fingerprints.add(of(stored.item()));
+            }
+        }
+        return fingerprints;
     }
 
     private static String messageText(JsonNode content) {

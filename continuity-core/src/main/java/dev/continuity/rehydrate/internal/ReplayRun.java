@@ -284,13 +284,7 @@ public final class ReplayRun {
             readCalls++;
             return target.listItems(conversationId);
         });
-        List<String> fingerprints = new ArrayList<>(items.size());
-        for (StoredItem stored : items) {
-            if (!TurnItem.REASONING.equals(stored.item().type())) {
-                fingerprints.add(ItemFingerprint.of(stored.item()));
-            }
-        }
-        return fingerprints;
+        return ItemFingerprint.ofVisible(items);
     }
 
     private <T> T call(java.util.function.Supplier<T> body) {

@@ -119,12 +119,7 @@ public final class Validator {
             }
             ReplayPlan all = ReplayPlan.of(0, turns);
             List<StoredItem> stored = call(() -> target.listItems(cursor.conversationId()));
-            List<String> region = new ArrayList<>();
-            for (StoredItem item : stored) {
-                if (!TurnItem.REASONING.equals(item.item().type())) {
-                    region.add(ItemFingerprint.of(item.item()));
-                }
-            }
+            List<String> region = ItemFingerprint.ofVisible(stored);
             Alignment alignment = Alignment.of(region, all.fingerprints(), List.of());
             if (!alignment.consistent() || alignment.trailing() > 0) {
                 problems.add(new ValidationProblem(key, FailureReason.VALIDATION_MISMATCH, "conversation "
