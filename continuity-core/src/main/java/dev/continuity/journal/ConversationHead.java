@@ -71,12 +71,4 @@ public record ConversationHead(
         }
         return withRegion(region, cursor.advancedTo(sequence));
     }
-
-    /** A copy without the region's cursor. */
-    public ConversationHead withoutRegion(String region) {
-        Map<String, RegionCursor> copy = new TreeMap<>(regions);
-        copy.remove(region);
-        return new ConversationHead(conversationKey, agentName, agentVersion, lastSequence, createdAt,
-                lastActivityAt, copy, version);
-    }
 }

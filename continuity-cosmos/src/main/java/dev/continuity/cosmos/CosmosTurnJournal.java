@@ -14,6 +14,7 @@ import com.azure.cosmos.models.PartitionKey;
 import com.azure.cosmos.models.SqlParameter;
 import com.azure.cosmos.models.SqlQuerySpec;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.continuity.journal.internal.ListingToken;
 import dev.continuity.journal.internal.TurnWriteRules;
 import dev.continuity.cosmos.internal.AsyncContainerGateway;
 import dev.continuity.cosmos.internal.ContainerGateway;
@@ -21,7 +22,6 @@ import dev.continuity.cosmos.internal.ConversationCache;
 import dev.continuity.cosmos.internal.JournalDocuments;
 import dev.continuity.cosmos.internal.JournalLayout;
 import dev.continuity.cosmos.internal.LayoutCheck;
-import dev.continuity.cosmos.internal.ListingToken;
 import dev.continuity.cosmos.internal.StoredHead;
 import dev.continuity.cosmos.internal.StoredTurn;
 import dev.continuity.cosmos.internal.SyncContainerGateway;
@@ -37,7 +37,6 @@ import dev.continuity.journal.TurnDurability;
 import dev.continuity.journal.TurnStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -73,6 +72,10 @@ public final class CosmosTurnJournal implements TurnJournal {
     private static final int MAX_ATTEMPTS = 64;
     private static final int READ_PAGE_SIZE = 100;
     private static final int MAX_LIST_PAGE = 1000;
+    /** Names this journal kind in its listing tokens, so a token from another journal is refused. */
+    private static final String TOKEN_SCHEME = "cosmos1";
+    /** What a refused listing token was not issued by. */
+    private static final String TOKEN_ISSUER = "CosmosTurnJournal.listConversations";
     /** Room left in a batch for the head document and the batch envelope. */
     private static final int BATCH_OVERHEAD_BYTES = 64 * 1024;
 
@@ -267,8 +270,9 @@ public final class CosmosTurnJournal implements TurnJournal {
             }
             ConversationHead current = head.head();
             ConversationHead next = new ConversationHead(key, current.agentName(), current.agentVersion(),
-                    sequence - 1, current.createdAt(), later(current.lastActivityAt(), clock.instant()),
-                    current.regions(), current.version() + 1);
+                    sequence - 1, current.createdAt(),
+                    TurnWriteRules.later(current.lastActivityAt(), clock.instant()), current.regions(),
+                    current.version() + 1);
             CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
             batch.deleteItemOperation(JournalLayout.turnId(sequence), ifMatch(stored.etag()));
             batch.replaceItemOperation(JournalLayout.HEAD_ID, JournalDocuments.headDocument(next, sequence - 1),
@@ -326,9 +330,7 @@ public final class CosmosTurnJournal implements TurnJournal {
                 }
                 return Optional.empty();
             }
-            ConversationHead next = new ConversationHead(key, head.agentName(), head.agentVersion(),
-                    Math.max(stored.lastSequence(), head.lastSequence()), stored.createdAt(),
-                    later(stored.lastActivityAt(), head.lastActivityAt()), head.regions(), stored.version() + 1);
+            ConversationHead next = TurnWriteRules.mergedHead(stored, head);
             CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
             batch.replaceItemOperation(JournalLayout.HEAD_ID,
                     JournalDocuments.headDocument(next, current.journaledThrough()), ifMatch(current.etag()));
@@ -353,8 +355,7 @@ public final class CosmosTurnJournal implements TurnJournal {
 
     private Optional<ConversationHead> createHead(ConversationHead head) {
         String key = head.conversationKey();
-        ConversationHead created = new ConversationHead(key, head.agentName(), head.agentVersion(),
-                Math.max(0, head.lastSequence()), head.createdAt(), head.lastActivityAt(), head.regions(), 1);
+        ConversationHead created = TurnWriteRules.createdHead(head);
         try {
             CosmosItemResponse<ObjectNode> response =
                     store.create(JournalDocuments.headDocument(created, 0), new PartitionKey(key));
@@ -434,7 +435,9 @@ public final class CosmosTurnJournal implements TurnJournal {
             throw new IllegalArgumentException("pageSize must be at least 1, was " + pageSize);
         }
         ensureOpen();
-        ListingToken after = continuationToken == null ? null : ListingToken.decode(continuationToken);
+        ListingToken after = continuationToken == null
+                ? null
+                : ListingToken.decode(continuationToken, TOKEN_SCHEME, TOKEN_ISSUER);
         int limit = Math.min(pageSize, MAX_LIST_PAGE);
         StringBuilder sql = new StringBuilder("SELECT TOP ").append(limit + 1)
                 .append(" c.conversationKey, c.agentName, c.lastSequence, c.lastActivityAt FROM c WHERE c.type = @type");
@@ -467,7 +470,7 @@ public final class CosmosTurnJournal implements TurnJournal {
         }
         List<ConversationSummary> items = found.subList(0, limit);
         ConversationSummary last = items.get(limit - 1);
-        return new Page<>(items, new ListingToken(last.lastActivityAt(), last.conversationKey()).encode());
+        return new Page<>(items, new ListingToken(last.lastActivityAt(), last.conversationKey()).encode(TOKEN_SCHEME));
     }
 
     /** {@inheritDoc} A cross-partition query; sorted by conversation key, then sequence. */
@@ -533,7 +536,7 @@ public final class CosmosTurnJournal implements TurnJournal {
     private ConversationHead advanced(ConversationHead head, long sequence) {
         return new ConversationHead(head.conversationKey(), head.agentName(), head.agentVersion(),
                 Math.max(head.lastSequence(), sequence), head.createdAt(),
-                later(head.lastActivityAt(), clock.instant()), head.regions(), head.version() + 1);
+                TurnWriteRules.later(head.lastActivityAt(), clock.instant()), head.regions(), head.version() + 1);
     }
 
     private CosmosBatchResponse execute(CosmosBatch batch, String operation, String key, long sequence) {
@@ -590,10 +593,6 @@ public final class CosmosTurnJournal implements TurnJournal {
         }
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
-    }
-
-    private static Instant later(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
     }
 
     private void ensureOpen() {

@@ -54,7 +54,7 @@ public final class ProjectParityCheck implements PreflightCheck {
     @Override
     public List<PreflightProblem> check(Region region, AgentService target, Collection<AgentDefinition> definitions) {
         List<PreflightProblem> problems = new ArrayList<>();
-        Map<String, Reference> primaryReads = new HashMap<>();
+        Map<String, Optional<Reference>> primaryReads = new HashMap<>();
         for (AgentDefinition definition : definitions) {
             checkModel(region, definition, primaryReads, problems);
             checkConnections(region, definition, problems);
@@ -68,7 +68,7 @@ public final class ProjectParityCheck implements PreflightCheck {
     private record Reference(String what, String model, String version, String sku) {
     }
 
-    private void checkModel(Region region, AgentDefinition d, Map<String, Reference> primaryReads,
+    private void checkModel(Region region, AgentDefinition d, Map<String, Optional<Reference>> primaryReads,
             List<PreflightProblem> problems) {
         ModelBinding binding = region.model(d.model()).orElse(null);
         if (binding == null) {
@@ -89,7 +89,10 @@ public final class ProjectParityCheck implements PreflightCheck {
             problems.add(new PreflightProblem(source, "/model", where + ": the deployment does not exist in the project"));
             return;
         }
-        Reference reference = primaryReads.computeIfAbsent(d.model(), logical -> reference(region, logical, binding));
+        // Optional so that "no reference" is remembered too: each logical model is read at most once.
+        Reference reference = primaryReads
+                .computeIfAbsent(d.model(), logical -> Optional.ofNullable(reference(region, logical, binding)))
+                .orElse(null);
         if (reference == null) {
             return;
         }

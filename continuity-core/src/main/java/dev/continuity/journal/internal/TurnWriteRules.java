@@ -1,15 +1,18 @@
 package dev.continuity.journal.internal;
 
 import dev.continuity.journal.AppendResult;
+import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnConflictException;
 import dev.continuity.journal.TurnOutcome;
 import dev.continuity.journal.TurnStatus;
+import java.time.Instant;
 
 /**
  * The journal's idempotency rules, shared by the implementations: how a write compares with what is
- * already journaled, and the errors that name the conversation and sequence. Not part of the public API.
+ * already journaled, how {@code compareAndSetHead} builds the head it stores, and the errors that name
+ * the conversation and sequence. Not part of the public API.
  */
 public final class TurnWriteRules {
 
@@ -83,5 +86,26 @@ public final class TurnWriteRules {
     public static TurnConflictException discardNotLast(String conversationKey, long sequence) {
         return new TurnConflictException(conversationKey, sequence, "it is not the last turn (turn "
                 + (sequence + 1) + " is journaled); only the last turn can be discarded");
+    }
+
+    /** The head {@code compareAndSetHead(head, 0)} creates: {@code head} at version 1, never below sequence 0. */
+    public static ConversationHead createdHead(ConversationHead head) {
+        return new ConversationHead(head.conversationKey(), head.agentName(), head.agentVersion(),
+                Math.max(0, head.lastSequence()), head.createdAt(), head.lastActivityAt(), head.regions(), 1);
+    }
+
+    /**
+     * The head {@code compareAndSetHead(head, stored.version())} stores over {@code stored}: agent and
+     * regions from {@code head}; creation time kept; sequence and activity never move back; next version.
+     */
+    public static ConversationHead mergedHead(ConversationHead stored, ConversationHead head) {
+        return new ConversationHead(head.conversationKey(), head.agentName(), head.agentVersion(),
+                Math.max(stored.lastSequence(), head.lastSequence()), stored.createdAt(),
+                later(stored.lastActivityAt(), head.lastActivityAt()), head.regions(), stored.version() + 1);
+    }
+
+    /** The later of two instants. */
+    public static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 }

@@ -172,9 +172,7 @@ public final class InMemoryTurnJournal implements TurnJournal {
         }
         ensureOpen();
         if (expectedVersion == 0) {
-            ConversationHead created = new ConversationHead(head.conversationKey(), head.agentName(),
-                    head.agentVersion(), Math.max(0, head.lastSequence()), head.createdAt(), head.lastActivityAt(),
-                    head.regions(), 1);
+            ConversationHead created = TurnWriteRules.createdHead(head);
             Conversation fresh = new Conversation(created);
             return conversations.putIfAbsent(head.conversationKey(), fresh) == null
                     ? Optional.of(created)
@@ -189,9 +187,7 @@ public final class InMemoryTurnJournal implements TurnJournal {
             if (stored.version() != expectedVersion) {
                 return Optional.empty();
             }
-            conversation.head = new ConversationHead(stored.conversationKey(), head.agentName(), head.agentVersion(),
-                    Math.max(stored.lastSequence(), head.lastSequence()), stored.createdAt(),
-                    later(stored.lastActivityAt(), head.lastActivityAt()), head.regions(), stored.version() + 1);
+            conversation.head = TurnWriteRules.mergedHead(stored, head);
             return Optional.of(conversation.head);
         }
     }
@@ -247,10 +243,6 @@ public final class InMemoryTurnJournal implements TurnJournal {
         }
     }
 
-    private static Instant later(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
-    }
-
     /** One conversation: its head and its turns (index {@code sequence - 1}); guarded by its monitor. */
     private static final class Conversation {
         final List<Turn> turns = new ArrayList<>();
@@ -276,7 +268,7 @@ public final class InMemoryTurnJournal implements TurnJournal {
         private void moveTo(long lastSequence, Instant now) {
             ConversationHead h = head;
             head = new ConversationHead(h.conversationKey(), h.agentName(), h.agentVersion(), lastSequence,
-                    h.createdAt(), later(h.lastActivityAt(), now), h.regions(), h.version() + 1);
+                    h.createdAt(), TurnWriteRules.later(h.lastActivityAt(), now), h.regions(), h.version() + 1);
         }
     }
 }

@@ -19,7 +19,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -350,8 +349,7 @@ public final class SqliteTurnJournal implements TurnJournal {
                 if (stored != null) {
                     return Optional.empty();
                 }
-                ConversationHead created = new ConversationHead(key, head.agentName(), head.agentVersion(),
-                        Math.max(0, head.lastSequence()), head.createdAt(), head.lastActivityAt(), head.regions(), 1);
+                ConversationHead created = TurnWriteRules.createdHead(head);
                 PreparedStatement insert = c.prepare(INSERT_HEAD);
                 insert.setString(1, key);
                 insert.setString(2, created.agentName());
@@ -367,9 +365,7 @@ public final class SqliteTurnJournal implements TurnJournal {
             if (stored == null || stored.version() != expectedVersion) {
                 return Optional.empty();
             }
-            ConversationHead updated = new ConversationHead(key, head.agentName(), head.agentVersion(),
-                    Math.max(stored.lastSequence(), head.lastSequence()), stored.createdAt(),
-                    later(stored.lastActivityAt(), head.lastActivityAt()), head.regions(), stored.version() + 1);
+            ConversationHead updated = TurnWriteRules.mergedHead(stored, head);
             PreparedStatement update = c.prepare(UPDATE_HEAD);
             update.setString(1, updated.agentName());
             update.setString(2, updated.agentVersion());
@@ -475,10 +471,6 @@ public final class SqliteTurnJournal implements TurnJournal {
         update.setLong(2, Math.max(activity, now));
         update.setString(3, key);
         update.executeUpdate();
-    }
-
-    private static Instant later(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
     }
 
     /**
