@@ -168,11 +168,10 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             List<KnowledgeSyncBenchmark.Step> steps = KnowledgeSyncBenchmark.run(files, kb, changed, concurrency);
-            java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
-            KnowledgeSyncBenchmark.print(new java.io.PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8),
-                    files, kb, changed, concurrency, steps);
-            spec.commandLine().getOut().print(text.toString(java.nio.charset.StandardCharsets.UTF_8));
-            spec.commandLine().getOut().flush();
+            java.io.PrintStream out = new java.io.PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true,
+                    java.nio.charset.StandardCharsets.UTF_8);
+            KnowledgeSyncBenchmark.print(out, files, kb, changed, concurrency, steps);
+            out.flush();
             boolean expected = steps.get(0).uploads() == files && steps.get(1).uploads() == 0
                     && steps.get(2).uploads() == changed;
             return expected ? ExitCodes.OK : ExitCodes.ERROR;

@@ -67,7 +67,7 @@ public final class ImportCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             try (TurnJournal opened = option.open()) {
-                ImportResult r = new JournalImporter(opened, !dropCursors).importFile(in);
+                ImportResult r = new JournalImporter(opened, !dropCursors).importChecked(in); // checked above
                 out.println("imported " + in + " into " + option.value() + ": conversations " + r.conversationsWritten()
                         + " written, " + r.conversationsPresent() + " already present; turns " + r.turnsWritten()
                         + " written, " + r.turnsPresent() + " already present; region cursors " + r.cursorsWritten()

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The {@code --journal} option of the chat, export and import commands: {@code sqlite:PATH} (a SQLite
+ * The {@code --journal} option of the chat, export, import and rehydrate commands: {@code sqlite:PATH} (a SQLite
  * journal file) or {@code memory} (an in-process journal that ends with the command).
  *
  * @param value the option as given

@@ -8,7 +8,6 @@ import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.DefinitionException;
 import dev.continuity.definition.DefinitionLoader;
 import dev.continuity.journal.TurnJournal;
-import dev.continuity.journal.sqlite.SqliteTurnJournal;
 import dev.continuity.rehydrate.FailureReason;
 import dev.continuity.rehydrate.PhaseReport;
 import dev.continuity.rehydrate.PreflightProblem;
@@ -24,7 +23,6 @@ import dev.continuity.topology.Region;
 import dev.continuity.topology.Topology;
 import dev.continuity.topology.TopologyLoader;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -111,14 +109,14 @@ public final class RehydrateCommand implements Callable<Integer> {
         List<AgentDefinition> definitions;
         Topology topology;
         Region target;
-        Path journalFile = null;
+        JournalOption journalOption = null;
         try {
             rehydrationMode = parseMode(mode);
             if (since != null) {
                 changedSince = Instant.parse(since);
             }
             if (journal != null) {
-                journalFile = journalPath(journal);
+                journalOption = JournalOption.parse(journal, false).requireExisting();
             } else if (rehydrationMode != RehydrationMode.LAZY) {
                 err.println("no --journal given: rehydrating agents only (conversations replay lazily on first use)");
                 rehydrationMode = RehydrationMode.LAZY;
@@ -139,7 +137,7 @@ public final class RehydrateCommand implements Callable<Integer> {
         }
         FoundryAgentService service = FoundryAgentService.connect(target.name(), target.projectEndpoint(),
                 FoundryCredentials.forEndpoint(target.projectEndpoint()));
-        try (TurnJournal opened = journalFile == null ? null : SqliteTurnJournal.open(journalFile)) {
+        try (TurnJournal opened = journalOption == null ? null : journalOption.open()) {
             Rehydrator.Builder builder = Rehydrator.builder()
                     .target(service)
                     .topology(topology)
@@ -179,17 +177,6 @@ public final class RehydrateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--mode must be eager, incremental or lazy, got '" + value + "'");
         }
-    }
-
-    private static Path journalPath(String value) {
-        if (!value.startsWith("sqlite:") || value.length() == "sqlite:".length()) {
-            throw new IllegalArgumentException("--journal must be sqlite:PATH, got '" + value + "'");
-        }
-        Path path = Path.of(value.substring("sqlite:".length()));
-        if (!Files.isRegularFile(path)) {
-            throw new IllegalArgumentException("--journal " + value + ": no such file " + path.toAbsolutePath());
-        }
-        return path;
     }
 
     private static void printSummary(PrintWriter out, PrintWriter err, RehydrationReport report) {

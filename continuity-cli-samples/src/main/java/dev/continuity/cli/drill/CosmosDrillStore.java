@@ -35,8 +35,10 @@ public final class CosmosDrillStore implements AutoCloseable {
     private final String database;
     private final String container;
     private final String leaseContainer;
+    private final String key;
     private final CosmosClient client;
-    private final CosmosAsyncClient asyncClient;
+    /** Built on first use: only the warm standby reads the change feed. */
+    private CosmosAsyncClient asyncClient;
     private boolean leasesCreated;
 
     private CosmosDrillStore(LocalCosmosProcess local, String endpoint, String key, String database) {
@@ -46,9 +48,8 @@ public final class CosmosDrillStore implements AutoCloseable {
         String run = UUID.randomUUID().toString().substring(0, 8);
         this.container = "drill-turns-" + run;
         this.leaseContainer = "drill-leases-" + run;
+        this.key = key;
         this.client = builder(endpoint, key, local != null).buildClient();
-        // the change feed processor reads back what it writes to the lease container
-        this.asyncClient = builder(endpoint, key, local != null).contentResponseOnWriteEnabled(true).buildAsyncClient();
         try {
             CosmosJournalProvisioner.of(client).provision(database, container);
         } catch (RuntimeException e) {
@@ -82,14 +83,20 @@ public final class CosmosDrillStore implements AutoCloseable {
 
     /** Opens a journal on the run's container (the drill closes it; the clients stay open). */
     public TurnJournal openJournal() {
-        return CosmosTurnJournal.builder().client(client).database(database).container(container).build();
+        // provisioning has just checked the container's layout
+        return CosmosTurnJournal.builder().client(client).database(database).container(container)
+                .verifyContainer(false).build();
     }
 
     /**
      * Starts a warm standby into {@code target} following the run's journal container, replaying with
      * {@code replayer} (creates the run's lease container on first use).
      */
-    public synchronized WarmStandby warmStandby(TurnJournal journal, ConversationReplayer replayer, AgentService target) {
+    public synchronized WarmStandby warmStandby(ConversationReplayer replayer, AgentService target) {
+        if (asyncClient == null) {
+            // the change feed processor reads back what it writes to the lease container
+            asyncClient = builder(endpoint, key, local != null).contentResponseOnWriteEnabled(true).buildAsyncClient();
+        }
         CosmosAsyncDatabase db = asyncClient.getDatabase(database);
         WarmStandby.createLeaseContainerIfNotExists(db, leaseContainer);
         leasesCreated = true;
@@ -110,14 +117,9 @@ public final class CosmosDrillStore implements AutoCloseable {
                 + "', container '" + container + "'";
     }
 
-    /** The run's journal container. */
-    public String container() {
-        return container;
-    }
-
     /** Deletes the run's containers on an account, closes the clients, stops the local server. */
     @Override
-    public void close() {
+    public synchronized void close() {
         try {
             if (local == null) {
                 deleteContainer(container);
@@ -142,7 +144,9 @@ public final class CosmosDrillStore implements AutoCloseable {
     }
 
     private void closeClients() {
-        asyncClient.close();
+        if (asyncClient != null) {
+            asyncClient.close();
+        }
         client.close();
     }
 

@@ -19,6 +19,7 @@ import dev.continuity.failover.FailoverController;
 import dev.continuity.failover.FailoverEvent;
 import dev.continuity.failover.HealthProbe;
 import dev.continuity.agentservice.foundry.FoundryClientFactory;
+import dev.continuity.agentservice.foundry.FoundryClients;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnJournal;
@@ -69,12 +70,11 @@ public final class Drill {
     @FunctionalInterface
     public interface StandbyStarter {
         /**
-         * @param journal the drill's journal
          * @param replayer the replayer the drill's clients use (replays of one conversation are serialized)
          * @param secondary the secondary region
          * @return the started standby (the drill stops it)
          */
-        WarmStandby start(TurnJournal journal, ConversationReplayer replayer, AgentService secondary);
+        WarmStandby start(ConversationReplayer replayer, AgentService secondary);
     }
 
     /**
@@ -95,6 +95,8 @@ public final class Drill {
     private KnowledgeCheck knowledge;
     private final Supplier<TurnJournal> journals;
     private final StandbyStarter standbyStarter;
+    /** Clients the health probes own (the secondary's probe has its own, without retries). */
+    private final List<FoundryClients> probeClients = new CopyOnWriteArrayList<>();
     private final Progress progress;
     private volatile StandbySummary standbySummary;
 
@@ -185,7 +187,7 @@ public final class Drill {
             WarmStandby standby = null;
             if (options.mode().equals("warm")) {
                 progress.phase("warm standby: follow the journal's change feed into " + secondary.name());
-                standby = standbyStarter.start(journal, replayer, services.get(secondary.name()));
+                standby = standbyStarter.start(replayer, services.get(secondary.name()));
             }
             try {
                 return run(started, topology, primary, secondary, agents, emulator, services, primaryService, journal,
@@ -197,6 +199,8 @@ public final class Drill {
             }
         } finally {
             services.values().forEach(s -> s.clients().close());
+            probeClients.forEach(FoundryClients::close);
+            probeClients.clear();
         }
     }
 
@@ -339,11 +343,15 @@ public final class Drill {
 
     /** Probes through clients without SDK retries, so a refused connection counts at once. */
     private HealthProbe probe(AgentService region, Region binding) {
-        AgentService probeClient = region instanceof SeverableAgentService ? region
-                : new FoundryAgentService(binding.name(), FoundryClientFactory.builder()
-                        .endpoint(binding.projectEndpoint())
-                        .credential(FoundryCredentials.forEndpoint(binding.projectEndpoint()))
-                        .agentsMaxRetries(0).openAIMaxRetries(0).build());
+        AgentService probeClient = region;
+        if (!(region instanceof SeverableAgentService)) {
+            FoundryClients clients = FoundryClientFactory.builder()
+                    .endpoint(binding.projectEndpoint())
+                    .credential(FoundryCredentials.forEndpoint(binding.projectEndpoint()))
+                    .agentsMaxRetries(0).openAIMaxRetries(0).build();
+            probeClients.add(clients); // closed with the drill's other clients
+            probeClient = new FoundryAgentService(binding.name(), clients);
+        }
         return HealthProbe.builder(probeClient)
                 .interval(Duration.ofMillis(options.probeIntervalMillis()))
                 .timeout(Duration.ofMillis(options.probeIntervalMillis()))
@@ -615,9 +623,5 @@ public final class Drill {
     @FunctionalInterface
     private interface IntTask {
         void run(int value) throws Exception;
-    }
-
-    static String formatMillis(long millis) {
-        return millis < 0 ? "n/a" : String.format(Locale.ROOT, "%,d ms", millis);
     }
 }

@@ -49,7 +49,5 @@ public record DrillReport(int conversations, long acknowledgedTurns, long lostTu
      */
     public record Rehydration(long agents, long conversations, long items, long calls, long minimalCalls,
             long failures) {
-        /** Nothing replayed. */
-        public static final Rehydration NONE = new Rehydration(0, 0, 0, 0, 0, 0);
     }
 }
