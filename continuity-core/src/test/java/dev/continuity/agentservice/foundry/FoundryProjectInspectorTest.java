@@ -180,6 +180,29 @@ class FoundryProjectInspectorTest {
     }
 
     @Test
+    void aPrimaryWithoutTheDeploymentIsAskedOnceForAllAgentsOfThatModel() {
+        emulator = Emulator.builder().region(PRIMARY).region(SECONDARY)
+                .deployment(SECONDARY, DEPLOYMENT, "gpt-4.1", "2025-04-14", "GlobalStandard").start();
+        Map<String, Region> regions = new LinkedHashMap<>();
+        for (String name : List.of(PRIMARY, SECONDARY)) { // no pins: the primary would be the only reference
+            regions.put(name, new Region(name, name.equals(PRIMARY) ? RegionRole.PRIMARY : RegionRole.SECONDARY,
+                    emulator.region(name).projectEndpoint(), Map.of("chat", new ModelBinding(DEPLOYMENT, null, null)),
+                    Map.of(), Map.of()));
+        }
+        Topology topology = new Topology(null, regions);
+
+        List<PreflightProblem> problems = Rehydrator.builder().journal(new InMemoryTurnJournal())
+                .target(service(SECONDARY)).topology(topology)
+                .definitions(List.of(agent("first"), agent("second"), agent("third")))
+                .preflightCheck(FoundryProjectInspector.forTopology(topology, FoundryCredentials::forEndpoint)
+                        .preflightCheck(topology)).build().preflight();
+
+        assertThat(problems).isEmpty(); // nothing to compare with, and the secondary has the deployment
+        assertThat(emulator.region(PRIMARY).operationCounts().get("deployments.get"))
+                .as("the primary's missing deployment is remembered, not asked again per agent").isEqualTo(1L);
+    }
+
+    @Test
     void aMissingDeploymentAndAMissingConnectionAreNamed() {
         start("2025-04-14", false);
         List<PreflightProblem> problems = preflight(SECONDARY, List.of(agentWithMcp("ticketing")));
