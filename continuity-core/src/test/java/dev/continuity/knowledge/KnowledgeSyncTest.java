@@ -21,6 +21,7 @@ import dev.continuity.rehydrate.Rehydrator;
 import dev.continuity.rehydrate.TwoRegions;
 import dev.continuity.rehydrate.ValidationOptions;
 import dev.continuity.topology.BlobSource;
+import dev.continuity.topology.KnowledgeBinding;
 import dev.continuity.topology.ModelBinding;
 import dev.continuity.topology.Region;
 import dev.continuity.topology.RegionRole;
@@ -193,6 +194,35 @@ class KnowledgeSyncTest {
         return new FileKnowledgeSync(knowledge.get(region)).sync(KNOWLEDGE,
                 new BlobKnowledgeSource(azurite.client(), new BlobSource(azurite.blobEndpoint(),
                         container.getBlobContainerName(), prefix)));
+    }
+
+    @Test
+    void resolvingListsTheRegionsVectorStoresOnceWhateverTheNumberOfBindings() {
+        put("policies/refunds.txt", "Refunds are paid within 30 days.");
+        sync(TwoRegions.PRIMARY);
+        Region primary = topology().requireRegion(TwoRegions.PRIMARY);
+        VectorStoreKnowledge synced = (VectorStoreKnowledge) primary.knowledge().get(KNOWLEDGE);
+        Map<String, KnowledgeBinding> bindings = new LinkedHashMap<>(primary.knowledge());
+        bindings.put("never-synced", new VectorStoreKnowledge(List.of(), synced.source(), null));
+        bindings.put("fixed", new VectorStoreKnowledge(List.of("vs_fixed"), null, null));
+        Topology three = new Topology(null, Map.of(TwoRegions.PRIMARY, new Region(primary.name(), primary.role(),
+                primary.projectEndpoint(), primary.models(), bindings, primary.connections())));
+        // one listing's requests (openai-java's auto-pager also asks for the empty page after the last)
+        long before = count(TwoRegions.PRIMARY, "vector_stores.list");
+        knowledge.get(TwoRegions.PRIMARY).listVectorStores();
+        long oneListing = count(TwoRegions.PRIMARY, "vector_stores.list") - before;
+        long listings = count(TwoRegions.PRIMARY, "vector_stores.list");
+
+        Region resolved = KnowledgeResolver.resolve(three, knowledge.get(TwoRegions.PRIMARY))
+                .requireRegion(TwoRegions.PRIMARY);
+
+        assertThat(oneListing).isPositive();
+        assertThat(count(TwoRegions.PRIMARY, "vector_stores.list") - listings)
+                .as("two bindings to look up, one listing").isEqualTo(oneListing);
+        assertThat(((VectorStoreKnowledge) resolved.knowledge().get(KNOWLEDGE)).vectorStoreIds()).hasSize(1);
+        assertThat(((VectorStoreKnowledge) resolved.knowledge().get("never-synced")).vectorStoreIds()).isEmpty();
+        assertThat(((VectorStoreKnowledge) resolved.knowledge().get("fixed")).vectorStoreIds())
+                .containsExactly("vs_fixed");
     }
 
     private void put(String path, String text) {
