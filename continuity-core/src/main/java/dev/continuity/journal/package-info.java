@@ -6,3 +6,4 @@
  * implementation must pass the contract suite {@code TurnJournalContract} in this module's test jar.
  */
 package dev.continuity.journal;
+

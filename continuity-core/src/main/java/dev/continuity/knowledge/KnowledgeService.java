@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * The files and vector stores of one region's Foundry project, in domain terms (the port knowledge
  * sync writes through). The Foundry adapter is
- * {@link dev.continuity.agentservice.foundry.FoundryKnowledgeService}. Failures are
+ * {@link dev.continuity.foundry.FoundryKnowledgeService}. Failures are
  * {@link dev.continuity.agentservice.AgentServiceException}s naming the region and the operation.
  */
 public interface KnowledgeService {

@@ -1,6 +1,6 @@
 package dev.continuity.definition;
 
-import static dev.continuity.definition.DefinitionTestFiles.write;
+import static dev.continuity.testsupport.DefinitionFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

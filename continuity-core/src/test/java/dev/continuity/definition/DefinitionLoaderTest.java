@@ -1,11 +1,12 @@
 package dev.continuity.definition;
 
-import static dev.continuity.definition.DefinitionTestFiles.GUIDE_RECORD;
-import static dev.continuity.definition.DefinitionTestFiles.definition;
-import static dev.continuity.definition.DefinitionTestFiles.write;
+import static dev.continuity.testsupport.DefinitionFiles.GUIDE_RECORD;
+import static dev.continuity.testsupport.DefinitionFiles.definition;
+import static dev.continuity.testsupport.DefinitionFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.continuity.testsupport.DefinitionFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +78,7 @@ class DefinitionLoaderTest {
 
     @Test
     void shippedAgentsDirectoryValidates() {
-        Path agents = DefinitionTestFiles.shippedAgents();
+        Path agents = DefinitionFiles.shippedAgents();
 
         DefinitionLoadResult result = loader.read(agents);
 

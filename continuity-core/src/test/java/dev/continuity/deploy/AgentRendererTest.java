@@ -1,7 +1,7 @@
 package dev.continuity.deploy;
 
-import static dev.continuity.definition.DefinitionTestFiles.shippedAgents;
-import static dev.continuity.definition.DefinitionTestFiles.write;
+import static dev.continuity.testsupport.DefinitionFiles.shippedAgents;
+import static dev.continuity.testsupport.DefinitionFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.continuity.cosmos;
 
+import dev.continuity.testsupport.LocalCosmosServer;
 import static dev.continuity.cosmos.StandbyTestbed.AGENT;
 import static dev.continuity.cosmos.StandbyTestbed.DATABASE;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,6 @@
 package dev.continuity.cosmos;
 
+import dev.continuity.testsupport.LocalCosmosServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;

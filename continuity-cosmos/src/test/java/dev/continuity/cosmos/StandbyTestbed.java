@@ -1,5 +1,6 @@
 package dev.continuity.cosmos;
 
+import dev.continuity.testsupport.LocalCosmosServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.cosmos.CosmosAsyncClient;
@@ -12,8 +13,8 @@ import com.azure.cosmos.models.FeedRange;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.continuity.agentservice.StoredItem;
-import dev.continuity.agentservice.foundry.FoundryAgentService;
-import dev.continuity.agentservice.foundry.FoundryCredentials;
+import dev.continuity.foundry.FoundryAgentService;
+import dev.continuity.foundry.FoundryCredentials;
 import dev.continuity.emulator.Emulator;
 import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.RegionCursor;

@@ -1,5 +1,6 @@
 package dev.continuity.cosmos;
 
+import dev.continuity.testsupport.LocalCosmosServer;
 import static dev.continuity.cosmos.StandbyTestbed.PRIMARY;
 import static dev.continuity.cosmos.StandbyTestbed.STANDBY;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -3,3 +3,4 @@
  * applications that accept losing the journal with the process.
  */
 package dev.continuity.journal.memory;
+

@@ -1,0 +1,194 @@
+package dev.continuity.cli;
+
+import dev.continuity.benchmarks.ClientOverheadBenchmark;
+import dev.continuity.benchmarks.CpuBreakdown;
+import dev.continuity.benchmarks.EmulatorBenchmark;
+import dev.continuity.benchmarks.JournalBenchmark;
+import dev.continuity.benchmarks.KnowledgeSyncBenchmark;
+import dev.continuity.benchmarks.RehydrationBenchmark;
+import dev.continuity.journal.TurnDurability;
+import dev.continuity.journal.memory.InMemoryTurnJournal;
+import dev.continuity.journal.sqlite.SqliteTurnJournal;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code continuity bench}: the benchmarks whose results are recorded in docs/benchmarks.md. */
+@Command(name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Run a benchmark (numbers go to docs/benchmarks.md; speed targets live here, not in unit tests).",
+        subcommands = {
+            BenchCommand.Emulator.class,
+            BenchCommand.Client.class,
+            BenchCommand.Journal.class,
+            BenchCommand.Rehydrate.class,
+            BenchCommand.Knowledge.class,
+        })
+public final class BenchCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Agent responses through the real SDK against the emulator, and the heap of stored conversations. */
+    @Command(name = "emulator", mixinStandardHelpOptions = true,
+            description = "Agent responses from concurrent SDK clients; heap holding many conversations.")
+    static final class Emulator implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--responses", defaultValue = "10000", description = "Measured responses (default: ${DEFAULT-VALUE}).")
+        int responses;
+
+        @Option(names = "--clients", defaultValue = "16", description = "Concurrent SDK clients (default: ${DEFAULT-VALUE}).")
+        int clients;
+
+        @Option(names = "--conversations", defaultValue = "10000",
+                description = "Conversations of 20 items held for the heap measurement (default: ${DEFAULT-VALUE}).")
+        int conversations;
+
+        @Option(names = "--warmup", defaultValue = "20000",
+                description = "Responses sent before measuring, half back to back and half paced, while the JIT "
+                        + "compiles the SDK and emulator paths (default: ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--rate", defaultValue = "1500",
+                description = "Responses/s the clients together offer in the paced phase (default: ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Override
+        public Integer call() throws Exception {
+            EmulatorBenchmark.Result r = EmulatorBenchmark.run(warmup, responses, clients, rate, conversations);
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "emulator: %d concurrent SDK clients, %d agent responses per phase, %d cores%n",
+                    r.clients(), r.saturation().responses(), Runtime.getRuntime().availableProcessors());
+            printPhase(out, "saturation (back to back)", r.saturation());
+            printPhase(out, String.format(Locale.ROOT, "paced at %.0f/s offered", r.pacedRate()), r.paced());
+            out.printf(Locale.ROOT, "  heap after GC         %.1f MB holding %d conversations x %d items (%.1f MB before)%n",
+                    r.heapUsedMegabytes(), r.conversationsHeld(), r.itemsPerConversation(), r.heapBaselineMegabytes());
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    private static void printPhase(PrintWriter out, String name, EmulatorBenchmark.Phase phase) {
+        out.printf(Locale.ROOT, "  %s%n", name);
+        out.printf(Locale.ROOT, "    throughput          %.0f responses/s%n", phase.responsesPerSecond());
+        out.printf(Locale.ROOT, "    latency p50 / p99   %.2f ms / %.2f ms (max %.1f ms)%n", phase.p50Millis(),
+                phase.p99Millis(), phase.maxMillis());
+        out.printf(Locale.ROOT, "    emulator's answers  p50 / p99   %.2f ms / %.2f ms (max %.1f ms), request read to answer "
+                + "ready%n", phase.emulatorTimes().p50Millis(), phase.emulatorTimes().p99Millis(),
+                phase.emulatorTimes().maxMillis());
+        CpuBreakdown cpu = phase.cpu();
+        out.printf(Locale.ROOT, "    CPU per response    %.0f us: SDK calling threads %.0f, SDK background threads %.0f, "
+                        + "emulator %.0f (%.0f %%), JVM GC and JIT %.0f, other %.0f%n", cpu.totalMicros(),
+                cpu.sdkCallerMicros(), cpu.sdkBackgroundMicros(), cpu.emulatorMicros(), 100 * cpu.emulatorShare(),
+                cpu.jvmMicros(), cpu.otherThreadMicros());
+    }
+
+    /** What the journaling client adds to a turn compared with the bare SDK call. */
+    @Command(name = "client", mixinStandardHelpOptions = true,
+            description = "Median/p99 of a turn through ContinuityClient vs the bare SDK call, per journal.")
+    static final class Client implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--turns", defaultValue = "2000", description = "Measured turns per side (default: ${DEFAULT-VALUE}).")
+        int turns;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = Files.createTempDirectory("continuity-client-bench");
+            List<ClientOverheadBenchmark.Result> results = new ArrayList<>();
+            results.add(ClientOverheadBenchmark.run("memory", InMemoryTurnJournal::new, null, turns));
+            results.add(ClientOverheadBenchmark.run("sqlite", () -> SqliteTurnJournal.open(dir.resolve("j.db")), null,
+                    turns));
+            results.add(ClientOverheadBenchmark.run("sqlite, one write per turn (ANSWER_ONLY)",
+                    () -> SqliteTurnJournal.open(dir.resolve("j1.db")), TurnDurability.ANSWER_ONLY, turns));
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "client overhead: %d sequential turns per side, %d cores%n", turns,
+                    Runtime.getRuntime().availableProcessors());
+            out.printf(Locale.ROOT, "  %-42s %12s %12s %14s %14s %12s%n", "journal", "bare p50", "bare p99", "client p50",
+                    "client p99", "added p50");
+            for (ClientOverheadBenchmark.Result r : results) {
+                out.printf(Locale.ROOT, "  %-42s %9.2f ms %9.2f ms %11.2f ms %11.2f ms %9.2f ms%n", r.journal(),
+                        r.bareP50Millis(), r.bareP99Millis(), r.clientP50Millis(), r.clientP99Millis(), r.addedP50Millis());
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    /** Durable appends per second (SQLite group commit, in-memory) and conversation reads. */
+    @Command(name = "journal", mixinStandardHelpOptions = true,
+            description = "Journal appends/s with concurrent conversations and the time to read a long conversation.")
+    static final class Journal implements Callable<Integer> {
+        @Parameters(arity = "0..*", description = "Options passed to the benchmark: --dir, --conversations, --seconds, --reads.")
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            JournalBenchmark.main(args.toArray(new String[0]));
+            return ExitCodes.OK;
+        }
+    }
+
+    /** Syncing file knowledge into a region: first sync, unchanged re-sync, re-sync with some files changed. */
+    @Command(name = "knowledge", mixinStandardHelpOptions = true,
+            description = "Sync N files of K KB into an emulated region, re-sync unchanged, re-sync with C changed.")
+    static final class Knowledge implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--files", defaultValue = "200", description = "Files (default: ${DEFAULT-VALUE}).")
+        int files;
+
+        @Option(names = "--kb", defaultValue = "50", description = "Size of each file in KB (default: ${DEFAULT-VALUE}).")
+        int kb;
+
+        @Option(names = "--changed", defaultValue = "10", description = "Files changed before the third sync (default: ${DEFAULT-VALUE}).")
+        int changed;
+
+        @Option(names = "--concurrency", defaultValue = "4", description = "Uploads in flight (default: ${DEFAULT-VALUE}).")
+        int concurrency;
+
+        @Override
+        public Integer call() {
+            List<KnowledgeSyncBenchmark.Step> steps = KnowledgeSyncBenchmark.run(files, kb, changed, concurrency);
+            java.io.PrintStream out = new java.io.PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true,
+                    java.nio.charset.StandardCharsets.UTF_8);
+            KnowledgeSyncBenchmark.print(out, files, kb, changed, concurrency, steps);
+            out.flush();
+            boolean expected = steps.get(0).uploads() == files && steps.get(1).uploads() == 0
+                    && steps.get(2).uploads() == changed;
+            return expected ? ExitCodes.OK : ExitCodes.ERROR;
+        }
+    }
+
+    /** Rehydrating agents and many conversations into an emulated region, against the emulator's ceiling. */
+    @Command(name = "rehydrate", mixinStandardHelpOptions = true,
+            description = "Rehydrate 5 agents and N conversations of K items; compare with the emulator's own ceiling.")
+    static final class Rehydrate implements Callable<Integer> {
+        @Parameters(arity = "0..4", description = "conversations (1000), items per conversation (30), concurrency (8), journal (memory|sqlite).")
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            RehydrationBenchmark.main(args.toArray(new String[0]));
+            return ExitCodes.OK;
+        }
+    }
+}

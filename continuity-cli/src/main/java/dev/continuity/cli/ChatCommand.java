@@ -1,0 +1,300 @@
+package dev.continuity.cli;
+
+import dev.continuity.foundry.FoundryAgentService;
+import dev.continuity.foundry.FoundryClientFactory;
+import dev.continuity.foundry.FoundryClients;
+import dev.continuity.foundry.FoundryCredentials;
+import dev.continuity.client.ContinuityClient;
+import dev.continuity.client.ContinuityClientBuilder;
+import dev.continuity.client.ContinuityException;
+import dev.continuity.client.TurnResult;
+import dev.continuity.definition.AgentDefinition;
+import dev.continuity.definition.DefinitionException;
+import dev.continuity.definition.DefinitionLoader;
+import dev.continuity.definition.DefinitionSet;
+import dev.continuity.failover.FailoverController;
+import dev.continuity.failover.FailoverEvent;
+import dev.continuity.failover.HealthProbe;
+import dev.continuity.journal.JournalException;
+import dev.continuity.journal.Turn;
+import dev.continuity.journal.TurnItem;
+import dev.continuity.journal.TurnJournal;
+import dev.continuity.journal.TurnStatus;
+import dev.continuity.rehydrate.ConversationReplayer;
+import dev.continuity.topology.Region;
+import dev.continuity.topology.Topology;
+import dev.continuity.topology.TopologyLoader;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code continuity chat --topology FILE --agent NAME [--conversation KEY] [--journal sqlite:PATH|memory]}:
+ * an interactive conversation with one agent on stdin/stdout, every turn journaled, each answer prefixed
+ * with the region that served it. The active region comes from a {@link FailoverController} over the
+ * topology's regions (primary first), so the conversation carries on in a secondary region when the
+ * primary goes dark (the conversation is replayed there on its next turn).
+ */
+@Command(name = "chat",
+        mixinStandardHelpOptions = true,
+        description = {"Talk to an agent; every turn is journaled and each answer is prefixed with the region that "
+                + "served it, e.g. [eastus2] ....",
+            "The primary region is probed; when it goes dark the chat fails over to the next region of the topology and "
+                    + "the conversation continues there (replayed from the journal on the next turn).",
+            "Commands: /history (the journaled turns), /region (the active region and each region's health), /quit.",
+            "Resume a conversation later with --conversation KEY and the same --journal.",
+            "Exit codes: 0 after /quit or end of input, 1 the journal failed, 2 invalid options, definitions or topology."})
+public final class ChatCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--topology", required = true, paramLabel = "FILE", description = "Topology file.")
+    Path topologyFile;
+
+    @Option(names = "--agent", required = true, paramLabel = "NAME", description = "The agent to talk to.")
+    String agent;
+
+    @Option(names = "--conversation", paramLabel = "KEY",
+            description = "Conversation key: resumes it when the journal has it (default: a new random key).")
+    String conversation;
+
+    @Option(names = "--journal", defaultValue = "sqlite:.continuity/journal.db", paramLabel = "sqlite:PATH|memory",
+            description = "Where turns are journaled (default: ${DEFAULT-VALUE}).")
+    String journal;
+
+    @Option(names = "--agents", defaultValue = "agents", paramLabel = "DIR",
+            description = "Directory of definition files; the agent's definition is deployed to a region the chat "
+                    + "fails over to (default: ${DEFAULT-VALUE}).")
+    Path agents;
+
+    @Option(names = "--probe-interval", defaultValue = "1000", paramLabel = "MS",
+            description = "Health probe interval and timeout in ms; 3 failures in a row declare a region down "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long probeMillis;
+
+    /** Where lines are read from; tests replace it. */
+    InputStream in = System.in;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        JournalOption journalOption;
+        Topology topology;
+        AgentDefinition definition;
+        List<Region> regions = new ArrayList<>();
+        try {
+            journalOption = JournalOption.parse(journal, true);
+            if (probeMillis < 1) {
+                throw new IllegalArgumentException("--probe-interval must be at least 1 ms, got " + probeMillis);
+            }
+            topology = new TopologyLoader().load(topologyFile);
+            regions.add(topology.primary().orElseThrow(() -> new IllegalArgumentException(
+                    topologyFile + ": no region has the role primary")));
+            regions.addAll(topology.secondaries());
+            DefinitionSet definitions = new DefinitionLoader().load(agents);
+            definition = definitions.latest(agent).orElseThrow(() -> new IllegalArgumentException("agent '" + agent
+                    + "' has no definition in " + agents + " (agents: " + String.join(", ", definitions.agentNames())
+                    + ")"));
+        } catch (DefinitionException e) {
+            e.problems().forEach(err::println);
+            err.println(e.problems().size() + (e.problems().size() == 1 ? " problem" : " problems"));
+            err.flush();
+            return ExitCodes.INVALID;
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return ExitCodes.INVALID;
+        }
+
+        List<FoundryClients> clients = new ArrayList<>();
+        try (TurnJournal opened = journalOption.open()) {
+            ConversationReplayer replayer = new ConversationReplayer(opened);
+            FailoverController.Builder failover = FailoverController.builder()
+                    .journal(opened)
+                    .topology(topology)
+                    .definitions(List.of(definition))
+                    .replayer(replayer)
+                    .eagerReplay(false) // this chat needs only its own conversation, replayed on its next turn
+                    .listener(event -> note(err, event));
+            ContinuityClientBuilder builder = ContinuityClient.builder().journal(opened);
+            for (Region region : regions) {
+                FoundryAgentService service = FoundryAgentService.connect(region.name(), region.projectEndpoint(),
+                        FoundryCredentials.forEndpoint(region.projectEndpoint()));
+                clients.add(service.clients());
+                FoundryClients probeClients = FoundryClientFactory.builder()
+                        .endpoint(region.projectEndpoint())
+                        .credential(FoundryCredentials.forEndpoint(region.projectEndpoint()))
+                        .agentsMaxRetries(0).openAIMaxRetries(0) // a refused connection counts at once
+                        .build();
+                clients.add(probeClients);
+                HealthProbe probe = HealthProbe.builder(new FoundryAgentService(region.name(), probeClients))
+                        .interval(Duration.ofMillis(probeMillis))
+                        .timeout(Duration.ofMillis(probeMillis))
+                        .failureThreshold(3)
+                        .build();
+                probe.probe(); // the first call loads the HTTP stack: keep that out of the scheduled probes' timeouts
+                failover.region(service, probe);
+                builder.region(service);
+            }
+            try (FailoverController controller = failover.build().start()) {
+                ContinuityClient client = builder.activeRegion(controller).catchUp(replayer::catchUpCursor).build();
+                String key = conversation != null ? conversation : "chat-" + UUID.randomUUID();
+                try {
+                    client.startConversation(key, agent, null);
+                } catch (ContinuityException e) {
+                    err.println(e.getMessage());
+                    err.flush();
+                    return ExitCodes.INVALID;
+                }
+                int earlier = client.history(key).size();
+                err.println("conversation " + key + " with agent " + agent + (earlier == 0 ? " (new)"
+                        : " (" + earlier + " earlier turns)") + "; journal " + journalOption.value() + "; regions "
+                        + regions.stream().map(Region::name).collect(Collectors.joining(", "))
+                        + "; commands /history /region /quit");
+                err.flush();
+                return converse(client, controller, regions, key, out, err);
+            }
+        } catch (JournalException e) {
+            err.println("journal " + journalOption.value() + ": " + e.getMessage());
+            err.flush();
+            return ExitCodes.ERROR;
+        } finally {
+            clients.forEach(FoundryClients::close);
+        }
+    }
+
+    private int converse(ContinuityClient client, FailoverController controller, List<Region> regions, String key,
+            PrintWriter out, PrintWriter err) {
+        boolean interactive = System.console() != null;
+        BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        while (true) {
+            if (interactive) {
+                out.print("> ");
+                out.flush();
+            }
+            String line;
+            try {
+                line = lines.readLine();
+            } catch (IOException e) {
+                err.println("cannot read input: " + e.getMessage());
+                err.flush();
+                return ExitCodes.ERROR;
+            }
+            if (line == null || line.strip().equals("/quit")) {
+                return ExitCodes.OK;
+            }
+            String text = line.strip();
+            if (text.isEmpty()) {
+                continue;
+            }
+            switch (text) {
+                case "/history" -> history(client, key, out);
+                case "/region" -> region(controller, regions, out);
+                default -> {
+                    if (text.startsWith("/")) {
+                        err.println("unknown command " + text + "; commands: /history, /region, /quit");
+                        err.flush();
+                    } else {
+                        send(client, key, text, out, err);
+                    }
+                }
+            }
+            out.flush();
+        }
+    }
+
+    private static void send(ContinuityClient client, String key, String text, PrintWriter out, PrintWriter err) {
+        TurnResult result;
+        try {
+            result = client.send(key, text);
+        } catch (ContinuityException e) {
+            // refused (nothing kept), or pending (completed exactly once by the next turn)
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return;
+        }
+        for (TurnItem item : result.output()) {
+            String shown = describe(item);
+            if (shown != null) {
+                out.println("[" + result.region() + "] " + shown);
+            }
+        }
+        if (!result.functionCalls().isEmpty()) {
+            err.println("the agent asks for a function call; the chat runs no tools (an application registers handlers "
+                    + "with ContinuityClientBuilder.functionHandler)");
+            err.flush();
+        }
+    }
+
+    private static void history(ContinuityClient client, String key, PrintWriter out) {
+        for (Turn turn : client.history(key)) {
+            for (TurnItem item : turn.input()) {
+                String shown = describe(item);
+                if (shown != null) {
+                    out.println("#" + turn.sequence() + " you: " + shown);
+                }
+            }
+            if (turn.status() == TurnStatus.PENDING) {
+                out.println("#" + turn.sequence() + " (pending: completed by the next turn)");
+            }
+            for (TurnItem item : turn.output()) {
+                String shown = describe(item);
+                if (shown != null) {
+                    out.println("#" + turn.sequence() + " [" + turn.region() + "] " + shown);
+                }
+            }
+        }
+    }
+
+    private static void region(FailoverController controller, List<Region> regions, PrintWriter out) {
+        out.println("active region: " + controller.current() + " (" + controller.state() + "); "
+                + regions.stream().map(r -> r.name() + (controller.isDown(r.name()) ? " down" : " up"))
+                        .collect(Collectors.joining(", ")));
+    }
+
+    /** One item as the chat shows it, or null for items not worth a line (reasoning). */
+    private static String describe(TurnItem item) {
+        return switch (item.type()) {
+            case TurnItem.MESSAGE -> item.text();
+            case TurnItem.FUNCTION_CALL -> "function_call " + item.name() + " " + item.text();
+            case TurnItem.FUNCTION_CALL_OUTPUT -> "function_call_output " + item.text();
+            case TurnItem.REASONING -> null;
+            default -> item.type();
+        };
+    }
+
+    private static void note(PrintWriter err, FailoverEvent event) {
+        String line = null;
+        if (event instanceof FailoverEvent.RegionDown down) {
+            line = down.region() + " is down (" + down.consecutiveFailures() + " failed probes: " + down.lastError() + ")";
+        } else if (event instanceof FailoverEvent.RegionUp up) {
+            line = up.region() + " answers again";
+        } else if (event instanceof FailoverEvent.FailoverStarted started) {
+            line = "failing over " + started.from() + " -> " + started.to();
+        } else if (event instanceof FailoverEvent.FailoverCompleted done) {
+            line = done.to() + " is now active";
+        } else if (event instanceof FailoverEvent.FailoverAborted aborted) {
+            line = "no region can take over from " + aborted.from() + ": " + aborted.reason();
+        }
+        if (line != null) {
+            err.println("* " + line);
+            err.flush();
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package dev.continuity.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.continuity.drill.ConsoleProgress;
+import dev.continuity.drill.CosmosDrillStore;
+import dev.continuity.drill.Drill;
+import dev.continuity.drill.DrillOptions;
+import dev.continuity.drill.DrillReport;
+import dev.continuity.cosmos.StandbyTotals;
+import dev.continuity.journal.TurnJournal;
+import dev.continuity.journal.memory.InMemoryTurnJournal;
+import dev.continuity.journal.sqlite.SqliteTurnJournal;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code continuity drill}: the failover drill, the project's main job. */
+@Command(name = "drill",
+        mixinStandardHelpOptions = true,
+        description = {"Run a failover drill: two regions, live conversations, the primary goes dark mid-traffic,",
+            "Continuity detects it, fails over, rehydrates, verifies every conversation, then fails back.",
+            "Exit 0 only when continuity is verified (no acknowledged turn lost, every pre-outage fact recalled)."})
+public final class DrillCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--conversations", defaultValue = "20", description = "Concurrent conversations (default: ${DEFAULT-VALUE}).")
+    int conversations;
+
+    @Option(names = "--turns", defaultValue = "6", description = "Turns per conversation (default: ${DEFAULT-VALUE}).")
+    int turns;
+
+    @Option(names = "--store", defaultValue = "sqlite",
+            description = "Journal: memory, sqlite (a temporary file) or cosmos (default: ${DEFAULT-VALUE}).")
+    String store;
+
+    @Option(names = "--mode", defaultValue = "lazy",
+            description = "Conversation rehydration after failover: lazy (on first use), eager (all, in the "
+                    + "background) or warm (with --store cosmos: a change-feed warm standby replicates into the "
+                    + "secondary during traffic, so only the tail is replayed after failover) (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--cosmos-endpoint", description = "With --store cosmos: a Cosmos DB account endpoint "
+            + "(default: the repository's local Cosmos DB compatible server, started for the drill).")
+    String cosmosEndpoint;
+
+    @Option(names = "--cosmos-key", description = "With --cosmos-endpoint: the account key.")
+    String cosmosKey;
+
+    @Option(names = "--cosmos-database", defaultValue = "continuity-drill",
+            description = "With --store cosmos: the database; the drill creates a journal container per run in it "
+                    + "(deleted afterwards on an account) (default: ${DEFAULT-VALUE}).")
+    String cosmosDatabase;
+
+    @Option(names = "--agents", defaultValue = "agents", description = "Agent definitions directory (default: ${DEFAULT-VALUE}).")
+    Path agents;
+
+    @Option(names = "--topology", description = "Run against real projects described by this topology "
+            + "(default: two emulated regions in-process, from agents/topology.local.json).")
+    Path topology;
+
+    @Option(names = "--json", description = "Write the report as JSON to this file.")
+    Path json;
+
+    @Option(names = "--probe-interval", defaultValue = "500",
+            description = "Health probe interval and timeout in ms; 3 failures in a row declare a region down "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long probeMillis;
+
+    @Option(names = "--threads", defaultValue = "16", description = "Traffic threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Override
+    public Integer call() throws Exception {
+        DrillOptions options = new DrillOptions(conversations, turns, store, mode, agents, topology, probeMillis, 3, threads);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!store.equals("cosmos") && (cosmosEndpoint != null || cosmosKey != null)) {
+            throw new IllegalArgumentException("--cosmos-endpoint and --cosmos-key need --store cosmos (--store was '"
+                    + store + "')");
+        }
+        ConsoleProgress progress = new ConsoleProgress(err, System.console() != null);
+        Path tempDir = Files.createTempDirectory("continuity-drill");
+        CosmosDrillStore cosmos = null;
+        Drill drill;
+        DrillReport report;
+        try {
+            Supplier<TurnJournal> journals;
+            switch (store) {
+                case "memory" -> journals = InMemoryTurnJournal::new;
+                case "sqlite" -> journals = () -> SqliteTurnJournal.open(tempDir.resolve("journal.db"));
+                default -> {
+                    cosmos = cosmosEndpoint != null
+                            ? CosmosDrillStore.remote(cosmosEndpoint, cosmosKey, cosmosDatabase)
+                            : CosmosDrillStore.local(cosmosDatabase);
+                    progress.note("journal: " + cosmos.describe());
+                    journals = cosmos::openJournal;
+                }
+            }
+            drill = new Drill(options, journals, mode.equals("warm") ? cosmos::warmStandby : null, progress);
+            report = drill.run();
+        } finally {
+            if (cosmos != null) {
+                cosmos.close();
+            }
+            deleteRecursively(tempDir);
+        }
+        printSummary(out, report);
+        drill.standbySummary().ifPresent(summary -> printStandby(out, summary));
+        if (json != null) {
+            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ObjectNode tree = mapper.valueToTree(report);
+            drill.standbySummary().ifPresent(summary -> tree.set("warmStandby", standbyJson(mapper, summary)));
+            mapper.writeValue(json.toFile(), tree);
+            out.println("report written to " + json);
+        }
+        return report.continuityVerified() ? ExitCodes.OK : ExitCodes.ERROR;
+    }
+
+    private static ObjectNode standbyJson(ObjectMapper mapper, Drill.StandbySummary summary) {
+        ObjectNode node = mapper.createObjectNode();
+        ObjectNode lag = node.putObject("lagAtOutage");
+        lag.put("unreplicatedTurns", summary.lagAtOutage().unreplicatedTurns());
+        lag.put("seconds", summary.lagAtOutage().seconds());
+        lag.put("conversationsBehind", summary.lagAtOutage().conversationsBehind());
+        node.put("feedBacklogAtOutage", summary.feedBacklogAtOutage());
+        node.set("beforeOutage", mapper.valueToTree(summary.beforeOutage()));
+        node.set("afterOutage", mapper.valueToTree(summary.afterOutage()));
+        return node;
+    }
+
+    /** The warm standby's part of a {@code --mode warm} drill. */
+    static void printStandby(PrintWriter out, Drill.StandbySummary s) {
+        out.println("Warm standby (change feed -> secondary)");
+        StandbyTotals before = s.beforeOutage();
+        row(out, "replicated before the outage", before.conversationsCreated() + " conversations created, "
+                + before.turnsReplayed() + " turns / " + before.itemsWritten() + " items");
+        row(out, "  calls (minimal), listings", before.writeCalls() + " (" + before.minimalWriteCalls() + "), "
+                + before.readCalls());
+        row(out, "lag at the outage", s.lagAtOutage().unreplicatedTurns() + " turns in "
+                + s.lagAtOutage().conversationsBehind() + " conversations"
+                + String.format(Locale.ROOT, " (%.1f s)", s.lagAtOutage().seconds()));
+        row(out, "feed backlog at the outage", "~" + s.feedBacklogAtOutage() + " writes");
+        StandbyTotals after = s.afterOutage();
+        row(out, "replicated after the outage", after.turnsReplayed() + " turns / " + after.itemsWritten() + " items in "
+                + after.writeCalls() + " calls");
+        row(out, "standby failures (retried)", String.valueOf(before.failures() + after.failures()));
+        out.flush();
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    static void printSummary(PrintWriter out, DrillReport r) {
+        out.println();
+        out.println("Failover drill: " + r.primary() + " -> " + r.secondary() + " -> " + r.primary()
+                + "  (store " + r.store() + ", durability " + r.durability() + ", mode " + r.mode() + ")");
+        row(out, "conversations", String.valueOf(r.conversations()));
+        row(out, "acknowledged turns", String.valueOf(r.acknowledgedTurns()));
+        row(out, "lost turns", String.valueOf(r.lostTurns()));
+        row(out, "detection", millis(r.detectionMillis()));
+        row(out, "RTO (first correct recall)", millis(r.rtoMillis()));
+        row(out, "full recovery", millis(r.fullRecoveryMillis()));
+        row(out, "RPO (acknowledged turns missing)", String.valueOf(r.rpoTurns()));
+        row(out, "false failovers before the outage", String.valueOf(r.failoversBeforeOutage()));
+        DrillReport.Rehydration h = r.rehydration();
+        row(out, "rehydration agents", String.valueOf(h.agents()));
+        row(out, "rehydration conversations/items", h.conversations() + " / " + h.items());
+        row(out, "rehydration calls (minimal)", h.calls() + " (" + h.minimalCalls() + ")");
+        row(out, "rehydration failures", String.valueOf(h.failures()));
+        DrillReport.Rehydration f = r.failback();
+        row(out, "failback conversations/items", f.conversations() + " / " + f.items());
+        row(out, "failback calls (minimal)", f.calls() + " (" + f.minimalCalls() + ")");
+        row(out, "failback verified", r.failbackVerified() ? "yes" : "NO");
+        if (r.knowledgeVerified() != null) {
+            row(out, "knowledge: same citations", (r.knowledgeVerified() ? "yes " : "NO ") + r.knowledgeCitations());
+        }
+        row(out, "continuity verified", r.continuityVerified() ? "yes" : "NO");
+        row(out, "total time", millis(r.totalMillis()));
+        for (String failure : r.failedRecalls()) {
+            out.println("  ! " + failure);
+        }
+        out.flush();
+    }
+
+    private static void row(PrintWriter out, String name, String value) {
+        out.printf(Locale.ROOT, "  %-34s %s%n", name, value);
+    }
+
+    private static String millis(long value) {
+        return value < 0 ? "n/a" : String.format(Locale.ROOT, "%,d ms", value);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.continuity.cli;
+
+import dev.continuity.journal.io.ExportResult;
+import dev.continuity.journal.io.JournalExporter;
+import dev.continuity.journal.io.JournalFormat;
+import dev.continuity.journal.JournalException;
+import dev.continuity.journal.TurnJournal;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code continuity export --journal sqlite:PATH --out FILE.jsonl}: writes every conversation of a
+ * journal to a JSON Lines file ({@value JournalFormat#FORMAT}), for backups and for moving a journal to
+ * another store or machine ({@code continuity import}).
+ */
+@Command(name = "export",
+        mixinStandardHelpOptions = true,
+        description = {"Write every conversation of a journal to a JSON Lines file (format " + JournalFormat.FORMAT + ").",
+            "Line 1 is the format marker; then per conversation a head line followed by its turns in order; the last "
+                    + "line holds the counts, so a truncated file is refused by import.",
+            "The file is written beside its final name and moved into place when complete.",
+            "Exit codes: 0 exported, 1 the journal or the file failed, 2 invalid options."})
+public final class ExportCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--journal", required = true, paramLabel = "sqlite:PATH", description = "The journal to export.")
+    String journal;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The file to write (.jsonl).")
+    Path out;
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        JournalOption option;
+        try {
+            option = JournalOption.parse(journal, false).requireExisting();
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return ExitCodes.INVALID;
+        }
+        try (TurnJournal opened = option.open()) {
+            ExportResult result = new JournalExporter(opened).export(out);
+            stdout.println("exported " + result.conversations() + " conversation(s), " + result.turns() + " turn(s) from "
+                    + option.value() + " to " + out);
+            stdout.flush();
+            return ExitCodes.OK;
+        } catch (JournalException | UncheckedIOException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return ExitCodes.ERROR;
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package dev.continuity.cli;
+
+import dev.continuity.testsupport.EmulatedTopology;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.continuity.emulator.Emulator;
+import dev.continuity.journal.Turn;
+import dev.continuity.journal.TurnStatus;
+import dev.continuity.journal.sqlite.SqliteTurnJournal;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code continuity chat} against two emulated regions, with input piped in as a user types it. */
+class ChatCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private Emulator emulator;
+    private Path topology;
+    private final RecordingWriter out = new RecordingWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void startRegions() throws IOException {
+        emulator = Emulator.builder().region("eastus2").region("centralus").start();
+        topology = EmulatedTopology.write(emulator, dir.resolve("topology.json"));
+        TestDeployments.deploy(topology, "eastus2", "policy-bot");
+    }
+
+    @AfterEach
+    void stopRegions() {
+        emulator.close();
+    }
+
+    private int chat(InputStream input, String... args) {
+        ChatCommand command = new ChatCommand();
+        command.in = input;
+        return new CommandLine(command).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                .execute(args);
+    }
+
+    private String[] args(String conversation, String probeMillis) {
+        return new String[] {"--topology", topology.toString(), "--agent", "policy-bot", "--conversation", conversation,
+            "--journal", "sqlite:" + dir.resolve("journal.db"), "--agents", EmulatedTopology.shippedAgents().toString(),
+            "--probe-interval", probeMillis};
+    }
+
+    private static InputStream typed(String text) {
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void answersArePrefixedWithTheServingRegionAndJournaled() throws Exception {
+        int code = chat(typed("remember a=1\nrecall a\n/history\n/region\n/quit\nrecall a\n"), args("c-1", "2000"));
+
+        assertThat(code).as("stderr: %s", err).isZero();
+        assertThat(out.lines()).containsExactly(
+                "[eastus2] OK, I will remember a.",
+                "[eastus2] a is 1.",
+                "#1 you: remember a=1",
+                "#1 [eastus2] OK, I will remember a.",
+                "#2 you: recall a",
+                "#2 [eastus2] a is 1.",
+                "active region: eastus2 (NORMAL); eastus2 up, centralus up");
+        assertThat(err.toString()).contains("conversation c-1 with agent policy-bot (new)");
+        try (SqliteTurnJournal journal = SqliteTurnJournal.open(dir.resolve("journal.db"))) {
+            List<Turn> turns = journal.read("c-1", 1);
+            assertThat(turns).extracting(Turn::status).containsExactly(TurnStatus.COMMITTED, TurnStatus.COMMITTED);
+            assertThat(turns).extracting(Turn::region).containsExactly("eastus2", "eastus2");
+            assertThat(turns.get(1).output().get(0).text()).isEqualTo("a is 1.");
+        }
+    }
+
+    @Test
+    void aResumedConversationRemembersWhatWasSaidInAnEarlierRun() {
+        assertThat(chat(typed("remember city=Lisbon\n"), args("c-2", "2000"))).isZero();
+        out.clear();
+
+        int code = chat(typed("recall city\n"), args("c-2", "2000"));
+
+        assertThat(code).as("stderr: %s", err).isZero();
+        assertThat(out.lines()).containsExactly("[eastus2] city is Lisbon.");
+        assertThat(err.toString()).contains("conversation c-2 with agent policy-bot (1 earlier turns)");
+    }
+
+    @Test
+    void theConversationCarriesOnInTheSecondaryWhenThePrimaryGoesDark() throws Exception {
+        PipedOutputStream keyboard = new PipedOutputStream();
+        PipedInputStream input = new PipedInputStream(keyboard);
+        ExecutorService session = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> exit = session.submit(() -> chat(input, args("c-3", "1000")));
+            type(keyboard, "remember a=1");
+            out.await(lines -> lines.contains("[eastus2] OK, I will remember a."));
+
+            emulator.region("eastus2").faults().outage();
+            type(keyboard, "recall a");
+            out.await(lines -> lines.stream().anyMatch(l -> l.endsWith("a is 1.")));
+            type(keyboard, "/region");
+            out.await(lines -> lines.stream().anyMatch(l -> l.startsWith("active region:")));
+            type(keyboard, "/quit");
+
+            assertThat(exit.get(60, TimeUnit.SECONDS)).as("stderr: %s", err).isZero();
+        } finally {
+            session.shutdownNow();
+        }
+        assertThat(out.lines()).containsExactly(
+                "[eastus2] OK, I will remember a.",
+                "[centralus] a is 1.",
+                "active region: centralus (FAILED_OVER); eastus2 down, centralus up");
+        assertThat(err.toString()).contains("* eastus2 is down", "* centralus is now active");
+        try (SqliteTurnJournal journal = SqliteTurnJournal.open(dir.resolve("journal.db"))) {
+            assertThat(journal.read("c-3", 1)).extracting(Turn::region).containsExactly("eastus2", "centralus");
+            assertThat(journal.head("c-3").orElseThrow().region("centralus").replayedThrough()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void badOptionsAreRefusedWithTheReason() {
+        String[] unknownAgent = args("c-4", "2000");
+        unknownAgent[3] = "ghost";
+
+        assertThat(chat(typed(""), unknownAgent)).isEqualTo(ExitCodes.INVALID);
+        assertThat(err.toString()).contains("agent 'ghost' has no definition in " + EmulatedTopology.shippedAgents()
+                + " (agents: ").contains("policy-bot");
+
+        String[] badJournal = args("c-4", "2000");
+        badJournal[7] = "postgres://x";
+        assertThat(chat(typed(""), badJournal)).isEqualTo(ExitCodes.INVALID);
+        assertThat(err.toString()).contains("--journal must be sqlite:PATH or memory, got 'postgres://x'");
+        assertThat(out.lines()).isEmpty();
+        assertThat(Files.exists(dir.resolve("journal.db"))).isFalse();
+    }
+
+    @Test
+    void aConversationKeyOfAnotherAgentIsRefused() {
+        assertThat(chat(typed("remember a=1\n"), args("c-5", "2000"))).isZero();
+        TestDeployments.deploy(topology, "eastus2", "handbook");
+        String[] other = args("c-5", "2000");
+        other[3] = "handbook";
+
+        assertThat(chat(typed("recall a\n"), other)).isEqualTo(ExitCodes.INVALID);
+        assertThat(err.toString()).contains("conversation 'c-5' already exists for agent 'policy-bot', not 'handbook'");
+    }
+
+    private static void type(PipedOutputStream keyboard, String line) throws IOException {
+        keyboard.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        keyboard.flush();
+    }
+
+    /** Collects printed lines; tests wait for a line to appear instead of sleeping. */
+    static final class RecordingWriter extends Writer {
+        private final List<String> lines = new ArrayList<>();
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public synchronized void write(char[] buffer, int offset, int length) {
+            for (int i = offset; i < offset + length; i++) {
+                char c = buffer[i];
+                if (c == '\n') {
+                    lines.add(partial.toString());
+                    partial.setLength(0);
+                    notifyAll();
+                } else if (c != '\r') {
+                    partial.append(c);
+                }
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+
+        synchronized List<String> lines() {
+            return List.copyOf(lines);
+        }
+
+        synchronized void clear() {
+            lines.clear();
+            partial.setLength(0);
+        }
+
+        /** Waits up to 90 s for the lines to satisfy {@code condition}. */
+        synchronized void await(Predicate<List<String>> condition) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (!condition.test(lines)) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new AssertionError("expected output did not appear within 90 s; lines so far: " + lines);
+                }
+                wait(left);
+            }
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/** Implementation details shared by the journal implementations; not part of the public API. */
-package dev.continuity.journal.internal;

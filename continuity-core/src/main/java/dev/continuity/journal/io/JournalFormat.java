@@ -1,0 +1,50 @@
+package dev.continuity.journal.io;
+
+
+/**
+ * The journal file format {@value #FORMAT}: JSON Lines (UTF-8, one JSON object per line, {@code \n}
+ * line ends), written by {@link JournalExporter} and read by {@link JournalImporter}.
+ *
+ * <pre>
+ * {"format":"continuity-journal/1","exported_at":"2026-07-01T10:00:00Z"}
+ * {"type":"conversation","key":"k1","agent":"triage","agent_version":null,"last_sequence":2,
+ *  "created_at":"...","last_activity_at":"...","regions":{"eastus2":{"conversation_id":"conv_..","replayed_through":2}}}
+ * {"type":"turn","key":"k1","sequence":1,"agent":"triage","agent_version":null,"status":"COMMITTED",
+ *  "input":[{item}],"output":[{item}],"response_id":"resp_..","region":"eastus2",
+ *  "usage":{"input_tokens":10,"output_tokens":5,"total_tokens":15},"started_at":"...","completed_at":"..."}
+ * {"type":"turn","key":"k1","sequence":2,...}
+ * {"type":"conversation","key":"k2",...}
+ * ...
+ * {"type":"end","conversations":2,"turns":7}
+ * </pre>
+ *
+ * <ul>
+ *   <li>Line 1 is the format marker; a reader refuses any other {@code format} value.</li>
+ *   <li>Each conversation is a {@code conversation} line followed by all its turns, sequences 1, 2, ...
+ *       without gaps; {@code last_sequence} equals the number of turn lines that follow. A key appears
+ *       once per file.</li>
+ *   <li>Items are the journal's canonical JSON of Responses-API input items ({@code TurnItem}), embedded
+ *       as JSON objects, unchanged.</li>
+ *   <li>Times are ISO-8601 instants with the journal's precision (up to nanoseconds). {@code status} is
+ *       {@code PENDING} or {@code COMMITTED}; a pending turn has an empty {@code output} and null
+ *       {@code response_id}, {@code region} and {@code completed_at}.</li>
+ *   <li>{@code regions} holds the head's per-region cursors: the regional conversation id and the last
+ *       sequence replayed there. They are only meaningful against the same Foundry projects.</li>
+ *   <li>The last line is {@code end} with the counts, so a truncated file is recognised and refused.</li>
+ *   <li>Within version 1 fields may be added (readers ignore fields they do not know); a change a
+ *       version-1 reader would misread gets a new format value.</li>
+ * </ul>
+ */
+public final class JournalFormat {
+
+    /** The format marker's value for this version. */
+    public static final String FORMAT = "continuity-journal/1";
+
+    static final String TYPE = "type";
+    static final String CONVERSATION = "conversation";
+    static final String TURN = "turn";
+    static final String END = "end";
+
+    private JournalFormat() {
+    }
+}

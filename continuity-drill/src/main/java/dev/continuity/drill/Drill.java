@@ -1,0 +1,627 @@
+package dev.continuity.drill;
+
+import dev.continuity.agentservice.AgentService;
+import dev.continuity.agentservice.StoredItem;
+import dev.continuity.foundry.FoundryAgentService;
+import dev.continuity.foundry.FoundryCredentials;
+import dev.continuity.client.ContinuityClient;
+import dev.continuity.client.TurnResult;
+import dev.continuity.cosmos.StandbyLag;
+import dev.continuity.cosmos.StandbyTotals;
+import dev.continuity.cosmos.WarmStandby;
+import dev.continuity.definition.AgentDefinition;
+import dev.continuity.definition.DefinitionLoader;
+import dev.continuity.definition.DefinitionSet;
+import dev.continuity.deploy.AgentDeployer;
+import dev.continuity.deploy.DeployReport;
+import dev.continuity.emulator.Emulator;
+import dev.continuity.failover.FailoverController;
+import dev.continuity.failover.FailoverEvent;
+import dev.continuity.failover.HealthProbe;
+import dev.continuity.foundry.FoundryClientFactory;
+import dev.continuity.foundry.FoundryClients;
+import dev.continuity.journal.Turn;
+import dev.continuity.journal.TurnItem;
+import dev.continuity.journal.TurnJournal;
+import dev.continuity.journal.TurnStatus;
+import dev.continuity.rehydrate.ConversationReplayer;
+import dev.continuity.topology.Region;
+import dev.continuity.topology.Topology;
+import dev.continuity.topology.TopologyLoader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The failover drill. With no topology it runs two emulated regions in-process; the primary goes dark
+ * (connections refused) in the middle of traffic, the failover controller detects it, switches, and
+ * rehydrates; every conversation carries on in the secondary and must recall its pre-outage facts; then
+ * the primary comes back and traffic fails back.
+ */
+public final class Drill {
+
+    /** Receives progress; the CLI draws it. */
+    public interface Progress {
+        /** A phase began. */
+        void phase(String name);
+
+        /** Traffic progressed. */
+        void turns(long acknowledged, long expected, String activeRegion);
+
+        /** Something worth a line. */
+        void note(String message);
+    }
+
+    /** Starts the warm standby into the secondary ({@code --mode warm}; the Cosmos DB store provides it). */
+    @FunctionalInterface
+    public interface StandbyStarter {
+        /**
+         * @param replayer the replayer the drill's clients use (replays of one conversation are serialized)
+         * @param secondary the secondary region
+         * @return the started standby (the drill stops it)
+         */
+        WarmStandby start(ConversationReplayer replayer, AgentService secondary);
+    }
+
+    /**
+     * What the warm standby did in a {@code --mode warm} drill.
+     *
+     * @param lagAtOutage the standby's lag when the primary went dark (committed turns the feed had delivered
+     *     and the standby had not replicated yet)
+     * @param feedBacklogAtOutage the feed's estimated backlog then (writes not yet delivered or replicated)
+     * @param beforeOutage its work until then
+     * @param afterOutage its work from then to the end of the drill (turns it still replicated after the
+     *     outage, and after failback the turns served by the primary again)
+     */
+    public record StandbySummary(StandbyLag lagAtOutage, long feedBacklogAtOutage, StandbyTotals beforeOutage,
+            StandbyTotals afterOutage) {
+    }
+
+    private final DrillOptions options;
+    private KnowledgeCheck knowledge;
+    private final Supplier<TurnJournal> journals;
+    private final StandbyStarter standbyStarter;
+    /** Clients the health probes own (the secondary's probe has its own, without retries). */
+    private final List<FoundryClients> probeClients = new CopyOnWriteArrayList<>();
+    private final Progress progress;
+    private volatile StandbySummary standbySummary;
+
+    /**
+     * @param options what to do
+     * @param journals opens the journal for the chosen store
+     * @param progress progress receiver
+     */
+    public Drill(DrillOptions options, Supplier<TurnJournal> journals, Progress progress) {
+        this(options, journals, null, progress);
+    }
+
+    /**
+     * @param options what to do
+     * @param journals opens the journal for the chosen store
+     * @param standbyStarter starts the warm standby ({@code --mode warm}; {@code null} otherwise)
+     * @param progress progress receiver
+     */
+    public Drill(DrillOptions options, Supplier<TurnJournal> journals, StandbyStarter standbyStarter,
+            Progress progress) {
+        this.options = options;
+        this.journals = journals;
+        this.standbyStarter = standbyStarter;
+        this.progress = progress;
+        if (options.mode().equals("warm") && standbyStarter == null) {
+            throw new IllegalArgumentException("--mode warm needs a warm standby: use --store cosmos (the standby"
+                    + " follows the Cosmos DB journal's change feed)");
+        }
+    }
+
+    /** What the warm standby did, after a {@code --mode warm} {@link #run()}. */
+    public Optional<StandbySummary> standbySummary() {
+        return Optional.ofNullable(standbySummary);
+    }
+
+    /** Runs the drill. */
+    public DrillReport run() throws Exception {
+        long started = System.nanoTime();
+        DefinitionSet definitions = new DefinitionLoader().load(options.agentsDir());
+        List<AgentDefinition> agents = definitions.latestOfEach();
+        Emulator emulator = null;
+        try {
+            Topology topology;
+            if (options.topologyFile() == null) {
+                emulator = Emulator.builder().region("eastus2").region("centralus").start();
+                Emulator running = emulator;
+                Map<String, String> env = new HashMap<>(System.getenv());
+                env.put("CONTINUITY_EASTUS2_ENDPOINT", running.region("eastus2").projectEndpoint());
+                env.put("CONTINUITY_CENTRALUS_ENDPOINT", running.region("centralus").projectEndpoint());
+                topology = new TopologyLoader(env::get).load(options.agentsDir().resolve("topology.local.json"));
+            } else {
+                topology = new TopologyLoader().load(options.topologyFile());
+            }
+            Region primary = topology.primary().orElseThrow(() -> new IllegalArgumentException(
+                    topology.source() + ": no region has the role primary"));
+            Region secondary = topology.secondaries().get(0);
+            return run(started, topology, primary, secondary, agents, emulator);
+        } finally {
+            if (emulator != null) {
+                emulator.close();
+            }
+        }
+    }
+
+    private DrillReport run(long started, Topology loadedTopology, Region primary, Region secondary,
+            List<AgentDefinition> agents, Emulator emulator) throws Exception {
+        Topology topology = loadedTopology;
+        progress.phase("deploy agents to " + primary.name());
+        Map<String, FoundryAgentService> services = new HashMap<>();
+        for (Region region : List.of(primary, secondary)) {
+            services.put(region.name(), FoundryAgentService.connect(region.name(), region.projectEndpoint(),
+                    FoundryCredentials.forEndpoint(region.projectEndpoint())));
+        }
+        knowledge = KnowledgeCheck.find(agents, options.agentsDir()).orElse(null);
+        if (knowledge != null) {
+            progress.phase("sync file knowledge into " + primary.name() + " and " + secondary.name());
+            topology = knowledge.sync(topology, options.agentsDir(),
+                    List.of(services.get(primary.name()), services.get(secondary.name())));
+        }
+        SeverableAgentService primaryService = new SeverableAgentService(services.get(primary.name()));
+        DeployReport deployed = new AgentDeployer(primaryService, topology, primary.name()).deploy(agents);
+        if (!deployed.failed().isEmpty()) {
+            throw new IllegalStateException("deploying to " + primary.name() + " failed: " + deployed.failed());
+        }
+
+        try (TurnJournal journal = journals.get()) {
+            ConversationReplayer replayer = new ConversationReplayer(journal);
+            WarmStandby standby = null;
+            if (options.mode().equals("warm")) {
+                progress.phase("warm standby: follow the journal's change feed into " + secondary.name());
+                standby = standbyStarter.start(replayer, services.get(secondary.name()));
+            }
+            try {
+                return run(started, topology, primary, secondary, agents, emulator, services, primaryService, journal,
+                        replayer, standby);
+            } finally {
+                if (standby != null) {
+                    standby.stop();
+                }
+            }
+        } finally {
+            services.values().forEach(s -> s.clients().close());
+            probeClients.forEach(FoundryClients::close);
+            probeClients.clear();
+        }
+    }
+
+    private DrillReport run(long started, Topology topology, Region primary, Region secondary,
+            List<AgentDefinition> agents, Emulator emulator, Map<String, FoundryAgentService> services,
+            SeverableAgentService primaryService, TurnJournal journal, ConversationReplayer replayer,
+            WarmStandby standby) throws Exception {
+        ReplayTally toSecondary = new ReplayTally(replayer);
+        ReplayTally toPrimary = new ReplayTally(replayer);
+        EventClock events = new EventClock();
+        CountDownLatch eagerDone = new CountDownLatch(options.mode().equals("eager") ? 1 : 0);
+
+        HealthProbe primaryProbe = probe(primaryService, primary);
+        HealthProbe secondaryProbe = probe(services.get(secondary.name()), secondary);
+        primaryProbe.probe(); // first calls load the HTTP stacks; keep that out of the probes' timeouts
+        secondaryProbe.probe();
+        FailoverController controller = FailoverController.builder()
+                .region(primaryService, primaryProbe)
+                .region(services.get(secondary.name()), secondaryProbe)
+                .journal(journal)
+                .topology(topology)
+                .definitions(agents)
+                .replayer(replayer)
+                .eagerReplay(options.mode().equals("eager"))
+                .listener(event -> {
+                    events.record(event);
+                    describe(event);
+                    if (event instanceof FailoverEvent.FailoverCompleted done && done.agents() != null) {
+                        toSecondary.add(done.agents());
+                    } else if (event instanceof FailoverEvent.RehydrationCompleted done) {
+                        toSecondary.add(done.report());
+                        eagerDone.countDown();
+                    }
+                })
+                .build()
+                .start();
+        try (controller) {
+            ContinuityClient client = ContinuityClient.builder()
+                    .journal(journal)
+                    .region(primaryService)
+                    .region(services.get(secondary.name()))
+                    .activeRegion(controller)
+                    .catchUp((target, key) -> (target.region().equals(primary.name()) ? toPrimary : toSecondary)
+                            .catchUp(target, key))
+                    .failoverWait(Duration.ofSeconds(60))
+                    .build();
+            Traffic traffic = new Traffic(client, agents, secondary.name(), events);
+            if (knowledge != null) {
+                knowledge.askBefore(client);
+            }
+
+            progress.phase("traffic: " + options.conversations() + " conversations x " + options.turns()
+                    + " turns; " + primary.name() + " goes dark halfway");
+            StandbyTotals[] standbyAtOutage = {StandbyTotals.NONE};
+            StandbyLag[] lagAtOutage = {StandbyLag.NONE};
+            long[] backlogAtOutage = {0};
+            Runnable outage = () -> {
+                events.outageStarted();
+                if (standby != null) {
+                    lagAtOutage[0] = standby.lag();
+                    standbyAtOutage[0] = standby.totals();
+                }
+                progress.note(primary.name() + " is dark (connections refused)");
+                if (standby != null) {
+                    backlogAtOutage[0] = standby.feedBacklog();
+                    progress.note(String.format(Locale.ROOT, "warm standby at the outage: %d items replicated into"
+                            + " %s; lag %d turns in %d conversations (%.1f s), feed backlog ~%d writes not yet"
+                            + " delivered or replicated", standbyAtOutage[0].itemsWritten(), secondary.name(),
+                            lagAtOutage[0].unreplicatedTurns(), lagAtOutage[0].conversationsBehind(),
+                            lagAtOutage[0].seconds(), backlogAtOutage[0]));
+                }
+                if (emulator != null) {
+                    emulator.region(primary.name()).faults().outage();
+                } else {
+                    primaryService.sever();
+                }
+            };
+            traffic.run(outage, controller::current);
+            eagerDone.await(5, TimeUnit.MINUTES);
+
+            progress.phase("verify every conversation in " + secondary.name());
+            List<String> failedRecalls = new ArrayList<>(traffic.failedRecalls);
+            failedRecalls.addAll(traffic.verifyAll(controller::current));
+            Boolean knowledgeVerified = null;
+            if (knowledge != null) {
+                knowledge.askAfter(client);
+                knowledgeVerified = knowledge.verified(secondary.name());
+                progress.note("knowledge agent cited " + knowledge.primaryCitations() + " in " + primary.name()
+                        + " and " + knowledge.secondaryCitations() + " in " + secondary.name());
+            }
+            progress.phase("compare the journal with every regional copy");
+            long lost = lostTurns(journal, traffic.acknowledged);
+            List<String> mismatches = compareRegionalCopies(journal, services.get(secondary.name()), traffic.keys);
+            failedRecalls.addAll(mismatches);
+            long rpoTurns = traffic.acknowledgedBeforeOutage.get() - traffic.preOutageTurnsSeenInSecondary(journal,
+                    secondary.name());
+
+            progress.phase("fail back to " + primary.name());
+            if (emulator != null) {
+                emulator.region(primary.name()).faults().restore();
+            } else {
+                primaryService.restore();
+            }
+            awaitHealthy(controller, primary.name());
+            progress.note(primary.name() + " answers again; failing back");
+            FailoverEvent.FailbackCompleted failback = controller.failback();
+            toPrimary.add(failback.beforeSwitch());
+            if (failback.afterSwitch() != null) {
+                toPrimary.add(failback.afterSwitch());
+            }
+            List<String> failbackFailures = traffic.recallLastFacts(primary.name());
+
+            if (standby != null) {
+                standbySummary = new StandbySummary(lagAtOutage[0], backlogAtOutage[0], standbyAtOutage[0],
+                        standby.totals().since(standbyAtOutage[0]));
+            }
+            boolean verified = failedRecalls.isEmpty() && lost == 0 && events.rtoMillis() >= 0
+                    && !Boolean.FALSE.equals(knowledgeVerified);
+            return new DrillReport(options.conversations(), traffic.acknowledgedCount(), lost, verified,
+                    failbackFailures.isEmpty(), primary.name(), secondary.name(), options.store(), client.durability().name(), options.mode(),
+                    events.detectionMillis(), events.rtoMillis(), traffic.fullRecoveryMillis(events),
+                    Math.max(0, rpoTurns), events.failoversBeforeOutage(), knowledgeVerified,
+                    knowledge == null ? List.of() : knowledge.primaryCitations(),
+                    failedRecalls.size() > 20 ? failedRecalls.subList(0, 20) : failedRecalls,
+                    toSecondary.snapshot(), toPrimary.snapshot(), (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    private void describe(FailoverEvent event) {
+        if (event instanceof FailoverEvent.RegionDown down) {
+            progress.note(down.region() + " declared down after " + down.consecutiveFailures() + " failed probes");
+        } else if (event instanceof FailoverEvent.FailoverCompleted done) {
+            progress.note("failed over " + done.from() + " -> " + done.to() + " (agents rehydrated)");
+        } else if (event instanceof FailoverEvent.FailoverAborted aborted) {
+            progress.note("failover from " + aborted.from() + " aborted: " + aborted.reason());
+        } else if (event instanceof FailoverEvent.FailbackCompleted done) {
+            progress.note("failed back " + done.from() + " -> " + done.to());
+        }
+    }
+
+    /** Probes through clients without SDK retries, so a refused connection counts at once. */
+    private HealthProbe probe(AgentService region, Region binding) {
+        AgentService probeClient = region;
+        if (!(region instanceof SeverableAgentService)) {
+            FoundryClients clients = FoundryClientFactory.builder()
+                    .endpoint(binding.projectEndpoint())
+                    .credential(FoundryCredentials.forEndpoint(binding.projectEndpoint()))
+                    .agentsMaxRetries(0).openAIMaxRetries(0).build();
+            probeClients.add(clients); // closed with the drill's other clients
+            probeClient = new FoundryAgentService(binding.name(), clients);
+        }
+        return HealthProbe.builder(probeClient)
+                .interval(Duration.ofMillis(options.probeIntervalMillis()))
+                .timeout(Duration.ofMillis(options.probeIntervalMillis()))
+                .failureThreshold(options.failureThreshold())
+                .build();
+    }
+
+    private static void awaitHealthy(FailoverController controller, String region) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (controller.isDown(region) && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(20); // observing the controller's own probe schedule
+        }
+    }
+
+    /** Acknowledged turns that the journal does not hold as committed with the same answer. */
+    private static long lostTurns(TurnJournal journal, Map<String, List<TurnResult>> acknowledged) {
+        long lost = 0;
+        for (var entry : acknowledged.entrySet()) {
+            Map<Long, Turn> stored = new HashMap<>();
+            journal.read(entry.getKey(), 1).forEach(t -> stored.put(t.sequence(), t));
+            for (TurnResult result : entry.getValue()) {
+                Turn turn = stored.get(result.sequence());
+                if (turn == null || turn.status() != TurnStatus.COMMITTED || !turn.output().equals(result.output())) {
+                    lost++;
+                }
+            }
+        }
+        return lost;
+    }
+
+    /** Every conversation's copy in the region holds exactly the journal's items, in order. */
+    private static List<String> compareRegionalCopies(TurnJournal journal, AgentService region, List<String> keys) {
+        List<String> problems = new ArrayList<>();
+        for (String key : keys) {
+            var cursor = journal.head(key).orElseThrow().region(region.region());
+            if (cursor == null) {
+                problems.add(key + ": no copy in " + region.region());
+                continue;
+            }
+            List<String> expected = new ArrayList<>();
+            for (Turn turn : journal.read(key, 1)) {
+                if (turn.sequence() > cursor.replayedThrough()) {
+                    break;
+                }
+                turn.items().stream().filter(i -> !TurnItem.REASONING.equals(i.type()))
+                        .forEach(i -> expected.add(i.type() + ":" + i.text()));
+            }
+            List<String> actual = new ArrayList<>();
+            for (StoredItem item : region.listItems(cursor.conversationId())) {
+                if (!TurnItem.REASONING.equals(item.item().type())) {
+                    actual.add(item.item().type() + ":" + item.item().text());
+                }
+            }
+            if (!actual.equals(expected)) {
+                problems.add(key + ": " + region.region() + " holds " + actual.size() + " items, the journal "
+                        + expected.size() + " through turn " + cursor.replayedThrough());
+            }
+        }
+        return problems;
+    }
+
+    /** Outage and failover instants as the drill and the controller saw them. */
+    static final class EventClock {
+        private volatile long outageNanos = -1;
+        private volatile long detectedNanos = -1;
+        private final AtomicLong firstCorrectRecallNanos = new AtomicLong(-1);
+
+        void outageStarted() {
+            outageNanos = System.nanoTime();
+        }
+
+        private final AtomicLong failoversBeforeOutage = new AtomicLong();
+
+        void record(FailoverEvent event) {
+            if (event instanceof FailoverEvent.RegionDown && detectedNanos < 0 && outageNanos >= 0) {
+                detectedNanos = System.nanoTime();
+            }
+            if (event instanceof FailoverEvent.FailoverStarted && outageNanos < 0) {
+                failoversBeforeOutage.incrementAndGet();
+            }
+        }
+
+        long failoversBeforeOutage() {
+            return failoversBeforeOutage.get();
+        }
+
+        void correctRecallInSecondary(long nanos) {
+            firstCorrectRecallNanos.compareAndSet(-1, nanos);
+        }
+
+        long outageNanos() {
+            return outageNanos;
+        }
+
+        long detectionMillis() {
+            return detectedNanos < 0 ? -1 : (detectedNanos - outageNanos) / 1_000_000;
+        }
+
+        long rtoMillis() {
+            long at = firstCorrectRecallNanos.get();
+            return at < 0 ? -1 : (at - outageNanos) / 1_000_000;
+        }
+    }
+
+    /** The conversations, their turns, and what they prove. */
+    private final class Traffic {
+        final ContinuityClient client;
+        final String secondary;
+        final EventClock events;
+        final String runId = UUID.randomUUID().toString().substring(0, 8);
+        final List<String> keys = new ArrayList<>();
+        final Map<String, List<TurnResult>> acknowledged = new ConcurrentHashMap<>();
+        final List<String> failedRecalls = new CopyOnWriteArrayList<>();
+        final AtomicLong acknowledgedCount = new AtomicLong();
+        final AtomicLong acknowledgedBeforeOutage = new AtomicLong();
+        final Map<String, Long> lastSequenceBeforeOutage = new ConcurrentHashMap<>();
+        final Map<String, Long> firstCorrectRecallInSecondary = new ConcurrentHashMap<>();
+        private final Object outageLock = new Object();
+        private boolean outageTriggered;
+
+        Traffic(ContinuityClient client, List<AgentDefinition> agents, String secondary, EventClock events) {
+            this.client = client;
+            this.secondary = secondary;
+            this.events = events;
+            for (int c = 0; c < options.conversations(); c++) {
+                String key = ConversationScript.key(runId, c);
+                client.startConversation(key, agents.get(c % agents.size()).name(), null);
+                keys.add(key);
+                acknowledged.put(key, new CopyOnWriteArrayList<>());
+            }
+        }
+
+        long acknowledgedCount() {
+            return acknowledgedCount.get();
+        }
+
+        /**
+         * First half of every conversation's turns, the primary going dark when 80% of them are
+         * acknowledged (the rest are in flight or queued and must complete in the secondary, exactly
+         * once); then the second half, all in the secondary.
+         */
+        void run(Runnable outage, Supplier<String> activeRegion) throws Exception {
+            int half = options.turns() / 2;
+            long outageAfter = Math.max(1, (long) Math.ceil(0.8 * keys.size() * half));
+            Runnable trigger = () -> {
+                synchronized (outageLock) {
+                    if (!outageTriggered) {
+                        outageTriggered = true;
+                        outage.run();
+                    }
+                }
+            };
+            forEachConversation(conversation -> {
+                for (int turn = 1; turn <= half; turn++) {
+                    turn(conversation, turn, outageAfter, trigger, activeRegion);
+                }
+            });
+            trigger.run();
+            forEachConversation(conversation -> {
+                for (int turn = half + 1; turn <= options.turns(); turn++) {
+                    turn(conversation, turn, Long.MAX_VALUE, trigger, activeRegion);
+                }
+            });
+        }
+
+        private void turn(int conversation, int turn, long outageAfter, Runnable outage,
+                Supplier<String> activeRegion) {
+            String key = keys.get(conversation);
+            TurnResult result = client.send(key, ConversationScript.message(conversation, turn));
+            long now = System.nanoTime();
+            acknowledged.get(key).add(result);
+            long count = acknowledgedCount.incrementAndGet();
+            boolean outageStarted = events.outageNanos() >= 0;
+            if (!outageStarted) {
+                acknowledgedBeforeOutage.incrementAndGet();
+                lastSequenceBeforeOutage.merge(key, result.sequence(), Math::max);
+            }
+            String expected = ConversationScript.expected(conversation, turn);
+            if (!expected.equals(result.text())) {
+                failedRecalls.add(key + " turn " + turn + " in " + result.region() + ": expected '" + expected
+                        + "', got '" + result.text() + "'");
+            } else if (ConversationScript.isRecall(turn) && result.region().equals(secondary) && outageStarted) {
+                events.correctRecallInSecondary(now);
+                firstCorrectRecallInSecondary.putIfAbsent(key, now);
+            }
+            progress.turns(count, (long) keys.size() * options.turns(), activeRegion.get());
+            if (count >= outageAfter) {
+                outage.run();
+            }
+        }
+
+        /** After traffic: every conversation recalls every fact it stored, in the active region. */
+        List<String> verifyAll(Supplier<String> activeRegion) throws Exception {
+            List<String> failures = new CopyOnWriteArrayList<>();
+            forEachConversation(conversation -> {
+                String key = keys.get(conversation);
+                for (int turn = 2; turn <= options.turns(); turn += 2) {
+                    TurnResult result = client.send(key, ConversationScript.message(conversation, turn));
+                    acknowledged.get(key).add(result);
+                    acknowledgedCount.incrementAndGet();
+                    String expected = ConversationScript.expected(conversation, turn);
+                    if (!expected.equals(result.text())) {
+                        failures.add(key + " verification in " + result.region() + ": expected '" + expected
+                                + "', got '" + result.text() + "'");
+                    } else if (result.region().equals(secondary)) {
+                        firstCorrectRecallInSecondary.putIfAbsent(key, System.nanoTime());
+                        events.correctRecallInSecondary(System.nanoTime());
+                    }
+                }
+            });
+            return failures;
+        }
+
+        /** After failback: each conversation recalls its first fact, served by the primary. */
+        List<String> recallLastFacts(String expectedRegion) throws Exception {
+            List<String> failures = new CopyOnWriteArrayList<>();
+            forEachConversation(conversation -> {
+                String key = keys.get(conversation);
+                TurnResult result = client.send(key, ConversationScript.message(conversation, 2));
+                acknowledged.get(key).add(result);
+                acknowledgedCount.incrementAndGet();
+                String expected = ConversationScript.expected(conversation, 2);
+                if (!expected.equals(result.text()) || !result.region().equals(expectedRegion)) {
+                    failures.add(key + " after failback in " + result.region() + ": expected '" + expected
+                            + "' from " + expectedRegion + ", got '" + result.text() + "'");
+                }
+            });
+            return failures;
+        }
+
+        long preOutageTurnsSeenInSecondary(TurnJournal journal, String region) {
+            long seen = 0;
+            for (String key : keys) {
+                var cursor = journal.head(key).orElseThrow().region(region);
+                long before = lastSequenceBeforeOutage.getOrDefault(key, 0L);
+                seen += cursor == null ? 0 : Math.min(before, cursor.replayedThrough());
+            }
+            return seen;
+        }
+
+        long fullRecoveryMillis(EventClock clock) {
+            if (firstCorrectRecallInSecondary.size() < keys.size()) {
+                return -1;
+            }
+            long last = firstCorrectRecallInSecondary.values().stream().mapToLong(Long::longValue).max().orElse(-1);
+            return (last - clock.outageNanos()) / 1_000_000;
+        }
+
+        private void forEachConversation(IntTask task) throws Exception {
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.threads(), keys.size()));
+            try {
+                List<Future<?>> work = new ArrayList<>();
+                for (int c = 0; c < keys.size(); c++) {
+                    int conversation = c;
+                    work.add(pool.submit(() -> {
+                        task.run(conversation);
+                        return null;
+                    }));
+                }
+                for (Future<?> f : work) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface IntTask {
+        void run(int value) throws Exception;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.continuity.drill;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * What the drill does.
+ *
+ * @param conversations concurrent conversations
+ * @param turns turns per conversation during traffic (odd turns store a fact, even turns recall the previous one)
+ * @param store journal: {@code memory}, {@code sqlite} (a file in a temporary directory) or {@code cosmos}
+ * @param mode rehydration of conversations after failover: {@code lazy} (on first use), {@code eager}
+ *     (all, in the background) or {@code warm} (Cosmos DB store only: a change-feed warm standby replays
+ *     every committed turn into the secondary during traffic, so after failover only the tail is replayed,
+ *     lazily); agents are always rehydrated at once
+ * @param agentsDir the agent definitions
+ * @param topologyFile topology; {@code null} = two emulated regions in-process
+ * @param probeIntervalMillis health probe interval
+ * @param failureThreshold consecutive probe failures that declare a region down
+ * @param threads traffic threads
+ */
+public record DrillOptions(int conversations, int turns, String store, String mode, Path agentsDir, Path topologyFile,
+        long probeIntervalMillis, int failureThreshold, int threads) {
+
+    /** Validates the options. */
+    public DrillOptions {
+        if (conversations < 1) {
+            throw new IllegalArgumentException("--conversations must be at least 1");
+        }
+        if (turns < 2) {
+            throw new IllegalArgumentException("--turns must be at least 2 (a fact and its recall)");
+        }
+        Objects.requireNonNull(agentsDir, "agentsDir");
+        if (!store.equals("memory") && !store.equals("sqlite") && !store.equals("cosmos")) {
+            throw new IllegalArgumentException("--store must be memory, sqlite or cosmos, not '" + store + "'");
+        }
+        if (!mode.equals("lazy") && !mode.equals("eager") && !mode.equals("warm")) {
+            throw new IllegalArgumentException("--mode must be lazy, eager or warm, not '" + mode + "'");
+        }
+        if (mode.equals("warm") && !store.equals("cosmos")) {
+            throw new IllegalArgumentException("--mode warm needs --store cosmos: the warm standby follows the Cosmos DB"
+                    + " journal's change feed (--store was '" + store + "')");
+        }
+    }
+
+    /** The defaults: 20 conversations of 6 turns, SQLite, lazy, the emulator. */
+    public static DrillOptions defaults() {
+        return new DrillOptions(20, 6, "sqlite", "lazy", Path.of("agents"), null, 100, 3, 16);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.continuity.drill;
+
+import java.util.List;
+
+/**
+ * The drill's result, written as JSON by {@code --json FILE}.
+ *
+ * @param conversations conversations driven
+ * @param acknowledgedTurns turns the client acknowledged (returned), traffic and verification
+ * @param lostTurns acknowledged turns missing or not committed in the journal at the end (must be 0)
+ * @param continuityVerified every recall of a fact stored before the outage answered correctly in the
+ *     secondary, no acknowledged turn was lost, and every regional copy matches the journal
+ * @param failbackVerified after failback the primary answered recalls correctly
+ * @param primary the primary region
+ * @param secondary the secondary region
+ * @param store journal used
+ * @param durability how the client journaled turns ({@code PENDING_INPUT}: two writes per turn;
+ *     {@code ANSWER_ONLY}: one, the Cosmos DB default)
+ * @param mode rehydration mode
+ * @param detectionMillis outage start until the controller declared the primary down
+ * @param rtoMillis outage start until the first correct recall of a pre-outage fact in the secondary
+ * @param fullRecoveryMillis outage start until every conversation had a correct recall in the secondary
+ * @param rpoTurns acknowledged turns absent from the secondary's view after failover (journal RPO)
+ * @param failoversBeforeOutage failovers the controller started before the outage (false positives:
+ *     probes that timed out on a slow machine); the RTO is only meaningful when this is 0
+ * @param knowledgeVerified the knowledge agent's answer in the secondary cited the same files as in the
+ *     primary ({@code null} when the definitions have no agent with file knowledge under agents/knowledge)
+ * @param knowledgeCitations the files the knowledge agent cited in the primary
+ * @param failedRecalls recalls that answered wrongly, with conversation and expected text
+ * @param rehydration what replay into the secondary did
+ * @param failback what replay back into the primary did
+ * @param totalMillis wall time of the drill
+ */
+public record DrillReport(int conversations, long acknowledgedTurns, long lostTurns, boolean continuityVerified,
+        boolean failbackVerified, String primary, String secondary, String store, String durability, String mode, long detectionMillis,
+        long rtoMillis, long fullRecoveryMillis, long rpoTurns, long failoversBeforeOutage, Boolean knowledgeVerified,
+        List<String> knowledgeCitations, List<String> failedRecalls, Rehydration rehydration,
+        Rehydration failback, long totalMillis) {
+
+    /**
+     * Replay totals.
+     *
+     * @param agents agents deployed or found up to date
+     * @param conversations conversations replayed
+     * @param items items written
+     * @param calls write calls issued (create conversation, add items)
+     * @param minimalCalls the least write calls the same replay needs
+     * @param failures conversations or agents that failed
+     */
+    public record Rehydration(long agents, long conversations, long items, long calls, long minimalCalls,
+            long failures) {
+    }
+}

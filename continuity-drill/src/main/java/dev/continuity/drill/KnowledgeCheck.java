@@ -1,0 +1,127 @@
+package dev.continuity.drill;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.continuity.foundry.FoundryAgentService;
+import dev.continuity.foundry.FoundryKnowledgeService;
+import dev.continuity.client.ContinuityClient;
+import dev.continuity.client.TurnResult;
+import dev.continuity.definition.AgentDefinition;
+import dev.continuity.definition.FileSearchTool;
+import dev.continuity.knowledge.DirectoryKnowledgeSource;
+import dev.continuity.knowledge.FileKnowledgeSync;
+import dev.continuity.knowledge.KnowledgeSyncReport;
+import dev.continuity.topology.KnowledgeBinding;
+import dev.continuity.topology.Region;
+import dev.continuity.topology.Topology;
+import dev.continuity.topology.VectorStoreKnowledge;
+import dev.continuity.journal.TurnItem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The drill's knowledge agent: file knowledge under {@code agents/knowledge/<source>/} is synced into
+ * both regions' vector stores (in production from geo-redundant Blob Storage), a knowledge conversation
+ * searches the handbook before the outage and again, continuing, in the secondary after it; the answers
+ * must cite the same files.
+ */
+final class KnowledgeCheck {
+    static final String QUESTION = "search parental";
+
+    private final AgentDefinition agent;
+    private final String source;
+    private String conversation;
+    private List<String> primaryCitations = List.of();
+    private List<String> secondaryCitations = List.of();
+    private String secondaryRegion;
+
+    private KnowledgeCheck(AgentDefinition agent, String source) {
+        this.agent = agent;
+        this.source = source;
+    }
+
+    /** The first agent whose file_search names a source with files under {@code agentsDir/knowledge}. */
+    static Optional<KnowledgeCheck> find(List<AgentDefinition> agents, Path agentsDir) {
+        for (AgentDefinition definition : agents) {
+            for (var tool : definition.tools()) {
+                if (tool instanceof FileSearchTool fileSearch) {
+                    for (String name : fileSearch.knowledgeSources()) {
+                        if (Files.isDirectory(agentsDir.resolve("knowledge").resolve(name))) {
+                            return Optional.of(new KnowledgeCheck(definition, name));
+                        }
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Syncs the files into each region and returns the topology bound to the synced vector stores. */
+    Topology sync(Topology topology, Path agentsDir, List<FoundryAgentService> regions) {
+        DirectoryKnowledgeSource files = new DirectoryKnowledgeSource(agentsDir.resolve("knowledge").resolve(source));
+        Topology bound = topology;
+        for (FoundryAgentService region : regions) {
+            KnowledgeSyncReport report = new FileKnowledgeSync(new FoundryKnowledgeService(region.region(),
+                    region.clients())).sync(source, files);
+            bound = bind(bound, region.region(), report.vectorStoreId());
+        }
+        return bound;
+    }
+
+    private Topology bind(Topology topology, String regionName, String vectorStoreId) {
+        Region region = topology.requireRegion(regionName);
+        Map<String, KnowledgeBinding> knowledge = new LinkedHashMap<>(region.knowledge());
+        KnowledgeBinding old = knowledge.get(source);
+        VectorStoreKnowledge previous = old instanceof VectorStoreKnowledge v ? v : null;
+        knowledge.put(source, new VectorStoreKnowledge(List.of(vectorStoreId),
+                previous == null ? null : previous.source(), previous == null ? null : previous.raw()));
+        Map<String, Region> regions = new LinkedHashMap<>(topology.regions());
+        regions.put(regionName, new Region(region.name(), region.role(), region.projectEndpoint(), region.models(),
+                knowledge, region.connections()));
+        return new Topology(topology.source(), regions);
+    }
+
+    /** Before the outage: the question in the primary. */
+    void askBefore(ContinuityClient client) {
+        conversation = client.startConversation(agent.name());
+        primaryCitations = citations(client.send(conversation, QUESTION));
+    }
+
+    /** After the failover: the same conversation, the same question, now in the secondary. */
+    void askAfter(ContinuityClient client) {
+        TurnResult result = client.send(conversation, QUESTION);
+        secondaryRegion = result.region();
+        secondaryCitations = citations(result);
+    }
+
+    boolean verified(String expectedSecondary) {
+        return !primaryCitations.isEmpty() && primaryCitations.equals(secondaryCitations)
+                && expectedSecondary.equals(secondaryRegion);
+    }
+
+    List<String> primaryCitations() {
+        return primaryCitations;
+    }
+
+    List<String> secondaryCitations() {
+        return secondaryCitations;
+    }
+
+    private static List<String> citations(TurnResult result) {
+        List<String> files = new ArrayList<>();
+        for (TurnItem item : result.output()) {
+            for (JsonNode part : item.node().path("content")) {
+                for (JsonNode annotation : part.path("annotations")) {
+                    if ("file_citation".equals(annotation.path("type").asText())) {
+                        files.add(annotation.path("filename").asText());
+                    }
+                }
+            }
+        }
+        return files;
+    }
+}

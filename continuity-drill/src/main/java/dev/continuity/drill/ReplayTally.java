@@ -1,0 +1,58 @@
+package dev.continuity.drill;
+
+import dev.continuity.agentservice.AgentService;
+import dev.continuity.client.RegionCatchUp;
+import dev.continuity.journal.RegionCursor;
+import dev.continuity.rehydrate.ConversationReplayer;
+import dev.continuity.rehydrate.RehydrationReport;
+import dev.continuity.rehydrate.ReplayOutcome;
+import dev.continuity.rehydrate.ReplayTotals;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Adds up the replay work of lazy catch-ups and of rehydration reports, for the drill's report. */
+final class ReplayTally implements RegionCatchUp {
+    private final ConversationReplayer replayer;
+    private final LongAdder agents = new LongAdder();
+    private final LongAdder conversations = new LongAdder();
+    private final LongAdder items = new LongAdder();
+    private final LongAdder calls = new LongAdder();
+    private final LongAdder minimalCalls = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+
+    ReplayTally(ConversationReplayer replayer) {
+        this.replayer = replayer;
+    }
+
+    @Override
+    public RegionCursor catchUp(AgentService target, String conversationKey) {
+        ReplayOutcome outcome;
+        try {
+            outcome = replayer.catchUp(target, conversationKey);
+        } catch (RuntimeException e) {
+            failures.increment();
+            throw e;
+        }
+        if (outcome.writeCalls() > 0) {
+            conversations.increment();
+        }
+        items.add(outcome.itemsWritten());
+        calls.add(outcome.writeCalls());
+        minimalCalls.add(outcome.minimalWriteCalls());
+        return outcome.cursor();
+    }
+
+    void add(RehydrationReport report) {
+        agents.add(report.agents().size());
+        ReplayTotals totals = report.conversations();
+        conversations.add(totals.replayed());
+        items.add(totals.itemsWritten());
+        calls.add(totals.writeCalls());
+        minimalCalls.add(totals.minimalWriteCalls());
+        failures.add(report.failuresByReason().values().stream().mapToLong(Long::longValue).sum());
+    }
+
+    DrillReport.Rehydration snapshot() {
+        return new DrillReport.Rehydration(agents.sum(), conversations.sum(), items.sum(), calls.sum(),
+                minimalCalls.sum(), failures.sum());
+    }
+}

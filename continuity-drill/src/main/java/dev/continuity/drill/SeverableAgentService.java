@@ -1,0 +1,93 @@
+package dev.continuity.drill;
+
+import dev.continuity.agentservice.AgentReference;
+import dev.continuity.agentservice.AgentReply;
+import dev.continuity.agentservice.AgentService;
+import dev.continuity.agentservice.AgentServiceException;
+import dev.continuity.agentservice.DeployedAgentVersion;
+import dev.continuity.agentservice.StoredItem;
+import dev.continuity.journal.TurnItem;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * A region as the application sees it, with a switch that cuts the application off from it. Against real
+ * Foundry projects the drill cannot take a region down, so it partitions the application from the
+ * primary instead: every call then fails as an unreachable region does. (With the emulator the drill
+ * takes the region itself down and this switch stays closed.)
+ */
+final class SeverableAgentService implements AgentService {
+    private final AgentService region;
+    private volatile boolean severed;
+
+    SeverableAgentService(AgentService region) {
+        this.region = region;
+    }
+
+    void sever() {
+        severed = true;
+    }
+
+    void restore() {
+        severed = false;
+    }
+
+    private <T> T call(Supplier<T> body) {
+        if (severed) {
+            throw new AgentServiceException(region.region(), AgentServiceException.Kind.UNREACHABLE, 0, -1,
+                    "the drill has partitioned the application from this region", null);
+        }
+        return body.get();
+    }
+
+    @Override
+    public String region() {
+        return region.region();
+    }
+
+    @Override
+    public DeployedAgentVersion createAgentVersion(String agentName, String definitionJson, Map<String, String> metadata,
+            String description) {
+        return call(() -> region.createAgentVersion(agentName, definitionJson, metadata, description));
+    }
+
+    @Override
+    public Optional<DeployedAgentVersion> latestAgentVersion(String agentName) {
+        return call(() -> region.latestAgentVersion(agentName));
+    }
+
+    @Override
+    public List<DeployedAgentVersion> listAgents() {
+        return call(region::listAgents);
+    }
+
+    @Override
+    public String createConversation(List<TurnItem> items, Map<String, String> metadata) {
+        return call(() -> region.createConversation(items, metadata));
+    }
+
+    @Override
+    public void addItems(String conversationId, List<TurnItem> items) {
+        call(() -> {
+            region.addItems(conversationId, items);
+            return null;
+        });
+    }
+
+    @Override
+    public List<StoredItem> listItems(String conversationId) {
+        return call(() -> region.listItems(conversationId));
+    }
+
+    @Override
+    public AgentReply respond(AgentReference agent, String conversationId, List<TurnItem> input) {
+        return call(() -> region.respond(agent, conversationId, input));
+    }
+
+    @Override
+    public Optional<AgentReply> response(String responseId) {
+        return call(() -> region.response(responseId));
+    }
+}

@@ -1,0 +1,70 @@
+package dev.continuity.foundry;
+
+import dev.continuity.knowledge.KnowledgeSource;
+import dev.continuity.knowledge.KnowledgeSyncException;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.ListBlobsOptions;
+import dev.continuity.topology.BlobSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The files under a prefix of a Blob Storage container ({@link BlobSource}). Paths are blob names
+ * without the prefix. Blobs under {@code <prefix>.continuity/} and "directory" placeholders are
+ * skipped. To sync while the storage account's primary region is dark, build the client on the
+ * RA-GZRS/RA-GRS secondary endpoint ({@code https://<account>-secondary.blob.core.windows.net}).
+ */
+public final class BlobKnowledgeSource implements KnowledgeSource {
+
+    private final BlobContainerClient container;
+    private final String prefix;
+
+    /** The files of {@code source} through an already authenticated client of its account. */
+    public BlobKnowledgeSource(BlobServiceClient account, BlobSource source) {
+        this(Objects.requireNonNull(account, "account").getBlobContainerClient(source.container()), source.prefix());
+    }
+
+    /** The files under {@code prefix} in {@code container}. */
+    public BlobKnowledgeSource(BlobContainerClient container, String prefix) {
+        this.container = Objects.requireNonNull(container, "container");
+        this.prefix = prefix == null ? "" : prefix;
+    }
+
+    @Override
+    public String describe() {
+        return "blob container '" + container.getBlobContainerName() + "' prefix '" + prefix + "'";
+    }
+
+    @Override
+    public List<String> list() {
+        List<String> paths = new ArrayList<>();
+        try {
+            for (BlobItem item : container.listBlobs(new ListBlobsOptions().setPrefix(prefix), null)) {
+                String path = item.getName().substring(prefix.length());
+                if (path.isEmpty() || path.endsWith("/") || path.startsWith(".continuity/")) {
+                    continue;
+                }
+                paths.add(path);
+            }
+        } catch (BlobStorageException e) {
+            throw new KnowledgeSyncException("cannot list " + describe() + ": " + e.getErrorCode() + " (HTTP "
+                    + e.getStatusCode() + ")", e);
+        }
+        paths.sort(null);
+        return paths;
+    }
+
+    @Override
+    public byte[] read(String path) {
+        try {
+            return container.getBlobClient(prefix + path).downloadContent().toBytes();
+        } catch (BlobStorageException e) {
+            throw new KnowledgeSyncException("cannot read '" + path + "' from " + describe() + ": " + e.getErrorCode()
+                    + " (HTTP " + e.getStatusCode() + ")", e);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.continuity.foundry;
+
+import dev.continuity.foundry.internal.BearerTokenHeaderPolicy;
+import dev.continuity.foundry.internal.CachingTokenSupplier;
+
+import com.azure.ai.agents.AgentsClient;
+import com.azure.ai.agents.AgentsClientBuilder;
+import com.azure.ai.agents.AgentsServiceVersion;
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpPipeline;
+import com.azure.core.http.HttpPipelineBuilder;
+import com.azure.core.http.policy.HttpPipelinePolicy;
+import com.azure.core.http.policy.RequestIdPolicy;
+import com.azure.core.http.policy.RetryOptions;
+import com.azure.core.http.policy.RetryPolicy;
+import com.azure.core.http.policy.ExponentialBackoffOptions;
+import com.azure.core.http.policy.UserAgentPolicy;
+import com.openai.azure.AzureOpenAIServiceVersion;
+import com.openai.azure.AzureUrlPathMode;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.credential.BearerTokenCredential;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Builds the real SDK clients for one Foundry project endpoint, the way Continuity and its users should
+ * build them (see NOTES: the stock {@code AgentsClientBuilder.buildConversationsClient()} obtains its
+ * token by sending a real request to {@code https://www.example.com}; without a pinned service version
+ * openai-java falls back to legacy Azure paths; azure-core refuses bearer tokens over {@code http://}).
+ *
+ * <p>What this factory does instead:
+ * <ul>
+ *   <li>one cached token supplier over the given {@link TokenCredential} (scope
+ *       {@value #SCOPE}), shared by both clients; no hidden outbound call;</li>
+ *   <li>{@link AgentsClient} over an explicit pipeline (request id, user agent, bearer header,
+ *       retry) that works over {@code https://} and {@code http://} alike;</li>
+ *   <li>the OpenAI client rooted at {@code <endpoint>/openai}, Azure service version
+ *       {@code 2025-11-15-preview} pinned, unified URL paths;</li>
+ *   <li>retry counts configurable; {@code 0} turns SDK retries off for callers (like Continuity's
+ *       journaling client) that resolve ambiguous writes themselves.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * FoundryClients clients = FoundryClientFactory.builder()
+ *     .endpoint("https://my-res.services.ai.azure.com/api/projects/my-project")
+ *     .credential(new DefaultAzureCredentialBuilder().build())
+ *     .build();
+ * }</pre>
+ */
+public final class FoundryClientFactory {
+
+    /** The Entra ID scope of Foundry projects. */
+    public static final String SCOPE = "https://ai.azure.com/.default";
+    /** The service version every client is pinned to. */
+    public static final AgentsServiceVersion SERVICE_VERSION = AgentsServiceVersion.V2025_11_15_PREVIEW;
+
+    private String endpoint;
+    private TokenCredential credential;
+    private int agentsMaxRetries = 3;
+    private int openAIMaxRetries = 2;
+    private Duration timeout = Duration.ofSeconds(30);
+    private final List<HttpPipelinePolicy> extraPolicies = new ArrayList<>();
+
+    private FoundryClientFactory() {
+    }
+
+    /** A new factory builder. */
+    public static FoundryClientFactory builder() {
+        return new FoundryClientFactory();
+    }
+
+    /** Clients for an endpoint with the given credential and the SDKs' default retries. */
+    public static FoundryClients create(String projectEndpoint, TokenCredential credential) {
+        return builder().endpoint(projectEndpoint).credential(credential).build();
+    }
+
+    /** The project endpoint, {@code https://<resource>.services.ai.azure.com/api/projects/<project>}. */
+    public FoundryClientFactory endpoint(String projectEndpoint) {
+        this.endpoint = Objects.requireNonNull(projectEndpoint, "projectEndpoint");
+        return this;
+    }
+
+    /** The credential ({@code DefaultAzureCredential} in production). */
+    public FoundryClientFactory credential(TokenCredential credential) {
+        this.credential = Objects.requireNonNull(credential, "credential");
+        return this;
+    }
+
+    /** Retries by the agents client on 429/500/503 (azure-core default 3; 0 = none). */
+    public FoundryClientFactory agentsMaxRetries(int retries) {
+        this.agentsMaxRetries = requireNonNegative(retries);
+        return this;
+    }
+
+    /** Retries by the OpenAI client on 408/409/429/5xx (openai-java default 2; 0 = none). */
+    public FoundryClientFactory openAIMaxRetries(int retries) {
+        this.openAIMaxRetries = requireNonNegative(retries);
+        return this;
+    }
+
+    /** Per-request timeout of the OpenAI client (default 30 s). */
+    public FoundryClientFactory timeout(Duration timeout) {
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        return this;
+    }
+
+    /** An extra azure-core policy for the agents client (for example logging or tracing). */
+    public FoundryClientFactory addAgentsPolicy(HttpPipelinePolicy policy) {
+        extraPolicies.add(Objects.requireNonNull(policy, "policy"));
+        return this;
+    }
+
+    /** Builds both clients. */
+    public FoundryClients build() {
+        if (endpoint == null) {
+            throw new IllegalStateException("endpoint is required");
+        }
+        if (credential == null) {
+            throw new IllegalStateException("credential is required");
+        }
+        String base = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
+        Supplier<String> tokens = new CachingTokenSupplier(credential, SCOPE);
+        return new FoundryClients(base, buildAgents(base, tokens), buildOpenAI(base, tokens));
+    }
+
+    private AgentsClient buildAgents(String base, Supplier<String> tokens) {
+        List<HttpPipelinePolicy> policies = new ArrayList<>();
+        policies.add(new UserAgentPolicy("continuity"));
+        policies.add(new RequestIdPolicy());
+        policies.add(new RetryPolicy(new RetryOptions(new ExponentialBackoffOptions()
+                .setMaxRetries(agentsMaxRetries)
+                .setBaseDelay(Duration.ofMillis(200))
+                .setMaxDelay(Duration.ofSeconds(10)))));
+        policies.add(new BearerTokenHeaderPolicy(tokens));
+        policies.addAll(extraPolicies);
+        HttpPipeline pipeline = new HttpPipelineBuilder().policies(policies.toArray(new HttpPipelinePolicy[0])).build();
+        return new AgentsClientBuilder()
+                .endpoint(base)
+                .serviceVersion(SERVICE_VERSION)
+                .pipeline(pipeline)
+                .buildAgentsClient();
+    }
+
+    private OpenAIClient buildOpenAI(String base, Supplier<String> tokens) {
+        return OpenAIOkHttpClient.builder()
+                .baseUrl(base + "/openai")
+                .credential(BearerTokenCredential.create(tokens))
+                .azureServiceVersion(AzureOpenAIServiceVersion.fromString(SERVICE_VERSION.getVersion()))
+                .azureUrlPathMode(AzureUrlPathMode.UNIFIED)
+                .maxRetries(openAIMaxRetries)
+                .timeout(timeout)
+                .build();
+    }
+
+    private static int requireNonNegative(int retries) {
+        if (retries < 0) {
+            throw new IllegalArgumentException("retries must be >= 0");
+        }
+        return retries;
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * The adapter from the {@link dev.continuity.agentservice.AgentService} port to the real Foundry SDK
+ * clients ({@code azure-ai-agents} for agents, {@code openai-java} for conversations and responses),
+ * and {@link dev.continuity.foundry.FoundryClientFactory}, which builds those clients for a
+ * project endpoint without the stock builder's hidden outbound token request; and
+ * {@link dev.continuity.foundry.FoundryProjectInspector} ({@code azure-ai-projects}: model
+ * deployments and connections), with its {@link dev.continuity.foundry.ProjectParityCheck}.
+ */
+package dev.continuity.foundry;
+

@@ -1,0 +1,149 @@
+package dev.continuity.client;
+
+import dev.continuity.agentservice.AgentReference;
+import dev.continuity.agentservice.AgentReply;
+import dev.continuity.agentservice.AgentService;
+import dev.continuity.agentservice.DeployedAgentVersion;
+import dev.continuity.agentservice.StoredItem;
+import dev.continuity.foundry.FoundryAgentService;
+import dev.continuity.foundry.FoundryCredentials;
+import dev.continuity.journal.AppendResult;
+import dev.continuity.journal.Turn;
+import dev.continuity.journal.TurnDurability;
+import dev.continuity.journal.TurnItem;
+import dev.continuity.journal.TurnJournal;
+import dev.continuity.journal.TurnOutcome;
+import dev.continuity.journal.TurnStatus;
+import dev.continuity.journal.sqlite.SqliteTurnJournal;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Child process for {@link ClientCrashRecoveryTest}: sends two turns on a real SQLite journal and the real
+ * emulator, and on the second turn stops dead at the requested point (announcing it on stdout) so the
+ * parent can kill it there with SIGKILL.
+ *
+ * <p>Arguments: journal file, project endpoint, region, conversation key, where to stop:
+ * {@code before-call} (journaled, not yet sent) or {@code before-commit} (answered, not yet committed), and
+ * optionally the {@link TurnDurability} (default {@code PENDING_INPUT}; with {@code ANSWER_ONLY} the
+ * "commit" is the turn's only journal write).
+ */
+public final class CrashingClientMain {
+
+    private CrashingClientMain() {
+    }
+
+    public static void main(String[] args) {
+        Path file = Path.of(args[0]);
+        String endpoint = args[1];
+        String region = args[2];
+        String key = args[3];
+        boolean beforeCall = args[4].equals("before-call");
+        TurnDurability durability = args.length > 5 ? TurnDurability.valueOf(args[5]) : TurnDurability.PENDING_INPUT;
+        AgentService real = FoundryAgentService.connect(region, endpoint, FoundryCredentials.forEndpoint(endpoint));
+        TurnJournal journal = SqliteTurnJournal.open(file);
+        ContinuityClient client = ContinuityClient.builder()
+                .journal(beforeCall ? journal : new HaltBeforeSecondCommit(journal))
+                .region(beforeCall ? new HaltBeforeSecondResponse(real) : real)
+                .durability(durability)
+                .build();
+        client.startConversation(key, EmulatedRegions.AGENT, null);
+        client.send(key, "remember a=1");
+        System.out.println("FIRST-TURN-ACKNOWLEDGED");
+        client.send(key, "remember b=2");
+        System.out.println("UNREACHABLE");
+    }
+
+    private static void halt(String where) {
+        System.out.println("HALTED " + where);
+        System.out.flush();
+        while (true) {
+            LockSupport.park();
+        }
+    }
+
+    /** Passes everything to the real journal, except that it stops the process before committing turn 2. */
+    private static final class HaltBeforeSecondCommit extends ForwardingTurnJournal {
+        HaltBeforeSecondCommit(TurnJournal real) {
+            super(real);
+        }
+
+        @Override
+        public AppendResult append(Turn turn) {
+            if (turn.sequence() == 2 && turn.status() == TurnStatus.COMMITTED) {
+                halt("before-commit"); // ANSWER_ONLY: input and answer in one write
+            }
+            return super.append(turn);
+        }
+
+        @Override
+        public AppendResult commit(String conversationKey, long sequence, TurnOutcome outcome) {
+            if (sequence == 2) {
+                halt("before-commit");
+            }
+            return super.commit(conversationKey, sequence, outcome);
+        }
+    }
+
+    /** Passes everything to the real service, except that it stops the process before the second response. */
+    private static final class HaltBeforeSecondResponse implements AgentService {
+        private final AgentService real;
+        private int responses;
+
+        HaltBeforeSecondResponse(AgentService real) {
+            this.real = real;
+        }
+
+        @Override
+        public String region() {
+            return real.region();
+        }
+
+        @Override
+        public DeployedAgentVersion createAgentVersion(String agentName, String definitionJson,
+                Map<String, String> metadata, String description) {
+            return real.createAgentVersion(agentName, definitionJson, metadata, description);
+        }
+
+        @Override
+        public Optional<DeployedAgentVersion> latestAgentVersion(String agentName) {
+            return real.latestAgentVersion(agentName);
+        }
+
+        @Override
+        public List<DeployedAgentVersion> listAgents() {
+            return real.listAgents();
+        }
+
+        @Override
+        public String createConversation(List<TurnItem> items, Map<String, String> metadata) {
+            return real.createConversation(items, metadata);
+        }
+
+        @Override
+        public void addItems(String conversationId, List<TurnItem> items) {
+            real.addItems(conversationId, items);
+        }
+
+        @Override
+        public List<StoredItem> listItems(String conversationId) {
+            return real.listItems(conversationId);
+        }
+
+        @Override
+        public AgentReply respond(AgentReference agent, String conversationId, List<TurnItem> input) {
+            if (++responses == 2) {
+                halt("before-call");
+            }
+            return real.respond(agent, conversationId, input);
+        }
+
+        @Override
+        public Optional<AgentReply> response(String responseId) {
+            return real.response(responseId);
+        }
+    }
+}

@@ -1,0 +1,878 @@
+package dev.continuity.journal.tck;
+
+import dev.continuity.journal.AppendResult;
+import dev.continuity.journal.ConversationHead;
+import dev.continuity.journal.ConversationSummary;
+import dev.continuity.journal.JournalException;
+import dev.continuity.journal.Page;
+import dev.continuity.journal.RegionCursor;
+import dev.continuity.journal.TokenUsage;
+import dev.continuity.journal.Turn;
+import dev.continuity.journal.TurnConflictException;
+import dev.continuity.journal.TurnItem;
+import dev.continuity.journal.TurnJournal;
+import dev.continuity.journal.TurnOutcome;
+import dev.continuity.journal.TurnStatus;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@link TurnJournal} contract: every implementation's test extends this class, implements
+ * {@link #createJournal()} and (for durable stores) {@link #reopen(TurnJournal)}, and must pass every
+ * test unchanged.
+ *
+ * <p>The suite uses only the {@link TurnJournal} interface. It assumes nothing beyond the interface's
+ * Javadoc:
+ * <ul>
+ *   <li>every test uses conversation keys of its own (a random prefix per test), so a store shared
+ *       between tests or runs is fine; listings are filtered to the test's own keys;</li>
+ *   <li>{@link TurnJournal#listConversations} and {@link TurnJournal#pendingTurns} may lag behind
+ *       writes (a store may list from an index or a cross-partition query): the suite polls them, up
+ *       to {@link #listingLag()}, for the state it expects; every other read must see every write
+ *       that has returned;</li>
+ *   <li>timestamps handed to the journal are whole milliseconds; a store must give them back equal;</li>
+ *   <li>pages may hold fewer items than asked for, even when more follow.</li>
+ * </ul>
+ */
+public abstract class TurnJournalContract {
+
+    private static final String AGENT = "support-agent";
+    private static final String AGENT_VERSION = "3";
+    private static final Instant STARTED = Instant.parse("2025-03-01T10:15:30.123Z");
+    private static final Instant COMPLETED = Instant.parse("2025-03-01T10:15:32.456Z");
+    private static final long POLL_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
+    private static final int RACERS = 8;
+
+    /** The journal under test; replaced by {@link #reopen(TurnJournal)} in durability tests. */
+    protected TurnJournal journal;
+
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+
+    /** A new journal for one test (an empty store, or a shared one: keys never collide across tests). */
+    protected abstract TurnJournal createJournal() throws Exception;
+
+    /**
+     * Closes {@code journal} and opens a new instance on the same store, as a restarted process would.
+     * The default returns {@code journal} unchanged, for stores that live only in memory.
+     */
+    protected TurnJournal reopen(TurnJournal journal) throws Exception {
+        return journal;
+    }
+
+    /** How long listings ({@code listConversations}, {@code pendingTurns}) may lag behind writes. */
+    protected Duration listingLag() {
+        return Duration.ofSeconds(10);
+    }
+
+    @BeforeEach
+    void openJournal() throws Exception {
+        journal = createJournal();
+    }
+
+    @AfterEach
+    void closeJournal() {
+        if (journal != null) {
+            journal.close();
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------- heads
+
+    @Test
+    void creatingAHeadWithExpectedVersionZeroStoresIt() {
+        ConversationHead start = ConversationHead.start(key("c"), AGENT, AGENT_VERSION, now());
+
+        ConversationHead stored = journal.compareAndSetHead(start, 0).orElseThrow();
+
+        assertThat(stored.version()).isPositive();
+        assertSameHeadFields(stored, start);
+        assertThat(journal.head(key("c"))).contains(stored);
+    }
+
+    @Test
+    void creatingAHeadThatExistsIsRefused() {
+        ConversationHead first = create(key("c"));
+
+        Optional<ConversationHead> second = journal.compareAndSetHead(
+                ConversationHead.start(key("c"), "other-agent", null, now()), 0);
+
+        assertThat(second).isEmpty();
+        assertThat(journal.head(key("c"))).contains(first);
+    }
+
+    @Test
+    void headOfAnUnknownConversationIsEmpty() {
+        assertThat(journal.head(key("never"))).isEmpty();
+    }
+
+    @Test
+    void changingAHeadWithItsVersionStoresItWithAHigherVersion() {
+        ConversationHead created = create(key("c"));
+        ConversationHead moved = created.withRegion("eastus", new RegionCursor("conv_east_1", 0));
+
+        ConversationHead stored = journal.compareAndSetHead(moved, created.version()).orElseThrow();
+
+        assertThat(stored.version()).isGreaterThan(created.version());
+        assertThat(stored.regions()).containsExactlyEntriesOf(moved.regions());
+        assertThat(stored.region("eastus")).isEqualTo(new RegionCursor("conv_east_1", 0));
+        assertThat(journal.head(key("c"))).contains(stored);
+    }
+
+    @Test
+    void changingAHeadWithAStaleVersionIsRefused() {
+        ConversationHead created = create(key("c"));
+        ConversationHead current = journal.compareAndSetHead(
+                created.withRegion("eastus", new RegionCursor("conv_east_1", 0)), created.version()).orElseThrow();
+
+        Optional<ConversationHead> stale = journal.compareAndSetHead(
+                created.withRegion("westus", new RegionCursor("conv_west_1", 0)), created.version());
+
+        assertThat(stale).isEmpty();
+        assertThat(journal.head(key("c"))).contains(current);
+        assertThat(journal.compareAndSetHead(ConversationHead.start(key("absent"), AGENT, null, now()), 1))
+                .isEmpty();
+        assertThat(journal.head(key("absent"))).isEmpty();
+    }
+
+    @Test
+    void anAppendMakesEarlierHeadVersionsStaleAndAHeadChangeKeepsTheHigherLastSequence() {
+        ConversationHead created = create(key("c"));
+        journal.append(pending(key("c"), 1, "hello"));
+
+        Optional<ConversationHead> stale = journal.compareAndSetHead(
+                created.withRegion("eastus", new RegionCursor("conv_east_1", 1)), created.version());
+        ConversationHead current = journal.head(key("c")).orElseThrow();
+        ConversationHead outdatedCopy = new ConversationHead(key("c"), AGENT, AGENT_VERSION, 0,
+                current.createdAt(), current.lastActivityAt(), Map.of("eastus", new RegionCursor("conv_east_1", 1)),
+                current.version());
+        ConversationHead stored = journal.compareAndSetHead(outdatedCopy, current.version()).orElseThrow();
+
+        assertThat(stale).isEmpty();
+        assertThat(current.version()).isGreaterThan(created.version());
+        assertThat(stored.lastSequence()).isEqualTo(1);
+        assertThat(stored.region("eastus")).isEqualTo(new RegionCursor("conv_east_1", 1));
+        assertThat(journal.head(key("c")).orElseThrow().lastSequence()).isEqualTo(1);
+    }
+
+    @Test
+    void aHeadChangeKeepsTheLaterActivityTime() {
+        ConversationHead created = create(key("c"));
+        Instant activity = created.lastActivityAt();
+        ConversationHead older = withActivity(created, activity.minus(1, ChronoUnit.DAYS));
+
+        ConversationHead keptLater = journal.compareAndSetHead(older, created.version()).orElseThrow();
+        ConversationHead newer = withActivity(keptLater, activity.plus(1, ChronoUnit.HOURS));
+        ConversationHead tookLater = journal.compareAndSetHead(newer, keptLater.version()).orElseThrow();
+
+        assertThat(keptLater.lastActivityAt()).isEqualTo(activity);
+        assertThat(tookLater.lastActivityAt()).isEqualTo(activity.plus(1, ChronoUnit.HOURS));
+        assertThat(journal.head(key("c"))).contains(tookLater);
+    }
+
+    // ---------------------------------------------------------------------------------------- append
+
+    @Test
+    void appendStoresAPendingTurnAndAdvancesTheHead() {
+        ConversationHead created = create(key("c"));
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Turn turn = pending(key("c"), 1, "hello");
+
+        AppendResult result = journal.append(turn);
+
+        assertThat(result).isEqualTo(AppendResult.WRITTEN);
+        assertThat(journal.turn(key("c"), 1)).contains(turn);
+        assertThat(journal.read(key("c"), 1)).containsExactly(turn);
+        ConversationHead head = journal.head(key("c")).orElseThrow();
+        assertThat(head.lastSequence()).isEqualTo(1);
+        assertThat(head.version()).isGreaterThan(created.version());
+        assertThat(head.lastActivityAt()).isAfterOrEqualTo(before);
+        assertThat(head.createdAt()).isEqualTo(created.createdAt());
+    }
+
+    @Test
+    void appendingTheSameRequestAgainIsAlreadyPresentAndChangesNothing() {
+        create(key("c"));
+        Turn turn = pending(key("c"), 1, "hello");
+        journal.append(turn);
+        ConversationHead head = journal.head(key("c")).orElseThrow();
+
+        AppendResult again = journal.append(turn);
+        AppendResult laterRetry = journal.append(Turn.pending(key("c"), 1, AGENT, AGENT_VERSION,
+                turn.input(), STARTED.plusSeconds(60)));
+
+        assertThat(again).isEqualTo(AppendResult.ALREADY_PRESENT);
+        assertThat(laterRetry).isEqualTo(AppendResult.ALREADY_PRESENT);
+        assertThat(journal.turn(key("c"), 1)).contains(turn);
+        assertThat(journal.head(key("c"))).contains(head);
+    }
+
+    @Test
+    void appendingADifferentRequestAtAJournaledSequenceConflicts() {
+        create(key("c"));
+        Turn turn = pending(key("c"), 1, "hello");
+        journal.append(turn);
+        ConversationHead head = journal.head(key("c")).orElseThrow();
+
+        Throwable otherInput = catchThrowable(() -> journal.append(pending(key("c"), 1, "goodbye")));
+        Throwable otherVersion = catchThrowable(() -> journal.append(
+                Turn.pending(key("c"), 1, AGENT, "4", turn.input(), STARTED)));
+
+        assertConflict(otherInput, key("c"), 1);
+        assertConflict(otherVersion, key("c"), 1);
+        assertThat(journal.turn(key("c"), 1)).contains(turn);
+        assertThat(journal.head(key("c"))).contains(head);
+    }
+
+    @Test
+    void appendingASequenceThatLeavesAGapIsRefused() {
+        create(key("c"));
+
+        Throwable first = catchThrowable(() -> journal.append(pending(key("c"), 2, "too early")));
+        journal.append(pending(key("c"), 1, "one"));
+        Throwable skipping = catchThrowable(() -> journal.append(pending(key("c"), 3, "skips two")));
+
+        assertConflict(first, key("c"), 2);
+        assertConflict(skipping, key("c"), 3);
+        assertThat(journal.turn(key("c"), 2)).isEmpty();
+        assertThat(journal.turn(key("c"), 3)).isEmpty();
+        assertThat(journal.head(key("c")).orElseThrow().lastSequence()).isEqualTo(1);
+        assertThat(journal.append(pending(key("c"), 2, "two"))).isEqualTo(AppendResult.WRITTEN);
+    }
+
+    @Test
+    void appendingWithoutAHeadFailsNamingTheConversation() {
+        Throwable thrown = catchThrowable(() -> journal.append(pending(key("headless"), 1, "hello")));
+
+        assertThat(thrown).isInstanceOf(JournalException.class).isNotInstanceOf(TurnConflictException.class)
+                .hasMessageContaining(key("headless"));
+        assertThat(journal.turn(key("headless"), 1)).isEmpty();
+        assertThat(journal.head(key("headless"))).isEmpty();
+    }
+
+    @Test
+    void appendingAPendingTurnThatIsAlreadyCommittedIsAlreadyPresent() {
+        create(key("c"));
+        Turn turn = pending(key("c"), 1, "hello");
+        journal.append(turn);
+        journal.commit(key("c"), 1, outcome("hi there", "resp_1"));
+
+        AppendResult retry = journal.append(turn);
+
+        assertThat(retry).isEqualTo(AppendResult.ALREADY_PRESENT);
+        assertThat(journal.turn(key("c"), 1)).contains(turn.committed(outcome("hi there", "resp_1")));
+    }
+
+    @Test
+    void appendingACommittedTurnImportsItAndIsIdempotentByOutcome() {
+        create(key("c"));
+        Turn imported = pending(key("c"), 1, "hello").committed(outcome("hi there", "resp_1"));
+
+        AppendResult written = journal.append(imported);
+        AppendResult again = journal.append(imported);
+        Throwable otherOutcome = catchThrowable(() -> journal.append(
+                pending(key("c"), 1, "hello").committed(outcome("something else", "resp_2"))));
+
+        assertThat(written).isEqualTo(AppendResult.WRITTEN);
+        assertThat(again).isEqualTo(AppendResult.ALREADY_PRESENT);
+        assertConflict(otherOutcome, key("c"), 1);
+        assertThat(journal.turn(key("c"), 1)).contains(imported);
+        assertThat(journal.head(key("c")).orElseThrow().lastSequence()).isEqualTo(1);
+    }
+
+    @Test
+    void appendingACommittedTurnOverAPendingOneConflicts() {
+        create(key("c"));
+        Turn turn = pending(key("c"), 1, "hello");
+        journal.append(turn);
+
+        Throwable thrown = catchThrowable(() -> journal.append(turn.committed(outcome("hi", "resp_1"))));
+
+        assertConflict(thrown, key("c"), 1);
+        assertThat(journal.turn(key("c"), 1)).contains(turn);
+    }
+
+    @Test
+    void conversationsAreIndependent() {
+        create(key("a"));
+        create(key("b"));
+        Turn a1 = pending(key("a"), 1, "to a");
+        Turn b1 = pending(key("b"), 1, "to b");
+
+        assertThat(journal.append(a1)).isEqualTo(AppendResult.WRITTEN);
+        assertThat(journal.append(b1)).isEqualTo(AppendResult.WRITTEN);
+
+        assertThat(journal.read(key("a"), 1)).containsExactly(a1);
+        assertThat(journal.read(key("b"), 1)).containsExactly(b1);
+    }
+
+    // ---------------------------------------------------------------------------------------- commit
+
+    @Test
+    void commitMovesAPendingTurnToCommittedAndAdvancesTheHead() {
+        create(key("c"));
+        Turn turn = pending(key("c"), 1, "hello");
+        journal.append(turn);
+        ConversationHead afterAppend = journal.head(key("c")).orElseThrow();
+        TurnOutcome outcome = outcome("hi there", "resp_1");
+
+        AppendResult result = journal.commit(key("c"), 1, outcome);
+
+        assertThat(result).isEqualTo(AppendResult.WRITTEN);
+        Turn committed = journal.turn(key("c"), 1).orElseThrow();
+        assertThat(committed).isEqualTo(turn.committed(outcome));
+        assertThat(committed.status()).isEqualTo(TurnStatus.COMMITTED);
+        assertThat(committed.outcome()).isEqualTo(outcome);
+        ConversationHead head = journal.head(key("c")).orElseThrow();
+        assertThat(head.version()).isGreaterThan(afterAppend.version());
+        assertThat(head.lastSequence()).isEqualTo(1);
+        assertThat(head.lastActivityAt()).isAfterOrEqualTo(afterAppend.lastActivityAt());
+    }
+
+    @Test
+    void commitAdvancesTheServingRegionsCursorOnlyWhenItStoodAtThePreviousTurn() {
+        ConversationHead created = create(key("n"));
+        journal.compareAndSetHead(created.withRegion("eastus", new RegionCursor("conv_e", 0))
+                .withRegion("westus", new RegionCursor("conv_w", 0)), created.version()).orElseThrow();
+        journal.append(pending(key("n"), 1, "one"));
+
+        journal.commit(key("n"), 1, outcome("reply one", "resp_1")); // served in eastus
+
+        ConversationHead afterOne = journal.head(key("n")).orElseThrow();
+        assertThat(afterOne.region("eastus")).isEqualTo(new RegionCursor("conv_e", 1));
+        assertThat(afterOne.region("westus")).isEqualTo(new RegionCursor("conv_w", 0));
+
+        // a cursor that is not at the previous turn is left alone: those items may not be there
+        journal.compareAndSetHead(afterOne.withRegion("eastus", new RegionCursor("conv_e2", 0)), afterOne.version())
+                .orElseThrow();
+        journal.append(pending(key("n"), 2, "two"));
+        journal.commit(key("n"), 2, outcome("reply two", "resp_2"));
+        assertThat(journal.head(key("n")).orElseThrow().region("eastus")).isEqualTo(new RegionCursor("conv_e2", 0));
+    }
+
+    @Test
+    void appendingACommittedTurnAdvancesTheServingRegionsCursorLikeACommit() {
+        ConversationHead created = create(key("a"));
+        journal.compareAndSetHead(created.withRegion("eastus", new RegionCursor("conv_e", 0))
+                .withRegion("westus", new RegionCursor("conv_w", 0)), created.version()).orElseThrow();
+
+        // one write per turn (TurnDurability.ANSWER_ONLY): input and answer journaled together
+        journal.append(pending(key("a"), 1, "one").committed(outcome("reply one", "resp_1"))); // served in eastus
+
+        ConversationHead head = journal.head(key("a")).orElseThrow();
+        assertThat(head.lastSequence()).isEqualTo(1);
+        assertThat(head.region("eastus")).isEqualTo(new RegionCursor("conv_e", 1));
+        assertThat(head.region("westus")).isEqualTo(new RegionCursor("conv_w", 0));
+        assertThat(journal.pendingTurns()).noneMatch(t -> t.conversationKey().equals(key("a")));
+        assertThat(journal.turn(key("a"), 1).orElseThrow().status()).isEqualTo(TurnStatus.COMMITTED);
+    }
+
+    @Test
+    void committingTheSameOutcomeAgainIsAlreadyPresentAndChangesNothing() {
+        create(key("c"));
+        journal.append(pending(key("c"), 1, "hello"));
+        TurnOutcome outcome = outcome("hi there", "resp_1");
+        journal.commit(key("c"), 1, outcome);
+        Turn committed = journal.turn(key("c"), 1).orElseThrow();
+        ConversationHead head = journal.head(key("c")).orElseThrow();
+
+        AppendResult again = journal.commit(key("c"), 1, outcome);
+        AppendResult laterRetry = journal.commit(key("c"), 1, new TurnOutcome(outcome.output(),
+                outcome.responseId(), outcome.region(), outcome.usage(), COMPLETED.plusSeconds(30)));
+
+        assertThat(again).isEqualTo(AppendResult.ALREADY_PRESENT);
+        assertThat(laterRetry).isEqualTo(AppendResult.ALREADY_PRESENT);
+        assertThat(journal.turn(key("c"), 1)).contains(committed);
+        assertThat(journal.head(key("c"))).contains(head);
+    }
+
+    @Test
+    void committingADifferentOutcomeConflicts() {
+        create(key("c"));
+        journal.append(pending(key("c"), 1, "hello"));
+        journal.commit(key("c"), 1, outcome("hi there", "resp_1"));
+        Turn committed = journal.turn(key("c"), 1).orElseThrow();
+
+        Throwable otherResponse = catchThrowable(() -> journal.commit(key("c"), 1, outcome("hi there", "resp_2")));
+        Throwable otherOutput = catchThrowable(() -> journal.commit(key("c"), 1, outcome("bye", "resp_1")));
+
+        assertConflict(otherResponse, key("c"), 1);
+        assertConflict(otherOutput, key("c"), 1);
+        assertThat(journal.turn(key("c"), 1)).contains(committed);
+    }
+
+    @Test
+    void committingATurnThatIsNotJournaledFailsNamingConversationAndSequence() {
+        create(key("c"));
+        journal.append(pending(key("c"), 1, "hello"));
+
+        Throwable missingTurn = catchThrowable(() -> journal.commit(key("c"), 7, outcome("x", "resp_7")));
+        Throwable missingConversation = catchThrowable(
+                () -> journal.commit(key("nowhere"), 1, outcome("x", "resp_1")));
+
+        assertThat(missingTurn).isInstanceOf(JournalException.class)
+                .isNotInstanceOf(TurnConflictException.class)
+                .hasMessageContaining(key("c")).hasMessageContaining("7");
+        assertThat(missingConversation).isInstanceOf(JournalException.class)
+                .isNotInstanceOf(TurnConflictException.class)
+                .hasMessageContaining(key("nowhere"));
+        assertThat(journal.turn(key("c"), 7)).isEmpty();
+        assertThat(journal.head(key("nowhere"))).isEmpty();
+    }
+
+    // --------------------------------------------------------------------------------------- discard
+
+    @Test
+    void discardingTheLastPendingTurnRemovesItAndRewindsTheHead() {
+        create(key("c"));
+        journal.append(pending(key("c"), 1, "one"));
+        journal.commit(key("c"), 1, outcome("reply one", "resp_1"));
+        journal.append(pending(key("c"), 2, "refused by the service"));
+        ConversationHead before = journal.head(key("c")).orElseThrow();
+
+        AppendResult discarded = journal.discardPending(key("c"), 2);
+        AppendResult again = journal.discardPending(key("c"), 2);
+
+        assertThat(discarded).isEqualTo(AppendResult.WRITTEN);
+        assertThat(again).isEqualTo(AppendResult.ALREADY_PRESENT);
+        assertThat(journal.turn(key("c"), 2)).isEmpty();
+        assertThat(journal.read(key("c"), 1)).extracting(Turn::sequence).containsExactly(1L);
+        ConversationHead head = journal.head(key("c")).orElseThrow();
+        assertThat(head.lastSequence()).isEqualTo(1);
+        assertThat(head.version()).isGreaterThan(before.version());
+        Turn replacement = pending(key("c"), 2, "a different second turn");
+        assertThat(journal.append(replacement)).isEqualTo(AppendResult.WRITTEN);
+        assertThat(journal.turn(key("c"), 2)).contains(replacement);
+    }
+
+    @Test
+    void discardingACommittedTurnConflicts() {
+        create(key("c"));
+        journal.append(pending(key("c"), 1, "one"));
+        journal.commit(key("c"), 1, outcome("reply one", "resp_1"));
+        Turn committed = journal.turn(key("c"), 1).orElseThrow();
+
+        Throwable thrown = catchThrowable(() -> journal.discardPending(key("c"), 1));
+
+        assertConflict(thrown, key("c"), 1);
+        assertThat(journal.turn(key("c"), 1)).contains(committed);
+        assertThat(journal.head(key("c")).orElseThrow().lastSequence()).isEqualTo(1);
+    }
+
+    @Test
+    void discardingAPendingTurnThatIsNotTheLastConflicts() {
+        create(key("c"));
+        Turn first = pending(key("c"), 1, "one");
+        journal.append(first);
+        journal.append(pending(key("c"), 2, "two"));
+
+        Throwable thrown = catchThrowable(() -> journal.discardPending(key("c"), 1));
+
+        assertConflict(thrown, key("c"), 1);
+        assertThat(journal.turn(key("c"), 1)).contains(first);
+        assertThat(journal.head(key("c")).orElseThrow().lastSequence()).isEqualTo(2);
+    }
+
+    // ------------------------------------------------------------------------------------------ read
+
+    @Test
+    void readReturnsTurnsFromASequenceInSequenceOrderNotTimeOrder() {
+        create(key("c"));
+        List<Turn> turns = new ArrayList<>();
+        for (int sequence = 1; sequence <= 5; sequence++) {
+            // started times run backwards: order must come from the sequence, never the clock
+            Turn turn = Turn.pending(key("c"), sequence, AGENT, AGENT_VERSION,
+                    List.of(TurnItem.userMessage("message " + sequence)), STARTED.minusSeconds(sequence));
+            journal.append(turn);
+            turns.add(turn);
+        }
+
+        assertThat(journal.read(key("c"), 1)).containsExactlyElementsOf(turns);
+        assertThat(journal.read(key("c"), 3)).containsExactlyElementsOf(turns.subList(2, 5));
+        assertThat(journal.read(key("c"), 6)).isEmpty();
+        assertThat(journal.read(key("unknown"), 1)).isEmpty();
+        assertThat(journal.turn(key("c"), 6)).isEmpty();
+        assertThat(journal.turn(key("unknown"), 1)).isEmpty();
+    }
+
+    @Test
+    void itemsOfEveryKindComeBackExactlyAsWritten() {
+        create(key("c"));
+        List<TurnItem> input = List.of(
+                TurnItem.message("developer", "Answer in French."),
+                TurnItem.userMessage("Quotes \" and \\ backslashes, newline\nand unicode: héllo 世界 🚀"),
+                TurnItem.functionCallOutput("call_42", "{\"temperature\": 21.5, \"unit\": \"C\"}"),
+                TurnItem.of("{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_image\","
+                        + "\"image_url\":\"https://example.com/a.png\",\"detail\":\"auto\"}]}"));
+        List<TurnItem> output = List.of(
+                TurnItem.of("{\"type\":\"reasoning\",\"summary\":[{\"type\":\"summary_text\",\"text\":\"hm\"}]}"),
+                TurnItem.functionCall("call_43", "get_weather", "{\"city\":\"Paris\"}"),
+                TurnItem.assistantMessage("Il fait 21,5 °C à Paris."),
+                TurnItem.of("{\"type\":\"future_item_type\",\"nested\":{\"list\":[1,2.5,true,null],\"empty\":{}}}"));
+        Turn turn = Turn.pending(key("c"), 1, AGENT, null, input, STARTED);
+        TurnOutcome outcome = new TurnOutcome(output, "resp_items", "westeurope", new TokenUsage(1200, 80, 1280),
+                COMPLETED);
+
+        journal.append(turn);
+        journal.commit(key("c"), 1, outcome);
+
+        Turn stored = journal.turn(key("c"), 1).orElseThrow();
+        assertThat(stored.input()).containsExactlyElementsOf(input);
+        assertThat(stored.output()).containsExactlyElementsOf(output);
+        assertThat(stored).isEqualTo(turn.committed(outcome));
+        assertThat(stored.agentVersion()).isNull();
+    }
+
+    // --------------------------------------------------------------------------------------- listing
+
+    @Test
+    void listingPagesThroughConversationsMostRecentlyActiveFirst() {
+        Instant base = Instant.now().truncatedTo(ChronoUnit.MILLIS).minus(1, ChronoUnit.HOURS);
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String key = key("list-" + i);
+            keys.add(key);
+            journal.compareAndSetHead(ConversationHead.start(key, AGENT, null, base.plus(i, ChronoUnit.MINUTES)), 0)
+                    .orElseThrow();
+        }
+        journal.append(pending(keys.get(2), 1, "hello"));
+        journal.append(pending(keys.get(2), 2, "again"));
+        // conversation 2 is now the most recently active, then 4, 3, 1, 0
+        List<String> expected = List.of(keys.get(2), keys.get(4), keys.get(3), keys.get(1), keys.get(0));
+
+        List<ConversationSummary> listed = eventually(() -> listAll(2),
+                all -> ownKeys(all).equals(expected));
+
+        assertThat(ownKeys(listed)).containsExactlyElementsOf(expected);
+        assertThat(listed).extracting(ConversationSummary::conversationKey).doesNotHaveDuplicates();
+        for (int i = 1; i < listed.size(); i++) {
+            assertThat(listed.get(i).lastActivityAt()).as("activity of listed item %d", i)
+                    .isBeforeOrEqualTo(listed.get(i - 1).lastActivityAt());
+        }
+        ConversationSummary active = listed.stream().filter(s -> s.conversationKey().equals(keys.get(2)))
+                .findFirst().orElseThrow();
+        ConversationHead activeHead = journal.head(keys.get(2)).orElseThrow();
+        assertThat(active).isEqualTo(new ConversationSummary(keys.get(2), AGENT, 2, activeHead.lastActivityAt()));
+        ConversationSummary oldest = listed.stream().filter(s -> s.conversationKey().equals(keys.get(0)))
+                .findFirst().orElseThrow();
+        assertThat(oldest).isEqualTo(new ConversationSummary(keys.get(0), AGENT, 0, base));
+    }
+
+    @Test
+    void listingIsStableWhateverThePageSize() {
+        Instant base = Instant.now().truncatedTo(ChronoUnit.MILLIS).minus(2, ChronoUnit.HOURS);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            String key = key("page-" + i);
+            expected.add(0, key);
+            // two conversations share an activity time: their order must still be stable
+            Instant activity = base.plus(Math.min(i, 5), ChronoUnit.MINUTES);
+            journal.compareAndSetHead(ConversationHead.start(key, AGENT, null, activity), 0).orElseThrow();
+        }
+        List<String> reference = ownKeys(eventually(() -> listAll(100),
+                all -> ownKeys(all).containsAll(expected)));
+
+        for (int pageSize = 1; pageSize <= 4; pageSize++) {
+            List<ConversationSummary> listed = listAll(pageSize);
+            assertThat(listed).as("page size %d", pageSize)
+                    .extracting(ConversationSummary::conversationKey).doesNotHaveDuplicates();
+            assertThat(ownKeys(listed)).as("page size %d", pageSize).containsExactlyElementsOf(reference);
+        }
+        assertThat(reference.subList(2, 7)).containsExactlyElementsOf(expected.subList(2, 7));
+        assertThat(reference.subList(0, 2)).containsExactlyInAnyOrderElementsOf(expected.subList(0, 2));
+    }
+
+    // --------------------------------------------------------------------------------------- pending
+
+    @Test
+    void pendingTurnsAreTheTurnsAwaitingCommit() {
+        create(key("a"));
+        create(key("b"));
+        journal.append(pending(key("a"), 1, "a one"));
+        journal.commit(key("a"), 1, outcome("reply", "resp_a1"));
+        Turn a2 = pending(key("a"), 2, "a two");
+        Turn b1 = pending(key("b"), 1, "b one");
+        journal.append(a2);
+        journal.append(b1);
+
+        List<Turn> before = eventually(this::ownPendingTurns, turns -> turns.size() == 2);
+        journal.commit(key("a"), 2, outcome("reply two", "resp_a2"));
+        List<Turn> after = eventually(this::ownPendingTurns, turns -> turns.size() == 1);
+
+        assertThat(before).containsExactlyInAnyOrder(a2, b1);
+        assertThat(after).containsExactly(b1);
+    }
+
+    // ----------------------------------------------------------------------------------- concurrency
+
+    @Test
+    void concurrentConversationsAreAllJournaled() throws Exception {
+        int turnsEach = 10;
+        for (int c = 0; c < RACERS; c++) {
+            create(key("parallel-" + c));
+        }
+
+        List<Attempt<Integer>> attempts = race(RACERS, c -> () -> {
+            String key = key("parallel-" + c);
+            for (int sequence = 1; sequence <= turnsEach; sequence++) {
+                assertThat(journal.append(pending(key, sequence, "turn " + sequence)))
+                        .isEqualTo(AppendResult.WRITTEN);
+                assertThat(journal.commit(key, sequence, outcome("reply " + sequence, "resp_" + sequence)))
+                        .isEqualTo(AppendResult.WRITTEN);
+            }
+            return turnsEach;
+        });
+
+        assertThat(attempts).allSatisfy(attempt -> assertThat(attempt.error()).isNull());
+        for (int c = 0; c < RACERS; c++) {
+            String key = key("parallel-" + c);
+            List<Turn> turns = journal.read(key, 1);
+            assertThat(turns).extracting(Turn::sequence)
+                    .containsExactlyElementsOf(LongStream.rangeClosed(1, turnsEach).boxed().toList());
+            assertThat(turns).allSatisfy(turn -> assertThat(turn.status()).isEqualTo(TurnStatus.COMMITTED));
+            assertThat(turns.get(turnsEach - 1)).isEqualTo(
+                    pending(key, turnsEach, "turn " + turnsEach).committed(outcome("reply " + turnsEach,
+                            "resp_" + turnsEach)));
+            assertThat(journal.head(key).orElseThrow().lastSequence()).isEqualTo(turnsEach);
+        }
+    }
+
+    @Test
+    void concurrentIdenticalAppendsWriteOnce() throws Exception {
+        create(key("c"));
+        Turn turn = pending(key("c"), 1, "hello");
+
+        List<Attempt<AppendResult>> attempts = race(RACERS, i -> () -> journal.append(turn));
+
+        assertThat(attempts).extracting(Attempt::error).containsOnlyNulls();
+        assertThat(attempts).extracting(Attempt::result)
+                .containsOnlyOnce(AppendResult.WRITTEN)
+                .containsOnly(AppendResult.WRITTEN, AppendResult.ALREADY_PRESENT);
+        assertThat(journal.read(key("c"), 1)).containsExactly(turn);
+    }
+
+    @Test
+    void concurrentDifferentAppendsAtOneSequenceLetExactlyOneWin() throws Exception {
+        create(key("c"));
+
+        List<Attempt<AppendResult>> attempts = race(RACERS,
+                i -> () -> journal.append(pending(key("c"), 1, "writer " + i)));
+
+        List<Integer> winners = new ArrayList<>();
+        for (int i = 0; i < attempts.size(); i++) {
+            Attempt<AppendResult> attempt = attempts.get(i);
+            if (attempt.error() == null) {
+                assertThat(attempt.result()).isEqualTo(AppendResult.WRITTEN);
+                winners.add(i);
+            } else {
+                assertConflict(attempt.error(), key("c"), 1);
+            }
+        }
+        assertThat(winners).hasSize(1);
+        assertThat(journal.read(key("c"), 1)).containsExactly(pending(key("c"), 1, "writer " + winners.get(0)));
+    }
+
+    @Test
+    void concurrentHeadChangesFromOneVersionLetExactlyOneWin() throws Exception {
+        ConversationHead created = create(key("c"));
+
+        List<Attempt<Optional<ConversationHead>>> attempts = race(RACERS, i -> () -> journal.compareAndSetHead(
+                created.withRegion("region-" + i, new RegionCursor("conv_" + i, 0)), created.version()));
+
+        assertThat(attempts).extracting(Attempt::error).containsOnlyNulls();
+        List<ConversationHead> winners = attempts.stream().map(Attempt::result).flatMap(Optional::stream).toList();
+        assertThat(winners).hasSize(1);
+        assertThat(journal.head(key("c"))).contains(winners.get(0));
+        assertThat(winners.get(0).regions()).hasSize(1);
+    }
+
+    @Test
+    void concurrentIdenticalCommitsWriteOnce() throws Exception {
+        create(key("c"));
+        journal.append(pending(key("c"), 1, "hello"));
+        TurnOutcome outcome = outcome("hi", "resp_1");
+
+        List<Attempt<AppendResult>> attempts = race(RACERS, i -> () -> journal.commit(key("c"), 1, outcome));
+
+        assertThat(attempts).extracting(Attempt::error).containsOnlyNulls();
+        assertThat(attempts).extracting(Attempt::result)
+                .containsOnlyOnce(AppendResult.WRITTEN)
+                .containsOnly(AppendResult.WRITTEN, AppendResult.ALREADY_PRESENT);
+        assertThat(journal.turn(key("c"), 1)).contains(pending(key("c"), 1, "hello").committed(outcome));
+    }
+
+    // ------------------------------------------------------------------------------------ durability
+
+    @Test
+    void everythingWrittenIsThereAfterReopening() throws Exception {
+        create(key("a"));
+        ConversationHead createdB = create(key("b"));
+        Turn a1 = pending(key("a"), 1, "one");
+        Turn a2 = pending(key("a"), 2, "two");
+        journal.append(a1);
+        journal.commit(key("a"), 1, outcome("reply one", "resp_1"));
+        journal.append(a2);
+        ConversationHead b = journal.compareAndSetHead(
+                createdB.withRegion("eastus", new RegionCursor("conv_east_b", 0)), createdB.version()).orElseThrow();
+        ConversationHead a = journal.head(key("a")).orElseThrow();
+
+        journal = reopen(journal);
+
+        assertThat(journal.read(key("a"), 1)).containsExactly(a1.committed(outcome("reply one", "resp_1")), a2);
+        assertThat(journal.head(key("a"))).contains(a);
+        assertThat(journal.head(key("b"))).contains(b);
+        assertThat(eventually(this::ownPendingTurns, turns -> turns.contains(a2))).containsExactly(a2);
+        assertThat(journal.append(a2)).isEqualTo(AppendResult.ALREADY_PRESENT);
+        assertThat(journal.commit(key("a"), 2, outcome("reply two", "resp_2"))).isEqualTo(AppendResult.WRITTEN);
+        assertThat(journal.append(pending(key("a"), 3, "three"))).isEqualTo(AppendResult.WRITTEN);
+        assertThat(journal.head(key("a")).orElseThrow().lastSequence()).isEqualTo(3);
+    }
+
+    // --------------------------------------------------------------------------------------- helpers
+
+    /** A conversation key unique to this test instance. */
+    protected final String key(String name) {
+        return "contract-" + run + "-" + name;
+    }
+
+    /** Polls {@code read} until {@code done} holds or {@link #listingLag()} has passed; returns the last value. */
+    protected final <T> T eventually(Supplier<T> read, Predicate<T> done) {
+        long deadline = System.nanoTime() + listingLag().toNanos();
+        T value = read.get();
+        while (!done.test(value) && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(POLL_INTERVAL_NANOS);
+            value = read.get();
+        }
+        return value;
+    }
+
+    private ConversationHead create(String key) {
+        return journal.compareAndSetHead(ConversationHead.start(key, AGENT, AGENT_VERSION, now()), 0)
+                .orElseThrow(() -> new AssertionError("conversation " + key + " already exists"));
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static Turn pending(String key, long sequence, String text) {
+        return Turn.pending(key, sequence, AGENT, AGENT_VERSION, List.of(TurnItem.userMessage(text)),
+                STARTED.plusSeconds(sequence));
+    }
+
+    private static TurnOutcome outcome(String text, String responseId) {
+        return new TurnOutcome(List.of(TurnItem.assistantMessage(text)), responseId, "eastus",
+                new TokenUsage(42, 7, 49), COMPLETED);
+    }
+
+    private static ConversationHead withActivity(ConversationHead head, Instant activity) {
+        return new ConversationHead(head.conversationKey(), head.agentName(), head.agentVersion(),
+                head.lastSequence(), head.createdAt(), activity, head.regions(), head.version());
+    }
+
+    private static void assertSameHeadFields(ConversationHead actual, ConversationHead expected) {
+        assertThat(actual.conversationKey()).isEqualTo(expected.conversationKey());
+        assertThat(actual.agentName()).isEqualTo(expected.agentName());
+        assertThat(actual.agentVersion()).isEqualTo(expected.agentVersion());
+        assertThat(actual.lastSequence()).isEqualTo(expected.lastSequence());
+        assertThat(actual.createdAt()).isEqualTo(expected.createdAt());
+        assertThat(actual.lastActivityAt()).isEqualTo(expected.lastActivityAt());
+        assertThat(actual.regions()).isEqualTo(expected.regions());
+    }
+
+    private static void assertConflict(Throwable thrown, String key, long sequence) {
+        assertThat(thrown).isInstanceOf(TurnConflictException.class)
+                .hasMessageContaining(key).hasMessageContaining(String.valueOf(sequence));
+        TurnConflictException conflict = (TurnConflictException) thrown;
+        assertThat(conflict.conversationKey()).isEqualTo(key);
+        assertThat(conflict.sequence()).isEqualTo(sequence);
+    }
+
+    /** Every conversation the journal lists, walking all pages of at most {@code pageSize}. */
+    private List<ConversationSummary> listAll(int pageSize) {
+        List<ConversationSummary> all = new ArrayList<>();
+        Set<String> tokens = new HashSet<>();
+        String token = null;
+        do {
+            Page<ConversationSummary> page = journal.listConversations(token, pageSize);
+            assertThat(page.items().size()).as("items on a page of size %d", pageSize).isLessThanOrEqualTo(pageSize);
+            all.addAll(page.items());
+            token = page.continuationToken();
+            assertThat(token == null || tokens.add(token)).as("continuation token %s repeats", token).isTrue();
+        } while (token != null);
+        return all;
+    }
+
+    private List<String> ownKeys(List<ConversationSummary> summaries) {
+        String prefix = key("");
+        return summaries.stream().map(ConversationSummary::conversationKey).filter(k -> k.startsWith(prefix))
+                .toList();
+    }
+
+    private List<Turn> ownPendingTurns() {
+        String prefix = key("");
+        return journal.pendingTurns().stream().filter(t -> t.conversationKey().startsWith(prefix))
+                .collect(Collectors.toList());
+    }
+
+    /** Runs {@code count} tasks at once (released together) and returns each one's result or error. */
+    private static <T> List<Attempt<T>> race(int count, IntFunction<Callable<T>> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(count);
+        try {
+            CountDownLatch ready = new CountDownLatch(count);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Attempt<T>>> futures = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                Callable<T> callable = task.apply(i);
+                futures.add(pool.submit(() -> {
+                    ready.countDown();
+                    go.await();
+                    try {
+                        return new Attempt<>(callable.call(), null);
+                    } catch (Exception | AssertionError e) {
+                        return new Attempt<>(null, e);
+                    }
+                }));
+            }
+            assertThat(ready.await(30, TimeUnit.SECONDS)).as("racers ready").isTrue();
+            go.countDown();
+            List<Attempt<T>> attempts = new ArrayList<>();
+            for (Future<Attempt<T>> future : futures) {
+                attempts.add(future.get(60, TimeUnit.SECONDS));
+            }
+            return attempts;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One racer's result or error. */
+    private record Attempt<T>(T result, Throwable error) {
+    }
+}

@@ -1,0 +1,536 @@
+package dev.continuity.journal.sqlite;
+
+import dev.continuity.journal.AppendResult;
+import dev.continuity.journal.ConversationHead;
+import dev.continuity.journal.ConversationSummary;
+import dev.continuity.journal.JournalException;
+import dev.continuity.journal.Page;
+import dev.continuity.journal.Turn;
+import dev.continuity.journal.TurnJournal;
+import dev.continuity.journal.spi.ListingToken;
+import dev.continuity.journal.spi.TurnWriteRules;
+import dev.continuity.journal.TurnOutcome;
+import dev.continuity.journal.TurnStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A durable {@link TurnJournal} in one SQLite file.
+ *
+ * <p>Durability: the file is in WAL mode with {@code synchronous=FULL}, so every transaction's commit
+ * syncs the WAL to disk before it returns; a write that returned survives a crash of the process
+ * ({@code kill -9}) and of the machine, on storage that honours {@code fsync}. Writes go through a
+ * single writer thread with group commit (concurrent writes share one transaction and one sync; see
+ * {@link #writeStats()}); each caller returns only once its transaction is durable, and a refused
+ * write fails only its own caller. Reads use separate connections and see every write that has
+ * returned.
+ *
+ * <p>Storage: one row per conversation head and one row per turn, keyed by
+ * {@code (conversation_key, sequence)}; a turn's input and output are JSON arrays of the items'
+ * canonical JSON, so {@code json_extract} works on them. The schema is versioned in
+ * {@code schema_version} and created when the file is new.
+ *
+ * <p>Several processes may open the same file (SQLite's locks serialize their writers and every check
+ * runs inside the write transaction), though one process per file gets the most out of group commit.
+ */
+public final class SqliteTurnJournal implements TurnJournal {
+
+    private static final String TOKEN_SCHEME = "s1";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteTurnJournal.class);
+
+    private static final String SELECT_HEAD = "SELECT " + TurnRows.HEAD_COLUMNS
+            + " FROM conversation WHERE conversation_key = ?";
+    private static final String SELECT_TURN = "SELECT " + TurnRows.TURN_COLUMNS
+            + " FROM turn WHERE conversation_key = ? AND sequence = ?";
+    private static final String SELECT_TURNS_FROM = "SELECT " + TurnRows.TURN_COLUMNS
+            + " FROM turn WHERE conversation_key = ? AND sequence >= ? ORDER BY sequence";
+    private static final String SELECT_PENDING = "SELECT " + TurnRows.TURN_COLUMNS
+            + " FROM turn WHERE status = 'PENDING' ORDER BY conversation_key, sequence";
+    /** Everything an append decides on, in one statement: head position, turn n and turn n - 1 exist. */
+    private static final String APPEND_PROBE = "SELECT last_sequence, activity,"
+            + " EXISTS (SELECT 1 FROM turn WHERE conversation_key = ?1 AND sequence = ?2),"
+            + " EXISTS (SELECT 1 FROM turn WHERE conversation_key = ?1 AND sequence = ?2 - 1)"
+            + " FROM conversation WHERE conversation_key = ?1";
+    /** Everything a commit decides on: the turn's status and the head position. */
+    private static final String COMMIT_PROBE = "SELECT t.status, c.last_sequence, c.activity"
+            + " FROM turn t JOIN conversation c ON c.conversation_key = t.conversation_key"
+            + " WHERE t.conversation_key = ? AND t.sequence = ?";
+    /** Everything a discard decides on: the turn's status, the head's activity, whether turn n + 1 exists. */
+    private static final String DISCARD_PROBE = "SELECT t.status, c.activity,"
+            + " EXISTS (SELECT 1 FROM turn WHERE conversation_key = ?1 AND sequence = ?2 + 1)"
+            + " FROM turn t JOIN conversation c ON c.conversation_key = t.conversation_key"
+            + " WHERE t.conversation_key = ?1 AND t.sequence = ?2";
+    private static final String COMMIT_TURN = "UPDATE turn SET output_json = ?, response_id = ?, region = ?,"
+            + " input_tokens = ?, output_tokens = ?, total_tokens = ?, status = 'COMMITTED', completed_at = ?"
+            + " WHERE conversation_key = ? AND sequence = ?";
+    /** Advances the serving region's cursor when it stood at the previous turn (see TurnJournal#commit). */
+    private static final String ADVANCE_NATIVE_CURSOR = "UPDATE conversation"
+            + " SET regions_json = json_set(regions_json, '$.\"' || ?1 || '\".replayedThrough', ?2)"
+            + " WHERE conversation_key = ?3"
+            + " AND json_extract(regions_json, '$.\"' || ?1 || '\".replayedThrough') = ?2 - 1";
+    /** Region names usable in a JSON path; others skip the cursor advance (the client then updates the head). */
+    private static final java.util.regex.Pattern SAFE_REGION_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]+");
+    private static final String DELETE_TURN = "DELETE FROM turn WHERE conversation_key = ? AND sequence = ?";
+    private static final String MOVE_HEAD = "UPDATE conversation SET last_sequence = ?, activity = ?,"
+            + " version = version + 1 WHERE conversation_key = ?";
+    private static final String INSERT_HEAD = "INSERT INTO conversation (" + TurnRows.HEAD_COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPDATE_HEAD = "UPDATE conversation SET agent_name = ?, agent_version = ?,"
+            + " last_sequence = ?, activity = ?, regions_json = ?, version = ?"
+            + " WHERE conversation_key = ? AND version = ?";
+    private static final String LIST_COLUMNS = "SELECT conversation_key, agent_name, last_sequence, activity"
+            + " FROM conversation";
+    private static final String LIST_FIRST = LIST_COLUMNS
+            + " ORDER BY activity DESC, conversation_key DESC LIMIT ?";
+    private static final String LIST_AFTER = LIST_COLUMNS
+            + " WHERE (activity, conversation_key) < (?, ?) ORDER BY activity DESC, conversation_key DESC LIMIT ?";
+
+    private final Path file;
+    private final Clock clock;
+    private final GroupCommitWriter writer;
+    private final ReadConnectionPool readers;
+    private final int schemaVersion;
+
+    private SqliteTurnJournal(Builder builder) {
+        this.file = builder.file;
+        this.clock = builder.clock;
+        SqliteConnections connections = new SqliteConnections(file, builder.busyTimeout);
+        StatementCache writeConnection = null;
+        try {
+            Path parent = file.getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            writeConnection = connections.openWriter();
+            this.schemaVersion = SqliteSchema.ensure(writeConnection.connection(), file);
+        } catch (IOException | SQLException | RuntimeException e) {
+            if (writeConnection != null) {
+                writeConnection.close();
+            }
+            if (e instanceof JournalException journalException) {
+                throw journalException;
+            }
+            throw new JournalException("cannot open journal '" + file + "': " + e.getMessage(), e);
+        }
+        this.writer = new GroupCommitWriter(writeConnection, file, builder.maxBatchSize);
+        this.readers = new ReadConnectionPool(connections, file, builder.readConnections);
+        LOG.info("opened turn journal '{}' (schema version {})", file, schemaVersion);
+    }
+
+    /**
+     * Opens (creating if absent, with its parent directories) the journal in {@code file}, with default
+     * settings.
+     *
+     * @throws JournalException if the file cannot be opened, is not a Continuity journal, or has a newer
+     *     schema
+     */
+    public static SqliteTurnJournal open(Path file) {
+        return builder(file).open();
+    }
+
+    /** A builder for a journal in {@code file}, for settings other than the defaults. */
+    public static Builder builder(Path file) {
+        return new Builder(file);
+    }
+
+    /** The journal's file. */
+    public Path file() {
+        return file;
+    }
+
+    /** The schema version of the file (this build creates version 1). */
+    public int schemaVersion() {
+        return schemaVersion;
+    }
+
+    /** Group-commit counters since the journal was opened. */
+    public SqliteWriteStats writeStats() {
+        return writer.stats();
+    }
+
+    /** Writes waiting for the writer thread behind the batch it is running (for tests). */
+    int queuedWrites() {
+        return writer.queued();
+    }
+
+    /** Writes in the batch the writer thread is running, 0 when idle (for tests). */
+    int runningWrites() {
+        return writer.running();
+    }
+
+    @Override
+    public AppendResult append(Turn turn) {
+        Objects.requireNonNull(turn, "turn");
+        String key = turn.conversationKey();
+        long sequence = turn.sequence();
+        String what = describe(key, sequence);
+        String inputJson = ItemsJson.encode(turn.input(), "input of " + what);
+        String outputJson = ItemsJson.encode(turn.output(), "output of " + what);
+        return writer.submit("append of " + what, c -> {
+            PreparedStatement probe = c.prepare(APPEND_PROBE);
+            probe.setString(1, key);
+            probe.setLong(2, sequence);
+            long lastSequence;
+            long activity;
+            boolean exists;
+            boolean previousExists;
+            try (ResultSet rs = probe.executeQuery()) {
+                if (!rs.next()) {
+                    throw TurnWriteRules.noHead(key, sequence);
+                }
+                lastSequence = rs.getLong(1);
+                activity = rs.getLong(2);
+                exists = rs.getInt(3) != 0;
+                previousExists = rs.getInt(4) != 0;
+            }
+            if (exists) {
+                return TurnWriteRules.appendOver(selectTurn(c, key, sequence), turn);
+            }
+            if (sequence > 1 && !previousExists) {
+                throw TurnWriteRules.gap(key, sequence, lastSequence);
+            }
+            PreparedStatement insert = c.prepare(TurnRows.INSERT_TURN);
+            TurnRows.bindTurn(insert, turn, inputJson, outputJson);
+            insert.executeUpdate();
+            moveHead(c, key, Math.max(lastSequence, sequence), activity);
+            if (turn.status() == TurnStatus.COMMITTED) {
+                advanceNativeCursor(c, key, turn.region(), sequence);
+            }
+            return AppendResult.WRITTEN;
+        });
+    }
+
+    @Override
+    public AppendResult commit(String conversationKey, long sequence, TurnOutcome outcome) {
+        Objects.requireNonNull(conversationKey, "conversationKey");
+        Objects.requireNonNull(outcome, "outcome");
+        String what = describe(conversationKey, sequence);
+        String outputJson = ItemsJson.encode(outcome.output(), "output of " + what);
+        long completedAt = TurnRows.nanos(outcome.completedAt(), "completedAt of " + what);
+        return writer.submit("commit of " + what, c -> {
+            PreparedStatement probe = c.prepare(COMMIT_PROBE);
+            probe.setString(1, conversationKey);
+            probe.setLong(2, sequence);
+            String status;
+            long lastSequence;
+            long activity;
+            try (ResultSet rs = probe.executeQuery()) {
+                if (!rs.next()) {
+                    throw TurnWriteRules.noTurn(conversationKey, sequence);
+                }
+                status = rs.getString(1);
+                lastSequence = rs.getLong(2);
+                activity = rs.getLong(3);
+            }
+            if (!TurnStatus.PENDING.name().equals(status)
+                    && !TurnWriteRules.commitWrites(selectTurn(c, conversationKey, sequence), outcome)) {
+                return AppendResult.ALREADY_PRESENT;
+            }
+            PreparedStatement update = c.prepare(COMMIT_TURN);
+            update.setString(1, outputJson);
+            update.setString(2, outcome.responseId());
+            update.setString(3, outcome.region());
+            update.setLong(4, outcome.usage().inputTokens());
+            update.setLong(5, outcome.usage().outputTokens());
+            update.setLong(6, outcome.usage().totalTokens());
+            update.setLong(7, completedAt);
+            update.setString(8, conversationKey);
+            update.setLong(9, sequence);
+            update.executeUpdate();
+            moveHead(c, conversationKey, Math.max(lastSequence, sequence), activity);
+            advanceNativeCursor(c, conversationKey, outcome.region(), sequence);
+            return AppendResult.WRITTEN;
+        });
+    }
+
+    /** The serving region's cursor moves to {@code sequence} if it stood at the turn before (TurnJournal#commit). */
+    private static void advanceNativeCursor(StatementCache c, String key, String region, long sequence)
+            throws SQLException {
+        if (region == null || !SAFE_REGION_NAME.matcher(region).matches()) {
+            return;
+        }
+        PreparedStatement cursor = c.prepare(ADVANCE_NATIVE_CURSOR);
+        cursor.setString(1, region);
+        cursor.setLong(2, sequence);
+        cursor.setString(3, key);
+        cursor.executeUpdate();
+    }
+
+    @Override
+    public AppendResult discardPending(String conversationKey, long sequence) {
+        Objects.requireNonNull(conversationKey, "conversationKey");
+        return writer.submit("discard of " + describe(conversationKey, sequence), c -> {
+            PreparedStatement probe = c.prepare(DISCARD_PROBE);
+            probe.setString(1, conversationKey);
+            probe.setLong(2, sequence);
+            String status;
+            long activity;
+            boolean nextExists;
+            try (ResultSet rs = probe.executeQuery()) {
+                if (!rs.next()) {
+                    return AppendResult.ALREADY_PRESENT;
+                }
+                status = rs.getString(1);
+                activity = rs.getLong(2);
+                nextExists = rs.getInt(3) != 0;
+            }
+            if (!TurnStatus.PENDING.name().equals(status)) {
+                throw TurnWriteRules.discardCommitted(conversationKey, sequence);
+            }
+            if (nextExists) {
+                throw TurnWriteRules.discardNotLast(conversationKey, sequence);
+            }
+            PreparedStatement delete = c.prepare(DELETE_TURN);
+            delete.setString(1, conversationKey);
+            delete.setLong(2, sequence);
+            delete.executeUpdate();
+            moveHead(c, conversationKey, sequence - 1, activity);
+            return AppendResult.WRITTEN;
+        });
+    }
+
+    @Override
+    public List<Turn> read(String conversationKey, long fromSequence) {
+        Objects.requireNonNull(conversationKey, "conversationKey");
+        return readers.run("read of conversation '" + conversationKey + "' from turn " + fromSequence, c -> {
+            PreparedStatement select = c.prepare(SELECT_TURNS_FROM);
+            select.setString(1, conversationKey);
+            select.setLong(2, fromSequence);
+            List<Turn> turns = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    turns.add(TurnRows.turn(rs));
+                }
+            }
+            return turns;
+        });
+    }
+
+    @Override
+    public Optional<Turn> turn(String conversationKey, long sequence) {
+        Objects.requireNonNull(conversationKey, "conversationKey");
+        return readers.run("read of " + describe(conversationKey, sequence),
+                c -> Optional.ofNullable(selectTurn(c, conversationKey, sequence)));
+    }
+
+    @Override
+    public Optional<ConversationHead> head(String conversationKey) {
+        Objects.requireNonNull(conversationKey, "conversationKey");
+        return readers.run("read of the head of conversation '" + conversationKey + "'",
+                c -> Optional.ofNullable(selectHead(c, conversationKey)));
+    }
+
+    @Override
+    public Optional<ConversationHead> compareAndSetHead(ConversationHead head, long expectedVersion) {
+        Objects.requireNonNull(head, "head");
+        String key = head.conversationKey();
+        if (expectedVersion < 0) {
+            throw new IllegalArgumentException("expectedVersion of conversation '" + key + "' must be >= 0, was "
+                    + expectedVersion);
+        }
+        String regionsJson = TurnRows.regionsJson(head.regions());
+        long activityNanos = TurnRows.nanos(head.lastActivityAt(), "lastActivityAt of conversation '" + key + "'");
+        return writer.submit("head change of conversation '" + key + "'", c -> {
+            ConversationHead stored = selectHead(c, key);
+            if (expectedVersion == 0) {
+                if (stored != null) {
+                    return Optional.empty();
+                }
+                ConversationHead created = TurnWriteRules.createdHead(head);
+                PreparedStatement insert = c.prepare(INSERT_HEAD);
+                insert.setString(1, key);
+                insert.setString(2, created.agentName());
+                insert.setString(3, created.agentVersion());
+                insert.setLong(4, created.lastSequence());
+                insert.setLong(5, TurnRows.nanos(created.createdAt(), "createdAt of conversation '" + key + "'"));
+                insert.setLong(6, activityNanos);
+                insert.setString(7, regionsJson);
+                insert.setLong(8, created.version());
+                insert.executeUpdate();
+                return Optional.of(created);
+            }
+            if (stored == null || stored.version() != expectedVersion) {
+                return Optional.empty();
+            }
+            ConversationHead updated = TurnWriteRules.mergedHead(stored, head);
+            PreparedStatement update = c.prepare(UPDATE_HEAD);
+            update.setString(1, updated.agentName());
+            update.setString(2, updated.agentVersion());
+            update.setLong(3, updated.lastSequence());
+            update.setLong(4, TurnRows.nanos(updated.lastActivityAt(), "lastActivityAt of conversation '" + key + "'"));
+            update.setString(5, regionsJson);
+            update.setLong(6, updated.version());
+            update.setString(7, key);
+            update.setLong(8, expectedVersion);
+            if (update.executeUpdate() != 1) {
+                throw new JournalException("head of conversation '" + key + "' changed during its own update");
+            }
+            return Optional.of(updated);
+        });
+    }
+
+    @Override
+    public Page<ConversationSummary> listConversations(String continuationToken, int pageSize) {
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("pageSize must be at least 1, was " + pageSize);
+        }
+        ListingToken after = continuationToken == null ? null : ListingToken.decode(continuationToken, TOKEN_SCHEME);
+        return readers.run("listing of conversations", c -> {
+            PreparedStatement select;
+            if (after == null) {
+                select = c.prepare(LIST_FIRST);
+                select.setInt(1, pageSize + 1);
+            } else {
+                select = c.prepare(LIST_AFTER);
+                select.setLong(1, TurnRows.nanos(after.lastActivityAt(), "continuation token"));
+                select.setString(2, after.conversationKey());
+                select.setInt(3, pageSize + 1);
+            }
+            List<ConversationSummary> items = new ArrayList<>(pageSize + 1);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    items.add(new ConversationSummary(rs.getString(1), rs.getString(2), rs.getLong(3),
+                            TurnRows.instant(rs.getLong(4))));
+                }
+            }
+            if (items.size() <= pageSize) {
+                return new Page<>(items, null);
+            }
+            List<ConversationSummary> page = items.subList(0, pageSize);
+            ConversationSummary last = page.get(pageSize - 1);
+            return new Page<>(page, new ListingToken(last.lastActivityAt(), last.conversationKey()).encode(TOKEN_SCHEME));
+        });
+    }
+
+    @Override
+    public List<Turn> pendingTurns() {
+        return readers.run("listing of pending turns", c -> {
+            List<Turn> turns = new ArrayList<>();
+            try (ResultSet rs = c.prepare(SELECT_PENDING).executeQuery()) {
+                while (rs.next()) {
+                    turns.add(TurnRows.turn(rs));
+                }
+            }
+            return turns;
+        });
+    }
+
+    /**
+     * Completes the writes already submitted, then closes every connection. Later calls fail with
+     * {@link JournalException}. Idempotent.
+     */
+    @Override
+    public void close() {
+        writer.close();
+        readers.close();
+        LOG.debug("closed turn journal '{}' ({})", file, writer.stats());
+    }
+
+    private static String describe(String conversationKey, long sequence) {
+        return "turn " + sequence + " of conversation '" + conversationKey + "'";
+    }
+
+    private static ConversationHead selectHead(StatementCache c, String key) throws SQLException {
+        PreparedStatement select = c.prepare(SELECT_HEAD);
+        select.setString(1, key);
+        try (ResultSet rs = select.executeQuery()) {
+            return rs.next() ? TurnRows.head(rs) : null;
+        }
+    }
+
+    private static Turn selectTurn(StatementCache c, String key, long sequence) throws SQLException {
+        PreparedStatement select = c.prepare(SELECT_TURN);
+        select.setString(1, key);
+        select.setLong(2, sequence);
+        try (ResultSet rs = select.executeQuery()) {
+            return rs.next() ? TurnRows.turn(rs) : null;
+        }
+    }
+
+    /**
+     * Sets the head's last sequence, stamps activity (now, but never backwards from {@code activity})
+     * and bumps the version.
+     */
+    private void moveHead(StatementCache c, String key, long lastSequence, long activity) throws SQLException {
+        long now = TurnRows.nanos(clock.instant(), "the journal clock's time");
+        PreparedStatement update = c.prepare(MOVE_HEAD);
+        update.setLong(1, lastSequence);
+        update.setLong(2, Math.max(activity, now));
+        update.setString(3, key);
+        update.executeUpdate();
+    }
+
+    /**
+     * Settings of a {@link SqliteTurnJournal}. Durability settings (WAL, {@code synchronous=FULL}) are
+     * not options.
+     */
+    public static final class Builder {
+        private final Path file;
+        private Duration busyTimeout = Duration.ofSeconds(10);
+        private int readConnections = 4;
+        private int maxBatchSize = 512;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(Path file) {
+            this.file = Objects.requireNonNull(file, "file").toAbsolutePath();
+        }
+
+        /**
+         * How long a connection waits for a lock held by another process before failing (default 10 s).
+         */
+        public Builder busyTimeout(Duration busyTimeout) {
+            if (busyTimeout.isNegative()) {
+                throw new IllegalArgumentException("busyTimeout must not be negative, was " + busyTimeout);
+            }
+            this.busyTimeout = busyTimeout;
+            return this;
+        }
+
+        /** How many idle read connections to keep open for reuse (default 4; more open under load). */
+        public Builder readConnections(int readConnections) {
+            if (readConnections < 0) {
+                throw new IllegalArgumentException("readConnections must be >= 0, was " + readConnections);
+            }
+            this.readConnections = readConnections;
+            return this;
+        }
+
+        /** The most writes grouped into one transaction (default 512). */
+        public Builder maxBatchSize(int maxBatchSize) {
+            if (maxBatchSize < 1) {
+                throw new IllegalArgumentException("maxBatchSize must be at least 1, was " + maxBatchSize);
+            }
+            this.maxBatchSize = maxBatchSize;
+            return this;
+        }
+
+        /** The clock that stamps {@link ConversationHead#lastActivityAt()} on writes (default UTC system). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Opens the journal, creating the file and its schema if absent.
+         *
+         * @throws JournalException if the file cannot be opened, is not a Continuity journal, or has a
+         *     newer schema
+         */
+        public SqliteTurnJournal open() {
+            return new SqliteTurnJournal(this);
+        }
+    }
+}
