@@ -1,9 +1,9 @@
 package dev.continuity.benchmarks;
 
+import dev.continuity.emulator.Emulator;
 import dev.continuity.foundry.FoundryAgentService;
 import dev.continuity.foundry.FoundryCredentials;
 import dev.continuity.foundry.FoundryKnowledgeService;
-import dev.continuity.emulator.Emulator;
 import dev.continuity.knowledge.FileKnowledgeSync;
 import dev.continuity.knowledge.KnowledgeSource;
 import dev.continuity.knowledge.KnowledgeSyncReport;

@@ -1,11 +1,11 @@
 package dev.continuity.benchmarks;
 
 import dev.continuity.agentservice.AgentService;
-import dev.continuity.foundry.FoundryAgentService;
-import dev.continuity.foundry.FoundryCredentials;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.SamplingOptions;
 import dev.continuity.emulator.Emulator;
+import dev.continuity.foundry.FoundryAgentService;
+import dev.continuity.foundry.FoundryCredentials;
 import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.TokenUsage;
 import dev.continuity.journal.Turn;
@@ -18,11 +18,11 @@ import dev.continuity.rehydrate.RehydrationMode;
 import dev.continuity.rehydrate.RehydrationPhase;
 import dev.continuity.rehydrate.RehydrationReport;
 import dev.continuity.rehydrate.Rehydrator;
-import dev.continuity.rehydrate.ValidationOptions;
 import dev.continuity.topology.ModelBinding;
 import dev.continuity.topology.Region;
 import dev.continuity.topology.RegionRole;
 import dev.continuity.topology.Topology;
+import dev.continuity.validation.ValidationOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

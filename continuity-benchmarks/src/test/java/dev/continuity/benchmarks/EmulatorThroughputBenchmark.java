@@ -1,8 +1,8 @@
 package dev.continuity.benchmarks;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.continuity.emulator.Emulator;
 import dev.continuity.emulator.EmulatorRegion;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

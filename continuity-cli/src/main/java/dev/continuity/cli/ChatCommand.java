@@ -1,9 +1,5 @@
 package dev.continuity.cli;
 
-import dev.continuity.foundry.FoundryAgentService;
-import dev.continuity.foundry.FoundryClientFactory;
-import dev.continuity.foundry.FoundryClients;
-import dev.continuity.foundry.FoundryCredentials;
 import dev.continuity.client.ContinuityClient;
 import dev.continuity.client.ContinuityClientBuilder;
 import dev.continuity.client.ContinuityException;
@@ -15,12 +11,16 @@ import dev.continuity.definition.DefinitionSet;
 import dev.continuity.failover.FailoverController;
 import dev.continuity.failover.FailoverEvent;
 import dev.continuity.failover.HealthProbe;
+import dev.continuity.foundry.FoundryAgentService;
+import dev.continuity.foundry.FoundryClientFactory;
+import dev.continuity.foundry.FoundryClients;
+import dev.continuity.foundry.FoundryCredentials;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.TurnStatus;
-import dev.continuity.rehydrate.ConversationReplayer;
+import dev.continuity.replay.ConversationReplayer;
 import dev.continuity.topology.Region;
 import dev.continuity.topology.Topology;
 import dev.continuity.topology.TopologyLoader;

@@ -1,8 +1,6 @@
 package dev.continuity.cli;
 
 import dev.continuity.agentservice.AgentService;
-import dev.continuity.foundry.FoundryAgentService;
-import dev.continuity.foundry.FoundryCredentials;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.DefinitionException;
 import dev.continuity.definition.DefinitionLoader;
@@ -10,6 +8,8 @@ import dev.continuity.definition.DefinitionSet;
 import dev.continuity.deploy.AgentDeployer;
 import dev.continuity.deploy.DeployOutcome;
 import dev.continuity.deploy.DeployReport;
+import dev.continuity.foundry.FoundryAgentService;
+import dev.continuity.foundry.FoundryCredentials;
 import dev.continuity.topology.Region;
 import dev.continuity.topology.Topology;
 import dev.continuity.topology.TopologyLoader;

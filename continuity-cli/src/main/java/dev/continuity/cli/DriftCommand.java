@@ -1,8 +1,5 @@
 package dev.continuity.cli;
 
-import dev.continuity.foundry.FoundryAgentService;
-import dev.continuity.foundry.FoundryCredentials;
-import dev.continuity.foundry.FoundryProjectInspector;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.DefinitionException;
 import dev.continuity.definition.DefinitionLoader;
@@ -10,6 +7,9 @@ import dev.continuity.drift.DriftDetector;
 import dev.continuity.drift.DriftFinding;
 import dev.continuity.drift.DriftReport;
 import dev.continuity.drift.RegionDrift;
+import dev.continuity.foundry.FoundryAgentService;
+import dev.continuity.foundry.FoundryCredentials;
+import dev.continuity.foundry.FoundryProjectInspector;
 import dev.continuity.topology.Region;
 import dev.continuity.topology.Topology;
 import dev.continuity.topology.TopologyLoader;

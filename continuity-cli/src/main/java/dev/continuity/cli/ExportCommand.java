@@ -1,10 +1,10 @@
 package dev.continuity.cli;
 
+import dev.continuity.journal.JournalException;
+import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.io.ExportResult;
 import dev.continuity.journal.io.JournalExporter;
 import dev.continuity.journal.io.JournalFormat;
-import dev.continuity.journal.JournalException;
-import dev.continuity.journal.TurnJournal;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

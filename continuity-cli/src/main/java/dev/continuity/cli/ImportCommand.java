@@ -1,12 +1,12 @@
 package dev.continuity.cli;
 
+import dev.continuity.journal.JournalException;
+import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.io.ExportResult;
 import dev.continuity.journal.io.ImportResult;
 import dev.continuity.journal.io.JournalFileException;
 import dev.continuity.journal.io.JournalFormat;
 import dev.continuity.journal.io.JournalImporter;
-import dev.continuity.journal.JournalException;
-import dev.continuity.journal.TurnJournal;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

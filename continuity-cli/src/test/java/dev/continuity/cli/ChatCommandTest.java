@@ -1,12 +1,12 @@
 package dev.continuity.cli;
 
-import dev.continuity.testsupport.EmulatedTopology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.continuity.emulator.Emulator;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnStatus;
 import dev.continuity.journal.sqlite.SqliteTurnJournal;
+import dev.continuity.testsupport.EmulatedTopology;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,9 +1,9 @@
 package dev.continuity.cli;
 
-import dev.continuity.testsupport.EmulatedTopology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.continuity.emulator.Emulator;
+import dev.continuity.testsupport.EmulatedTopology;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,6 +1,6 @@
 package dev.continuity.knowledge;
 
-import dev.continuity.rehydrate.PreflightProblem;
+import dev.continuity.preflight.PreflightProblem;
 import java.util.List;
 import java.util.Objects;
 

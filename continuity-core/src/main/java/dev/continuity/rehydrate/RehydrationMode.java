@@ -1,5 +1,6 @@
 package dev.continuity.rehydrate;
 
+import dev.continuity.replay.ConversationReplayer;
 /**
  * Which conversations a rehydration visits. Every visited conversation is caught up by
  * {@link ConversationReplayer}, which only ever writes the turns the region is missing; the modes

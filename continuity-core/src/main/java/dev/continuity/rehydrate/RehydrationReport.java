@@ -1,5 +1,10 @@
 package dev.continuity.rehydrate;
 
+import dev.continuity.preflight.PreflightProblem;
+import dev.continuity.replay.ConversationFailure;
+import dev.continuity.replay.FailureReason;
+import dev.continuity.replay.ReplayTotals;
+import dev.continuity.validation.ValidationReport;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

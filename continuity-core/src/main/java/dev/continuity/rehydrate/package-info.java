@@ -1,9 +1,7 @@
 /**
- * Rehydration: recreating a region's agents and conversations from the definitions and the journal.
- *
- * <p>{@link dev.continuity.rehydrate.ConversationReplayer} is the replay engine shared with the
- * journaling client (lazy replay); {@link dev.continuity.rehydrate.Rehydrator} runs the phases
- * (preflight, agents, conversations, validation) for a whole region and produces a
- * {@link dev.continuity.rehydrate.RehydrationReport}.
+ * Rehydration: bringing a whole region back from the definitions and the journal. A
+ * {@link dev.continuity.rehydrate.Rehydrator} runs the phases (preflight, agents, conversations,
+ * validation) and produces a {@link dev.continuity.rehydrate.RehydrationReport}; the conversations
+ * phase replays through {@link dev.continuity.replay.ConversationReplayer}.
  */
 package dev.continuity.rehydrate;

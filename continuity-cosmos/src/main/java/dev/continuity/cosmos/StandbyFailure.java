@@ -1,6 +1,6 @@
 package dev.continuity.cosmos;
 
-import dev.continuity.rehydrate.FailureReason;
+import dev.continuity.replay.FailureReason;
 import java.time.Duration;
 import java.util.Objects;
 

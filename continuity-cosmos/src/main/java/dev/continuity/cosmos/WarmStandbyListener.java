@@ -1,6 +1,6 @@
 package dev.continuity.cosmos;
 
-import dev.continuity.rehydrate.ReplayOutcome;
+import dev.continuity.replay.ReplayOutcome;
 
 /**
  * Receives what a {@link WarmStandby} does. Called from the standby's worker threads; keep it quick.

@@ -1,6 +1,5 @@
 package dev.continuity.cosmos;
 
-import dev.continuity.testsupport.LocalCosmosServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.cosmos.ChangeFeedProcessor;
@@ -20,6 +19,7 @@ import dev.continuity.journal.TokenUsage;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnOutcome;
+import dev.continuity.testsupport.LocalCosmosServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

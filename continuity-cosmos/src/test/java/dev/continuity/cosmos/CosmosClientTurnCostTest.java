@@ -1,6 +1,5 @@
 package dev.continuity.cosmos;
 
-import dev.continuity.testsupport.LocalCosmosServer;
 import static dev.continuity.cosmos.StandbyTestbed.AGENT;
 import static dev.continuity.cosmos.StandbyTestbed.DATABASE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,6 +8,7 @@ import dev.continuity.client.ContinuityClient;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnDurability;
 import dev.continuity.journal.TurnStatus;
+import dev.continuity.testsupport.LocalCosmosServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package dev.continuity.cosmos;
 
-import dev.continuity.testsupport.LocalCosmosServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -28,6 +27,7 @@ import dev.continuity.journal.TurnConflictException;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnOutcome;
 import dev.continuity.journal.TurnStatus;
+import dev.continuity.testsupport.LocalCosmosServer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package dev.continuity.cosmos;
 
-import dev.continuity.testsupport.LocalCosmosServer;
 import com.azure.cosmos.CosmosClient;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.tck.TurnJournalContract;
+import dev.continuity.testsupport.LocalCosmosServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;

@@ -1,6 +1,5 @@
 package dev.continuity.cosmos;
 
-import dev.continuity.testsupport.LocalCosmosServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,6 +20,7 @@ import com.azure.cosmos.models.SqlQuerySpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.continuity.testsupport.LocalCosmosServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;

@@ -1,6 +1,5 @@
 package dev.continuity.cosmos;
 
-import dev.continuity.testsupport.LocalCosmosServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.cosmos.CosmosAsyncClient;
@@ -13,9 +12,9 @@ import com.azure.cosmos.models.FeedRange;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.continuity.agentservice.StoredItem;
+import dev.continuity.emulator.Emulator;
 import dev.continuity.foundry.FoundryAgentService;
 import dev.continuity.foundry.FoundryCredentials;
-import dev.continuity.emulator.Emulator;
 import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.RegionCursor;
 import dev.continuity.journal.TokenUsage;
@@ -23,6 +22,7 @@ import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnOutcome;
 import dev.continuity.journal.TurnStatus;
+import dev.continuity.testsupport.LocalCosmosServer;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,9 +1,9 @@
 package dev.continuity.cosmos;
 
-import dev.continuity.testsupport.LocalCosmosServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.continuity.rehydrate.ReplayOutcome;
+import dev.continuity.replay.ReplayOutcome;
+import dev.continuity.testsupport.LocalCosmosServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

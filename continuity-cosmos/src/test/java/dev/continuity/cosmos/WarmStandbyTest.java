@@ -1,6 +1,5 @@
 package dev.continuity.cosmos;
 
-import dev.continuity.testsupport.LocalCosmosServer;
 import static dev.continuity.cosmos.StandbyTestbed.PRIMARY;
 import static dev.continuity.cosmos.StandbyTestbed.STANDBY;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,9 +9,10 @@ import com.azure.cosmos.CosmosAsyncClient;
 import dev.continuity.client.ContinuityClient;
 import dev.continuity.client.TurnResult;
 import dev.continuity.emulator.FaultRule;
-import dev.continuity.rehydrate.FailureReason;
-import dev.continuity.rehydrate.ReplayOptions;
-import dev.continuity.rehydrate.ReplayOutcome;
+import dev.continuity.replay.FailureReason;
+import dev.continuity.replay.ReplayOptions;
+import dev.continuity.replay.ReplayOutcome;
+import dev.continuity.testsupport.LocalCosmosServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.continuity.drill;
 
-import dev.continuity.testsupport.LocalCosmosProcess;
 import com.azure.cosmos.ConsistencyLevel;
 import com.azure.cosmos.CosmosAsyncClient;
 import com.azure.cosmos.CosmosAsyncDatabase;
@@ -12,7 +11,8 @@ import dev.continuity.cosmos.CosmosJournalProvisioner;
 import dev.continuity.cosmos.CosmosTurnJournal;
 import dev.continuity.cosmos.WarmStandby;
 import dev.continuity.journal.TurnJournal;
-import dev.continuity.rehydrate.ConversationReplayer;
+import dev.continuity.replay.ConversationReplayer;
+import dev.continuity.testsupport.LocalCosmosProcess;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;

@@ -1,12 +1,13 @@
 package dev.continuity.drill;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.continuity.foundry.FoundryAgentService;
-import dev.continuity.foundry.FoundryKnowledgeService;
 import dev.continuity.client.ContinuityClient;
 import dev.continuity.client.TurnResult;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.FileSearchTool;
+import dev.continuity.foundry.FoundryAgentService;
+import dev.continuity.foundry.FoundryKnowledgeService;
+import dev.continuity.journal.TurnItem;
 import dev.continuity.knowledge.DirectoryKnowledgeSource;
 import dev.continuity.knowledge.FileKnowledgeSync;
 import dev.continuity.knowledge.KnowledgeSyncReport;
@@ -14,7 +15,6 @@ import dev.continuity.topology.KnowledgeBinding;
 import dev.continuity.topology.Region;
 import dev.continuity.topology.Topology;
 import dev.continuity.topology.VectorStoreKnowledge;
-import dev.continuity.journal.TurnItem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -3,10 +3,10 @@ package dev.continuity.drill;
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.client.RegionCatchUp;
 import dev.continuity.journal.RegionCursor;
-import dev.continuity.rehydrate.ConversationReplayer;
 import dev.continuity.rehydrate.RehydrationReport;
-import dev.continuity.rehydrate.ReplayOutcome;
-import dev.continuity.rehydrate.ReplayTotals;
+import dev.continuity.replay.ConversationReplayer;
+import dev.continuity.replay.ReplayOutcome;
+import dev.continuity.replay.ReplayTotals;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Adds up the replay work of lazy catch-ups and of rehydration reports, for the drill's report. */

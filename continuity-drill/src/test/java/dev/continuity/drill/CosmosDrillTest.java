@@ -1,11 +1,11 @@
 package dev.continuity.drill;
 
-import dev.continuity.testsupport.LocalCosmosProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.continuity.testsupport.RepositoryFiles;
 import dev.continuity.journal.memory.InMemoryTurnJournal;
+import dev.continuity.testsupport.LocalCosmosProcess;
+import dev.continuity.testsupport.RepositoryFiles;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,9 +2,9 @@ package dev.continuity.drill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.continuity.testsupport.RepositoryFiles;
 import dev.continuity.journal.memory.InMemoryTurnJournal;
 import dev.continuity.journal.sqlite.SqliteTurnJournal;
+import dev.continuity.testsupport.RepositoryFiles;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,12 +1,12 @@
 package dev.continuity.foundry;
 
-import dev.continuity.knowledge.KnowledgeSource;
-import dev.continuity.knowledge.KnowledgeSyncException;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
+import dev.continuity.knowledge.KnowledgeSource;
+import dev.continuity.knowledge.KnowledgeSyncException;
 import dev.continuity.topology.BlobSource;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,25 +1,24 @@
 package dev.continuity.foundry;
 
-import dev.continuity.foundry.internal.BearerTokenHeaderPolicy;
-import dev.continuity.foundry.internal.CachingTokenSupplier;
-
 import com.azure.ai.agents.AgentsClient;
 import com.azure.ai.agents.AgentsClientBuilder;
 import com.azure.ai.agents.AgentsServiceVersion;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpPipeline;
 import com.azure.core.http.HttpPipelineBuilder;
+import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.http.policy.RequestIdPolicy;
 import com.azure.core.http.policy.RetryOptions;
 import com.azure.core.http.policy.RetryPolicy;
-import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.UserAgentPolicy;
 import com.openai.azure.AzureOpenAIServiceVersion;
 import com.openai.azure.AzureUrlPathMode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.credential.BearerTokenCredential;
+import dev.continuity.foundry.internal.BearerTokenHeaderPolicy;
+import dev.continuity.foundry.internal.CachingTokenSupplier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -13,7 +13,7 @@ import dev.continuity.drift.DriftKind;
 import dev.continuity.drift.DriftReport;
 import dev.continuity.emulator.Emulator;
 import dev.continuity.journal.memory.InMemoryTurnJournal;
-import dev.continuity.rehydrate.PreflightProblem;
+import dev.continuity.preflight.PreflightProblem;
 import dev.continuity.rehydrate.Rehydrator;
 import dev.continuity.topology.ConnectionBinding;
 import dev.continuity.topology.ModelBinding;

@@ -1,10 +1,10 @@
 package dev.continuity.client;
 
 import dev.continuity.agentservice.AgentService;
-import dev.continuity.foundry.FoundryAgentService;
-import dev.continuity.foundry.FoundryCredentials;
 import dev.continuity.emulator.Emulator;
 import dev.continuity.emulator.EmulatorBuilder;
+import dev.continuity.foundry.FoundryAgentService;
+import dev.continuity.foundry.FoundryCredentials;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -6,7 +6,7 @@ import static dev.continuity.client.EmulatedRegions.SECONDARY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.continuity.journal.memory.InMemoryTurnJournal;
-import dev.continuity.rehydrate.ConversationReplayer;
+import dev.continuity.replay.ConversationReplayer;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;

@@ -4,9 +4,9 @@ import static dev.continuity.rehydrate.TwoRegions.PRIMARY;
 import static dev.continuity.rehydrate.TwoRegions.SECONDARY;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.continuity.foundry.FoundryAgentService;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.deploy.AgentDeployer;
+import dev.continuity.foundry.FoundryAgentService;
 import dev.continuity.rehydrate.TwoRegions;
 import dev.continuity.topology.ModelBinding;
 import dev.continuity.topology.Region;

@@ -1,7 +1,5 @@
 package dev.continuity.foundry;
 
-import dev.continuity.knowledge.SearchIndexCounts;
-import dev.continuity.knowledge.SearchParityReport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,13 +19,14 @@ import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.AzureAiSearchTool;
 import dev.continuity.definition.SamplingOptions;
 import dev.continuity.emulator.search.SearchEmulator;
-import dev.continuity.rehydrate.PreflightProblem;
+import dev.continuity.knowledge.SearchIndexCounts;
+import dev.continuity.knowledge.SearchParityReport;
+import dev.continuity.preflight.PreflightProblem;
 import dev.continuity.rehydrate.RehydrationMode;
 import dev.continuity.rehydrate.RehydrationPhase;
 import dev.continuity.rehydrate.RehydrationReport;
 import dev.continuity.rehydrate.Rehydrator;
 import dev.continuity.rehydrate.TwoRegions;
-import dev.continuity.rehydrate.ValidationOptions;
 import dev.continuity.topology.KnowledgeBinding;
 import dev.continuity.topology.ModelBinding;
 import dev.continuity.topology.Region;
@@ -35,6 +34,7 @@ import dev.continuity.topology.RegionRole;
 import dev.continuity.topology.SearchIndexKnowledge;
 import dev.continuity.topology.Topology;
 import dev.continuity.topology.TopologyLoader;
+import dev.continuity.validation.ValidationOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,7 +1,5 @@
 package dev.continuity.knowledge;
 
-import dev.continuity.foundry.BlobKnowledgeSource;
-import dev.continuity.testsupport.Azurite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.core.util.BinaryData;
@@ -10,18 +8,19 @@ import com.openai.core.JsonValue;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseOutputText;
-import dev.continuity.foundry.FoundryAgentService;
-import dev.continuity.foundry.FoundryKnowledgeService;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.FileSearchTool;
 import dev.continuity.definition.SamplingOptions;
 import dev.continuity.deploy.AgentDeployer;
 import dev.continuity.deploy.DeployOutcome;
+import dev.continuity.foundry.BlobKnowledgeSource;
+import dev.continuity.foundry.FoundryAgentService;
+import dev.continuity.foundry.FoundryKnowledgeService;
 import dev.continuity.rehydrate.RehydrationMode;
 import dev.continuity.rehydrate.RehydrationReport;
 import dev.continuity.rehydrate.Rehydrator;
 import dev.continuity.rehydrate.TwoRegions;
-import dev.continuity.rehydrate.ValidationOptions;
+import dev.continuity.testsupport.Azurite;
 import dev.continuity.topology.BlobSource;
 import dev.continuity.topology.KnowledgeBinding;
 import dev.continuity.topology.ModelBinding;
@@ -29,6 +28,7 @@ import dev.continuity.topology.Region;
 import dev.continuity.topology.RegionRole;
 import dev.continuity.topology.Topology;
 import dev.continuity.topology.VectorStoreKnowledge;
+import dev.continuity.validation.ValidationOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

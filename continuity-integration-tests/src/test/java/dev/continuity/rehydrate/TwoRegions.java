@@ -1,11 +1,11 @@
 package dev.continuity.rehydrate;
 
 import dev.continuity.agentservice.StoredItem;
-import dev.continuity.foundry.FoundryAgentService;
-import dev.continuity.foundry.FoundryCredentials;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.SamplingOptions;
 import dev.continuity.emulator.Emulator;
+import dev.continuity.foundry.FoundryAgentService;
+import dev.continuity.foundry.FoundryCredentials;
 import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.TokenUsage;
 import dev.continuity.journal.Turn;

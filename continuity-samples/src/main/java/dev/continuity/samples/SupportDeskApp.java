@@ -1,16 +1,16 @@
 package dev.continuity.samples;
 
-import dev.continuity.foundry.FoundryAgentService;
-import dev.continuity.foundry.FoundryCredentials;
 import dev.continuity.client.ContinuityClient;
 import dev.continuity.client.TurnResult;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.DefinitionLoader;
 import dev.continuity.failover.FailoverController;
 import dev.continuity.failover.HealthProbe;
+import dev.continuity.foundry.FoundryAgentService;
+import dev.continuity.foundry.FoundryCredentials;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.sqlite.SqliteTurnJournal;
-import dev.continuity.rehydrate.ConversationReplayer;
+import dev.continuity.replay.ConversationReplayer;
 import dev.continuity.topology.Region;
 import dev.continuity.topology.Topology;
 import dev.continuity.topology.TopologyLoader;

@@ -2,13 +2,13 @@ package dev.continuity.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.continuity.testsupport.EmulatedTopology;
 import dev.continuity.client.TurnResult;
 import dev.continuity.emulator.Emulator;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnStatus;
 import dev.continuity.journal.sqlite.SqliteTurnJournal;
+import dev.continuity.testsupport.EmulatedTopology;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -4,7 +4,6 @@ import com.azure.cosmos.ConsistencyLevel;
 import com.azure.cosmos.CosmosClientBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.continuity.testsupport.LocalCosmosProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

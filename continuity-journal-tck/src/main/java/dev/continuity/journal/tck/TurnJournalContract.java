@@ -1,5 +1,9 @@
 package dev.continuity.journal.tck;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
 import dev.continuity.journal.AppendResult;
 import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.ConversationSummary;
@@ -13,10 +17,6 @@ import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.TurnOutcome;
 import dev.continuity.journal.TurnStatus;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -1,7 +1,5 @@
 package dev.continuity.journal.memory;
 
-import dev.continuity.journal.Turn;
-import dev.continuity.journal.TurnItem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +7,8 @@ import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.ConversationSummary;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.Page;
+import dev.continuity.journal.Turn;
+import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.tck.TurnJournalContract;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package dev.continuity.cosmos.internal.standby;
 
 import dev.continuity.cosmos.StandbyTotals;
-import dev.continuity.rehydrate.ReplayOutcome;
+import dev.continuity.replay.ReplayOutcome;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Running totals of a warm standby; {@link #snapshot()} gives them as {@link StandbyTotals}. */

@@ -1,0 +1,112 @@
+package dev.continuity.replay;
+
+import dev.continuity.agentservice.AgentService;
+import dev.continuity.journal.RegionCursor;
+import dev.continuity.journal.TurnJournal;
+import dev.continuity.rehydrate.Rehydrator;
+import dev.continuity.replay.internal.ReplayLocks;
+import dev.continuity.replay.internal.ReplayRun;
+import dev.continuity.replay.internal.ServiceRetry;
+import java.util.Objects;
+
+/**
+ * The replay engine: brings a region's copy of a journaled conversation up to date with the journal's
+ * committed turns. Used by the {@link Rehydrator} (eager and incremental rehydration, failback) and by
+ * the journaling client (lazy replay on first use, {@code ContinuityClientBuilder.catchUp(replayer::catchUpCursor)}).
+ *
+ * <p>Rules:
+ * <ul>
+ *   <li>Replays committed turns only, from the region's cursor on, stopping at the first pending turn;
+ *       items in journal order (each turn's input, then its output), {@code reasoning} items dropped
+ *       (they do not survive replay), server ids already stripped by {@code TurnItem}.</li>
+ *   <li>At most 20 items per call; when the region has no copy the create-conversation call carries the
+ *       first chunk (so {@code k} items take {@code max(1, ceil(k/20))} calls). A {@code function_call}
+ *       and its {@code function_call_output} never go into different calls when both are replayed.</li>
+ *   <li>The created conversation's metadata names its source: {@code continuity-key} (the key, or
+ *       {@code sha256:<hex>} of it beyond 512 characters), {@code continuity-through},
+ *       {@code continuity-agent}, {@code continuity-source=replay}.</li>
+ *   <li>After every successful call the head's cursor for the region is advanced by compare-and-set
+ *       (re-read and retried when only the head's version moved), to the last turn whose items are all
+ *       in the region. A crash therefore leaves at most the items of one call beyond the cursor.</li>
+ *   <li>Resuming into an existing regional conversation first lists its items and aligns them with the
+ *       journal (count and content): items an interrupted replay, or a turn served natively in the
+ *       region, already put there are not written again. After an ambiguous failure (5xx, lost
+ *       connection) the same alignment decides what landed before the rest is written. No item is ever
+ *       written twice into the conversation the cursor references.</li>
+ *   <li>A regional conversation that is gone (404) or holds items the journal cannot explain is
+ *       replaced by a fresh one built from the journal ({@link DivergencePolicy#RECREATE}, default) or
+ *       reported ({@link DivergencePolicy#FAIL}).</li>
+ *   <li>Retries (resilience4j): throttling, 5xx and unreachable, with exponential backoff and jitter,
+ *       honouring retry-after; never a 4xx.</li>
+ *   <li>One replay at a time per (region, conversation) in this JVM, whichever replayer instance runs
+ *       it; replays of different conversations run in parallel.</li>
+ * </ul>
+ *
+ * <p>Not guaranteed: a create-conversation call whose answer is lost (or a crash between it and the
+ * cursor update) leaves a regional conversation nobody references; the service has no list-conversations
+ * endpoint, so it cannot be found again (its metadata names the key, should the service ever list them).
+ * Counted as {@link ReplayOutcome#possibleOrphans()}. Two processes replaying the same conversation
+ * into the same region at once can interleave writes; the cursor CAS detects it and the next replay
+ * recreates the conversation from the journal.
+ */
+public final class ConversationReplayer {
+
+    private final TurnJournal journal;
+    private final ReplayOptions options;
+    private final ServiceRetry retry;
+
+    /** A replayer over {@code journal} with {@code options}. */
+    public ConversationReplayer(TurnJournal journal, ReplayOptions options) {
+        this.journal = Objects.requireNonNull(journal, "journal");
+        this.options = Objects.requireNonNull(options, "options");
+        this.retry = new ServiceRetry("continuity-replay", options);
+    }
+
+    /** A replayer with {@link ReplayOptions#defaults()}. */
+    public ConversationReplayer(TurnJournal journal) {
+        this(journal, ReplayOptions.defaults());
+    }
+
+    /**
+     * Brings {@code target}'s copy of {@code conversationKey} up to date with the journal's committed
+     * turns, creating it when the head has no cursor for that region.
+     *
+     * @return what was done (calls, items, the resulting cursor)
+     * @throws ReplayException when it could not finish; {@link ReplayException#progress()} tells how far
+     *     it got, and every cursor advance made is durable, so calling again continues from there
+     */
+    public ReplayOutcome catchUp(AgentService target, String conversationKey) {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(conversationKey, "conversationKey");
+        ReplayLocks.Held held;
+        try {
+            held = ReplayLocks.acquire(target.region(), conversationKey);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReplayException(FailureReason.INTERRUPTED, "replay of conversation '" + conversationKey
+                    + "' into " + target.region() + " interrupted while waiting for another replay of it",
+                    null, e);
+        }
+        try (held) {
+            return new ReplayRun(journal, options, retry, target, conversationKey).run();
+        }
+    }
+
+    /**
+     * {@link #catchUp} returning only the resulting cursor: the shape of the journaling client's
+     * {@code RegionCatchUp} ({@code builder.catchUp(replayer::catchUpCursor)}).
+     */
+    public RegionCursor catchUpCursor(AgentService target, String conversationKey) {
+        return catchUp(target, conversationKey).cursor();
+    }
+
+    /** The journal replayed from. */
+    public TurnJournal journal() {
+        return journal;
+    }
+
+    /** The options in use. */
+    public ReplayOptions options() {
+        return options;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.continuity.replay.internal;
+
+import dev.continuity.agentservice.AgentService;
+import dev.continuity.journal.ConversationSummary;
+import dev.continuity.journal.Page;
+import dev.continuity.journal.TurnJournal;
+import dev.continuity.rehydrate.RehydrationEvent;
+import dev.continuity.rehydrate.internal.Events;
+import dev.continuity.replay.ConversationReplayer;
+import dev.continuity.replay.ReplayOutcome;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replays the journal's conversations into one region with bounded concurrency, most recently active
+ * first. Interrupting the calling thread stops it: no new conversation starts, running replays are
+ * interrupted (each stops at its next call boundary, its cursor durable), and {@link #run} returns
+ * {@code false}.
+ */
+public final class ConversationPhase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConversationPhase.class);
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
+    private final TurnJournal journal;
+    private final ConversationReplayer replayer;
+    private final AgentService target;
+    private final int concurrency;
+    private final int pageSize;
+    private final Instant changedSince;
+    private final Events events;
+    private final TotalsAccumulator totals;
+
+    /**
+     * @param changedSince visit only conversations active at or after this instant ({@code null}: all)
+     */
+    public ConversationPhase(TurnJournal journal, ConversationReplayer replayer, AgentService target, int concurrency,
+            int pageSize, Instant changedSince, Events events, TotalsAccumulator totals) {
+        this.journal = journal;
+        this.replayer = replayer;
+        this.target = target;
+        this.concurrency = concurrency;
+        this.pageSize = pageSize;
+        this.changedSince = changedSince;
+        this.events = events;
+        this.totals = totals;
+    }
+
+    /** The keys to visit, most recently active first. */
+    public List<String> conversationKeys() {
+        List<String> keys = new ArrayList<>();
+        String token = null;
+        do {
+            Page<ConversationSummary> page = journal.listConversations(token, pageSize);
+            for (ConversationSummary summary : page.items()) {
+                if (changedSince != null && summary.lastActivityAt().isBefore(changedSince)) {
+                    return keys; // listing is most recent first: everything after is older
+                }
+                keys.add(summary.conversationKey());
+            }
+            token = page.continuationToken();
+        } while (token != null);
+        return keys;
+    }
+
+    /**
+     * Replays every conversation of {@code keys}.
+     *
+     * @return true when all were visited, false when interrupted first
+     */
+    public boolean run(List<String> keys) {
+        String region = target.region();
+        long total = keys.size();
+        AtomicLong done = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        AtomicInteger next = new AtomicInteger();
+        int pool = POOLS.incrementAndGet();
+        AtomicInteger threads = new AtomicInteger();
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "continuity-rehydrate-" + region + "-" + pool + "-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        int workerCount = (int) Math.max(1, Math.min(concurrency, total));
+        ExecutorService workers = Executors.newFixedThreadPool(workerCount, factory);
+        // each worker takes the next key in listing order (most recently active first): no hand-off per
+        // conversation, so a loaded machine's scheduling latency is not paid once per conversation
+        Runnable work = () -> {
+            int index;
+            while (!Thread.currentThread().isInterrupted() && (index = next.getAndIncrement()) < keys.size()) {
+                String key = keys.get(index);
+                try {
+                    totals.add(replayer.catchUp(target, key));
+                } catch (RuntimeException e) {
+                    failed.incrementAndGet();
+                    totals.fail(key, e);
+                    LOG.warn("conversation '{}' not replayed into {}: {}", key, region, e.getMessage());
+                } finally {
+                    events.emit(new RehydrationEvent.ConversationsProgress(region, done.incrementAndGet(), total,
+                            failed.get()));
+                }
+            }
+        };
+        List<Future<?>> running = new ArrayList<>();
+        try {
+            for (int i = 0; i < workerCount; i++) {
+                running.add(workers.submit(work));
+            }
+            for (Future<?> worker : running) {
+                worker.get();
+            }
+            return true;
+        } catch (InterruptedException e) {
+            LOG.info("replay into {} interrupted after {} of {} conversations", region, done.get(), total);
+            workers.shutdownNow();
+            try {
+                if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {
+                    LOG.warn("replays into {} still running 30 s after the interrupt", region);
+                }
+            } catch (InterruptedException again) {
+                LOG.debug("stopped waiting for interrupted replays into {}", region);
+            }
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("replay worker failed", e.getCause());
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.continuity.replay.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.continuity.agentservice.StoredItem;
+import dev.continuity.journal.TurnItem;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What identifies an item's content for alignment: type, role, call id, function name and text for
+ * messages and function calls and outputs; type and call id for other item types. Fields a service adds
+ * or normalises (ids, status, annotations, content-part shapes) do not take part, so a journaled item
+ * and the same item listed back from a region compare equal.
+ */
+public final class ItemFingerprint {
+
+    private ItemFingerprint() {
+    }
+
+    /** The fingerprint of {@code item}. */
+    public static String of(TurnItem item) {
+        ObjectNode node = item.node();
+        String type = item.type();
+        switch (type) {
+            case TurnItem.MESSAGE:
+                return join(type, node.path("role").asText(""), "", "", messageText(node.get("content")));
+            case TurnItem.FUNCTION_CALL:
+                return join(type, "", node.path("call_id").asText(""), node.path("name").asText(""),
+                        node.path("arguments").asText(""));
+            case TurnItem.FUNCTION_CALL_OUTPUT:
+                return join(type, "", node.path("call_id").asText(""), "", outputText(node.get("output")));
+            default:
+                // other types (tool calls of hosted tools, ...) may be listed back with fields the response
+                // did not show: compare what identifies them, not their whole JSON
+                return join(type, "", node.path("call_id").asText(node.path("id").asText("")), "", "");
+        }
+    }
+
+    /** The fingerprints of {@code items} in order, leaving out reasoning items. */
+    public static List<String> ofVisible(List<StoredItem> items) {
+        List<String> fingerprints = new ArrayList<>(items.size());
+        for (StoredItem stored : items) {
+            if (!TurnItem.REASONING.equals(stored.item().type())) {
+                fingerprints.add(of(stored.item()));
+            }
+        }
+        return fingerprints;
+    }
+
+    private static String messageText(JsonNode content) {
+        if (content == null || content.isNull()) {
+            return "";
+        }
+        if (content.isTextual()) {
+            return content.asText();
+        }
+        StringBuilder text = new StringBuilder();
+        for (JsonNode part : content) {
+            if (part.has("text")) {
+                text.append(part.get("text").asText());
+            }
+        }
+        return text.toString();
+    }
+
+    private static String outputText(JsonNode output) {
+        if (output == null || output.isNull()) {
+            return "";
+        }
+        return output.isTextual() ? output.asText() : output.toString();
+    }
+
+    private static String join(String type, String role, String callId, String name, String text) {
+        return type + '\u0001' + role + '\u0001' + callId + '\u0001' + name + '\u0001' + text;
+    }
+}

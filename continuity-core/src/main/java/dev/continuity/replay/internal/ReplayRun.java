@@ -1,0 +1,426 @@
+package dev.continuity.replay.internal;
+
+import dev.continuity.agentservice.AgentService;
+import dev.continuity.agentservice.AgentServiceException;
+import dev.continuity.agentservice.StoredItem;
+import dev.continuity.journal.ConversationHead;
+import dev.continuity.journal.JournalException;
+import dev.continuity.journal.RegionCursor;
+import dev.continuity.journal.Turn;
+import dev.continuity.journal.TurnItem;
+import dev.continuity.journal.TurnJournal;
+import dev.continuity.journal.TurnStatus;
+import dev.continuity.replay.ConversationReplayer;
+import dev.continuity.replay.DivergencePolicy;
+import dev.continuity.replay.FailureReason;
+import dev.continuity.replay.ReplayException;
+import dev.continuity.replay.ReplayOptions;
+import dev.continuity.replay.ReplayOutcome;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One catch-up of one conversation in one region (see {@link ConversationReplayer} for the rules).
+ * Single use, single thread; the caller holds the conversation's {@link ReplayLocks replay lock}.
+ */
+public final class ReplayRun {
+
+    /** Conversation metadata key naming the journal conversation. */
+    public static final String KEY_METADATA = "continuity-key";
+    /** Conversation metadata key with the last journal sequence the creating replay aimed for. */
+    public static final String THROUGH_METADATA = "continuity-through";
+    /** Conversation metadata key with the conversation's agent. */
+    public static final String AGENT_METADATA = "continuity-agent";
+    /** Conversation metadata key saying who created the conversation. */
+    public static final String SOURCE_METADATA = "continuity-source";
+    /** Metadata values are at most this long (the service's limit). */
+    public static final int METADATA_VALUE_MAX = 512;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConversationReplayer.class);
+
+    private final TurnJournal journal;
+    private final ReplayOptions options;
+    private final ServiceRetry retry;
+    private final AgentService target;
+    private final String region;
+    private final String key;
+
+    private RegionCursor cursor;
+    private String agentName;
+    private boolean created;
+    private boolean recreated;
+    private long fromSequence = 1;
+    private long throughSequence;
+    private int turnsReplayed;
+    private int itemsWritten;
+    private int itemsFoundPresent;
+    private int itemsDropped;
+    private int writeCalls;
+    private int readCalls;
+    private int retries;
+    private int minimalWriteCalls;
+    private int possibleOrphans;
+
+    /** A run for {@code conversationKey} into {@code target}. */
+    public ReplayRun(TurnJournal journal, ReplayOptions options, ServiceRetry retry, AgentService target,
+            String conversationKey) {
+        this.journal = journal;
+        this.options = options;
+        this.retry = retry;
+        this.target = target;
+        this.region = target.region();
+        this.key = conversationKey;
+    }
+
+    /** Runs the catch-up. */
+    public ReplayOutcome run() {
+        try {
+            try {
+                return attempt();
+            } catch (CursorTaken taken) {
+                // another replayer (another process) moved the cursor: if we had just created a regional
+                // conversation it is unreferenced now. Start over from the stored cursor; resuming verifies
+                // what the regional conversation holds before writing anything (and recreates it from the
+                // journal if the race left it inconsistent).
+                if (taken.afterCreate) {
+                    possibleOrphans++;
+                }
+                LOG.warn("conversation '{}' in {}: another replay moved the region's cursor to {}; starting over",
+                        key, region, taken.current);
+                return attempt();
+            }
+        } catch (CursorTaken taken) {
+            throw failure(FailureReason.CONCURRENT_REPLAY, "the region's cursor was changed by another replay to "
+                    + taken.current + " while this one was writing", null);
+        } catch (Gone gone) {
+            throw failure(FailureReason.DIVERGED, gone.getMessage(), null);
+        } catch (ReplayException e) {
+            throw e;
+        } catch (AgentServiceException e) {
+            FailureReason reason = Thread.currentThread().isInterrupted()
+                    ? FailureReason.INTERRUPTED : FailureReason.of(e.kind());
+            throw failure(reason, e.getMessage(), e);
+        } catch (JournalException e) {
+            throw failure(FailureReason.JOURNAL, "journal failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw failure(FailureReason.INTERNAL, e.toString(), e);
+        }
+    }
+
+    private ReplayOutcome attempt() {
+        ConversationHead head = journal.head(key).orElseThrow(() -> failure(FailureReason.UNKNOWN_CONVERSATION,
+                "the journal has no conversation with this key", null));
+        agentName = head.agentName();
+        cursor = head.region(region);
+        if (cursor == null) {
+            return create(committed(journal.read(key, 1), 0), null);
+        }
+        List<Turn> tail = committed(journal.read(key, cursor.replayedThrough() + 1), cursor.replayedThrough());
+        if (tail.isEmpty()) {
+            fromSequence = cursor.replayedThrough() + 1;
+            throughSequence = cursor.replayedThrough();
+            return outcome();
+        }
+        return resume(committed(journal.read(key, 1), 0));
+    }
+
+    /** Creates the regional conversation with every committed turn; {@code replacing} is the stale cursor. */
+    private ReplayOutcome create(List<Turn> turns, RegionCursor replacing) {
+        ReplayPlan plan = ReplayPlan.of(0, turns);
+        describe(plan);
+        minimalWriteCalls = ReplayOutcome.minimalWriteCalls(plan.size(), true);
+        checkInterrupted();
+        int end = plan.nextChunkEnd(0, options.maxItemsPerCall());
+        List<TurnItem> first = plan.items(0, end);
+        Map<String, String> metadata = metadata(plan.throughSequence());
+        String id = call(() -> {
+            writeCalls++;
+            try {
+                return target.createConversation(first, metadata);
+            } catch (AgentServiceException e) {
+                if (e.ambiguous()) {
+                    possibleOrphans++; // the service may have created it; its id is lost (no list endpoint)
+                }
+                throw e;
+            }
+        });
+        created = true;
+        itemsWritten += end;
+        LOG.debug("conversation '{}': created {} in {} with {} items", key, id, region, end);
+        cursor = advance(replacing, new RegionCursor(id, plan.cursorAfter(end)));
+        fill(plan, end, 0);
+        return outcome();
+    }
+
+    /** Continues into the existing regional conversation of {@link #cursor}. */
+    private ReplayOutcome resume(List<Turn> all) {
+        long through = cursor.replayedThrough();
+        List<Turn> history = all.subList(0, (int) Math.min(through, all.size()));
+        List<Turn> rest = all.subList(history.size(), all.size());
+        ReplayPlan before = ReplayPlan.of(0, history);
+        ReplayPlan plan = ReplayPlan.of(through, rest);
+        describe(plan);
+        List<String> region;
+        try {
+            region = listFingerprints(cursor.conversationId());
+        } catch (AgentServiceException e) {
+            if (e.kind() == AgentServiceException.Kind.NOT_FOUND) {
+                return diverged(all, "conversation " + cursor.conversationId() + " no longer exists");
+            }
+            throw e;
+        }
+        Alignment alignment = Alignment.of(region, before.fingerprints(), plan.fingerprints());
+        if (!alignment.consistent()) {
+            return diverged(all, "conversation " + cursor.conversationId() + ": " + alignment.problem());
+        }
+        if (alignment.trailing() > 0) {
+            LOG.info("conversation '{}' in {}: {} items after the committed turns belong to a turn not committed"
+                    + " yet; left for the client", key, this.region, alignment.trailing());
+        }
+        int present = alignment.present();
+        itemsFoundPresent += present;
+        minimalWriteCalls = ReplayOutcome.minimalWriteCalls(plan.size() - present, false);
+        if (present > 0 && plan.cursorAfter(present) > cursor.replayedThrough()) {
+            LOG.info("conversation '{}' in {}: {} items of turns after {} were already there (an earlier replay"
+                    + " or a native turn); not writing them again", key, this.region, present, through);
+            cursor = advance(cursor, new RegionCursor(cursor.conversationId(), plan.cursorAfter(present)));
+        }
+        try {
+            fill(plan, present, before.size());
+        } catch (Gone gone) {
+            return diverged(all, gone.getMessage());
+        }
+        return outcome();
+    }
+
+    private ReplayOutcome diverged(List<Turn> all, String problem) {
+        if (options.divergence() == DivergencePolicy.FAIL || recreated) {
+            throw failure(FailureReason.DIVERGED, problem, null);
+        }
+        LOG.warn("conversation '{}' in {}: {}; recreating it from the journal (the old one stays unreferenced)",
+                key, region, problem);
+        recreated = true;
+        possibleOrphans++;
+        return create(all, cursor);
+    }
+
+    /** Writes the plan's items from {@code position} on into the cursor's conversation. */
+    private void fill(ReplayPlan plan, int position, int base) {
+        String id = cursor.conversationId();
+        int written = position;
+        while (written < plan.size()) {
+            checkInterrupted();
+            int end = plan.nextChunkEnd(written, options.maxItemsPerCall());
+            written = writeChunk(id, plan, written, end, base);
+            long next = plan.cursorAfter(written);
+            if (next > cursor.replayedThrough()) {
+                cursor = advance(cursor, new RegionCursor(id, next));
+            }
+        }
+        if (plan.throughSequence() > cursor.replayedThrough()) {
+            cursor = advance(cursor, cursor.advancedTo(plan.throughSequence()));
+        }
+    }
+
+    /**
+     * Writes items {@code [from, end)}; after an ambiguous failure lists the conversation and writes only
+     * what did not land. Returns how many plan items are in the region afterwards.
+     */
+    private int writeChunk(String id, ReplayPlan plan, int from, int end, int base) {
+        int[] position = {from};
+        boolean[] uncertain = {false};
+        try {
+            call(() -> {
+                if (uncertain[0]) {
+                    List<String> region = listFingerprints(id);
+                    Alignment landed = Alignment.afterWrite(region, base, plan.fingerprints(), position[0], end);
+                    if (!landed.consistent()) {
+                        throw new Gone("conversation " + id + " after an ambiguous write: " + landed.problem());
+                    }
+                    if (landed.present() > position[0]) {
+                        LOG.info("conversation '{}' in {}: {} items of the failed write had landed; not writing"
+                                + " them again", key, this.region, landed.present() - position[0]);
+                    }
+                    itemsWritten += landed.present() - position[0];
+                    position[0] = landed.present();
+                    uncertain[0] = false;
+                    if (position[0] == end) {
+                        return null;
+                    }
+                }
+                writeCalls++;
+                try {
+                    target.addItems(id, plan.items(position[0], end));
+                } catch (AgentServiceException e) {
+                    if (e.ambiguous()) {
+                        uncertain[0] = true;
+                    }
+                    throw e;
+                }
+                itemsWritten += end - position[0];
+                position[0] = end;
+                return null;
+            });
+        } catch (AgentServiceException e) {
+            if (e.kind() == AgentServiceException.Kind.NOT_FOUND) {
+                throw new Gone("conversation " + id + " no longer exists");
+            }
+            throw e;
+        }
+        return position[0];
+    }
+
+    private List<String> listFingerprints(String conversationId) {
+        List<StoredItem> items = call(() -> {
+            readCalls++;
+            return target.listItems(conversationId);
+        });
+        return ItemFingerprint.ofVisible(items);
+    }
+
+    private <T> T call(java.util.function.Supplier<T> body) {
+        int[] attempts = {0};
+        try {
+            return retry.call(() -> {
+                if (attempts[0]++ > 0) {
+                    retries++;
+                }
+                checkInterrupted();
+                return body.get();
+            });
+        } finally {
+            if (attempts[0] > 1) {
+                LOG.debug("conversation '{}' in {}: call needed {} attempts", key, region, attempts[0]);
+            }
+        }
+    }
+
+    /**
+     * Records {@code next} as the region's cursor if the stored cursor is still {@code expected}
+     * (re-reading the head when only its version moved). A cursor moved forward on the same
+     * conversation meanwhile (the client committed a turn there) is accepted.
+     */
+    private RegionCursor advance(RegionCursor expected, RegionCursor next) {
+        RegionCursor base = expected;
+        for (int attempt = 0; attempt < options.headUpdateAttempts(); attempt++) {
+            ConversationHead head = journal.head(key).orElseThrow(() -> failure(FailureReason.JOURNAL,
+                    "the conversation disappeared from the journal during replay", null));
+            RegionCursor current = head.region(region);
+            if (!Objects.equals(current, base)) {
+                boolean sameConversationForward = current != null && base != null
+                        && current.conversationId().equals(base.conversationId())
+                        && current.conversationId().equals(next.conversationId())
+                        && current.replayedThrough() >= base.replayedThrough();
+                if (!sameConversationForward) {
+                    throw new CursorTaken(current, base == null || !base.conversationId().equals(next.conversationId()));
+                }
+                if (current.replayedThrough() >= next.replayedThrough()) {
+                    return current;
+                }
+                base = current;
+            }
+            if (journal.compareAndSetHead(head.withRegion(region, next), head.version()).isPresent()) {
+                return next;
+            }
+        }
+        throw failure(FailureReason.JOURNAL, "could not record cursor " + next + ": the head kept changing ("
+                + options.headUpdateAttempts() + " attempts)", null);
+    }
+
+    private void describe(ReplayPlan plan) {
+        fromSequence = plan.afterSequence() + 1;
+        throughSequence = plan.throughSequence();
+        turnsReplayed = plan.turns();
+        itemsDropped = plan.dropped();
+    }
+
+    private Map<String, String> metadata(long through) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put(KEY_METADATA, metadataKey(key));
+        metadata.put(THROUGH_METADATA, Long.toString(through));
+        if (agentName != null) {
+            metadata.put(AGENT_METADATA, truncate(agentName));
+        }
+        metadata.put(SOURCE_METADATA, "replay");
+        return metadata;
+    }
+
+    /** The key itself when it fits the metadata value limit, else {@code sha256:<hex>} of it. */
+    public static String metadataKey(String key) {
+        if (key.length() <= METADATA_VALUE_MAX) {
+            return key;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String truncate(String value) {
+        return value.length() <= METADATA_VALUE_MAX ? value : value.substring(0, METADATA_VALUE_MAX);
+    }
+
+    /** The committed turns at the start of {@code turns} (replay stops at the first pending one). */
+    private static List<Turn> committed(List<Turn> turns, long after) {
+        List<Turn> result = new ArrayList<>(turns.size());
+        long expected = after + 1;
+        for (Turn turn : turns) {
+            if (turn.status() != TurnStatus.COMMITTED || turn.sequence() != expected) {
+                break;
+            }
+            result.add(turn);
+            expected++;
+        }
+        return result;
+    }
+
+    private void checkInterrupted() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw failure(FailureReason.INTERRUPTED, "interrupted", null);
+        }
+    }
+
+    private ReplayOutcome outcome() {
+        return new ReplayOutcome(key, region, cursor, created, recreated, fromSequence, throughSequence,
+                turnsReplayed, itemsWritten, itemsFoundPresent, itemsDropped, writeCalls, readCalls, retries,
+                minimalWriteCalls, possibleOrphans);
+    }
+
+    private ReplayException failure(FailureReason reason, String message, Throwable cause) {
+        return new ReplayException(reason, "replay of conversation '" + key + "' into " + region + " failed ("
+                + reason + "): " + message, outcome(), cause);
+    }
+
+    /** The cursor is no longer what this run based its writes on. */
+    private static final class CursorTaken extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient RegionCursor current;
+        final boolean afterCreate;
+
+        CursorTaken(RegionCursor current, boolean afterCreate) {
+            super("cursor taken", null, false, false);
+            this.current = current;
+            this.afterCreate = afterCreate;
+        }
+    }
+
+    /** The regional conversation is gone or does not look as the journal says after a write. */
+    private static final class Gone extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Gone(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
