@@ -8,7 +8,7 @@ import java.util.Base64;
  * Position in a listing ordered by activity, newest first, then by key: the last item of the previous
  * page. Encoded as an opaque URL-safe string that names the journal kind that issued it (a
  * {@code scheme} such as {@code m1}, {@code s1} or {@code cosmos1}), so a token from another journal is
- * refused. Shared by the journal implementations; not part of the public API.
+ * refused. Part of the journal SPI: for journal implementations, not for applications.
  *
  * @param lastActivityAt activity time of the last listed conversation
  * @param conversationKey key of the last listed conversation

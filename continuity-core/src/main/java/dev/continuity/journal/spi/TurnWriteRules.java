@@ -12,7 +12,7 @@ import java.time.Instant;
 /**
  * The journal's idempotency rules, shared by the implementations: how a write compares with what is
  * already journaled, how {@code compareAndSetHead} builds the head it stores, and the errors that name
- * the conversation and sequence. Not part of the public API.
+ * the conversation and sequence. Part of the journal SPI: for journal implementations, not for applications.
  */
 public final class TurnWriteRules {
 

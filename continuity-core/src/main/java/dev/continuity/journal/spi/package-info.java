@@ -1,2 +1,9 @@
-/** Implementation details shared by the journal implementations; not part of the public API. */
+/**
+ * The service-provider interface for journal implementers: the rules every {@link dev.continuity.journal.TurnJournal}
+ * must apply the same way ({@link dev.continuity.journal.spi.TurnWriteRules}: idempotent writes, the
+ * head a {@code compareAndSetHead} stores, the errors that name conversation and sequence) and the
+ * listing token format ({@link dev.continuity.journal.spi.ListingToken}). Applications do not need this
+ * package; a new backend uses it and proves itself with the journal TCK
+ * ({@code continuity-journal-tck}).
+ */
 package dev.continuity.journal.spi;
