@@ -60,6 +60,17 @@ import org.junit.jupiter.api.Test;
  *   <li>timestamps handed to the journal are whole milliseconds; a store must give them back equal;</li>
  *   <li>pages may hold fewer items than asked for, even when more follow.</li>
  * </ul>
+ *
+ * <p>A new backend depends on {@code dev.continuity:continuity-journal-tck} in test scope and runs the
+ * kit with one class:
+ * <pre>{@code
+ * class RedisTurnJournalTest extends TurnJournalContract {
+ *     @Override
+ *     protected TurnJournal createJournal() {
+ *         return RedisTurnJournal.open(redisUri());
+ *     }
+ * }
+ * }</pre>
  */
 public abstract class TurnJournalContract {
 
