@@ -3,7 +3,7 @@
  * Test-only Cosmos DB compatible server for continuity-cosmos.
  *
  * Wraps the request handlers of @vercel/cosmosdb-server 1.0.1 (in memory) and closes the gaps the Azure
- * Cosmos DB Java SDK (4.81, gateway mode) runs into with the package alone (shared NOTES §5):
+ * Cosmos DB Java SDK (4.81, gateway mode) runs into with the package alone:
  *
  *   - query-plan requests (x-ms-cosmos-is-query-plan-request) get a pass-through plan: the one partition
  *     key range, no client-side ORDER BY/aggregation; the query then runs here, where all documents of a

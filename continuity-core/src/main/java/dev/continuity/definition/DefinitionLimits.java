@@ -3,7 +3,7 @@ package dev.continuity.definition;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Service limits and naming rules a definition must respect (shared NOTES §3). */
+/** Service limits and naming rules a definition must respect (Foundry Agent Service quotas and limits). */
 public final class DefinitionLimits {
 
     /** Agent names: letters, digits and hyphens, starting and ending with a letter or digit. */

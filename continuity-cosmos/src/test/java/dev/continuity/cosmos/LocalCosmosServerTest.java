@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The gaps of {@code @vercel/cosmosdb-server} that {@code launcher.js} closes, exercised through the Java
- * SDK: each of these failed against the package alone (shared NOTES §5).
+ * SDK: each of these failed against the package alone.
  */
 @ExtendWith(LocalCosmosServer.class)
 class LocalCosmosServerTest {

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * include); run it explicitly:
  *
  * <pre>
- * cd /work/main &amp;&amp; mvn -o -q -Dbuild.dir.name=target-warm -pl continuity-emulator,continuity-core,continuity-cosmos \
+ * mvn -o -q -Dbuild.dir.name=target-warm -pl continuity-emulator,continuity-core,continuity-cosmos \
  *     test -Dtest=WarmStandbyLagBenchmark -Dsurefire.failIfNoSpecifiedTests=false -Dbench.turns=25 \
  *     -Dbench.concurrency=8 -Dbench.page=100 -Dbench.pauseMillis=0
  * </pre>

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Test fixture: a real Azurite blob service (npm {@code azurite} 3.37.0 pinned in
- * {@code continuity-core/azurite/package.json} + {@code package-lock.json}) on a free loopback port,
+ * {@code continuity-test-support/azurite/package.json} + {@code package-lock.json}) on a free loopback port,
  * in-memory. Runs {@code npm ci} first when {@code node_modules} is missing. Readiness is a connect
  * poll with a deadline, never a sleep. Close it to stop the process.
  */

@@ -79,7 +79,7 @@ public final class LocalCosmosServer implements BeforeAllCallback {
         Path dir = configured != null ? Paths.get(configured) : Paths.get("cosmos-server");
         if (!Files.isRegularFile(dir.resolve("launcher.js"))) {
             throw new IllegalStateException("no launcher.js in " + dir.toAbsolutePath()
-                    + " (set -Dcontinuity.cosmos.server.dir to the continuity-cosmos/cosmos-server directory)");
+                    + " (set -Dcontinuity.cosmos.server.dir to the continuity-test-support/cosmos-server directory)");
         }
         return dir.toAbsolutePath();
     }
