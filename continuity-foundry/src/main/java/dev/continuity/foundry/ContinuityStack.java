@@ -125,6 +125,7 @@ public final class ContinuityStack implements AutoCloseable {
         private final Map<String, FunctionHandler> functionHandlers = new LinkedHashMap<>();
         private Consumer<FailoverController.Builder> failoverOptions = b -> { };
         private Consumer<ContinuityClientBuilder> clientOptions = b -> { };
+        private boolean started;
 
         Builder(FoundryRegions regions, TurnJournal journal, Collection<AgentDefinition> definitions) {
             this.regions = Objects.requireNonNull(regions, "regions");
@@ -234,10 +235,14 @@ public final class ContinuityStack implements AutoCloseable {
          * start, closes them.
          *
          * @return the running stack
-         * @throws IllegalStateException when fewer than two regions are connected, the regions are closed, or
-         *     the topology lacks a connected region
+         * @throws IllegalStateException when fewer than two regions are connected, the regions are closed, the
+         *     topology lacks a connected region, or this builder has started a stack already
          */
         public ContinuityStack start() {
+            if (started) {
+                throw new IllegalStateException("this builder has started a stack already: the regions belong to it");
+            }
+            started = true;
             List<HealthProbe> probesBuilt = new ArrayList<>();
             FailoverController controller = null;
             try {

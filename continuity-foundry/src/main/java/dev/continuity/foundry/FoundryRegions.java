@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Foundry projects of a topology's regions, connected: one {@link FoundryAgentService} per region, in
  * preference order (the primary first, then the other regions in file order). It owns every SDK client it
- * creates, those of the health probes it builds included, and closes them all in {@link #close()}.
+ * creates, those of the health probes it builds included, and closes them all in {@link #close()}. It is
+ * thread-safe.
  *
  * <p>The clients serving a region are built as {@link FoundryAgentService#connect} builds them (agents-client
  * retries on, OpenAI-client retries off); the clients a {@linkplain #probe health probe} reads through have
@@ -391,18 +392,18 @@ public final class FoundryRegions implements AutoCloseable {
                         : " " + topology.source()) + " has no region");
             }
             Map<String, Connected> connected = new LinkedHashMap<>();
+            List<FoundryClients> created = new ArrayList<>();
             try {
                 for (Region region : selected) {
                     TokenCredential credential = Objects.requireNonNull(credentials.apply(region.projectEndpoint()),
                             "no credential for " + region.projectEndpoint());
                     FoundryClients clients = newClients(clientOptions, region.projectEndpoint(), credential, false);
-                    // registered before decorating, so a decorator that throws leaves nothing unclosed
-                    connected.put(region.name(), new Connected(region, credential, clients, null));
+                    created.add(clients);
                     AgentService service = decorate(decorator, new FoundryAgentService(region.name(), clients));
                     connected.put(region.name(), new Connected(region, credential, clients, service));
                 }
             } catch (RuntimeException e) {
-                closeAll(connected.values().stream().map(Connected::clients).toList());
+                closeAll(created);
                 throw e;
             }
             LOG.debug("connected regions {}", connected.keySet());
