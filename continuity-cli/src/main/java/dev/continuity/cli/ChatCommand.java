@@ -1,7 +1,6 @@
 package dev.continuity.cli;
 
 import dev.continuity.client.ContinuityClient;
-import dev.continuity.client.ContinuityClientBuilder;
 import dev.continuity.client.ContinuityException;
 import dev.continuity.client.TurnResult;
 import dev.continuity.definition.AgentDefinition;
@@ -10,17 +9,14 @@ import dev.continuity.definition.DefinitionLoader;
 import dev.continuity.definition.DefinitionSet;
 import dev.continuity.failover.FailoverController;
 import dev.continuity.failover.FailoverEvent;
-import dev.continuity.failover.HealthProbe;
-import dev.continuity.foundry.FoundryAgentService;
-import dev.continuity.foundry.FoundryClientFactory;
-import dev.continuity.foundry.FoundryClients;
-import dev.continuity.foundry.FoundryCredentials;
+import dev.continuity.foundry.ContinuityStack;
+import dev.continuity.foundry.FoundryRegions;
+import dev.continuity.foundry.ProbeSettings;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.TurnStatus;
-import dev.continuity.replay.ConversationReplayer;
 import dev.continuity.topology.Region;
 import dev.continuity.topology.Topology;
 import dev.continuity.topology.TopologyLoader;
@@ -122,60 +118,32 @@ public final class ChatCommand implements Callable<Integer> {
             return ExitCodes.INVALID;
         }
 
-        List<FoundryClients> clients = new ArrayList<>();
-        try (TurnJournal opened = journalOption.open()) {
-            ConversationReplayer replayer = new ConversationReplayer(opened);
-            FailoverController.Builder failover = FailoverController.builder()
-                    .journal(opened)
-                    .topology(topology)
-                    .definitions(List.of(definition))
-                    .replayer(replayer)
-                    .eagerReplay(false) // this chat needs only its own conversation, replayed on its next turn
-                    .listener(event -> note(err, event));
-            ContinuityClientBuilder builder = ContinuityClient.builder().journal(opened);
-            for (Region region : regions) {
-                FoundryAgentService service = FoundryAgentService.connect(region.name(), region.projectEndpoint(),
-                        FoundryCredentials.forEndpoint(region.projectEndpoint()));
-                clients.add(service.clients());
-                FoundryClients probeClients = FoundryClientFactory.builder()
-                        .endpoint(region.projectEndpoint())
-                        .credential(FoundryCredentials.forEndpoint(region.projectEndpoint()))
-                        .agentsMaxRetries(0).openAIMaxRetries(0) // a refused connection counts at once
-                        .build();
-                clients.add(probeClients);
-                HealthProbe probe = HealthProbe.builder(new FoundryAgentService(region.name(), probeClients))
-                        .interval(Duration.ofMillis(probeMillis))
-                        .timeout(Duration.ofMillis(probeMillis))
-                        .failureThreshold(3)
-                        .build();
-                probe.probe(); // the first call loads the HTTP stack: keep that out of the scheduled probes' timeouts
-                failover.region(service, probe);
-                builder.region(service);
-            }
-            try (FailoverController controller = failover.build().start()) {
-                ContinuityClient client = builder.activeRegion(controller).catchUp(replayer::catchUpCursor).build();
-                String key = conversation != null ? conversation : "chat-" + UUID.randomUUID();
-                try {
-                    client.startConversation(key, agent, null);
-                } catch (ContinuityException e) {
-                    err.println(e.getMessage());
-                    err.flush();
-                    return ExitCodes.INVALID;
-                }
-                int earlier = client.history(key).size();
-                err.println("conversation " + key + " with agent " + agent + (earlier == 0 ? " (new)"
-                        : " (" + earlier + " earlier turns)") + "; journal " + journalOption.value() + "; regions "
-                        + regions.stream().map(Region::name).collect(Collectors.joining(", "))
-                        + "; commands /history /region /quit");
+        try (TurnJournal opened = journalOption.open();
+                ContinuityStack stack = FoundryRegions.connect(topology).stack(opened, List.of(definition))
+                        .probes(ProbeSettings.every(Duration.ofMillis(probeMillis))) // 3 failures declare a region down
+                        .eagerReplay(false) // this chat needs only its own conversation, replayed on its next turn
+                        .listener(event -> note(err, event))
+                        .start()) {
+            ContinuityClient client = stack.client();
+            String key = conversation != null ? conversation : "chat-" + UUID.randomUUID();
+            try {
+                client.startConversation(key, agent, null);
+            } catch (ContinuityException e) {
+                err.println(e.getMessage());
                 err.flush();
-                return converse(client, controller, regions, key, out, err);
+                return ExitCodes.INVALID;
             }
+            int earlier = client.history(key).size();
+            err.println("conversation " + key + " with agent " + agent + (earlier == 0 ? " (new)"
+                    : " (" + earlier + " earlier turns)") + "; journal " + journalOption.value() + "; regions "
+                    + regions.stream().map(Region::name).collect(Collectors.joining(", "))
+                    + "; commands /history /region /quit");
+            err.flush();
+            return converse(client, stack.failover(), regions, key, out, err);
         } catch (JournalException e) {
             err.println("journal " + journalOption.value() + ": " + e.getMessage());
             err.flush();
             return ExitCodes.ERROR;
-        } finally {
-            clients.forEach(FoundryClients::close);
         }
     }
 

@@ -1,15 +1,12 @@
 package dev.continuity.cli;
 
-import dev.continuity.agentservice.AgentService;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.DefinitionException;
 import dev.continuity.definition.DefinitionLoader;
 import dev.continuity.definition.DefinitionSet;
-import dev.continuity.deploy.AgentDeployer;
 import dev.continuity.deploy.DeployOutcome;
 import dev.continuity.deploy.DeployReport;
-import dev.continuity.foundry.FoundryAgentService;
-import dev.continuity.foundry.FoundryCredentials;
+import dev.continuity.foundry.FoundryRegions;
 import dev.continuity.topology.Region;
 import dev.continuity.topology.Topology;
 import dev.continuity.topology.TopologyLoader;
@@ -77,9 +74,10 @@ public final class DeployCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.INVALID;
         }
-        AgentService service = FoundryAgentService.connect(target.name(), target.projectEndpoint(),
-                FoundryCredentials.forEndpoint(target.projectEndpoint()));
-        DeployReport report = new AgentDeployer(service, topology, target.name()).deploy(selected);
+        DeployReport report;
+        try (FoundryRegions connected = FoundryRegions.builder(topology).regions(target.name()).build()) {
+            report = connected.deploy(target.name(), selected);
+        }
         for (DeployOutcome outcome : report.outcomes()) {
             out.println(outcome.describe());
         }

@@ -7,9 +7,9 @@ import dev.continuity.drift.DriftDetector;
 import dev.continuity.drift.DriftFinding;
 import dev.continuity.drift.DriftReport;
 import dev.continuity.drift.RegionDrift;
-import dev.continuity.foundry.FoundryAgentService;
 import dev.continuity.foundry.FoundryCredentials;
 import dev.continuity.foundry.FoundryProjectInspector;
+import dev.continuity.foundry.FoundryRegions;
 import dev.continuity.topology.Region;
 import dev.continuity.topology.Topology;
 import dev.continuity.topology.TopologyLoader;
@@ -92,18 +92,15 @@ public final class DriftCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.INVALID;
         }
-        List<FoundryAgentService> services = new ArrayList<>();
-        try {
+        try (FoundryRegions connected = FoundryRegions.builder(topology)
+                .regions(checked.stream().map(Region::name).toArray(String[]::new)).build()) {
             DriftDetector.Builder detector = DriftDetector.builder().topology(topology).definitions(definitions);
             if (!skipDeployments) {
                 detector.deploymentInspector(FoundryProjectInspector.forTopology(topology,
                         FoundryCredentials::forEndpoint));
             }
             for (Region region : checked) {
-                FoundryAgentService service = FoundryAgentService.connect(region.name(), region.projectEndpoint(),
-                        FoundryCredentials.forEndpoint(region.projectEndpoint()));
-                services.add(service);
-                detector.region(service);
+                detector.region(connected.service(region.name()));
             }
             DriftReport report = detector.build().check();
             if (json) {
@@ -116,8 +113,6 @@ public final class DriftCommand implements Callable<Integer> {
                 return ExitCodes.ERROR;
             }
             return report.hasDrift() ? ExitCodes.DRIFT : ExitCodes.OK;
-        } finally {
-            services.forEach(s -> s.clients().close());
         }
     }
 

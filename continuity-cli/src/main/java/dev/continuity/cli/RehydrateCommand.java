@@ -3,9 +3,9 @@ package dev.continuity.cli;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.DefinitionException;
 import dev.continuity.definition.DefinitionLoader;
-import dev.continuity.foundry.FoundryAgentService;
 import dev.continuity.foundry.FoundryCredentials;
 import dev.continuity.foundry.FoundryProjectInspector;
+import dev.continuity.foundry.FoundryRegions;
 import dev.continuity.foundry.SearchIndexParity;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.preflight.PreflightProblem;
@@ -135,11 +135,10 @@ public final class RehydrateCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.INVALID;
         }
-        FoundryAgentService service = FoundryAgentService.connect(target.name(), target.projectEndpoint(),
-                FoundryCredentials.forEndpoint(target.projectEndpoint()));
-        try (TurnJournal opened = journalOption == null ? null : journalOption.open()) {
+        try (FoundryRegions connected = FoundryRegions.builder(topology).regions(target.name()).build();
+                TurnJournal opened = journalOption == null ? null : journalOption.open()) {
             Rehydrator.Builder builder = Rehydrator.builder()
-                    .target(service)
+                    .target(connected.service(target.name()))
                     .topology(topology)
                     .definitions(definitions)
                     .mode(rehydrationMode)
@@ -166,8 +165,6 @@ public final class RehydrateCommand implements Callable<Integer> {
                 case PREFLIGHT_FAILED -> ExitCodes.INVALID;
                 case FAILED, CANCELLED -> ExitCodes.ERROR;
             };
-        } finally {
-            service.clients().close();
         }
     }
 

@@ -2,11 +2,15 @@ package dev.continuity.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.continuity.definition.AgentDefinition;
+import dev.continuity.definition.DefinitionLoader;
 import dev.continuity.emulator.Emulator;
+import dev.continuity.foundry.FoundryRegions;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnStatus;
 import dev.continuity.journal.sqlite.SqliteTurnJournal;
 import dev.continuity.testsupport.EmulatedTopology;
+import dev.continuity.topology.TopologyLoader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,12 +50,22 @@ class ChatCommandTest {
     void startRegions() throws IOException {
         emulator = Emulator.builder().region("eastus2").region("centralus").start();
         topology = EmulatedTopology.write(emulator, dir.resolve("topology.json"));
-        TestDeployments.deploy(topology, "eastus2", "policy-bot");
+        deploy("policy-bot");
     }
 
     @AfterEach
     void stopRegions() {
         emulator.close();
+    }
+
+    /** Deploys the latest shipped definition of {@code agent} to eastus2 (as {@code continuity deploy} does). */
+    private void deploy(String agent) {
+        AgentDefinition definition = new DefinitionLoader().load(EmulatedTopology.shippedAgents()).latest(agent)
+                .orElseThrow();
+        try (FoundryRegions regions = FoundryRegions.builder(new TopologyLoader().load(topology))
+                .regions("eastus2").build()) {
+            assertThat(regions.deploy("eastus2", List.of(definition)).succeeded()).isTrue();
+        }
     }
 
     private int chat(InputStream input, String... args) {
@@ -157,7 +171,7 @@ class ChatCommandTest {
     @Test
     void aConversationKeyOfAnotherAgentIsRefused() {
         assertThat(chat(typed("remember a=1\n"), args("c-5", "2000"))).isZero();
-        TestDeployments.deploy(topology, "eastus2", "handbook");
+        deploy("handbook");
         String[] other = args("c-5", "2000");
         other[3] = "handbook";
 

@@ -15,11 +15,9 @@ import dev.continuity.deploy.DeployReport;
 import dev.continuity.emulator.Emulator;
 import dev.continuity.failover.FailoverController;
 import dev.continuity.failover.FailoverEvent;
-import dev.continuity.failover.HealthProbe;
-import dev.continuity.foundry.FoundryAgentService;
-import dev.continuity.foundry.FoundryClientFactory;
-import dev.continuity.foundry.FoundryClients;
-import dev.continuity.foundry.FoundryCredentials;
+import dev.continuity.foundry.ContinuityStack;
+import dev.continuity.foundry.FoundryRegions;
+import dev.continuity.foundry.ProbeSettings;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnJournal;
@@ -43,6 +41,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -95,8 +94,6 @@ public final class Drill {
     private KnowledgeCheck knowledge;
     private final Supplier<TurnJournal> journals;
     private final StandbyStarter standbyStarter;
-    /** Clients the health probes own (the secondary's probe has its own, without retries). */
-    private final List<FoundryClients> probeClients = new CopyOnWriteArrayList<>();
     private final Progress progress;
     private volatile StandbySummary standbySummary;
 
@@ -163,67 +160,60 @@ public final class Drill {
 
     private DrillReport run(long started, Topology loadedTopology, Region primary, Region secondary,
             List<AgentDefinition> agents, Emulator emulator) throws Exception {
-        Topology topology = loadedTopology;
         progress.phase("deploy agents to " + primary.name());
-        Map<String, FoundryAgentService> services = new HashMap<>();
-        for (Region region : List.of(primary, secondary)) {
-            services.put(region.name(), FoundryAgentService.connect(region.name(), region.projectEndpoint(),
-                    FoundryCredentials.forEndpoint(region.projectEndpoint())));
-        }
-        knowledge = KnowledgeCheck.find(agents, options.agentsDir()).orElse(null);
-        if (knowledge != null) {
-            progress.phase("sync file knowledge into " + primary.name() + " and " + secondary.name());
-            topology = knowledge.sync(topology, options.agentsDir(),
-                    List.of(services.get(primary.name()), services.get(secondary.name())));
-        }
-        SeverableAgentService primaryService = new SeverableAgentService(services.get(primary.name()));
-        DeployReport deployed = new AgentDeployer(primaryService, topology, primary.name()).deploy(agents);
-        if (!deployed.failed().isEmpty()) {
-            throw new IllegalStateException("deploying to " + primary.name() + " failed: " + deployed.failed());
-        }
-
-        try (TurnJournal journal = journals.get()) {
-            ConversationReplayer replayer = new ConversationReplayer(journal);
-            WarmStandby standby = null;
-            if (options.mode().equals("warm")) {
-                progress.phase("warm standby: follow the journal's change feed into " + secondary.name());
-                standby = standbyStarter.start(replayer, services.get(secondary.name()));
+        // every service of the primary (turns, deployments, its probe) sits behind a switch that can partition
+        // the application from it; against the emulator the drill takes the region itself down instead
+        AtomicBoolean primaryPartitioned = new AtomicBoolean();
+        FoundryRegions regions = FoundryRegions.builder(loadedTopology)
+                .regions(primary.name(), secondary.name())
+                .decorator(service -> service.region().equals(primary.name())
+                        ? new SeverableAgentService(service, primaryPartitioned) : service)
+                .build();
+        try (regions) {
+            Topology topology = loadedTopology;
+            knowledge = KnowledgeCheck.find(agents, options.agentsDir()).orElse(null);
+            if (knowledge != null) {
+                progress.phase("sync file knowledge into " + primary.name() + " and " + secondary.name());
+                topology = knowledge.sync(topology, options.agentsDir(), regions);
             }
-            try {
-                return run(started, topology, primary, secondary, agents, emulator, services, primaryService, journal,
-                        replayer, standby);
-            } finally {
-                if (standby != null) {
-                    standby.stop();
+            DeployReport deployed = new AgentDeployer(regions.service(primary.name()), topology, primary.name())
+                    .deploy(agents); // with the topology bound to the synced vector stores
+            if (!deployed.failed().isEmpty()) {
+                throw new IllegalStateException("deploying to " + primary.name() + " failed: " + deployed.failed());
+            }
+
+            try (TurnJournal journal = journals.get()) {
+                ConversationReplayer replayer = new ConversationReplayer(journal);
+                WarmStandby standby = null;
+                if (options.mode().equals("warm")) {
+                    progress.phase("warm standby: follow the journal's change feed into " + secondary.name());
+                    standby = standbyStarter.start(replayer, regions.service(secondary.name()));
+                }
+                try {
+                    return run(started, topology, primary, secondary, agents, emulator, regions, primaryPartitioned,
+                            journal, replayer, standby);
+                } finally {
+                    if (standby != null) {
+                        standby.stop();
+                    }
                 }
             }
-        } finally {
-            services.values().forEach(s -> s.clients().close());
-            probeClients.forEach(FoundryClients::close);
-            probeClients.clear();
         }
     }
 
     private DrillReport run(long started, Topology topology, Region primary, Region secondary,
-            List<AgentDefinition> agents, Emulator emulator, Map<String, FoundryAgentService> services,
-            SeverableAgentService primaryService, TurnJournal journal, ConversationReplayer replayer,
-            WarmStandby standby) throws Exception {
+            List<AgentDefinition> agents, Emulator emulator, FoundryRegions regions, AtomicBoolean primaryPartitioned,
+            TurnJournal journal, ConversationReplayer replayer, WarmStandby standby) throws Exception {
         ReplayTally toSecondary = new ReplayTally(replayer);
         ReplayTally toPrimary = new ReplayTally(replayer);
         EventClock events = new EventClock();
         CountDownLatch eagerDone = new CountDownLatch(options.mode().equals("eager") ? 1 : 0);
 
-        HealthProbe primaryProbe = probe(primaryService, primary);
-        HealthProbe secondaryProbe = probe(services.get(secondary.name()), secondary);
-        primaryProbe.probe(); // first calls load the HTTP stacks; keep that out of the probes' timeouts
-        secondaryProbe.probe();
-        FailoverController controller = FailoverController.builder()
-                .region(primaryService, primaryProbe)
-                .region(services.get(secondary.name()), secondaryProbe)
-                .journal(journal)
+        Duration probeInterval = Duration.ofMillis(options.probeIntervalMillis());
+        ContinuityStack running = regions.stack(journal, agents)
                 .topology(topology)
-                .definitions(agents)
                 .replayer(replayer)
+                .probes(new ProbeSettings(probeInterval, probeInterval, options.failureThreshold()))
                 .eagerReplay(options.mode().equals("eager"))
                 .listener(event -> {
                     events.record(event);
@@ -235,18 +225,15 @@ public final class Drill {
                         eagerDone.countDown();
                     }
                 })
-                .build()
+                .configureClient(client -> client
+                        .catchUp((target, key) -> (target.region().equals(primary.name()) ? toPrimary : toSecondary)
+                                .catchUp(target, key))
+                        .failoverWait(Duration.ofSeconds(60)))
                 .start();
-        try (controller) {
-            ContinuityClient client = ContinuityClient.builder()
-                    .journal(journal)
-                    .region(primaryService)
-                    .region(services.get(secondary.name()))
-                    .activeRegion(controller)
-                    .catchUp((target, key) -> (target.region().equals(primary.name()) ? toPrimary : toSecondary)
-                            .catchUp(target, key))
-                    .failoverWait(Duration.ofSeconds(60))
-                    .build();
+        // the standby replicates through the secondary's clients: it stops before the stack closes them
+        try (ContinuityStack stack = running; WarmStandby replicating = standby) {
+            FailoverController controller = stack.failover();
+            ContinuityClient client = stack.client();
             Traffic traffic = new Traffic(client, agents, secondary.name(), events);
             if (knowledge != null) {
                 knowledge.askBefore(client);
@@ -275,7 +262,7 @@ public final class Drill {
                 if (emulator != null) {
                     emulator.region(primary.name()).faults().outage();
                 } else {
-                    primaryService.sever();
+                    primaryPartitioned.set(true);
                 }
             };
             traffic.run(outage, controller::current);
@@ -293,7 +280,7 @@ public final class Drill {
             }
             progress.phase("compare the journal with every regional copy");
             long lost = lostTurns(journal, traffic.acknowledged);
-            List<String> mismatches = compareRegionalCopies(journal, services.get(secondary.name()), traffic.keys);
+            List<String> mismatches = compareRegionalCopies(journal, regions.service(secondary.name()), traffic.keys);
             failedRecalls.addAll(mismatches);
             long rpoTurns = traffic.acknowledgedBeforeOutage.get() - traffic.preOutageTurnsSeenInSecondary(journal,
                     secondary.name());
@@ -302,7 +289,7 @@ public final class Drill {
             if (emulator != null) {
                 emulator.region(primary.name()).faults().restore();
             } else {
-                primaryService.restore();
+                primaryPartitioned.set(false);
             }
             awaitHealthy(controller, primary.name());
             progress.note(primary.name() + " answers again; failing back");
@@ -339,24 +326,6 @@ public final class Drill {
         } else if (event instanceof FailoverEvent.FailbackCompleted done) {
             progress.note("failed back " + done.from() + " -> " + done.to());
         }
-    }
-
-    /** Probes through clients without SDK retries, so a refused connection counts at once. */
-    private HealthProbe probe(AgentService region, Region binding) {
-        AgentService probeClient = region;
-        if (!(region instanceof SeverableAgentService)) {
-            FoundryClients clients = FoundryClientFactory.builder()
-                    .endpoint(binding.projectEndpoint())
-                    .credential(FoundryCredentials.forEndpoint(binding.projectEndpoint()))
-                    .agentsMaxRetries(0).openAIMaxRetries(0).build();
-            probeClients.add(clients); // closed with the drill's other clients
-            probeClient = new FoundryAgentService(binding.name(), clients);
-        }
-        return HealthProbe.builder(probeClient)
-                .interval(Duration.ofMillis(options.probeIntervalMillis()))
-                .timeout(Duration.ofMillis(options.probeIntervalMillis()))
-                .failureThreshold(options.failureThreshold())
-                .build();
     }
 
     private static void awaitHealthy(FailoverController controller, String region) throws InterruptedException {

@@ -5,8 +5,8 @@ import dev.continuity.client.ContinuityClient;
 import dev.continuity.client.TurnResult;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.FileSearchTool;
-import dev.continuity.foundry.FoundryAgentService;
 import dev.continuity.foundry.FoundryKnowledgeService;
+import dev.continuity.foundry.FoundryRegions;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.knowledge.DirectoryKnowledgeSource;
 import dev.continuity.knowledge.FileKnowledgeSync;
@@ -61,13 +61,13 @@ final class KnowledgeCheck {
     }
 
     /** Syncs the files into each region and returns the topology bound to the synced vector stores. */
-    Topology sync(Topology topology, Path agentsDir, List<FoundryAgentService> regions) {
+    Topology sync(Topology topology, Path agentsDir, FoundryRegions regions) {
         DirectoryKnowledgeSource files = new DirectoryKnowledgeSource(agentsDir.resolve("knowledge").resolve(source));
         Topology bound = topology;
-        for (FoundryAgentService region : regions) {
-            KnowledgeSyncReport report = new FileKnowledgeSync(new FoundryKnowledgeService(region.region(),
-                    region.clients())).sync(source, files);
-            bound = bind(bound, region.region(), report.vectorStoreId());
+        for (String region : regions.regionNames()) {
+            KnowledgeSyncReport report = new FileKnowledgeSync(new FoundryKnowledgeService(region,
+                    regions.clients(region))).sync(source, files);
+            bound = bind(bound, region, report.vectorStoreId());
         }
         return bound;
     }

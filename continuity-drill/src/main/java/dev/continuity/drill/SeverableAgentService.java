@@ -10,32 +10,31 @@ import dev.continuity.journal.TurnItem;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * A region as the application sees it, with a switch that cuts the application off from it. Against real
+ * A region as the application sees it, behind a switch that cuts the application off from it. Against real
  * Foundry projects the drill cannot take a region down, so it partitions the application from the
  * primary instead: every call then fails as an unreachable region does. (With the emulator the drill
- * takes the region itself down and this switch stays closed.)
+ * takes the region itself down and the switch stays off.) Every service of the region (the one serving
+ * turns, the one its health probe reads through) is wrapped over the same switch.
  */
 final class SeverableAgentService implements AgentService {
     private final AgentService region;
-    private volatile boolean severed;
+    private final AtomicBoolean severed;
 
-    SeverableAgentService(AgentService region) {
+    /**
+     * @param region the region's service
+     * @param severed the switch: while true every call but {@link #region()} fails
+     */
+    SeverableAgentService(AgentService region, AtomicBoolean severed) {
         this.region = region;
-    }
-
-    void sever() {
-        severed = true;
-    }
-
-    void restore() {
-        severed = false;
+        this.severed = severed;
     }
 
     private <T> T call(Supplier<T> body) {
-        if (severed) {
+        if (severed.get()) {
             throw new AgentServiceException(region.region(), AgentServiceException.Kind.UNREACHABLE, 0, -1,
                     "the drill has partitioned the application from this region", null);
         }

@@ -5,6 +5,9 @@
  * project endpoint without the stock builder's hidden outbound token request; and
  * {@link dev.continuity.foundry.FoundryProjectInspector} ({@code azure-ai-projects}: model
  * deployments and connections), with its {@link dev.continuity.foundry.ProjectParityCheck}.
+ *
+ * <p>The assembly point an application calls: {@link dev.continuity.foundry.FoundryRegions} connects a
+ * topology's regions (one {@code FoundryAgentService} each, health probes without SDK retries), and
+ * {@link dev.continuity.foundry.ContinuityStack} runs a journaling client and a failover controller over them.
  */
 package dev.continuity.foundry;
-

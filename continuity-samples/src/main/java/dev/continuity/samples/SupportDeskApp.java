@@ -5,13 +5,13 @@ import dev.continuity.client.TurnResult;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.DefinitionLoader;
 import dev.continuity.failover.FailoverController;
-import dev.continuity.failover.HealthProbe;
+import dev.continuity.foundry.ContinuityStack;
 import dev.continuity.foundry.FoundryAgentService;
-import dev.continuity.foundry.FoundryCredentials;
+import dev.continuity.foundry.FoundryRegions;
+import dev.continuity.foundry.ProbeSettings;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.sqlite.SqliteTurnJournal;
 import dev.continuity.replay.ConversationReplayer;
-import dev.continuity.topology.Region;
 import dev.continuity.topology.Topology;
 import dev.continuity.topology.TopologyLoader;
 import java.io.PrintStream;
@@ -24,12 +24,13 @@ import java.util.Objects;
 /**
  * A support desk that embeds Continuity the way a production application does:
  * <ul>
- *   <li>one {@link FoundryAgentService} per region of a topology file (primary first);</li>
+ *   <li>{@link FoundryRegions}: one {@link FoundryAgentService} per region of a topology file (primary
+ *       first);</li>
  *   <li>a {@link SqliteTurnJournal} (in production: {@code CosmosTurnJournal});</li>
- *   <li>a {@link FailoverController} probing the regions, shared {@link ConversationReplayer} for lazy
- *       catch-up after a failover;</li>
- *   <li>a {@link ContinuityClient} with function handlers for the {@code triage} agent's tools
- *       ({@code lookup_ticket}, {@code escalate}) answered by a {@link TicketDesk}.</li>
+ *   <li>a {@link ContinuityStack} over them: a {@link FailoverController} probing the regions, a shared
+ *       {@link ConversationReplayer} for lazy catch-up after a failover, and a {@link ContinuityClient} with
+ *       function handlers for the {@code triage} agent's tools ({@code lookup_ticket}, {@code escalate})
+ *       answered by a {@link TicketDesk}.</li>
  * </ul>
  * {@link #main} runs a short scripted conversation and prints each answer with the region that served
  * it. The script uses the Continuity emulator's scripted-model commands ({@code call NAME {json}},
@@ -52,17 +53,12 @@ public final class SupportDeskApp implements AutoCloseable {
             "recall ticket");
 
     private final TurnJournal journal;
-    private final List<FoundryAgentService> services;
-    private final FailoverController failover;
-    private final ContinuityClient client;
+    private final ContinuityStack stack;
     private final TicketDesk desk;
 
-    private SupportDeskApp(TurnJournal journal, List<FoundryAgentService> services, FailoverController failover,
-            ContinuityClient client, TicketDesk desk) {
+    private SupportDeskApp(TurnJournal journal, ContinuityStack stack, TicketDesk desk) {
         this.journal = journal;
-        this.services = services;
-        this.failover = failover;
-        this.client = client;
+        this.stack = stack;
         this.desk = desk;
     }
 
@@ -80,53 +76,38 @@ public final class SupportDeskApp implements AutoCloseable {
     public static SupportDeskApp start(Path topologyFile, Path agentsDir, Path journalFile, Duration probeInterval,
             TicketDesk desk) {
         Topology topology = new TopologyLoader().load(topologyFile);
-        List<Region> regions = new ArrayList<>();
-        regions.add(topology.primary().orElseThrow(() -> new IllegalArgumentException(topologyFile
-                + ": no region has the role primary")));
-        regions.addAll(topology.secondaries());
+        if (topology.primary().isEmpty()) {
+            throw new IllegalArgumentException(topologyFile + ": no region has the role primary");
+        }
         List<AgentDefinition> definitions = new DefinitionLoader().load(agentsDir).latestOfEach();
 
         TurnJournal journal = SqliteTurnJournal.open(journalFile);
-        List<FoundryAgentService> services = new ArrayList<>();
-        for (Region region : regions) {
-            services.add(FoundryAgentService.connect(region.name(), region.projectEndpoint(),
-                    FoundryCredentials.forEndpoint(region.projectEndpoint())));
+        ContinuityStack stack = null;
+        try {
+            stack = FoundryRegions.connect(topology).stack(journal, definitions)
+                    .probes(ProbeSettings.every(probeInterval))
+                    .functionHandler("lookup_ticket", desk::lookupTicket)
+                    .functionHandler("escalate", desk::escalate)
+                    .start();
+            stack.client().reconcilePendingTurns(); // a turn left pending by a crash is completed exactly once
+            return new SupportDeskApp(journal, stack, desk);
+        } catch (RuntimeException e) {
+            if (stack != null) {
+                stack.close();
+            }
+            journal.close();
+            throw e;
         }
-        ConversationReplayer replayer = new ConversationReplayer(journal);
-        FailoverController.Builder failover = FailoverController.builder()
-                .journal(journal)
-                .topology(topology)
-                .definitions(definitions)
-                .replayer(replayer);
-        for (FoundryAgentService service : services) {
-            HealthProbe probe = HealthProbe.builder(service)
-                    .interval(probeInterval).timeout(probeInterval).failureThreshold(3)
-                    .build();
-            probe.probe(); // the first call loads the HTTP stack: keep that out of the scheduled probes' timeouts
-            failover.region(service, probe);
-        }
-        FailoverController controller = failover.build().start();
-
-        var builder = ContinuityClient.builder()
-                .journal(journal)
-                .activeRegion(controller)
-                .catchUp(replayer::catchUpCursor)
-                .functionHandler("lookup_ticket", desk::lookupTicket)
-                .functionHandler("escalate", desk::escalate);
-        services.forEach(builder::region);
-        ContinuityClient client = builder.build();
-        client.reconcilePendingTurns(); // a turn left pending by a crash is completed exactly once
-        return new SupportDeskApp(journal, services, controller, client, desk);
     }
 
     /** Starts a conversation with the {@code triage} agent under the application's key (idempotent). */
     public String startConversation(String conversationKey) {
-        return client.startConversation(conversationKey, AGENT, null);
+        return client().startConversation(conversationKey, AGENT, null);
     }
 
     /** Sends a message and answers the agent's function calls until it answers in text. */
     public TurnResult ask(String conversationKey, String message) {
-        return client.sendAndRunTools(conversationKey, message);
+        return client().sendAndRunTools(conversationKey, message);
     }
 
     /** Runs {@link #SCRIPT} in a conversation, printing each message and answer; returns the answers. */
@@ -144,12 +125,12 @@ public final class SupportDeskApp implements AutoCloseable {
 
     /** The region serving new turns. */
     public String activeRegion() {
-        return failover.current();
+        return stack.failover().current();
     }
 
     /** The journaling client (history, reconciliation). */
     public ContinuityClient client() {
-        return client;
+        return stack.client();
     }
 
     /** The ticket system behind the function tools. */
@@ -159,8 +140,7 @@ public final class SupportDeskApp implements AutoCloseable {
 
     @Override
     public void close() {
-        failover.close();
-        services.forEach(s -> s.clients().close());
+        stack.close();
         journal.close();
     }
 

@@ -3,12 +3,16 @@ package dev.continuity.samples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.continuity.client.TurnResult;
+import dev.continuity.definition.AgentDefinition;
+import dev.continuity.definition.DefinitionLoader;
 import dev.continuity.emulator.Emulator;
+import dev.continuity.foundry.FoundryRegions;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnStatus;
 import dev.continuity.journal.sqlite.SqliteTurnJournal;
 import dev.continuity.testsupport.EmulatedTopology;
+import dev.continuity.topology.TopologyLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -40,7 +44,12 @@ class SupportDeskAppTest {
     void startRegions() throws IOException {
         emulator = Emulator.builder().region("eastus2").region("centralus").start();
         topology = EmulatedTopology.write(emulator, dir.resolve("topology.json"));
-        TestDeployments.deploy(topology, "eastus2", SupportDeskApp.AGENT);
+        AgentDefinition triage = new DefinitionLoader().load(EmulatedTopology.shippedAgents())
+                .latest(SupportDeskApp.AGENT).orElseThrow();
+        try (FoundryRegions regions = FoundryRegions.builder(new TopologyLoader().load(topology))
+                .regions("eastus2").build()) {
+            assertThat(regions.deploy("eastus2", List.of(triage)).succeeded()).isTrue();
+        }
     }
 
     @AfterEach
