@@ -1,8 +1,8 @@
 package dev.continuity.cli;
 
+import dev.continuity.ContinuityException;
 import dev.continuity.client.ContinuityClient;
 import dev.continuity.client.ContinuityClientBuilder;
-import dev.continuity.client.ContinuityException;
 import dev.continuity.client.TurnResult;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.DefinitionException;

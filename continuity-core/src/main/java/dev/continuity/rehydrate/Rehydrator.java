@@ -147,7 +147,7 @@ public final class Rehydrator {
             List<String> probed = agents.stream().filter(a -> a.status() != AgentResult.Status.FAILED)
                     .map(AgentResult::agent).toList();
             validated = new Validator(journal, target, validation,
-                    new ServiceRetry("continuity-validation", replayOptions),
+                    new ServiceRetry("continuity-validation", replayOptions.retry()),
                     replayOptions.maxItemsPerCall()).run(probed, totals.succeededKeys());
             phases.add(end(RehydrationPhase.VALIDATION, t));
         }
