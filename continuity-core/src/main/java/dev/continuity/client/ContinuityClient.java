@@ -102,7 +102,7 @@ public final class ContinuityClient implements AutoCloseable {
      * @param lockTimeout how long a send waits for another turn of the same conversation
      * @param failoverWait how long a send waits for another region when the active one does not answer
      * @param retry attempts per turn and the waits between them, within one region
-     * @param maxToolRounds rounds of function calls {@link #sendAndRunTools} runs
+     * @param maxToolRounds rounds of function calls {@link ContinuityClient#sendAndRunTools} runs
      * @param maxTrackedConversations conversations the client keeps per-process state for
      * @param clock the clock of journal timestamps
      * @param durability how turns are journaled
