@@ -1,7 +1,7 @@
 package dev.continuity.cli;
 
+import dev.continuity.ContinuityException;
 import dev.continuity.client.ContinuityClient;
-import dev.continuity.client.ContinuityException;
 import dev.continuity.client.TurnResult;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.DefinitionException;
@@ -128,6 +128,8 @@ public final class ChatCommand implements Callable<Integer> {
             String key = conversation != null ? conversation : "chat-" + UUID.randomUUID();
             try {
                 client.startConversation(key, agent, null);
+            } catch (JournalException e) {
+                throw e; // the journal failed, not the conversation: reported below, as an error
             } catch (ContinuityException e) {
                 err.println(e.getMessage());
                 err.flush();
@@ -191,6 +193,8 @@ public final class ChatCommand implements Callable<Integer> {
         TurnResult result;
         try {
             result = client.send(key, text);
+        } catch (JournalException e) {
+            throw e; // the journal failed: the chat ends with an error
         } catch (ContinuityException e) {
             // refused (nothing kept), or pending (completed exactly once by the next turn)
             err.println("error: " + e.getMessage());

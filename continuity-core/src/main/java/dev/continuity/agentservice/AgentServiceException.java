@@ -1,10 +1,12 @@
 package dev.continuity.agentservice;
 
+import dev.continuity.ContinuityException;
+
 /**
  * A call to a region's Agent Service failed. The message names the region and the operation; {@link
  * #kind()} says whether a retry can help.
  */
-public class AgentServiceException extends RuntimeException {
+public class AgentServiceException extends ContinuityException {
     private static final long serialVersionUID = 1L;
 
     /** Classes of failure, by what a caller should do. */

@@ -1,13 +1,15 @@
 package dev.continuity.client;
 
+import dev.continuity.ContinuityException;
+import dev.continuity.RetrySettings;
 import dev.continuity.agentservice.AgentReference;
 import dev.continuity.agentservice.AgentReply;
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.agentservice.AgentServiceException;
 import dev.continuity.agentservice.StoredItem;
-import dev.continuity.client.internal.Backoff;
 import dev.continuity.client.internal.ConversationStates;
 import dev.continuity.client.internal.LandedItems;
+import dev.continuity.client.internal.Pause;
 import dev.continuity.failover.ActiveRegion;
 import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.JournalException;
@@ -58,16 +60,17 @@ public final class ContinuityClient implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ContinuityClient.class);
 
+    /**
+     * The client's default {@link ContinuityClientBuilder#retry retry}: 5 attempts per turn; backoff 100 ms
+     * doubling to 5 s with 50% jitter; a service-requested delay honoured up to 5 s.
+     */
+    public static final RetrySettings DEFAULT_RETRY = RetrySettings.defaults().withMaxAttempts(5)
+            .withMaxRetryAfter(Duration.ofSeconds(5));
+
+    private final Settings settings;
     private final TurnJournal journal;
     private final Map<String, AgentService> regions;
     private final ActiveRegion activeRegion;
-    private final RegionCatchUp catchUp;
-    private final Map<String, FunctionHandler> functionHandlers;
-    private final Duration lockTimeout;
-    private final Duration failoverWait;
-    private final int maxAttempts;
-    private final Backoff backoff;
-    private final int maxToolRounds;
     private final Clock clock;
     private final TurnDurability durability;
     /**
@@ -78,20 +81,49 @@ public final class ContinuityClient implements AutoCloseable {
      */
     private final ConversationStates states;
 
-    ContinuityClient(ContinuityClientBuilder builder) {
-        this.journal = builder.journal;
-        this.regions = Map.copyOf(builder.regions);
-        this.activeRegion = builder.activeRegion;
-        this.catchUp = builder.catchUp;
-        this.functionHandlers = Map.copyOf(builder.functionHandlers);
-        this.lockTimeout = builder.lockTimeout;
-        this.failoverWait = builder.failoverWait;
-        this.maxAttempts = builder.maxAttempts;
-        this.backoff = new Backoff(builder.retryBaseDelay, builder.retryMaxDelay);
-        this.maxToolRounds = builder.maxToolRounds;
-        this.clock = builder.clock;
-        this.durability = builder.durability != null ? builder.durability : journal.defaultDurability();
-        this.states = new ConversationStates(builder.maxTrackedConversations);
+    ContinuityClient(Settings settings) {
+        this.settings = settings;
+        this.journal = settings.journal();
+        this.regions = settings.regions();
+        this.activeRegion = settings.activeRegion();
+        this.clock = settings.clock();
+        this.durability = settings.durability();
+        this.states = new ConversationStates(settings.maxTrackedConversations());
+    }
+
+    /**
+     * What {@link ContinuityClientBuilder#build()} resolved, kept by the client (the builder is not).
+     *
+     * @param journal the journal every turn is written to
+     * @param regions every region's Agent Service, by region name
+     * @param activeRegion which region serves new turns
+     * @param catchUp brings a conversation up to date in a region, or {@code null}
+     * @param functionHandlers handlers of function tools, by name
+     * @param lockTimeout how long a send waits for another turn of the same conversation
+     * @param failoverWait how long a send waits for another region when the active one does not answer
+     * @param retry attempts per turn and the waits between them, within one region
+     * @param maxToolRounds rounds of function calls {@link ContinuityClient#sendAndRunTools} runs
+     * @param maxTrackedConversations conversations the client keeps per-process state for
+     * @param clock the clock of journal timestamps
+     * @param durability how turns are journaled
+     */
+    record Settings(TurnJournal journal, Map<String, AgentService> regions, ActiveRegion activeRegion,
+            RegionCatchUp catchUp, Map<String, FunctionHandler> functionHandlers, Duration lockTimeout,
+            Duration failoverWait, RetrySettings retry, int maxToolRounds, int maxTrackedConversations, Clock clock,
+            TurnDurability durability) {
+
+        /** Copies the maps; checks what is required. */
+        Settings {
+            Objects.requireNonNull(journal, "journal");
+            regions = Map.copyOf(regions);
+            Objects.requireNonNull(activeRegion, "activeRegion");
+            functionHandlers = Map.copyOf(functionHandlers);
+            Objects.requireNonNull(lockTimeout, "lockTimeout");
+            Objects.requireNonNull(failoverWait, "failoverWait");
+            Objects.requireNonNull(retry, "retry");
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(durability, "durability");
+        }
     }
 
     /** A new builder. */
@@ -181,13 +213,13 @@ public final class ContinuityClient implements AutoCloseable {
     public TurnResult sendAndRunTools(String conversationKey, String userMessage) {
         TurnResult result = send(conversationKey, userMessage);
         for (int round = 0; !result.functionCalls().isEmpty(); round++) {
-            if (round >= maxToolRounds) {
+            if (round >= settings.maxToolRounds()) {
                 throw new ContinuityException("conversation '" + conversationKey + "': the model still asks for "
-                        + "function calls after " + maxToolRounds + " rounds");
+                        + "function calls after " + settings.maxToolRounds() + " rounds");
             }
             List<TurnItem> outputs = new ArrayList<>();
             for (TurnItem call : result.functionCalls()) {
-                FunctionHandler handler = functionHandlers.get(call.name());
+                FunctionHandler handler = settings.functionHandlers().get(call.name());
                 if (handler == null) {
                     throw new ContinuityException("conversation '" + conversationKey + "': no handler registered "
                             + "for function '" + call.name() + "'");
@@ -249,13 +281,13 @@ public final class ContinuityClient implements AutoCloseable {
     private ConversationStates.State lock(String conversationKey) {
         ConversationStates.State state;
         try {
-            state = states.lock(conversationKey, lockTimeout.toMillis());
+            state = states.lock(conversationKey, settings.lockTimeout().toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ContinuityException("interrupted waiting for conversation '" + conversationKey + "'", e);
         }
         if (state == null) {
-            throw new ConversationBusyException(conversationKey, lockTimeout);
+            throw new ConversationBusyException(conversationKey, settings.lockTimeout());
         }
         return state;
     }
@@ -430,12 +462,12 @@ public final class ContinuityClient implements AutoCloseable {
         if (e.kind() == AgentServiceException.Kind.UNREACHABLE) {
             return awaitOtherRegion(region);
         }
-        if (attempt >= maxAttempts) {
+        if (!settings.retry().mayRetry(attempt)) {
             return false;
         }
         LOG.debug("turn {} of '{}' attempt {} failed in {}: {}", pending.sequence(), pending.conversationKey(), attempt,
                 region, e.getMessage());
-        return Backoff.pause(backoff.delayMillis(attempt, e.retryAfterMillis()));
+        return Pause.millis(settings.retry().delayMillis(attempt, e.retryAfterMillis()));
     }
 
     /** The service failure behind an exception (a catch-up wraps the service's exception), or null. */
@@ -505,8 +537,8 @@ public final class ContinuityClient implements AutoCloseable {
         if (cursor != null && cursor.replayedThrough() >= through) {
             return new Placement(cursor, head);
         }
-        if (catchUp != null) {
-            return new Placement(catchUp.catchUp(service, key), null);
+        if (settings.catchUp() != null) {
+            return new Placement(settings.catchUp().catchUp(service, key), null);
         }
         if (cursor == null && through == 0) {
             String id = service.createConversation(List.of(), Map.of("continuity-key", truncate(key)));
@@ -565,12 +597,12 @@ public final class ContinuityClient implements AutoCloseable {
     }
 
     private boolean awaitOtherRegion(String deadRegion) {
-        long deadline = System.nanoTime() + failoverWait.toNanos();
+        long deadline = System.nanoTime() + settings.failoverWait().toNanos();
         while (System.nanoTime() < deadline) {
             if (!deadRegion.equals(activeRegion.current())) {
                 return true;
             }
-            if (!Backoff.pause(20)) {
+            if (!Pause.millis(20)) {
                 return false;
             }
         }

@@ -1,5 +1,6 @@
 package dev.continuity.client;
 
+import dev.continuity.RetrySettings;
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.failover.ActiveRegion;
 import dev.continuity.journal.TurnDurability;
@@ -11,7 +12,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Builds a {@link ContinuityClient}.
+ * Builds a {@link ContinuityClient}; obtained from {@link ContinuityClient#builder()}. {@link #build()}
+ * takes a snapshot of the options: changing the builder afterwards does not change the client.
  *
  * <pre>{@code
  * ContinuityClient client = ContinuityClient.builder()
@@ -25,20 +27,18 @@ import java.util.Objects;
  * }</pre>
  */
 public final class ContinuityClientBuilder {
-    TurnJournal journal;
-    final Map<String, AgentService> regions = new LinkedHashMap<>();
-    ActiveRegion activeRegion;
-    RegionCatchUp catchUp;
-    final Map<String, FunctionHandler> functionHandlers = new LinkedHashMap<>();
-    Duration lockTimeout = Duration.ofSeconds(60);
-    Duration failoverWait = Duration.ofSeconds(30);
-    int maxAttempts = 5;
-    Duration retryBaseDelay = Duration.ofMillis(100);
-    Duration retryMaxDelay = Duration.ofSeconds(5);
-    int maxToolRounds = 8;
-    int maxTrackedConversations = 10_000;
-    Clock clock = Clock.systemUTC();
-    TurnDurability durability;
+    private TurnJournal journal;
+    private final Map<String, AgentService> regions = new LinkedHashMap<>();
+    private ActiveRegion activeRegion;
+    private RegionCatchUp catchUp;
+    private final Map<String, FunctionHandler> functionHandlers = new LinkedHashMap<>();
+    private Duration lockTimeout = Duration.ofSeconds(60);
+    private Duration failoverWait = Duration.ofSeconds(30);
+    private RetrySettings retry = ContinuityClient.DEFAULT_RETRY;
+    private int maxToolRounds = 8;
+    private int maxTrackedConversations = 10_000;
+    private Clock clock = Clock.systemUTC();
+    private TurnDurability durability;
 
     ContinuityClientBuilder() {
     }
@@ -101,19 +101,14 @@ public final class ContinuityClientBuilder {
         return this;
     }
 
-    /** Attempts per turn on throttling or service errors (default 5). */
-    public ContinuityClientBuilder maxAttempts(int attempts) {
-        if (attempts < 1) {
-            throw new IllegalArgumentException("attempts must be >= 1");
-        }
-        this.maxAttempts = attempts;
-        return this;
-    }
-
-    /** Base and maximum backoff between attempts (default 100 ms, 5 s; jittered, exponential). */
-    public ContinuityClientBuilder retryDelays(Duration base, Duration max) {
-        this.retryBaseDelay = Objects.requireNonNull(base, "base");
-        this.retryMaxDelay = Objects.requireNonNull(max, "max");
+    /**
+     * How a turn is retried on throttling or service errors in the same region: attempts per turn and the
+     * waits between them (default {@link ContinuityClient#DEFAULT_RETRY}: 5 attempts, 100 ms doubling to
+     * 5 s with 50% jitter, a service's retry-after honoured up to 5 s). An unreachable region is not
+     * retried this way: the send waits up to {@link #failoverWait} for another region to take over.
+     */
+    public ContinuityClientBuilder retry(RetrySettings retry) {
+        this.retry = Objects.requireNonNull(retry, "retry");
         return this;
     }
 
@@ -143,7 +138,11 @@ public final class ContinuityClientBuilder {
         return this;
     }
 
-    /** Builds the client. */
+    /**
+     * Builds the client.
+     *
+     * @throws IllegalStateException when the journal or every region is missing
+     */
     public ContinuityClient build() {
         if (journal == null) {
             throw new IllegalStateException("a journal is required");
@@ -151,9 +150,9 @@ public final class ContinuityClientBuilder {
         if (regions.isEmpty()) {
             throw new IllegalStateException("at least one region is required");
         }
-        if (activeRegion == null) {
-            activeRegion = ActiveRegion.fixed(regions.keySet().iterator().next());
-        }
-        return new ContinuityClient(this);
+        return new ContinuityClient(new ContinuityClient.Settings(journal, regions,
+                activeRegion != null ? activeRegion : ActiveRegion.fixed(regions.keySet().iterator().next()), catchUp,
+                functionHandlers, lockTimeout, failoverWait, retry, maxToolRounds, maxTrackedConversations, clock,
+                durability != null ? durability : journal.defaultDurability()));
     }
 }

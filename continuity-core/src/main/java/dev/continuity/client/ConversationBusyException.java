@@ -1,5 +1,7 @@
 package dev.continuity.client;
 
+import dev.continuity.ContinuityException;
+
 /**
  * Another turn of the same conversation was in progress for longer than the client's lock timeout.
  * Turns of one conversation are serialized, never interleaved; nothing was journaled for this call.

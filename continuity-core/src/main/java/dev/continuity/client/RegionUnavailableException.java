@@ -1,5 +1,7 @@
 package dev.continuity.client;
 
+import dev.continuity.ContinuityException;
+
 /**
  * The active region did not answer and no other region took over in time. The turn stays pending in
  * the journal and is completed exactly once later ({@link ContinuityClient#reconcilePendingTurns()} or

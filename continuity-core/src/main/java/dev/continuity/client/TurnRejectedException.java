@@ -1,5 +1,6 @@
 package dev.continuity.client;
 
+import dev.continuity.ContinuityException;
 import dev.continuity.agentservice.AgentServiceException;
 
 /**

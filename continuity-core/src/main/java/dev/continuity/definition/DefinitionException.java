@@ -1,10 +1,11 @@
 package dev.continuity.definition;
 
+import dev.continuity.ContinuityException;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /** Definitions (or their bindings) are invalid; carries every problem found, not just the first. */
-public class DefinitionException extends RuntimeException {
+public class DefinitionException extends ContinuityException {
     private static final long serialVersionUID = 1L;
 
     private final transient List<DefinitionProblem> problems;

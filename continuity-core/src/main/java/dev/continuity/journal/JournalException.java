@@ -1,7 +1,9 @@
 package dev.continuity.journal;
 
+import dev.continuity.ContinuityException;
+
 /** A journal operation failed; the message names the conversation and sequence involved. */
-public class JournalException extends RuntimeException {
+public class JournalException extends ContinuityException {
     private static final long serialVersionUID = 1L;
 
     /** With a message. */

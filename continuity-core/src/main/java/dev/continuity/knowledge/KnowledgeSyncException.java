@@ -1,7 +1,9 @@
 package dev.continuity.knowledge;
 
+import dev.continuity.ContinuityException;
+
 /** Knowledge sync could not finish; the message names the knowledge source, region and file. */
-public class KnowledgeSyncException extends RuntimeException {
+public class KnowledgeSyncException extends ContinuityException {
     private static final long serialVersionUID = 1L;
 
     /** With a message naming what failed. */

@@ -76,21 +76,20 @@ public final class Rehydrator {
     private final List<PreflightCheck> preflightChecks;
     private final Events events;
 
-    private Rehydrator(Builder b) {
-        this.journal = b.journal;
-        this.target = b.target;
-        this.topology = b.topology;
-        this.definitions = List.copyOf(b.definitions);
-        this.mode = b.mode;
-        this.replayer = b.replayer != null ? b.replayer
-                : b.journal == null ? null : new ConversationReplayer(b.journal, b.replayOptions);
-        this.replayOptions = b.replayer != null ? b.replayer.options() : b.replayOptions;
-        this.concurrency = b.concurrency;
-        this.pageSize = b.pageSize;
-        this.changedSince = b.changedSince;
-        this.validation = b.validation;
-        this.preflightChecks = List.copyOf(b.preflightChecks);
-        this.events = new Events(b.listener);
+    private Rehydrator(Settings settings) {
+        this.journal = settings.journal();
+        this.target = settings.target();
+        this.topology = settings.topology();
+        this.definitions = settings.definitions();
+        this.mode = settings.mode();
+        this.replayer = settings.replayer();
+        this.replayOptions = settings.replayOptions();
+        this.concurrency = settings.concurrency();
+        this.pageSize = settings.pageSize();
+        this.changedSince = settings.changedSince();
+        this.validation = settings.validation();
+        this.preflightChecks = settings.preflightChecks();
+        this.events = new Events(settings.listener());
     }
 
     /** A new builder. */
@@ -147,7 +146,7 @@ public final class Rehydrator {
             List<String> probed = agents.stream().filter(a -> a.status() != AgentResult.Status.FAILED)
                     .map(AgentResult::agent).toList();
             validated = new Validator(journal, target, validation,
-                    new ServiceRetry("continuity-validation", replayOptions),
+                    new ServiceRetry("continuity-validation", replayOptions.retry()),
                     replayOptions.maxItemsPerCall()).run(probed, totals.succeededKeys());
             phases.add(end(RehydrationPhase.VALIDATION, t));
         }
@@ -249,12 +248,44 @@ public final class Rehydrator {
         return (System.nanoTime() - startedNanos) / 1_000_000;
     }
 
-    /** Builds a {@link Rehydrator}. Required: journal, target, topology, definitions. */
+    /**
+     * What {@link Builder#build()} resolved (see the builder's options), from which the rehydrator is made.
+     *
+     * @param journal the journal replayed from ({@code null} in {@link RehydrationMode#LAZY} without one)
+     * @param target the target region's Agent Service
+     * @param topology the target region's bindings
+     * @param definitions the agents to deploy
+     * @param mode the mode
+     * @param replayer the replayer ({@code null} without a journal)
+     * @param replayOptions the replayer's options
+     * @param concurrency conversations replayed at once
+     * @param pageSize journal listing page size
+     * @param changedSince the incremental mode's cut-off, or {@code null}
+     * @param validation what the validation phase checks
+     * @param preflightChecks extra preflight checks
+     * @param listener receives progress events
+     */
+    private record Settings(TurnJournal journal, AgentService target, Topology topology,
+            List<AgentDefinition> definitions, RehydrationMode mode, ConversationReplayer replayer,
+            ReplayOptions replayOptions, int concurrency, int pageSize, Instant changedSince,
+            ValidationOptions validation, List<PreflightCheck> preflightChecks, RehydrationListener listener) {
+
+        /** Copies the lists. */
+        Settings {
+            definitions = List.copyOf(definitions);
+            preflightChecks = List.copyOf(preflightChecks);
+        }
+    }
+
+    /**
+     * Builds a {@link Rehydrator}; obtained from {@link Rehydrator#builder()}. Required: journal, target,
+     * topology, definitions.
+     */
     public static final class Builder {
         private TurnJournal journal;
         private AgentService target;
         private Topology topology;
-        private Collection<AgentDefinition> definitions;
+        private List<AgentDefinition> definitions;
         private RehydrationMode mode = RehydrationMode.EAGER;
         private ConversationReplayer replayer;
         private ReplayOptions replayOptions = ReplayOptions.defaults();
@@ -373,7 +404,11 @@ public final class Rehydrator {
             if (definitions == null) {
                 throw new IllegalStateException("definitions are required (an empty list deploys no agent)");
             }
-            return new Rehydrator(this);
+            return new Rehydrator(new Settings(journal, target, topology, definitions, mode,
+                    replayer != null ? replayer
+                            : journal == null ? null : new ConversationReplayer(journal, replayOptions),
+                    replayer != null ? replayer.options() : replayOptions, concurrency, pageSize, changedSince,
+                    validation, preflightChecks, listener));
         }
     }
 }

@@ -59,7 +59,7 @@ public final class ConversationReplayer {
     public ConversationReplayer(TurnJournal journal, ReplayOptions options) {
         this.journal = Objects.requireNonNull(journal, "journal");
         this.options = Objects.requireNonNull(options, "options");
-        this.retry = new ServiceRetry("continuity-replay", options);
+        this.retry = new ServiceRetry("continuity-replay", options.retry());
     }
 
     /** A replayer with {@link ReplayOptions#defaults()}. */

@@ -1,5 +1,6 @@
 package dev.continuity.replay;
 
+import dev.continuity.ContinuityException;
 import java.util.Objects;
 
 /**
@@ -7,7 +8,7 @@ import java.util.Objects;
  * region and what failed; {@link #progress()} says how far the replay got (every cursor advance it made
  * is durable in the journal, so a later {@code catchUp} continues from there).
  */
-public class ReplayException extends RuntimeException {
+public class ReplayException extends ContinuityException {
     private static final long serialVersionUID = 1L;
 
     private final FailureReason reason;

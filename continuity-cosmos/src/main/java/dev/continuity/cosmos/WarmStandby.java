@@ -9,6 +9,7 @@ import com.azure.cosmos.models.ChangeFeedProcessorOptions;
 import com.azure.cosmos.models.ChangeFeedProcessorState;
 import com.azure.cosmos.models.CosmosContainerProperties;
 import com.azure.cosmos.models.CosmosContainerResponse;
+import dev.continuity.RetrySettings;
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.cosmos.internal.standby.ChangeReplicator;
 import dev.continuity.cosmos.internal.standby.LagTracker;
@@ -77,7 +78,24 @@ public final class WarmStandby implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WarmStandby.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-    private final Builder settings;
+    /**
+     * The standby's default {@link Builder#retry retry} of transient failures: no limit on attempts (a
+     * batch is held until it replicates or its {@link Builder#batchHoldLimit hold limit} passes); backoff
+     * 1 s doubling to 60 s with 20% jitter.
+     */
+    public static final RetrySettings DEFAULT_RETRY = RetrySettings.defaults()
+            .withMaxAttempts(RetrySettings.UNLIMITED_ATTEMPTS)
+            .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(60))
+            .withJitter(0.2);
+
+    /**
+     * Options of the replayer the standby builds over its journal by default: {@link ReplayOptions#defaults()}
+     * with 3 attempts per call, since the standby retries whole catch-ups itself.
+     */
+    public static final ReplayOptions DEFAULT_REPLAY_OPTIONS = ReplayOptions.defaults()
+            .withRetry(RetrySettings.defaults().withMaxAttempts(3));
+
+    private final Settings settings;
     private final ConversationReplayer replayer;
     private final String region;
     private final String hostName;
@@ -90,16 +108,16 @@ public final class WarmStandby implements AutoCloseable {
     private ExecutorService workers;
     private ScheduledExecutorService housekeeping;
 
-    private WarmStandby(Builder builder, ConversationReplayer replayer) {
-        this.settings = builder;
-        this.replayer = replayer;
-        this.region = builder.target.region();
-        this.hostName = builder.hostName != null ? builder.hostName : defaultHostName(region);
-        this.leasePrefix = builder.leasePrefix != null ? builder.leasePrefix : "continuity-standby-" + region + ".";
-        this.tracker = new LagTracker(region, builder.clock);
+    private WarmStandby(Settings settings) {
+        this.settings = settings;
+        this.replayer = settings.replayer();
+        this.region = settings.target().region();
+        this.hostName = settings.hostName();
+        this.leasePrefix = settings.leasePrefix();
+        this.tracker = new LagTracker(region, settings.clock());
     }
 
-    /** A builder. */
+    /** A new builder. */
     public static Builder builder() {
         return new Builder();
     }
@@ -137,48 +155,49 @@ public final class WarmStandby implements AutoCloseable {
             throw new IllegalStateException("warm standby " + region + " (" + hostName + ") is already running");
         }
         tracker.clear();
-        workers = Executors.newFixedThreadPool(settings.concurrency, threads("continuity-standby-" + region + "-"));
+        workers = Executors.newFixedThreadPool(settings.concurrency(), threads("continuity-standby-" + region + "-"));
         housekeeping = Executors.newSingleThreadScheduledExecutor(threads("continuity-standby-" + region + "-timer-"));
-        replicator = new ChangeReplicator(replayer, settings.target, tracker, counters, settings.listener,
-                settings.initialBackoff, settings.maxBackoff, settings.parkedRetryInterval, holdLimit(), workers);
+        replicator = new ChangeReplicator(replayer, settings.target(), tracker, counters, settings.listener(),
+                settings.retry(), settings.parkedRetryInterval(), holdLimit(), workers);
         ChangeReplicator current = replicator;
         ChangeFeedProcessorOptions options = new ChangeFeedProcessorOptions()
                 .setLeasePrefix(leasePrefix)
-                .setStartFromBeginning(settings.startFromBeginning)
-                .setFeedPollDelay(settings.feedPollDelay)
-                .setMaxItemCount(settings.maxItemCount);
-        if (settings.leaseRenewInterval != null) {
-            options.setLeaseRenewInterval(settings.leaseRenewInterval)
-                    .setLeaseAcquireInterval(settings.leaseAcquireInterval)
-                    .setLeaseExpirationInterval(settings.leaseExpirationInterval);
+                .setStartFromBeginning(settings.startFromBeginning())
+                .setFeedPollDelay(settings.feedPollDelay())
+                .setMaxItemCount(settings.maxItemCount());
+        if (settings.leaseRenewInterval() != null) {
+            options.setLeaseRenewInterval(settings.leaseRenewInterval())
+                    .setLeaseAcquireInterval(settings.leaseAcquireInterval())
+                    .setLeaseExpirationInterval(settings.leaseExpirationInterval());
         }
         ChangeFeedProcessor built;
         try {
             built = new ChangeFeedProcessorBuilder()
                     .hostName(hostName)
-                    .feedContainer(settings.feedContainer)
-                    .leaseContainer(settings.leaseContainer)
+                    .feedContainer(settings.feedContainer())
+                    .leaseContainer(settings.leaseContainer())
                     .options(options)
                     .handleLatestVersionChanges(current::handle)
                     .buildChangeFeedProcessor();
-            built.start().block(settings.startTimeout);
+            built.start().block(settings.startTimeout());
         } catch (RuntimeException e) {
             current.stop();
             shutdownExecutors();
             replicator = null;
             throw new IllegalStateException("warm standby " + region + " could not start its change feed processor on"
-                    + " container '" + settings.feedContainer.getId() + "' with lease container '"
-                    + settings.leaseContainer.getId() + "': " + describe(e)
+                    + " container '" + settings.feedContainer().getId() + "' with lease container '"
+                    + settings.leaseContainer().getId() + "': " + describe(e)
                     + " (the lease container must be partitioned by /id and its client built with"
                     + " contentResponseOnWriteEnabled(true))", e);
         }
         processor = built;
-        housekeeping.scheduleWithFixedDelay(() -> current.retryParked(), settings.parkedRetryInterval.toMillis(),
-                settings.parkedRetryInterval.toMillis(), TimeUnit.MILLISECONDS);
-        housekeeping.scheduleWithFixedDelay(() -> current.refreshStale(settings.lagRefreshInterval),
-                settings.lagRefreshInterval.toMillis(), settings.lagRefreshInterval.toMillis(), TimeUnit.MILLISECONDS);
+        housekeeping.scheduleWithFixedDelay(() -> current.retryParked(), settings.parkedRetryInterval().toMillis(),
+                settings.parkedRetryInterval().toMillis(), TimeUnit.MILLISECONDS);
+        housekeeping.scheduleWithFixedDelay(() -> current.refreshStale(settings.lagRefreshInterval()),
+                settings.lagRefreshInterval().toMillis(), settings.lagRefreshInterval().toMillis(),
+                TimeUnit.MILLISECONDS);
         LOG.info("warm standby into {} started as {} (feed '{}', leases '{}', prefix '{}')", region, hostName,
-                settings.feedContainer.getId(), settings.leaseContainer.getId(), leasePrefix);
+                settings.feedContainer().getId(), settings.leaseContainer().getId(), leasePrefix);
         return this;
     }
 
@@ -194,7 +213,7 @@ public final class WarmStandby implements AutoCloseable {
         }
         replicator.stop();
         try {
-            processor.stop().block(settings.stopTimeout);
+            processor.stop().block(settings.stopTimeout());
         } catch (RuntimeException e) {
             LOG.warn("warm standby {}: the change feed processor did not stop cleanly: {}", region, describe(e));
         }
@@ -247,7 +266,7 @@ public final class WarmStandby implements AutoCloseable {
         if (running == null) {
             throw new IllegalStateException("warm standby " + region + " (" + hostName + ") is not running");
         }
-        List<ChangeFeedProcessorState> states = running.getCurrentState().block(settings.startTimeout);
+        List<ChangeFeedProcessorState> states = running.getCurrentState().block(settings.startTimeout());
         return states == null ? 0 : states.stream().mapToLong(state -> Math.max(0, state.getEstimatedLag())).sum();
     }
 
@@ -281,11 +300,11 @@ public final class WarmStandby implements AutoCloseable {
      * for 25 renew intervals (counted in whole seconds); 80% of that, or the configured limit if lower.
      */
     private Duration holdLimit() {
-        Duration renew = settings.leaseRenewInterval != null ? settings.leaseRenewInterval
+        Duration renew = settings.leaseRenewInterval() != null ? settings.leaseRenewInterval()
                 : ChangeFeedProcessorOptions.DEFAULT_RENEW_INTERVAL;
         Duration sdk = Duration.ofSeconds(renew.getSeconds() * 25).multipliedBy(4).dividedBy(5);
-        return settings.batchHoldLimit != null && settings.batchHoldLimit.compareTo(sdk) < 0 ? settings.batchHoldLimit
-                : sdk;
+        Duration limit = settings.batchHoldLimit();
+        return limit != null && limit.compareTo(sdk) < 0 ? limit : sdk;
     }
 
     private void shutdownExecutors() {
@@ -295,7 +314,7 @@ public final class WarmStandby implements AutoCloseable {
         if (workers != null) {
             workers.shutdown();
             try {
-                if (!workers.awaitTermination(settings.stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (!workers.awaitTermination(settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                     workers.shutdownNow();
                 }
             } catch (InterruptedException e) {
@@ -340,6 +359,15 @@ public final class WarmStandby implements AutoCloseable {
         };
     }
 
+    /** What {@link Builder#build()} resolved (see the builder's options), kept by the standby. */
+    private record Settings(CosmosAsyncContainer feedContainer, CosmosAsyncContainer leaseContainer,
+            ConversationReplayer replayer, AgentService target, String hostName, String leasePrefix,
+            boolean startFromBeginning, int concurrency, int maxItemCount, Duration feedPollDelay,
+            Duration leaseRenewInterval, Duration leaseAcquireInterval, Duration leaseExpirationInterval,
+            RetrySettings retry, Duration parkedRetryInterval, Duration batchHoldLimit, Duration lagRefreshInterval,
+            Duration startTimeout, Duration stopTimeout, WarmStandbyListener listener, Clock clock) {
+    }
+
     /**
      * Builds a {@link WarmStandby}. Required: the feed container, the lease container, the journal (or a
      * replayer) and the target.
@@ -349,7 +377,7 @@ public final class WarmStandby implements AutoCloseable {
         private CosmosAsyncContainer leaseContainer;
         private TurnJournal journal;
         private ConversationReplayer replayer;
-        private ReplayOptions replayOptions = ReplayOptions.defaults().withMaxAttempts(3);
+        private ReplayOptions replayOptions = DEFAULT_REPLAY_OPTIONS;
         private AgentService target;
         private String hostName;
         private String leasePrefix;
@@ -360,8 +388,7 @@ public final class WarmStandby implements AutoCloseable {
         private Duration leaseRenewInterval;
         private Duration leaseAcquireInterval;
         private Duration leaseExpirationInterval;
-        private Duration initialBackoff = Duration.ofSeconds(1);
-        private Duration maxBackoff = Duration.ofSeconds(60);
+        private RetrySettings retry = DEFAULT_RETRY;
         private Duration parkedRetryInterval = Duration.ofMinutes(5);
         private Duration batchHoldLimit;
         private Duration lagRefreshInterval = Duration.ofSeconds(30);
@@ -401,8 +428,9 @@ public final class WarmStandby implements AutoCloseable {
         }
 
         /**
-         * Options of the replayer built over {@link #journal} (default: {@link ReplayOptions#defaults()} with
-         * 3 attempts per call, since the standby retries whole catch-ups itself).
+         * Options of the replayer built over {@link #journal} (default {@link WarmStandby#DEFAULT_REPLAY_OPTIONS}:
+         * {@link ReplayOptions#defaults()} with 3 attempts per call, since the standby retries whole
+         * catch-ups itself).
          */
         public Builder replayOptions(ReplayOptions options) {
             this.replayOptions = Objects.requireNonNull(options, "replayOptions");
@@ -482,10 +510,20 @@ public final class WarmStandby implements AutoCloseable {
             return this;
         }
 
-        /** Backoff of transient failures: doubling from {@code initial} up to {@code max} (default 1 s to 60 s). */
-        public Builder retryBackoff(Duration initial, Duration max) {
-            this.initialBackoff = positive(initial, "initial backoff");
-            this.maxBackoff = positive(max, "max backoff");
+        /**
+         * How a change feed batch whose conversations failed transiently (the standby region dark or
+         * throttling, the journal failing) is retried: the wait between rounds of catch-ups, and how many
+         * rounds one delivery of the batch gets before it is handed back to the processor (default
+         * {@link WarmStandby#DEFAULT_RETRY}: 1 s doubling to 60 s with 20% jitter, rounds limited only by the
+         * {@link #batchHoldLimit}). The rounds do not use a service's retry-after (the replayer's own
+         * per-call retries, {@link #replayOptions}, do), so {@code maxRetryAfter} does not apply here.
+         *
+         * @throws IllegalArgumentException when the initial backoff is not positive
+         */
+        public Builder retry(RetrySettings retry) {
+            Objects.requireNonNull(retry, "retry");
+            positive(retry.initialBackoff(), "initial backoff");
+            this.retry = retry;
             return this;
         }
 
@@ -562,37 +600,14 @@ public final class WarmStandby implements AutoCloseable {
                 throw new IllegalStateException("WarmStandby.builder(): the lease container must not be the journal"
                         + " container '" + feedContainer.getId() + "'");
             }
-            return new WarmStandby(copy(), replayer != null ? replayer : new ConversationReplayer(journal, replayOptions));
-        }
-
-        /** The settings as they are now (the standby keeps them even if this builder changes later). */
-        private Builder copy() {
-            Builder copy = new Builder();
-            copy.feedContainer = feedContainer;
-            copy.leaseContainer = leaseContainer;
-            copy.journal = journal;
-            copy.replayer = replayer;
-            copy.replayOptions = replayOptions;
-            copy.target = target;
-            copy.hostName = hostName;
-            copy.leasePrefix = leasePrefix;
-            copy.startFromBeginning = startFromBeginning;
-            copy.concurrency = concurrency;
-            copy.maxItemCount = maxItemCount;
-            copy.feedPollDelay = feedPollDelay;
-            copy.leaseRenewInterval = leaseRenewInterval;
-            copy.leaseAcquireInterval = leaseAcquireInterval;
-            copy.leaseExpirationInterval = leaseExpirationInterval;
-            copy.initialBackoff = initialBackoff;
-            copy.maxBackoff = maxBackoff;
-            copy.parkedRetryInterval = parkedRetryInterval;
-            copy.batchHoldLimit = batchHoldLimit;
-            copy.lagRefreshInterval = lagRefreshInterval;
-            copy.startTimeout = startTimeout;
-            copy.stopTimeout = stopTimeout;
-            copy.listener = listener;
-            copy.clock = clock;
-            return copy;
+            String region = target.region();
+            return new WarmStandby(new Settings(feedContainer, leaseContainer,
+                    replayer != null ? replayer : new ConversationReplayer(journal, replayOptions), target,
+                    hostName != null ? hostName : defaultHostName(region),
+                    leasePrefix != null ? leasePrefix : "continuity-standby-" + region + ".", startFromBeginning,
+                    concurrency, maxItemCount, feedPollDelay, leaseRenewInterval, leaseAcquireInterval,
+                    leaseExpirationInterval, retry, parkedRetryInterval, batchHoldLimit, lagRefreshInterval,
+                    startTimeout, stopTimeout, listener, clock));
         }
 
         private static Duration positive(Duration value, String name) {

@@ -100,7 +100,7 @@ final class StandbyTestbed implements AutoCloseable {
                 .hostName(hostName)
                 .feedPollDelay(Duration.ofMillis(50))
                 .leaseIntervals(Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(3))
-                .retryBackoff(Duration.ofMillis(50), Duration.ofMillis(400))
+                .retry(WarmStandby.DEFAULT_RETRY.withBackoff(Duration.ofMillis(50), Duration.ofMillis(400)))
                 .timeouts(Duration.ofSeconds(60), Duration.ofSeconds(30));
     }
 

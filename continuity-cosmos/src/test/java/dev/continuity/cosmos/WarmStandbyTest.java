@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.cosmos.CosmosAsyncClient;
+import dev.continuity.RetrySettings;
 import dev.continuity.client.ContinuityClient;
 import dev.continuity.client.TurnResult;
 import dev.continuity.emulator.FaultRule;
@@ -109,8 +110,8 @@ class WarmStandbyTest {
         bed.pendingTurn("lag-b", 3);
         bed.emulator.region(STANDBY).faults().outage();
         WarmStandby standby = started(bed.standbyBuilder("host-a")
-                .replayOptions(ReplayOptions.defaults().withMaxAttempts(1))
-                .retryBackoff(Duration.ofMillis(100), Duration.ofMillis(200)));
+                .replayOptions(ReplayOptions.defaults().withRetry(RetrySettings.defaults().withMaxAttempts(1)))
+                .retry(WarmStandby.DEFAULT_RETRY.withBackoff(Duration.ofMillis(100), Duration.ofMillis(200))));
 
         StandbyTestbed.await("lag of 5 turns in 2 conversations", DEADLINE,
                 () -> standby.lag().unreplicatedTurns() == 5, () -> "lag " + standby.lag());
@@ -217,8 +218,8 @@ class WarmStandbyTest {
     void aDarkStandbyRegionHoldsTheFeedWithoutStoppingItAndCatchesUpAfterwards() {
         List<StandbyFailure> failures = new CopyOnWriteArrayList<>();
         WarmStandby standby = started(bed.standbyBuilder("host-a")
-                .replayOptions(ReplayOptions.defaults().withMaxAttempts(2).withBackoff(Duration.ofMillis(10),
-                        Duration.ofMillis(20)))
+                .replayOptions(ReplayOptions.defaults().withRetry(RetrySettings.defaults().withMaxAttempts(2)
+                        .withBackoff(Duration.ofMillis(10), Duration.ofMillis(20))))
                 .listener(new WarmStandbyListener() {
                     @Override
                     public void failed(StandbyFailure failure) {
@@ -258,8 +259,8 @@ class WarmStandbyTest {
         bed.commitTurns("held-1", 1, 2);
         bed.emulator.region(STANDBY).faults().outage();
         WarmStandby standby = started(bed.standbyBuilder("host-a")
-                .replayOptions(ReplayOptions.defaults().withMaxAttempts(1))
-                .retryBackoff(Duration.ofMillis(100), Duration.ofMillis(200))
+                .replayOptions(ReplayOptions.defaults().withRetry(RetrySettings.defaults().withMaxAttempts(1)))
+                .retry(WarmStandby.DEFAULT_RETRY.withBackoff(Duration.ofMillis(100), Duration.ofMillis(200)))
                 .batchHoldLimit(Duration.ofMillis(1500)));
         // 7 documents (two heads, five turns): delivered once, then again after the batch was handed back
         StandbyTestbed.await("the batch delivered again", DEADLINE, () -> standby.totals().changesReceived() >= 14,

@@ -106,7 +106,7 @@ public final class CosmosDrillStore implements AutoCloseable {
                 .replayer(replayer)
                 .target(target)
                 .feedPollDelay(Duration.ofMillis(100))
-                .retryBackoff(Duration.ofMillis(200), Duration.ofSeconds(5))
+                .retry(WarmStandby.DEFAULT_RETRY.withBackoff(Duration.ofMillis(200), Duration.ofSeconds(5)))
                 .build()
                 .start();
     }

@@ -6,6 +6,8 @@ import static dev.continuity.client.EmulatedRegions.TOOL_AGENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.continuity.ContinuityException;
+import dev.continuity.RetrySettings;
 import dev.continuity.agentservice.AgentReference;
 import dev.continuity.agentservice.StoredItem;
 import dev.continuity.emulator.FaultRule;
@@ -50,11 +52,15 @@ class ContinuityClientTest {
         regions.close();
     }
 
+    /** Fast waits; a service's retry-after capped at the longest backoff. */
+    private static final RetrySettings RETRY = ContinuityClient.DEFAULT_RETRY
+            .withBackoff(Duration.ofMillis(5), Duration.ofMillis(50)).withMaxRetryAfter(Duration.ofMillis(50));
+
     private ContinuityClientBuilder client() {
         return ContinuityClient.builder()
                 .journal(journal)
                 .region(regions.service(PRIMARY))
-                .retryDelays(Duration.ofMillis(5), Duration.ofMillis(50));
+                .retry(RETRY);
     }
 
     private List<StoredItem> regionalItems(String key) {
@@ -89,7 +95,7 @@ class ContinuityClientTest {
 
     @Test
     void inputIsJournaledBeforeTheCallAndAPendingTurnIsCompletedExactlyOnce() {
-        ContinuityClient client = client().maxAttempts(1).build();
+        ContinuityClient client = client().retry(RETRY.withMaxAttempts(1)).build();
         String key = client.startConversation(AGENT);
         client.send(key, "remember a=1");
 
@@ -172,7 +178,8 @@ class ContinuityClientTest {
 
     @Test
     void answerOnlyJournalsNothingForATurnThatWasNotAnswered() {
-        ContinuityClient client = client().durability(TurnDurability.ANSWER_ONLY).maxAttempts(1).build();
+        ContinuityClient client = client().durability(TurnDurability.ANSWER_ONLY).retry(RETRY.withMaxAttempts(1))
+                .build();
         String key = client.startConversation(AGENT);
         client.send(key, "remember a=1");
 

@@ -6,6 +6,7 @@ import static dev.continuity.rehydrate.TwoRegions.content;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.continuity.RetrySettings;
 import dev.continuity.client.ContinuityClient;
 import dev.continuity.client.TurnResult;
 import dev.continuity.definition.AgentDefinition;
@@ -51,7 +52,8 @@ class FailoverControllerTest {
             regions.service(region).response(HealthProbe.PROBE_RESPONSE_ID);
         }
         replayer = new ConversationReplayer(regions.journal,
-                ReplayOptions.defaults().withBackoff(Duration.ofMillis(5), Duration.ofMillis(50)));
+                ReplayOptions.defaults().withRetry(RetrySettings.defaults()
+                        .withBackoff(Duration.ofMillis(5), Duration.ofMillis(50))));
         controller = FailoverController.builder()
                 .region(regions.service(PRIMARY))
                 .region(regions.service(SECONDARY))
@@ -117,7 +119,8 @@ class FailoverControllerTest {
                 .region(regions.service(SECONDARY))
                 .activeRegion(controller)
                 .catchUp(replayer::catchUpCursor)
-                .retryDelays(Duration.ofMillis(10), Duration.ofMillis(100))
+                .retry(ContinuityClient.DEFAULT_RETRY.withBackoff(Duration.ofMillis(10), Duration.ofMillis(100))
+                        .withMaxRetryAfter(Duration.ofMillis(100)))
                 .build()) {
             client.startConversation("a", "agent-1", null);
             client.startConversation("b", "agent-2", null);

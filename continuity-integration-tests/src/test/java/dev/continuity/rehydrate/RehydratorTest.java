@@ -5,6 +5,7 @@ import static dev.continuity.rehydrate.TwoRegions.SECONDARY;
 import static dev.continuity.rehydrate.TwoRegions.content;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.continuity.RetrySettings;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.FileSearchTool;
 import dev.continuity.definition.SamplingOptions;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.Timeout;
 class RehydratorTest {
 
     private static final ReplayOptions FAST = ReplayOptions.defaults()
-            .withBackoff(Duration.ofMillis(5), Duration.ofMillis(50));
+            .withRetry(RetrySettings.defaults().withBackoff(Duration.ofMillis(5), Duration.ofMillis(50)));
 
     private TwoRegions regions;
     private final List<AgentDefinition> agents = TwoRegions.definitions(3);
@@ -194,7 +195,7 @@ class RehydratorTest {
     void aRunKilledByAnOutageResumesWithoutDuplicates() {
         AtomicBoolean dark = new AtomicBoolean();
         RehydrationReport killed = rehydrator(RehydrationMode.EAGER).concurrency(2)
-                .replayOptions(FAST.withMaxAttempts(2))
+                .replayOptions(FAST.withRetry(FAST.retry().withMaxAttempts(2)))
                 .listener(e -> {
                     if (e instanceof RehydrationEvent.ConversationsProgress p && p.done() >= 3
                             && dark.compareAndSet(false, true)) {
@@ -246,7 +247,7 @@ class RehydratorTest {
         regions.emulator.region(SECONDARY).faults().inject(FaultRule.throttle(50).onlyFor("POST", "/openai/").times(10));
 
         RehydrationReport report = rehydrator(RehydrationMode.EAGER).concurrency(4)
-                .replayOptions(FAST.withMaxAttempts(12)).build().run();
+                .replayOptions(FAST.withRetry(FAST.retry().withMaxAttempts(12))).build().run();
 
         assertThat(report.status()).isEqualTo(RehydrationReport.Status.SUCCEEDED);
         assertThat(report.conversations().retries()).isEqualTo(10);

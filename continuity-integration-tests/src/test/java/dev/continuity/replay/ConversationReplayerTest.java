@@ -6,6 +6,7 @@ import static dev.continuity.rehydrate.TwoRegions.content;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.continuity.RetrySettings;
 import dev.continuity.agentservice.AgentReference;
 import dev.continuity.agentservice.AgentReply;
 import dev.continuity.agentservice.AgentService;
@@ -31,7 +32,7 @@ class ConversationReplayerTest {
 
     private static final String AGENT = "agent-1";
     private static final ReplayOptions FAST = ReplayOptions.defaults()
-            .withBackoff(Duration.ofMillis(5), Duration.ofMillis(50));
+            .withRetry(RetrySettings.defaults().withBackoff(Duration.ofMillis(5), Duration.ofMillis(50)));
 
     private TwoRegions regions;
     private ConversationReplayer replayer;
@@ -85,7 +86,8 @@ class ConversationReplayerTest {
         regions.conversation("c", AGENT, 21, Set.of(20));
         regions.emulator.region(SECONDARY).faults()
                 .inject(FaultRule.serviceUnavailable().onlyFor("POST", "/items").times(1));
-        ConversationReplayer once = new ConversationReplayer(regions.journal, FAST.withMaxAttempts(1));
+        ConversationReplayer once = new ConversationReplayer(regions.journal,
+                FAST.withRetry(FAST.retry().withMaxAttempts(1)));
         assertThatThrownBy(() -> once.catchUp(secondary, "c")).isInstanceOf(ReplayException.class);
 
         List<TurnItem> afterFirstCall = regions.regionItems("c", SECONDARY);
@@ -146,7 +148,8 @@ class ConversationReplayerTest {
         // process crash leaves between the call and the cursor compare-and-set
         regions.emulator.region(SECONDARY).faults()
                 .inject(FaultRule.failAfterCommit().onlyFor("POST", "/items").times(1));
-        ConversationReplayer crashing = new ConversationReplayer(regions.journal, FAST.withMaxAttempts(1));
+        ConversationReplayer crashing = new ConversationReplayer(regions.journal,
+                FAST.withRetry(FAST.retry().withMaxAttempts(1)));
         assertThatThrownBy(() -> crashing.catchUp(secondary, "c"))
                 .isInstanceOfSatisfying(ReplayException.class, e -> {
                     assertThat(e.reason()).isEqualTo(FailureReason.SERVICE_ERROR);
@@ -170,7 +173,8 @@ class ConversationReplayerTest {
         regions.emulator.region(SECONDARY).faults().inject(FaultRule.throttle(50).times(6));
         long started = System.nanoTime();
 
-        ReplayOutcome outcome = new ConversationReplayer(regions.journal, FAST.withMaxAttempts(10))
+        ReplayOutcome outcome = new ConversationReplayer(regions.journal,
+                FAST.withRetry(FAST.retry().withMaxAttempts(10)))
                 .catchUp(secondary, "c");
 
         long elapsedMillis = (System.nanoTime() - started) / 1_000_000;

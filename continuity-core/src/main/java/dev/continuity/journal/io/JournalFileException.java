@@ -1,5 +1,6 @@
 package dev.continuity.journal.io;
 
+import dev.continuity.ContinuityException;
 import java.nio.file.Path;
 
 /**
@@ -8,7 +9,7 @@ import java.nio.file.Path;
  * malformed file is refused before anything is written) or holds what the lines before {@link #line()}
  * described (a line conflicted with what the journal already holds).
  */
-public class JournalFileException extends RuntimeException {
+public class JournalFileException extends ContinuityException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path file;

@@ -14,6 +14,7 @@ import com.azure.search.documents.indexes.SearchIndexClient;
 import com.azure.search.documents.indexes.SearchIndexClientBuilder;
 import com.azure.search.documents.indexes.models.SearchField;
 import com.azure.search.documents.indexes.models.SearchIndex;
+import dev.continuity.ContinuityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,7 +116,7 @@ public final class SearchIndexReader {
     }
 
     /** A search service that did not answer a read. */
-    public static final class SearchUnavailableException extends RuntimeException {
+    public static final class SearchUnavailableException extends ContinuityException {
         private static final long serialVersionUID = 1L;
 
         /** With a message naming the service and the cause. */

@@ -1,6 +1,7 @@
 package dev.continuity.cosmos.internal.standby;
 
 import com.azure.cosmos.models.ChangeFeedProcessorItem;
+import dev.continuity.RetrySettings;
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.cosmos.StandbyFailure;
 import dev.continuity.cosmos.WarmStandby;
@@ -25,7 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -59,8 +59,7 @@ public final class ChangeReplicator {
     private final LagTracker tracker;
     private final StandbyCounters counters;
     private final WarmStandbyListener listener;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
+    private final RetrySettings retry;
     private final Duration parkedRetry;
     private final Duration holdLimit;
     private final ExecutorService workers;
@@ -74,23 +73,21 @@ public final class ChangeReplicator {
      * @param tracker the lag
      * @param counters the totals
      * @param listener receives outcomes and failures
-     * @param initialBackoff wait before the first retry of a transient failure
-     * @param maxBackoff cap of the doubling wait
+     * @param retry rounds per batch delivery and the waits between them (a service's retry-after is not used)
      * @param parkedRetry how often parked conversations are tried again
      * @param holdLimit how long one batch may be held before it is handed back
      * @param workers runs the catch-ups
      */
     public ChangeReplicator(ConversationReplayer replayer, AgentService target, LagTracker tracker,
-            StandbyCounters counters, WarmStandbyListener listener, Duration initialBackoff, Duration maxBackoff,
-            Duration parkedRetry, Duration holdLimit, ExecutorService workers) {
+            StandbyCounters counters, WarmStandbyListener listener, RetrySettings retry, Duration parkedRetry,
+            Duration holdLimit, ExecutorService workers) {
         this.replayer = replayer;
         this.target = target;
         this.region = target.region();
         this.tracker = tracker;
         this.counters = counters;
         this.listener = listener;
-        this.initialBackoff = initialBackoff;
-        this.maxBackoff = maxBackoff;
+        this.retry = retry;
         this.parkedRetry = parkedRetry;
         this.holdLimit = holdLimit;
         this.workers = workers;
@@ -127,8 +124,8 @@ public final class ChangeReplicator {
     }
 
     /**
-     * Catches up {@code keys}, retrying transient failures until they succeed, the standby stops, or the
-     * batch has been held until {@code deadline}.
+     * Catches up {@code keys}, retrying transient failures until they succeed, the standby stops, the
+     * retry settings' attempts run out, or the batch has been held until {@code deadline}.
      */
     private void replicate(List<String> keys, long deadline) {
         List<String> pending = keys;
@@ -145,26 +142,30 @@ public final class ChangeReplicator {
             }
             if (!awaitOrStop(CompletableFuture.allOf(running.values().toArray(CompletableFuture[]::new)), deadline)) {
                 long unfinished = running.values().stream().filter(f -> !f.isDone()).count();
-                throw handBack((int) unfinished, "still being replayed");
+                throw handBack((int) unfinished, "still being replayed after " + holdLimit.toMillis() + " ms");
             }
-            List<String> retry = new ArrayList<>();
+            List<String> failing = new ArrayList<>();
             running.forEach((key, result) -> {
                 if (result.join() == Result.RETRY) {
-                    retry.add(key);
+                    failing.add(key);
                 }
             });
-            if (retry.isEmpty()) {
+            if (failing.isEmpty()) {
                 return;
             }
             round++;
+            if (!retry.mayRetry(round)) {
+                throw handBack(failing.size(),
+                        "still failing after " + round + (round == 1 ? " attempt" : " attempts"));
+            }
             Duration wait = backoff(round);
             LOG.debug("warm standby {}: {} conversations failed transiently, retrying in {} ms (round {})", region,
-                    retry.size(), wait.toMillis(), round);
+                    failing.size(), wait.toMillis(), round);
             if (System.nanoTime() + wait.toNanos() - deadline > 0) {
-                throw handBack(retry.size(), "still failing");
+                throw handBack(failing.size(), "still failing after " + holdLimit.toMillis() + " ms");
             }
             awaitOrStop(stopped.copy().completeOnTimeout(null, wait.toNanos(), TimeUnit.NANOSECONDS), deadline);
-            pending = retry;
+            pending = failing;
         }
     }
 
@@ -275,12 +276,9 @@ public final class ChangeReplicator {
         return holdsFeed ? Result.RETRY : Result.PARKED;
     }
 
+    /** The wait before round {@code round + 1} (the standby's rounds do not use a service's retry-after). */
     private Duration backoff(int round) {
-        long initial = Math.max(1, initialBackoff.toMillis());
-        long doubled = initial << Math.min(30, Math.max(0, round - 1));
-        long capped = Math.min(Math.max(initial, maxBackoff.toMillis()), doubled < 0 ? Long.MAX_VALUE : doubled);
-        long jitter = capped / 5 == 0 ? 0 : ThreadLocalRandom.current().nextLong(capped / 5 + 1);
-        return Duration.ofMillis(capped - jitter);
+        return Duration.ofMillis(retry.delayMillis(round, -1));
     }
 
     /** Waits for {@code done}; false when the deadline passed first; throws when the standby stops. */
@@ -301,11 +299,11 @@ public final class ChangeReplicator {
     }
 
     private BatchHandedBack handBack(int conversations, String state) {
-        LOG.warn("warm standby {}: {} conversations of a change feed batch {} after {} ms; handing the batch back to"
-                + " the change feed processor (its lease is released without a checkpoint and the batch is delivered"
-                + " again)", region, conversations, state, holdLimit.toMillis());
+        LOG.warn("warm standby {}: {} conversations of a change feed batch {}; handing the batch back to the change"
+                + " feed processor (its lease is released without a checkpoint and the batch is delivered again)",
+                region, conversations, state);
         return new BatchHandedBack("warm standby " + region + ": " + conversations + " conversations " + state
-                + " after " + holdLimit.toMillis() + " ms; the batch will be delivered again");
+                + "; the batch will be delivered again");
     }
 
     private void checkRunning() {
