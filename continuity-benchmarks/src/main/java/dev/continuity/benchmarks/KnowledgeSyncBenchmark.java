@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * sync runs first in another region (openai-java's first calls are slow).
  *
  * <pre>
- * java -cp "$(cat continuity-cli-samples/target/runtime-classpath.txt):continuity-cli-samples/target/classes" \
+ * java -cp "$(cat continuity-cli/target/runtime-classpath.txt):continuity-cli/target/classes" \
  *     dev.continuity.benchmarks.KnowledgeSyncBenchmark [files=200] [kb=50] [changed=10] [concurrency=4]
  * </pre>
  */

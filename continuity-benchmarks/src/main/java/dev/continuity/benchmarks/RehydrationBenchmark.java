@@ -45,7 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * of both is the ceiling: the machine's other load varies).
  *
  * <pre>
- * java -cp "$(cat continuity-cli-samples/target/runtime-classpath.txt):continuity-cli-samples/target/classes" \
+ * java -cp "$(cat continuity-cli/target/runtime-classpath.txt):continuity-cli/target/classes" \
  *     dev.continuity.benchmarks.RehydrationBenchmark [conversations] [items] [concurrency] [memory|sqlite]
  * </pre>
  */

@@ -10,7 +10,7 @@ import java.net.http.HttpResponse;
 
 /**
  * Heap held by 10,000 conversations x 20 items (not a unit test; run with
- * {@code java -Xmx256m -cp ... dev.continuity.emulator.EmulatorMemoryBenchmark [conversations] [textLength]}).
+ * {@code java -Xmx256m -cp ... dev.continuity.benchmarks.EmulatorMemoryBenchmark [conversations] [textLength]}).
  */
 public final class EmulatorMemoryBenchmark {
 

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Throughput/latency benchmark of responses.create over raw HTTP (not a unit test; run with
- * {@code java -cp ... dev.continuity.emulator.EmulatorThroughputBenchmark [clients] [seconds]}).
+ * {@code java -cp ... dev.continuity.benchmarks.EmulatorThroughputBenchmark [clients] [seconds]}).
  * Each client thread owns one java.net.http client (keep-alive) and one conversation.
  */
 public final class EmulatorThroughputBenchmark {

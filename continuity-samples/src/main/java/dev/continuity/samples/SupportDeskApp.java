@@ -37,8 +37,8 @@ import java.util.Objects;
  * {@code remember K=V}, {@code recall K}); a real model answers in its own words.
  *
  * <p>Locally: {@code ./continuity emulator}, {@code ./continuity deploy --topology agents/topology.local.json
- * --region eastus2}, then run this class with {@code agents/topology.local.json} (the classpath is
- * {@code continuity-cli-samples/target/classes} plus {@code target/runtime-classpath.txt}).
+ * --region eastus2}, then run this class (from an IDE, on the {@code continuity-samples} module's classpath)
+ * with {@code agents/topology.local.json}; {@code SupportDeskAppTest} runs it end to end against the emulator.
  */
 public final class SupportDeskApp implements AutoCloseable {
 
