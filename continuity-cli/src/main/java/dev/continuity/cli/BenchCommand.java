@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.Rehydrate.class,
             BenchCommand.Knowledge.class,
         })
-public final class BenchCommand implements Runnable {
+final class BenchCommand implements Runnable {
 
     @Spec
     CommandSpec spec;

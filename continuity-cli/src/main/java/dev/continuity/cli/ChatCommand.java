@@ -54,7 +54,7 @@ import picocli.CommandLine.Spec;
             "Commands: /history (the journaled turns), /region (the active region and each region's health), /quit.",
             "Resume a conversation later with --conversation KEY and the same --journal.",
             "Exit codes: 0 after /quit or end of input, 1 the journal failed, 2 invalid options, definitions or topology."})
-public final class ChatCommand implements Callable<Integer> {
+final class ChatCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;

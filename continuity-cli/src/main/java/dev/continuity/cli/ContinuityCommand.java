@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
             ImportCommand.class,
             BenchCommand.class,
         })
-public final class ContinuityCommand implements Runnable {
+final class ContinuityCommand implements Runnable {
 
     @Spec
     CommandSpec spec;

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
             "Prints one line per agent: CREATED <agent> <region> version <n> (source <v>), UNCHANGED ..., or FAILED ...",
             "Authenticates with DefaultAzureCredential (a fixed local token for a loopback emulator endpoint).",
             "Exit codes: 0 nothing failed, 1 an agent failed to deploy, 2 invalid definitions, topology or options."})
-public final class DeployCommand implements Callable<Integer> {
+final class DeployCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;

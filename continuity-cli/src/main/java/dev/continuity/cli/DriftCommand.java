@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
                 + "content hash (continuity-hash), another model deployment, agents no longer defined, and model "
                 + "deployments that are missing or run another model or version than the topology declares.",
             "Exit codes: 0 no drift, 3 drift found, 1 a region could not be checked, 2 invalid input."})
-public final class DriftCommand implements Callable<Integer> {
+final class DriftCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;

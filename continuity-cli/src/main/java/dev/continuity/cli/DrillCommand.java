@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         description = {"Run a failover drill: two regions, live conversations, the primary goes dark mid-traffic,",
             "Continuity detects it, fails over, rehydrates, verifies every conversation, then fails back.",
             "Exit 0 only when continuity is verified (no acknowledged turn lost, every pre-outage fact recalled)."})
-public final class DrillCommand implements Callable<Integer> {
+final class DrillCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;

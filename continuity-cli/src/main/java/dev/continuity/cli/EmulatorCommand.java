@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {"Serve a local, wire-compatible Foundry Agent Service with one project per region.",
             "Prints one line per region: <region> <project-endpoint>, then 'admin <admin-endpoint>'."})
-public final class EmulatorCommand implements Callable<Integer> {
+final class EmulatorCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;

@@ -1,7 +1,7 @@
 package dev.continuity.cli;
 
 /** Exit codes of the {@code continuity} command, stable for scripts. */
-public final class ExitCodes {
+final class ExitCodes {
     /** Success (for {@code drill}: continuity verified). */
     public static final int OK = 0;
     /** The command ran and failed (a failed deploy, an unverified drill, a runtime error). */

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
                     + "line holds the counts, so a truncated file is refused by import.",
             "The file is written beside its final name and moved into place when complete.",
             "Exit codes: 0 exported, 1 the journal or the file failed, 2 invalid options."})
-public final class ExportCommand implements Callable<Integer> {
+final class ExportCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
                     + "present, so importing the same file twice changes nothing.",
             "Exit codes: 0 imported, 1 a line conflicts with the journal (lines before it imported) or the journal "
                     + "failed, 2 invalid options or a malformed file (nothing imported)."})
-public final class ImportCommand implements Callable<Integer> {
+final class ImportCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;

@@ -50,7 +50,7 @@ import picocli.CommandLine.Spec;
             "Without --journal only agents are rehydrated (conversations then replay lazily on first use).",
             "Exit codes: 0 success, 1 failures (agents, conversations or validation), 2 invalid input or "
                     + "preflight problems."})
-public final class RehydrateCommand implements Callable<Integer> {
+final class RehydrateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;

@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
         description = {"Check agent definition files (and, with --topology, every region's bindings).",
             "Prints a summary when valid; otherwise every problem as file:pointer: reason.",
             "Exit codes: 0 valid, 2 problems found."})
-public final class ValidateCommand implements Callable<Integer> {
+final class ValidateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;

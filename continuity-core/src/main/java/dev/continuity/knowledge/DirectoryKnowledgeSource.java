@@ -10,7 +10,8 @@ import java.util.stream.Stream;
 
 /**
  * Files under a local directory as a knowledge source: for development, demos and the drill. In
- * production the source of truth is geo-redundant Blob Storage ({@link BlobKnowledgeSource}).
+ * production the source of truth is geo-redundant Blob Storage
+ * ({@code dev.continuity.foundry.BlobKnowledgeSource} in continuity-foundry).
  */
 public final class DirectoryKnowledgeSource implements KnowledgeSource {
     private final Path root;

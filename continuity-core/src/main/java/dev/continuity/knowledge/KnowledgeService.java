@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * The files and vector stores of one region's Foundry project, in domain terms (the port knowledge
- * sync writes through). The Foundry adapter is
- * {@link dev.continuity.foundry.FoundryKnowledgeService}. Failures are
+ * sync writes through). The Foundry adapter is {@code dev.continuity.foundry.FoundryKnowledgeService}
+ * (in continuity-foundry). Failures are
  * {@link dev.continuity.agentservice.AgentServiceException}s naming the region and the operation.
  */
 public interface KnowledgeService {

@@ -16,9 +16,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The last document count and field list {@link SearchIndexParity} saw for each logical search index in
- * the primary region, so parity can still be checked when the primary is dark. Immutable; persist it
- * with {@link #toJson()} and read it back with {@link #fromJson(String)}:
+ * The last document count and field list {@code dev.continuity.foundry.SearchIndexParity} (in
+ * continuity-foundry) saw for each logical search index in the primary region, so parity can still be
+ * checked when the primary is dark. Immutable; persist it with {@link #toJson()} and read it back with
+ * {@link #fromJson(String)}:
  *
  * <pre>{@code
  * {"indexes":{"product-catalog":{"region":"eastus2","documents":1200,"observed_at":"2026-11-21T10:00:00Z",

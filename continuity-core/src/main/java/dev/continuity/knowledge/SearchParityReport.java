@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What {@link SearchIndexParity} found for one target region.
+ * What {@code dev.continuity.foundry.SearchIndexParity} (in continuity-foundry) found for one target region.
  *
  * @param region the target region
  * @param problems differences that block rehydration (empty when forced)

@@ -421,13 +421,16 @@ public final class CosmosTurnJournal implements TurnJournal {
     }
 
     /**
-     * {@inheritDoc}
+     * Lists conversations, most recently active first.
      *
      * <p>A cross-partition query ordered by the composite index {@code (lastActivityAt DESC,
      * conversationKey ASC)}; each page is a fresh query for what sorts after the previous page's last
      * conversation (keyset paging), so tokens never expire. A conversation that becomes active while a
      * listing is being paged moves to the front and is not seen again in that listing. Pages hold at
      * most 1000 conversations whatever {@code pageSize} asks for.
+     *
+     * @param continuationToken token from the previous page, or {@code null} for the first
+     * @param pageSize at most this many per page (at least 1)
      */
     @Override
     public Page<ConversationSummary> listConversations(String continuationToken, int pageSize) {
@@ -473,7 +476,10 @@ public final class CosmosTurnJournal implements TurnJournal {
         return new Page<>(items, new ListingToken(last.lastActivityAt(), last.conversationKey()).encode(TOKEN_SCHEME));
     }
 
-    /** {@inheritDoc} A cross-partition query; sorted by conversation key, then sequence. */
+    /**
+     * Every turn still pending (a process died between the service call and the commit). A
+     * cross-partition query; sorted by conversation key, then sequence.
+     */
     @Override
     public List<Turn> pendingTurns() {
         ensureOpen();

@@ -185,19 +185,25 @@ class FoundryClientsEmulatorConformanceTest {
                             .mapToObj(i -> ResponseInputItem.ofEasyInputMessage(user("m" + i))).toList())
                     .build());
         }
+        long before = east.operationCounts().get("items.list");
         List<String> ascending = new ArrayList<>();
         for (ConversationItem item : openAI.conversations().items().list(ItemListParams.builder()
                 .conversationId(conversation.id()).limit(4).order(ItemListParams.Order.ASC).build()).autoPager()) {
             ascending.add(item.asMessage().content().get(0).asInputText().text());
         }
         assertThat(ascending).containsExactlyElementsOf(IntStream.range(0, 15).mapToObj(i -> "m" + i).toList());
+        long ascendingRequests = east.operationCounts().get("items.list") - before;
 
         List<String> descending = new ArrayList<>();
         openAI.conversations().items().list(ItemListParams.builder().conversationId(conversation.id()).limit(7).build())
                 .autoPager().forEach(item -> descending.add(item.asMessage().content().get(0).asInputText().text()));
         assertThat(descending).hasSize(15).first().isEqualTo("m14");
-        // pages of 4 (4+4+4+3) and of 7 (7+7+1), each walk ended by the empty page the pager needs to stop
-        assertThat(east.operationCounts().get("items.list")).isEqualTo(5 + 4);
+        long descendingRequests = east.operationCounts().get("items.list") - before - ascendingRequests;
+        // each walk is one pass over pages of the requested size: 4+4+4+3 and 7+7+1, plus at most the empty
+        // page an auto-pager that ignores has_more asks for (openai-java 4.x does; whether it does is the SDK's
+        // business, so either passes)
+        assertThat(ascendingRequests).as("requests of the walk in pages of 4").isBetween(4L, 4L + 1);
+        assertThat(descendingRequests).as("requests of the walk in pages of 7").isBetween(3L, 3L + 1);
     }
 
     @Test

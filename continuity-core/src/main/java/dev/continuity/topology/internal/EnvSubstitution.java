@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 /**
  * {@code ${NAME}} and {@code ${NAME:-default}} in string values, with shell semantics: {@code :-}
  * uses the default when the variable is unset or empty; {@code ${NAME}} of an unset variable is an
- * error; {@code $${} writes a literal {@code ${}. Keys are never substituted. Not part of the public API.
+ * error; <code>$${</code> writes a literal <code>${</code>. Keys are never substituted. Not part of the
+ * public API.
  */
 public final class EnvSubstitution {
 

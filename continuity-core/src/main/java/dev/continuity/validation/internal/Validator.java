@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The validation phase: a probe turn per agent in a dedicated probe conversation, and for a sample of
  * replayed conversations a comparison of the region's items with the journal plus, when a
- * {@link dev.continuity.rehydrate.RecallProbe} is set, a recall question asked in a probe copy. Never
+ * {@link dev.continuity.validation.RecallProbe} is set, a recall question asked in a probe copy. Never
  * writes into a user's conversation.
  */
 public final class Validator {

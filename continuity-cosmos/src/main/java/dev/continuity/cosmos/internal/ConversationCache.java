@@ -31,8 +31,10 @@ public final class ConversationCache {
         this.entries = new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
+            // qualified: in the body of a Map subclass the simple name Entry may denote the inherited Map.Entry
+            // (javac 25 resolves it so) rather than ConversationCache.Entry
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, ConversationCache.Entry> eldest) {
                 return size() > ConversationCache.this.capacity;
             }
         };

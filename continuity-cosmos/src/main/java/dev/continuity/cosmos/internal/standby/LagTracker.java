@@ -28,8 +28,10 @@ public final class LagTracker {
     private final Map<String, Entry> caughtUp = new LinkedHashMap<>(256, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
+        // qualified: in the body of a Map subclass the simple name Entry may denote the inherited Map.Entry
+        // (javac 25 resolves it so) rather than LagTracker.Entry
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, LagTracker.Entry> eldest) {
             return size() > REMEMBERED_CURSORS;
         }
     };
