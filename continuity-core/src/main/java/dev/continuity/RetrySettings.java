@@ -8,7 +8,7 @@ import java.util.random.RandomGenerator;
 /**
  * How a failed remote call is retried: how many attempts, and how long to wait before each retry. One
  * setting, and one formula ({@link #delayMillis(int, long)}), shared by the journaling client
- * ({@code ContinuityClientBuilder.retry}), the replayer ({@code ReplayOptions.withRetry}) and the warm
+ * ({@code ContinuityClient.Builder.retry}), the replayer ({@code ReplayOptions.withRetry}) and the warm
  * standby ({@code WarmStandby.Builder.retry}); each component documents its own default and which
  * failures it retries.
  *

@@ -4,7 +4,6 @@ import com.openai.core.JsonValue;
 import com.openai.models.conversations.ConversationCreateParams;
 import com.openai.models.responses.ResponseCreateParams;
 import dev.continuity.client.ContinuityClient;
-import dev.continuity.client.ContinuityClientBuilder;
 import dev.continuity.emulator.Emulator;
 import dev.continuity.foundry.FoundryAgentService;
 import dev.continuity.foundry.FoundryClientFactory;
@@ -57,7 +56,7 @@ public final class ClientOverheadBenchmark {
                     "{\"kind\":\"prompt\",\"model\":\"gpt-4.1-mini\",\"instructions\":\"bench\"}", Map.of(), null);
             FoundryClients bare = FoundryClientFactory.builder().endpoint(endpoint)
                     .credential(FoundryCredentials.localToken()).openAIMaxRetries(0).build();
-            ContinuityClientBuilder builder = ContinuityClient.builder().journal(journal).region(service);
+            ContinuityClient.Builder builder = ContinuityClient.builder().journal(journal).region(service);
             ContinuityClient client = (durability == null ? builder : builder.durability(durability)).build();
 
             LatencyRecorder bareLatency = new LatencyRecorder(turns);

@@ -209,7 +209,7 @@ final class ChatCommand implements Callable<Integer> {
         }
         if (!result.functionCalls().isEmpty()) {
             err.println("the agent asks for a function call; the chat runs no tools (an application registers handlers "
-                    + "with ContinuityClientBuilder.functionHandler)");
+                    + "with ContinuityClient.Builder.functionHandler)");
             err.flush();
         }
     }

@@ -12,7 +12,7 @@ import java.util.Objects;
 /**
  * The replay engine: brings a region's copy of a journaled conversation up to date with the journal's
  * committed turns. Used by the {@link Rehydrator} (eager and incremental rehydration, failback) and by
- * the journaling client (lazy replay on first use, {@code ContinuityClientBuilder.catchUp(replayer::catchUpCursor)}).
+ * the journaling client (lazy replay on first use, {@code ContinuityClient.Builder.catchUp(replayer::catchUpCursor)}).
  *
  * <p>Rules:
  * <ul>

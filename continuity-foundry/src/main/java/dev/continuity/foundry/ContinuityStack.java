@@ -2,7 +2,6 @@ package dev.continuity.foundry;
 
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.client.ContinuityClient;
-import dev.continuity.client.ContinuityClientBuilder;
 import dev.continuity.client.FunctionHandler;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.failover.FailoverController;
@@ -124,7 +123,7 @@ public final class ContinuityStack implements AutoCloseable {
         private final List<FailoverListener> listeners = new ArrayList<>();
         private final Map<String, FunctionHandler> functionHandlers = new LinkedHashMap<>();
         private Consumer<FailoverController.Builder> failoverOptions = b -> { };
-        private Consumer<ContinuityClientBuilder> clientOptions = b -> { };
+        private Consumer<ContinuityClient.Builder> clientOptions = b -> { };
         private boolean started;
 
         Builder(FoundryRegions regions, TurnJournal journal, Collection<AgentDefinition> definitions) {
@@ -224,7 +223,7 @@ public final class ContinuityStack implements AutoCloseable {
          * @param options applied to the client's builder
          * @return this builder
          */
-        public Builder configureClient(Consumer<ContinuityClientBuilder> options) {
+        public Builder configureClient(Consumer<ContinuityClient.Builder> options) {
             this.clientOptions = Objects.requireNonNull(options, "options");
             return this;
         }
@@ -254,7 +253,7 @@ public final class ContinuityStack implements AutoCloseable {
                         .replayer(shared)
                         .eagerReplay(eagerReplay);
                 listeners.forEach(failover::listener);
-                ContinuityClientBuilder client = ContinuityClient.builder().journal(journal);
+                ContinuityClient.Builder client = ContinuityClient.builder().journal(journal);
                 for (String region : regions.regionNames()) {
                     AgentService service = regions.service(region);
                     HealthProbe probe = regions.probe(region, probes);

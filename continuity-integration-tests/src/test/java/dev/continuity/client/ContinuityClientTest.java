@@ -56,7 +56,7 @@ class ContinuityClientTest {
     private static final RetrySettings RETRY = ContinuityClient.DEFAULT_RETRY
             .withBackoff(Duration.ofMillis(5), Duration.ofMillis(50)).withMaxRetryAfter(Duration.ofMillis(50));
 
-    private ContinuityClientBuilder client() {
+    private ContinuityClient.Builder client() {
         return ContinuityClient.builder()
                 .journal(journal)
                 .region(regions.service(PRIMARY))
