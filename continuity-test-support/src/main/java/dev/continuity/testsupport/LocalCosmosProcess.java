@@ -6,14 +6,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.CodeSource;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #start()} finds {@code cosmos-server} (the system property {@code continuity.cosmos.server.dir},
  * the environment variable {@code CONTINUITY_COSMOS_SERVER_DIR}, else {@code continuity-test-support/cosmos-server}
- * in the working directory, the CLI's code location or one of their parents), runs
+ * in the working directory, this module's code location or one of their parents: {@link RepositoryFiles}), runs
  * {@code npm ci --no-audit --no-fund} there when {@code node_modules} is missing, starts
  * {@code node launcher.js --port 0 --exit-with-stdin} and reads the port from its ready line.
  * {@link #close()} stops it; it also exits by itself when this JVM dies (its stdin closes).
@@ -176,30 +173,10 @@ public final class LocalCosmosProcess implements AutoCloseable {
         if (env != null && !env.isBlank()) {
             return Paths.get(env);
         }
-        List<Path> starts = new ArrayList<>();
-        starts.add(Paths.get("").toAbsolutePath());
-        codeLocation().ifPresent(starts::add);
-        for (Path start : starts) {
-            for (Path dir = start; dir != null; dir = dir.getParent()) {
-                Path candidate = dir.resolve(RELATIVE_DIR);
-                if (Files.isRegularFile(candidate.resolve("launcher.js"))) {
-                    return candidate;
-                }
-            }
-        }
-        throw new IllegalStateException("cannot find " + RELATIVE_DIR + "/launcher.js above " + starts
-                + "; run from the repository, set -Dcontinuity.cosmos.server.dir or CONTINUITY_COSMOS_SERVER_DIR, or"
-                + " give --cosmos-endpoint and --cosmos-key");
-    }
-
-    private static java.util.Optional<Path> codeLocation() {
-        try {
-            CodeSource source = LocalCosmosProcess.class.getProtectionDomain().getCodeSource();
-            return source == null ? java.util.Optional.empty()
-                    : java.util.Optional.of(Paths.get(source.getLocation().toURI()).toAbsolutePath());
-        } catch (URISyntaxException | SecurityException | IllegalArgumentException e) {
-            return java.util.Optional.empty();
-        }
+        return RepositoryFiles.lookup(RELATIVE_DIR + "/launcher.js").map(Path::getParent)
+                .orElseThrow(() -> new IllegalStateException("cannot find " + RELATIVE_DIR + "/launcher.js above "
+                        + RepositoryFiles.starts() + "; run from the repository, set -Dcontinuity.cosmos.server.dir or"
+                        + " CONTINUITY_COSMOS_SERVER_DIR, or give --cosmos-endpoint and --cosmos-key"));
     }
 
     private static void installIfMissing(Path dir) {

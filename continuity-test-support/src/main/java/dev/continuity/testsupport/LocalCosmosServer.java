@@ -8,9 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.HttpsURLConnection;
@@ -30,8 +28,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code @ExtendWith(LocalCosmosServer.class)}) and, as a fallback, by a shutdown hook. The server also
  * exits by itself when this JVM dies (it watches its stdin).
  *
- * <p>The directory is taken from the system property {@code continuity.cosmos.server.dir} (set by the
- * module's surefire configuration), else {@code cosmos-server} under the working directory.
+ * <p>The server's directory is found as {@link LocalCosmosProcess#start()} finds it (the system property
+ * {@code continuity.cosmos.server.dir}, which the modules' surefire configurations set, else the
+ * repository's {@code continuity-test-support/cosmos-server}).
  */
 public final class LocalCosmosServer implements BeforeAllCallback {
 
@@ -47,7 +46,7 @@ public final class LocalCosmosServer implements BeforeAllCallback {
     /** The shared server, started on first call. */
     public static synchronized Server shared() {
         if (shared == null) {
-            shared = Server.start(serverDirectory());
+            shared = Server.start(LocalCosmosProcess.locate());
             Server started = shared;
             Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "local-cosmos-server-stop"));
         }
@@ -72,16 +71,6 @@ public final class LocalCosmosServer implements BeforeAllCallback {
                 }
             }
         }
-    }
-
-    private static Path serverDirectory() {
-        String configured = System.getProperty("continuity.cosmos.server.dir");
-        Path dir = configured != null ? Paths.get(configured) : Paths.get("cosmos-server");
-        if (!Files.isRegularFile(dir.resolve("launcher.js"))) {
-            throw new IllegalStateException("no launcher.js in " + dir.toAbsolutePath()
-                    + " (set -Dcontinuity.cosmos.server.dir to the continuity-test-support/cosmos-server directory)");
-        }
-        return dir.toAbsolutePath();
     }
 
     /** A running server process. */
