@@ -65,11 +65,17 @@ public final class FoundryAgentService implements AgentService {
      * OpenAI-client retries off.
      */
     public static FoundryAgentService connect(String region, String projectEndpoint, TokenCredential credential) {
-        return new FoundryAgentService(region, FoundryClientFactory.builder()
-                .endpoint(projectEndpoint)
-                .credential(credential)
-                .openAIMaxRetries(0)
+        return new FoundryAgentService(region, serving(FoundryClientFactory.builder(), projectEndpoint, credential)
                 .build());
+    }
+
+    /**
+     * Sets what the clients of a serving service need on {@code factory}: the endpoint, the credential, and no
+     * OpenAI-client retries (conversation writes are not idempotent: Continuity resolves an ambiguous failure
+     * itself, by reading the regional conversation).
+     */
+    static FoundryClientFactory serving(FoundryClientFactory factory, String projectEndpoint, TokenCredential credential) {
+        return factory.endpoint(projectEndpoint).credential(credential).openAIMaxRetries(0);
     }
 
     /** The underlying SDK clients. */
