@@ -188,22 +188,28 @@ public final class HealthProbe implements AutoCloseable {
 
         /** Time between probe starts (default 5 s). */
         public Builder interval(Duration interval) {
-            this.interval = positive(interval, "interval");
+            this.interval = ProbeSettings.positive(interval, "interval");
             return this;
         }
 
         /** Per-probe timeout (default 2 s); at most the interval. */
         public Builder timeout(Duration timeout) {
-            this.timeout = positive(timeout, "timeout");
+            this.timeout = ProbeSettings.positive(timeout, "timeout");
             return this;
         }
 
         /** Consecutive failures that declare the region down (default 3). */
         public Builder failureThreshold(int threshold) {
-            if (threshold < 1) {
-                throw new IllegalArgumentException("failureThreshold must be >= 1, was " + threshold);
-            }
-            this.failureThreshold = threshold;
+            this.failureThreshold = ProbeSettings.threshold(threshold);
+            return this;
+        }
+
+        /** Interval, timeout and failure threshold at once (validated together by {@link ProbeSettings}). */
+        public Builder settings(ProbeSettings settings) {
+            Objects.requireNonNull(settings, "settings");
+            this.interval = settings.interval();
+            this.timeout = settings.timeout();
+            this.failureThreshold = settings.failureThreshold();
             return this;
         }
 
@@ -226,14 +232,6 @@ public final class HealthProbe implements AutoCloseable {
                         + " must not exceed its interval " + interval);
             }
             return new HealthProbe(this);
-        }
-
-        private static Duration positive(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException(name + " must be positive, was " + d);
-            }
-            return d;
         }
     }
 }

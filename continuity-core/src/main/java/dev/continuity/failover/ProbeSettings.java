@@ -1,10 +1,10 @@
-package dev.continuity.foundry;
+package dev.continuity.failover;
 
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How the health probe of each region runs (see {@link dev.continuity.failover.HealthProbe}): one probe
+ * How the health probe of each region runs (see {@link HealthProbe}, whose builder takes it whole with {@code settings(...)}): one probe
  * every {@code interval}, each allowed {@code timeout}, the region declared down after
  * {@code failureThreshold} failures in a row. An outage is detected within about
  * {@code failureThreshold * interval + timeout}.
@@ -27,9 +27,7 @@ public record ProbeSettings(Duration interval, Duration timeout, int failureThre
         if (timeout.compareTo(interval) > 0) {
             throw new IllegalArgumentException("probe timeout " + timeout + " must not exceed the interval " + interval);
         }
-        if (failureThreshold < 1) {
-            throw new IllegalArgumentException("failureThreshold must be >= 1, was " + failureThreshold);
-        }
+        threshold(failureThreshold);
     }
 
     /**
@@ -61,10 +59,20 @@ public record ProbeSettings(Duration interval, Duration timeout, int failureThre
         return new ProbeSettings(interval, timeout, threshold);
     }
 
-    private static void positive(Duration duration, String name) {
+    /** The one check of a probe duration, shared with {@link HealthProbe.Builder}. */
+    static Duration positive(Duration duration, String name) {
         Objects.requireNonNull(duration, name);
         if (duration.isZero() || duration.isNegative()) {
             throw new IllegalArgumentException(name + " must be positive, was " + duration);
         }
+        return duration;
+    }
+
+    /** The one check of a failure threshold, shared with {@link HealthProbe.Builder}. */
+    static int threshold(int failureThreshold) {
+        if (failureThreshold < 1) {
+            throw new IllegalArgumentException("failureThreshold must be >= 1, was " + failureThreshold);
+        }
+        return failureThreshold;
     }
 }

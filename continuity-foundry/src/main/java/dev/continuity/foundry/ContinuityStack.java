@@ -7,6 +7,7 @@ import dev.continuity.definition.AgentDefinition;
 import dev.continuity.failover.FailoverController;
 import dev.continuity.failover.FailoverListener;
 import dev.continuity.failover.HealthProbe;
+import dev.continuity.failover.ProbeSettings;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.replay.ConversationReplayer;
 import dev.continuity.topology.Topology;

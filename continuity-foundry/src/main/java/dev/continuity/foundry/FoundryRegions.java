@@ -7,6 +7,7 @@ import dev.continuity.deploy.AgentDeployer;
 import dev.continuity.deploy.DeployReport;
 import dev.continuity.failover.HealthProbe;
 import dev.continuity.failover.ProbeResult;
+import dev.continuity.failover.ProbeSettings;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.topology.Region;
 import dev.continuity.topology.RegionRole;
@@ -200,9 +201,7 @@ public final class FoundryRegions implements AutoCloseable {
             probeClients.add(clients);
         }
         HealthProbe probe = HealthProbe.builder(decorate(new FoundryAgentService(region, clients)))
-                .interval(settings.interval())
-                .timeout(settings.timeout())
-                .failureThreshold(settings.failureThreshold())
+                .settings(settings)
                 .build();
         ProbeResult first = probe.probe();
         LOG.debug("first probe of {}: {}", region, first.healthy() ? "healthy" : first.error());
@@ -275,8 +274,7 @@ public final class FoundryRegions implements AutoCloseable {
             TokenCredential credential, boolean probe) {
         FoundryClientFactory factory = FoundryClientFactory.builder();
         options.accept(factory);
-        factory.endpoint(endpoint).credential(credential)
-                .openAIMaxRetries(0); // conversation writes are not idempotent: Continuity resolves them itself
+        FoundryAgentService.serving(factory, endpoint, credential);
         if (probe) {
             factory.agentsMaxRetries(0); // a refused connection counts at once
         }

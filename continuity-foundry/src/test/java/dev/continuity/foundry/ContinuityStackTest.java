@@ -8,6 +8,7 @@ import dev.continuity.definition.AgentDefinition;
 import dev.continuity.emulator.Emulator;
 import dev.continuity.failover.FailoverEvent;
 import dev.continuity.failover.FailoverState;
+import dev.continuity.failover.ProbeSettings;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnStatus;
 import dev.continuity.journal.memory.InMemoryTurnJournal;

@@ -9,6 +9,7 @@ import dev.continuity.deploy.DeployReport;
 import dev.continuity.emulator.Emulator;
 import dev.continuity.failover.HealthProbe;
 import dev.continuity.failover.ProbeResult;
+import dev.continuity.failover.ProbeSettings;
 import dev.continuity.topology.Region;
 import dev.continuity.topology.Topology;
 import java.io.IOException;
