@@ -94,6 +94,9 @@ class FoundryRegionsTest {
             regions.service("eastus2").listAgents();
             regions.service("eastus2").response(HealthProbe.PROBE_RESPONSE_ID);
             try (HealthProbe probe = regions.probe("eastus2", ProbeSettings.every(Duration.ofSeconds(1)))) {
+                assertThat(new ProbeSettings(probe.interval(), probe.timeout(), probe.failureThreshold()))
+                        .as("the probe runs with the settings it was given")
+                        .isEqualTo(ProbeSettings.every(Duration.ofSeconds(1)));
                 assertThat(probe.probe().healthy()).isTrue();
 
                 emulator.region("eastus2").faults().outage();
