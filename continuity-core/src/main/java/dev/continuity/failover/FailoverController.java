@@ -82,29 +82,27 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
     private volatile Instant switchedAt;
     private Future<?> eager;
 
-    private FailoverController(Settings settings) {
-        this.order = settings.regions().stream().map(AgentService::region).toList();
-        Map<String, AgentService> byRegion = new LinkedHashMap<>();
-        settings.regions().forEach(service -> byRegion.put(service.region(), service));
-        this.services = Map.copyOf(byRegion);
+    private FailoverController(Builder b) {
+        this.order = List.copyOf(b.services.keySet());
+        this.services = Map.copyOf(b.services);
         Map<String, HealthProbe> built = new LinkedHashMap<>();
         for (String region : order) {
-            HealthProbe probe = settings.probes().get(region);
-            built.put(region, probe != null ? probe : HealthProbe.builder(services.get(region))
-                    .interval(settings.probeInterval()).timeout(settings.probeTimeout())
-                    .failureThreshold(settings.failureThreshold()).clock(settings.clock()).build());
+            HealthProbe probe = b.probes.get(region);
+            built.put(region, probe != null ? probe : HealthProbe.builder(b.services.get(region))
+                    .interval(b.probeInterval).timeout(b.probeTimeout).failureThreshold(b.failureThreshold)
+                    .clock(b.clock).build());
             health.put(region, new RegionHealth());
         }
         this.probes = built;
-        this.journal = settings.journal();
-        this.topology = settings.topology();
-        this.definitions = settings.definitions();
-        this.replayer = settings.replayer();
-        this.rehydration = settings.rehydration();
-        this.eagerReplay = settings.eagerReplay();
-        this.failbackLookback = settings.failbackLookback();
-        this.clock = settings.clock();
-        this.listeners.addAll(settings.listeners());
+        this.journal = b.journal;
+        this.topology = b.topology;
+        this.definitions = List.copyOf(b.definitions);
+        this.replayer = b.replayer != null ? b.replayer : new ConversationReplayer(b.journal);
+        this.rehydration = b.rehydration;
+        this.eagerReplay = b.eagerReplay;
+        this.failbackLookback = b.failbackLookback;
+        this.clock = b.clock;
+        this.listeners.addAll(b.listeners);
         this.active = order.get(0);
         int id = INSTANCES.incrementAndGet();
         this.scheduler = Executors.newScheduledThreadPool(order.size(), threads("continuity-failover-" + id + "-probe"));
@@ -411,39 +409,6 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
     }
 
     /**
-     * What {@link Builder#build()} resolved (see the builder's options), from which the controller is made.
-     *
-     * @param regions the regions in preference order, the primary first
-     * @param probes the probes given with their regions, by region
-     * @param probeInterval interval of the probes the controller builds
-     * @param probeTimeout timeout of the probes the controller builds
-     * @param failureThreshold failures in a row of the probes the controller builds
-     * @param journal the journal replayed from
-     * @param topology every region's bindings
-     * @param definitions the agents to rehydrate
-     * @param replayer the replayer
-     * @param rehydration adjusts every rehydration
-     * @param eagerReplay whether every conversation is replayed in the background after a failover
-     * @param failbackLookback how far before the failover a failback looks for changed conversations
-     * @param clock the clock of event times
-     * @param listeners the listeners given to the builder
-     */
-    private record Settings(List<AgentService> regions, Map<String, HealthProbe> probes, Duration probeInterval,
-            Duration probeTimeout, int failureThreshold, TurnJournal journal, Topology topology,
-            List<AgentDefinition> definitions, ConversationReplayer replayer,
-            UnaryOperator<Rehydrator.Builder> rehydration, boolean eagerReplay, Duration failbackLookback,
-            Clock clock, List<FailoverListener> listeners) {
-
-        /** Copies the collections. */
-        Settings {
-            regions = List.copyOf(regions);
-            probes = Map.copyOf(probes);
-            definitions = List.copyOf(definitions);
-            listeners = List.copyOf(listeners);
-        }
-    }
-
-    /**
      * Builds a {@link FailoverController}; obtained from {@link FailoverController#builder()}. Required: at
      * least two regions, journal, topology, definitions.
      */
@@ -566,10 +531,7 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
                             + topology.regions().keySet() + ")");
                 }
             }
-            return new FailoverController(new Settings(List.copyOf(services.values()), probes, probeInterval,
-                    probeTimeout, failureThreshold, journal, topology, definitions,
-                    replayer != null ? replayer : new ConversationReplayer(journal), rehydration, eagerReplay,
-                    failbackLookback, clock, listeners));
+            return new FailoverController(this);
         }
     }
 }

@@ -76,20 +76,21 @@ public final class Rehydrator {
     private final List<PreflightCheck> preflightChecks;
     private final Events events;
 
-    private Rehydrator(Settings settings) {
-        this.journal = settings.journal();
-        this.target = settings.target();
-        this.topology = settings.topology();
-        this.definitions = settings.definitions();
-        this.mode = settings.mode();
-        this.replayer = settings.replayer();
-        this.replayOptions = settings.replayOptions();
-        this.concurrency = settings.concurrency();
-        this.pageSize = settings.pageSize();
-        this.changedSince = settings.changedSince();
-        this.validation = settings.validation();
-        this.preflightChecks = settings.preflightChecks();
-        this.events = new Events(settings.listener());
+    private Rehydrator(Builder b) {
+        this.journal = b.journal;
+        this.target = b.target;
+        this.topology = b.topology;
+        this.definitions = List.copyOf(b.definitions);
+        this.mode = b.mode;
+        this.replayer = b.replayer != null ? b.replayer
+                : b.journal == null ? null : new ConversationReplayer(b.journal, b.replayOptions);
+        this.replayOptions = b.replayer != null ? b.replayer.options() : b.replayOptions;
+        this.concurrency = b.concurrency;
+        this.pageSize = b.pageSize;
+        this.changedSince = b.changedSince;
+        this.validation = b.validation;
+        this.preflightChecks = List.copyOf(b.preflightChecks);
+        this.events = new Events(b.listener);
     }
 
     /** A new builder. */
@@ -249,35 +250,6 @@ public final class Rehydrator {
     }
 
     /**
-     * What {@link Builder#build()} resolved (see the builder's options), from which the rehydrator is made.
-     *
-     * @param journal the journal replayed from ({@code null} in {@link RehydrationMode#LAZY} without one)
-     * @param target the target region's Agent Service
-     * @param topology the target region's bindings
-     * @param definitions the agents to deploy
-     * @param mode the mode
-     * @param replayer the replayer ({@code null} without a journal)
-     * @param replayOptions the replayer's options
-     * @param concurrency conversations replayed at once
-     * @param pageSize journal listing page size
-     * @param changedSince the incremental mode's cut-off, or {@code null}
-     * @param validation what the validation phase checks
-     * @param preflightChecks extra preflight checks
-     * @param listener receives progress events
-     */
-    private record Settings(TurnJournal journal, AgentService target, Topology topology,
-            List<AgentDefinition> definitions, RehydrationMode mode, ConversationReplayer replayer,
-            ReplayOptions replayOptions, int concurrency, int pageSize, Instant changedSince,
-            ValidationOptions validation, List<PreflightCheck> preflightChecks, RehydrationListener listener) {
-
-        /** Copies the lists. */
-        Settings {
-            definitions = List.copyOf(definitions);
-            preflightChecks = List.copyOf(preflightChecks);
-        }
-    }
-
-    /**
      * Builds a {@link Rehydrator}; obtained from {@link Rehydrator#builder()}. Required: journal, target,
      * topology, definitions.
      */
@@ -404,11 +376,7 @@ public final class Rehydrator {
             if (definitions == null) {
                 throw new IllegalStateException("definitions are required (an empty list deploys no agent)");
             }
-            return new Rehydrator(new Settings(journal, target, topology, definitions, mode,
-                    replayer != null ? replayer
-                            : journal == null ? null : new ConversationReplayer(journal, replayOptions),
-                    replayer != null ? replayer.options() : replayOptions, concurrency, pageSize, changedSince,
-                    validation, preflightChecks, listener));
+            return new Rehydrator(this);
         }
     }
 }
