@@ -3,6 +3,7 @@ package dev.continuity.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.continuity.Secrets;
 import dev.continuity.cosmos.StandbyTotals;
 import dev.continuity.drill.ConsoleProgress;
 import dev.continuity.drill.CosmosDrillStore;
@@ -91,6 +92,13 @@ final class DrillCommand implements Callable<Integer> {
                     + " every user of the machine (ps); set the environment variable "
                     + CosmosDrillStore.KEY_ENVIRONMENT_VARIABLE + " instead, or leave it unset to authenticate with"
                     + " Entra ID (DefaultAzureCredential)");
+        }
+        if (cosmosEndpoint != null) {
+            Secrets.problemIn(cosmosEndpoint).ifPresent(reason -> {
+                throw new IllegalArgumentException("--cosmos-endpoint is refused: " + reason + "; a secret on the"
+                        + " command line is visible to every user of the machine (ps): give the account URL alone and"
+                        + " the key in " + CosmosDrillStore.KEY_ENVIRONMENT_VARIABLE);
+            });
         }
         DrillOptions options = new DrillOptions(conversations, turns, store, mode, agents, topology, probeMillis, 3, threads);
         PrintWriter out = spec.commandLine().getOut();

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.continuity.Secrets;
 import dev.continuity.definition.DefinitionProblem;
+import dev.continuity.drift.DriftFinding;
+import dev.continuity.drift.DriftKind;
+import dev.continuity.preflight.PreflightProblem;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
@@ -117,5 +120,12 @@ class TopologySecretHygieneTest {
         DefinitionProblem p = new DefinitionProblem(Path.of("t.json"), "/x", "not 'https://u:" + SECRET + "@h/p'");
 
         assertThat(p.reason()).isEqualTo("not 'https://***@h/p'");
+        assertThat(new PreflightProblem("region eastus2", "", "search service https://s.example/?api-key=" + SECRET
+                + " could not be read").message())
+                .isEqualTo("search service https://s.example/?api-key=*** could not be read");
+        DriftFinding drift = new DriftFinding("eastus2", "a", DriftKind.HASH_MISMATCH, "https://mcp.example/sse",
+                "https://mcp.example/sse?code=" + SECRET, "tools differ: https://mcp.example/sse?code=" + SECRET);
+        assertThat(drift.toString()).doesNotContain(SECRET);
+        assertThat(drift.actual()).isEqualTo("https://mcp.example/sse?code=***");
     }
 }
