@@ -1,5 +1,6 @@
 package dev.continuity.cli;
 
+import dev.continuity.Secrets;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.DefinitionException;
 import dev.continuity.definition.DefinitionLoader;
@@ -88,7 +89,7 @@ final class DriftCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.INVALID;
         } catch (IllegalArgumentException e) {
-            err.println(e.getMessage() + "; nothing checked");
+            err.println(Secrets.redact(e.getMessage()) + "; nothing checked");
             err.flush();
             return ExitCodes.INVALID;
         }

@@ -3,6 +3,7 @@ package dev.continuity.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.continuity.Secrets;
 import dev.continuity.cosmos.StandbyTotals;
 import dev.continuity.drill.ConsoleProgress;
 import dev.continuity.drill.CosmosDrillStore;
@@ -51,10 +52,13 @@ final class DrillCommand implements Callable<Integer> {
     String mode;
 
     @Option(names = "--cosmos-endpoint", description = "With --store cosmos: a Cosmos DB account endpoint "
-            + "(default: the repository's local Cosmos DB compatible server, started for the drill).")
+            + "(default: the repository's local Cosmos DB compatible server, started for the drill). The account key "
+            + "comes from the environment variable " + CosmosDrillStore.KEY_ENVIRONMENT_VARIABLE + "; without it the "
+            + "drill authenticates with Entra ID (DefaultAzureCredential).")
     String cosmosEndpoint;
 
-    @Option(names = "--cosmos-key", description = "With --cosmos-endpoint: the account key.")
+    /** Refused: a key on the command line is visible to every user through the process list. */
+    @Option(names = "--cosmos-key", hidden = true, arity = "0..1", fallbackValue = "")
     String cosmosKey;
 
     @Option(names = "--cosmos-database", defaultValue = "continuity-drill",
@@ -82,12 +86,25 @@ final class DrillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (cosmosKey != null) {
+            // never echo the value: it is a secret
+            throw new IllegalArgumentException("--cosmos-key is not accepted: a key on the command line is visible to"
+                    + " every user of the machine (ps); set the environment variable "
+                    + CosmosDrillStore.KEY_ENVIRONMENT_VARIABLE + " instead, or leave it unset to authenticate with"
+                    + " Entra ID (DefaultAzureCredential)");
+        }
+        if (cosmosEndpoint != null) {
+            Secrets.problemIn(cosmosEndpoint).ifPresent(reason -> {
+                throw new IllegalArgumentException("--cosmos-endpoint is refused: " + reason + "; a secret on the"
+                        + " command line is visible to every user of the machine (ps): give the account URL alone and"
+                        + " the key in " + CosmosDrillStore.KEY_ENVIRONMENT_VARIABLE);
+            });
+        }
         DrillOptions options = new DrillOptions(conversations, turns, store, mode, agents, topology, probeMillis, 3, threads);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!store.equals("cosmos") && (cosmosEndpoint != null || cosmosKey != null)) {
-            throw new IllegalArgumentException("--cosmos-endpoint and --cosmos-key need --store cosmos (--store was '"
-                    + store + "')");
+        if (!store.equals("cosmos") && cosmosEndpoint != null) {
+            throw new IllegalArgumentException("--cosmos-endpoint needs --store cosmos (--store was '" + store + "')");
         }
         ConsoleProgress progress = new ConsoleProgress(err, System.console() != null);
         Path tempDir = Files.createTempDirectory("continuity-drill");
@@ -101,7 +118,7 @@ final class DrillCommand implements Callable<Integer> {
                 case "sqlite" -> journals = () -> SqliteTurnJournal.open(tempDir.resolve("journal.db"));
                 default -> {
                     cosmos = cosmosEndpoint != null
-                            ? CosmosDrillStore.remote(cosmosEndpoint, cosmosKey, cosmosDatabase)
+                            ? CosmosDrillStore.remote(cosmosEndpoint, cosmosDatabase, System::getenv)
                             : CosmosDrillStore.local(cosmosDatabase);
                     progress.note("journal: " + cosmos.describe());
                     journals = cosmos::openJournal;

@@ -1,5 +1,6 @@
 package dev.continuity.cli;
 
+import dev.continuity.Secrets;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.io.ExportResult;
@@ -45,7 +46,7 @@ final class ExportCommand implements Callable<Integer> {
         try {
             option = JournalOption.parse(journal, false).requireExisting();
         } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
+            err.println(Secrets.redact(e.getMessage()));
             err.flush();
             return ExitCodes.INVALID;
         }
@@ -56,7 +57,7 @@ final class ExportCommand implements Callable<Integer> {
             stdout.flush();
             return ExitCodes.OK;
         } catch (JournalException | UncheckedIOException e) {
-            err.println(e.getMessage());
+            err.println(Secrets.redact(e.getMessage()));
             err.flush();
             return ExitCodes.ERROR;
         }

@@ -1,5 +1,6 @@
 package dev.continuity.cli;
 
+import dev.continuity.Secrets;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.io.ExportResult;
@@ -54,7 +55,7 @@ final class ImportCommand implements Callable<Integer> {
         try {
             option = JournalOption.parse(journal, false);
         } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
+            err.println(Secrets.redact(e.getMessage()));
             err.flush();
             return ExitCodes.INVALID;
         }
@@ -76,11 +77,11 @@ final class ImportCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
         } catch (JournalFileException e) {
-            err.println(e.getMessage());
+            err.println(Secrets.redact(e.getMessage()));
             err.flush();
             return e.nothingWritten() ? ExitCodes.INVALID : ExitCodes.ERROR;
         } catch (JournalException e) {
-            err.println(e.getMessage());
+            err.println(Secrets.redact(e.getMessage()));
             err.flush();
             return ExitCodes.ERROR;
         }

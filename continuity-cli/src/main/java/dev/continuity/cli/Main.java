@@ -1,5 +1,6 @@
 package dev.continuity.cli;
 
+import dev.continuity.Secrets;
 import picocli.CommandLine;
 
 /** Entry point of the {@code continuity} command. */
@@ -25,7 +26,7 @@ public final class Main {
     public static CommandLine commandLine() {
         return new CommandLine(new ContinuityCommand())
                 .setExecutionExceptionHandler((error, commandLine, parseResult) -> {
-                    commandLine.getErr().println("error: " + error.getMessage());
+                    commandLine.getErr().println("error: " + Secrets.redact(error.getMessage()));
                     return ExitCodes.ERROR;
                 });
     }

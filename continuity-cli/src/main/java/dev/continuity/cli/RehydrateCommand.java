@@ -1,5 +1,6 @@
 package dev.continuity.cli;
 
+import dev.continuity.Secrets;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.DefinitionException;
 import dev.continuity.definition.DefinitionLoader;
@@ -131,7 +132,7 @@ final class RehydrateCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.INVALID;
         } catch (IllegalArgumentException | DateTimeParseException e) {
-            err.println(e.getMessage() + "; nothing rehydrated");
+            err.println(Secrets.redact(e.getMessage()) + "; nothing rehydrated");
             err.flush();
             return ExitCodes.INVALID;
         }

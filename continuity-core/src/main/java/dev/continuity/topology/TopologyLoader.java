@@ -4,11 +4,12 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.continuity.Secrets;
 import dev.continuity.definition.internal.Json;
 import dev.continuity.definition.internal.Pointers;
 import dev.continuity.definition.internal.Problems;
 import dev.continuity.topology.internal.EnvSubstitution;
-import dev.continuity.topology.internal.SecretScan;
+import dev.continuity.definition.internal.SecretScan;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -36,7 +37,11 @@ import org.slf4j.LoggerFactory;
  * no secrets: fields named like credentials ({@code key}, {@code secret}, {@code password},
  * {@code connectionString}, {@code *_key}, {@code *token}, ...) and values that carry one (a
  * connection string with {@code AccountKey=}, a SAS {@code sig=}, {@code user:password@} in a URL) are
- * refused. Every problem is reported at once. The format is in {@code agents/topology.schema.json}.
+ * refused, and so is a query parameter that carries one ({@code ?api-key=}, {@code ?code=}, {@code ?sig=},
+ * see {@link dev.continuity.Secrets}); no problem quotes a secret. Every endpoint Continuity would send a
+ * credential to (a project endpoint, a search {@code endpoint}, a blob {@code account_url}) must pass
+ * {@link CredentialEndpointRule}: {@code https://}, or {@code http://} to a host whose every address is
+ * loopback. Every problem is reported at once. The format is in {@code agents/topology.schema.json}.
  */
 public final class TopologyLoader {
 
@@ -52,6 +57,7 @@ public final class TopologyLoader {
             "api_key_env");
 
     private final Function<String, String> environment;
+    private final CredentialEndpointRule credentialRule;
 
     /** Reads environment variables from the process environment. */
     public TopologyLoader() {
@@ -63,7 +69,17 @@ public final class TopologyLoader {
      *     {@code get})
      */
     public TopologyLoader(Function<String, String> environment) {
+        this(environment, CredentialEndpointRule.system());
+    }
+
+    /**
+     * @param environment variable lookup returning null for an unset variable
+     * @param credentialRule decides which endpoints may receive a credential (tests pass one with their own
+     *     resolver)
+     */
+    public TopologyLoader(Function<String, String> environment, CredentialEndpointRule credentialRule) {
         this.environment = Objects.requireNonNull(environment, "environment");
+        this.credentialRule = Objects.requireNonNull(credentialRule, "credentialRule");
     }
 
     /**
@@ -177,7 +193,7 @@ public final class TopologyLoader {
         }
     }
 
-    private static Region region(String name, JsonNode node, Problems problems) {
+    private Region region(String name, JsonNode node, Problems problems) {
         String at = Pointers.child("/regions", name);
         if (!REGION_NAME.matcher(name).matches()) {
             problems.add(at, "region name '" + name + "' is invalid: lower-case letters, digits and hyphens"
@@ -211,7 +227,7 @@ public final class TopologyLoader {
         });
         Map<String, KnowledgeBinding> knowledge = new LinkedHashMap<>();
         forEachBinding(r, "knowledge", at, problems, (logical, value, bAt) -> {
-            KnowledgeBinding k = knowledge(value, bAt, problems);
+            KnowledgeBinding k = knowledge(value, bAt, name, problems);
             if (k != null) {
                 knowledge.put(logical, k);
             }
@@ -229,13 +245,17 @@ public final class TopologyLoader {
         return new Region(name, role, endpoint, models, knowledge, connections);
     }
 
-    private static String endpoint(String value, String at, String region, Problems problems) {
+    private String endpoint(String value, String at, String region, Problems problems) {
         try {
             URI uri = new URI(value);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
                 problems.add(at, "project endpoint of region '" + region + "' must be an http(s) URL with a host"
-                        + " (https://<resource>.services.ai.azure.com/api/projects/<project>), not '" + value + "'");
+                        + " (https://<resource>.services.ai.azure.com/api/projects/<project>), not '"
+                        + Secrets.redact(value) + "'");
+                return null;
+            }
+            if (!credentialAllowed(value, at, "project endpoint of region '" + region + "'", problems)) {
                 return null;
             }
             String normalized = value;
@@ -244,9 +264,19 @@ public final class TopologyLoader {
             }
             return normalized;
         } catch (URISyntaxException e) {
-            problems.add(at, "project endpoint of region '" + region + "' is not a URL: " + e.getMessage());
+            // the exception's message quotes the whole input, which may carry a secret
+            problems.add(at, "project endpoint of region '" + region + "' is not a URL: " + e.getReason()
+                    + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));
             return null;
         }
+    }
+
+    /** Reports and returns false when {@link CredentialEndpointRule} refuses {@code url}. */
+    private boolean credentialAllowed(String url, String at, String what, Problems problems) {
+        return credentialRule.refusal(url).map(reason -> {
+            problems.add(at, what + " " + Secrets.redact(url) + " cannot receive a credential: " + reason);
+            return false;
+        }).orElse(true);
     }
 
     private interface BindingVisitor {
@@ -293,7 +323,7 @@ public final class TopologyLoader {
         return deployment == null ? null : new ModelBinding(deployment, model, version);
     }
 
-    private static KnowledgeBinding knowledge(JsonNode value, String at, Problems problems) {
+    private KnowledgeBinding knowledge(JsonNode value, String at, String region, Problems problems) {
         if (!value.isObject()) {
             problems.add(at, "a knowledge binding must be an object with a 'type', not " + Problems.kind(value));
             return null;
@@ -332,6 +362,10 @@ public final class TopologyLoader {
                     String container = problems.requiredString(s, "container", sAt);
                     String prefix = problems.optionalString(s, "prefix", sAt);
                     String account = problems.optionalString(s, "account_url", sAt);
+                    if (account != null) {
+                        credentialAllowed(account, Pointers.child(sAt, "account_url"), "blob account_url of region '"
+                                + region + "'", problems);
+                    }
                     source = container == null ? null : new BlobSource(account, container, prefix);
                 }
                 if (idsNode == null && s == null) {
@@ -345,6 +379,10 @@ public final class TopologyLoader {
                 String index = problems.requiredString(o, "index_name", at);
                 String connection = problems.requiredString(o, "connection", at);
                 String endpoint = problems.optionalString(o, "endpoint", at);
+                if (endpoint != null) {
+                    credentialAllowed(endpoint, Pointers.child(at, "endpoint"), "search endpoint of region '" + region
+                            + "'", problems);
+                }
                 return index == null || connection == null ? null
                         : new SearchIndexKnowledge(index, connection, endpoint, o);
             }

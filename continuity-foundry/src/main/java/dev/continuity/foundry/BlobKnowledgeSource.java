@@ -8,6 +8,7 @@ import com.azure.storage.blob.models.ListBlobsOptions;
 import dev.continuity.knowledge.KnowledgeSource;
 import dev.continuity.knowledge.KnowledgeSyncException;
 import dev.continuity.topology.BlobSource;
+import dev.continuity.topology.CredentialEndpointRule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -28,9 +29,16 @@ public final class BlobKnowledgeSource implements KnowledgeSource {
         this(Objects.requireNonNull(account, "account").getBlobContainerClient(source.container()), source.prefix());
     }
 
-    /** The files under {@code prefix} in {@code container}. */
+    /**
+     * The files under {@code prefix} in {@code container}.
+     *
+     * @throws dev.continuity.topology.CredentialEndpointException when {@link CredentialEndpointRule} refuses
+     *     the container's URL (plain {@code http://} to an address that is not loopback): the client signs
+     *     or authorizes every request, so none is sent there
+     */
     public BlobKnowledgeSource(BlobContainerClient container, String prefix) {
         this.container = Objects.requireNonNull(container, "container");
+        CredentialEndpointRule.system().require(container.getBlobContainerUrl(), null);
         this.prefix = prefix == null ? "" : prefix;
     }
 

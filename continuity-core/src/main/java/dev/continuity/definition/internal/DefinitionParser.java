@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Turns one parsed definition file into an {@link AgentDefinition}, recording every problem. Not part
@@ -57,6 +58,9 @@ public final class DefinitionParser {
             "mcp", Set.of("type", "server_label", "server_url", "project_connection_id", "allowed_tools",
                     "require_approval", "headers"),
             "code_interpreter", Set.of("type", "container"));
+    /** A header value that starts with an HTTP authentication scheme carries a credential whatever its name. */
+    private static final Pattern AUTH_SCHEME_VALUE = Pattern.compile(
+            "(?i)^\\s*(bearer|basic|digest|sharedaccesssignature|sharedkey|apikey)\\s+\\S");
     private static final String REGIONAL_HINT = " is a regional resource id; definitions name logical resources"
             + " only: ";
     private static final String CONNECTION_HINT = "name a logical connection in 'connection' and bind it per region"
@@ -303,6 +307,7 @@ public final class DefinitionParser {
             if (spec != null && !(spec instanceof UnknownTool)) {
                 extraConflicts(t, at, type);
             }
+            scanToolSecrets(t, at);
             if (spec != null) {
                 out.add(spec);
             }
@@ -446,9 +451,17 @@ public final class DefinitionParser {
         if (headers != null) {
             for (Iterator<String> it = headers.fieldNames(); it.hasNext();) {
                 String header = it.next();
-                if (isCredentialHeader(header)) {
-                    problems.add(Pointers.child(Pointers.child(at, "headers"), header), "header '" + header
+                String headerAt = Pointers.child(Pointers.child(at, "headers"), header);
+                JsonNode value = headers.get(header);
+                if (SecretScan.isSecretHeaderName(header)) {
+                    problems.addRootCause(headerAt, "header '" + header
                             + "' carries a credential; credentials never go in a definition: " + CONNECTION_HINT);
+                } else if (value.isTextual() && AUTH_SCHEME_VALUE.matcher(value.textValue()).find()) {
+                    problems.addRootCause(headerAt, "header '" + header + "' carries a credential (its value starts"
+                            + " with an authentication scheme); credentials never go in a definition: "
+                            + CONNECTION_HINT);
+                } else {
+                    new SecretScan(problems, "agent definitions").values(value, headerAt);
                 }
             }
         }
@@ -476,10 +489,17 @@ public final class DefinitionParser {
         }
     }
 
-    private static boolean isCredentialHeader(String header) {
-        String h = header.toLowerCase(Locale.ROOT).replaceAll("[^a-z]", "");
-        return h.equals("authorization") || h.equals("proxyauthorization") || h.equals("cookie")
-                || h.contains("key") || h.contains("token") || h.contains("secret") || h.contains("password");
+    /**
+     * Refuses credentials anywhere in a tool with the topology's rule ({@link SecretScan}): credential-named
+     * fields at any depth (in arrays too) and values that carry one ({@code server_url} with
+     * {@code user:password@} or {@code ?api-key=}). The OpenAPI document ({@code spec}) and a function's
+     * {@code parameters} schema describe an API rather than hold values, and MCP {@code headers} are checked
+     * by the MCP tool, so they are not scanned here.
+     */
+    private void scanToolSecrets(ObjectNode tool, String at) {
+        ObjectNode scanned = tool.deepCopy();
+        scanned.remove(List.of("type", "spec", "parameters", "headers"));
+        new SecretScan(problems, "agent definitions").fields(scanned, at);
     }
 
     private static ObjectNode options(ObjectNode tool, String... names) {

@@ -15,6 +15,7 @@ import com.azure.search.documents.indexes.SearchIndexClientBuilder;
 import com.azure.search.documents.indexes.models.SearchField;
 import com.azure.search.documents.indexes.models.SearchIndex;
 import dev.continuity.ContinuityException;
+import dev.continuity.Secrets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,8 +81,8 @@ public final class SearchIndexReader {
     private SearchUnavailableException unavailable(RuntimeException e) {
         String status = e instanceof HttpResponseException h && h.getResponse() != null
                 ? "HTTP " + h.getResponse().getStatusCode() + ": " : "";
-        return new SearchUnavailableException("search service " + endpoint + " could not be read: " + status
-                + firstLine(e.getMessage()), e);
+        return new SearchUnavailableException("search service " + Secrets.redact(endpoint) + " could not be read: "
+                + status + Secrets.redact(firstLine(e.getMessage())), e);
     }
 
     private static String firstLine(String message) {
