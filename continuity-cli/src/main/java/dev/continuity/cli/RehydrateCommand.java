@@ -97,6 +97,13 @@ final class RehydrateCommand implements Callable<Integer> {
             + "after the run (default: ${DEFAULT-VALUE}; 0 = none).")
     int sample;
 
+    @Option(names = "--give-up-after", defaultValue = "30", paramLabel = "SECONDS",
+            description = "Stop the run when the region answers no call at all for this long (connections "
+                    + "refused, reset or timed out); the conversations not replayed are reported as GAVE_UP and a "
+                    + "rerun continues from there (default: ${DEFAULT-VALUE}; 0 = at the first call left "
+                    + "unanswered).")
+    long giveUpAfterSeconds;
+
     @Option(names = "--no-probe", description = "Do not send a probe turn to each agent after the run.")
     boolean noProbe;
 
@@ -143,6 +150,7 @@ final class RehydrateCommand implements Callable<Integer> {
                     .definitions(definitions)
                     .mode(rehydrationMode)
                     .concurrency(concurrency)
+                    .giveUpAfter(java.time.Duration.ofSeconds(giveUpAfterSeconds))
                     .changedSince(changedSince)
                     .validation(new ValidationOptions(!noProbe, ValidationOptions.defaults().probeInput(), sample, null,
                             ValidationOptions.defaults().maxForkItems()))

@@ -31,8 +31,10 @@ public final class FoundryErrors {
             return fromStatus(region, operation, http.getResponse().getStatusCode(), header, http.getMessage(), error);
         }
         if (error instanceof OpenAIIoException || hasIoCause(error)) {
-            return new AgentServiceException(region, Kind.UNREACHABLE, 0, -1,
-                    operation + " failed: no answer from the region (" + rootMessage(error) + ")", error);
+            boolean sent = !notSent(error);
+            return new AgentServiceException(region, Kind.UNREACHABLE, 0, -1, sent,
+                    operation + " failed: " + (sent ? "no answer from the region (" : "the region refused the connection ("
+                    ) + rootMessage(error) + ")", error);
         }
         return new AgentServiceException(region, Kind.SERVICE_ERROR, 0, -1,
                 operation + " failed: " + rootMessage(error), error);
@@ -87,6 +89,24 @@ public final class FoundryErrors {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof IOException) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True when the request certainly never reached the service: the connection was refused or could not be
+     * opened (unknown or unroutable host). A reset, a timeout or an end of stream after connecting may follow
+     * a request the service received.
+     */
+    static boolean notSent(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.NoRouteToHostException) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
             }
         }
         return false;
