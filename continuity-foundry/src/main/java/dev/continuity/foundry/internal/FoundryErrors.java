@@ -4,6 +4,7 @@ import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.HttpHeaders;
 import com.openai.errors.OpenAIIoException;
 import com.openai.errors.OpenAIServiceException;
+import dev.continuity.ErrorSummary;
 import dev.continuity.agentservice.AgentServiceException;
 import dev.continuity.agentservice.AgentServiceException.Kind;
 import java.io.IOException;
@@ -23,7 +24,12 @@ public final class FoundryErrors {
         }
         if (error instanceof OpenAIServiceException service) {
             Function<String, Optional<String>> header = name -> service.headers().values(name).stream().findFirst();
-            return fromStatus(region, operation, service.statusCode(), header, service.getMessage(), error);
+            // openai-java says "<status>: null" when the body was not JSON (an HTML page): no words to show
+            String message = service.getMessage();
+            if (message != null && message.endsWith(": null")) {
+                message = null;
+            }
+            return fromStatus(region, operation, service.statusCode(), header, message, error);
         }
         if (error instanceof HttpResponseException http && http.getResponse() != null) {
             HttpHeaders headers = http.getResponse().getHeaders();
@@ -59,7 +65,7 @@ public final class FoundryErrors {
             kind = Kind.BAD_REQUEST;
         }
         return new AgentServiceException(region, kind, status, retryAfterMillis(header),
-                operation + " failed with HTTP " + status + ": " + message, error);
+                operation + " failed with " + ErrorSummary.of(status, null, message), error);
     }
 
     /** The delay asked for by {@code retry-after-ms}, {@code x-ms-retry-after-ms} or {@code Retry-After}. */
@@ -117,6 +123,6 @@ public final class FoundryErrors {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + ErrorSummary.of(root.getMessage()));
     }
 }
