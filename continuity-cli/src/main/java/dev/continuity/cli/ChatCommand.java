@@ -81,6 +81,7 @@ final class ChatCommand implements Callable<Integer> {
     @Option(names = "--probe-interval", defaultValue = "1000", paramLabel = "MS",
             description = "Health probe interval and timeout in ms; 3 failures in a row declare a region down "
                     + "(default: ${DEFAULT-VALUE}).")
+    @OptionRules.Range(min = 1, unit = "ms")
     long probeMillis;
 
     /** Where lines are read from; tests replace it. */

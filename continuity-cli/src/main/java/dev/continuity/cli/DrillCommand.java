@@ -35,19 +35,23 @@ final class DrillCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--conversations", defaultValue = "20", description = "Concurrent conversations (default: ${DEFAULT-VALUE}).")
+    @OptionRules.Range(min = 1)
     int conversations;
 
     @Option(names = "--turns", defaultValue = "6", description = "Turns per conversation (default: ${DEFAULT-VALUE}).")
+    @OptionRules.Range(min = 2)
     int turns;
 
     @Option(names = "--store", defaultValue = "sqlite",
             description = "Journal: memory, sqlite (a temporary file) or cosmos (default: ${DEFAULT-VALUE}).")
+    @OptionRules.OneOf({"memory", "sqlite", "cosmos"})
     String store;
 
     @Option(names = "--mode", defaultValue = "lazy",
             description = "Conversation rehydration after failover: lazy (on first use), eager (all, in the "
                     + "background) or warm (with --store cosmos: a change-feed warm standby replicates into the "
                     + "secondary during traffic, so only the tail is replayed after failover) (default: ${DEFAULT-VALUE}).")
+    @OptionRules.OneOf({"lazy", "eager", "warm"})
     String mode;
 
     @Option(names = "--cosmos-endpoint", description = "With --store cosmos: a Cosmos DB account endpoint "
@@ -75,9 +79,11 @@ final class DrillCommand implements Callable<Integer> {
     @Option(names = "--probe-interval", defaultValue = "500",
             description = "Health probe interval and timeout in ms; 3 failures in a row declare a region down "
                     + "(default: ${DEFAULT-VALUE}).")
+    @OptionRules.Range(min = 1, unit = "ms")
     long probeMillis;
 
     @Option(names = "--threads", defaultValue = "16", description = "Traffic threads (default: ${DEFAULT-VALUE}).")
+    @OptionRules.Range(min = 1, max = 10_000)
     int threads;
 
     @Override
