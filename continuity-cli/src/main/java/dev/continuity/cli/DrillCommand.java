@@ -127,6 +127,11 @@ final class DrillCommand implements Callable<Integer> {
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             ObjectNode tree = mapper.valueToTree(report);
             drill.standbySummary().ifPresent(summary -> tree.set("warmStandby", standbyJson(mapper, summary)));
+            if (Files.exists(json)) {
+                dev.continuity.ContinuityFiles.restrict(json);
+            } else {
+                dev.continuity.ContinuityFiles.createFile(json);
+            }
             mapper.writeValue(json.toFile(), tree);
             out.println("report written to " + json);
         }

@@ -49,7 +49,7 @@ final class ExportCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.INVALID;
         }
-        try (TurnJournal opened = option.open()) {
+        try (TurnJournal opened = option.openReadOnly()) {
             ExportResult result = new JournalExporter(opened).export(out);
             stdout.println("exported " + result.conversations() + " conversation(s), " + result.turns() + " turn(s) from "
                     + option.value() + " to " + out);
