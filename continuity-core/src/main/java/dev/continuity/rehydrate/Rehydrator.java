@@ -2,6 +2,7 @@ package dev.continuity.rehydrate;
 
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.definition.AgentDefinition;
+import dev.continuity.definition.DefinitionLimits;
 import dev.continuity.definition.DefinitionProblem;
 import dev.continuity.deploy.AgentDeployer;
 import dev.continuity.journal.JournalException;
@@ -190,6 +191,12 @@ public final class Rehydrator {
                 if (!names.add(d.name())) {
                     problems.add(new PreflightProblem(String.valueOf(d.sourceFile()), "/name", "agent '" + d.name()
                             + "' is given more than once; rehydration deploys one version per agent"));
+                }
+            }
+            for (AgentDefinition d : definitions) {
+                // service limits (file definitions were checked when loaded; definitions built in code here)
+                for (DefinitionProblem p : DefinitionLimits.check(d)) {
+                    problems.add(PreflightProblem.of(p));
                 }
             }
             for (DefinitionProblem p : BindingValidator.check(definitions, topology, regionName)) {
