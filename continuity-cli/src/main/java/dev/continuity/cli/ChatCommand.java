@@ -114,7 +114,7 @@ final class ChatCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.INVALID;
         } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
+            err.println(CliErrors.describe(e));
             err.flush();
             return ExitCodes.INVALID;
         }
@@ -132,7 +132,7 @@ final class ChatCommand implements Callable<Integer> {
             } catch (JournalException e) {
                 throw e; // the journal failed, not the conversation: reported below, as an error
             } catch (ContinuityException e) {
-                err.println(e.getMessage());
+                err.println(CliErrors.describe(e));
                 err.flush();
                 return ExitCodes.INVALID;
             }
@@ -144,7 +144,7 @@ final class ChatCommand implements Callable<Integer> {
             err.flush();
             return converse(client, stack.failover(), regions, key, out, err);
         } catch (JournalException e) {
-            err.println("journal " + journalOption.value() + ": " + e.getMessage());
+            err.println("journal " + journalOption.value() + ": " + CliErrors.describe(e));
             err.flush();
             return ExitCodes.ERROR;
         }
@@ -163,7 +163,7 @@ final class ChatCommand implements Callable<Integer> {
             try {
                 line = lines.readLine();
             } catch (IOException e) {
-                err.println("cannot read input: " + e.getMessage());
+                err.println("cannot read input: " + CliErrors.describe(e));
                 err.flush();
                 return ExitCodes.ERROR;
             }
@@ -198,7 +198,7 @@ final class ChatCommand implements Callable<Integer> {
             throw e; // the journal failed: the chat ends with an error
         } catch (ContinuityException e) {
             // refused (nothing kept), or pending (completed exactly once by the next turn)
-            err.println("error: " + e.getMessage());
+            err.println("error: " + CliErrors.describe(e));
             err.flush();
             return;
         }

@@ -45,7 +45,7 @@ final class ExportCommand implements Callable<Integer> {
         try {
             option = JournalOption.parse(journal, false).requireExisting();
         } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
+            err.println(CliErrors.describe(e));
             err.flush();
             return ExitCodes.INVALID;
         }
@@ -56,7 +56,7 @@ final class ExportCommand implements Callable<Integer> {
             stdout.flush();
             return ExitCodes.OK;
         } catch (JournalException | UncheckedIOException e) {
-            err.println(e.getMessage());
+            err.println(CliErrors.describe(e));
             err.flush();
             return ExitCodes.ERROR;
         }

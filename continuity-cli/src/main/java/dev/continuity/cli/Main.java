@@ -30,7 +30,7 @@ public final class Main {
                     return new CommandLine.RunLast().execute(parseResult);
                 })
                 .setExecutionExceptionHandler((error, commandLine, parseResult) -> {
-                    commandLine.getErr().println("error: " + OptionRules.describe(error));
+                    commandLine.getErr().println("error: " + CliErrors.describe(error));
                     return ExitCodes.ERROR;
                 });
     }

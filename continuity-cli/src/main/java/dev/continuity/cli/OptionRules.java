@@ -89,19 +89,4 @@ final class OptionRules {
             }
         }
     }
-
-    /**
-     * The message of an error that reached the command line: never {@code null} or blank (an exception
-     * without a message shows as its type and the first cause that has one).
-     */
-    static String describe(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String message = t.getMessage();
-            if (message != null && !message.isBlank() && !"null".equals(message.trim())) {
-                return t == error ? message.strip() : error.getClass().getSimpleName() + ": " + message.strip();
-            }
-        }
-        return error.getClass().getName() + " (no message; rerun with -Dorg.slf4j.simpleLogger.defaultLogLevel=debug"
-                + " for details)";
-    }
 }

@@ -142,7 +142,7 @@ final class RehydrateCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.INVALID;
         } catch (IllegalArgumentException | DateTimeParseException e) {
-            err.println(e.getMessage() + "; nothing rehydrated");
+            err.println(CliErrors.describe(e) + "; nothing rehydrated");
             err.flush();
             return ExitCodes.INVALID;
         }

@@ -90,10 +90,10 @@ class OptionValidationTest {
 
     @Test
     void anErrorWithoutAMessageNeverPrintsNull() {
-        assertThat(OptionRules.describe(new IllegalArgumentException())).doesNotContain("null")
+        assertThat(CliErrors.describe(new IllegalArgumentException())).doesNotContain("null")
                 .contains("IllegalArgumentException");
-        assertThat(OptionRules.describe(new IllegalStateException(null, new java.io.IOException("disk full"))))
+        assertThat(CliErrors.describe(new IllegalStateException(null, new java.io.IOException("disk full"))))
                 .isEqualTo("IllegalStateException: disk full");
-        assertThat(OptionRules.describe(new NullPointerException())).doesNotContain(": null");
+        assertThat(CliErrors.describe(new NullPointerException())).doesNotContain(": null");
     }
 }

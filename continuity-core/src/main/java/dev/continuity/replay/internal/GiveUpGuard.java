@@ -82,7 +82,7 @@ public final class GiveUpGuard {
     }
 
     /** Thrown by {@link #check()} once the run gave up. */
-    public static final class GaveUpException extends RuntimeException {
+    static final class GaveUpException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         GaveUpException(String message) {
