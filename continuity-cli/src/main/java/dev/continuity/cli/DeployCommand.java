@@ -1,6 +1,5 @@
 package dev.continuity.cli;
 
-import dev.continuity.Secrets;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.DefinitionException;
 import dev.continuity.definition.DefinitionLoader;
@@ -71,7 +70,7 @@ final class DeployCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.INVALID;
         } catch (IllegalArgumentException e) {
-            err.println(Secrets.redact(e.getMessage()) + "; nothing deployed");
+            err.println(CliErrors.describe(e) + "; nothing deployed");
             err.flush();
             return ExitCodes.INVALID;
         }

@@ -1,6 +1,5 @@
 package dev.continuity.cli;
 
-import dev.continuity.Secrets;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.DefinitionException;
 import dev.continuity.definition.DefinitionLoader;
@@ -89,7 +88,7 @@ final class DriftCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.INVALID;
         } catch (IllegalArgumentException e) {
-            err.println(Secrets.redact(e.getMessage()) + "; nothing checked");
+            err.println(CliErrors.describe(e) + "; nothing checked");
             err.flush();
             return ExitCodes.INVALID;
         }

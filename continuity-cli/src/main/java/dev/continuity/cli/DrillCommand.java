@@ -36,19 +36,23 @@ final class DrillCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--conversations", defaultValue = "20", description = "Concurrent conversations (default: ${DEFAULT-VALUE}).")
+    @OptionRules.Range(min = 1)
     int conversations;
 
     @Option(names = "--turns", defaultValue = "6", description = "Turns per conversation (default: ${DEFAULT-VALUE}).")
+    @OptionRules.Range(min = 2)
     int turns;
 
     @Option(names = "--store", defaultValue = "sqlite",
             description = "Journal: memory, sqlite (a temporary file) or cosmos (default: ${DEFAULT-VALUE}).")
+    @OptionRules.OneOf({"memory", "sqlite", "cosmos"})
     String store;
 
     @Option(names = "--mode", defaultValue = "lazy",
             description = "Conversation rehydration after failover: lazy (on first use), eager (all, in the "
                     + "background) or warm (with --store cosmos: a change-feed warm standby replicates into the "
                     + "secondary during traffic, so only the tail is replayed after failover) (default: ${DEFAULT-VALUE}).")
+    @OptionRules.OneOf({"lazy", "eager", "warm"})
     String mode;
 
     @Option(names = "--cosmos-endpoint", description = "With --store cosmos: a Cosmos DB account endpoint "
@@ -79,9 +83,11 @@ final class DrillCommand implements Callable<Integer> {
     @Option(names = "--probe-interval", defaultValue = "500",
             description = "Health probe interval and timeout in ms; 3 failures in a row declare a region down "
                     + "(default: ${DEFAULT-VALUE}).")
+    @OptionRules.Range(min = 1, unit = "ms")
     long probeMillis;
 
     @Option(names = "--threads", defaultValue = "16", description = "Traffic threads (default: ${DEFAULT-VALUE}).")
+    @OptionRules.Range(min = 1, max = 10_000)
     int threads;
 
     @Override
@@ -138,6 +144,11 @@ final class DrillCommand implements Callable<Integer> {
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             ObjectNode tree = mapper.valueToTree(report);
             drill.standbySummary().ifPresent(summary -> tree.set("warmStandby", standbyJson(mapper, summary)));
+            if (Files.exists(json)) {
+                dev.continuity.ContinuityFiles.restrict(json);
+            } else {
+                dev.continuity.ContinuityFiles.createFile(json);
+            }
             mapper.writeValue(json.toFile(), tree);
             out.println("report written to " + json);
         }

@@ -1,6 +1,5 @@
 package dev.continuity.cli;
 
-import dev.continuity.Secrets;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.io.ExportResult;
@@ -55,7 +54,7 @@ final class ImportCommand implements Callable<Integer> {
         try {
             option = JournalOption.parse(journal, false);
         } catch (IllegalArgumentException e) {
-            err.println(Secrets.redact(e.getMessage()));
+            err.println(CliErrors.describe(e));
             err.flush();
             return ExitCodes.INVALID;
         }
@@ -77,11 +76,11 @@ final class ImportCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
         } catch (JournalFileException e) {
-            err.println(Secrets.redact(e.getMessage()));
+            err.println(CliErrors.describe(e));
             err.flush();
             return e.nothingWritten() ? ExitCodes.INVALID : ExitCodes.ERROR;
         } catch (JournalException e) {
-            err.println(Secrets.redact(e.getMessage()));
+            err.println(CliErrors.describe(e));
             err.flush();
             return ExitCodes.ERROR;
         }

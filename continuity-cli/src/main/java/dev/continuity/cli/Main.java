@@ -1,6 +1,5 @@
 package dev.continuity.cli;
 
-import dev.continuity.Secrets;
 import picocli.CommandLine;
 
 /** Entry point of the {@code continuity} command. */
@@ -25,8 +24,13 @@ public final class Main {
     /** The configured command line (tests execute it with captured output). */
     public static CommandLine commandLine() {
         return new CommandLine(new ContinuityCommand())
+                .setExecutionStrategy(parseResult -> {
+                    // every option value is checked before any command does any work
+                    OptionRules.check(parseResult);
+                    return new CommandLine.RunLast().execute(parseResult);
+                })
                 .setExecutionExceptionHandler((error, commandLine, parseResult) -> {
-                    commandLine.getErr().println("error: " + Secrets.redact(error.getMessage()));
+                    commandLine.getErr().println("error: " + CliErrors.describe(error));
                     return ExitCodes.ERROR;
                 });
     }

@@ -1,10 +1,12 @@
 package dev.continuity.foundry;
 
+import com.azure.core.exception.HttpResponseException;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
+import dev.continuity.ErrorSummary;
 import dev.continuity.knowledge.KnowledgeSource;
 import dev.continuity.knowledge.KnowledgeSyncException;
 import dev.continuity.topology.BlobSource;
@@ -58,9 +60,8 @@ public final class BlobKnowledgeSource implements KnowledgeSource {
                 }
                 paths.add(path);
             }
-        } catch (BlobStorageException e) {
-            throw new KnowledgeSyncException("cannot list " + describe() + ": " + e.getErrorCode() + " (HTTP "
-                    + e.getStatusCode() + ")", e);
+        } catch (RuntimeException e) {
+            throw new KnowledgeSyncException("cannot list " + describe() + ": " + summary(e), e);
         }
         paths.sort(null);
         return paths;
@@ -70,9 +71,20 @@ public final class BlobKnowledgeSource implements KnowledgeSource {
     public byte[] read(String path) {
         try {
             return container.getBlobClient(prefix + path).downloadContent().toBytes();
-        } catch (BlobStorageException e) {
-            throw new KnowledgeSyncException("cannot read '" + path + "' from " + describe() + ": " + e.getErrorCode()
-                    + " (HTTP " + e.getStatusCode() + ")", e);
+        } catch (RuntimeException e) {
+            throw new KnowledgeSyncException("cannot read '" + path + "' from " + describe() + ": " + summary(e), e);
         }
+    }
+
+    /** One line: status, error code and the first words of the answer (an HTML error page is summarised). */
+    private static String summary(RuntimeException error) {
+        if (error instanceof BlobStorageException e) {
+            return ErrorSummary.of(e.getStatusCode(), e.getErrorCode() == null ? null : e.getErrorCode().toString(),
+                    e.getServiceMessage());
+        }
+        if (error instanceof HttpResponseException e && e.getResponse() != null) {
+            return ErrorSummary.of(e.getResponse().getStatusCode(), null, e.getMessage());
+        }
+        return error.getClass().getSimpleName() + ": " + ErrorSummary.of(error.getMessage());
     }
 }

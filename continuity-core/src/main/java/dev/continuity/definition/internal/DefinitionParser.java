@@ -89,7 +89,15 @@ public final class DefinitionParser {
         String name = agentName(root);
         String model = problems.logicalName(root.get("model"), "/model", "'model' (the logical model deployment name)");
         String instructions = problems.optionalString(root, "instructions", "");
+        String tooLong = DefinitionLimits.tooLong("instructions", instructions, DefinitionLimits.INSTRUCTIONS_MAX);
+        if (tooLong != null) {
+            problems.add("/instructions", tooLong);
+        }
         String description = problems.optionalString(root, "description", "");
+        tooLong = DefinitionLimits.tooLong("description", description, DefinitionLimits.DESCRIPTION_MAX);
+        if (tooLong != null) {
+            problems.add("/description", tooLong);
+        }
         SamplingOptions sampling = sampling(root);
         Map<String, String> metadata = metadata(root);
         String version = version(root, name);

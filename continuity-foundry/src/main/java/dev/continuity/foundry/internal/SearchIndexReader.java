@@ -86,11 +86,7 @@ public final class SearchIndexReader {
     }
 
     private static String firstLine(String message) {
-        if (message == null) {
-            return "(no message)";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
+        return dev.continuity.ErrorSummary.of(message);
     }
 
     private static void flatten(String prefix, List<SearchField> fields, List<FieldShape> out) {
