@@ -7,6 +7,7 @@ import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.FileSearchTool;
 import dev.continuity.foundry.FoundryKnowledgeService;
 import dev.continuity.foundry.FoundryRegions;
+import dev.continuity.io.ContainedRoot;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.knowledge.DirectoryKnowledgeSource;
 import dev.continuity.knowledge.FileKnowledgeSync;
@@ -44,13 +45,18 @@ final class KnowledgeCheck {
         this.source = source;
     }
 
-    /** The first agent whose file_search names a source with files under {@code agentsDir/knowledge}. */
+    /**
+     * The first agent whose file_search names a source with a folder under {@code agentsDir/knowledge}.
+     * A name that is not one plain folder name ({@link ContainedRoot#nameProblem}) names no folder here
+     * (the definition loader has refused it already).
+     */
     static Optional<KnowledgeCheck> find(List<AgentDefinition> agents, Path agentsDir) {
+        Path knowledge = agentsDir.resolve("knowledge");
         for (AgentDefinition definition : agents) {
             for (var tool : definition.tools()) {
                 if (tool instanceof FileSearchTool fileSearch) {
                     for (String name : fileSearch.knowledgeSources()) {
-                        if (Files.isDirectory(agentsDir.resolve("knowledge").resolve(name))) {
+                        if (ContainedRoot.nameProblem(name).isEmpty() && Files.isDirectory(knowledge.resolve(name))) {
                             return Optional.of(new KnowledgeCheck(definition, name));
                         }
                     }
@@ -62,7 +68,7 @@ final class KnowledgeCheck {
 
     /** Syncs the files into each region and returns the topology bound to the synced vector stores. */
     Topology sync(Topology topology, Path agentsDir, FoundryRegions regions) {
-        DirectoryKnowledgeSource files = new DirectoryKnowledgeSource(agentsDir.resolve("knowledge").resolve(source));
+        DirectoryKnowledgeSource files = DirectoryKnowledgeSource.named(agentsDir.resolve("knowledge"), source);
         Topology bound = topology;
         for (String region : regions.regionNames()) {
             KnowledgeSyncReport report = new FileKnowledgeSync(new FoundryKnowledgeService(region,
