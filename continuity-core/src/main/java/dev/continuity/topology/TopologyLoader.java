@@ -8,13 +8,15 @@ import dev.continuity.Secrets;
 import dev.continuity.definition.internal.Json;
 import dev.continuity.definition.internal.Pointers;
 import dev.continuity.definition.internal.Problems;
-import dev.continuity.topology.internal.EnvSubstitution;
 import dev.continuity.definition.internal.SecretScan;
+import dev.continuity.io.ContainedRoot;
+import dev.continuity.io.Utf8Text;
+import dev.continuity.topology.internal.EnvSubstitution;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -100,13 +103,16 @@ public final class TopologyLoader {
     private Topology read(Path file, Problems problems) {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            problems.add("", Files.exists(file) ? "cannot read topology file: " + e : "topology file does not exist");
+            text = Utf8Text.decode(Files.readAllBytes(file));
+        } catch (Utf8Text.NotUtf8Exception e) {
+            problems.add("", e.getMessage());
             return null;
-        }
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
+        } catch (NoSuchFileException e) {
+            problems.add("", "topology file does not exist");
+            return null;
+        } catch (IOException e) {
+            problems.add("", "cannot read topology file: " + e);
+            return null;
         }
         JsonNode root;
         try {
@@ -227,6 +233,14 @@ public final class TopologyLoader {
         });
         Map<String, KnowledgeBinding> knowledge = new LinkedHashMap<>();
         forEachBinding(r, "knowledge", at, problems, (logical, value, bAt) -> {
+            // a knowledge source's name also names its folder (e.g. agents/knowledge/<name>)
+            Optional<String> unsafe = ContainedRoot.nameProblem(logical);
+            if (unsafe.isPresent()) {
+                problems.add(bAt, "knowledge source name '" + logical + "' " + unsafe.get()
+                        + " (it also names a folder: use one plain"
+                    + " folder name, e.g. employee-handbook)");
+                return;
+            }
             KnowledgeBinding k = knowledge(value, bAt, name, problems);
             if (k != null) {
                 knowledge.put(logical, k);
@@ -361,6 +375,12 @@ public final class TopologyLoader {
                     problems.unknownFields(s, sAt, BLOB_SOURCE_FIELDS, Map.of(), "a blob source");
                     String container = problems.requiredString(s, "container", sAt);
                     String prefix = problems.optionalString(s, "prefix", sAt);
+                    Optional<String> badPrefix = BlobSource.prefixProblem(prefix);
+                    if (badPrefix.isPresent()) {
+                        problems.add(Pointers.child(sAt, "prefix"), "prefix '" + prefix + "' " + badPrefix.get());
+                        prefix = null;
+                        container = null;
+                    }
                     String account = problems.optionalString(s, "account_url", sAt);
                     if (account != null) {
                         credentialAllowed(account, Pointers.child(sAt, "account_url"), "blob account_url of region '"

@@ -15,6 +15,7 @@ import dev.continuity.definition.OpenApiTool;
 import dev.continuity.definition.SamplingOptions;
 import dev.continuity.definition.ToolSpec;
 import dev.continuity.definition.UnknownTool;
+import dev.continuity.io.ContainedRoot;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -368,7 +370,8 @@ public final class DefinitionParser {
                         + " (omit it to use the '" + DefinitionLimits.DEFAULT_KNOWLEDGE_SOURCE + "' source)");
             } else {
                 for (int j = 0; j < ks.size(); j++) {
-                    String source = problems.logicalName(ks.get(j), Pointers.index(ksAt, j), "knowledge source name");
+                    String source = knowledgeName(problems.logicalName(ks.get(j), Pointers.index(ksAt, j),
+                            "knowledge source name"), Pointers.index(ksAt, j), "knowledge source name");
                     if (source != null && sources.contains(source)) {
                         problems.add(Pointers.index(ksAt, j), "knowledge source '" + source + "' is named twice");
                     } else if (source != null) {
@@ -385,6 +388,24 @@ public final class DefinitionParser {
                 problems.optionalObject(t, "extra", at));
     }
 
+    /**
+     * A logical knowledge name (a file_search source, an azure_ai_search index) is also a key of the
+     * topology's {@code knowledge} and may name a folder ({@code agents/knowledge/<name>}): it must be one
+     * plain folder name ({@link ContainedRoot#nameProblem}). Returns it, or null (problem recorded).
+     */
+    private String knowledgeName(String name, String pointer, String what) {
+        if (name == null) {
+            return null;
+        }
+        Optional<String> unsafe = ContainedRoot.nameProblem(name);
+        if (unsafe.isPresent()) {
+            problems.add(pointer, what + " '" + name + "' " + unsafe.get() + " (it also names a folder: use one plain"
+                    + " folder name, e.g. employee-handbook)");
+            return null;
+        }
+        return name;
+    }
+
     private AzureAiSearchTool azureAiSearch(ObjectNode t, String at) {
         String hint = REGIONAL_HINT + "name a logical index in 'index' and bind it per region in the topology's"
                 + " 'knowledge' (type azure_ai_search)";
@@ -394,8 +415,8 @@ public final class DefinitionParser {
                         "index_name", "'index_name'" + hint,
                         "project_connection_id", "'project_connection_id'" + hint),
                 "an azure_ai_search tool");
-        String index = problems.logicalName(t.get("index"), Pointers.child(at, "index"),
-                "'index' (the logical index name)");
+        String index = knowledgeName(problems.logicalName(t.get("index"), Pointers.child(at, "index"),
+                "'index' (the logical index name)"), Pointers.child(at, "index"), "logical index name");
         problems.optionalString(t, "query_type", at);
         problems.optionalString(t, "filter", at);
         JsonNode topK = t.get("top_k");
