@@ -29,6 +29,7 @@ import dev.continuity.journal.ConversationSummary;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.Page;
 import dev.continuity.journal.Turn;
+import dev.continuity.journal.TurnConflictException;
 import dev.continuity.journal.TurnDurability;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.TurnOutcome;
@@ -143,6 +144,26 @@ public final class CosmosTurnJournal implements TurnJournal {
                     continue;
                 }
                 throw TurnWriteRules.gap(key, sequence, head.journaledThrough());
+            }
+            Turn previous = sequence == 1 ? null : previousTurn(key, sequence - 1);
+            if (sequence > 1 && previous == null) {
+                if (!fresh) {
+                    head = null;
+                    continue;
+                }
+                throw new JournalException("turn " + (sequence - 1) + " of conversation '" + key + "' is missing from "
+                        + store.describe() + " although the head says turns up to " + head.journaledThrough()
+                        + " are journaled (expired by a retention TTL, or deleted outside the journal)");
+            }
+            try {
+                TurnWriteRules.requireAppendable(head.head().agentName(), head.head().agentVersion(),
+                        previous == null ? null : previous.status(), head.journaledThrough(), turn);
+            } catch (TurnConflictException refused) {
+                if (!fresh) {
+                    head = null; // refuse on a fresh head only
+                    continue;
+                }
+                throw refused;
             }
             ConversationHead next = advanced(head.head(), sequence);
             if (turn.status() == TurnStatus.COMMITTED) {
@@ -537,6 +558,21 @@ public final class CosmosTurnJournal implements TurnJournal {
             }
             throw storeFailure(e, "reading turn " + sequence + " of conversation '" + key + "'");
         }
+    }
+
+    /**
+     * Turn {@code sequence} as the append of the turn after it must see it: the cached last turn when it is
+     * that turn and committed (a committed turn never changes), else a point read; null when absent. The
+     * append's batch is guarded by the head's etag, and every write of a turn changes the head, so the
+     * turn cannot change between this read and the batch without the batch failing.
+     */
+    private Turn previousTurn(String key, long sequence) {
+        ConversationCache.Entry cached = cache.get(key);
+        if (cached != null && cached.lastTurn() != null && cached.lastTurn().turn().sequence() == sequence
+                && cached.lastTurn().turn().status() == TurnStatus.COMMITTED) {
+            return cached.lastTurn().turn();
+        }
+        return readTurn(key, sequence).map(StoredTurn::turn).orElse(null);
     }
 
     private ConversationHead advanced(ConversationHead head, long sequence) {

@@ -119,7 +119,7 @@ class CosmosJournalBehaviourTest {
         LocalCosmosServer.Server server = LocalCosmosServer.shared();
         create(journal, "c");
         for (int sequence = 1; sequence <= 150; sequence++) {
-            journal.append(pending("c", sequence, "m" + sequence));
+            journal.append(pending("c", sequence, "m" + sequence).committed(outcome(sequence)));
         }
 
         LocalCosmosServer.RequestCounts start = server.requestCounts(DATABASE, container);
@@ -336,7 +336,7 @@ class CosmosJournalBehaviourTest {
     void aTurnMissingFromTheMiddleIsReportedNotSkipped() {
         create(journal, "c");
         for (int sequence = 1; sequence <= 3; sequence++) {
-            journal.append(pending("c", sequence, "m" + sequence));
+            journal.append(pending("c", sequence, "m" + sequence).committed(outcome(sequence)));
         }
         // what an expiring retention TTL (or a hand-made deletion) would do
         raw.deleteItem(JournalLayout.turnId(2), new PartitionKey("c"), new CosmosItemRequestOptions());

@@ -61,9 +61,10 @@ public final class InMemoryTurnJournal implements TurnJournal {
             if (stored != null) {
                 return TurnWriteRules.appendOver(stored, turn);
             }
-            if (turn.sequence() != conversation.turns.size() + 1) {
+            if (turn.sequence() > conversation.turns.size() + 1) {
                 throw TurnWriteRules.gap(turn.conversationKey(), turn.sequence(), conversation.head.lastSequence());
             }
+            TurnWriteRules.requireAppendable(conversation.head, conversation.turn(turn.sequence() - 1), turn);
             conversation.turns.add(turn);
             if (turn.status() == TurnStatus.PENDING) {
                 conversation.pending.add(turn.sequence());
