@@ -351,7 +351,10 @@ public final class CosmosTurnJournal implements TurnJournal {
                 }
                 return Optional.empty();
             }
-            ConversationHead next = TurnWriteRules.mergedHead(stored, head);
+            ConversationHead next = TurnWriteRules.mergedHead(stored, head, () -> {
+                Turn last = stored.lastSequence() == 0 ? null : previousTurn(key, stored.lastSequence());
+                return last == null ? null : last.status();
+            });
             CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
             batch.replaceItemOperation(JournalLayout.HEAD_ID,
                     JournalDocuments.headDocument(next, current.journaledThrough()), ifMatch(current.etag()));
@@ -561,10 +564,11 @@ public final class CosmosTurnJournal implements TurnJournal {
     }
 
     /**
-     * Turn {@code sequence} as the append of the turn after it must see it: the cached last turn when it is
-     * that turn and committed (a committed turn never changes), else a point read; null when absent. The
-     * append's batch is guarded by the head's etag, and every write of a turn changes the head, so the
-     * turn cannot change between this read and the batch without the batch failing.
+     * Turn {@code sequence} as a write that depends on its status must see it (an append of the next turn,
+     * a head change moving a cursor onto it): the cached last turn when it is that turn and committed (a
+     * committed turn never changes), else a point read; null when absent. The write's batch is guarded by
+     * the head's etag, and every write of a turn changes the head, so the turn cannot change between this
+     * read and the batch without the batch failing.
      */
     private Turn previousTurn(String key, long sequence) {
         ConversationCache.Entry cached = cache.get(key);

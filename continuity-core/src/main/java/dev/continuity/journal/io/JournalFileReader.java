@@ -198,6 +198,15 @@ final class JournalFileReader {
                         + ") declares last_sequence " + current.lastSequence() + " but " + held
                         + " turn line(s) follow it", null);
             }
+            if (previous != null && previous.status() != TurnStatus.COMMITTED) {
+                current.regions().forEach((region, cursor) -> {
+                    if (cursor.replayedThrough() == held) {
+                        throw problem(currentLine, "'regions." + region + ".replayed_through' of conversation '"
+                                + current.conversationKey() + "' is " + held + ", but turn " + held + " is "
+                                + previous.status() + " (a region's cursor covers committed turns only)", null);
+                    }
+                });
+            }
             handler.conversationComplete(current, currentLine);
             current = null;
         }

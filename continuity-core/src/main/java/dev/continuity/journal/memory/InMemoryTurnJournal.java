@@ -188,7 +188,8 @@ public final class InMemoryTurnJournal implements TurnJournal {
             if (stored.version() != expectedVersion) {
                 return Optional.empty();
             }
-            conversation.head = TurnWriteRules.mergedHead(stored, head);
+            Turn last = conversation.turn(stored.lastSequence());
+            conversation.head = TurnWriteRules.mergedHead(stored, head, () -> last == null ? null : last.status());
             return Optional.of(conversation.head);
         }
     }

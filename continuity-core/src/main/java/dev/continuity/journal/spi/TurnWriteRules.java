@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The journal's rules, shared by the implementations so that every write path applies them the same way:
@@ -127,11 +128,16 @@ public final class TurnWriteRules {
      * {@code head}; agent, creation time and sequence kept (only appends and discards move the sequence);
      * activity never moves back; next version.
      *
+     * @param lastTurnStatus the status of the conversation's last turn (sequence
+     *     {@code stored.lastSequence()}; {@code null} when it is not journaled), asked for only when a new or
+     *     moved cursor reaches that turn: a region holds committed turns only, so a cursor never stands on
+     *     a pending turn
      * @throws JournalException if {@code head} names another agent or version than the conversation's (a
      *     conversation has one agent), claims turns that are not journaled ({@code lastSequence} above the
-     *     stored one), or moves a region cursor beyond the last journaled turn
+     *     stored one), or moves a region cursor beyond the last committed turn
      */
-    public static ConversationHead mergedHead(ConversationHead stored, ConversationHead head) {
+    public static ConversationHead mergedHead(ConversationHead stored, ConversationHead head,
+            Supplier<TurnStatus> lastTurnStatus) {
         String key = stored.conversationKey();
         if (!stored.agentName().equals(head.agentName()) || !Objects.equals(stored.agentVersion(), head.agentVersion())) {
             throw new JournalException("conversation '" + key + "' belongs to agent '" + stored.agentName() + "'"
@@ -144,6 +150,13 @@ public final class TurnWriteRules {
                     + " (turns are journaled by append)");
         }
         requireCursorsWithin(key, stored.regions(), head.regions(), stored.lastSequence());
+        for (Map.Entry<String, RegionCursor> cursor : head.regions().entrySet()) {
+            if (stored.lastSequence() > 0 && cursor.getValue().replayedThrough() == stored.lastSequence()
+                    && !cursor.getValue().equals(stored.regions().get(cursor.getKey()))
+                    && lastTurnStatus.get() != TurnStatus.COMMITTED) {
+                throw cursorOnPending(key, cursor.getKey(), cursor.getValue());
+            }
+        }
         return new ConversationHead(key, stored.agentName(), stored.agentVersion(), stored.lastSequence(),
                 stored.createdAt(), later(stored.lastActivityAt(), head.lastActivityAt()), head.regions(),
                 stored.version() + 1);
@@ -282,6 +295,10 @@ public final class TurnWriteRules {
                 return Optional.of(cursorBeyond(head.conversationKey(), cursor.getKey(), cursor.getValue(), last)
                         .getMessage());
             }
+            if (last > 0 && cursor.getValue().replayedThrough() == last && previous.status() != TurnStatus.COMMITTED) {
+                return Optional.of(cursorOnPending(head.conversationKey(), cursor.getKey(), cursor.getValue())
+                        .getMessage());
+            }
         }
         return Optional.empty();
     }
@@ -317,6 +334,12 @@ public final class TurnWriteRules {
 
     private static String version(String agentVersion) {
         return agentVersion == null ? " (latest version)" : " version " + agentVersion;
+    }
+
+    private static JournalException cursorOnPending(String conversationKey, String region, RegionCursor cursor) {
+        return new JournalException("conversation '" + conversationKey + "': the cursor of region '" + region
+                + "' says turn " + cursor.replayedThrough() + " is in " + cursor.conversationId() + ", but turn "
+                + cursor.replayedThrough() + " is not committed (a region's cursor covers committed turns only)");
     }
 
     private static JournalException cursorBeyond(String conversationKey, String region, RegionCursor cursor,

@@ -115,6 +115,22 @@ class JournalImportInvariantsTest {
         assertThat(journal.read("k1", 1)).hasSize(1);
     }
 
+    @Test
+    void aCursorOnAPendingTurnIsRefused() throws IOException {
+        Path file = write("cursor.jsonl",
+                conversation("k1", "triage", 2).replace("}", ",\"regions\":{\"eastus\":{\"conversation_id\":"
+                        + "\"conv_1\",\"replayed_through\":2}}}"),
+                committed("k1", 1, "triage"),
+                pending("k1", 2, "triage"));
+
+        Throwable refused = catchThrowable(() -> new JournalImporter(journal).importFile(file));
+
+        assertThat(refused).isInstanceOf(JournalFileException.class)
+                .hasMessageStartingWith(file + ":2: ").hasMessageContaining("regions.eastus.replayed_through")
+                .hasMessageContaining("'k1'");
+        assertThat(journal.head("k1")).isEmpty();
+    }
+
     private Path write(String name, String... lines) throws IOException {
         List<String> all = new ArrayList<>();
         all.add("{\"format\":\"" + JournalFormat.FORMAT + "\"}");

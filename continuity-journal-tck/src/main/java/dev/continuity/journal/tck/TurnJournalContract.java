@@ -176,7 +176,7 @@ public abstract class TurnJournalContract {
     @Test
     void anAppendMakesEarlierHeadVersionsStaleAndAHeadChangeKeepsTheHigherLastSequence() {
         ConversationHead created = create(key("c"));
-        journal.append(pending(key("c"), 1, "hello"));
+        journal.append(pending(key("c"), 1, "hello").committed(outcome("hi", "resp_1")));
 
         Optional<ConversationHead> stale = journal.compareAndSetHead(
                 created.withRegion("eastus", new RegionCursor("conv_east_1", 1)), created.version());
@@ -710,6 +710,30 @@ public abstract class TurnJournalContract {
                 head.withRegion("westus", new RegionCursor("conv_west", 1)), head.version()).orElseThrow();
         assertThat(moved.region("westus")).isEqualTo(new RegionCursor("conv_west", 1));
         assertThat(moved.lastSequence()).isEqualTo(1);
+    }
+
+    @Test
+    @Tag("adversarial")
+    void aRegionsCursorNeverStandsOnAPendingTurn() {
+        create(key("c"));
+        journal.append(pending(key("c"), 1, "one").committed(outcome("reply one", "resp_1")));
+        journal.append(pending(key("c"), 2, "two"));
+        ConversationHead head = journal.head(key("c")).orElseThrow();
+
+        // a cursor on turn 2 would make a later replay skip it once it is committed
+        Throwable onPending = catchThrowable(() -> journal.compareAndSetHead(
+                head.withRegion("westus", new RegionCursor("conv_west", 2)), head.version()));
+
+        assertThat(onPending).isInstanceOf(JournalException.class).hasMessageContaining(key("c"))
+                .hasMessageContaining("westus");
+        assertThat(journal.head(key("c"))).contains(head);
+        ConversationHead onCommitted = journal.compareAndSetHead(
+                head.withRegion("westus", new RegionCursor("conv_west", 1)), head.version()).orElseThrow();
+        journal.commit(key("c"), 2, outcome("reply two", "resp_2"));
+        ConversationHead afterCommit = journal.head(key("c")).orElseThrow();
+        assertThat(journal.compareAndSetHead(afterCommit.withRegion("westus", new RegionCursor("conv_west", 2)),
+                afterCommit.version())).isPresent();
+        assertThat(onCommitted.region("westus")).isEqualTo(new RegionCursor("conv_west", 1));
     }
 
     // ------------------------------------------------------------------------------------------ read

@@ -373,7 +373,7 @@ public final class SqliteTurnJournal implements TurnJournal {
             if (stored == null || stored.version() != expectedVersion) {
                 return Optional.empty();
             }
-            ConversationHead updated = TurnWriteRules.mergedHead(stored, head);
+            ConversationHead updated = TurnWriteRules.mergedHead(stored, head, () -> lastTurnStatus(c, stored));
             PreparedStatement update = c.prepare(UPDATE_HEAD);
             update.setString(1, updated.agentName());
             update.setString(2, updated.agentVersion());
@@ -456,6 +456,17 @@ public final class SqliteTurnJournal implements TurnJournal {
         select.setString(1, key);
         try (ResultSet rs = select.executeQuery()) {
             return rs.next() ? TurnRows.head(rs) : null;
+        }
+    }
+
+    /** The status of the conversation's last turn, or null when it has none (for a head change's cursors). */
+    private static TurnStatus lastTurnStatus(StatementCache c, ConversationHead head) {
+        try {
+            Turn last = selectTurn(c, head.conversationKey(), head.lastSequence());
+            return last == null ? null : last.status();
+        } catch (SQLException e) {
+            throw new JournalException("reading turn " + head.lastSequence() + " of conversation '"
+                    + head.conversationKey() + "' failed: " + e.getMessage(), e);
         }
     }
 
