@@ -145,7 +145,8 @@ public final class CosmosTurnJournal implements TurnJournal {
                 }
                 throw TurnWriteRules.gap(key, sequence, head.journaledThrough());
             }
-            Turn previous = sequence == 1 ? null : previousTurn(key, sequence - 1);
+            TurnStatus previous = sequence == 1 ? null
+                    : head.lastTurnStatus() != null ? head.lastTurnStatus() : statusOf(previousTurn(key, sequence - 1));
             if (sequence > 1 && previous == null) {
                 if (!fresh) {
                     head = null;
@@ -156,8 +157,8 @@ public final class CosmosTurnJournal implements TurnJournal {
                         + " are journaled (expired by a retention TTL, or deleted outside the journal)");
             }
             try {
-                TurnWriteRules.requireAppendable(head.head().agentName(), head.head().agentVersion(),
-                        previous == null ? null : previous.status(), head.journaledThrough(), turn);
+                TurnWriteRules.requireAppendable(head.head().agentName(), head.head().agentVersion(), previous,
+                        head.journaledThrough(), turn);
             } catch (TurnConflictException refused) {
                 if (!fresh) {
                     head = null; // refuse on a fresh head only
@@ -171,13 +172,13 @@ public final class CosmosTurnJournal implements TurnJournal {
             }
             CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
             batch.createItemOperation(turnDocument);
-            batch.replaceItemOperation(JournalLayout.HEAD_ID, JournalDocuments.headDocument(next, sequence),
-                    ifMatch(head.etag()));
+            batch.replaceItemOperation(JournalLayout.HEAD_ID,
+                    JournalDocuments.headDocument(next, sequence, turn.status()), ifMatch(head.etag()));
             CosmosBatchResponse response = execute(batch, "append", key, sequence);
             if (response.isSuccessStatusCode()) {
                 List<CosmosBatchOperationResult> results = response.getResults();
-                cache.put(key, new ConversationCache.Entry(new StoredHead(next, sequence, results.get(1).getETag()),
-                        new StoredTurn(turn, results.get(0).getETag())));
+                cache.put(key, new ConversationCache.Entry(new StoredHead(next, sequence, turn.status(),
+                        results.get(1).getETag()), new StoredTurn(turn, results.get(0).getETag())));
                 return AppendResult.WRITTEN;
             }
             int turnStatus = status(response, 0);
@@ -227,13 +228,15 @@ public final class CosmosTurnJournal implements TurnJournal {
             ConversationHead next = advanced(head.head(), sequence).withNativeTurn(outcome.region(), sequence);
             CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
             batch.replaceItemOperation(JournalLayout.turnId(sequence), turnDocument, ifMatch(stored.etag()));
+            TurnStatus lastTurnStatus = sequence == head.journaledThrough() ? TurnStatus.COMMITTED
+                    : head.lastTurnStatus();
             batch.replaceItemOperation(JournalLayout.HEAD_ID,
-                    JournalDocuments.headDocument(next, head.journaledThrough()), ifMatch(head.etag()));
+                    JournalDocuments.headDocument(next, head.journaledThrough(), lastTurnStatus), ifMatch(head.etag()));
             CosmosBatchResponse response = execute(batch, "commit", key, sequence);
             if (response.isSuccessStatusCode()) {
                 List<CosmosBatchOperationResult> results = response.getResults();
                 cache.put(key, new ConversationCache.Entry(
-                        new StoredHead(next, head.journaledThrough(), results.get(1).getETag()),
+                        new StoredHead(next, head.journaledThrough(), lastTurnStatus, results.get(1).getETag()),
                         new StoredTurn(committed, results.get(0).getETag())));
                 return AppendResult.WRITTEN;
             }
@@ -301,7 +304,7 @@ public final class CosmosTurnJournal implements TurnJournal {
             CosmosBatchResponse response = execute(batch, "discard", key, sequence);
             if (response.isSuccessStatusCode()) {
                 cache.put(key, new ConversationCache.Entry(
-                        new StoredHead(next, sequence - 1, response.getResults().get(1).getETag()), null));
+                        new StoredHead(next, sequence - 1, null, response.getResults().get(1).getETag()), null));
                 return AppendResult.WRITTEN;
             }
             int turnStatus = status(response, 0);
@@ -351,16 +354,20 @@ public final class CosmosTurnJournal implements TurnJournal {
                 }
                 return Optional.empty();
             }
+            StoredHead guarded = current;
             ConversationHead next = TurnWriteRules.mergedHead(stored, head, () -> {
-                Turn last = stored.lastSequence() == 0 ? null : previousTurn(key, stored.lastSequence());
-                return last == null ? null : last.status();
+                if (guarded.lastTurnStatus() != null && guarded.journaledThrough() == stored.lastSequence()) {
+                    return guarded.lastTurnStatus();
+                }
+                return stored.lastSequence() == 0 ? null : statusOf(previousTurn(key, stored.lastSequence()));
             });
             CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
             batch.replaceItemOperation(JournalLayout.HEAD_ID,
-                    JournalDocuments.headDocument(next, current.journaledThrough()), ifMatch(current.etag()));
+                    JournalDocuments.headDocument(next, current.journaledThrough(), current.lastTurnStatus()),
+                    ifMatch(current.etag()));
             CosmosBatchResponse response = execute(batch, "head change", key, 0);
             if (response.isSuccessStatusCode()) {
-                cache.putHead(key, new StoredHead(next, current.journaledThrough(),
+                cache.putHead(key, new StoredHead(next, current.journaledThrough(), current.lastTurnStatus(),
                         response.getResults().get(0).getETag()));
                 return Optional.of(next);
             }
@@ -383,7 +390,7 @@ public final class CosmosTurnJournal implements TurnJournal {
         try {
             CosmosItemResponse<ObjectNode> response =
                     store.create(JournalDocuments.headDocument(created, 0), new PartitionKey(key));
-            cache.put(key, new ConversationCache.Entry(new StoredHead(created, 0, response.getETag()), null));
+            cache.put(key, new ConversationCache.Entry(new StoredHead(created, 0, null, response.getETag()), null));
             return Optional.of(created);
         } catch (CosmosException e) {
             if (e.getStatusCode() == 409) {
@@ -577,6 +584,10 @@ public final class CosmosTurnJournal implements TurnJournal {
             return cached.lastTurn().turn();
         }
         return readTurn(key, sequence).map(StoredTurn::turn).orElse(null);
+    }
+
+    private static TurnStatus statusOf(Turn turn) {
+        return turn == null ? null : turn.status();
     }
 
     private ConversationHead advanced(ConversationHead head, long sequence) {
