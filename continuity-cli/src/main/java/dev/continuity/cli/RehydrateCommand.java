@@ -211,7 +211,10 @@ final class RehydrateCommand implements Callable<Integer> {
                 case CONVERSATIONS -> c.replayed() + " replayed, " + c.upToDate() + " up to date, " + c.failed()
                         + " failed";
                 case VALIDATION -> v.agentsPassed() + "/" + v.agentsProbed() + " agents answered, "
-                        + v.conversationsMatched() + "/" + v.conversationsSampled() + " conversations match";
+                        + v.conversationsMatched() + "/" + v.conversationsSampled() + " sampled conversations hold "
+                        + "every committed turn" + (v.conversationsUnverified() > 0
+                                ? ", " + v.conversationsUnverified() + " not verified" : "")
+                        + (v.conversationsNotSampled() > 0 ? ", " + v.conversationsNotSampled() + " not sampled" : "");
             };
             out.printf(Locale.ROOT, "%-14s %6d ms  %s%n", phase.phase().name().toLowerCase(Locale.ROOT),
                     phase.millis(), result);

@@ -1,8 +1,10 @@
 package dev.continuity.journal;
 
 /**
- * A write named a turn that is already journaled with different content, or a sequence that would
- * leave a gap. Nothing was written.
+ * A write named a turn that is already journaled with different content, or would break one of the
+ * journal's invariants (a sequence that would leave a gap, a turn after a pending one, a turn naming
+ * another agent than its conversation's, a malformed turn or outcome; see
+ * {@link dev.continuity.journal.spi.TurnWriteRules}). Nothing was written.
  */
 public class TurnConflictException extends JournalException {
     private static final long serialVersionUID = 1L;

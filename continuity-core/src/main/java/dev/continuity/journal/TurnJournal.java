@@ -8,10 +8,17 @@ import java.util.Optional;
  *
  * <p>Contract (checked by {@code TurnJournalContract}, which every implementation must pass):
  * <ul>
+ *   <li>The invariants of a conversation, which every write keeps (checked by
+ *       {@link dev.continuity.journal.spi.TurnWriteRules}; a write that would break one throws
+ *       {@link TurnConflictException} and writes nothing): its turns name its agent and version (one agent
+ *       per conversation); sequences start at 1 and have no gaps; at most one turn is pending, and only
+ *       the last (no turn follows a pending one, so a committed turn never does); a pending turn has
+ *       input and no answer, a committed turn names its response and region; a head change cannot change
+ *       the agent, claim turns that are not journaled, or move a region cursor beyond them.</li>
  *   <li>{@link #append} is idempotent by {@code (conversationKey, sequence)}: the same request again
  *       returns {@link AppendResult#ALREADY_PRESENT}; a different request throws
  *       {@link TurnConflictException}. Sequence {@code n} may be appended only when {@code n - 1} is
- *       journaled (no gaps); the conversation's head must exist ({@link #compareAndSetHead}).</li>
+ *       journaled and committed; the conversation's head must exist ({@link #compareAndSetHead}).</li>
  *   <li>{@link #commit} moves a pending turn to committed; committing the same outcome again is a
  *       no-op, a different outcome is a conflict. A write that returned is durable (for durable
  *       backends, across process crashes).</li>
@@ -28,7 +35,8 @@ public interface TurnJournal extends AutoCloseable {
      * accepted too, for imports).
      *
      * @return whether it was written or already present
-     * @throws TurnConflictException if a different turn has that sequence, or the sequence leaves a gap
+     * @throws TurnConflictException if a different turn has that sequence, or the turn would break an
+     *     invariant (a gap, a pending turn before it, another agent than the conversation's, malformed)
      * @throws JournalException if the head does not exist or the store fails
      */
     AppendResult append(Turn turn);
@@ -67,10 +75,13 @@ public interface TurnJournal extends AutoCloseable {
 
     /**
      * Stores {@code head} if the stored head's version is {@code expectedVersion} (0: no head may
-     * exist yet, which creates the conversation). The stored head gets a new, higher version; the
-     * {@code lastSequence} and {@code lastActivityAt} of the stored head are kept if higher.
+     * exist yet, which creates the conversation, with no turns). The stored head gets a new, higher
+     * version; its agent and {@code lastSequence} stay the stored ones (only appends and discards move the
+     * sequence), its {@code lastActivityAt} is kept if higher; the region cursors are {@code head}'s.
      *
      * @return the stored head, or empty if the version did not match (re-read and try again)
+     * @throws JournalException if the head would change the conversation's agent, claim turns that are
+     *     not journaled, or move a region cursor beyond the last journaled turn
      */
     Optional<ConversationHead> compareAndSetHead(ConversationHead head, long expectedVersion);
 

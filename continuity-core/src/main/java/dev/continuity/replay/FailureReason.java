@@ -24,6 +24,12 @@ public enum FailureReason {
     CONCURRENT_REPLAY,
     /** The journal failed or kept changing under a cursor update. */
     JOURNAL,
+    /**
+     * The journal's history of the conversation breaks an invariant (e.g. a committed turn after a pending
+     * one, a turn of another agent, a missing turn): it cannot be replayed or verified as it stands. Not
+     * retried; the message names the conversation, the turn and the invariant.
+     */
+    INVALID_JOURNAL,
     /** The conversation key is not in the journal. */
     UNKNOWN_CONVERSATION,
     /** The thread was interrupted (the run was stopped). */

@@ -29,6 +29,7 @@ import dev.continuity.journal.ConversationSummary;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.Page;
 import dev.continuity.journal.Turn;
+import dev.continuity.journal.TurnConflictException;
 import dev.continuity.journal.TurnDurability;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.TurnOutcome;
@@ -144,19 +145,40 @@ public final class CosmosTurnJournal implements TurnJournal {
                 }
                 throw TurnWriteRules.gap(key, sequence, head.journaledThrough());
             }
+            TurnStatus previous = sequence == 1 ? null
+                    : head.lastTurnStatus() != null ? head.lastTurnStatus() : statusOf(previousTurn(key, sequence - 1));
+            if (sequence > 1 && previous == null) {
+                if (!fresh) {
+                    head = null;
+                    continue;
+                }
+                throw new JournalException("turn " + (sequence - 1) + " of conversation '" + key + "' is missing from "
+                        + store.describe() + " although the head says turns up to " + head.journaledThrough()
+                        + " are journaled (expired by a retention TTL, or deleted outside the journal)");
+            }
+            try {
+                TurnWriteRules.requireAppendable(head.head().agentName(), head.head().agentVersion(), previous,
+                        head.journaledThrough(), turn);
+            } catch (TurnConflictException refused) {
+                if (!fresh) {
+                    head = null; // refuse on a fresh head only
+                    continue;
+                }
+                throw refused;
+            }
             ConversationHead next = advanced(head.head(), sequence);
             if (turn.status() == TurnStatus.COMMITTED) {
                 next = next.withNativeTurn(turn.region(), sequence); // as commit does: still one batch
             }
             CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
             batch.createItemOperation(turnDocument);
-            batch.replaceItemOperation(JournalLayout.HEAD_ID, JournalDocuments.headDocument(next, sequence),
-                    ifMatch(head.etag()));
+            batch.replaceItemOperation(JournalLayout.HEAD_ID,
+                    JournalDocuments.headDocument(next, sequence, turn.status()), ifMatch(head.etag()));
             CosmosBatchResponse response = execute(batch, "append", key, sequence);
             if (response.isSuccessStatusCode()) {
                 List<CosmosBatchOperationResult> results = response.getResults();
-                cache.put(key, new ConversationCache.Entry(new StoredHead(next, sequence, results.get(1).getETag()),
-                        new StoredTurn(turn, results.get(0).getETag())));
+                cache.put(key, new ConversationCache.Entry(new StoredHead(next, sequence, turn.status(),
+                        results.get(1).getETag()), new StoredTurn(turn, results.get(0).getETag())));
                 return AppendResult.WRITTEN;
             }
             int turnStatus = status(response, 0);
@@ -206,13 +228,15 @@ public final class CosmosTurnJournal implements TurnJournal {
             ConversationHead next = advanced(head.head(), sequence).withNativeTurn(outcome.region(), sequence);
             CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
             batch.replaceItemOperation(JournalLayout.turnId(sequence), turnDocument, ifMatch(stored.etag()));
+            TurnStatus lastTurnStatus = sequence == head.journaledThrough() ? TurnStatus.COMMITTED
+                    : head.lastTurnStatus();
             batch.replaceItemOperation(JournalLayout.HEAD_ID,
-                    JournalDocuments.headDocument(next, head.journaledThrough()), ifMatch(head.etag()));
+                    JournalDocuments.headDocument(next, head.journaledThrough(), lastTurnStatus), ifMatch(head.etag()));
             CosmosBatchResponse response = execute(batch, "commit", key, sequence);
             if (response.isSuccessStatusCode()) {
                 List<CosmosBatchOperationResult> results = response.getResults();
                 cache.put(key, new ConversationCache.Entry(
-                        new StoredHead(next, head.journaledThrough(), results.get(1).getETag()),
+                        new StoredHead(next, head.journaledThrough(), lastTurnStatus, results.get(1).getETag()),
                         new StoredTurn(committed, results.get(0).getETag())));
                 return AppendResult.WRITTEN;
             }
@@ -280,7 +304,7 @@ public final class CosmosTurnJournal implements TurnJournal {
             CosmosBatchResponse response = execute(batch, "discard", key, sequence);
             if (response.isSuccessStatusCode()) {
                 cache.put(key, new ConversationCache.Entry(
-                        new StoredHead(next, sequence - 1, response.getResults().get(1).getETag()), null));
+                        new StoredHead(next, sequence - 1, null, response.getResults().get(1).getETag()), null));
                 return AppendResult.WRITTEN;
             }
             int turnStatus = status(response, 0);
@@ -330,13 +354,20 @@ public final class CosmosTurnJournal implements TurnJournal {
                 }
                 return Optional.empty();
             }
-            ConversationHead next = TurnWriteRules.mergedHead(stored, head);
+            StoredHead guarded = current;
+            ConversationHead next = TurnWriteRules.mergedHead(stored, head, () -> {
+                if (guarded.lastTurnStatus() != null && guarded.journaledThrough() == stored.lastSequence()) {
+                    return guarded.lastTurnStatus();
+                }
+                return stored.lastSequence() == 0 ? null : statusOf(previousTurn(key, stored.lastSequence()));
+            });
             CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
             batch.replaceItemOperation(JournalLayout.HEAD_ID,
-                    JournalDocuments.headDocument(next, current.journaledThrough()), ifMatch(current.etag()));
+                    JournalDocuments.headDocument(next, current.journaledThrough(), current.lastTurnStatus()),
+                    ifMatch(current.etag()));
             CosmosBatchResponse response = execute(batch, "head change", key, 0);
             if (response.isSuccessStatusCode()) {
-                cache.putHead(key, new StoredHead(next, current.journaledThrough(),
+                cache.putHead(key, new StoredHead(next, current.journaledThrough(), current.lastTurnStatus(),
                         response.getResults().get(0).getETag()));
                 return Optional.of(next);
             }
@@ -359,7 +390,7 @@ public final class CosmosTurnJournal implements TurnJournal {
         try {
             CosmosItemResponse<ObjectNode> response =
                     store.create(JournalDocuments.headDocument(created, 0), new PartitionKey(key));
-            cache.put(key, new ConversationCache.Entry(new StoredHead(created, 0, response.getETag()), null));
+            cache.put(key, new ConversationCache.Entry(new StoredHead(created, 0, null, response.getETag()), null));
             return Optional.of(created);
         } catch (CosmosException e) {
             if (e.getStatusCode() == 409) {
@@ -537,6 +568,26 @@ public final class CosmosTurnJournal implements TurnJournal {
             }
             throw storeFailure(e, "reading turn " + sequence + " of conversation '" + key + "'");
         }
+    }
+
+    /**
+     * Turn {@code sequence} as a write that depends on its status must see it (an append of the next turn,
+     * a head change moving a cursor onto it): the cached last turn when it is that turn and committed (a
+     * committed turn never changes), else a point read; null when absent. The write's batch is guarded by
+     * the head's etag, and every write of a turn changes the head, so the turn cannot change between this
+     * read and the batch without the batch failing.
+     */
+    private Turn previousTurn(String key, long sequence) {
+        ConversationCache.Entry cached = cache.get(key);
+        if (cached != null && cached.lastTurn() != null && cached.lastTurn().turn().sequence() == sequence
+                && cached.lastTurn().turn().status() == TurnStatus.COMMITTED) {
+            return cached.lastTurn().turn();
+        }
+        return readTurn(key, sequence).map(StoredTurn::turn).orElse(null);
+    }
+
+    private static TurnStatus statusOf(Turn turn) {
+        return turn == null ? null : turn.status();
     }
 
     private ConversationHead advanced(ConversationHead head, long sequence) {

@@ -115,11 +115,35 @@ class CosmosJournalBehaviourTest {
     }
 
     @Test
+    void checkingTheInvariantsCostsNoTurnReadTheHeadTellsTheLastTurnsStatus() {
+        LocalCosmosServer.Server server = LocalCosmosServer.shared();
+        create(journal, "c");
+        journal.append(pending("c", 1, "one"));
+        journal.commit("c", 1, outcome(1));
+        CosmosTurnJournal restarted = journal(otherProcessClient); // nothing cached
+
+        LocalCosmosServer.RequestCounts before = server.requestCounts(DATABASE, container);
+        restarted.append(pending("c", 2, "two")); // turn 1 must be committed: the head says so
+        LocalCosmosServer.RequestCounts afterAppend = server.requestCounts(DATABASE, container);
+        restarted.commit("c", 2, outcome(2));
+        ConversationHead head = journal(otherProcessClient).head("c").orElseThrow();
+        LocalCosmosServer.RequestCounts afterRead = server.requestCounts(DATABASE, container);
+        // a replayer in another process moves a cursor onto the last turn, which must be committed
+        journal(otherProcessClient).compareAndSetHead(head.withRegion("westus", new RegionCursor("conv_w", 2)),
+                head.version()).orElseThrow();
+        LocalCosmosServer.RequestCounts afterMove = server.requestCounts(DATABASE, container);
+
+        assertThat(afterAppend.total() - before.total()).as("head read + batch: %s", afterAppend).isEqualTo(2);
+        assertThat(afterMove.total() - afterRead.total()).as("head read + batch: %s", afterMove).isEqualTo(2);
+        assertThat(journal.head("c").orElseThrow().region("westus")).isEqualTo(new RegionCursor("conv_w", 2));
+    }
+
+    @Test
     void readsArePointReadsAndOneQueryRequestPerPage() {
         LocalCosmosServer.Server server = LocalCosmosServer.shared();
         create(journal, "c");
         for (int sequence = 1; sequence <= 150; sequence++) {
-            journal.append(pending("c", sequence, "m" + sequence));
+            journal.append(pending("c", sequence, "m" + sequence).committed(outcome(sequence)));
         }
 
         LocalCosmosServer.RequestCounts start = server.requestCounts(DATABASE, container);
@@ -336,7 +360,7 @@ class CosmosJournalBehaviourTest {
     void aTurnMissingFromTheMiddleIsReportedNotSkipped() {
         create(journal, "c");
         for (int sequence = 1; sequence <= 3; sequence++) {
-            journal.append(pending("c", sequence, "m" + sequence));
+            journal.append(pending("c", sequence, "m" + sequence).committed(outcome(sequence)));
         }
         // what an expiring retention TTL (or a hand-made deletion) would do
         raw.deleteItem(JournalLayout.turnId(2), new PartitionKey("c"), new CosmosItemRequestOptions());

@@ -10,8 +10,10 @@ import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.RegionCursor;
 import dev.continuity.journal.TokenUsage;
 import dev.continuity.journal.Turn;
+import dev.continuity.journal.TurnConflictException;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnStatus;
+import dev.continuity.journal.spi.TurnWriteRules;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
@@ -29,8 +31,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a {@link JournalFormat} file line by line, validating every rule of the format, and hands each
- * conversation and turn to a {@link Handler}. The first violation stops the read with a
+ * Reads a {@link JournalFormat} file line by line, validating every rule of the format and every
+ * invariant a journal keeps ({@link TurnWriteRules#requireAppendable}: one agent per conversation, no
+ * gaps, no turn after a pending one, well-formed turns), and hands each conversation and turn to a
+ * {@link Handler}. The first violation stops the read with a
  * {@link JournalFileException} naming the file and line.
  */
 final class JournalFileReader {
@@ -115,6 +119,7 @@ final class JournalFileReader {
         final Handler handler;
         final Map<String, Long> headLines = new HashMap<>();
         ConversationHead current;
+        Turn previous;
         long currentLine;
         long expectedSequence;
         long conversations;
@@ -138,6 +143,7 @@ final class JournalFileReader {
                     }
                     current = head;
                     currentLine = line;
+                    previous = null;
                     expectedSequence = 1;
                     conversations++;
                     handler.conversation(head, line);
@@ -156,6 +162,13 @@ final class JournalFileReader {
                                 + "' where turn " + expectedSequence + " was expected (turns follow each other without "
                                 + "gaps, from 1)", null);
                     }
+                    try {
+                        // the journal's own invariants, checked for the whole file before anything is written
+                        TurnWriteRules.requireAppendable(current, previous, turn);
+                    } catch (TurnConflictException e) {
+                        throw problem(line, e.getMessage() + " (conversation line " + currentLine + ")", e);
+                    }
+                    previous = turn;
                     expectedSequence++;
                     turns++;
                     handler.turn(turn, line);
@@ -184,6 +197,15 @@ final class JournalFileReader {
                 throw problem(line, "conversation '" + current.conversationKey() + "' (line " + currentLine
                         + ") declares last_sequence " + current.lastSequence() + " but " + held
                         + " turn line(s) follow it", null);
+            }
+            if (previous != null && previous.status() != TurnStatus.COMMITTED) {
+                current.regions().forEach((region, cursor) -> {
+                    if (cursor.replayedThrough() == held) {
+                        throw problem(currentLine, "'regions." + region + ".replayed_through' of conversation '"
+                                + current.conversationKey() + "' is " + held + ", but turn " + held + " is "
+                                + previous.status() + " (a region's cursor covers committed turns only)", null);
+                    }
+                });
             }
             handler.conversationComplete(current, currentLine);
             current = null;
@@ -236,18 +258,11 @@ final class JournalFileReader {
             throw problem(line, "'status' must be PENDING or COMMITTED, was '" + statusText + "'", null);
         }
         List<TurnItem> input = items(node, "input", line);
-        if (input.isEmpty()) {
-            throw problem(line, "'input' of turn " + sequence + " is empty; every turn has at least one input item", null);
-        }
         List<TurnItem> output = items(node, "output", line);
         String responseId = text(node, "response_id", line, status == TurnStatus.COMMITTED);
         String region = text(node, "region", line, status == TurnStatus.COMMITTED);
         Instant startedAt = instant(node, "started_at", line, true);
         Instant completedAt = instant(node, "completed_at", line, status == TurnStatus.COMMITTED);
-        if (status == TurnStatus.PENDING && (!output.isEmpty() || responseId != null || region != null
-                || completedAt != null)) {
-            throw problem(line, "a PENDING turn has no output, response_id, region or completed_at", null);
-        }
         TokenUsage usage = TokenUsage.NONE;
         JsonNode usageNode = node.get("usage");
         if (usageNode != null && !usageNode.isNull()) {

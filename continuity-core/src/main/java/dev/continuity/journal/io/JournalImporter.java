@@ -19,8 +19,11 @@ import org.slf4j.LoggerFactory;
  * Writes a {@link JournalFormat} file into a {@link TurnJournal}, idempotently.
  *
  * <ol>
- *   <li>The whole file is checked first ({@link #check}); a malformed file is refused with a
- *       {@link JournalFileException} naming the file and line, and nothing is written.</li>
+ *   <li>The whole file is checked first ({@link #check}): its format, and the invariants every journal
+ *       keeps, by the rule the journals apply ({@link dev.continuity.journal.spi.TurnWriteRules#requireAppendable}:
+ *       one agent per conversation, turns from 1 without gaps, no turn after a pending one, well-formed
+ *       turns). A file that breaks one is refused with a {@link JournalFileException} naming the file,
+ *       line, conversation and sequence, and nothing is written.</li>
  *   <li>Then, conversation by conversation: the head is created when the journal has none (a head with
  *       the same agent and version counts as already present; another agent is a conflict); each turn
  *       is appended ({@link TurnJournal#append} is idempotent by key and sequence: an identical turn counts

@@ -61,9 +61,10 @@ public final class InMemoryTurnJournal implements TurnJournal {
             if (stored != null) {
                 return TurnWriteRules.appendOver(stored, turn);
             }
-            if (turn.sequence() != conversation.turns.size() + 1) {
+            if (turn.sequence() > conversation.turns.size() + 1) {
                 throw TurnWriteRules.gap(turn.conversationKey(), turn.sequence(), conversation.head.lastSequence());
             }
+            TurnWriteRules.requireAppendable(conversation.head, conversation.turn(turn.sequence() - 1), turn);
             conversation.turns.add(turn);
             if (turn.status() == TurnStatus.PENDING) {
                 conversation.pending.add(turn.sequence());
@@ -187,7 +188,8 @@ public final class InMemoryTurnJournal implements TurnJournal {
             if (stored.version() != expectedVersion) {
                 return Optional.empty();
             }
-            conversation.head = TurnWriteRules.mergedHead(stored, head);
+            Turn last = conversation.turn(stored.lastSequence());
+            conversation.head = TurnWriteRules.mergedHead(stored, head, () -> last == null ? null : last.status());
             return Optional.of(conversation.head);
         }
     }

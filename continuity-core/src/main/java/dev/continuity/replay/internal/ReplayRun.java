@@ -19,7 +19,6 @@ import dev.continuity.replay.ReplayOutcome;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -154,16 +153,39 @@ public final class ReplayRun {
                 "the journal has no conversation with this key", null));
         agentName = head.agentName();
         cursor = head.region(region);
-        if (cursor == null) {
-            return create(committed(journal.read(key, 1), 0), null);
-        }
-        List<Turn> tail = committed(journal.read(key, cursor.replayedThrough() + 1), cursor.replayedThrough());
-        if (tail.isEmpty()) {
+        if (cursor != null && nothingAfter(journal.read(key, cursor.replayedThrough() + 1), cursor.replayedThrough())) {
             fromSequence = cursor.replayedThrough() + 1;
             throughSequence = cursor.replayedThrough();
             return outcome();
         }
-        return resume(committed(journal.read(key, 1), 0));
+        List<Turn> all = committedHistory();
+        return cursor == null ? create(all, null) : resume(all);
+    }
+
+    /**
+     * True when {@code tail} (the turns after {@code through}) holds nothing to replay: no turn, or only a
+     * pending one right after {@code through}. Anything else (a committed turn, or turns that break the
+     * invariants, such as a committed turn after a pending one) is for the full, checked read.
+     */
+    private static boolean nothingAfter(List<Turn> tail, long through) {
+        return tail.isEmpty() || (tail.size() == 1 && tail.get(0).status() == TurnStatus.PENDING
+                && tail.get(0).sequence() == through + 1);
+    }
+
+    /**
+     * Every committed turn of the conversation, from a history that keeps the journal's invariants. A
+     * history that does not (written before they were enforced, or outside them) is not replayed at all:
+     * replaying the committed turns before a pending one and leaving out those after it would report a
+     * conversation replayed while acknowledged turns are missing from the region.
+     */
+    private List<Turn> committedHistory() {
+        JournalHistory history = JournalHistory.read(journal, key).orElseThrow(() -> failure(
+                FailureReason.UNKNOWN_CONVERSATION, "the journal has no conversation with this key", null));
+        if (!history.valid()) {
+            throw failure(FailureReason.INVALID_JOURNAL, "the journal's history of the conversation breaks an "
+                    + "invariant, so it is not replayed: " + history.violation(), null);
+        }
+        return history.committed();
     }
 
     /** Creates the regional conversation with every committed turn; {@code replacing} is the stale cursor. */
@@ -414,20 +436,6 @@ public final class ReplayRun {
 
     private static String truncate(String value) {
         return value.length() <= METADATA_VALUE_MAX ? value : value.substring(0, METADATA_VALUE_MAX);
-    }
-
-    /** The committed turns at the start of {@code turns} (replay stops at the first pending one). */
-    private static List<Turn> committed(List<Turn> turns, long after) {
-        List<Turn> result = new ArrayList<>(turns.size());
-        long expected = after + 1;
-        for (Turn turn : turns) {
-            if (turn.status() != TurnStatus.COMMITTED || turn.sequence() != expected) {
-                break;
-            }
-            result.add(turn);
-            expected++;
-        }
-        return result;
     }
 
     private void checkInterrupted() {

@@ -9,10 +9,10 @@ import dev.continuity.journal.RegionCursor;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnJournal;
-import dev.continuity.journal.TurnStatus;
 import dev.continuity.replay.FailureReason;
 import dev.continuity.replay.internal.Alignment;
 import dev.continuity.replay.internal.ItemFingerprint;
+import dev.continuity.replay.internal.JournalHistory;
 import dev.continuity.replay.internal.ReplayPlan;
 import dev.continuity.replay.internal.ReplayRun;
 import dev.continuity.replay.internal.ServiceRetry;
@@ -52,6 +52,7 @@ public final class Validator {
     private int agentsPassed;
     private int sampled;
     private int matched;
+    private int unverified;
     private int recallChecks;
     private int recallPassed;
     private int calls;
@@ -66,7 +67,10 @@ public final class Validator {
         this.maxItemsPerCall = maxItemsPerCall;
     }
 
-    /** Probes each agent, then checks the first {@code sampleSize} of {@code replayedKeys}. */
+    /**
+     * Probes each agent, then checks the first {@code sampleSize} of {@code replayedKeys}; the others are
+     * counted as not sampled.
+     */
     public ValidationReport run(List<String> agents, List<String> replayedKeys) {
         if (options.probeAgents()) {
             for (String agent : agents) {
@@ -82,8 +86,8 @@ public final class Validator {
             }
             checkConversation(key);
         }
-        return new ValidationReport(agentsProbed, agentsPassed, sampled, matched, recallChecks, recallPassed, calls,
-                problems);
+        return new ValidationReport(agentsProbed, agentsPassed, sampled, matched, unverified,
+                replayedKeys.size() - sampled, recallChecks, recallPassed, calls, problems);
     }
 
     private void probeAgent(String agent) {
@@ -107,40 +111,70 @@ public final class Validator {
         }
     }
 
+    /**
+     * Compares the region's items with EVERY committed turn the journal holds for {@code key} (not only
+     * those up to the region's cursor): a match is reported only when the region holds them all, in
+     * order, and nothing else. A conversation that cannot be checked that way (its journal history breaks
+     * an invariant, it has no conversation in the region, a read failed) is counted as not verified, with
+     * a problem saying why.
+     */
     private void checkConversation(String key) {
+        sampled++;
+        ConversationHead head;
+        ReplayPlan all;
         try {
-            ConversationHead head = journal.head(key).orElse(null);
-            RegionCursor cursor = head == null ? null : head.region(target.region());
+            JournalHistory history = JournalHistory.read(journal, key).orElse(null);
+            if (history == null) {
+                unverified(key, FailureReason.UNKNOWN_CONVERSATION, "conversation '" + key + "' is not verified: "
+                        + "the journal has no conversation with this key");
+                return;
+            }
+            if (!history.valid()) {
+                unverified(key, FailureReason.INVALID_JOURNAL, "conversation '" + key + "' is not verified: its "
+                        + "journal history breaks an invariant, so the region cannot be compared with it: "
+                        + history.violation());
+                return;
+            }
+            head = history.head();
+            RegionCursor cursor = head.region(target.region());
+            List<Turn> committed = history.committed();
             if (cursor == null) {
-                return; // not replayed (lazy), nothing to compare
+                unverified(key, FailureReason.VALIDATION_MISMATCH, "conversation '" + key + "' is not verified: "
+                        + "it has no conversation in " + target.region() + " although " + committed.size()
+                        + " of its turns are committed");
+                return;
             }
-            sampled++;
-            List<Turn> turns = new ArrayList<>();
-            for (Turn turn : journal.read(key, 1)) {
-                if (turn.sequence() > cursor.replayedThrough() || turn.status() != TurnStatus.COMMITTED) {
-                    break;
-                }
-                turns.add(turn);
-            }
-            ReplayPlan all = ReplayPlan.of(0, turns);
+            all = ReplayPlan.of(0, committed);
             List<StoredItem> stored = call(() -> target.listItems(cursor.conversationId()));
             List<String> region = ItemFingerprint.ofVisible(stored);
             Alignment alignment = Alignment.of(region, all.fingerprints(), List.of());
             if (!alignment.consistent() || alignment.trailing() > 0) {
                 problems.add(new ValidationProblem(key, FailureReason.VALIDATION_MISMATCH, "conversation "
-                        + cursor.conversationId() + " in " + target.region() + " does not hold the journal's "
-                        + all.size() + " items: " + (alignment.consistent()
-                                ? alignment.trailing() + " items more" : alignment.problem())));
+                        + cursor.conversationId() + " in " + target.region() + " does not hold the "
+                        + all.size() + " items of the journal's " + committed.size() + " committed turns: "
+                        + (alignment.consistent() ? alignment.trailing() + " items more" : alignment.problem())));
                 return;
             }
             matched++;
-            if (options.recallProbe() != null) {
-                recall(key, head, all);
-            }
         } catch (RuntimeException e) {
-            problems.add(new ValidationProblem(key, FailureReason.of(e), "checking conversation '" + key + "' in "
-                    + target.region() + " failed: " + e.getMessage()));
+            unverified(key, FailureReason.of(e), "checking conversation '" + key + "' in " + target.region()
+                    + " failed, so it is not verified: " + e.getMessage());
+            return;
         }
+        if (options.recallProbe() == null) {
+            return;
+        }
+        try {
+            recall(key, head, all);
+        } catch (RuntimeException e) {
+            problems.add(new ValidationProblem(key, FailureReason.of(e), "recall check of conversation '" + key
+                    + "' in " + target.region() + " failed: " + e.getMessage()));
+        }
+    }
+
+    private void unverified(String key, FailureReason reason, String message) {
+        unverified++;
+        problems.add(new ValidationProblem(key, reason, message));
     }
 
     private void recall(String key, ConversationHead head, ReplayPlan all) {

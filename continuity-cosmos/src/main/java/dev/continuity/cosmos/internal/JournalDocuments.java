@@ -77,8 +77,13 @@ public final class JournalDocuments {
                 Timestamps.parse(optionalText(doc, "completedAt"), where + " completedAt"));
     }
 
-    /** The document of a head. */
+    /** The document of a head whose last turn's status is not known (see {@link StoredHead#lastTurnStatus()}). */
     public static ObjectNode headDocument(ConversationHead head, long journaledThrough) {
+        return headDocument(head, journaledThrough, null);
+    }
+
+    /** The document of a head; {@code lastTurnStatus} is turn {@code journaledThrough}'s, or null if unknown. */
+    public static ObjectNode headDocument(ConversationHead head, long journaledThrough, TurnStatus lastTurnStatus) {
         ObjectNode doc = NODES.objectNode();
         doc.put("id", JournalLayout.HEAD_ID);
         doc.put(JournalLayout.PARTITION_KEY_PROPERTY, head.conversationKey());
@@ -87,6 +92,9 @@ public final class JournalDocuments {
         doc.put("agentVersion", head.agentVersion());
         doc.put("lastSequence", head.lastSequence());
         doc.put("journaledThrough", journaledThrough);
+        if (lastTurnStatus != null && journaledThrough > 0) {
+            doc.put("lastTurnStatus", lastTurnStatus.name());
+        }
         doc.put("createdAt", Timestamps.format(head.createdAt()));
         doc.put("lastActivityAt", Timestamps.format(head.lastActivityAt()));
         ObjectNode regions = doc.putObject("regions");
@@ -115,7 +123,14 @@ public final class JournalDocuments {
                 Timestamps.parse(text(doc, "createdAt", where), where + " createdAt"),
                 Timestamps.parse(text(doc, "lastActivityAt", where), where + " lastActivityAt"),
                 regions, number(doc, "version", where));
-        return new StoredHead(head, number(doc, "journaledThrough", where), etag);
+        String lastTurnStatus = optionalText(doc, "lastTurnStatus");
+        TurnStatus status;
+        try {
+            status = lastTurnStatus == null ? null : TurnStatus.valueOf(lastTurnStatus);
+        } catch (IllegalArgumentException e) {
+            status = null; // unknown: the turn is read when a write depends on it
+        }
+        return new StoredHead(head, number(doc, "journaledThrough", where), status, etag);
     }
 
     /** The listing entry of a head document (or of a projection with the same fields). */

@@ -41,6 +41,7 @@ import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -175,7 +176,7 @@ public abstract class TurnJournalContract {
     @Test
     void anAppendMakesEarlierHeadVersionsStaleAndAHeadChangeKeepsTheHigherLastSequence() {
         ConversationHead created = create(key("c"));
-        journal.append(pending(key("c"), 1, "hello"));
+        journal.append(pending(key("c"), 1, "hello").committed(outcome("hi", "resp_1")));
 
         Optional<ConversationHead> stale = journal.compareAndSetHead(
                 created.withRegion("eastus", new RegionCursor("conv_east_1", 1)), created.version());
@@ -267,6 +268,7 @@ public abstract class TurnJournalContract {
 
         Throwable first = catchThrowable(() -> journal.append(pending(key("c"), 2, "too early")));
         journal.append(pending(key("c"), 1, "one"));
+        journal.commit(key("c"), 1, outcome("reply one", "resp_1"));
         Throwable skipping = catchThrowable(() -> journal.append(pending(key("c"), 3, "skips two")));
 
         assertConflict(first, key("c"), 2);
@@ -497,17 +499,241 @@ public abstract class TurnJournalContract {
     }
 
     @Test
-    void discardingAPendingTurnThatIsNotTheLastConflicts() {
+    void discardingAPendingTurnLeavesNoTurnAfterIt() {
         create(key("c"));
         Turn first = pending(key("c"), 1, "one");
         journal.append(first);
+        // a pending turn is always the last one (no turn follows it), so discarding it never leaves a gap
+        Throwable second = catchThrowable(() -> journal.append(pending(key("c"), 2, "two")));
+
+        AppendResult discarded = journal.discardPending(key("c"), 1);
+
+        assertConflict(second, key("c"), 2);
+        assertThat(discarded).isEqualTo(AppendResult.WRITTEN);
+        assertThat(journal.read(key("c"), 1)).isEmpty();
+        assertThat(journal.head(key("c")).orElseThrow().lastSequence()).isZero();
+    }
+
+    // ------------------------------------------------------------------------------------ invariants
+    // Every write path keeps the journal's invariants (TurnWriteRules): a write that would break one is
+    // refused with a TurnConflictException (turns) or a JournalException (heads) and writes nothing.
+
+    @Test
+    @Tag("adversarial")
+    void noTurnFollowsAPendingOneAndACommittedOneLeastOfAll() {
+        create(key("c"));
+        journal.append(pending(key("c"), 1, "one").committed(outcome("reply one", "resp_1")));
+        Turn two = pending(key("c"), 2, "two");
+        journal.append(two);
+        ConversationHead head = journal.head(key("c")).orElseThrow();
+
+        // the issue's journal: pending turn 2, then a committed turn 3 that would never be replayed
+        Throwable committedAfterPending = catchThrowable(() -> journal.append(
+                pending(key("c"), 3, "three").committed(outcome("reply three", "resp_3"))));
+        Throwable pendingAfterPending = catchThrowable(() -> journal.append(pending(key("c"), 3, "three")));
+
+        assertConflict(committedAfterPending, key("c"), 3);
+        assertThat(committedAfterPending).hasMessageContaining("turn 2 is pending");
+        assertConflict(pendingAfterPending, key("c"), 3);
+        assertThat(journal.turn(key("c"), 3)).isEmpty();
+        assertThat(journal.read(key("c"), 1)).extracting(Turn::sequence).containsExactly(1L, 2L);
+        assertThat(journal.head(key("c"))).contains(head);
+        assertThat(eventually(this::ownPendingTurns, turns -> turns.size() == 1)).containsExactly(two);
+        // once turn 2 is committed, turn 3 follows it
+        journal.commit(key("c"), 2, outcome("reply two", "resp_2"));
+        assertThat(journal.append(pending(key("c"), 3, "three"))).isEqualTo(AppendResult.WRITTEN);
+    }
+
+    @Test
+    @Tag("adversarial")
+    void aTurnNamingAnotherAgentThanItsConversationIsRefused() {
+        create(key("c"));
+        List<TurnItem> input = List.of(TurnItem.userMessage("hello"));
+
+        Throwable otherAgent = catchThrowable(() -> journal.append(
+                Turn.pending(key("c"), 1, "billing-agent", AGENT_VERSION, input, STARTED)));
+        Throwable otherVersion = catchThrowable(() -> journal.append(
+                Turn.pending(key("c"), 1, AGENT, "4", input, STARTED)));
+        Throwable latestVersion = catchThrowable(() -> journal.append(
+                Turn.pending(key("c"), 1, AGENT, null, input, STARTED).committed(outcome("hi", "resp_1"))));
+        journal.append(pending(key("c"), 1, "hello").committed(outcome("hi", "resp_1")));
+        Throwable later = catchThrowable(() -> journal.append(Turn.pending(key("c"), 2, "billing-agent",
+                AGENT_VERSION, input, STARTED).committed(outcome("hi", "resp_2"))));
+
+        assertConflict(otherAgent, key("c"), 1);
+        assertThat(otherAgent).hasMessageContaining("billing-agent").hasMessageContaining(AGENT);
+        assertConflict(otherVersion, key("c"), 1);
+        assertConflict(latestVersion, key("c"), 1);
+        assertConflict(later, key("c"), 2);
+        assertThat(journal.read(key("c"), 1)).extracting(Turn::sequence).containsExactly(1L);
+        assertThat(journal.head(key("c")).orElseThrow().lastSequence()).isEqualTo(1);
+    }
+
+    @Test
+    @Tag("adversarial")
+    void sequencesStartAtOneWithoutGaps() {
+        create(key("c"));
+
+        Throwable notFirst = catchThrowable(() -> journal.append(
+                pending(key("c"), 5, "five").committed(outcome("reply", "resp_5"))));
+        journal.append(pending(key("c"), 1, "one").committed(outcome("reply one", "resp_1")));
+        Throwable gap = catchThrowable(() -> journal.append(
+                pending(key("c"), 3, "three").committed(outcome("reply", "resp_3"))));
+
+        assertConflict(notFirst, key("c"), 5);
+        assertConflict(gap, key("c"), 3);
+        assertThat(journal.read(key("c"), 1)).extracting(Turn::sequence).containsExactly(1L);
+        assertThat(journal.head(key("c")).orElseThrow().lastSequence()).isEqualTo(1);
+    }
+
+    @Test
+    @Tag("adversarial")
+    void malformedTurnsAreRefused() {
+        create(key("c"));
+        List<TurnItem> input = List.of(TurnItem.userMessage("hello"));
+        List<TurnItem> answer = List.of(TurnItem.assistantMessage("hi"));
+        List<Turn> malformed = List.of(
+                // committed without the response, region or time that answered it
+                new Turn(key("c"), 1, AGENT, AGENT_VERSION, input, answer, null, "eastus", TokenUsage.NONE,
+                        TurnStatus.COMMITTED, STARTED, COMPLETED),
+                new Turn(key("c"), 1, AGENT, AGENT_VERSION, input, answer, "resp_1", " ", TokenUsage.NONE,
+                        TurnStatus.COMMITTED, STARTED, COMPLETED),
+                new Turn(key("c"), 1, AGENT, AGENT_VERSION, input, answer, "resp_1", "eastus", TokenUsage.NONE,
+                        TurnStatus.COMMITTED, STARTED, null),
+                // committed with nothing in it
+                new Turn(key("c"), 1, AGENT, AGENT_VERSION, List.of(), List.of(), "resp_1", "eastus",
+                        TokenUsage.NONE, TurnStatus.COMMITTED, STARTED, COMPLETED),
+                // pending with an answer, or without input
+                new Turn(key("c"), 1, AGENT, AGENT_VERSION, input, answer, null, null, TokenUsage.NONE,
+                        TurnStatus.PENDING, STARTED, null),
+                new Turn(key("c"), 1, AGENT, AGENT_VERSION, input, List.of(), "resp_1", "eastus", TokenUsage.NONE,
+                        TurnStatus.PENDING, STARTED, COMPLETED),
+                Turn.pending(key("c"), 1, AGENT, AGENT_VERSION, List.of(), STARTED));
+
+        for (Turn turn : malformed) {
+            assertConflict(catchThrowable(() -> journal.append(turn)), key("c"), 1);
+        }
+
+        assertThat(journal.read(key("c"), 1)).isEmpty();
+        assertThat(journal.head(key("c")).orElseThrow().lastSequence()).isZero();
+    }
+
+    @Test
+    @Tag("adversarial")
+    void aCommitThatDoesNotNameItsResponseAndRegionIsRefused() {
+        create(key("c"));
+        Turn turn = pending(key("c"), 1, "hello");
+        journal.append(turn);
+
+        Throwable noResponse = catchThrowable(() -> journal.commit(key("c"), 1, new TurnOutcome(
+                List.of(TurnItem.assistantMessage("hi")), "", "eastus", TokenUsage.NONE, COMPLETED)));
+        Throwable noRegion = catchThrowable(() -> journal.commit(key("c"), 1, new TurnOutcome(
+                List.of(TurnItem.assistantMessage("hi")), "resp_1", "  ", TokenUsage.NONE, COMPLETED)));
+
+        assertConflict(noResponse, key("c"), 1);
+        assertConflict(noRegion, key("c"), 1);
+        assertThat(journal.turn(key("c"), 1)).contains(turn);
+    }
+
+    @Test
+    @Tag("adversarial")
+    void retriesStayIdempotentUnderTheInvariants() {
+        create(key("c"));
+        Turn one = pending(key("c"), 1, "one");
+        Turn two = pending(key("c"), 2, "two");
+        TurnOutcome answer = outcome("reply one", "resp_1");
+        journal.append(one);
+        journal.commit(key("c"), 1, answer);
+        journal.append(two);
+        ConversationHead head = journal.head(key("c")).orElseThrow();
+
+        // retries of earlier writes, made while turn 2 is the pending last turn
+        assertThat(journal.append(one)).isEqualTo(AppendResult.ALREADY_PRESENT);
+        assertThat(journal.append(one.committed(answer))).isEqualTo(AppendResult.ALREADY_PRESENT);
+        assertThat(journal.commit(key("c"), 1, answer)).isEqualTo(AppendResult.ALREADY_PRESENT);
+        assertThat(journal.append(two)).isEqualTo(AppendResult.ALREADY_PRESENT);
+
+        assertThat(journal.head(key("c"))).contains(head);
+        assertThat(journal.commit(key("c"), 2, outcome("reply two", "resp_2"))).isEqualTo(AppendResult.WRITTEN);
+        assertThat(journal.commit(key("c"), 2, outcome("reply two", "resp_2"))).isEqualTo(AppendResult.ALREADY_PRESENT);
+    }
+
+    @Test
+    @Tag("adversarial")
+    void aNewConversationCannotClaimTurns() {
+        Instant now = now();
+        ConversationHead claimingTurns = new ConversationHead(key("c"), AGENT, AGENT_VERSION, 3, now, now, Map.of(), 0);
+        ConversationHead claimingACursor = ConversationHead.start(key("d"), AGENT, AGENT_VERSION, now)
+                .withRegion("eastus", new RegionCursor("conv_east", 2));
+        ConversationHead noAgent = ConversationHead.start(key("e"), " ", null, now);
+
+        Throwable turns = catchThrowable(() -> journal.compareAndSetHead(claimingTurns, 0));
+        Throwable cursor = catchThrowable(() -> journal.compareAndSetHead(claimingACursor, 0));
+        Throwable agent = catchThrowable(() -> journal.compareAndSetHead(noAgent, 0));
+
+        assertThat(turns).isInstanceOf(JournalException.class).hasMessageContaining(key("c"));
+        assertThat(cursor).isInstanceOf(JournalException.class).hasMessageContaining(key("d"))
+                .hasMessageContaining("eastus");
+        assertThat(agent).isInstanceOf(JournalException.class).hasMessageContaining(key("e"));
+        assertThat(journal.head(key("c"))).isEmpty();
+        assertThat(journal.head(key("d"))).isEmpty();
+        assertThat(journal.head(key("e"))).isEmpty();
+    }
+
+    @Test
+    @Tag("adversarial")
+    void aHeadChangeCannotChangeTheAgentClaimTurnsOrMoveACursorBeyondThem() {
+        create(key("c"));
+        journal.append(pending(key("c"), 1, "one").committed(outcome("reply one", "resp_1")));
+        ConversationHead head = journal.head(key("c")).orElseThrow();
+
+        Throwable otherAgent = catchThrowable(() -> journal.compareAndSetHead(new ConversationHead(key("c"),
+                "billing-agent", AGENT_VERSION, 1, head.createdAt(), head.lastActivityAt(), head.regions(),
+                head.version()), head.version()));
+        Throwable otherVersion = catchThrowable(() -> journal.compareAndSetHead(new ConversationHead(key("c"),
+                AGENT, "4", 1, head.createdAt(), head.lastActivityAt(), head.regions(), head.version()),
+                head.version()));
+        Throwable claimsTurns = catchThrowable(() -> journal.compareAndSetHead(new ConversationHead(key("c"),
+                AGENT, AGENT_VERSION, 5, head.createdAt(), head.lastActivityAt(), head.regions(), head.version()),
+                head.version()));
+        Throwable cursorBeyond = catchThrowable(() -> journal.compareAndSetHead(
+                head.withRegion("westus", new RegionCursor("conv_west", 3)), head.version()));
+
+        assertThat(otherAgent).isInstanceOf(JournalException.class).hasMessageContaining(key("c"))
+                .hasMessageContaining("billing-agent");
+        assertThat(otherVersion).isInstanceOf(JournalException.class).hasMessageContaining(key("c"));
+        assertThat(claimsTurns).isInstanceOf(JournalException.class).hasMessageContaining(key("c"));
+        assertThat(cursorBeyond).isInstanceOf(JournalException.class).hasMessageContaining("westus");
+        assertThat(journal.head(key("c"))).contains(head);
+        // a cursor within the journaled turns is fine
+        ConversationHead moved = journal.compareAndSetHead(
+                head.withRegion("westus", new RegionCursor("conv_west", 1)), head.version()).orElseThrow();
+        assertThat(moved.region("westus")).isEqualTo(new RegionCursor("conv_west", 1));
+        assertThat(moved.lastSequence()).isEqualTo(1);
+    }
+
+    @Test
+    @Tag("adversarial")
+    void aRegionsCursorNeverStandsOnAPendingTurn() {
+        create(key("c"));
+        journal.append(pending(key("c"), 1, "one").committed(outcome("reply one", "resp_1")));
         journal.append(pending(key("c"), 2, "two"));
+        ConversationHead head = journal.head(key("c")).orElseThrow();
 
-        Throwable thrown = catchThrowable(() -> journal.discardPending(key("c"), 1));
+        // a cursor on turn 2 would make a later replay skip it once it is committed
+        Throwable onPending = catchThrowable(() -> journal.compareAndSetHead(
+                head.withRegion("westus", new RegionCursor("conv_west", 2)), head.version()));
 
-        assertConflict(thrown, key("c"), 1);
-        assertThat(journal.turn(key("c"), 1)).contains(first);
-        assertThat(journal.head(key("c")).orElseThrow().lastSequence()).isEqualTo(2);
+        assertThat(onPending).isInstanceOf(JournalException.class).hasMessageContaining(key("c"))
+                .hasMessageContaining("westus");
+        assertThat(journal.head(key("c"))).contains(head);
+        ConversationHead onCommitted = journal.compareAndSetHead(
+                head.withRegion("westus", new RegionCursor("conv_west", 1)), head.version()).orElseThrow();
+        journal.commit(key("c"), 2, outcome("reply two", "resp_2"));
+        ConversationHead afterCommit = journal.head(key("c")).orElseThrow();
+        assertThat(journal.compareAndSetHead(afterCommit.withRegion("westus", new RegionCursor("conv_west", 2)),
+                afterCommit.version())).isPresent();
+        assertThat(onCommitted.region("westus")).isEqualTo(new RegionCursor("conv_west", 1));
     }
 
     // ------------------------------------------------------------------------------------------ read
@@ -519,7 +745,8 @@ public abstract class TurnJournalContract {
         for (int sequence = 1; sequence <= 5; sequence++) {
             // started times run backwards: order must come from the sequence, never the clock
             Turn turn = Turn.pending(key("c"), sequence, AGENT, AGENT_VERSION,
-                    List.of(TurnItem.userMessage("message " + sequence)), STARTED.minusSeconds(sequence));
+                    List.of(TurnItem.userMessage("message " + sequence)), STARTED.minusSeconds(sequence))
+                    .committed(outcome("reply " + sequence, "resp_" + sequence));
             journal.append(turn);
             turns.add(turn);
         }
@@ -534,7 +761,6 @@ public abstract class TurnJournalContract {
 
     @Test
     void itemsOfEveryKindComeBackExactlyAsWritten() {
-        create(key("c"));
         List<TurnItem> input = List.of(
                 TurnItem.message("developer", "Answer in French."),
                 TurnItem.userMessage("Quotes \" and \\ backslashes, newline\nand unicode: héllo 世界 🚀"),
@@ -549,6 +775,7 @@ public abstract class TurnJournalContract {
         Turn turn = Turn.pending(key("c"), 1, AGENT, null, input, STARTED);
         TurnOutcome outcome = new TurnOutcome(output, "resp_items", "westeurope", new TokenUsage(1200, 80, 1280),
                 COMPLETED);
+        journal.compareAndSetHead(ConversationHead.start(key("c"), AGENT, null, now()), 0).orElseThrow();
 
         journal.append(turn);
         journal.commit(key("c"), 1, outcome);
@@ -569,10 +796,10 @@ public abstract class TurnJournalContract {
         for (int i = 0; i < 5; i++) {
             String key = key("list-" + i);
             keys.add(key);
-            journal.compareAndSetHead(ConversationHead.start(key, AGENT, null, base.plus(i, ChronoUnit.MINUTES)), 0)
-                    .orElseThrow();
+            journal.compareAndSetHead(ConversationHead.start(key, AGENT, AGENT_VERSION,
+                    base.plus(i, ChronoUnit.MINUTES)), 0).orElseThrow();
         }
-        journal.append(pending(keys.get(2), 1, "hello"));
+        journal.append(pending(keys.get(2), 1, "hello").committed(outcome("hi", "resp_1")));
         journal.append(pending(keys.get(2), 2, "again"));
         // conversation 2 is now the most recently active, then 4, 3, 1, 0
         List<String> expected = List.of(keys.get(2), keys.get(4), keys.get(3), keys.get(1), keys.get(0));

@@ -60,10 +60,13 @@ public final class SqliteTurnJournal implements TurnJournal {
             + " FROM turn WHERE conversation_key = ? AND sequence >= ? ORDER BY sequence";
     private static final String SELECT_PENDING = "SELECT " + TurnRows.TURN_COLUMNS
             + " FROM turn WHERE status = 'PENDING' ORDER BY conversation_key, sequence";
-    /** Everything an append decides on, in one statement: head position, turn n and turn n - 1 exist. */
-    private static final String APPEND_PROBE = "SELECT last_sequence, activity,"
+    /**
+     * Everything an append decides on, in one statement: head position and agent, whether turn n exists,
+     * the status of turn n - 1 (NULL when it does not exist).
+     */
+    private static final String APPEND_PROBE = "SELECT last_sequence, activity, agent_name, agent_version,"
             + " EXISTS (SELECT 1 FROM turn WHERE conversation_key = ?1 AND sequence = ?2),"
-            + " EXISTS (SELECT 1 FROM turn WHERE conversation_key = ?1 AND sequence = ?2 - 1)"
+            + " (SELECT status FROM turn WHERE conversation_key = ?1 AND sequence = ?2 - 1)"
             + " FROM conversation WHERE conversation_key = ?1";
     /** Everything a commit decides on: the turn's status and the head position. */
     private static final String COMMIT_PROBE = "SELECT t.status, c.last_sequence, c.activity"
@@ -275,23 +278,27 @@ public final class SqliteTurnJournal implements TurnJournal {
             probe.setLong(2, sequence);
             long lastSequence;
             long activity;
+            String agentName;
+            String agentVersion;
             boolean exists;
-            boolean previousExists;
+            String previousStatus;
             try (ResultSet rs = probe.executeQuery()) {
                 if (!rs.next()) {
                     throw TurnWriteRules.noHead(key, sequence);
                 }
                 lastSequence = rs.getLong(1);
                 activity = rs.getLong(2);
-                exists = rs.getInt(3) != 0;
-                previousExists = rs.getInt(4) != 0;
+                agentName = rs.getString(3);
+                agentVersion = rs.getString(4);
+                exists = rs.getInt(5) != 0;
+                previousStatus = rs.getString(6);
             }
             if (exists) {
                 return TurnWriteRules.appendOver(selectTurn(c, key, sequence), turn);
             }
-            if (sequence > 1 && !previousExists) {
-                throw TurnWriteRules.gap(key, sequence, lastSequence);
-            }
+            TurnWriteRules.requireAppendable(agentName, agentVersion,
+                    previousStatus == null ? null : TurnStatus.valueOf(previousStatus),
+                    lastSequence, turn);
             PreparedStatement insert = c.prepare(TurnRows.INSERT_TURN);
             TurnRows.bindTurn(insert, turn, inputJson, outputJson);
             insert.executeUpdate();
@@ -307,6 +314,7 @@ public final class SqliteTurnJournal implements TurnJournal {
     public AppendResult commit(String conversationKey, long sequence, TurnOutcome outcome) {
         Objects.requireNonNull(conversationKey, "conversationKey");
         Objects.requireNonNull(outcome, "outcome");
+        TurnWriteRules.requireWellFormed(conversationKey, sequence, outcome);
         String what = describe(conversationKey, sequence);
         String outputJson = ItemsJson.encode(outcome.output(), "output of " + what);
         long completedAt = TurnRows.nanos(outcome.completedAt(), "completedAt of " + what);
@@ -455,7 +463,7 @@ public final class SqliteTurnJournal implements TurnJournal {
             if (stored == null || stored.version() != expectedVersion) {
                 return Optional.empty();
             }
-            ConversationHead updated = TurnWriteRules.mergedHead(stored, head);
+            ConversationHead updated = TurnWriteRules.mergedHead(stored, head, () -> lastTurnStatus(c, stored));
             PreparedStatement update = c.prepare(UPDATE_HEAD);
             update.setString(1, updated.agentName());
             update.setString(2, updated.agentVersion());
@@ -549,6 +557,17 @@ public final class SqliteTurnJournal implements TurnJournal {
         select.setString(1, key);
         try (ResultSet rs = select.executeQuery()) {
             return rs.next() ? TurnRows.head(rs) : null;
+        }
+    }
+
+    /** The status of the conversation's last turn, or null when it has none (for a head change's cursors). */
+    private static TurnStatus lastTurnStatus(StatementCache c, ConversationHead head) {
+        try {
+            Turn last = selectTurn(c, head.conversationKey(), head.lastSequence());
+            return last == null ? null : last.status();
+        } catch (SQLException e) {
+            throw new JournalException("reading turn " + head.lastSequence() + " of conversation '"
+                    + head.conversationKey() + "' failed: " + e.getMessage(), e);
         }
     }
 

@@ -202,7 +202,7 @@ class SqliteTurnJournalTest extends TurnJournalContract {
             for (int c = 0; c < conversations; c++) {
                 create(grouped, "c" + c);
             }
-            grouped.append(turn("c0", 1, "already there"));
+            grouped.append(answered("c0", 1, "already there"));
             SqliteWriteStats before = grouped.writeStats();
             ExecutorService callers = Executors.newFixedThreadPool(17); // one per write: none waits for a thread
             List<Future<AppendResult>> writes = new ArrayList<>();
@@ -210,13 +210,13 @@ class SqliteTurnJournalTest extends TurnJournalContract {
             try (Connection lock = raw(file); Statement statement = lock.createStatement()) {
                 statement.execute("BEGIN IMMEDIATE");
                 // (if an assertion fails below, closing the connection releases the lock and the callers)
-                writes.add(callers.submit(() -> grouped.append(turn("c0", 2, "second"))));
+                writes.add(callers.submit(() -> grouped.append(answered("c0", 2, "second"))));
                 awaitCondition(grouped, () -> grouped.runningWrites() == 1);
                 for (int c = 1; c < conversations; c++) {
                     String key = "c" + c;
                     writes.add(callers.submit(() -> grouped.append(turn(key, 1, "hello " + key))));
                 }
-                writes.add(callers.submit(() -> grouped.append(turn("c0", 3, "third"))));
+                writes.add(callers.submit(() -> grouped.append(answered("c0", 3, "third"))));
                 refused.add(callers.submit(() -> grouped.append(turn("c0", 1, "a different first turn"))));
                 refused.add(callers.submit(() -> grouped.append(turn("c1", 3, "leaves a gap"))));
                 refused.add(callers.submit(() -> grouped.commit("c5", 9, outcome("no such turn"))));
@@ -253,8 +253,8 @@ class SqliteTurnJournalTest extends TurnJournalContract {
             for (int c = 1; c < conversations; c++) {
                 assertThat(grouped.turn("c" + c, 1)).contains(turn("c" + c, 1, "hello c" + c));
             }
-            assertThat(grouped.read("c0", 1)).containsExactly(turn("c0", 1, "already there"), turn("c0", 2, "second"),
-                    turn("c0", 3, "third"));
+            assertThat(grouped.read("c0", 1)).containsExactly(answered("c0", 1, "already there"),
+                    answered("c0", 2, "second"), answered("c0", 3, "third"));
         }
         try (SqliteTurnJournal reopened = SqliteTurnJournal.open(file)) {
             assertThat(reopened.read("c0", 1)).hasSize(3);
@@ -273,6 +273,11 @@ class SqliteTurnJournalTest extends TurnJournalContract {
 
     private static Turn turn(String key, long sequence, String text) {
         return Turn.pending(key, sequence, "agent", null, List.of(TurnItem.userMessage(text)), STARTED);
+    }
+
+    /** A committed turn (one write with input and answer): turns follow committed ones only. */
+    private static Turn answered(String key, long sequence, String text) {
+        return turn(key, sequence, text).committed(outcome("reply to " + text));
     }
 
     private static TurnOutcome outcome(String text) {

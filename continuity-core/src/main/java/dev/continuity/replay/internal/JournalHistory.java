@@ -1,0 +1,65 @@
+package dev.continuity.replay.internal;
+
+import dev.continuity.journal.ConversationHead;
+import dev.continuity.journal.Turn;
+import dev.continuity.journal.TurnJournal;
+import dev.continuity.journal.TurnStatus;
+import dev.continuity.journal.spi.TurnWriteRules;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A conversation's head and whole history as read from the journal, checked against the journal's
+ * invariants ({@link TurnWriteRules#historyViolation}) because a journal written before those rules were
+ * enforced, or outside them, need not keep them. Head and turns are separate reads, so a history read while
+ * a writer appends, commits or discards can look inconsistent for a moment: a violation counts only when
+ * it is still there after {@value #ATTEMPTS} reads.
+ *
+ * @param head the conversation's head
+ * @param turns every journaled turn, in sequence order
+ * @param violation the first invariant the history breaks, or {@code null} when it keeps them all
+ */
+public record JournalHistory(ConversationHead head, List<Turn> turns, String violation) {
+
+    /** Reads before a violation counts. */
+    public static final int ATTEMPTS = 3;
+
+    /** Copies the list. */
+    public JournalHistory {
+        turns = List.copyOf(turns);
+    }
+
+    /** The conversation's history, or empty when the journal has no such conversation. */
+    public static Optional<JournalHistory> read(TurnJournal journal, String conversationKey) {
+        JournalHistory history = null;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Optional<ConversationHead> head = journal.head(conversationKey);
+            if (head.isEmpty()) {
+                return Optional.empty();
+            }
+            List<Turn> turns = journal.read(conversationKey, 1);
+            history = new JournalHistory(head.get(), turns,
+                    TurnWriteRules.historyViolation(head.get(), turns).orElse(null));
+            if (history.violation == null) {
+                break;
+            }
+        }
+        return Optional.of(history);
+    }
+
+    /** True when the history keeps every invariant. */
+    public boolean valid() {
+        return violation == null;
+    }
+
+    /**
+     * The committed turns: every turn but a pending last one. Only meaningful for a {@link #valid()}
+     * history (in one that is not, a committed turn may follow a pending one).
+     */
+    public List<Turn> committed() {
+        if (!turns.isEmpty() && turns.get(turns.size() - 1).status() == TurnStatus.PENDING) {
+            return turns.subList(0, turns.size() - 1);
+        }
+        return turns;
+    }
+}
