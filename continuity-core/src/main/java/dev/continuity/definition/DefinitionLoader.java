@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.continuity.definition.internal.DefinitionParser;
 import dev.continuity.definition.internal.Json;
+import dev.continuity.json.ExactJson;
+import dev.continuity.json.JsonRefusal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -19,6 +21,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -155,6 +158,10 @@ public final class DefinitionLoader {
         try {
             root = Json.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
+            Optional<JsonRefusal> refused = ExactJson.refusal(e);
+            if (refused.isPresent()) {
+                return failed(file, refused.get().pointer(), refused.get().reason());
+            }
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
             return failed(file, "", "invalid JSON" + where + ": " + e.getOriginalMessage());

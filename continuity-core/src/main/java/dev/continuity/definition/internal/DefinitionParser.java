@@ -156,7 +156,14 @@ public final class DefinitionParser {
             problems.add("/" + field, "'" + field + "' is " + value + "; it must be between " + min + " and " + max);
             return null;
         }
-        return v.doubleValue();
+        double d = v.doubleValue();
+        if (BigDecimal.valueOf(d).compareTo(v) != 0) {
+            // the service keeps sampling options as doubles: say so rather than round silently
+            problems.add("/" + field, "'" + field + "' is " + value + ", which a double (as the service stores it)"
+                    + " cannot hold exactly: it would be sent as " + d + "; write " + d + " or a shorter number");
+            return null;
+        }
+        return d;
     }
 
     private Map<String, String> metadata(ObjectNode root) {
