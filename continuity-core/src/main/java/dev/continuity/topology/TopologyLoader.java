@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.continuity.definition.internal.Json;
 import dev.continuity.definition.internal.Pointers;
 import dev.continuity.definition.internal.Problems;
+import dev.continuity.json.ExactJson;
+import dev.continuity.json.JsonRefusal;
 import dev.continuity.topology.internal.EnvSubstitution;
 import dev.continuity.topology.internal.SecretScan;
 import java.io.IOException;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -96,6 +99,11 @@ public final class TopologyLoader {
         try {
             root = Json.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
+            Optional<JsonRefusal> refused = ExactJson.refusal(e);
+            if (refused.isPresent()) {
+                problems.add(refused.get().pointer(), refused.get().reason());
+                return null;
+            }
             JsonLocation at = e.getLocation();
             problems.add("", "invalid JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column "
                     + at.getColumnNr()) + ": " + e.getOriginalMessage());
