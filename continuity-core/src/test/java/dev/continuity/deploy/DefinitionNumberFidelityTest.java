@@ -110,6 +110,17 @@ class DefinitionNumberFidelityTest {
     }
 
     @Test
+    void aWholeNumberBeyondAnIntIsRefusedNotWrappedAround() {
+        // 4294967297 = 2^32 + 1, which an int cast turns into 1, a valid max_num_results
+        write(dir, "numbers.json", "{\"name\":\"numbers\",\"version\":\"1\",\"model\":\"m\",\"tools\":["
+                + "{\"type\":\"file_search\",\"max_num_results\":4294967297},"
+                + "{\"type\":\"azure_ai_search\",\"index\":\"i\",\"top_k\":4294967297}]}");
+
+        assertThat(new DefinitionLoader().read(dir).problems()).extracting(DefinitionProblem::jsonPointer)
+                .containsExactly("/tools/0/max_num_results", "/tools/1/top_k");
+    }
+
+    @Test
     void aHugeExponentHashesInBoundedSpace() {
         JsonNodeFactory nodes = JsonNodeFactory.withExactBigDecimals(true);
         assertThat(CanonicalJson.write(nodes.numberNode(new BigDecimal("1e5000")))).isEqualTo("1e5000");

@@ -372,7 +372,8 @@ public final class DefinitionParser {
             }
         }
         JsonNode max = t.get("max_num_results");
-        if (max != null && (!max.isIntegralNumber() || max.intValue() < 1 || max.intValue() > 50)) {
+        if (max != null && (!max.isIntegralNumber() || !max.canConvertToInt() || max.intValue() < 1
+                || max.intValue() > 50)) {
             problems.add(Pointers.child(at, "max_num_results"), "'max_num_results' must be a whole number from 1 to 50");
         }
         return new FileSearchTool(sources, options(t, "max_num_results", "ranking_options", "filters"),
@@ -393,7 +394,7 @@ public final class DefinitionParser {
         problems.optionalString(t, "query_type", at);
         problems.optionalString(t, "filter", at);
         JsonNode topK = t.get("top_k");
-        if (topK != null && (!topK.isIntegralNumber() || topK.intValue() < 1)) {
+        if (topK != null && (!topK.isIntegralNumber() || !topK.canConvertToInt() || topK.intValue() < 1)) {
             problems.add(Pointers.child(at, "top_k"), "'top_k' must be a whole number of at least 1");
         }
         ObjectNode extra = problems.optionalObject(t, "extra", at);

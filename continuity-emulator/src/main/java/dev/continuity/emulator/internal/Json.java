@@ -17,11 +17,11 @@ public final class Json {
     /**
      * The shared, thread-safe mapper. Numbers are kept by exact value, as a service storing JSON should:
      * decimals as {@link java.math.BigDecimal} with their trailing zeros ({@code 1.50} stays {@code 1.50}),
-     * integers of any size; never rounded through a {@code double}, never written as {@code "Infinity"}.
+     * integers of any size (Jackson's default); never rounded through a {@code double}, never written as
+     * {@code "Infinity"}.
      */
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
 
