@@ -4,7 +4,8 @@ package dev.continuity;
  * The root of every exception Continuity throws: catch it to handle any library failure at once, or one
  * of its subclasses for a specific one ({@code JournalException}, {@code DefinitionException},
  * {@code ReplayException}, {@code AgentServiceException}, {@code KnowledgeSyncException},
- * {@code JournalFileException}, and the journaling client's {@code TurnRejectedException},
+ * {@code JournalFileException}, {@code PathRefusedException}, {@code Utf8Text.NotUtf8Exception}, and the
+ * journaling client's {@code TurnRejectedException},
  * {@code RegionUnavailableException} and {@code ConversationBusyException}). Unchecked.
  *
  * <p>The journaling client throws it directly when a turn could not be completed; the message then names

@@ -51,22 +51,27 @@ final class BenchCommand implements Runnable {
         CommandSpec spec;
 
         @Option(names = "--responses", defaultValue = "10000", description = "Measured responses (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1)
         int responses;
 
         @Option(names = "--clients", defaultValue = "16", description = "Concurrent SDK clients (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1, max = 10_000)
         int clients;
 
         @Option(names = "--conversations", defaultValue = "10000",
                 description = "Conversations of 20 items held for the heap measurement (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 0)
         int conversations;
 
         @Option(names = "--warmup", defaultValue = "20000",
                 description = "Responses sent before measuring, half back to back and half paced, while the JIT "
                         + "compiles the SDK and emulator paths (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 0)
         int warmup;
 
         @Option(names = "--rate", defaultValue = "1500",
                 description = "Responses/s the clients together offer in the paced phase (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1, unit = "responses/s")
         double rate;
 
         @Override
@@ -107,6 +112,7 @@ final class BenchCommand implements Runnable {
         CommandSpec spec;
 
         @Option(names = "--turns", defaultValue = "2000", description = "Measured turns per side (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1)
         int turns;
 
         @Override
@@ -154,15 +160,19 @@ final class BenchCommand implements Runnable {
         CommandSpec spec;
 
         @Option(names = "--files", defaultValue = "200", description = "Files (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1)
         int files;
 
         @Option(names = "--kb", defaultValue = "50", description = "Size of each file in KB (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 0, max = 1_048_576, unit = "KB")
         int kb;
 
         @Option(names = "--changed", defaultValue = "10", description = "Files changed before the third sync (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 0)
         int changed;
 
         @Option(names = "--concurrency", defaultValue = "4", description = "Uploads in flight (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1, max = 10_000)
         int concurrency;
 
         @Override

@@ -81,6 +81,7 @@ final class ChatCommand implements Callable<Integer> {
     @Option(names = "--probe-interval", defaultValue = "1000", paramLabel = "MS",
             description = "Health probe interval and timeout in ms; 3 failures in a row declare a region down "
                     + "(default: ${DEFAULT-VALUE}).")
+    @OptionRules.Range(min = 1, unit = "ms")
     long probeMillis;
 
     /** Where lines are read from; tests replace it. */
@@ -113,7 +114,7 @@ final class ChatCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.INVALID;
         } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
+            err.println(CliErrors.describe(e));
             err.flush();
             return ExitCodes.INVALID;
         }
@@ -131,7 +132,7 @@ final class ChatCommand implements Callable<Integer> {
             } catch (JournalException e) {
                 throw e; // the journal failed, not the conversation: reported below, as an error
             } catch (ContinuityException e) {
-                err.println(e.getMessage());
+                err.println(CliErrors.describe(e));
                 err.flush();
                 return ExitCodes.INVALID;
             }
@@ -143,7 +144,7 @@ final class ChatCommand implements Callable<Integer> {
             err.flush();
             return converse(client, stack.failover(), regions, key, out, err);
         } catch (JournalException e) {
-            err.println("journal " + journalOption.value() + ": " + e.getMessage());
+            err.println("journal " + journalOption.value() + ": " + CliErrors.describe(e));
             err.flush();
             return ExitCodes.ERROR;
         }
@@ -162,7 +163,7 @@ final class ChatCommand implements Callable<Integer> {
             try {
                 line = lines.readLine();
             } catch (IOException e) {
-                err.println("cannot read input: " + e.getMessage());
+                err.println("cannot read input: " + CliErrors.describe(e));
                 err.flush();
                 return ExitCodes.ERROR;
             }
@@ -197,7 +198,7 @@ final class ChatCommand implements Callable<Integer> {
             throw e; // the journal failed: the chat ends with an error
         } catch (ContinuityException e) {
             // refused (nothing kept), or pending (completed exactly once by the next turn)
-            err.println("error: " + e.getMessage());
+            err.println("error: " + CliErrors.describe(e));
             err.flush();
             return;
         }

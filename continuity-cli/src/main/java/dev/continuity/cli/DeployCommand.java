@@ -70,7 +70,7 @@ final class DeployCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.INVALID;
         } catch (IllegalArgumentException e) {
-            err.println(e.getMessage() + "; nothing deployed");
+            err.println(CliErrors.describe(e) + "; nothing deployed");
             err.flush();
             return ExitCodes.INVALID;
         }

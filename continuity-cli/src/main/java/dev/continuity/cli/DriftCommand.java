@@ -88,7 +88,7 @@ final class DriftCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.INVALID;
         } catch (IllegalArgumentException e) {
-            err.println(e.getMessage() + "; nothing checked");
+            err.println(CliErrors.describe(e) + "; nothing checked");
             err.flush();
             return ExitCodes.INVALID;
         }

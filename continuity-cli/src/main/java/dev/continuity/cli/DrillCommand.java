@@ -3,6 +3,7 @@ package dev.continuity.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.continuity.Secrets;
 import dev.continuity.cosmos.StandbyTotals;
 import dev.continuity.drill.ConsoleProgress;
 import dev.continuity.drill.CosmosDrillStore;
@@ -35,26 +36,33 @@ final class DrillCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--conversations", defaultValue = "20", description = "Concurrent conversations (default: ${DEFAULT-VALUE}).")
+    @OptionRules.Range(min = 1)
     int conversations;
 
     @Option(names = "--turns", defaultValue = "6", description = "Turns per conversation (default: ${DEFAULT-VALUE}).")
+    @OptionRules.Range(min = 2)
     int turns;
 
     @Option(names = "--store", defaultValue = "sqlite",
             description = "Journal: memory, sqlite (a temporary file) or cosmos (default: ${DEFAULT-VALUE}).")
+    @OptionRules.OneOf({"memory", "sqlite", "cosmos"})
     String store;
 
     @Option(names = "--mode", defaultValue = "lazy",
             description = "Conversation rehydration after failover: lazy (on first use), eager (all, in the "
                     + "background) or warm (with --store cosmos: a change-feed warm standby replicates into the "
                     + "secondary during traffic, so only the tail is replayed after failover) (default: ${DEFAULT-VALUE}).")
+    @OptionRules.OneOf({"lazy", "eager", "warm"})
     String mode;
 
     @Option(names = "--cosmos-endpoint", description = "With --store cosmos: a Cosmos DB account endpoint "
-            + "(default: the repository's local Cosmos DB compatible server, started for the drill).")
+            + "(default: the repository's local Cosmos DB compatible server, started for the drill). The account key "
+            + "comes from the environment variable " + CosmosDrillStore.KEY_ENVIRONMENT_VARIABLE + "; without it the "
+            + "drill authenticates with Entra ID (DefaultAzureCredential).")
     String cosmosEndpoint;
 
-    @Option(names = "--cosmos-key", description = "With --cosmos-endpoint: the account key.")
+    /** Refused: a key on the command line is visible to every user through the process list. */
+    @Option(names = "--cosmos-key", hidden = true, arity = "0..1", fallbackValue = "")
     String cosmosKey;
 
     @Option(names = "--cosmos-database", defaultValue = "continuity-drill",
@@ -75,19 +83,34 @@ final class DrillCommand implements Callable<Integer> {
     @Option(names = "--probe-interval", defaultValue = "500",
             description = "Health probe interval and timeout in ms; 3 failures in a row declare a region down "
                     + "(default: ${DEFAULT-VALUE}).")
+    @OptionRules.Range(min = 1, unit = "ms")
     long probeMillis;
 
     @Option(names = "--threads", defaultValue = "16", description = "Traffic threads (default: ${DEFAULT-VALUE}).")
+    @OptionRules.Range(min = 1, max = 10_000)
     int threads;
 
     @Override
     public Integer call() throws Exception {
+        if (cosmosKey != null) {
+            // never echo the value: it is a secret
+            throw new IllegalArgumentException("--cosmos-key is not accepted: a key on the command line is visible to"
+                    + " every user of the machine (ps); set the environment variable "
+                    + CosmosDrillStore.KEY_ENVIRONMENT_VARIABLE + " instead, or leave it unset to authenticate with"
+                    + " Entra ID (DefaultAzureCredential)");
+        }
+        if (cosmosEndpoint != null) {
+            Secrets.problemIn(cosmosEndpoint).ifPresent(reason -> {
+                throw new IllegalArgumentException("--cosmos-endpoint is refused: " + reason + "; a secret on the"
+                        + " command line is visible to every user of the machine (ps): give the account URL alone and"
+                        + " the key in " + CosmosDrillStore.KEY_ENVIRONMENT_VARIABLE);
+            });
+        }
         DrillOptions options = new DrillOptions(conversations, turns, store, mode, agents, topology, probeMillis, 3, threads);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!store.equals("cosmos") && (cosmosEndpoint != null || cosmosKey != null)) {
-            throw new IllegalArgumentException("--cosmos-endpoint and --cosmos-key need --store cosmos (--store was '"
-                    + store + "')");
+        if (!store.equals("cosmos") && cosmosEndpoint != null) {
+            throw new IllegalArgumentException("--cosmos-endpoint needs --store cosmos (--store was '" + store + "')");
         }
         ConsoleProgress progress = new ConsoleProgress(err, System.console() != null);
         Path tempDir = Files.createTempDirectory("continuity-drill");
@@ -101,7 +124,7 @@ final class DrillCommand implements Callable<Integer> {
                 case "sqlite" -> journals = () -> SqliteTurnJournal.open(tempDir.resolve("journal.db"));
                 default -> {
                     cosmos = cosmosEndpoint != null
-                            ? CosmosDrillStore.remote(cosmosEndpoint, cosmosKey, cosmosDatabase)
+                            ? CosmosDrillStore.remote(cosmosEndpoint, cosmosDatabase, System::getenv)
                             : CosmosDrillStore.local(cosmosDatabase);
                     progress.note("journal: " + cosmos.describe());
                     journals = cosmos::openJournal;
@@ -121,6 +144,11 @@ final class DrillCommand implements Callable<Integer> {
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             ObjectNode tree = mapper.valueToTree(report);
             drill.standbySummary().ifPresent(summary -> tree.set("warmStandby", standbyJson(mapper, summary)));
+            if (Files.exists(json)) {
+                dev.continuity.ContinuityFiles.restrict(json);
+            } else {
+                dev.continuity.ContinuityFiles.createFile(json);
+            }
             mapper.writeValue(json.toFile(), tree);
             out.println("report written to " + json);
         }

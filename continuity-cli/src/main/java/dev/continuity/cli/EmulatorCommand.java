@@ -26,10 +26,12 @@ final class EmulatorCommand implements Callable<Integer> {
     @Option(names = "--base-port", defaultValue = "8700",
             description = "Port of the first region; the next regions use the following ports; 0 = free ports "
                     + "(default: ${DEFAULT-VALUE}).")
+    @OptionRules.Range(min = 0, max = 65_535)
     int basePort;
 
     @Option(names = "--admin-port", defaultValue = "0",
             description = "Port of the admin API for fault injection (default: a free port).")
+    @OptionRules.Range(min = 0, max = 65_535)
     int adminPort;
 
     @Option(names = "--https", description = "Serve TLS with a certificate generated at start.")

@@ -45,18 +45,18 @@ final class ExportCommand implements Callable<Integer> {
         try {
             option = JournalOption.parse(journal, false).requireExisting();
         } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
+            err.println(CliErrors.describe(e));
             err.flush();
             return ExitCodes.INVALID;
         }
-        try (TurnJournal opened = option.open()) {
+        try (TurnJournal opened = option.openReadOnly()) {
             ExportResult result = new JournalExporter(opened).export(out);
             stdout.println("exported " + result.conversations() + " conversation(s), " + result.turns() + " turn(s) from "
                     + option.value() + " to " + out);
             stdout.flush();
             return ExitCodes.OK;
         } catch (JournalException | UncheckedIOException e) {
-            err.println(e.getMessage());
+            err.println(CliErrors.describe(e));
             err.flush();
             return ExitCodes.ERROR;
         }

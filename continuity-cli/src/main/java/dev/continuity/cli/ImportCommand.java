@@ -54,7 +54,7 @@ final class ImportCommand implements Callable<Integer> {
         try {
             option = JournalOption.parse(journal, false);
         } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
+            err.println(CliErrors.describe(e));
             err.flush();
             return ExitCodes.INVALID;
         }
@@ -76,11 +76,11 @@ final class ImportCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
         } catch (JournalFileException e) {
-            err.println(e.getMessage());
+            err.println(CliErrors.describe(e));
             err.flush();
             return e.nothingWritten() ? ExitCodes.INVALID : ExitCodes.ERROR;
         } catch (JournalException e) {
-            err.println(e.getMessage());
+            err.println(CliErrors.describe(e));
             err.flush();
             return ExitCodes.ERROR;
         }

@@ -42,7 +42,15 @@ record JournalOption(String value, Path file) {
         return this;
     }
 
-    /** Opens the journal (a SQLite file is created with its directories when absent). */
+    /**
+     * Opens the journal read-only, for commands that only read it (export): nothing is created or written,
+     * so a journal on read-only media can be read; a write fails naming the file.
+     */
+    TurnJournal openReadOnly() {
+        return file == null ? new InMemoryTurnJournal() : SqliteTurnJournal.openReadOnly(file);
+    }
+
+    /** Opens the journal (a SQLite file is created owner-only with its directories when absent). */
     TurnJournal open() {
         return file == null ? new InMemoryTurnJournal() : SqliteTurnJournal.open(file);
     }

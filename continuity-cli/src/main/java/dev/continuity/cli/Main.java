@@ -24,8 +24,13 @@ public final class Main {
     /** The configured command line (tests execute it with captured output). */
     public static CommandLine commandLine() {
         return new CommandLine(new ContinuityCommand())
+                .setExecutionStrategy(parseResult -> {
+                    // every option value is checked before any command does any work
+                    OptionRules.check(parseResult);
+                    return new CommandLine.RunLast().execute(parseResult);
+                })
                 .setExecutionExceptionHandler((error, commandLine, parseResult) -> {
-                    commandLine.getErr().println("error: " + error.getMessage());
+                    commandLine.getErr().println("error: " + CliErrors.describe(error));
                     return ExitCodes.ERROR;
                 });
     }

@@ -72,6 +72,7 @@ final class RehydrateCommand implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "eager", paramLabel = "MODE",
             description = "eager (every conversation), incremental (only missing turns; with --since only "
                     + "conversations active since then) or lazy (agents only) (default: ${DEFAULT-VALUE}).")
+    @OptionRules.OneOf({"eager", "incremental", "lazy"})
     String mode;
 
     @Option(names = "--agents", defaultValue = "agents", paramLabel = "DIR",
@@ -87,6 +88,7 @@ final class RehydrateCommand implements Callable<Integer> {
 
     @Option(names = "--concurrency", defaultValue = "8", description = "Conversations replayed at once "
             + "(default: ${DEFAULT-VALUE}).")
+    @OptionRules.Range(min = 1, max = 10_000)
     int concurrency;
 
     @Option(names = "--since", paramLabel = "INSTANT", description = "Incremental mode: only conversations active "
@@ -95,7 +97,16 @@ final class RehydrateCommand implements Callable<Integer> {
 
     @Option(names = "--sample", defaultValue = "5", description = "Replayed conversations compared with the journal "
             + "after the run (default: ${DEFAULT-VALUE}; 0 = none).")
+    @OptionRules.Range(min = 0)
     int sample;
+
+    @Option(names = "--give-up-after", defaultValue = "30", paramLabel = "SECONDS",
+            description = "Stop the run when the region answers no call at all for this long (connections "
+                    + "refused, reset or timed out); the conversations not replayed are reported as GAVE_UP and a "
+                    + "rerun continues from there (default: ${DEFAULT-VALUE}; 0 = at the first call left "
+                    + "unanswered).")
+    @OptionRules.Range(min = 0, max = 86_400, unit = "s")
+    long giveUpAfterSeconds;
 
     @Option(names = "--no-probe", description = "Do not send a probe turn to each agent after the run.")
     boolean noProbe;
@@ -131,7 +142,7 @@ final class RehydrateCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.INVALID;
         } catch (IllegalArgumentException | DateTimeParseException e) {
-            err.println(e.getMessage() + "; nothing rehydrated");
+            err.println(CliErrors.describe(e) + "; nothing rehydrated");
             err.flush();
             return ExitCodes.INVALID;
         }
@@ -143,6 +154,7 @@ final class RehydrateCommand implements Callable<Integer> {
                     .definitions(definitions)
                     .mode(rehydrationMode)
                     .concurrency(concurrency)
+                    .giveUpAfter(java.time.Duration.ofSeconds(giveUpAfterSeconds))
                     .changedSince(changedSince)
                     .validation(new ValidationOptions(!noProbe, ValidationOptions.defaults().probeInput(), sample, null,
                             ValidationOptions.defaults().maxForkItems()))

@@ -42,8 +42,12 @@ public class AgentServiceException extends ContinuityException {
     private final Kind kind;
     private final int status;
     private final long retryAfterMillis;
+    private final boolean requestSent;
 
     /**
+     * A failure after which the request may have reached the service (the conservative choice; see
+     * {@link #AgentServiceException(String, Kind, int, long, boolean, String, Throwable)}).
+     *
      * @param region the region called
      * @param kind the failure class
      * @param status HTTP status, or 0 when there was no answer
@@ -53,11 +57,27 @@ public class AgentServiceException extends ContinuityException {
      */
     public AgentServiceException(String region, Kind kind, int status, long retryAfterMillis, String message,
             Throwable cause) {
+        this(region, kind, status, retryAfterMillis, true, message, cause);
+    }
+
+    /**
+     * @param region the region called
+     * @param kind the failure class
+     * @param status HTTP status, or 0 when there was no answer
+     * @param retryAfterMillis the delay the service asked for, or -1
+     * @param requestSent false only when the request certainly never reached the service (the connection
+     *     was refused, the host is unknown or unroutable): then nothing can have been applied
+     * @param message what failed, naming the operation and the id involved
+     * @param cause the SDK's exception
+     */
+    public AgentServiceException(String region, Kind kind, int status, long retryAfterMillis, boolean requestSent,
+            String message, Throwable cause) {
         super("[" + region + "] " + message, cause);
         this.region = region;
         this.kind = kind;
         this.status = status;
         this.retryAfterMillis = retryAfterMillis;
+        this.requestSent = requestSent || status != 0;
     }
 
     /** The region called. */
@@ -86,10 +106,20 @@ public class AgentServiceException extends ContinuityException {
     }
 
     /**
-     * True when the write may have been applied although the call failed (a 5xx or a lost connection
-     * after the request was sent): check the target before retrying a non-idempotent write.
+     * False when the request certainly never reached the service (connection refused, unknown host):
+     * nothing was applied. True whenever the service answered, and when it may have received the request
+     * (a reset, a timeout, an answer lost after the request was sent).
+     */
+    public boolean requestSent() {
+        return requestSent;
+    }
+
+    /**
+     * True when the write may have been applied although the call failed (a 5xx, or a lost connection or
+     * timeout after the request was sent): check the target before retrying a non-idempotent write. A
+     * refused connection is not ambiguous: nothing reached the service.
      */
     public boolean ambiguous() {
-        return kind == Kind.SERVICE_ERROR || kind == Kind.UNREACHABLE;
+        return requestSent && (kind == Kind.SERVICE_ERROR || kind == Kind.UNREACHABLE);
     }
 }

@@ -703,13 +703,13 @@ public final class ContinuityClient implements AutoCloseable {
 
         /** How long a send waits for another turn of the same conversation (default 60 s). */
         public Builder lockTimeout(Duration timeout) {
-            this.lockTimeout = Objects.requireNonNull(timeout, "timeout");
+            this.lockTimeout = notNegative(timeout, "lockTimeout");
             return this;
         }
 
         /** How long a send waits for the active region to change after the region stopped answering (default 30 s). */
         public Builder failoverWait(Duration wait) {
-            this.failoverWait = Objects.requireNonNull(wait, "wait");
+            this.failoverWait = notNegative(wait, "failoverWait");
             return this;
         }
 
@@ -726,8 +726,19 @@ public final class ContinuityClient implements AutoCloseable {
 
         /** Rounds of function calls {@link ContinuityClient#sendAndRunTools} runs before giving up (default 8). */
         public Builder maxToolRounds(int rounds) {
+            if (rounds < 1) {
+                throw new IllegalArgumentException("maxToolRounds must be at least 1, was " + rounds);
+            }
             this.maxToolRounds = rounds;
             return this;
+        }
+
+        private static Duration notNegative(Duration value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative()) {
+                throw new IllegalArgumentException(name + " must not be negative, was " + value);
+            }
+            return value;
         }
 
         /**

@@ -22,6 +22,14 @@ public final class DefinitionLimits {
     public static final int METADATA_VALUE_MAX = 512;
     /** Tools the service accepts per agent. */
     public static final int TOOLS_MAX = 128;
+    /**
+     * Longest instructions, in characters (Unicode code points): the documented limit of agent instructions
+     * (256,000 characters in the OpenAI API reference the Agent Service follows; the Foundry data-plane
+     * spec states none, so this is the documented one).
+     */
+    public static final int INSTRUCTIONS_MAX = 256_000;
+    /** Longest version description, in characters (the Foundry data-plane spec's {@code maxLength}). */
+    public static final int DESCRIPTION_MAX = 512;
     /** Metadata key under which the deployer records the deployed content hash. */
     public static final String HASH_METADATA_KEY = "continuity-hash";
     /** Metadata key under which the deployer records the source version. */
@@ -36,5 +44,64 @@ public final class DefinitionLimits {
     public static final String DEFAULT_KNOWLEDGE_SOURCE = "default";
 
     private DefinitionLimits() {
+    }
+
+    /**
+     * The reason a text field is too long, or {@code null}: {@code field} is the field's name in the
+     * definition file, {@code max} a limit above in characters (code points).
+     */
+    public static String tooLong(String field, String value, int max) {
+        if (value == null || value.length() <= max) {
+            return null;
+        }
+        int characters = value.codePointCount(0, value.length());
+        return characters <= max ? null : "'" + field + "' is " + characters + " characters long; the service allows at"
+                + " most " + max;
+    }
+
+    /**
+     * Every service limit {@code definition} exceeds (name, instructions, description, tools, metadata),
+     * each naming the file (or the agent, for a definition built in code) and the field. The definition
+     * loader reports the same limits with its own problems; the renderer applies this to every definition,
+     * however it was made, so nothing over a limit reaches the service.
+     */
+    public static List<DefinitionProblem> check(AgentDefinition definition) {
+        java.nio.file.Path file = definition.sourceFile() != null ? definition.sourceFile()
+                : java.nio.file.Path.of("(" + definition.id() + ")");
+        List<DefinitionProblem> problems = new java.util.ArrayList<>();
+        String name = definition.name();
+        if (name.length() > AGENT_NAME_MAX || !AGENT_NAME.matcher(name).matches()) {
+            problems.add(new DefinitionProblem(file, "/name", "agent name '" + name + "' is invalid: 1 to "
+                    + AGENT_NAME_MAX + " letters, digits and hyphens, starting and ending with a letter or digit"));
+        }
+        String instructions = tooLong("instructions", definition.instructions(), INSTRUCTIONS_MAX);
+        if (instructions != null) {
+            problems.add(new DefinitionProblem(file, "/instructions", instructions));
+        }
+        String description = tooLong("description", definition.description(), DESCRIPTION_MAX);
+        if (description != null) {
+            problems.add(new DefinitionProblem(file, "/description", description));
+        }
+        if (definition.tools().size() > TOOLS_MAX) {
+            problems.add(new DefinitionProblem(file, "/tools", "agent has " + definition.tools().size()
+                    + " tools; the service allows at most " + TOOLS_MAX));
+        }
+        if (definition.metadata().size() > USER_METADATA_MAX_PAIRS) {
+            problems.add(new DefinitionProblem(file, "/metadata", "metadata has " + definition.metadata().size()
+                    + " pairs; at most " + USER_METADATA_MAX_PAIRS + " of your own (the deployer adds "
+                    + String.join(", ", DEPLOYER_METADATA_KEYS) + ")"));
+        }
+        definition.metadata().forEach((key, value) -> {
+            String at = "/metadata/" + key.replace("~", "~0").replace("/", "~1");
+            if (key.isEmpty() || key.length() > METADATA_KEY_MAX || key.startsWith(RESERVED_METADATA_PREFIX)) {
+                problems.add(new DefinitionProblem(file, at, "metadata key '" + key + "' must be 1 to "
+                        + METADATA_KEY_MAX + " characters and not start with '" + RESERVED_METADATA_PREFIX + "'"));
+            }
+            if (value != null && value.length() > METADATA_VALUE_MAX) {
+                problems.add(new DefinitionProblem(file, at, "metadata value of '" + key + "' is " + value.length()
+                        + " characters long; at most " + METADATA_VALUE_MAX + " are allowed"));
+            }
+        });
+        return problems;
     }
 }

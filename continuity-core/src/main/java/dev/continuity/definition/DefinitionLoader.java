@@ -6,14 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.continuity.definition.internal.DefinitionParser;
 import dev.continuity.definition.internal.Json;
+import dev.continuity.io.ContainedRoot;
+import dev.continuity.io.PathRefusedException;
+import dev.continuity.io.Utf8Text;
 import dev.continuity.json.ExactJson;
 import dev.continuity.json.JsonRefusal;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,8 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Other files (README.md, instructions drafts) are ignored.
  *
+ * <p>The directory is read under the path-containment rule ({@link ContainedRoot}): a symbolic link
+ * whose target stays inside the directory is followed (file or folder); a definition file or folder that
+ * is a link leaving the directory, a dangling link or a link loop is a problem naming the link, as is a
+ * device, pipe or socket named like a definition file. Every file must be UTF-8 (a problem gives the
+ * byte offset, line and column of the first invalid byte).
+ *
  * <p>Every problem of every file is reported at once (see {@link #read}); a file with any problem
  * contributes no definition.
  */
@@ -59,11 +61,21 @@ public final class DefinitionLoader {
                     : "definitions directory does not exist"));
             return new DefinitionLoadResult(DefinitionSet.empty(), problems, List.of());
         }
-        List<Path> candidates = candidates(directory);
+        ContainedRoot.Listing listing;
+        try {
+            listing = ContainedRoot.of(directory).list(DefinitionLoader::isDefinitionFileName);
+        } catch (PathRefusedException e) {
+            problems.add(new DefinitionProblem(e.file(), "", e.reason()));
+            return new DefinitionLoadResult(DefinitionSet.empty(), problems, List.of());
+        }
+        for (ContainedRoot.Refusal refusal : listing.refused()) {
+            problems.add(new DefinitionProblem(refusal.file(), "", refusal.reason()));
+        }
         List<Path> files = new ArrayList<>();
         List<AgentDefinition> definitions = new ArrayList<>();
-        for (Path file : candidates) {
-            FileResult r = readFile(file);
+        for (ContainedRoot.ContainedFile candidate : listing.files()) {
+            Path file = candidate.path();
+            FileResult r = readFile(file, candidate.realPath());
             if (r.topology) {
                 LOG.debug("skipping {}: its $schema names a topology", file);
                 continue;
@@ -99,7 +111,7 @@ public final class DefinitionLoader {
      * @throws DefinitionException carrying every problem of the file, when there is any
      */
     public AgentDefinition loadFile(Path file) {
-        FileResult r = readFile(file);
+        FileResult r = readFile(file, file);
         if (r.topology) {
             throw new DefinitionException(List.of(new DefinitionProblem(file, "/$schema",
                     "this is a topology file, not an agent definition")));
@@ -116,43 +128,18 @@ public final class DefinitionLoader {
                 && !fileName.startsWith(".");
     }
 
-    private static List<Path> candidates(Path directory) {
-        try (Stream<Path> walk = Files.walk(directory)) {
-            return walk.filter(Files::isRegularFile)
-                    .filter(p -> !hidden(directory.relativize(p)))
-                    .filter(p -> isDefinitionFileName(p.getFileName().toString()))
-                    .sorted(Comparator.comparing(p -> directory.relativize(p).toString().replace('\\', '/')))
-                    .collect(Collectors.toList());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + directory, e);
-        }
-    }
-
-    private static boolean hidden(Path relative) {
-        for (Path segment : relative) {
-            if (segment.toString().startsWith(".")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private record FileResult(AgentDefinition definition, List<DefinitionProblem> problems, boolean topology) {
     }
 
-    private static FileResult readFile(Path file) {
+    /** Reads {@code file} (named so in problems) from {@code source} (its real path when found by a walk). */
+    private static FileResult readFile(Path file, Path source) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(Files.readAllBytes(file)))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            return failed(file, "", "not UTF-8 text: " + e.getMessage());
+            text = Utf8Text.decode(Files.readAllBytes(source));
+        } catch (Utf8Text.NotUtf8Exception e) {
+            return failed(file, "", e.getMessage());
         } catch (IOException e) {
             return failed(file, "", "cannot read: " + e);
-        }
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
         }
         JsonNode root;
         try {

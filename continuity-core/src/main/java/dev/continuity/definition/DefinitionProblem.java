@@ -1,5 +1,6 @@
 package dev.continuity.definition;
 
+import dev.continuity.Secrets;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -9,7 +10,8 @@ import java.util.Objects;
  * @param file the file the problem is in (for a missing directory: the directory)
  * @param jsonPointer RFC 6901 pointer to the offending value inside the file; {@code ""} for the
  *     whole file (e.g. a JSON syntax error, whose position is then given in the reason)
- * @param reason what is wrong, naming the offending value and, where there is one, the fix
+ * @param reason what is wrong, naming the offending value and, where there is one, the fix; any secret it
+ *     quotes (a URL's {@code user:password@}, a secret query parameter) is {@link Secrets#redact redacted}
  */
 public record DefinitionProblem(Path file, String jsonPointer, String reason) {
 
@@ -17,7 +19,7 @@ public record DefinitionProblem(Path file, String jsonPointer, String reason) {
     public DefinitionProblem {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(jsonPointer, "jsonPointer");
-        Objects.requireNonNull(reason, "reason");
+        reason = Secrets.redact(Objects.requireNonNull(reason, "reason"));
     }
 
     /**

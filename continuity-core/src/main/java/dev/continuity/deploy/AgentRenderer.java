@@ -63,6 +63,10 @@ public final class AgentRenderer {
      * @throws DefinitionException naming every binding the region lacks
      */
     public static RenderedAgent render(AgentDefinition definition, Topology topology, Region region) {
+        List<DefinitionProblem> overLimits = DefinitionLimits.check(definition);
+        if (!overLimits.isEmpty()) {
+            throw new DefinitionException(overLimits);
+        }
         List<DefinitionProblem> missing = BindingValidator.check(definition, topology, region);
         if (!missing.isEmpty()) {
             throw new DefinitionException(missing);

@@ -1,5 +1,6 @@
 package dev.continuity.drift;
 
+import dev.continuity.Secrets;
 import java.util.Objects;
 
 /**
@@ -11,6 +12,9 @@ import java.util.Objects;
  * @param expected what the definitions say ({@code null} when not applicable)
  * @param actual what the region has ({@code null} when it has nothing)
  * @param message one line for people, naming the agent, the region and both values
+ *
+ * <p>{@code expected}, {@code actual} and {@code message} are {@link Secrets#redact redacted}: a value read
+ * from a region (an MCP {@code server_url} with {@code ?api-key=}, say) never reaches a report with its secret.
  */
 public record DriftFinding(String region, String agent, DriftKind kind, String expected, String actual,
         String message) {
@@ -19,6 +23,8 @@ public record DriftFinding(String region, String agent, DriftKind kind, String e
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(agent, "agent");
         Objects.requireNonNull(kind, "kind");
-        Objects.requireNonNull(message, "message");
+        expected = Secrets.redact(expected);
+        actual = Secrets.redact(actual);
+        message = Secrets.redact(Objects.requireNonNull(message, "message"));
     }
 }

@@ -453,6 +453,11 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
 
         /** Probe settings for regions added without their own probe (default 5 s, 2 s, 3). */
         public Builder probes(Duration interval, Duration timeout, int failureThreshold) {
+            try {
+                new ProbeSettings(interval, timeout, failureThreshold); // the one set of checks, up front
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new IllegalArgumentException("FailoverController.Builder.probes: " + e.getMessage(), e);
+            }
             this.probeInterval = Objects.requireNonNull(interval, "interval");
             this.probeTimeout = Objects.requireNonNull(timeout, "timeout");
             this.failureThreshold = failureThreshold;
@@ -500,7 +505,11 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
          * clock skew between the processes writing the journal).
          */
         public Builder failbackLookback(Duration lookback) {
-            this.failbackLookback = Objects.requireNonNull(lookback, "lookback");
+            Objects.requireNonNull(lookback, "failbackLookback");
+            if (lookback.isNegative()) {
+                throw new IllegalArgumentException("failbackLookback must not be negative, was " + lookback);
+            }
+            this.failbackLookback = lookback;
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.continuity.knowledge;
 
 import dev.continuity.agentservice.AgentServiceException;
+import dev.continuity.io.ContainedRoot;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -102,7 +103,10 @@ public final class FileKnowledgeSync {
      * (created on first sync).
      *
      * @throws KnowledgeSyncException naming the source, region and file when a file cannot be read,
-     *     has a path longer than {@value #MAX_PATH} characters, or fails to upload, attach or index
+     *     has a path longer than {@value #MAX_PATH} characters or an unsafe one (an empty, {@code .} or
+     *     {@code ..} segment, a backslash, NUL, leading {@code /} or drive letter:
+     *     {@link ContainedRoot#relativePathProblem}; checked for every path before anything is uploaded),
+     *     or fails to upload, attach or index
      */
     public KnowledgeSyncReport sync(String knowledgeName, KnowledgeSource source) {
         Objects.requireNonNull(knowledgeName, "knowledgeName");
@@ -111,6 +115,11 @@ public final class FileKnowledgeSync {
         String region = target.region();
         List<String> paths = source.list();
         for (String path : paths) {
+            Optional<String> unsafe = ContainedRoot.relativePathProblem(path);
+            if (unsafe.isPresent()) {
+                throw new KnowledgeSyncException("knowledge source '" + knowledgeName + "': path '" + path + "' in "
+                        + source.describe() + " " + unsafe.get() + "; nothing synced");
+            }
             if (path.length() > MAX_PATH) {
                 throw new KnowledgeSyncException("knowledge source '" + knowledgeName + "': path '" + path + "' in "
                         + source.describe() + " has " + path.length() + " characters; at most " + MAX_PATH

@@ -1,5 +1,6 @@
 package dev.continuity.preflight;
 
+import dev.continuity.Secrets;
 import dev.continuity.definition.DefinitionProblem;
 import java.util.Objects;
 
@@ -8,14 +9,15 @@ import java.util.Objects;
  *
  * @param source what the problem is in: a definition file, the topology file, a region, the journal
  * @param pointer JSON pointer of the field involved, or {@code ""}
- * @param message what is wrong and where to fix it
+ * @param message what is wrong and where to fix it; any secret it quotes (a URL's {@code user:password@}, a
+ *     secret query parameter) is {@link Secrets#redact redacted}
  */
 public record PreflightProblem(String source, String pointer, String message) {
     /** Validates the fields. */
     public PreflightProblem {
         Objects.requireNonNull(source, "source");
         pointer = pointer == null ? "" : pointer;
-        Objects.requireNonNull(message, "message");
+        message = Secrets.redact(Objects.requireNonNull(message, "message"));
     }
 
     /** From a definition or binding problem. */

@@ -2,6 +2,7 @@ package dev.continuity.rehydrate;
 
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.definition.AgentDefinition;
+import dev.continuity.definition.DefinitionLimits;
 import dev.continuity.definition.DefinitionProblem;
 import dev.continuity.deploy.AgentDeployer;
 import dev.continuity.journal.JournalException;
@@ -13,6 +14,7 @@ import dev.continuity.replay.ConversationReplayer;
 import dev.continuity.replay.ReplayOptions;
 import dev.continuity.replay.ReplayTotals;
 import dev.continuity.replay.internal.ConversationPhase;
+import dev.continuity.replay.internal.GiveUpGuard;
 import dev.continuity.replay.internal.ServiceRetry;
 import dev.continuity.replay.internal.TotalsAccumulator;
 import dev.continuity.topology.BindingValidator;
@@ -21,6 +23,7 @@ import dev.continuity.topology.Topology;
 import dev.continuity.validation.ValidationOptions;
 import dev.continuity.validation.ValidationReport;
 import dev.continuity.validation.internal.Validator;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -62,6 +65,9 @@ public final class Rehydrator {
 
     private static final Logger LOG = LoggerFactory.getLogger(Rehydrator.class);
 
+    /** The default of {@link Builder#giveUpAfter(Duration)}: 30 seconds. */
+    public static final Duration DEFAULT_GIVE_UP_AFTER = Duration.ofSeconds(30);
+
     private final TurnJournal journal;
     private final AgentService target;
     private final Topology topology;
@@ -75,8 +81,10 @@ public final class Rehydrator {
     private final ValidationOptions validation;
     private final List<PreflightCheck> preflightChecks;
     private final Events events;
+    private final Duration giveUpAfter;
 
     private Rehydrator(Builder b) {
+        this.giveUpAfter = b.giveUpAfter;
         this.journal = b.journal;
         this.target = b.target;
         this.topology = b.topology;
@@ -127,12 +135,13 @@ public final class Rehydrator {
 
         TotalsAccumulator totals = new TotalsAccumulator();
         boolean cancelled = Thread.currentThread().isInterrupted();
+        GiveUpGuard guard = new GiveUpGuard(region, giveUpAfter);
         if (mode == RehydrationMode.LAZY || cancelled) {
             skip(phases, RehydrationPhase.CONVERSATIONS);
         } else {
             t = begin(RehydrationPhase.CONVERSATIONS);
             ConversationPhase phase = new ConversationPhase(journal, replayer, target, concurrency, pageSize,
-                    mode == RehydrationMode.INCREMENTAL ? changedSince : null, events, totals);
+                    mode == RehydrationMode.INCREMENTAL ? changedSince : null, events, totals, guard);
             List<String> keys = phase.conversationKeys();
             events.emit(new RehydrationEvent.ConversationsProgress(region, 0, keys.size(), 0));
             cancelled = !phase.run(keys);
@@ -140,7 +149,7 @@ public final class Rehydrator {
         }
 
         ValidationReport validated = ValidationReport.NONE;
-        if (!validation.enabled() || cancelled) {
+        if (!validation.enabled() || cancelled || guard.gaveUp()) {
             skip(phases, RehydrationPhase.VALIDATION);
         } else {
             t = begin(RehydrationPhase.VALIDATION);
@@ -153,7 +162,7 @@ public final class Rehydrator {
         }
 
         ReplayTotals replay = totals.totals();
-        boolean failed = agents.stream().anyMatch(a -> a.status() == AgentResult.Status.FAILED)
+        boolean failed = guard.gaveUp() || agents.stream().anyMatch(a -> a.status() == AgentResult.Status.FAILED)
                 || replay.failed() > 0 || !validated.passed();
         RehydrationReport.Status status = cancelled ? RehydrationReport.Status.CANCELLED
                 : failed ? RehydrationReport.Status.FAILED : RehydrationReport.Status.SUCCEEDED;
@@ -182,6 +191,12 @@ public final class Rehydrator {
                 if (!names.add(d.name())) {
                     problems.add(new PreflightProblem(String.valueOf(d.sourceFile()), "/name", "agent '" + d.name()
                             + "' is given more than once; rehydration deploys one version per agent"));
+                }
+            }
+            for (AgentDefinition d : definitions) {
+                // service limits (file definitions were checked when loaded; definitions built in code here)
+                for (DefinitionProblem p : DefinitionLimits.check(d)) {
+                    problems.add(PreflightProblem.of(p));
                 }
             }
             for (DefinitionProblem p : BindingValidator.check(definitions, topology, regionName)) {
@@ -267,6 +282,7 @@ public final class Rehydrator {
         private ValidationOptions validation = ValidationOptions.defaults();
         private final List<PreflightCheck> preflightChecks = new ArrayList<>();
         private RehydrationListener listener = RehydrationListener.none();
+        private Duration giveUpAfter = DEFAULT_GIVE_UP_AFTER;
 
         private Builder() {
         }
@@ -353,6 +369,26 @@ public final class Rehydrator {
         /** An extra preflight check (e.g. model deployments via azure-ai-projects). */
         public Builder preflightCheck(PreflightCheck check) {
             preflightChecks.add(Objects.requireNonNull(check, "check"));
+            return this;
+        }
+
+        /**
+         * How long the target may answer no call at all (every call refused, reset or timed out, none
+         * answered in between) before the conversations phase gives up (default 30 s). Then no further
+         * conversation starts, running replays stop at their next call (after at most one retry wait,
+         * {@code RetrySettings.maxBackoff}, or the service's retry-after), the rest are reported as
+         * {@code FailureReason.GAVE_UP}, validation is skipped and the status is {@code FAILED}. Every
+         * cursor advance made is durable: the next run continues from there. {@link Duration#ZERO} gives
+         * up at the first call left without an answer.
+         *
+         * @throws IllegalArgumentException when {@code window} is negative
+         */
+        public Builder giveUpAfter(Duration window) {
+            Objects.requireNonNull(window, "giveUpAfter");
+            if (window.isNegative()) {
+                throw new IllegalArgumentException("giveUpAfter must not be negative, was " + window);
+            }
+            this.giveUpAfter = window;
             return this;
         }
 

@@ -4,7 +4,6 @@ import dev.continuity.agentservice.AgentService;
 import dev.continuity.journal.RegionCursor;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.rehydrate.Rehydrator;
-import dev.continuity.replay.internal.ReplayLocks;
 import dev.continuity.replay.internal.ReplayRun;
 import dev.continuity.replay.internal.ServiceRetry;
 import java.util.Objects;
@@ -78,18 +77,7 @@ public final class ConversationReplayer {
     public ReplayOutcome catchUp(AgentService target, String conversationKey) {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(conversationKey, "conversationKey");
-        ReplayLocks.Held held;
-        try {
-            held = ReplayLocks.acquire(target.region(), conversationKey);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ReplayException(FailureReason.INTERRUPTED, "replay of conversation '" + conversationKey
-                    + "' into " + target.region() + " interrupted while waiting for another replay of it",
-                    null, e);
-        }
-        try (held) {
-            return new ReplayRun(journal, options, retry, target, conversationKey).run();
-        }
+        return ReplayRun.locked(journal, options, retry, target, conversationKey, null);
     }
 
     /**

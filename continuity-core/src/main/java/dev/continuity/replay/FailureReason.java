@@ -30,6 +30,12 @@ public enum FailureReason {
     INTERRUPTED,
     /** A validation probe answered, but not as expected. */
     VALIDATION_MISMATCH,
+    /**
+     * Not replayed because the run gave up: the target answered no call for the give-up window
+     * ({@code Rehydrator.Builder.giveUpAfter}); the conversation was stopped at a call boundary or never
+     * started. Nothing about it is lost: the next run continues from its cursor.
+     */
+    GAVE_UP,
     /** Anything else (a bug): see the log. */
     INTERNAL;
 

@@ -4,18 +4,21 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.continuity.Secrets;
 import dev.continuity.definition.internal.Json;
 import dev.continuity.definition.internal.Pointers;
 import dev.continuity.definition.internal.Problems;
+import dev.continuity.definition.internal.SecretScan;
+import dev.continuity.io.ContainedRoot;
+import dev.continuity.io.Utf8Text;
 import dev.continuity.json.ExactJson;
 import dev.continuity.json.JsonRefusal;
 import dev.continuity.topology.internal.EnvSubstitution;
-import dev.continuity.topology.internal.SecretScan;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -39,7 +42,11 @@ import org.slf4j.LoggerFactory;
  * no secrets: fields named like credentials ({@code key}, {@code secret}, {@code password},
  * {@code connectionString}, {@code *_key}, {@code *token}, ...) and values that carry one (a
  * connection string with {@code AccountKey=}, a SAS {@code sig=}, {@code user:password@} in a URL) are
- * refused. Every problem is reported at once. The format is in {@code agents/topology.schema.json}.
+ * refused, and so is a query parameter that carries one ({@code ?api-key=}, {@code ?code=}, {@code ?sig=},
+ * see {@link dev.continuity.Secrets}); no problem quotes a secret. Every endpoint Continuity would send a
+ * credential to (a project endpoint, a search {@code endpoint}, a blob {@code account_url}) must pass
+ * {@link CredentialEndpointRule}: {@code https://}, or {@code http://} to a host whose every address is
+ * loopback. Every problem is reported at once. The format is in {@code agents/topology.schema.json}.
  */
 public final class TopologyLoader {
 
@@ -55,6 +62,7 @@ public final class TopologyLoader {
             "api_key_env");
 
     private final Function<String, String> environment;
+    private final CredentialEndpointRule credentialRule;
 
     /** Reads environment variables from the process environment. */
     public TopologyLoader() {
@@ -66,7 +74,17 @@ public final class TopologyLoader {
      *     {@code get})
      */
     public TopologyLoader(Function<String, String> environment) {
+        this(environment, CredentialEndpointRule.system());
+    }
+
+    /**
+     * @param environment variable lookup returning null for an unset variable
+     * @param credentialRule decides which endpoints may receive a credential (tests pass one with their own
+     *     resolver)
+     */
+    public TopologyLoader(Function<String, String> environment, CredentialEndpointRule credentialRule) {
         this.environment = Objects.requireNonNull(environment, "environment");
+        this.credentialRule = Objects.requireNonNull(credentialRule, "credentialRule");
     }
 
     /**
@@ -87,13 +105,16 @@ public final class TopologyLoader {
     private Topology read(Path file, Problems problems) {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            problems.add("", Files.exists(file) ? "cannot read topology file: " + e : "topology file does not exist");
+            text = Utf8Text.decode(Files.readAllBytes(file));
+        } catch (Utf8Text.NotUtf8Exception e) {
+            problems.add("", e.getMessage());
             return null;
-        }
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
+        } catch (NoSuchFileException e) {
+            problems.add("", "topology file does not exist");
+            return null;
+        } catch (IOException e) {
+            problems.add("", "cannot read topology file: " + e);
+            return null;
         }
         JsonNode root;
         try {
@@ -185,7 +206,7 @@ public final class TopologyLoader {
         }
     }
 
-    private static Region region(String name, JsonNode node, Problems problems) {
+    private Region region(String name, JsonNode node, Problems problems) {
         String at = Pointers.child("/regions", name);
         if (!REGION_NAME.matcher(name).matches()) {
             problems.add(at, "region name '" + name + "' is invalid: lower-case letters, digits and hyphens"
@@ -219,7 +240,15 @@ public final class TopologyLoader {
         });
         Map<String, KnowledgeBinding> knowledge = new LinkedHashMap<>();
         forEachBinding(r, "knowledge", at, problems, (logical, value, bAt) -> {
-            KnowledgeBinding k = knowledge(value, bAt, problems);
+            // a knowledge source's name also names its folder (e.g. agents/knowledge/<name>)
+            Optional<String> unsafe = ContainedRoot.nameProblem(logical);
+            if (unsafe.isPresent()) {
+                problems.add(bAt, "knowledge source name '" + logical + "' " + unsafe.get()
+                        + " (it also names a folder: use one plain"
+                    + " folder name, e.g. employee-handbook)");
+                return;
+            }
+            KnowledgeBinding k = knowledge(value, bAt, name, problems);
             if (k != null) {
                 knowledge.put(logical, k);
             }
@@ -237,13 +266,17 @@ public final class TopologyLoader {
         return new Region(name, role, endpoint, models, knowledge, connections);
     }
 
-    private static String endpoint(String value, String at, String region, Problems problems) {
+    private String endpoint(String value, String at, String region, Problems problems) {
         try {
             URI uri = new URI(value);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
                 problems.add(at, "project endpoint of region '" + region + "' must be an http(s) URL with a host"
-                        + " (https://<resource>.services.ai.azure.com/api/projects/<project>), not '" + value + "'");
+                        + " (https://<resource>.services.ai.azure.com/api/projects/<project>), not '"
+                        + Secrets.redact(value) + "'");
+                return null;
+            }
+            if (!credentialAllowed(value, at, "project endpoint of region '" + region + "'", problems)) {
                 return null;
             }
             String normalized = value;
@@ -252,9 +285,19 @@ public final class TopologyLoader {
             }
             return normalized;
         } catch (URISyntaxException e) {
-            problems.add(at, "project endpoint of region '" + region + "' is not a URL: " + e.getMessage());
+            // the exception's message quotes the whole input, which may carry a secret
+            problems.add(at, "project endpoint of region '" + region + "' is not a URL: " + e.getReason()
+                    + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));
             return null;
         }
+    }
+
+    /** Reports and returns false when {@link CredentialEndpointRule} refuses {@code url}. */
+    private boolean credentialAllowed(String url, String at, String what, Problems problems) {
+        return credentialRule.refusal(url).map(reason -> {
+            problems.add(at, what + " " + Secrets.redact(url) + " cannot receive a credential: " + reason);
+            return false;
+        }).orElse(true);
     }
 
     private interface BindingVisitor {
@@ -301,7 +344,7 @@ public final class TopologyLoader {
         return deployment == null ? null : new ModelBinding(deployment, model, version);
     }
 
-    private static KnowledgeBinding knowledge(JsonNode value, String at, Problems problems) {
+    private KnowledgeBinding knowledge(JsonNode value, String at, String region, Problems problems) {
         if (!value.isObject()) {
             problems.add(at, "a knowledge binding must be an object with a 'type', not " + Problems.kind(value));
             return null;
@@ -339,7 +382,17 @@ public final class TopologyLoader {
                     problems.unknownFields(s, sAt, BLOB_SOURCE_FIELDS, Map.of(), "a blob source");
                     String container = problems.requiredString(s, "container", sAt);
                     String prefix = problems.optionalString(s, "prefix", sAt);
+                    Optional<String> badPrefix = BlobSource.prefixProblem(prefix);
+                    if (badPrefix.isPresent()) {
+                        problems.add(Pointers.child(sAt, "prefix"), "prefix '" + prefix + "' " + badPrefix.get());
+                        prefix = null;
+                        container = null;
+                    }
                     String account = problems.optionalString(s, "account_url", sAt);
+                    if (account != null) {
+                        credentialAllowed(account, Pointers.child(sAt, "account_url"), "blob account_url of region '"
+                                + region + "'", problems);
+                    }
                     source = container == null ? null : new BlobSource(account, container, prefix);
                 }
                 if (idsNode == null && s == null) {
@@ -353,6 +406,10 @@ public final class TopologyLoader {
                 String index = problems.requiredString(o, "index_name", at);
                 String connection = problems.requiredString(o, "connection", at);
                 String endpoint = problems.optionalString(o, "endpoint", at);
+                if (endpoint != null) {
+                    credentialAllowed(endpoint, Pointers.child(at, "endpoint"), "search endpoint of region '" + region
+                            + "'", problems);
+                }
                 return index == null || connection == null ? null
                         : new SearchIndexKnowledge(index, connection, endpoint, o);
             }

@@ -594,11 +594,7 @@ public final class CosmosTurnJournal implements TurnJournal {
     }
 
     private static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+        return dev.continuity.ErrorSummary.firstLineOf(message);
     }
 
     private void ensureOpen() {

@@ -338,11 +338,7 @@ public final class WarmStandby implements AutoCloseable {
     }
 
     private static String firstLine(String message) {
-        if (message == null) {
-            return "(no message)";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+        return dev.continuity.ErrorSummary.firstLineOf(message);
     }
 
     private static String defaultHostName(String region) {

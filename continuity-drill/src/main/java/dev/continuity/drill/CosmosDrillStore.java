@@ -1,11 +1,14 @@
 package dev.continuity.drill;
 
+import com.azure.core.credential.TokenCredential;
 import com.azure.cosmos.ConsistencyLevel;
 import com.azure.cosmos.CosmosAsyncClient;
 import com.azure.cosmos.CosmosAsyncDatabase;
 import com.azure.cosmos.CosmosClient;
 import com.azure.cosmos.CosmosClientBuilder;
 import com.azure.cosmos.CosmosException;
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import dev.continuity.Secrets;
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.cosmos.CosmosJournalProvisioner;
 import dev.continuity.cosmos.CosmosTurnJournal;
@@ -13,15 +16,18 @@ import dev.continuity.cosmos.WarmStandby;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.replay.ConversationReplayer;
 import dev.continuity.testsupport.LocalCosmosProcess;
+import dev.continuity.topology.CredentialEndpointRule;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The drill's Cosmos DB journal: the local Cosmos DB compatible server started as a child process
- * ({@link LocalCosmosProcess}) or an account ({@code --cosmos-endpoint}, {@code --cosmos-key}), a database,
+ * ({@link LocalCosmosProcess}) or an account ({@code --cosmos-endpoint}; the key from the environment variable
+ * {@value #KEY_ENVIRONMENT_VARIABLE}, else Entra ID through {@code DefaultAzureCredential}), a database,
  * a journal container for this run (provisioned by {@link CosmosJournalProvisioner}) and, for
  * {@code --mode warm}, a lease container and the {@link WarmStandby}. On an account the run's containers
  * are deleted at {@link #close()}; the local server keeps everything in memory and ends with the drill.
@@ -30,18 +36,27 @@ public final class CosmosDrillStore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CosmosDrillStore.class);
 
+    /**
+     * The environment variable that holds a Cosmos DB account key for {@link #remote}; never a command-line
+     * option, where every user of the machine could read it in the process list.
+     */
+    public static final String KEY_ENVIRONMENT_VARIABLE = "CONTINUITY_COSMOS_KEY";
+
     private final LocalCosmosProcess local;
     private final String endpoint;
     private final String database;
     private final String container;
     private final String leaseContainer;
+    /** The account key, or null to authenticate with {@link #credential}. */
     private final String key;
+    private final TokenCredential credential;
     private final CosmosClient client;
     /** Built on first use: only the warm standby reads the change feed. */
     private CosmosAsyncClient asyncClient;
     private boolean leasesCreated;
 
-    private CosmosDrillStore(LocalCosmosProcess local, String endpoint, String key, String database) {
+    private CosmosDrillStore(LocalCosmosProcess local, String endpoint, String key, TokenCredential credential,
+            String database) {
         this.local = local;
         this.endpoint = endpoint;
         this.database = database;
@@ -49,13 +64,14 @@ public final class CosmosDrillStore implements AutoCloseable {
         this.container = "drill-turns-" + run;
         this.leaseContainer = "drill-leases-" + run;
         this.key = key;
-        this.client = builder(endpoint, key, local != null).buildClient();
+        this.credential = credential;
+        this.client = builder().buildClient();
         try {
             CosmosJournalProvisioner.of(client).provision(database, container);
         } catch (RuntimeException e) {
             closeClients();
             throw new IllegalStateException("cannot create the drill's journal container '" + container
-                    + "' in database '" + database + "' at " + endpoint + ": " + message(e), e);
+                    + "' in database '" + database + "' at " + Secrets.redact(endpoint) + ": " + message(e), e);
         }
     }
 
@@ -65,20 +81,34 @@ public final class CosmosDrillStore implements AutoCloseable {
         System.setProperty(LocalCosmosProcess.CERTIFICATE_VALIDATION_PROPERTY, "true");
         LocalCosmosProcess process = LocalCosmosProcess.start();
         try {
-            return new CosmosDrillStore(process, process.endpoint(), LocalCosmosProcess.KEY, database);
+            return new CosmosDrillStore(process, process.endpoint(), LocalCosmosProcess.KEY, null, database);
         } catch (RuntimeException e) {
             process.close();
             throw e;
         }
     }
 
-    /** Uses an account (or a server started elsewhere) and provisions the run's journal container there. */
-    public static CosmosDrillStore remote(String endpoint, String key, String database) {
+    /**
+     * Uses an account (or a server started elsewhere) and provisions the run's journal container there. The
+     * account key is read from {@value #KEY_ENVIRONMENT_VARIABLE} in {@code environment}; when it is unset or
+     * empty the clients authenticate with Entra ID ({@code DefaultAzureCredential}, data-plane RBAC).
+     *
+     * @param endpoint the account endpoint ({@code --cosmos-endpoint})
+     * @param database the database
+     * @param environment variable lookup returning null for an unset variable ({@code System::getenv})
+     * @throws dev.continuity.topology.CredentialEndpointException when {@link CredentialEndpointRule} refuses
+     *     the endpoint ({@code http://} to an address that is not loopback): no key or token goes there
+     */
+    public static CosmosDrillStore remote(String endpoint, String database, Function<String, String> environment) {
         Objects.requireNonNull(endpoint, "--cosmos-endpoint");
+        CredentialEndpointRule.system().require(endpoint, null);
+        String key = environment.apply(KEY_ENVIRONMENT_VARIABLE);
         if (key == null || key.isBlank()) {
-            throw new IllegalArgumentException("--cosmos-endpoint " + endpoint + " needs --cosmos-key");
+            LOG.info("{} is not set: authenticating to {} with DefaultAzureCredential", KEY_ENVIRONMENT_VARIABLE,
+                    Secrets.redact(endpoint));
+            return new CosmosDrillStore(null, endpoint, null, new DefaultAzureCredentialBuilder().build(), database);
         }
-        return new CosmosDrillStore(null, endpoint, key, database);
+        return new CosmosDrillStore(null, endpoint, key, null, database);
     }
 
     /** Opens a journal on the run's container (the drill closes it; the clients stay open). */
@@ -95,7 +125,7 @@ public final class CosmosDrillStore implements AutoCloseable {
     public synchronized WarmStandby warmStandby(ConversationReplayer replayer, AgentService target) {
         if (asyncClient == null) {
             // the change feed processor reads back what it writes to the lease container
-            asyncClient = builder(endpoint, key, local != null).contentResponseOnWriteEnabled(true).buildAsyncClient();
+            asyncClient = builder().contentResponseOnWriteEnabled(true).buildAsyncClient();
         }
         CosmosAsyncDatabase db = asyncClient.getDatabase(database);
         WarmStandby.createLeaseContainerIfNotExists(db, leaseContainer);
@@ -113,7 +143,8 @@ public final class CosmosDrillStore implements AutoCloseable {
 
     /** Where the journal is, for the report. */
     public String describe() {
-        return (local != null ? "local Cosmos DB server " : "Cosmos DB ") + endpoint + ", database '" + database
+        return (local != null ? "local Cosmos DB server " : "Cosmos DB ") + Secrets.redact(endpoint) + ", database '"
+                + database
                 + "', container '" + container + "'";
     }
 
@@ -150,9 +181,14 @@ public final class CosmosDrillStore implements AutoCloseable {
         client.close();
     }
 
-    private static CosmosClientBuilder builder(String endpoint, String key, boolean local) {
-        CosmosClientBuilder builder = new CosmosClientBuilder().endpoint(endpoint).key(key);
-        if (local) {
+    private CosmosClientBuilder builder() {
+        CosmosClientBuilder builder = new CosmosClientBuilder().endpoint(endpoint);
+        if (key != null) {
+            builder.key(key);
+        } else {
+            builder.credential(credential);
+        }
+        if (local != null) {
             // the local server speaks the gateway protocol only and has no consistency levels of its own
             builder.gatewayMode().consistencyLevel(ConsistencyLevel.SESSION);
         }

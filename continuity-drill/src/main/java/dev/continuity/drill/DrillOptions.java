@@ -25,10 +25,19 @@ public record DrillOptions(int conversations, int turns, String store, String mo
     /** Validates the options. */
     public DrillOptions {
         if (conversations < 1) {
-            throw new IllegalArgumentException("--conversations must be at least 1");
+            throw new IllegalArgumentException("--conversations must be at least 1, got " + conversations);
         }
         if (turns < 2) {
             throw new IllegalArgumentException("--turns must be at least 2 (a fact and its recall)");
+        }
+        if (probeIntervalMillis < 1) {
+            throw new IllegalArgumentException("--probe-interval must be at least 1 ms, got " + probeIntervalMillis);
+        }
+        if (failureThreshold < 1) {
+            throw new IllegalArgumentException("failureThreshold must be at least 1, got " + failureThreshold);
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
         }
         Objects.requireNonNull(agentsDir, "agentsDir");
         if (!store.equals("memory") && !store.equals("sqlite") && !store.equals("cosmos")) {

@@ -7,9 +7,12 @@ import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.FileSearchTool;
 import dev.continuity.foundry.FoundryKnowledgeService;
 import dev.continuity.foundry.FoundryRegions;
+import dev.continuity.io.ContainedRoot;
+import dev.continuity.io.PathRefusedException;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.knowledge.DirectoryKnowledgeSource;
 import dev.continuity.knowledge.FileKnowledgeSync;
+import dev.continuity.knowledge.KnowledgeSyncException;
 import dev.continuity.knowledge.KnowledgeSyncReport;
 import dev.continuity.topology.KnowledgeBinding;
 import dev.continuity.topology.Region;
@@ -31,6 +34,7 @@ import java.util.Optional;
  */
 final class KnowledgeCheck {
     static final String QUESTION = "search parental";
+    private static final String KNOWLEDGE_FOLDER = "knowledge";
 
     private final AgentDefinition agent;
     private final String source;
@@ -44,13 +48,18 @@ final class KnowledgeCheck {
         this.source = source;
     }
 
-    /** The first agent whose file_search names a source with files under {@code agentsDir/knowledge}. */
+    /**
+     * The first agent whose file_search names a source with a folder under {@code agentsDir/knowledge}.
+     * A name that is not one plain folder name ({@link ContainedRoot#nameProblem}) names no folder here
+     * (the definition loader has refused it already).
+     */
     static Optional<KnowledgeCheck> find(List<AgentDefinition> agents, Path agentsDir) {
+        Path knowledge = agentsDir.resolve(KNOWLEDGE_FOLDER);
         for (AgentDefinition definition : agents) {
             for (var tool : definition.tools()) {
                 if (tool instanceof FileSearchTool fileSearch) {
                     for (String name : fileSearch.knowledgeSources()) {
-                        if (Files.isDirectory(agentsDir.resolve("knowledge").resolve(name))) {
+                        if (ContainedRoot.nameProblem(name).isEmpty() && Files.isDirectory(knowledge.resolve(name))) {
                             return Optional.of(new KnowledgeCheck(definition, name));
                         }
                     }
@@ -62,7 +71,7 @@ final class KnowledgeCheck {
 
     /** Syncs the files into each region and returns the topology bound to the synced vector stores. */
     Topology sync(Topology topology, Path agentsDir, FoundryRegions regions) {
-        DirectoryKnowledgeSource files = new DirectoryKnowledgeSource(agentsDir.resolve("knowledge").resolve(source));
+        DirectoryKnowledgeSource files = folder(agentsDir, source);
         Topology bound = topology;
         for (String region : regions.regionNames()) {
             KnowledgeSyncReport report = new FileKnowledgeSync(new FoundryKnowledgeService(region,
@@ -70,6 +79,21 @@ final class KnowledgeCheck {
             bound = bind(bound, region, report.vectorStoreId());
         }
         return bound;
+    }
+
+    /**
+     * The folder {@code agentsDir/knowledge/<source>}, contained twice: {@code knowledge} must not be a link
+     * leaving {@code agentsDir}, and the source folder must not leave {@code knowledge}.
+     *
+     * @throws KnowledgeSyncException naming the refused folder otherwise
+     */
+    static DirectoryKnowledgeSource folder(Path agentsDir, String source) {
+        try {
+            ContainedRoot.of(agentsDir).child(KNOWLEDGE_FOLDER);
+        } catch (PathRefusedException e) {
+            throw new KnowledgeSyncException("knowledge folder refused: " + e.getMessage(), e);
+        }
+        return DirectoryKnowledgeSource.named(agentsDir.resolve(KNOWLEDGE_FOLDER), source);
     }
 
     private Topology bind(Topology topology, String regionName, String vectorStoreId) {

@@ -70,7 +70,8 @@ public final class FoundryAgentService implements AgentService {
      * OpenAI-client retries off.
      */
     public static FoundryAgentService connect(String region, String projectEndpoint, TokenCredential credential) {
-        return new FoundryAgentService(region, serving(FoundryClientFactory.builder(), projectEndpoint, credential)
+        return new FoundryAgentService(region, serving(FoundryClientFactory.builder().region(region), projectEndpoint,
+                credential)
                 .build());
     }
 

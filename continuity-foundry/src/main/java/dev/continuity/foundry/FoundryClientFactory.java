@@ -19,6 +19,8 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.credential.BearerTokenCredential;
 import dev.continuity.foundry.internal.BearerTokenHeaderPolicy;
 import dev.continuity.foundry.internal.CachingTokenSupplier;
+import dev.continuity.topology.CredentialEndpointException;
+import dev.continuity.topology.CredentialEndpointRule;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +38,10 @@ import java.util.function.Supplier;
  *   <li>one cached token supplier over the given {@link TokenCredential} (scope
  *       {@value #SCOPE}), shared by both clients; no hidden outbound call;</li>
  *   <li>{@link AgentsClient} over an explicit pipeline (request id, user agent, bearer header,
- *       retry) that works over {@code https://} and {@code http://} alike;</li>
+ *       retry) that works over {@code https://} and over {@code http://} to a loopback address alike;</li>
+ *   <li>the endpoint checked by {@link CredentialEndpointRule} when built, before any token is fetched
+ *       ({@code http://} only to a host that resolves to loopback addresses), and again for every request
+ *       of either client, which fails without the token when its URL is refused;</li>
  *   <li>the OpenAI client rooted at {@code <endpoint>/openai}, Azure service version
  *       {@code 2025-11-15-preview} pinned, unified URL paths;</li>
  *   <li>retry counts configurable; {@code 0} turns SDK retries off for callers (like Continuity's
@@ -58,6 +63,7 @@ public final class FoundryClientFactory {
     public static final AgentsServiceVersion SERVICE_VERSION = AgentsServiceVersion.V2025_11_15_PREVIEW;
 
     private String endpoint;
+    private String region;
     private TokenCredential credential;
     private int agentsMaxRetries = 3;
     private int openAIMaxRetries = 2;
@@ -80,6 +86,12 @@ public final class FoundryClientFactory {
     /** The project endpoint, {@code https://<resource>.services.ai.azure.com/api/projects/<project>}. */
     public FoundryClientFactory endpoint(String projectEndpoint) {
         this.endpoint = Objects.requireNonNull(projectEndpoint, "projectEndpoint");
+        return this;
+    }
+
+    /** The region the endpoint serves, named in errors (optional). */
+    public FoundryClientFactory region(String region) {
+        this.region = region;
         return this;
     }
 
@@ -113,7 +125,12 @@ public final class FoundryClientFactory {
         return this;
     }
 
-    /** Builds both clients. */
+    /**
+     * Builds both clients.
+     *
+     * @throws CredentialEndpointException when {@link CredentialEndpointRule} refuses the endpoint; no
+     *     token has been fetched then
+     */
     public FoundryClients build() {
         if (endpoint == null) {
             throw new IllegalStateException("endpoint is required");
@@ -122,11 +139,20 @@ public final class FoundryClientFactory {
             throw new IllegalStateException("credential is required");
         }
         String base = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
+        CredentialEndpointRule rule = CredentialEndpointRule.system();
+        rule.require(base, region);
         Supplier<String> tokens = new CachingTokenSupplier(credential, SCOPE);
-        return new FoundryClients(base, buildAgents(base, tokens), buildOpenAI(base, tokens));
+        String openAIBase = base + "/openai";
+        // openai-java asks for the token on every request, always for its base URL: check it there again
+        Supplier<String> openAITokens = () -> {
+            rule.require(openAIBase, region);
+            return tokens.get();
+        };
+        return new FoundryClients(base, buildAgents(base, new BearerTokenHeaderPolicy(tokens, rule, region)),
+                buildOpenAI(openAIBase, openAITokens));
     }
 
-    private AgentsClient buildAgents(String base, Supplier<String> tokens) {
+    private AgentsClient buildAgents(String base, BearerTokenHeaderPolicy bearer) {
         List<HttpPipelinePolicy> policies = new ArrayList<>();
         policies.add(new UserAgentPolicy("continuity"));
         policies.add(new RequestIdPolicy());
@@ -134,7 +160,7 @@ public final class FoundryClientFactory {
                 .setMaxRetries(agentsMaxRetries)
                 .setBaseDelay(Duration.ofMillis(200))
                 .setMaxDelay(Duration.ofSeconds(10)))));
-        policies.add(new BearerTokenHeaderPolicy(tokens));
+        policies.add(bearer);
         policies.addAll(extraPolicies);
         HttpPipeline pipeline = new HttpPipelineBuilder().policies(policies.toArray(new HttpPipelinePolicy[0])).build();
         return new AgentsClientBuilder()
@@ -144,9 +170,9 @@ public final class FoundryClientFactory {
                 .buildAgentsClient();
     }
 
-    private OpenAIClient buildOpenAI(String base, Supplier<String> tokens) {
+    private OpenAIClient buildOpenAI(String openAIBase, Supplier<String> tokens) {
         return OpenAIOkHttpClient.builder()
-                .baseUrl(base + "/openai")
+                .baseUrl(openAIBase)
                 .credential(BearerTokenCredential.create(tokens))
                 .azureServiceVersion(AzureOpenAIServiceVersion.fromString(SERVICE_VERSION.getVersion()))
                 .azureUrlPathMode(AzureUrlPathMode.UNIFIED)

@@ -3,7 +3,8 @@ package dev.continuity.foundry;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.identity.DefaultAzureCredentialBuilder;
-import java.net.URI;
+import dev.continuity.topology.CredentialEndpointException;
+import dev.continuity.topology.CredentialEndpointRule;
 import java.time.OffsetDateTime;
 import reactor.core.publisher.Mono;
 
@@ -14,10 +15,15 @@ public final class FoundryCredentials {
     }
 
     /**
-     * {@code DefaultAzureCredential} for a remote endpoint; for a loopback endpoint (the Continuity
-     * emulator, which accepts any bearer token) a fixed local token, so nothing reaches out to Entra ID.
+     * {@code DefaultAzureCredential} for a remote endpoint; for an endpoint whose host resolves to loopback
+     * addresses only (the Continuity emulator, which accepts any bearer token) a fixed local token, so
+     * nothing reaches out to Entra ID.
+     *
+     * @throws CredentialEndpointException when {@link CredentialEndpointRule} refuses the endpoint (plain
+     *     {@code http://} to an address that is not loopback): no credential is made for it at all
      */
     public static TokenCredential forEndpoint(String projectEndpoint) {
+        CredentialEndpointRule.system().require(projectEndpoint, null);
         return isLoopback(projectEndpoint) ? localToken() : new DefaultAzureCredentialBuilder().build();
     }
 
@@ -26,10 +32,11 @@ public final class FoundryCredentials {
         return request -> Mono.just(new AccessToken("continuity-local", OffsetDateTime.now().plusYears(1)));
     }
 
-    /** True when the endpoint's host is localhost or a loopback address. */
+    /**
+     * True when every address the endpoint's host resolves to is a loopback address (decided by address, not
+     * by name: {@code localhost.example.com} is not loopback unless it resolves there).
+     */
     public static boolean isLoopback(String endpoint) {
-        String host = URI.create(endpoint).getHost();
-        return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]")
-                || host.equals("::1"));
+        return CredentialEndpointRule.system().isLoopback(endpoint);
     }
 }

@@ -23,6 +23,7 @@ import dev.continuity.foundry.internal.BearerTokenHeaderPolicy;
 import dev.continuity.foundry.internal.CachingTokenSupplier;
 import dev.continuity.foundry.internal.FoundryErrors;
 import dev.continuity.preflight.PreflightCheck;
+import dev.continuity.topology.CredentialEndpointRule;
 import dev.continuity.topology.Region;
 import dev.continuity.topology.Topology;
 import java.time.Duration;
@@ -74,6 +75,8 @@ public final class FoundryProjectInspector implements DeploymentInspector {
         Objects.requireNonNull(credentials, "credentials");
         Builder builder = builder();
         for (Region region : topology.regions().values()) {
+            // before a credential is even made for it
+            CredentialEndpointRule.system().require(region.projectEndpoint(), region.name());
             builder.region(region.name(), region.projectEndpoint(), credentials.apply(region.projectEndpoint()));
         }
         return builder.build();
@@ -218,23 +221,31 @@ public final class FoundryProjectInspector implements DeploymentInspector {
             return this;
         }
 
-        /** Builds the clients (no request is sent). */
+        /**
+         * Builds the clients (no request is sent).
+         *
+         * @throws dev.continuity.topology.CredentialEndpointException when {@link CredentialEndpointRule}
+         *     refuses a region's endpoint (no token is fetched then)
+         */
         public FoundryProjectInspector build() {
             if (endpoints.isEmpty()) {
                 throw new IllegalStateException("at least one region is required");
             }
+            CredentialEndpointRule rule = CredentialEndpointRule.system();
+            endpoints.forEach((region, endpoint) -> rule.require(endpoint, region));
             Map<String, Project> projects = new LinkedHashMap<>();
             endpoints.forEach((region, endpoint) -> {
                 String base = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
                 Supplier<String> tokens = new CachingTokenSupplier(credentials.get(region), FoundryClientFactory.SCOPE);
                 AIProjectClientBuilder clients = new AIProjectClientBuilder().endpoint(base)
-                        .serviceVersion(SERVICE_VERSION).pipeline(pipeline(tokens));
+                        .serviceVersion(SERVICE_VERSION).pipeline(pipeline(new BearerTokenHeaderPolicy(tokens, rule,
+                                region)));
                 projects.put(region, new Project(base, clients.buildDeploymentsClient(), clients.buildConnectionsClient()));
             });
             return new FoundryProjectInspector(projects);
         }
 
-        private HttpPipeline pipeline(Supplier<String> tokens) {
+        private HttpPipeline pipeline(BearerTokenHeaderPolicy bearer) {
             List<HttpPipelinePolicy> policies = new ArrayList<>();
             policies.add(new UserAgentPolicy("continuity"));
             policies.add(new RequestIdPolicy());
@@ -242,7 +253,7 @@ public final class FoundryProjectInspector implements DeploymentInspector {
                     .setMaxRetries(maxRetries)
                     .setBaseDelay(Duration.ofMillis(200))
                     .setMaxDelay(Duration.ofSeconds(5)))));
-            policies.add(new BearerTokenHeaderPolicy(tokens));
+            policies.add(bearer);
             return new HttpPipelineBuilder().policies(policies.toArray(new HttpPipelinePolicy[0])).build();
         }
     }

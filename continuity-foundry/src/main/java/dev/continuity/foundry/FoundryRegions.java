@@ -1,6 +1,7 @@
 package dev.continuity.foundry;
 
 import com.azure.core.credential.TokenCredential;
+import dev.continuity.Secrets;
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.deploy.AgentDeployer;
@@ -9,6 +10,7 @@ import dev.continuity.failover.HealthProbe;
 import dev.continuity.failover.ProbeResult;
 import dev.continuity.failover.ProbeSettings;
 import dev.continuity.journal.TurnJournal;
+import dev.continuity.topology.CredentialEndpointRule;
 import dev.continuity.topology.Region;
 import dev.continuity.topology.RegionRole;
 import dev.continuity.topology.Topology;
@@ -267,14 +269,14 @@ public final class FoundryRegions implements AutoCloseable {
     }
 
     private FoundryClients newClients(Connected connected, boolean probe) {
-        return newClients(clientOptions, connected.region().projectEndpoint(), connected.credential(), probe);
+        return newClients(clientOptions, connected.region(), connected.credential(), probe);
     }
 
-    private static FoundryClients newClients(Consumer<FoundryClientFactory> options, String endpoint,
+    private static FoundryClients newClients(Consumer<FoundryClientFactory> options, Region region,
             TokenCredential credential, boolean probe) {
         FoundryClientFactory factory = FoundryClientFactory.builder();
         options.accept(factory);
-        FoundryAgentService.serving(factory, endpoint, credential);
+        FoundryAgentService.serving(factory, region.projectEndpoint(), credential).region(region.name());
         if (probe) {
             factory.agentsMaxRetries(0); // a refused connection counts at once
         }
@@ -286,7 +288,7 @@ public final class FoundryRegions implements AutoCloseable {
             try {
                 c.close();
             } catch (RuntimeException e) {
-                LOG.warn("closing the clients of {} failed", c.projectEndpoint(), e);
+                LOG.warn("closing the clients of {} failed", Secrets.redact(c.projectEndpoint()), e);
             }
         }
     }
@@ -393,9 +395,11 @@ public final class FoundryRegions implements AutoCloseable {
             List<FoundryClients> created = new ArrayList<>();
             try {
                 for (Region region : selected) {
+                    // before a credential is even made for it (DefaultAzureCredential for a remote endpoint)
+                    CredentialEndpointRule.system().require(region.projectEndpoint(), region.name());
                     TokenCredential credential = Objects.requireNonNull(credentials.apply(region.projectEndpoint()),
-                            "no credential for " + region.projectEndpoint());
-                    FoundryClients clients = newClients(clientOptions, region.projectEndpoint(), credential, false);
+                            "no credential for region '" + region.name() + "'");
+                    FoundryClients clients = newClients(clientOptions, region, credential, false);
                     created.add(clients);
                     AgentService service = decorate(decorator, new FoundryAgentService(region.name(), clients));
                     connected.put(region.name(), new Connected(region, credential, clients, service));

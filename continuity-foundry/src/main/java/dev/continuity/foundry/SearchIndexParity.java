@@ -2,6 +2,7 @@ package dev.continuity.foundry;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.policy.HttpPipelinePolicy;
+import dev.continuity.Secrets;
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.AzureAiSearchTool;
@@ -17,6 +18,7 @@ import dev.continuity.knowledge.SearchIndexCounts;
 import dev.continuity.knowledge.SearchParityReport;
 import dev.continuity.preflight.PreflightCheck;
 import dev.continuity.preflight.PreflightProblem;
+import dev.continuity.topology.CredentialEndpointRule;
 import dev.continuity.topology.KnowledgeBinding;
 import dev.continuity.topology.Region;
 import dev.continuity.topology.SearchIndexKnowledge;
@@ -158,7 +160,7 @@ public final class SearchIndexParity implements PreflightCheck {
             if (shape.isEmpty()) {
                 out.add(new PreflightProblem("region " + primary.name(), "/regions/" + primary.name() + "/knowledge/"
                         + logical, what + " (index '" + primaryBinding.indexName() + "') does not exist in the primary"
-                        + " region '" + primary.name() + "' (" + primaryBinding.endpoint() + ")"));
+                        + " region '" + primary.name() + "' (" + Secrets.redact(primaryBinding.endpoint()) + ")"));
                 return out;
             }
             SearchIndexCounts.Recorded r = new SearchIndexCounts.Recorded(primary.name(), shape.get().documents(),
@@ -199,7 +201,7 @@ public final class SearchIndexParity implements PreflightCheck {
         }
         if (targetShape.isEmpty()) {
             out.add(new PreflightProblem(source, at, what + " (index '" + targetBinding.indexName()
-                    + "') does not exist in region '" + target.name() + "' (" + targetBinding.endpoint()
+                    + "') does not exist in region '" + target.name() + "' (" + Secrets.redact(targetBinding.endpoint())
                     + "); create it and load its documents before rehydrating"));
             return out;
         }
@@ -264,6 +266,12 @@ public final class SearchIndexParity implements PreflightCheck {
         if (binding.endpoint() == null || binding.endpoint().isBlank()) {
             throw new ConfigException(at + " has no 'endpoint' (the search service URL) to check the index at");
         }
+        // before an API key is read or a token fetched for it
+        Optional<String> refusal = CredentialEndpointRule.system().refusal(binding.endpoint());
+        if (refusal.isPresent()) {
+            throw new ConfigException(at + ": the search endpoint " + Secrets.redact(binding.endpoint())
+                    + " cannot receive a credential: " + refusal.get());
+        }
         HttpPipelinePolicy auth;
         String env = binding.raw().path(API_KEY_ENV_FIELD).asText(null);
         if (env != null && !env.isBlank()) {
@@ -272,9 +280,9 @@ public final class SearchIndexParity implements PreflightCheck {
                 throw new ConfigException("environment variable '" + env + "' named by " + at + " '" + API_KEY_ENV_FIELD
                         + "' is not set");
             }
-            auth = new ApiKeyHeaderPolicy(key);
+            auth = new ApiKeyHeaderPolicy(key, CredentialEndpointRule.system(), region.name());
         } else if (tokens != null) {
-            auth = new BearerTokenHeaderPolicy(tokens);
+            auth = new BearerTokenHeaderPolicy(tokens, CredentialEndpointRule.system(), region.name());
         } else {
             throw new ConfigException(at + " has no '" + API_KEY_ENV_FIELD + "' and no TokenCredential was given");
         }

@@ -176,7 +176,7 @@ public final class LocalCosmosProcess implements AutoCloseable {
         return RepositoryFiles.lookup(RELATIVE_DIR + "/launcher.js").map(Path::getParent)
                 .orElseThrow(() -> new IllegalStateException("cannot find " + RELATIVE_DIR + "/launcher.js above "
                         + RepositoryFiles.starts() + "; run from the repository, set -Dcontinuity.cosmos.server.dir or"
-                        + " CONTINUITY_COSMOS_SERVER_DIR, or give --cosmos-endpoint and --cosmos-key"));
+                        + " CONTINUITY_COSMOS_SERVER_DIR, or give --cosmos-endpoint (the key in CONTINUITY_COSMOS_KEY)"));
     }
 
     private static void installIfMissing(Path dir) {

@@ -15,6 +15,7 @@ import dev.continuity.definition.OpenApiTool;
 import dev.continuity.definition.SamplingOptions;
 import dev.continuity.definition.ToolSpec;
 import dev.continuity.definition.UnknownTool;
+import dev.continuity.io.ContainedRoot;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -26,7 +27,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Turns one parsed definition file into an {@link AgentDefinition}, recording every problem. Not part
@@ -57,6 +60,9 @@ public final class DefinitionParser {
             "mcp", Set.of("type", "server_label", "server_url", "project_connection_id", "allowed_tools",
                     "require_approval", "headers"),
             "code_interpreter", Set.of("type", "container"));
+    /** A header value that starts with an HTTP authentication scheme carries a credential whatever its name. */
+    private static final Pattern AUTH_SCHEME_VALUE = Pattern.compile(
+            "(?i)^\\s*(bearer|basic|digest|sharedaccesssignature|sharedkey|apikey)\\s+\\S");
     private static final String REGIONAL_HINT = " is a regional resource id; definitions name logical resources"
             + " only: ";
     private static final String CONNECTION_HINT = "name a logical connection in 'connection' and bind it per region"
@@ -85,7 +91,15 @@ public final class DefinitionParser {
         String name = agentName(root);
         String model = problems.logicalName(root.get("model"), "/model", "'model' (the logical model deployment name)");
         String instructions = problems.optionalString(root, "instructions", "");
+        String tooLong = DefinitionLimits.tooLong("instructions", instructions, DefinitionLimits.INSTRUCTIONS_MAX);
+        if (tooLong != null) {
+            problems.add("/instructions", tooLong);
+        }
         String description = problems.optionalString(root, "description", "");
+        tooLong = DefinitionLimits.tooLong("description", description, DefinitionLimits.DESCRIPTION_MAX);
+        if (tooLong != null) {
+            problems.add("/description", tooLong);
+        }
         SamplingOptions sampling = sampling(root);
         Map<String, String> metadata = metadata(root);
         String version = version(root, name);
@@ -310,6 +324,7 @@ public final class DefinitionParser {
             if (spec != null && !(spec instanceof UnknownTool)) {
                 extraConflicts(t, at, type);
             }
+            scanToolSecrets(t, at);
             if (spec != null) {
                 out.add(spec);
             }
@@ -362,7 +377,8 @@ public final class DefinitionParser {
                         + " (omit it to use the '" + DefinitionLimits.DEFAULT_KNOWLEDGE_SOURCE + "' source)");
             } else {
                 for (int j = 0; j < ks.size(); j++) {
-                    String source = problems.logicalName(ks.get(j), Pointers.index(ksAt, j), "knowledge source name");
+                    String source = knowledgeName(problems.logicalName(ks.get(j), Pointers.index(ksAt, j),
+                            "knowledge source name"), Pointers.index(ksAt, j), "knowledge source name");
                     if (source != null && sources.contains(source)) {
                         problems.add(Pointers.index(ksAt, j), "knowledge source '" + source + "' is named twice");
                     } else if (source != null) {
@@ -380,6 +396,24 @@ public final class DefinitionParser {
                 problems.optionalObject(t, "extra", at));
     }
 
+    /**
+     * A logical knowledge name (a file_search source, an azure_ai_search index) is also a key of the
+     * topology's {@code knowledge} and may name a folder ({@code agents/knowledge/<name>}): it must be one
+     * plain folder name ({@link ContainedRoot#nameProblem}). Returns it, or null (problem recorded).
+     */
+    private String knowledgeName(String name, String pointer, String what) {
+        if (name == null) {
+            return null;
+        }
+        Optional<String> unsafe = ContainedRoot.nameProblem(name);
+        if (unsafe.isPresent()) {
+            problems.add(pointer, what + " '" + name + "' " + unsafe.get() + " (it also names a folder: use one plain"
+                    + " folder name, e.g. employee-handbook)");
+            return null;
+        }
+        return name;
+    }
+
     private AzureAiSearchTool azureAiSearch(ObjectNode t, String at) {
         String hint = REGIONAL_HINT + "name a logical index in 'index' and bind it per region in the topology's"
                 + " 'knowledge' (type azure_ai_search)";
@@ -389,8 +423,8 @@ public final class DefinitionParser {
                         "index_name", "'index_name'" + hint,
                         "project_connection_id", "'project_connection_id'" + hint),
                 "an azure_ai_search tool");
-        String index = problems.logicalName(t.get("index"), Pointers.child(at, "index"),
-                "'index' (the logical index name)");
+        String index = knowledgeName(problems.logicalName(t.get("index"), Pointers.child(at, "index"),
+                "'index' (the logical index name)"), Pointers.child(at, "index"), "logical index name");
         problems.optionalString(t, "query_type", at);
         problems.optionalString(t, "filter", at);
         JsonNode topK = t.get("top_k");
@@ -454,9 +488,17 @@ public final class DefinitionParser {
         if (headers != null) {
             for (Iterator<String> it = headers.fieldNames(); it.hasNext();) {
                 String header = it.next();
-                if (isCredentialHeader(header)) {
-                    problems.add(Pointers.child(Pointers.child(at, "headers"), header), "header '" + header
+                String headerAt = Pointers.child(Pointers.child(at, "headers"), header);
+                JsonNode value = headers.get(header);
+                if (SecretScan.isSecretHeaderName(header)) {
+                    problems.addRootCause(headerAt, "header '" + header
                             + "' carries a credential; credentials never go in a definition: " + CONNECTION_HINT);
+                } else if (value.isTextual() && AUTH_SCHEME_VALUE.matcher(value.textValue()).find()) {
+                    problems.addRootCause(headerAt, "header '" + header + "' carries a credential (its value starts"
+                            + " with an authentication scheme); credentials never go in a definition: "
+                            + CONNECTION_HINT);
+                } else {
+                    new SecretScan(problems, "agent definitions").values(value, headerAt);
                 }
             }
         }
@@ -484,10 +526,17 @@ public final class DefinitionParser {
         }
     }
 
-    private static boolean isCredentialHeader(String header) {
-        String h = header.toLowerCase(Locale.ROOT).replaceAll("[^a-z]", "");
-        return h.equals("authorization") || h.equals("proxyauthorization") || h.equals("cookie")
-                || h.contains("key") || h.contains("token") || h.contains("secret") || h.contains("password");
+    /**
+     * Refuses credentials anywhere in a tool with the topology's rule ({@link SecretScan}): credential-named
+     * fields at any depth (in arrays too) and values that carry one ({@code server_url} with
+     * {@code user:password@} or {@code ?api-key=}). The OpenAPI document ({@code spec}) and a function's
+     * {@code parameters} schema describe an API rather than hold values, and MCP {@code headers} are checked
+     * by the MCP tool, so they are not scanned here.
+     */
+    private void scanToolSecrets(ObjectNode tool, String at) {
+        ObjectNode scanned = tool.deepCopy();
+        scanned.remove(List.of("type", "spec", "parameters", "headers"));
+        new SecretScan(problems, "agent definitions").fields(scanned, at);
     }
 
     private static ObjectNode options(ObjectNode tool, String... names) {

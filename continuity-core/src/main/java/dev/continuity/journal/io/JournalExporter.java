@@ -2,6 +2,7 @@ package dev.continuity.journal.io;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.continuity.ContinuityFiles;
 import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.ConversationSummary;
 import dev.continuity.journal.Page;
@@ -68,8 +69,8 @@ public final class JournalExporter {
         Path directory = absolute.getParent();
         Path temporary = null;
         try {
-            Files.createDirectories(directory);
-            temporary = Files.createTempFile(directory, absolute.getFileName().toString(), ".partial");
+            ContinuityFiles.createDirectories(directory);
+            temporary = ContinuityFiles.createTempFile(directory, absolute.getFileName().toString(), ".partial");
             ExportResult result;
             try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
                 result = export(out);

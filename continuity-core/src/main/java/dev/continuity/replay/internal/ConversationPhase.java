@@ -7,7 +7,8 @@ import dev.continuity.journal.TurnJournal;
 import dev.continuity.rehydrate.RehydrationEvent;
 import dev.continuity.rehydrate.internal.Events;
 import dev.continuity.replay.ConversationReplayer;
-import dev.continuity.replay.ReplayOutcome;
+import dev.continuity.replay.FailureReason;
+import dev.continuity.replay.ReplayException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,12 +42,18 @@ public final class ConversationPhase {
     private final Instant changedSince;
     private final Events events;
     private final TotalsAccumulator totals;
+    private final GiveUpGuard guard;
+    private final ServiceRetry retry;
 
     /**
      * @param changedSince visit only conversations active at or after this instant ({@code null}: all)
+     * @param guard decides when the region stopped answering for too long: then no conversation starts
+     *     and running replays stop at their next call (reported as {@code GAVE_UP})
      */
     public ConversationPhase(TurnJournal journal, ConversationReplayer replayer, AgentService target, int concurrency,
-            int pageSize, Instant changedSince, Events events, TotalsAccumulator totals) {
+            int pageSize, Instant changedSince, Events events, TotalsAccumulator totals, GiveUpGuard guard) {
+        this.guard = guard;
+        this.retry = new ServiceRetry("continuity-replay", replayer.options().retry());
         this.journal = journal;
         this.replayer = replayer;
         this.target = target;
@@ -101,11 +108,17 @@ public final class ConversationPhase {
             while (!Thread.currentThread().isInterrupted() && (index = next.getAndIncrement()) < keys.size()) {
                 String key = keys.get(index);
                 try {
-                    totals.add(replayer.catchUp(target, key));
+                    if (guard.gaveUp()) {
+                        throw new ReplayException(FailureReason.GAVE_UP, "replay of conversation '" + key
+                                + "' into " + region + " not started: " + guard.reason(), null, null);
+                    }
+                    totals.add(ReplayRun.locked(replayer.journal(), replayer.options(), retry, target, key, guard));
                 } catch (RuntimeException e) {
                     failed.incrementAndGet();
                     totals.fail(key, e);
-                    LOG.warn("conversation '{}' not replayed into {}: {}", key, region, e.getMessage());
+                    if (!guard.gaveUp()) {
+                        LOG.warn("conversation '{}' not replayed into {}: {}", key, region, e.getMessage());
+                    }
                 } finally {
                     events.emit(new RehydrationEvent.ConversationsProgress(region, done.incrementAndGet(), total,
                             failed.get()));
@@ -119,6 +132,10 @@ public final class ConversationPhase {
             }
             for (Future<?> worker : running) {
                 worker.get();
+            }
+            if (guard.gaveUp()) {
+                LOG.warn("replay into {} gave up: {}; {} of {} conversations not replayed", region, guard.reason(),
+                        failed.get(), total);
             }
             return true;
         } catch (InterruptedException e) {

@@ -53,6 +53,7 @@ public final class ReplayRun {
     private final AgentService target;
     private final String region;
     private final String key;
+    private final GiveUpGuard guard;
 
     private RegionCursor cursor;
     private String agentName;
@@ -73,12 +74,42 @@ public final class ReplayRun {
     /** A run for {@code conversationKey} into {@code target}. */
     public ReplayRun(TurnJournal journal, ReplayOptions options, ServiceRetry retry, AgentService target,
             String conversationKey) {
+        this(journal, options, retry, target, conversationKey, null);
+    }
+
+    /**
+     * A run for {@code conversationKey} into {@code target} that consults {@code guard} (may be {@code null})
+     * before every call and tells it how each call went.
+     */
+    public ReplayRun(TurnJournal journal, ReplayOptions options, ServiceRetry retry, AgentService target,
+            String conversationKey, GiveUpGuard guard) {
+        this.guard = guard;
         this.journal = journal;
         this.options = options;
         this.retry = retry;
         this.target = target;
         this.region = target.region();
         this.key = conversationKey;
+    }
+
+    /**
+     * Runs a catch-up of {@code conversationKey} holding its {@link ReplayLocks replay lock} (waits for
+     * another replay of it in this JVM to finish first); {@code guard} may be {@code null}.
+     */
+    public static ReplayOutcome locked(TurnJournal journal, ReplayOptions options, ServiceRetry retry,
+            AgentService target, String conversationKey, GiveUpGuard guard) {
+        ReplayLocks.Held held;
+        try {
+            held = ReplayLocks.acquire(target.region(), conversationKey);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReplayException(FailureReason.INTERRUPTED, "replay of conversation '" + conversationKey
+                    + "' into " + target.region() + " interrupted while waiting for another replay of it",
+                    null, e);
+        }
+        try (held) {
+            return new ReplayRun(journal, options, retry, target, conversationKey, guard).run();
+        }
     }
 
     /** Runs the catch-up. */
@@ -103,6 +134,8 @@ public final class ReplayRun {
                     + taken.current + " while this one was writing", null);
         } catch (Gone gone) {
             throw failure(FailureReason.DIVERGED, gone.getMessage(), null);
+        } catch (GiveUpGuard.GaveUpException gaveUp) {
+            throw failure(FailureReason.GAVE_UP, gaveUp.getMessage(), null);
         } catch (ReplayException e) {
             throw e;
         } catch (AgentServiceException e) {
@@ -295,7 +328,19 @@ public final class ReplayRun {
                     retries++;
                 }
                 checkInterrupted();
-                return body.get();
+                if (guard == null) {
+                    return body.get();
+                }
+                guard.check();
+                T result;
+                try {
+                    result = body.get();
+                } catch (AgentServiceException e) {
+                    guard.failed(e);
+                    throw e;
+                }
+                guard.answered();
+                return result;
             });
         } finally {
             if (attempts[0] > 1) {

@@ -4,6 +4,7 @@ import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.HttpHeaders;
 import com.openai.errors.OpenAIIoException;
 import com.openai.errors.OpenAIServiceException;
+import dev.continuity.ErrorSummary;
 import dev.continuity.agentservice.AgentServiceException;
 import dev.continuity.agentservice.AgentServiceException.Kind;
 import java.io.IOException;
@@ -23,7 +24,12 @@ public final class FoundryErrors {
         }
         if (error instanceof OpenAIServiceException service) {
             Function<String, Optional<String>> header = name -> service.headers().values(name).stream().findFirst();
-            return fromStatus(region, operation, service.statusCode(), header, service.getMessage(), error);
+            // openai-java says "<status>: null" when the body was not JSON (an HTML page): no words to show
+            String message = service.getMessage();
+            if (message != null && message.endsWith(": null")) {
+                message = null;
+            }
+            return fromStatus(region, operation, service.statusCode(), header, message, error);
         }
         if (error instanceof HttpResponseException http && http.getResponse() != null) {
             HttpHeaders headers = http.getResponse().getHeaders();
@@ -31,8 +37,10 @@ public final class FoundryErrors {
             return fromStatus(region, operation, http.getResponse().getStatusCode(), header, http.getMessage(), error);
         }
         if (error instanceof OpenAIIoException || hasIoCause(error)) {
-            return new AgentServiceException(region, Kind.UNREACHABLE, 0, -1,
-                    operation + " failed: no answer from the region (" + rootMessage(error) + ")", error);
+            boolean sent = !notSent(error);
+            return new AgentServiceException(region, Kind.UNREACHABLE, 0, -1, sent,
+                    operation + " failed: " + (sent ? "no answer from the region (" : "the region refused the connection ("
+                    ) + rootMessage(error) + ")", error);
         }
         return new AgentServiceException(region, Kind.SERVICE_ERROR, 0, -1,
                 operation + " failed: " + rootMessage(error), error);
@@ -57,7 +65,7 @@ public final class FoundryErrors {
             kind = Kind.BAD_REQUEST;
         }
         return new AgentServiceException(region, kind, status, retryAfterMillis(header),
-                operation + " failed with HTTP " + status + ": " + message, error);
+                operation + " failed with " + ErrorSummary.of(status, null, message), error);
     }
 
     /** The delay asked for by {@code retry-after-ms}, {@code x-ms-retry-after-ms} or {@code Retry-After}. */
@@ -92,11 +100,29 @@ public final class FoundryErrors {
         return false;
     }
 
+    /**
+     * True when the request certainly never reached the service: the connection was refused or could not be
+     * opened (unknown or unroutable host). A reset, a timeout or an end of stream after connecting may follow
+     * a request the service received.
+     */
+    static boolean notSent(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.NoRouteToHostException) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
     private static String rootMessage(Throwable error) {
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + ErrorSummary.of(root.getMessage()));
     }
 }

@@ -15,6 +15,7 @@ import com.azure.search.documents.indexes.SearchIndexClientBuilder;
 import com.azure.search.documents.indexes.models.SearchField;
 import com.azure.search.documents.indexes.models.SearchIndex;
 import dev.continuity.ContinuityException;
+import dev.continuity.Secrets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,16 +81,12 @@ public final class SearchIndexReader {
     private SearchUnavailableException unavailable(RuntimeException e) {
         String status = e instanceof HttpResponseException h && h.getResponse() != null
                 ? "HTTP " + h.getResponse().getStatusCode() + ": " : "";
-        return new SearchUnavailableException("search service " + endpoint + " could not be read: " + status
-                + firstLine(e.getMessage()), e);
+        return new SearchUnavailableException("search service " + Secrets.redact(endpoint) + " could not be read: "
+                + status + Secrets.redact(firstLine(e.getMessage())), e);
     }
 
     private static String firstLine(String message) {
-        if (message == null) {
-            return "(no message)";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
+        return dev.continuity.ErrorSummary.of(message);
     }
 
     private static void flatten(String prefix, List<SearchField> fields, List<FieldShape> out) {

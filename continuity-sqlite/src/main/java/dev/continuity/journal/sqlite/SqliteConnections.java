@@ -14,10 +14,29 @@ final class SqliteConnections {
 
     private final Path file;
     private final int busyTimeoutMillis;
+    private final boolean readOnly;
+    private volatile boolean immutable;
 
     SqliteConnections(Path file, Duration busyTimeout) {
+        this(file, busyTimeout, false);
+    }
+
+    /**
+     * @param readOnly open every connection with SQLite's read-only flag ({@code mode=ro}): nothing is
+     *     created or written, so a journal on read-only media (file and/or directory) can be read
+     */
+    SqliteConnections(Path file, Duration busyTimeout, boolean readOnly) {
         this.file = file;
         this.busyTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis());
+        this.readOnly = readOnly;
+    }
+
+    /**
+     * Reads the file as immutable ({@code immutable=1}: no locks, no {@code -shm} file): only for a read-only
+     * journal whose directory does not let SQLite create its {@code -shm} file and that has no WAL content.
+     */
+    void readAsImmutable() {
+        this.immutable = true;
     }
 
     /**
@@ -49,6 +68,9 @@ final class SqliteConnections {
     /** A read connection: sees the last committed transaction, never writes ({@code query_only}). */
     StatementCache openReader() throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
+        if (readOnly) {
+            config.setReadOnly(true);
+        }
         config.setBusyTimeout(busyTimeoutMillis);
         config.setGetGeneratedKeys(false);
         Connection connection = config.createConnection(url());
@@ -61,8 +83,18 @@ final class SqliteConnections {
         return new StatementCache(connection);
     }
 
+    /** The journal's file. */
+    Path file() {
+        return file;
+    }
+
     private String url() {
-        return "jdbc:sqlite:" + file;
+        if (!readOnly) {
+            return "jdbc:sqlite:" + file;
+        }
+        // a URI filename carries mode=ro (and immutable=1 when needed); reserved characters are escaped
+        String uri = file.toUri().getRawPath();
+        return "jdbc:sqlite:file:" + uri + "?mode=ro" + (immutable ? "&immutable=1" : "");
     }
 
     private static String single(Statement statement, String sql) throws SQLException {

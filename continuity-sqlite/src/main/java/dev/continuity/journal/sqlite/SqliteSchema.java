@@ -90,13 +90,33 @@ final class SqliteSchema {
         }
     }
 
+    /**
+     * Checks, without writing anything, that {@code connection}'s database is a Continuity journal this
+     * build can read.
+     *
+     * @return the schema version found
+     * @throws JournalException if the file is empty, another kind of database or a newer journal
+     */
+    static int check(Connection connection, Path file) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            return inspect(statement, file, false);
+        }
+    }
+
     private static int ensureInTransaction(Statement statement, Path file) throws SQLException {
+        return inspect(statement, file, true);
+    }
+
+    private static int inspect(Statement statement, Path file, boolean create) throws SQLException {
         List<String> tables = new ArrayList<>();
         try (ResultSet rs = statement.executeQuery(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")) {
             while (rs.next()) {
                 tables.add(rs.getString(1));
             }
+        }
+        if (tables.isEmpty() && !create) {
+            throw new JournalException("'" + file + "' is not a Continuity journal: the database is empty");
         }
         if (tables.isEmpty()) {
             statement.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)");

@@ -1,5 +1,6 @@
 package dev.continuity.journal.sqlite;
 
+import dev.continuity.ContinuityFiles;
 import dev.continuity.journal.AppendResult;
 import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.ConversationSummary;
@@ -107,12 +108,28 @@ public final class SqliteTurnJournal implements TurnJournal {
     private SqliteTurnJournal(Builder builder) {
         this.file = builder.file;
         this.clock = builder.clock;
+        if (builder.readOnly) {
+            SqliteConnections connections = new SqliteConnections(file, builder.busyTimeout, true);
+            this.schemaVersion = checkReadOnly(connections);
+            this.writer = null;
+            this.readers = new ReadConnectionPool(connections, file, builder.readConnections);
+            LOG.info("opened turn journal '{}' read-only (schema version {})", file, schemaVersion);
+            return;
+        }
         SqliteConnections connections = new SqliteConnections(file, builder.busyTimeout);
         StatementCache writeConnection = null;
         try {
             Path parent = file.getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
+            if (parent != null && !Files.isDirectory(parent)) {
+                ContinuityFiles.createDirectories(parent);
+            }
+            if (!Files.exists(file)) {
+                try {
+                    // owner-only: SQLite creates the -wal and -shm files with the database file's permissions
+                    ContinuityFiles.createFile(file);
+                } catch (java.nio.file.FileAlreadyExistsException raced) {
+                    LOG.debug("journal '{}' was created by another process meanwhile", file);
+                }
             }
             writeConnection = connections.openWriter();
             this.schemaVersion = SqliteSchema.ensure(writeConnection.connection(), file);
@@ -123,11 +140,84 @@ public final class SqliteTurnJournal implements TurnJournal {
             if (e instanceof JournalException journalException) {
                 throw journalException;
             }
+            String readOnly = readOnlyReason(file);
+            if (readOnly != null) {
+                throw new JournalException("cannot open journal '" + file + "' for writing: " + readOnly
+                        + " (export reads such a journal read-only: SqliteTurnJournal.openReadOnly)", e);
+            }
             throw new JournalException("cannot open journal '" + file + "': " + e.getMessage(), e);
         }
         this.writer = new GroupCommitWriter(writeConnection, file, builder.maxBatchSize);
         this.readers = new ReadConnectionPool(connections, file, builder.readConnections);
         LOG.info("opened turn journal '{}' (schema version {})", file, schemaVersion);
+    }
+
+    /** Why {@code file} cannot be written, or {@code null} when file and directory look writable. */
+    private static String readOnlyReason(Path file) {
+        Path parent = file.getParent();
+        if (Files.exists(file) && !Files.isWritable(file)) {
+            return "the file is read-only";
+        }
+        if (parent != null && Files.isDirectory(parent) && !Files.isWritable(parent)) {
+            return "its directory " + parent + " is read-only (SQLite needs to create the -wal and -shm files there)";
+        }
+        return null;
+    }
+
+    /** Opens a read connection to check the schema, falling back to immutable reading on read-only media. */
+    private static int checkReadOnly(SqliteConnections connections) {
+        Path file = connections.file();
+        if (!Files.isRegularFile(file)) {
+            throw new JournalException("cannot open journal '" + file + "' read-only: no such file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new JournalException("cannot open journal '" + file + "' read-only: the file is not readable");
+        }
+        try {
+            return checkSchema(connections);
+        } catch (SQLException first) {
+            Path wal = file.resolveSibling(file.getFileName() + "-wal");
+            long walBytes;
+            try {
+                walBytes = Files.exists(wal) ? Files.size(wal) : 0;
+            } catch (IOException e) {
+                walBytes = 1;
+            }
+            if (walBytes > 0) {
+                throw new JournalException("cannot open journal '" + file + "' read-only: " + first.getMessage()
+                        + "; its write-ahead log " + wal + " holds changes not yet in the file, and the directory does"
+                        + " not let SQLite read it without writing: copy the journal with its -wal file to a writable"
+                        + " directory", first);
+            }
+            // no WAL content: on read-only media SQLite cannot create the -shm file; the file alone is complete
+            connections.readAsImmutable();
+            try {
+                return checkSchema(connections);
+            } catch (SQLException second) {
+                throw new JournalException("cannot open journal '" + file + "' read-only: " + second.getMessage(),
+                        second);
+            }
+        }
+    }
+
+    private static int checkSchema(SqliteConnections connections) throws SQLException {
+        StatementCache reader = connections.openReader();
+        try {
+            return SqliteSchema.check(reader.connection(), connections.file());
+        } finally {
+            reader.close();
+        }
+    }
+
+    /**
+     * Opens an existing journal read-only: nothing is created or written (no directory, no {@code -wal}
+     * or {@code -shm} file needed), so a journal on read-only media (a backup) can be exported or
+     * inspected. Every write fails with a {@link JournalException} naming the file.
+     *
+     * @throws JournalException if the file does not exist, cannot be read, or is not a Continuity journal
+     */
+    public static SqliteTurnJournal openReadOnly(Path file) {
+        return builder(file).readOnly().open();
     }
 
     /**
@@ -158,7 +248,7 @@ public final class SqliteTurnJournal implements TurnJournal {
 
     /** Group-commit counters since the journal was opened. */
     public SqliteWriteStats writeStats() {
-        return writer.stats();
+        return writer == null ? new SqliteWriteStats(0, 0) : writer.stats();
     }
 
     /** Writes waiting for the writer thread behind the batch it is running (for tests). */
@@ -179,7 +269,7 @@ public final class SqliteTurnJournal implements TurnJournal {
         String what = describe(key, sequence);
         String inputJson = ItemsJson.encode(turn.input(), "input of " + what);
         String outputJson = ItemsJson.encode(turn.output(), "output of " + what);
-        return writer.submit("append of " + what, c -> {
+        return writer().submit("append of " + what, c -> {
             PreparedStatement probe = c.prepare(APPEND_PROBE);
             probe.setString(1, key);
             probe.setLong(2, sequence);
@@ -220,7 +310,7 @@ public final class SqliteTurnJournal implements TurnJournal {
         String what = describe(conversationKey, sequence);
         String outputJson = ItemsJson.encode(outcome.output(), "output of " + what);
         long completedAt = TurnRows.nanos(outcome.completedAt(), "completedAt of " + what);
-        return writer.submit("commit of " + what, c -> {
+        return writer().submit("commit of " + what, c -> {
             PreparedStatement probe = c.prepare(COMMIT_PROBE);
             probe.setString(1, conversationKey);
             probe.setLong(2, sequence);
@@ -272,7 +362,7 @@ public final class SqliteTurnJournal implements TurnJournal {
     @Override
     public AppendResult discardPending(String conversationKey, long sequence) {
         Objects.requireNonNull(conversationKey, "conversationKey");
-        return writer.submit("discard of " + describe(conversationKey, sequence), c -> {
+        return writer().submit("discard of " + describe(conversationKey, sequence), c -> {
             PreparedStatement probe = c.prepare(DISCARD_PROBE);
             probe.setString(1, conversationKey);
             probe.setLong(2, sequence);
@@ -343,7 +433,7 @@ public final class SqliteTurnJournal implements TurnJournal {
         }
         String regionsJson = TurnRows.regionsJson(head.regions());
         long activityNanos = TurnRows.nanos(head.lastActivityAt(), "lastActivityAt of conversation '" + key + "'");
-        return writer.submit("head change of conversation '" + key + "'", c -> {
+        return writer().submit("head change of conversation '" + key + "'", c -> {
             ConversationHead stored = selectHead(c, key);
             if (expectedVersion == 0) {
                 if (stored != null) {
@@ -434,9 +524,20 @@ public final class SqliteTurnJournal implements TurnJournal {
      */
     @Override
     public void close() {
-        writer.close();
+        if (writer != null) {
+            writer.close();
+        }
         readers.close();
-        LOG.debug("closed turn journal '{}' ({})", file, writer.stats());
+        LOG.debug("closed turn journal '{}' ({})", file, writeStats());
+    }
+
+    /** The writer, or a {@link JournalException} naming the file when the journal is open read-only. */
+    private GroupCommitWriter writer() {
+        if (writer == null) {
+            throw new JournalException("journal '" + file + "' is open read-only (for export or inspection): it"
+                    + " cannot be written");
+        }
+        return writer;
     }
 
     private static String describe(String conversationKey, long sequence) {
@@ -483,6 +584,7 @@ public final class SqliteTurnJournal implements TurnJournal {
         private int readConnections = 4;
         private int maxBatchSize = 512;
         private Clock clock = Clock.systemUTC();
+        private boolean readOnly;
 
         private Builder(Path file) {
             this.file = Objects.requireNonNull(file, "file").toAbsolutePath();
@@ -520,6 +622,15 @@ public final class SqliteTurnJournal implements TurnJournal {
         /** The clock that stamps {@link ConversationHead#lastActivityAt()} on writes (default UTC system). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Opens the journal read-only (see {@link SqliteTurnJournal#openReadOnly}): the file must exist,
+         * nothing is created or written.
+         */
+        public Builder readOnly() {
+            this.readOnly = true;
             return this;
         }
 
