@@ -47,8 +47,9 @@ import java.util.function.Supplier;
  * Conversation items and response input travel as raw JSON, exactly as journaled, numbers included
  * ({@link ExactJsonValues}); listed items and response output are read from the raw response body with
  * {@link ExactJson}, because openai-java's typed models parse numbers into doubles ({@code 1.50} would be
- * journaled as {@code 1.5}, {@code 1e400} as {@code "Infinity"}). The OpenAI client is expected to have SDK retries off (see {@link #connect}): writes to
- * conversations are not idempotent on the service, so Continuity resolves ambiguous failures itself.
+ * journaled as {@code 1.5}, {@code 1e400} as {@code "Infinity"}). The OpenAI client is expected to have
+ * SDK retries off (see {@link #connect}): writes to conversations are not idempotent on the service, so
+ * Continuity resolves ambiguous failures itself.
  */
 public final class FoundryAgentService implements AgentService {
 
