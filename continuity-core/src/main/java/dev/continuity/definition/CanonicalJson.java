@@ -15,10 +15,15 @@ import java.util.List;
  * The canonical JSON form content hashes are computed over: object keys sorted by UTF-16 code units
  * (as in RFC 8785), no whitespace, strings escaped minimally ({@code "}, {@code \}, control
  * characters; everything else as is), numbers by value ({@code 1}, {@code 1.0} and {@code 1e0} are
- * all written {@code 1}; {@code 0.50} is {@code 0.5}). Two JSON texts that differ only in key order,
- * whitespace or number spelling have the same canonical form.
+ * all written {@code 1}; {@code 0.50} is {@code 0.5}; {@code -0} is {@code 0}; a number needing more than
+ * 1000 zeros written out is written as its digits and exponent, {@code 1e5000}). Two JSON texts that
+ * differ only in key order, whitespace or number spelling have the same canonical form: {@code 1.50} and
+ * {@code 1.5} are the same content (see {@code docs/agent-definitions.md}, "The content hash").
  */
 public final class CanonicalJson {
+
+    /** Beyond this many zeros a number is written as digits and exponent ({@code 1e5000}). */
+    private static final int MAX_PLAIN_SCALE = 1000;
 
     private CanonicalJson() {
     }
@@ -88,6 +93,10 @@ public final class CanonicalJson {
             return "0";
         }
         BigDecimal stripped = value.stripTrailingZeros();
+        if (Math.abs((long) stripped.scale()) > MAX_PLAIN_SCALE) {
+            // 1e400000000 written out would be 400 million characters: digits and exponent instead
+            return stripped.unscaledValue() + "e" + (-(long) stripped.scale());
+        }
         return stripped.scale() <= 0 ? stripped.toBigIntegerExact().toString() : stripped.toPlainString();
     }
 

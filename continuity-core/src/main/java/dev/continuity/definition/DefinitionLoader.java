@@ -9,6 +9,8 @@ import dev.continuity.definition.internal.Json;
 import dev.continuity.io.ContainedRoot;
 import dev.continuity.io.PathRefusedException;
 import dev.continuity.io.Utf8Text;
+import dev.continuity.json.ExactJson;
+import dev.continuity.json.JsonRefusal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +19,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -142,6 +145,10 @@ public final class DefinitionLoader {
         try {
             root = Json.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
+            Optional<JsonRefusal> refused = ExactJson.refusal(e);
+            if (refused.isPresent()) {
+                return failed(file, refused.get().pointer(), refused.get().reason());
+            }
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
             return failed(file, "", "invalid JSON" + where + ": " + e.getOriginalMessage());

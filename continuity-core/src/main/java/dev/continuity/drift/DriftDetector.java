@@ -11,6 +11,7 @@ import dev.continuity.definition.DefinitionLimits;
 import dev.continuity.definition.DefinitionProblem;
 import dev.continuity.deploy.AgentRenderer;
 import dev.continuity.deploy.RenderedAgent;
+import dev.continuity.json.ExactJson;
 import dev.continuity.topology.ModelBinding;
 import dev.continuity.topology.Region;
 import dev.continuity.topology.Topology;
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class DriftDetector {
 
     private static final Logger LOG = LoggerFactory.getLogger(DriftDetector.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ExactJson.newMapper();
 
     private final Topology topology;
     private final List<AgentDefinition> definitions;

@@ -3,9 +3,9 @@ package dev.continuity.journal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.continuity.json.ExactJson;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.Set;
@@ -14,6 +14,11 @@ import java.util.Set;
  * One conversation item (a message, a function call, a function call's output, ...) as it can be
  * written back into a conversation: canonical JSON in the shape of the Responses API input item, with
  * every server-assigned field ({@code id}, {@code status}, {@code logprobs}) removed.
+ *
+ * <p>Canonical JSON: keys sorted (UTF-16 code units) at every depth, no white space, strings escaped
+ * minimally, <b>numbers exactly as written</b> ({@code 1.50}, {@code 1e400}, {@code -0} and big integers
+ * are kept as text, never rounded or turned into {@code "Infinity"}). JSON with a duplicate key or a
+ * string that is not Unicode (a lone surrogate escape) is refused: it could not be kept unchanged.
  *
  * <p>Two items are equal when their canonical JSON is equal, which makes journal appends comparable
  * across retries and processes. Build items with the static factories, or {@link #of(String)} for JSON
@@ -34,8 +39,7 @@ public record TurnItem(String type, String json) {
     /** Item type of model reasoning, which does not survive replay. */
     public static final String REASONING = "reasoning";
 
-    private static final ObjectMapper MAPPER =
-            new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    private static final ObjectMapper MAPPER = ExactJson.newMapper();
     private static final Set<String> SERVER_FIELDS = Set.of("id", "status", "logprobs");
 
     /** Validates that both fields are present. */
@@ -95,14 +99,17 @@ public record TurnItem(String type, String json) {
      * Canonicalizes an item from JSON (for example as the service returned it): strips server-assigned
      * fields and orders keys.
      *
-     * @throws IllegalArgumentException if the JSON is not an object with a {@code type}
+     * @throws IllegalArgumentException if the JSON is not an object with a {@code type}, has a duplicate key
+     *     or a string that is not Unicode (the message names the JSON pointer)
      */
     public static TurnItem of(String json) {
         JsonNode node;
         try {
             node = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("item is not valid JSON: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(ExactJson.refusal(e)
+                    .map(r -> "item cannot be kept unchanged: " + r)
+                    .orElse("item is not valid JSON: " + e.getOriginalMessage()), e);
         }
         if (!(node instanceof ObjectNode object) || !object.hasNonNull("type")) {
             throw new IllegalArgumentException("item must be a JSON object with a 'type'");
@@ -113,12 +120,7 @@ public record TurnItem(String type, String json) {
     private static TurnItem fromNode(ObjectNode node) {
         ObjectNode copy = node.deepCopy();
         strip(copy);
-        try {
-            Object ordered = MAPPER.treeToValue(copy, Object.class);
-            return new TurnItem(copy.get("type").asText(), MAPPER.writeValueAsString(ordered));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return new TurnItem(copy.get("type").asText(), ExactJson.write(ExactJson.sortedKeys(copy)));
     }
 
     private static void strip(JsonNode node) {

@@ -11,6 +11,8 @@ import dev.continuity.definition.internal.Problems;
 import dev.continuity.definition.internal.SecretScan;
 import dev.continuity.io.ContainedRoot;
 import dev.continuity.io.Utf8Text;
+import dev.continuity.json.ExactJson;
+import dev.continuity.json.JsonRefusal;
 import dev.continuity.topology.internal.EnvSubstitution;
 import java.io.IOException;
 import java.net.URI;
@@ -118,6 +120,11 @@ public final class TopologyLoader {
         try {
             root = Json.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
+            Optional<JsonRefusal> refused = ExactJson.refusal(e);
+            if (refused.isPresent()) {
+                problems.add(refused.get().pointer(), refused.get().reason());
+                return null;
+            }
             JsonLocation at = e.getLocation();
             problems.add("", "invalid JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column "
                     + at.getColumnNr()) + ": " + e.getOriginalMessage());

@@ -115,11 +115,11 @@ class DefinitionLoaderTest {
         write(dir, "c.json", "[1, 2]");
         write(dir, "d.json", "");
 
-        assertThat(loader.read(dir).problems()).extracting(DefinitionProblem::reason).satisfiesExactly(
-                r -> assertThat(r).contains("invalid JSON").contains("Duplicate field 'name'"),
-                r -> assertThat(r).contains("invalid JSON").contains("Trailing token"),
-                r -> assertThat(r).contains("must be a JSON object"),
-                r -> assertThat(r).contains("empty file"));
+        assertThat(loader.read(dir).problems()).satisfiesExactly(
+                p -> assertThat(p.jsonPointer() + " " + p.reason()).startsWith("/name duplicate key 'name'"),
+                p -> assertThat(p.reason()).contains("invalid JSON").contains("Trailing token"),
+                p -> assertThat(p.reason()).contains("must be a JSON object"),
+                p -> assertThat(p.reason()).contains("empty file"));
     }
 
     @Test

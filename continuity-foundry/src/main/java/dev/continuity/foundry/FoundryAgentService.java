@@ -8,16 +8,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import com.openai.core.JsonField;
 import com.openai.core.JsonValue;
-import com.openai.core.ObjectMappers;
+import com.openai.core.http.HttpResponse;
 import com.openai.models.conversations.ConversationCreateParams;
-import com.openai.models.conversations.items.ConversationItem;
 import com.openai.models.conversations.items.ItemCreateParams;
 import com.openai.models.conversations.items.ItemListParams;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseInputItem;
-import com.openai.models.responses.ResponseOutputItem;
 import dev.continuity.agentservice.AgentReference;
 import dev.continuity.agentservice.AgentReply;
 import dev.continuity.agentservice.AgentService;
@@ -27,6 +26,10 @@ import dev.continuity.agentservice.StoredItem;
 import dev.continuity.foundry.internal.FoundryErrors;
 import dev.continuity.journal.TokenUsage;
 import dev.continuity.journal.TurnItem;
+import dev.continuity.json.ExactJson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,15 +43,18 @@ import java.util.function.Supplier;
  * {@link AgentService} over the real Foundry SDK clients of one region's project.
  *
  * <p>Agent definitions travel through the agents client's protocol methods, so fields the typed
- * models do not know survive. Conversation items and response input travel as raw JSON, exactly as
- * journaled. The OpenAI client is expected to have SDK retries off (see {@link #connect}): writes to
- * conversations are not idempotent on the service, so Continuity resolves ambiguous failures itself.
+ * models do not know survive, and are sent as rendered (unknown tools byte for byte, numbers as written).
+ * Conversation items and response input travel as raw JSON, exactly as journaled, numbers included
+ * ({@link ExactJsonValues}); listed items and response output are read from the raw response body with
+ * {@link ExactJson}, because openai-java's typed models parse numbers into doubles ({@code 1.50} would be
+ * journaled as {@code 1.5}, {@code 1e400} as {@code "Infinity"}). The OpenAI client is expected to have
+ * SDK retries off (see {@link #connect}): writes to conversations are not idempotent on the service, so
+ * Continuity resolves ambiguous failures itself.
  */
 public final class FoundryAgentService implements AgentService {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    /** openai-java's mapper (its serializers for the SDK's models); {@code jsonMapper()} builds a new one per call. */
-    private static final ObjectMapper OPENAI_JSON = ObjectMappers.jsonMapper();
+    /** Continuity's JSON ({@link ExactJson}): definitions and items keep their numbers as written. */
+    private static final ObjectMapper JSON = ExactJson.newMapper();
     private static final int LIST_PAGE = 100;
 
     private final String region;
@@ -93,16 +99,21 @@ public final class FoundryAgentService implements AgentService {
     public DeployedAgentVersion createAgentVersion(String agentName, String definitionJson,
             Map<String, String> metadata, String description) {
         return call("create version of agent '" + agentName + "'", () -> {
+            if (!parse(definitionJson).isObject()) {
+                throw new IllegalArgumentException("the definition of agent '" + agentName + "' is not a JSON object");
+            }
             ObjectNode body = JSON.createObjectNode();
-            body.set("definition", parse(definitionJson));
+            // embedded as rendered: unknown tools byte for byte (escapes, spacing), numbers as written
+            body.putRawValue("definition", new RawValue(definitionJson));
             if (metadata != null && !metadata.isEmpty()) {
                 body.set("metadata", JSON.valueToTree(metadata));
             }
             if (description != null) {
                 body.put("description", description);
             }
+            // the protocol method sends these bytes as they are: numbers as written in the definition file
             Response<BinaryData> response = clients.agents().createAgentVersionWithResponse(agentName,
-                    BinaryData.fromString(body.toString()), new RequestOptions());
+                    BinaryData.fromString(ExactJson.write(body)), new RequestOptions());
             return toVersion(parse(response.getValue().toString()));
         });
     }
@@ -159,7 +170,7 @@ public final class FoundryAgentService implements AgentService {
         return call("create conversation", () -> {
             ConversationCreateParams.Builder params = ConversationCreateParams.builder();
             if (!items.isEmpty()) {
-                params.putAdditionalBodyProperty("items", JsonValue.fromJsonNode(itemsNode(items)));
+                params.putAdditionalBodyProperty("items", itemsNode(items));
             }
             if (metadata != null && !metadata.isEmpty()) {
                 params.putAdditionalBodyProperty("metadata", JsonValue.from(new LinkedHashMap<>(metadata)));
@@ -186,17 +197,31 @@ public final class FoundryAgentService implements AgentService {
     @Override
     public List<StoredItem> listItems(String conversationId) {
         return call("list items of conversation " + conversationId, () -> {
+            // read raw: the typed models parse numbers into doubles (1.50 -> 1.5, 1e400 -> "Infinity")
             List<StoredItem> items = new ArrayList<>();
-            ItemListParams params = ItemListParams.builder()
-                    .conversationId(conversationId)
-                    .order(ItemListParams.Order.ASC)
-                    .limit(LIST_PAGE)
-                    .build();
-            for (ConversationItem item : clients.openAI().conversations().items().list(params).autoPager()) {
-                JsonNode node = OPENAI_JSON.valueToTree(item);
-                items.add(new StoredItem(node.path("id").asText(null), TurnItem.of(node.toString())));
+            String after = null;
+            while (true) {
+                ItemListParams.Builder params = ItemListParams.builder()
+                        .conversationId(conversationId)
+                        .order(ItemListParams.Order.ASC)
+                        .limit(LIST_PAGE);
+                if (after != null) {
+                    params.after(after);
+                }
+                JsonNode page;
+                try (HttpResponse response = clients.openAI().conversations().items().withRawResponse()
+                        .list(params.build())) {
+                    page = rawBody(response);
+                }
+                JsonNode data = page.path("data");
+                for (JsonNode item : data) {
+                    items.add(new StoredItem(item.path("id").asText(null), TurnItem.of(ExactJson.write(item))));
+                }
+                if (!page.path("has_more").asBoolean(false) || data.isEmpty()) {
+                    return items;
+                }
+                after = page.path("last_id").asText(data.get(data.size() - 1).path("id").asText());
             }
-            return items;
         });
     }
 
@@ -215,15 +240,20 @@ public final class FoundryAgentService implements AgentService {
             if (!input.isEmpty()) {
                 params.input(rawInput(input));
             }
-            return toReply(clients.openAI().responses().create(params.build()));
+            try (HttpResponse response = clients.openAI().responses().withRawResponse().create(params.build())) {
+                return toReply(rawBody(response));
+            }
         });
     }
 
     @Override
     public Optional<AgentReply> response(String responseId) {
         try {
-            return Optional.of(call("get response " + responseId,
-                    () -> toReply(clients.openAI().responses().retrieve(responseId))));
+            return Optional.of(call("get response " + responseId, () -> {
+                try (HttpResponse response = clients.openAI().responses().withRawResponse().retrieve(responseId)) {
+                    return toReply(rawBody(response));
+                }
+            }));
         } catch (AgentServiceException e) {
             if (e.kind() == AgentServiceException.Kind.NOT_FOUND) {
                 return Optional.empty();
@@ -232,16 +262,35 @@ public final class FoundryAgentService implements AgentService {
         }
     }
 
-    private AgentReply toReply(com.openai.models.responses.Response response) {
-        List<TurnItem> output = new ArrayList<>();
-        for (ResponseOutputItem item : response.output()) {
-            output.add(TurnItem.of(OPENAI_JSON.valueToTree(item).toString()));
+    /**
+     * A response read from its raw JSON: output items keep their numbers as the service wrote them (the
+     * typed {@code Response} would have parsed them into doubles).
+     */
+    private static AgentReply toReply(JsonNode response) {
+        String id = response.path("id").asText(null);
+        if (id == null || id.isEmpty()) {
+            throw new IllegalStateException("the service answered a response without an id");
         }
-        TokenUsage usage = response.usage()
-                .map(u -> new TokenUsage(u.inputTokens(), u.outputTokens(), u.totalTokens()))
-                .orElse(TokenUsage.NONE);
-        String model = OPENAI_JSON.valueToTree(response._model()).asText(null);
-        return new AgentReply(response.id(), output, usage, model);
+        List<TurnItem> output = new ArrayList<>();
+        for (JsonNode item : response.path("output")) {
+            output.add(TurnItem.of(ExactJson.write(item)));
+        }
+        JsonNode u = response.path("usage");
+        TokenUsage usage = u.isObject()
+                ? new TokenUsage(u.path("input_tokens").asLong(), u.path("output_tokens").asLong(),
+                        u.path("total_tokens").asLong())
+                : TokenUsage.NONE;
+        JsonNode model = response.get("model");
+        return new AgentReply(id, output, usage, model == null || model.isNull() ? null : model.asText());
+    }
+
+    /** The body of a successful raw response (the client has already turned errors into exceptions). */
+    private static JsonNode rawBody(HttpResponse response) {
+        try (InputStream body = response.body()) {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the service's answer: " + e.getMessage(), e);
+        }
     }
 
     private <T> T call(String operation, Supplier<T> body) {
@@ -258,23 +307,24 @@ public final class FoundryAgentService implements AgentService {
         }
     }
 
-    private static JsonNode itemsNode(List<TurnItem> items) {
+    /** The items as the OpenAI client's raw JSON, numbers as journaled ({@link ExactJsonValues}). */
+    private static JsonValue itemsNode(List<TurnItem> items) {
         var array = JSON.createArrayNode();
         for (TurnItem item : items) {
             array.add(item.node());
         }
-        return array;
+        return ExactJsonValues.of(array);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static JsonField<List<ResponseInputItem>> rawItems(List<TurnItem> items) {
         // raw JSON keeps every field of every item type, including types the typed models lack
-        return (JsonField) JsonValue.fromJsonNode(itemsNode(items));
+        return (JsonField) itemsNode(items);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static JsonField<ResponseCreateParams.Input> rawInput(List<TurnItem> items) {
-        return (JsonField) JsonValue.fromJsonNode(itemsNode(items));
+        return (JsonField) itemsNode(items);
     }
 
     private static JsonNode parse(String json) {
@@ -292,7 +342,7 @@ public final class FoundryAgentService implements AgentService {
         return new DeployedAgentVersion(
                 node.path("name").asText(),
                 node.path("version").asText(),
-                node.path("definition").toString(),
+                ExactJson.write(node.path("definition")),
                 metadata,
                 node.path("description").asText(""),
                 created.isNumber() ? Instant.ofEpochSecond(created.asLong()) : null);

@@ -170,7 +170,14 @@ public final class DefinitionParser {
             problems.add("/" + field, "'" + field + "' is " + value + "; it must be between " + min + " and " + max);
             return null;
         }
-        return v.doubleValue();
+        double d = v.doubleValue();
+        if (BigDecimal.valueOf(d).compareTo(v) != 0) {
+            // the service keeps sampling options as doubles: say so rather than round silently
+            problems.add("/" + field, "'" + field + "' is " + value + ", which a double (as the service stores it)"
+                    + " cannot hold exactly: it would be sent as " + d + "; write " + d + " or a shorter number");
+            return null;
+        }
+        return d;
     }
 
     private Map<String, String> metadata(ObjectNode root) {
@@ -381,7 +388,8 @@ public final class DefinitionParser {
             }
         }
         JsonNode max = t.get("max_num_results");
-        if (max != null && (!max.isIntegralNumber() || max.intValue() < 1 || max.intValue() > 50)) {
+        if (max != null && (!max.isIntegralNumber() || !max.canConvertToInt() || max.intValue() < 1
+                || max.intValue() > 50)) {
             problems.add(Pointers.child(at, "max_num_results"), "'max_num_results' must be a whole number from 1 to 50");
         }
         return new FileSearchTool(sources, options(t, "max_num_results", "ranking_options", "filters"),
@@ -420,7 +428,7 @@ public final class DefinitionParser {
         problems.optionalString(t, "query_type", at);
         problems.optionalString(t, "filter", at);
         JsonNode topK = t.get("top_k");
-        if (topK != null && (!topK.isIntegralNumber() || topK.intValue() < 1)) {
+        if (topK != null && (!topK.isIntegralNumber() || !topK.canConvertToInt() || topK.intValue() < 1)) {
             problems.add(Pointers.child(at, "top_k"), "'top_k' must be a whole number of at least 1");
         }
         ObjectNode extra = problems.optionalObject(t, "extra", at);

@@ -1,29 +1,20 @@
 package dev.continuity.definition.internal;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.continuity.json.ExactJson;
 
 /** The one JSON configuration definitions and topologies are read with. Not part of the public API. */
 public final class Json {
 
     /**
-     * Strict reader: duplicate keys and trailing content are errors; decimals are kept exactly
-     * ({@link java.math.BigDecimal}) so JSON blobs survive unchanged.
+     * Strict reader, Continuity's one JSON configuration ({@link ExactJson}): duplicate keys, trailing
+     * content and strings that are not Unicode are errors; numbers are kept as written, so JSON blobs
+     * (unknown tools, {@code extra}, schemas) survive unchanged.
      */
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .disable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-            .build();
+    public static final ObjectMapper MAPPER = ExactJson.newMapper();
 
     private Json() {
     }

@@ -1,8 +1,6 @@
 package dev.continuity.journal.io;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,6 +12,7 @@ import dev.continuity.journal.TurnConflictException;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnStatus;
 import dev.continuity.journal.spi.TurnWriteRules;
+import dev.continuity.json.ExactJson;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
@@ -51,9 +50,8 @@ final class JournalFileReader {
         void conversationComplete(ConversationHead head, long headLine);
     }
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** Continuity's JSON: numbers kept as written, duplicate keys refused (with their pointer). */
+    private static final ObjectMapper MAPPER = ExactJson.newMapper();
 
     private final Path file;
     private final boolean nothingWritten;
@@ -304,7 +302,8 @@ final class JournalFileReader {
         try {
             node = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            throw problem(line, "not valid JSON: " + e.getOriginalMessage(), e);
+            throw problem(line, ExactJson.refusal(e).map(r -> "refused " + r).orElse("not valid JSON: "
+                    + e.getOriginalMessage()), e);
         }
         if (!(node instanceof ObjectNode object)) {
             throw problem(line, "expected a JSON object", null);

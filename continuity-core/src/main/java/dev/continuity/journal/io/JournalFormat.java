@@ -24,7 +24,11 @@ package dev.continuity.journal.io;
  *       without gaps; {@code last_sequence} equals the number of turn lines that follow. A key appears
  *       once per file.</li>
  *   <li>Items are the journal's canonical JSON of Responses-API input items ({@code TurnItem}), embedded
- *       as JSON objects, unchanged.</li>
+ *       as JSON objects, unchanged: an export/import round trip gives back every item byte for byte.
+ *       Numbers are kept exactly as written ({@code 1.50}, {@code 1e400}, {@code -0}, integers of any size:
+ *       never rounded, never {@code "Infinity"}); a reader refuses a duplicate key, a string holding a lone
+ *       UTF-16 surrogate and a number whose exponent does not fit 32 bits, naming the line and the JSON
+ *       pointer ({@code file:3: refused /input/0/data/price: duplicate key 'price' ...}).</li>
  *   <li>Times are ISO-8601 instants with the journal's precision (up to nanoseconds). {@code status} is
  *       {@code PENDING} or {@code COMMITTED}; a pending turn has an empty {@code output} and null
  *       {@code response_id}, {@code region} and {@code completed_at}.</li>

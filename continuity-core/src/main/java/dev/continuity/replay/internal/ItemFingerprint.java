@@ -3,6 +3,7 @@ package dev.continuity.replay.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.continuity.agentservice.StoredItem;
+import dev.continuity.definition.CanonicalJson;
 import dev.continuity.journal.TurnItem;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.List;
  * What identifies an item's content for alignment: type, role, call id, function name and text for
  * messages and function calls and outputs; type and call id for other item types. Fields a service adds
  * or normalises (ids, status, annotations, content-part shapes) do not take part, so a journaled item
- * and the same item listed back from a region compare equal.
+ * and the same item listed back from a region compare equal. A structured function call output is
+ * compared in canonical form ({@link CanonicalJson}: key order and number spelling do not matter).
  */
 public final class ItemFingerprint {
 
@@ -68,7 +70,9 @@ public final class ItemFingerprint {
         if (output == null || output.isNull()) {
             return "";
         }
-        return output.isTextual() ? output.asText() : output.toString();
+        // structured output by value (keys sorted, numbers by value): a service that respells 1e400 as 1E+400
+        // or orders keys otherwise still holds the same output
+        return output.isTextual() ? output.asText() : CanonicalJson.write(output);
     }
 
     private static String join(String type, String role, String callId, String name, String text) {

@@ -2,7 +2,10 @@ package dev.continuity.emulator.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,8 +14,16 @@ import java.io.IOException;
 /** The emulator's shared JSON mapper and small helpers. */
 public final class Json {
 
-    /** The shared, thread-safe mapper. */
-    public static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * The shared, thread-safe mapper. Numbers are kept by exact value, as a service storing JSON should:
+     * decimals as {@link java.math.BigDecimal} with their trailing zeros ({@code 1.50} stays {@code 1.50}),
+     * integers of any size (Jackson's default); never rounded through a {@code double}, never written as
+     * {@code "Infinity"}.
+     */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .build();
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 

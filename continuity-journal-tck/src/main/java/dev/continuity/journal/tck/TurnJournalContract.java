@@ -787,6 +787,41 @@ public abstract class TurnJournalContract {
         assertThat(stored.agentVersion()).isNull();
     }
 
+    /**
+     * Numbers a {@code double} would change (and the escapes and nulls around them) are stored exactly as
+     * the item holds them, through a reopen: {@code 1.50} is not {@code 1.5}, {@code 1e400} is not
+     * {@code "Infinity"}, {@code -0} keeps its sign, big integers keep every digit.
+     */
+    @Test
+    @Tag("adversarial")
+    void numbersInItemsAreStoredExactlyAsWritten() throws Exception {
+        create(key("n"));
+        String arguments = "{\"amount\":1.50,\"limit\":1e400,\"rate\":0.10000000000000000000001,\"offset\":-0,"
+                + "\"id\":12345678901234567890123}";
+        TurnItem structured = TurnItem.of("{ \"type\": \"future_item_type\", \"zeta\": { \"price\": 1.50,"
+                + " \"huge\": 1e400, \"tiny\": 0.10000000000000000000001, \"neg_zero\": -0, \"neg_zero_f\": -0.0,"
+                + " \"big\": 12345678901234567890123, \"exp\": 1.0E+2, \"list\": [1.50, null, {\"n\": -1e-400}],"
+                + " \"text\": \"caf\\u00e9 \\ud83d\\ude00 \\u2028\" }, \"alpha\": [] }");
+        String expected = "{\"alpha\":[],\"type\":\"future_item_type\",\"zeta\":{\"big\":12345678901234567890123,"
+                + "\"exp\":1.0E+2,\"huge\":1e400,\"list\":[1.50,null,{\"n\":-1e-400}],\"neg_zero\":-0,"
+                + "\"neg_zero_f\":-0.0,\"price\":1.50,\"text\":\"caf\u00e9 \ud83d\ude00 \u2028\","
+                + "\"tiny\":0.10000000000000000000001}}";
+        assertThat(structured.json()).isEqualTo(expected);
+        List<TurnItem> input = List.of(structured, TurnItem.functionCallOutput("call_n", arguments));
+        List<TurnItem> output = List.of(TurnItem.functionCall("call_n2", "quote", arguments));
+
+        journal.append(Turn.pending(key("n"), 1, AGENT, null, input, STARTED));
+        journal.commit(key("n"), 1, new TurnOutcome(output, "resp_n", "eastus", TokenUsage.NONE, COMPLETED));
+        journal = reopen(journal);
+
+        Turn stored = journal.turn(key("n"), 1).orElseThrow();
+        assertThat(stored.input().get(0).json()).isEqualTo(expected);
+        assertThat(stored.input().get(1).text()).isEqualTo(arguments);
+        assertThat(stored.output().get(0).text()).isEqualTo(arguments);
+        assertThat(stored.input()).containsExactlyElementsOf(input);
+        assertThat(stored.output()).containsExactlyElementsOf(output);
+    }
+
     // --------------------------------------------------------------------------------------- listing
 
     @Test
