@@ -810,7 +810,7 @@ public abstract class TurnJournalContract {
         List<TurnItem> input = List.of(structured, TurnItem.functionCallOutput("call_n", arguments));
         List<TurnItem> output = List.of(TurnItem.functionCall("call_n2", "quote", arguments));
 
-        journal.append(Turn.pending(key("n"), 1, AGENT, null, input, STARTED));
+        journal.append(Turn.pending(key("n"), 1, AGENT, AGENT_VERSION, input, STARTED));
         journal.commit(key("n"), 1, new TurnOutcome(output, "resp_n", "eastus", TokenUsage.NONE, COMPLETED));
         journal = reopen(journal);
 
