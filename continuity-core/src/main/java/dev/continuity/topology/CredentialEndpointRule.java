@@ -85,21 +85,16 @@ public final class CredentialEndpointRule {
         if (host == null) {
             return Optional.of("it has no host");
         }
-        List<String> outside = new ArrayList<>();
+        List<String> outside;
         try {
-            InetAddress[] addresses = resolver.resolve(host);
-            if (addresses == null || addresses.length == 0) {
-                return Optional.of("plain http:// is allowed only to a loopback address, and host '" + host
-                        + "' resolves to no address; use https://");
-            }
-            for (InetAddress address : addresses) {
-                if (!address.isLoopbackAddress()) {
-                    outside.add(address.getHostAddress());
-                }
-            }
+            outside = nonLoopbackAddresses(host);
         } catch (UnknownHostException e) {
             return Optional.of("plain http:// is allowed only to a loopback address, and host '" + host
                     + "' does not resolve; use https://");
+        }
+        if (outside == null) {
+            return Optional.of("plain http:// is allowed only to a loopback address, and host '" + host
+                    + "' resolves to no address; use https://");
         }
         if (!outside.isEmpty()) {
             return Optional.of("plain http:// is allowed only to a loopback address, and host '" + host
@@ -137,19 +132,26 @@ public final class CredentialEndpointRule {
             if (host == null) {
                 return false;
             }
-            InetAddress[] addresses = resolver.resolve(host);
-            if (addresses == null || addresses.length == 0) {
-                return false;
-            }
-            for (InetAddress address : addresses) {
-                if (!address.isLoopbackAddress()) {
-                    return false;
-                }
-            }
-            return true;
+            List<String> outside = nonLoopbackAddresses(host);
+            return outside != null && outside.isEmpty();
         } catch (URISyntaxException | UnknownHostException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** The addresses of {@code host} that are not loopback; null when it resolves to no address at all. */
+    private List<String> nonLoopbackAddresses(String host) throws UnknownHostException {
+        InetAddress[] addresses = resolver.resolve(host);
+        if (addresses == null || addresses.length == 0) {
+            return null;
+        }
+        List<String> outside = new ArrayList<>();
+        for (InetAddress address : addresses) {
+            if (!address.isLoopbackAddress()) {
+                outside.add(address.getHostAddress());
+            }
+        }
+        return outside;
     }
 
     private static String host(URI uri) {
