@@ -46,8 +46,11 @@ public final class Secrets {
      * part), so a password that holds a {@code /} (a URL that does not parse) is masked too.
      */
     private static final Pattern USERINFO_TO_REDACT = Pattern.compile("(?i)([a-z][a-z0-9+.-]*://)[^\\s'\"<>]*@");
-    /** A query (or {@code ;}-separated) parameter: group 1 its separator, 2 its name, 3 its value. */
-    private static final Pattern PARAMETER = Pattern.compile("([?&;])([A-Za-z0-9_.~%-]+)=([^&;#\\s'\")]*)");
+    /**
+     * A query, fragment (OAuth's {@code #access_token=}) or {@code ;}-separated parameter: group 1 its
+     * separator, 2 its name, 3 its value.
+     */
+    private static final Pattern PARAMETER = Pattern.compile("([?&;#])([A-Za-z0-9_.~%-]+)=([^&;#\\s'\")]*)");
 
     private Secrets() {
     }
@@ -95,9 +98,11 @@ public final class Secrets {
         Matcher p = PARAMETER.matcher(value);
         while (p.find()) {
             if (isSecretQueryParameter(decode(p.group(2)))) {
-                return Optional.of(p.group(1).equals(";")
-                        ? "value looks like a connection string with a credential ('" + p.group(2) + "=')"
-                        : "URL carries a credential in its query ('" + p.group(2) + "=')");
+                return Optional.of(switch (p.group(1)) {
+                    case ";" -> "value looks like a connection string with a credential ('" + p.group(2) + "=')";
+                    case "#" -> "URL carries a credential in its fragment ('" + p.group(2) + "=')";
+                    default -> "URL carries a credential in its query ('" + p.group(2) + "=')";
+                });
             }
         }
         Matcher pair = CONNECTION_SECRET.matcher(value);

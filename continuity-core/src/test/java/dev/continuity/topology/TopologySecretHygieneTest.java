@@ -53,6 +53,17 @@ class TopologySecretHygieneTest {
     }
 
     @Test
+    void aCredentialInAnEndpointsFragmentIsRefusedAndRedacted() {
+        TopologyException e = refused(topology("https://e.services.ai.azure.com/api/projects/p#access_token=" + SECRET,
+                ""));
+
+        assertThat(e.problems().get(0).reason()).contains("fragment").contains("access_token=");
+        assertThat(e.getMessage()).doesNotContain(SECRET);
+        assertThat(Secrets.redact("https://h.example/p#access_token=" + SECRET + "&state=1"))
+                .isEqualTo("https://h.example/p#access_token=***&state=1");
+    }
+
+    @Test
     void harmlessQueryParametersAreAccepted() {
         Topology t = new TopologyLoader(Map.<String, String>of()::get).load(topology(
                 "https://e.services.ai.azure.com/api/projects/p?api-version=2025-11-15-preview&monkeys=0", ""));
