@@ -39,11 +39,11 @@ public final class ItemFingerprint {
         }
     }
 
-    /** The fingerprints of {@code items} in order, leaving out reasoning items. */
+    /** The fingerprints of {@code items} in order, leaving out the items replay leaves out ({@link ItemReplayPolicy}). */
     public static List<String> ofVisible(List<StoredItem> items) {
         List<String> fingerprints = new ArrayList<>(items.size());
         for (StoredItem stored : items) {
-            if (!TurnItem.REASONING.equals(stored.item().type())) {
+            if (ItemReplayPolicy.leftOutReason(stored.item()) == null) {
                 fingerprints.add(of(stored.item()));
             }
         }
