@@ -174,7 +174,8 @@ public final class ContinuityClient implements AutoCloseable {
     }
 
     /**
-     * Sends input items (messages, {@code function_call_output}s) and returns the acknowledged answer.
+     * Sends input items (messages, {@code function_call_output}s, {@code mcp_approval_response}s) and returns
+     * the acknowledged answer.
      *
      * @throws TurnRejectedException if the service refused the input (nothing is kept)
      * @throws RegionUnavailableException if no region answered in time (the turn stays pending; with
@@ -365,6 +366,7 @@ public final class ContinuityClient implements AutoCloseable {
     /** Items an application sends (as opposed to items the agent produces). */
     private static boolean isInput(TurnItem item) {
         return TurnItem.FUNCTION_CALL_OUTPUT.equals(item.type())
+                || TurnItem.MCP_APPROVAL_RESPONSE.equals(item.type())
                 || (TurnItem.MESSAGE.equals(item.type()) && !"assistant".equals(item.role()));
     }
 

@@ -13,8 +13,10 @@ import java.util.Set;
 /**
  * One conversation item (a message, a function call, a function call's output, ...) as it can be
  * written back into a conversation: canonical JSON in the shape of the Responses API input item. For
- * {@code message}, {@code function_call} and {@code function_call_output} items the server-assigned
- * fields ({@code id}, {@code status}, {@code logprobs}) are removed; every other item type (hosted-tool
+ * {@code message}, {@code function_call}, {@code function_call_output} and the other items an application
+ * sends ({@code mcp_approval_response}, {@code custom_tool_call_output}, {@code computer_call_output},
+ * {@code shell_call_output}) the server-assigned fields ({@code id}, {@code status}, {@code logprobs}) are
+ * removed; every other item type (hosted-tool
  * calls such as {@code file_search_call} or {@code mcp_call}, MCP approvals, {@code reasoning}, and types
  * the service adds later) keeps its {@code id} and {@code status}, because the specification requires
  * them when the item is sent back as input (docs/guarantees.md, "Replay of each item type").
@@ -49,8 +51,13 @@ public record TurnItem(String type, String json) {
 
     private static final ObjectMapper MAPPER = ExactJson.newMapper();
     private static final Set<String> SERVER_FIELDS = Set.of("id", "status", "logprobs");
-    /** Types whose item-level id and status are server fields the input form does not need. */
-    private static final Set<String> STRIPPED_TYPES = Set.of(MESSAGE, FUNCTION_CALL, FUNCTION_CALL_OUTPUT);
+    /**
+     * Types whose item-level id and status are server fields the input form does not need: messages,
+     * function calls, and the items an application sends (its answers to calls and approval requests),
+     * which it sends without an id and the service lists back with one.
+     */
+    private static final Set<String> STRIPPED_TYPES = Set.of(MESSAGE, FUNCTION_CALL, FUNCTION_CALL_OUTPUT,
+            MCP_APPROVAL_RESPONSE, "custom_tool_call_output", "computer_call_output", "shell_call_output");
 
     /** Validates that both fields are present. */
     public TurnItem {
@@ -102,6 +109,24 @@ public record TurnItem(String type, String json) {
         node.put("type", FUNCTION_CALL_OUTPUT);
         node.put("call_id", callId);
         node.put("output", output);
+        return fromNode(node);
+    }
+
+    /**
+     * The application's answer to an {@code mcp_approval_request}.
+     *
+     * @param approvalRequestId the request's {@code id}
+     * @param approve whether the tool call may run
+     * @param reason why (may be null)
+     */
+    public static TurnItem mcpApprovalResponse(String approvalRequestId, boolean approve, String reason) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("type", MCP_APPROVAL_RESPONSE);
+        node.put("approval_request_id", Objects.requireNonNull(approvalRequestId, "approvalRequestId"));
+        node.put("approve", approve);
+        if (reason != null) {
+            node.put("reason", reason);
+        }
         return fromNode(node);
     }
 

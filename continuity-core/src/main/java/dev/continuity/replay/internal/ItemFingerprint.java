@@ -32,6 +32,9 @@ public final class ItemFingerprint {
                         node.path("arguments").asText(""));
             case TurnItem.FUNCTION_CALL_OUTPUT:
                 return join(type, "", node.path("call_id").asText(""), "", outputText(node.get("output")));
+            case TurnItem.MCP_APPROVAL_RESPONSE:
+                return join(type, "", node.path("approval_request_id").asText(""), "",
+                        node.path("approve").asText(""));
             default:
                 // other types (tool calls of hosted tools, ...) may be listed back with fields the response
                 // did not show: compare what identifies them, not their whole JSON
