@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.openai.core.JsonValue;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
 import dev.continuity.RetrySettings;
 import dev.continuity.agentservice.AgentReference;
 import dev.continuity.agentservice.AgentReply;
@@ -178,6 +181,27 @@ class HostedToolItemsReplayTest {
         assertThat(answered.itemsByType()).isEqualTo(Map.of("message", 1));
         assertThat(regions.regionItems(key, SECONDARY)).extracting(TurnItem::type)
                 .containsExactly("message", "mcp_list_tools", "message");
+    }
+
+    @Test
+    void openaiJavaReadsEveryHostedToolItemTyped() {
+        var openAI = regions.service(PRIMARY).clients().openAI();
+        String conversation = regions.service(PRIMARY).createConversation(List.of(), Map.of());
+        java.util.function.Function<String, Response> ask = text -> openAI.responses().create(
+                ResponseCreateParams.builder().input(text)
+                        .putAdditionalBodyProperty("conversation", JsonValue.from(conversation))
+                        .putAdditionalBodyProperty("agent", JsonValue.from(Map.of("type", "agent_reference", "name", AGENT)))
+                        .build()).validate();
+
+        Response search = ask.apply("search refund");
+        assertThat(search.output().get(0).asFileSearchCall().queries()).containsExactly("refund");
+        Response mcp = ask.apply("mcp crm lookup {\"customer\":7}");
+        assertThat(mcp.output().get(0).asMcpListTools().tools().get(0).name()).isEqualTo("lookup");
+        assertThat(mcp.output().get(1).asMcpApprovalRequest().name()).isEqualTo("lookup");
+        Response run = ask.apply("run print(1)");
+        assertThat(run.output().get(0).asCodeInterpreterCall().code()).contains("print(1)");
+        Response think = ask.apply("think twice");
+        assertThat(think.output().get(0).asReasoning().summary().get(0).text()).isEqualTo("Thought about twice");
     }
 
     private static List<String> types(TurnResult result) {
