@@ -19,6 +19,7 @@ import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnConflictException;
 import dev.continuity.journal.TurnDurability;
 import dev.continuity.journal.TurnItem;
+import dev.continuity.replay.internal.ItemReplayPolicy;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.TurnOutcome;
 import dev.continuity.journal.TurnStatus;
@@ -340,7 +341,7 @@ public final class ContinuityClient implements AutoCloseable {
         } catch (AgentServiceException e) {
             return head; // the send itself meets the failure and handles it
         }
-        List<StoredItem> visible = items.stream().filter(i -> !TurnItem.REASONING.equals(i.item().type())).toList();
+        List<StoredItem> visible = items.stream().filter(i -> ItemReplayPolicy.replayableType(i.item().type())).toList();
         long journaledItems = committedItemCount(key, head.lastSequence());
         if (visible.size() <= journaledItems) {
             state.committedHere = head.lastSequence();
@@ -575,7 +576,7 @@ public final class ContinuityClient implements AutoCloseable {
                 break;
             }
             for (TurnItem item : turn.items()) {
-                if (!TurnItem.REASONING.equals(item.type())) {
+                if (ItemReplayPolicy.replayableType(item.type())) {
                     count++;
                 }
             }

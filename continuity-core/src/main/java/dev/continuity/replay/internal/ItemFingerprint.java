@@ -42,12 +42,21 @@ public final class ItemFingerprint {
         }
     }
 
-    /** The fingerprints of {@code items} in order, leaving out the items replay leaves out ({@link ItemReplayPolicy}). */
+    /**
+     * The fingerprints of a region's {@code items} in order, leaving out what replay leaves out
+     * ({@link ItemReplayPolicy#replayed}: reasoning, non-input types, unpaired MCP approvals), so a
+     * conversation served natively compares with the journal like one filled by replay.
+     */
     public static List<String> ofVisible(List<StoredItem> items) {
-        List<String> fingerprints = new ArrayList<>(items.size());
+        List<TurnItem> all = new ArrayList<>(items.size());
         for (StoredItem stored : items) {
-            if (ItemReplayPolicy.leftOutReason(stored.item()) == null) {
-                fingerprints.add(of(stored.item()));
+            all.add(stored.item());
+        }
+        boolean[] keep = ItemReplayPolicy.replayed(all);
+        List<String> fingerprints = new ArrayList<>(items.size());
+        for (int i = 0; i < all.size(); i++) {
+            if (keep[i]) {
+                fingerprints.add(of(all.get(i)));
             }
         }
         return fingerprints;

@@ -62,6 +62,51 @@ public final class ItemReplayPolicy {
     }
 
     /**
+     * True when items of this {@code type} are replayed at all (an input item type of the specification
+     * that is not left out on purpose). What the journaling client counts when it compares a regional
+     * conversation with the journal, so a region served natively and one filled by replay compare alike.
+     */
+    public static boolean replayableType(String type) {
+        return INPUT_REQUIRED.containsKey(type) && !LEFT_OUT.containsKey(type);
+    }
+
+    /**
+     * Which of {@code items} (a conversation's items, or a range of them, in order) replay writes: each item
+     * passes {@link #leftOutReason}, and an {@code mcp_approval_request} and its {@code mcp_approval_response}
+     * pass only together (both in {@code items}). Used on the journal's items to plan a replay and on a
+     * region's items to compare them with the plan, so both sides leave out the same items.
+     */
+    public static boolean[] replayed(List<TurnItem> items) {
+        boolean[] keep = new boolean[items.size()];
+        java.util.Set<String> requests = new java.util.HashSet<>();
+        java.util.Set<String> answered = new java.util.HashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            TurnItem item = items.get(i);
+            keep[i] = leftOutReason(item) == null;
+            if (!keep[i]) {
+                continue;
+            }
+            if (TurnItem.MCP_APPROVAL_REQUEST.equals(item.type())) {
+                requests.add(item.node().path("id").asText());
+            } else if (TurnItem.MCP_APPROVAL_RESPONSE.equals(item.type())) {
+                String request = item.node().path("approval_request_id").asText();
+                if (requests.contains(request)) {
+                    answered.add(request);
+                }
+            }
+        }
+        for (int i = 0; i < items.size(); i++) {
+            TurnItem item = items.get(i);
+            if (keep[i] && TurnItem.MCP_APPROVAL_REQUEST.equals(item.type())) {
+                keep[i] = answered.contains(item.node().path("id").asText());
+            } else if (keep[i] && TurnItem.MCP_APPROVAL_RESPONSE.equals(item.type())) {
+                keep[i] = answered.contains(item.node().path("approval_request_id").asText());
+            }
+        }
+        return keep;
+    }
+
+    /**
      * Why {@code item} is not written into a region, or {@code null} when it is (MCP approval pairing
      * is decided by {@link ReplayPlan}, which sees the neighbours).
      */

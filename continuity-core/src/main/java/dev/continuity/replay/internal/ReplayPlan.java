@@ -2,10 +2,7 @@ package dev.continuity.replay.internal;
 
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnItem;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,9 +50,8 @@ public final class ReplayPlan {
      * {@code afterSequence}.
      */
     public static ReplayPlan of(long afterSequence, List<Turn> turns) {
-        List<TurnItem> candidates = new ArrayList<>();
-        List<Long> candidateSequences = new ArrayList<>();
-        int dropped = 0;
+        List<TurnItem> all = new ArrayList<>();
+        List<Long> allSequences = new ArrayList<>();
         long through = afterSequence;
         for (Turn turn : turns) {
             if (turn.sequence() != through + 1) {
@@ -63,47 +59,30 @@ public final class ReplayPlan {
                         + "' are not consecutive: expected " + (through + 1) + ", got " + turn.sequence());
             }
             for (TurnItem item : turn.items()) {
-                String reason = ItemReplayPolicy.leftOutReason(item);
-                if (reason != null) {
-                    dropped++;
-                    LOG.debug("conversation '{}' turn {}: {} item left out of replay: {}", turn.conversationKey(),
-                            turn.sequence(), item.type(), reason);
-                } else {
-                    candidates.add(item);
-                    candidateSequences.add(turn.sequence());
-                }
+                all.add(item);
+                allSequences.add(turn.sequence());
             }
             through = turn.sequence();
         }
         // an MCP approval request and its response go into a region together or not at all: a request
         // alone would leave the region waiting for an answer the application gave elsewhere (or never), a
         // response alone names a request the region does not hold
-        Set<String> requests = new HashSet<>();
-        Set<String> answered = new HashSet<>();
-        for (TurnItem item : candidates) {
-            ObjectNode node = item.node();
-            if (TurnItem.MCP_APPROVAL_REQUEST.equals(item.type())) {
-                requests.add(node.path("id").asText());
-            } else if (TurnItem.MCP_APPROVAL_RESPONSE.equals(item.type())
-                    && requests.contains(node.path("approval_request_id").asText())) {
-                answered.add(node.path("approval_request_id").asText());
-            }
-        }
-        List<TurnItem> items = new ArrayList<>(candidates.size());
-        List<Long> sequences = new ArrayList<>(candidates.size());
-        for (int i = 0; i < candidates.size(); i++) {
-            TurnItem item = candidates.get(i);
-            String pairId = TurnItem.MCP_APPROVAL_REQUEST.equals(item.type()) ? item.node().path("id").asText()
-                    : TurnItem.MCP_APPROVAL_RESPONSE.equals(item.type())
-                    ? item.node().path("approval_request_id").asText() : null;
-            if (pairId != null && !answered.contains(pairId)) {
+        boolean[] keep = ItemReplayPolicy.replayed(all);
+        List<TurnItem> items = new ArrayList<>(all.size());
+        List<Long> sequences = new ArrayList<>(all.size());
+        int dropped = 0;
+        for (int i = 0; i < all.size(); i++) {
+            if (keep[i]) {
+                items.add(all.get(i));
+                sequences.add(allSequences.get(i));
+            } else {
                 dropped++;
-                LOG.debug("{} {} left out of replay: its {} is not in the same range of turns", item.type(), pairId,
-                        TurnItem.MCP_APPROVAL_REQUEST.equals(item.type()) ? "response" : "request");
-                continue;
+                if (LOG.isDebugEnabled()) {
+                    String reason = ItemReplayPolicy.leftOutReason(all.get(i));
+                    LOG.debug("turn {}: {} item left out of replay: {}", allSequences.get(i), all.get(i).type(),
+                            reason != null ? reason : "its MCP approval partner is not in the same range of turns");
+                }
             }
-            items.add(item);
-            sequences.add(candidateSequences.get(i));
         }
         long[] seq = new long[sequences.size()];
         for (int i = 0; i < seq.length; i++) {

@@ -100,6 +100,24 @@ class ItemReplayPolicyTest {
         assertThat(ReplayPlan.of(0, turns).nextChunkEnd(0, 20)).isEqualTo(19);
     }
 
+    @Test
+    void aRegionServedNativelyComparesWithThePlanUnderTheSamePolicy() {
+        // a region that served the turns itself holds the reasoning and the pending approval request
+        List<dev.continuity.agentservice.StoredItem> region = List.of(
+                new dev.continuity.agentservice.StoredItem("msg_1", TurnItem.userMessage("think x")),
+                new dev.continuity.agentservice.StoredItem("rs_1", TurnItem.of("{\"type\":\"reasoning\",\"id\":\"rs_1\",\"summary\":[]}")),
+                new dev.continuity.agentservice.StoredItem("msg_2", TurnItem.assistantMessage("a")),
+                new dev.continuity.agentservice.StoredItem("msg_3", TurnItem.userMessage("mcp crm lookup")),
+                new dev.continuity.agentservice.StoredItem("mcpr_1", REQUEST));
+        ReplayPlan plan = ReplayPlan.of(0, List.of(
+                turn(1, List.of(TurnItem.userMessage("think x")), List.of(region.get(1).item(), TurnItem.assistantMessage("a"))),
+                turn(2, List.of(TurnItem.userMessage("mcp crm lookup")), List.of(REQUEST))));
+        assertThat(ItemFingerprint.ofVisible(region)).isEqualTo(plan.fingerprints());
+        assertThat(ItemReplayPolicy.replayableType("reasoning")).isFalse();
+        assertThat(ItemReplayPolicy.replayableType("azure_ai_search_call")).isFalse();
+        assertThat(ItemReplayPolicy.replayableType("mcp_approval_request")).isTrue();
+    }
+
     private static Turn turn(long sequence, List<TurnItem> input, List<TurnItem> output) {
         Instant now = Instant.now();
         return Turn.pending("k", sequence, "agent", null, input, now)

@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  *   <li>an {@code mcp_list_tools} item for LABEL first, unless the conversation already holds one (its
  *       {@code tools} are the tool's {@code allowed_tools}, or TOOL alone when it names none);</li>
  *   <li>when the tool's {@code require_approval} asks for approval of TOOL ({@code "always"}, the
- *       default, or an object whose {@code never.tool_names} does not name TOOL; not {@code "never"}): an {@code mcp_approval_request} and nothing else; the
- *       application answers it with an {@code mcp_approval_response} ({@link McpApprovalCommand});</li>
+ *       default, or an object whose {@code never.tool_names} does not name TOOL; not {@code "never"}):
+ *       an {@code mcp_approval_request} and nothing else; the application answers it with an
+ *       {@code mcp_approval_response} ({@link McpApprovalCommand});</li>
  *   <li>otherwise an {@code mcp_call} ({@code output} {@code TOOL ran with ARGS}) and the message
  *       {@code LABEL.TOOL returned: TOOL ran with ARGS}.</li>
  * </ol>
