@@ -71,7 +71,9 @@ class EmulatorConformsToSpecsTest {
     /** One pass of every flow on a fresh emulator. */
     private static Conformance runFlows(List<Target> targets, SpecDocument openai, boolean refusalPass, Conformance first,
             Map<String, String> outcomes) {
-        try (Emulator emulator = Emulator.builder().region("eastus2").start()) {
+        try (Emulator emulator = Emulator.builder().region("eastus2")
+                .connection("eastus2", "conformance-search", "CognitiveSearch", "https://conformance.search.windows.net")
+                .start()) {
             Conformance run = new Conformance(emulator.region("eastus2").projectEndpoint(), targets, openai, refusalPass);
             if (first == null) {
                 run.probeAll();
