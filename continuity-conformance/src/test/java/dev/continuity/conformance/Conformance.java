@@ -30,8 +30,6 @@ import java.util.TreeMap;
 final class Conformance {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    /** Mutated requests sent per operation at most (the first ones in document order of the body). */
-    static final int MAX_REFUSALS_PER_OPERATION = 40;
 
     /** One answer. */
     record Reply(int status, String contentType, String text, JsonNode json) {
@@ -194,9 +192,6 @@ final class Conformance {
 
         /** Sends the valid call, checks it, then the refusals; returns the parsed body. */
         JsonNode send() {
-            if (!served.getOrDefault(target.id(), false)) {
-                throw new NotServed(target);
-            }
             String path = target.prefix() + target.operation().path();
             for (Map.Entry<String, String> p : pathParams.entrySet()) {
                 path = path.replace("{" + p.getKey() + "}", URLEncoder.encode(p.getValue(), StandardCharsets.UTF_8));
@@ -210,13 +205,16 @@ final class Conformance {
                 record(target.id() + " request valid", own.isEmpty() ? null
                         : "the suite's own request body is not valid for the spec: " + own);
             }
+            if (!served.getOrDefault(target.id(), false)) {
+                throw new NotServed(target); // after the request check: the suite's requests are checked before they are sent
+            }
             Reply reply = rawBody != null
                     ? exchange(op.method(), withQuery(path, target.apiVersion(), query), rawBody, contentType)
                     : exchange(op.method(), withQuery(path, target.apiVersion(), query),
                             body == null ? null : body.toString(), contentType);
             if (!refusalPass) {
                 checkResponse(target, reply);
-                if (expectStatus == 200) {
+                if (expectStatus / 100 == 2) {
                     driven.merge(target.id(), 1, Integer::sum);
                 }
                 record(target.id() + " answers " + expectStatus, reply.status == expectStatus ? null
@@ -248,15 +246,10 @@ final class Conformance {
                 return;
             }
             SchemaValidator validator = validator(op);
-            int sent = 0;
             for (Map.Entry<String, JsonNode> mutation : mutations(body).entrySet()) {
-                if (sent >= MAX_REFUSALS_PER_OPERATION) {
-                    break;
-                }
                 if (validator.validate(mutation.getValue(), op.requestSchema(), SchemaValidator.Direction.REQUEST).isEmpty()) {
                     continue; // the spec accepts this one too: not a refusal check
                 }
-                sent++;
                 expectRefused(mutation.getKey(), path, target.apiVersion(), query, mutation.getValue().toString());
             }
         }

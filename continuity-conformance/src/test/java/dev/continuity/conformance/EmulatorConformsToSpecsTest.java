@@ -72,6 +72,7 @@ class EmulatorConformsToSpecsTest {
     private static Conformance runFlows(List<Target> targets, SpecDocument openai, boolean refusalPass, Conformance first,
             Map<String, String> outcomes) {
         try (Emulator emulator = Emulator.builder().region("eastus2")
+                .deployments("eastus2", "gpt-4.1-mini", "gpt-4o-mini", Flows.EMBEDDING_MODEL)
                 .connection("eastus2", "conformance-search", "CognitiveSearch", "https://conformance.search.windows.net")
                 .start()) {
             Conformance run = new Conformance(emulator.region("eastus2").projectEndpoint(), targets, openai, refusalPass);
@@ -87,6 +88,7 @@ class EmulatorConformsToSpecsTest {
             outcomes.put(pass + "conversations, items, responses (openai-v1)", flow(flows, () -> flows.conversations("openai-v1")));
             outcomes.put(pass + "files, vector stores (openai)", flow(flows, () -> flows.files("openai")));
             outcomes.put(pass + "files, vector stores (openai-v1)", flow(flows, () -> flows.files("openai-v1")));
+            outcomes.put(pass + "memory stores (preview)", flow(flows, flows::memoryStores));
             outcomes.put(pass + "deployments, connections (preview)", flow(flows, () -> flows.catalog("preview")));
             outcomes.put(pass + "deployments, connections (v1)", flow(flows, () -> flows.catalog("v1")));
             return run;

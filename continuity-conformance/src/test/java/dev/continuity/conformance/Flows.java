@@ -14,6 +14,8 @@ import java.util.List;
 final class Flows {
 
     private static final String MODEL = "gpt-4o-mini";
+    /** A deployment the suite's emulator adds, for memory stores. */
+    static final String EMBEDDING_MODEL = "text-embedding-3-small";
     private final Conformance run;
     private final List<String> skipped = new ArrayList<>();
 
@@ -172,6 +174,32 @@ final class Flows {
         run.call(route, "deleteVectorStore").path("vector_store_id", storeId).expect(404).refusals().send();
         run.call(route, "deleteFile").path("file_id", fileId).send();
         run.call(route, "deleteFile").path("file_id", fileId).expect(404).refusals().send();
+    }
+
+    /** Memory stores (Foundry preview, {@code /memory_stores}): what an agent with the memory_search tool uses. */
+    void memoryStores() {
+        String store = "conformance-memory";
+        run.call("preview", "createMemoryStore").body("{\"name\":\"" + store + "\",\"description\":\"checked\","
+                + "\"metadata\":{\"suite\":\"conformance\"},\"definition\":{\"kind\":\"default\",\"chat_model\":\""
+                + MODEL + "\",\"embedding_model\":\"" + EMBEDDING_MODEL + "\"}}").refusals().send();
+        run.call("preview", "getMemoryStore").path("name", store).refusals().send();
+        run.call("preview", "getMemoryStore").path("name", "conformance-missing").expect(404).send();
+        run.call("preview", "listMemoryStores").query("order", "asc").query("limit", "10").refusals().send();
+        run.call("preview", "updateMemoryStore").path("name", store).body("{\"description\":\"changed\"}")
+                .refusals().send();
+        String message = "{\"type\":\"message\",\"role\":\"user\",\"content\":\"I prefer window seats.\"}";
+        ifServed(() -> {
+            String update = run.call("preview", "updateMemories").path("name", store)
+                    .body("{\"scope\":\"user-1\",\"items\":[" + message + "],\"update_delay\":0}").expect(202)
+                    .refusals().send().path("update_id").asText();
+            run.call("preview", "getUpdateResult").path("name", store).path("update_id", update).refusals().send();
+        });
+        ifServed(() -> run.call("preview", "searchMemories").path("name", store)
+                .body("{\"scope\":\"user-1\",\"items\":[" + message + "]}").refusals().send());
+        ifServed(() -> run.call("preview", "deleteScopeMemories").path("name", store).body("{\"scope\":\"user-1\"}")
+                .refusals().send());
+        run.call("preview", "deleteMemoryStore").path("name", store).send();
+        run.call("preview", "deleteMemoryStore").path("name", store).expect(404).refusals().send();
     }
 
     /** Deployments and connections, in the preview or the v1 document. */

@@ -56,6 +56,12 @@ final class Report {
                     : " (listed: " + why[0] + "; " + why[1] + ")").append("\n  - ")
                     .append(String.join("\n  - ", c.getValue().failures)).append('\n');
         }
+        md.append("\n## Every check\n\n");
+        for (Map.Entry<String, Conformance.Check> c : run.checks().entrySet()) {
+            md.append("- ").append(c.getValue().failures.isEmpty() ? "pass" : exclusions.containsKey(c.getKey())
+                    ? "FAIL (listed)" : "FAIL").append(" `").append(c.getKey()).append("` (")
+                    .append(c.getValue().exchanges).append(c.getValue().exchanges == 1 ? " exchange)\n" : " exchanges)\n");
+        }
         md.append("\n## Spec operations the emulator does not serve (").append(notServed.size()).append(")\n\n");
         md.append(String.join("\n", notServed)).append('\n');
         EmulatorConformsToSpecsTest.write(file, md.toString());
