@@ -1,7 +1,5 @@
 package dev.continuity.conformance;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.continuity.emulator.Emulator;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,9 +62,13 @@ class EmulatorConformsToSpecsTest {
                 + "{} of {} spec operations served; report {}", run.checks().size(),
                 run.checks().values().stream().filter(c -> !c.failures.isEmpty()).count() - unexcused.size(),
                 unexcused.size(), run.served().values().stream().filter(b -> b).count(), run.served().size(), report);
-        assertThat(unexcused).as("checks that fail and are not in known-exclusions.txt (report: %s)", report).isEmpty();
-        assertThat(fixed).as("checks listed in known-exclusions.txt that pass now: remove their lines").isEmpty();
-        assertThat(stale).as("lines in known-exclusions.txt naming no check the suite ran: remove or fix them").isEmpty();
+        SoftAssertions.assertSoftly(soft -> {
+            soft.assertThat(unexcused).as("checks that fail and are not in known-exclusions.txt (report: %s)", report)
+                    .isEmpty();
+            soft.assertThat(fixed).as("checks listed in known-exclusions.txt that pass now: remove their lines").isEmpty();
+            soft.assertThat(stale).as("lines in known-exclusions.txt naming no check the suite ran: remove or fix them")
+                    .isEmpty();
+        });
     }
 
     /** One pass of every flow on a fresh emulator. */
