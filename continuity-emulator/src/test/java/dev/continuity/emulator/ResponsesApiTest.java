@@ -52,7 +52,7 @@ class ResponsesApiTest {
         assertThat(r.get("tools")).isEqualTo(Http.json("[]"));
         assertThat(r.get("top_p").isNull()).isTrue();
         assertThat(r.get("conversation")).isEqualTo(Http.json("{\"id\":\"" + conversation + "\"}"));
-        assertThat(r.get("agent")).isEqualTo(Http.json("{\"type\":\"agent_reference\",\"name\":\"travel-agent\",\"version\":\"1\"}"));
+        assertThat(r.get("agent")).isEqualTo(Http.json("{\"type\":\"agent_id\",\"name\":\"travel-agent\",\"version\":\"1\"}"));
         JsonNode output = r.get("output");
         assertThat(output).hasSize(1);
         assertThat(output.get(0).get("type").asText()).isEqualTo("message");
@@ -71,14 +71,15 @@ class ResponsesApiTest {
     }
 
     @Test
-    void withoutVersionTheLatestAnswersAndTheReferenceIsEchoedAsSent() {
+    void withoutVersionTheLatestAnswersAndTheResponseNamesTheVersionThatAnswered() {
         String conversation = conversation("{}");
         JsonNode r = http.post("/openai/responses", "{\"conversation\":\"" + conversation
                 + "\",\"input\":\"And hotels?\",\"agent\":{\"type\":\"agent_reference\",\"name\":\"travel-agent\"}}").json();
 
         assertThat(r.get("model").asText()).isEqualTo("gpt-4.1-mini");
         assertThat(r.get("instructions").asText()).isEqualTo("Version two.");
-        assertThat(r.get("agent")).isEqualTo(Http.json("{\"type\":\"agent_reference\",\"name\":\"travel-agent\"}"));
+        // the spec's AgentId: type agent_id with name and version, the version that answered
+        assertThat(r.get("agent")).isEqualTo(Http.json("{\"type\":\"agent_id\",\"name\":\"travel-agent\",\"version\":\"2\"}"));
         assertThat(r.at("/output/0/content/0/text").asText()).isEqualTo("[travel-agent@2 in eastus2] You said: And hotels?");
     }
 
@@ -146,7 +147,7 @@ class ResponsesApiTest {
 
         Http.Reply deleted = http.delete("/openai/responses/" + id);
         assertThat(deleted.status()).isEqualTo(200);
-        assertThat(deleted.json()).isEqualTo(Http.json("{\"id\":\"" + id + "\",\"object\":\"response.deleted\",\"deleted\":true}"));
+        assertThat(deleted.json()).isEqualTo(Http.json("{\"id\":\"" + id + "\",\"object\":\"response\",\"deleted\":true}"));
         Http.Reply gone = http.get("/openai/responses/" + id);
         assertThat(gone.status()).isEqualTo(404);
         assertThat(gone.error().get("message").asText()).isEqualTo("Response " + id + " not found");

@@ -150,7 +150,8 @@ public final class ResponseService {
         }
         ObjectNode node = Json.object();
         node.put("id", id);
-        node.put("object", "response.deleted");
+        // the Foundry spec's DeleteResponseResult: object is always 'response' (not OpenAI's 'response.deleted')
+        node.put("object", "response");
         node.put("deleted", true);
         return Json.bytes(node);
     }
@@ -232,12 +233,12 @@ public final class ResponseService {
                         + " has no model", "agent");
             }
             region.checkDeployment(agentModel, "agent");
+            // the response names the agent version that answered (the spec's AgentId: type agent_id, name and
+            // version required), also when the request asked for the latest
             ObjectNode reference = Json.object();
-            reference.put("type", "agent_reference");
-            reference.put("name", name.textValue());
-            if (version != null) {
-                reference.put("version", version);
-            }
+            reference.put("type", "agent_id");
+            reference.put("name", agent.name());
+            reference.put("version", Integer.toString(agent.version()));
             return new Responder(agent, reference, agentModel, agent.instructions(), agent.functionTools(),
                     agent.definition().get("tools"));
         }

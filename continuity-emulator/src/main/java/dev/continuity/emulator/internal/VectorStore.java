@@ -59,7 +59,7 @@ final class VectorStore {
         node.put("status", "completed");
         node.put("last_active_at", lastActiveAt);
         node.set("metadata", metadata);
-        node.putNull("expires_after");
+        // expires_after is omitted: the spec types it an object (not nullable) and these stores never expire
         node.putNull("expires_at");
         return node;
     }
