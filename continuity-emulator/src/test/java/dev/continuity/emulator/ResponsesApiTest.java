@@ -52,7 +52,8 @@ class ResponsesApiTest {
         assertThat(r.get("tools")).isEqualTo(Http.json("[]"));
         assertThat(r.get("top_p").isNull()).isTrue();
         assertThat(r.get("conversation")).isEqualTo(Http.json("{\"id\":\"" + conversation + "\"}"));
-        assertThat(r.get("agent")).isEqualTo(Http.json("{\"type\":\"agent_reference\",\"name\":\"travel-agent\",\"version\":\"1\"}"));
+        // the spec's AgentId: the version that answered
+        assertThat(r.get("agent")).isEqualTo(Http.json("{\"type\":\"agent_id\",\"name\":\"travel-agent\",\"version\":\"1\"}"));
         JsonNode output = r.get("output");
         assertThat(output).hasSize(1);
         assertThat(output.get(0).get("type").asText()).isEqualTo("message");
@@ -71,14 +72,14 @@ class ResponsesApiTest {
     }
 
     @Test
-    void withoutVersionTheLatestAnswersAndTheReferenceIsEchoedAsSent() {
+    void withoutVersionTheLatestAnswersAndTheResponseNamesTheVersion() {
         String conversation = conversation("{}");
         JsonNode r = http.post("/openai/responses", "{\"conversation\":\"" + conversation
                 + "\",\"input\":\"And hotels?\",\"agent\":{\"type\":\"agent_reference\",\"name\":\"travel-agent\"}}").json();
 
         assertThat(r.get("model").asText()).isEqualTo("gpt-4.1-mini");
         assertThat(r.get("instructions").asText()).isEqualTo("Version two.");
-        assertThat(r.get("agent")).isEqualTo(Http.json("{\"type\":\"agent_reference\",\"name\":\"travel-agent\"}"));
+        assertThat(r.get("agent")).isEqualTo(Http.json("{\"type\":\"agent_id\",\"name\":\"travel-agent\",\"version\":\"2\"}"));
         assertThat(r.at("/output/0/content/0/text").asText()).isEqualTo("[travel-agent@2 in eastus2] You said: And hotels?");
     }
 
@@ -200,7 +201,7 @@ class ResponsesApiTest {
                 http.post("/agents/ok-agent/versions", "{\"definition\":{\"kind\":\"prompt\",\"model\":\"gpt-4o-mini\"}}"),
                 http.get("/agents/ok-agent"),
                 http.post("/openai/conversations/" + conversation + "/items", "{\"items\":[{\"role\":\"user\",\"content\":\"x\"}]}"),
-                http.post("/openai/responses", "{\"conversation\":\"" + conversation + "\",\"agent\":{\"name\":\"ok-agent\"}}"),
+                http.post("/openai/responses", "{\"conversation\":\"" + conversation + "\",\"agent\":{\"type\":\"agent_reference\",\"name\":\"ok-agent\"}}"),
                 http.delete("/openai/conversations/" + conversation),
                 http.delete("/agents/ok-agent"));
         assertThat(replies).extracting(Http.Reply::status).containsOnly(200);
