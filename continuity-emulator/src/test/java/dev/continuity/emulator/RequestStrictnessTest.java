@@ -42,6 +42,11 @@ class RequestStrictnessTest {
         assertUnknown(http.post("/openai/conversations", "{\"items\":[],\"title\":\"x\"}"), "title");
         assertUnknown(http.post("/openai/conversations/" + conversation, "{\"metadata\":{},\"name\":\"x\"}"), "name");
         assertUnknown(http.post("/openai/conversations/" + conversation + "/items", "{\"items\":[],\"extra\":1}"), "extra");
+        assertUnknown(http.post("/agents/strict/versions", "{\"definition\":{\"kind\":\"prompt\",\"model\":\"gpt-4o-mini\"},"
+                + "\"labels\":[]}"), "labels");
+        assertUnknown(http.post("/agents", "{\"name\":\"strict2\",\"definition\":{\"kind\":\"prompt\",\"model\":"
+                + "\"gpt-4o-mini\"},\"owner\":\"x\"}"), "owner");
+        assertThat(http.get("/agents/strict2").status()).isEqualTo(404);
         // nothing was written by the refused response
         assertThat(http.get("/openai/conversations/" + conversation + "/items").json().get("data")).isEmpty();
     }
