@@ -68,6 +68,29 @@ class ApiVersionAndV1RoutesTest {
     }
 
     @Test
+    void theV1RoutesNameTheAgentInAgentReferenceThePreviewRoutesInAgent() {
+        String conversation = http.post("/openai/v1/conversations", "{}").json().get("id").asText();
+        Http.Reply v1 = http.post("/openai/v1/responses", "{\"conversation\":\"" + conversation + "\",\"input\":\"hi\","
+                + "\"agent_reference\":{\"type\":\"agent_reference\",\"name\":\"v1-agent\"}}");
+        assertThat(v1.status()).isEqualTo(200);
+        assertThat(v1.json().at("/agent/name").asText()).isEqualTo("v1-agent");
+        assertThat(v1.json().at("/agent/type").asText()).isEqualTo("agent_id");
+
+        Http.Reply preview = http.post("/openai/responses", "{\"conversation\":\"" + conversation + "\",\"input\":\"hi\","
+                + "\"agent_reference\":{\"type\":\"agent_reference\",\"name\":\"v1-agent\"}}");
+        assertThat(preview.status()).isEqualTo(400);
+        assertThat(preview.error().path("code").asText()).isEqualTo("unknown_parameter");
+
+        Http.Reply both = http.post("/openai/v1/responses", "{\"conversation\":\"" + conversation + "\",\"input\":\"hi\","
+                + "\"agent_reference\":{\"type\":\"agent_reference\",\"name\":\"v1-agent\"},"
+                + "\"agent\":{\"type\":\"agent_reference\",\"name\":\"v1-agent\"}}");
+        assertThat(both.status()).isEqualTo(400);
+        Http.Reply badType = http.post("/openai/v1/responses", "{\"input\":\"hi\",\"agent_reference\":{\"type\":\"agent\","
+                + "\"name\":\"v1-agent\"}}");
+        assertThat(badType.error().path("param").asText()).isEqualTo("agent_reference.type");
+    }
+
+    @Test
     void aV1RouteRefusesAPreviewApiVersionAndAgentsAreNotUnderV1() {
         Http.Reply reply = http.get("/openai/v1/conversations/conv_x?api-version=2025-11-15-preview");
         assertThat(reply.status()).isEqualTo(400);

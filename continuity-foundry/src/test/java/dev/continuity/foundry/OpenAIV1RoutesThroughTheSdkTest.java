@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A plain (non-Azure) openai-java client rooted at {@code {endpoint}/openai/v1}, as the official
  * {@code @azure/ai-projects} 2.x SDKs root theirs, works against the emulator with its defaults: no
- * {@code api-version}, conversations, paging, responses with an agent, retrieve.
+ * {@code api-version}, conversations, paging, responses naming the agent in {@code agent_reference} (as the
+ * 2.x SDKs' samples do), retrieve.
  */
 class OpenAIV1RoutesThroughTheSdkTest {
 
@@ -58,7 +59,7 @@ class OpenAIV1RoutesThroughTheSdkTest {
                 .build());
         Response response = v1.responses().create(ResponseCreateParams.builder()
                 .conversation(conversation.id())
-                .putAdditionalBodyProperty("agent", JsonValue.from(Map.of("type", "agent_reference", "name", "v1-agent")))
+                .putAdditionalBodyProperty("agent_reference", JsonValue.from(Map.of("type", "agent_reference", "name", "v1-agent")))
                 .build());
         assertThat(response.output().get(0).asMessage().content().get(0).asOutputText().text())
                 .isEqualTo("OK, I will remember city.");

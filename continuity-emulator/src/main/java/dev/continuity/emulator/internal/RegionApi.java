@@ -84,7 +84,7 @@ public final class RegionApi {
             case CONVERSATIONS_LIST -> conversations.list(request.query());
             case ITEM_GET -> conversations.getItem(request.param(0), request.param(1));
             case ITEM_DELETE -> conversations.deleteItem(request.param(0), request.param(1));
-            case RESPONSE_CREATE -> responses.create(request.json());
+            case RESPONSE_CREATE -> responses.create(request.json(), request.v1());
             case RESPONSE_GET -> responses.get(request.param(0));
             case RESPONSE_DELETE -> responses.delete(request.param(0));
             case RESPONSES_LIST -> responses.list(request.query());

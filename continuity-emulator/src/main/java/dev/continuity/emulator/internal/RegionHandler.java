@@ -72,7 +72,7 @@ final class RegionHandler implements RequestHandler {
                 java.util.Map<String, String> query = Router.query(request.rawQuery());
                 ApiVersions.check(match, query);
                 ApiRequest apiRequest = new ApiRequest(match.endpoint(), match.params(), query, request.body(),
-                        request.header("content-type"));
+                        request.header("content-type"), match.v1());
                 response = match.endpoint() == Endpoint.FILE_CONTENT
                         ? new RawResponse(200, "application/octet-stream", new java.util.ArrayList<>(4),
                                 api.fileContent(apiRequest))

@@ -80,12 +80,30 @@ public final class ResponseService {
                            long outputChars) {
     }
 
-    /** {@code POST /openai/responses}. */
+    /** The v1 routes' create-response fields: the agent is named by {@code agent_reference} (also {@code agent}). */
+    private static final Set<String> V1_CREATE_FIELDS;
+
+    static {
+        java.util.Set<String> v1 = new java.util.HashSet<>(CREATE_FIELDS);
+        v1.add("agent_reference");
+        V1_CREATE_FIELDS = Set.copyOf(v1);
+    }
+
+    /** {@code POST /openai/responses} (the preview route: the agent is the spec's {@code agent}). */
     public byte[] create(JsonNode body) {
+        return create(body, false);
+    }
+
+    /**
+     * {@code POST /openai/responses} or, with {@code v1}, {@code POST /openai/v1/responses}, where the
+     * official 2.x SDKs name the agent in {@code agent_reference} ({@code agent} is accepted there too;
+     * both at once is 400).
+     */
+    public byte[] create(JsonNode body, boolean v1) {
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("invalid_request", "Request body must be a JSON object", null);
         }
-        Strictness.checkFields(body, CREATE_FIELDS, null);
+        Strictness.checkFields(body, v1 ? V1_CREATE_FIELDS : CREATE_FIELDS, null);
         if (body.path("stream").asBoolean(false)) {
             throw ApiException.badRequest("unsupported_parameter", "stream=true is not supported by the emulator", "stream");
         }
@@ -95,7 +113,7 @@ public final class ResponseService {
                     "previous_response_id is not supported by the emulator; use a conversation", "previous_response_id");
         }
         String conversationId = conversationId(body.get("conversation"));
-        Responder responder = responder(body);
+        Responder responder = responder(body, v1);
         ObjectNode metadata = Limits.checkMetadata(body.get("metadata"), "metadata");
         List<InputItem> input = input(body.get("input"));
         Outcome outcome = conversationId == null
@@ -339,31 +357,42 @@ public final class ResponseService {
         return new Outcome(rendered, inputIds, inputItems, inputChars, reply.outputChars());
     }
 
-    private Responder responder(JsonNode body) {
+    private Responder responder(JsonNode body, boolean v1) {
+        String agentField = "agent";
         JsonNode agentNode = body.get("agent");
+        JsonNode referenceNode = v1 ? body.get("agent_reference") : null;
+        if (referenceNode != null && !referenceNode.isNull()) {
+            if (agentNode != null && !agentNode.isNull()) {
+                throw ApiException.badRequest("invalid_request", "Give the agent once: 'agent_reference' or 'agent', not both",
+                        "agent_reference");
+            }
+            agentNode = referenceNode;
+            agentField = "agent_reference";
+        }
         if (agentNode != null && !agentNode.isNull()) {
             if (!agentNode.isObject()) {
-                throw ApiException.badRequest("invalid_type", "'agent' must be an object {\"type\":\"agent_reference\",\"name\":..}", "agent");
+                throw ApiException.badRequest("invalid_type", "'" + agentField + "' must be an object {\"type\":\"agent_reference\",\"name\":..}", agentField);
             }
             JsonNode type = agentNode.get("type");
             if (type == null || type.isNull()) {
-                throw ApiException.badRequest("missing_required_parameter", "'agent.type' is required ('agent_reference')",
-                        "agent.type");
+                throw ApiException.badRequest("missing_required_parameter", "'" + agentField + ".type' is required ('agent_reference')",
+                        agentField + ".type");
             }
             if (!"agent_reference".equals(type.asText())) {
                 throw ApiException.badRequest("invalid_value", "Invalid value: " + type + ". Supported values are: 'agent_reference'.",
-                        "agent.type");
+                        agentField + ".type");
             }
-            Strictness.checkFields(agentNode, Set.of("type", "name", "version"), "agent");
+            Strictness.checkFields(agentNode, Set.of("type", "name", "version"), agentField);
             JsonNode name = agentNode.get("name");
             if (name == null || !name.isTextual() || name.textValue().isEmpty()) {
-                throw ApiException.badRequest("missing_required_parameter", "'agent.name' is required", "agent.name");
+                throw ApiException.badRequest("missing_required_parameter", "'" + agentField + ".name' is required", agentField + ".name");
             }
             JsonNode versionNode = agentNode.get("version");
             String version = null;
             if (versionNode != null && !versionNode.isNull()) {
                 if (!versionNode.isTextual() && !versionNode.isIntegralNumber()) {
-                    throw ApiException.badRequest("invalid_type", "'agent.version' must be a string", "agent.version");
+                    throw ApiException.badRequest("invalid_type", "'" + agentField + ".version' must be a string",
+                            agentField + ".version");
                 }
                 version = versionNode.asText();
             }
@@ -371,9 +400,9 @@ public final class ResponseService {
             String agentModel = agent.model();
             if (agentModel == null) {
                 throw ApiException.badRequest("invalid_value", "Agent " + agent.name() + " version " + agent.version()
-                        + " has no model", "agent");
+                        + " has no model", agentField);
             }
-            region.checkDeployment(agentModel, "agent");
+            region.checkDeployment(agentModel, agentField);
             // the response names the agent version that answered (AgentId: type agent_id, version required)
             ObjectNode reference = Json.object();
             reference.put("type", "agent_id");
