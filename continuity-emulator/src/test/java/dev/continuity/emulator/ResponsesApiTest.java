@@ -52,6 +52,7 @@ class ResponsesApiTest {
         assertThat(r.get("tools")).isEqualTo(Http.json("[]"));
         assertThat(r.get("top_p").isNull()).isTrue();
         assertThat(r.get("conversation")).isEqualTo(Http.json("{\"id\":\"" + conversation + "\"}"));
+        // the spec's AgentId: the version that answered
         assertThat(r.get("agent")).isEqualTo(Http.json("{\"type\":\"agent_id\",\"name\":\"travel-agent\",\"version\":\"1\"}"));
         JsonNode output = r.get("output");
         assertThat(output).hasSize(1);
@@ -78,7 +79,6 @@ class ResponsesApiTest {
 
         assertThat(r.get("model").asText()).isEqualTo("gpt-4.1-mini");
         assertThat(r.get("instructions").asText()).isEqualTo("Version two.");
-        // the spec's AgentId: type agent_id with name and version, the version that answered
         assertThat(r.get("agent")).isEqualTo(Http.json("{\"type\":\"agent_id\",\"name\":\"travel-agent\",\"version\":\"2\"}"));
         assertThat(r.at("/output/0/content/0/text").asText()).isEqualTo("[travel-agent@2 in eastus2] You said: And hotels?");
     }
@@ -201,7 +201,7 @@ class ResponsesApiTest {
                 http.post("/agents/ok-agent/versions", "{\"definition\":{\"kind\":\"prompt\",\"model\":\"gpt-4o-mini\"}}"),
                 http.get("/agents/ok-agent"),
                 http.post("/openai/conversations/" + conversation + "/items", "{\"items\":[{\"role\":\"user\",\"content\":\"x\"}]}"),
-                http.post("/openai/responses", "{\"conversation\":\"" + conversation + "\",\"agent\":{\"name\":\"ok-agent\"}}"),
+                http.post("/openai/responses", "{\"conversation\":\"" + conversation + "\",\"agent\":{\"type\":\"agent_reference\",\"name\":\"ok-agent\"}}"),
                 http.delete("/openai/conversations/" + conversation),
                 http.delete("/agents/ok-agent"));
         assertThat(replies).extracting(Http.Reply::status).containsOnly(200);
