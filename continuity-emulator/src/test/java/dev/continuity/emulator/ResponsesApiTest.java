@@ -68,6 +68,7 @@ class ResponsesApiTest {
                 "[travel-agent@1 in eastus2] You said: I want to go to Paris.".length() / 4.0));
         assertThat(usage.get("total_tokens").asLong()).isEqualTo(usage.get("input_tokens").asLong() + usage.get("output_tokens").asLong());
         assertThat(usage.at("/input_tokens_details/cached_tokens").asInt()).isZero();
+        assertThat(usage.at("/input_tokens_details/cache_write_tokens").asInt()).isZero(); // required by OpenAI's schema
         assertThat(usage.at("/output_tokens_details/reasoning_tokens").asInt()).isZero();
     }
 

@@ -150,7 +150,7 @@ public final class ResponseService {
         usage.put("input_tokens", inputTokens);
         usage.put("output_tokens", outputTokens);
         usage.put("total_tokens", inputTokens + outputTokens);
-        usage.putObject("input_tokens_details").put("cached_tokens", 0);
+        usage.putObject("input_tokens_details").put("cached_tokens", 0).put("cache_write_tokens", 0);
         usage.putObject("output_tokens_details").put("reasoning_tokens", 0);
         byte[] json = splice(Json.bytes(head), outcome.output(), Json.bytes(tail));
         if (body.path("store").asBoolean(true)) {
