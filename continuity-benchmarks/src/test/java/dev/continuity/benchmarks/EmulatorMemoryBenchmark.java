@@ -24,7 +24,7 @@ public final class EmulatorMemoryBenchmark {
         try (Emulator emulator = Emulator.builder().region("eastus2").start()) {
             EmulatorRegion region = emulator.region("eastus2");
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            URI uri = URI.create(region.projectEndpoint() + "/openai/conversations");
+            URI uri = URI.create(region.projectEndpoint() + "/openai/conversations?api-version=2025-11-15-preview");
             StringBuilder body = new StringBuilder("{\"items\":[");
             for (int i = 0; i < 20; i++) {
                 String role = i % 2 == 0 ? "user" : "assistant";

@@ -50,7 +50,7 @@ public final class EmulatorThroughputBenchmark {
         try (Emulator emulator = Emulator.builder().region("eastus2").start()) {
             EmulatorRegion region = emulator.region("eastus2");
             HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(region.projectEndpoint()
-                    + "/agents/bench/versions")).header("content-type", "application/json").header("Authorization", "Bearer any-token")
+                    + "/agents/bench/versions?api-version=2025-11-15-preview")).header("content-type", "application/json").header("Authorization", "Bearer any-token")
                     .POST(HttpRequest.BodyPublishers.ofString(
                             "{\"definition\":{\"kind\":\"prompt\",\"model\":\"gpt-4o-mini\"}}")).build(),
                     HttpResponse.BodyHandlers.discarding());
@@ -68,10 +68,10 @@ public final class EmulatorThroughputBenchmark {
                     try {
                         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                         String conversation = JSON.readTree(client.send(HttpRequest.newBuilder(
-                                URI.create(region.projectEndpoint() + "/openai/conversations"))
+                                URI.create(region.projectEndpoint() + "/openai/conversations?api-version=2025-11-15-preview"))
                                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                                 HttpResponse.BodyHandlers.ofString()).body()).get("id").asText();
-                        URI uri = URI.create(region.projectEndpoint() + "/openai/responses");
+                        URI uri = URI.create(region.projectEndpoint() + "/openai/responses?api-version=2025-11-15-preview");
                         int n = 0;
                         while (!stop.get()) {
                             String body = "{\"conversation\":\"" + conversation + "\",\"input\":\"hello number " + n

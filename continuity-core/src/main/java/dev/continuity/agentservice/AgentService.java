@@ -52,4 +52,11 @@ public interface AgentService {
 
     /** Retrieves an earlier response, or empty if the service does not know it. */
     Optional<AgentReply> response(String responseId);
+
+    /**
+     * Every live conversation of the region, oldest first (all pages), optionally only those
+     * {@code agentName} has answered in (null = all). With {@link #listItems} this finds conversations
+     * nobody recorded, so they can be cleaned up.
+     */
+    List<RegionalConversation> listConversations(String agentName);
 }

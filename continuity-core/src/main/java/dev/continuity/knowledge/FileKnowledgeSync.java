@@ -4,6 +4,7 @@ import dev.continuity.agentservice.AgentServiceException;
 import dev.continuity.io.ContainedRoot;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -59,8 +60,12 @@ public final class FileKnowledgeSync {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileKnowledgeSync.class);
 
+    /** How long a sync waits by default for the service to index one file. */
+    public static final Duration DEFAULT_INDEXING_TIMEOUT = Duration.ofMinutes(10);
+
     private final KnowledgeService target;
     private final int concurrency;
+    private final Duration indexingTimeout;
 
     /** Syncs into {@code target} with 4 files in flight. */
     public FileKnowledgeSync(KnowledgeService target) {
@@ -73,11 +78,26 @@ public final class FileKnowledgeSync {
      * @throws IllegalArgumentException when concurrency is below 1
      */
     public FileKnowledgeSync(KnowledgeService target, int concurrency) {
+        this(target, concurrency, DEFAULT_INDEXING_TIMEOUT);
+    }
+
+    /**
+     * Syncs into {@code target} with up to {@code concurrency} files at once, waiting up to
+     * {@code indexingTimeout} per file for the service to finish indexing it (the service indexes
+     * asynchronously: a file is {@code in_progress} until {@code completed} or {@code failed}).
+     *
+     * @throws IllegalArgumentException when concurrency is below 1 or the timeout is not positive
+     */
+    public FileKnowledgeSync(KnowledgeService target, int concurrency, Duration indexingTimeout) {
         this.target = Objects.requireNonNull(target, "target");
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
         }
+        if (indexingTimeout == null || indexingTimeout.isNegative() || indexingTimeout.isZero()) {
+            throw new IllegalArgumentException("indexingTimeout must be positive, got " + indexingTimeout);
+        }
         this.concurrency = concurrency;
+        this.indexingTimeout = indexingTimeout;
     }
 
     /**
@@ -202,12 +222,23 @@ public final class FileKnowledgeSync {
             Map<String, String> attributes = new LinkedHashMap<>();
             attributes.put(PATH_ATTRIBUTE, path);
             attributes.put(HASH_ATTRIBUTE, hash);
-            VectorStoreFileEntry attached = target.attachFile(storeId, fileId, attributes);
-            if ("failed".equals(attached.status())) {
+            VectorStoreFileEntry attached = awaitIndexed(knowledgeName, path, storeId,
+                    target.attachFile(storeId, fileId, attributes));
+            if (!"completed".equals(attached.status())) {
                 throw new KnowledgeSyncException("knowledge source '" + knowledgeName + "': the service could not index '"
-                        + path + "' (file " + fileId + ") in vector store " + storeId + " of region " + target.region());
+                        + path + "' (file " + fileId + ") in vector store " + storeId + " of region " + target.region()
+                        + ": status " + attached.status() + (attached.lastError() == null ? "" : " (" + attached.lastError() + ")"));
             }
             (current.isEmpty() ? added : replaced).add(path);
+        } else if (keep.indexing()) {
+            // an earlier sync attached it and the service is still indexing: wait, as for a new file
+            VectorStoreFileEntry indexed = awaitIndexed(knowledgeName, path, storeId, keep);
+            if (!"completed".equals(indexed.status())) {
+                throw new KnowledgeSyncException("knowledge source '" + knowledgeName + "': the service could not index '"
+                        + path + "' (file " + keep.fileId() + ") in vector store " + storeId + " of region "
+                        + target.region() + ": status " + indexed.status()
+                        + (indexed.lastError() == null ? "" : " (" + indexed.lastError() + ")"));
+            }
         }
         for (VectorStoreFileEntry entry : current) {
             if (entry != keep) {
@@ -215,6 +246,35 @@ public final class FileKnowledgeSync {
             }
         }
         return keep == null;
+    }
+
+    /**
+     * Polls the file's entry until the service has finished indexing it (backing off from 50 ms to 2 s
+     * between reads); answers its final entry.
+     *
+     * @throws KnowledgeSyncException when it is still {@code in_progress} after the indexing timeout
+     */
+    private VectorStoreFileEntry awaitIndexed(String knowledgeName, String path, String storeId, VectorStoreFileEntry entry) {
+        long deadline = System.nanoTime() + indexingTimeout.toNanos();
+        long pause = 50;
+        VectorStoreFileEntry current = entry;
+        while (current.indexing()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new KnowledgeSyncException("knowledge source '" + knowledgeName + "': the service did not finish "
+                        + "indexing '" + path + "' (file " + current.fileId() + ") in vector store " + storeId
+                        + " of region " + target.region() + " within " + indexingTimeout);
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KnowledgeSyncException("knowledge sync of '" + knowledgeName + "' into " + target.region()
+                        + " interrupted while waiting for '" + path + "' to be indexed", e);
+            }
+            pause = Math.min(2_000, pause * 2);
+            current = target.vectorStoreFile(storeId, current.fileId());
+        }
+        return current;
     }
 
     private void remove(String storeId, String fileId) {

@@ -29,6 +29,12 @@ public interface KnowledgeService {
     /** Attaches an uploaded file to a vector store with string attributes; returns the entry. */
     VectorStoreFileEntry attachFile(String vectorStoreId, String fileId, Map<String, String> attributes);
 
+    /**
+     * A file's entry in a vector store as it is now (its indexing status: the service indexes
+     * asynchronously, {@code in_progress} until it is {@code completed} or {@code failed}).
+     */
+    VectorStoreFileEntry vectorStoreFile(String vectorStoreId, String fileId);
+
     /** Detaches a file from a vector store (the file itself stays). */
     void detachFile(String vectorStoreId, String fileId);
 

@@ -76,6 +76,11 @@ final class SeverableAgentService implements AgentService {
     }
 
     @Override
+    public List<dev.continuity.agentservice.RegionalConversation> listConversations(String agentName) {
+        return call(() -> region.listConversations(agentName));
+    }
+
+    @Override
     public List<StoredItem> listItems(String conversationId) {
         return call(() -> region.listItems(conversationId));
     }

@@ -63,6 +63,18 @@ public final class EmulatorRegion {
         runtime.serviceTimes().reset();
     }
 
+    /**
+     * How long this region takes to index a file attached to a vector store: until then the file is
+     * {@code in_progress} (and not searchable), then {@code completed}; {@link java.time.Duration#ZERO}
+     * (the default) indexes at once. Applies to files attached after the call.
+     */
+    public void indexingDelay(java.time.Duration delay) {
+        if (delay == null || delay.isNegative()) {
+            throw new IllegalArgumentException("indexing delay must be zero or positive, got " + delay);
+        }
+        runtime.api().indexingDelay(delay.toMillis());
+    }
+
     /** Number of conversations stored in this region. */
     public int conversationCount() {
         return runtime.api().conversationCount();

@@ -40,7 +40,7 @@ class ConcurrencyTest {
                     for (int i = 0; i < turns; i++) {
                         for (String conversation : List.of(shared, own)) {
                             Http.Reply reply = http.post("/openai/responses", "{\"conversation\":\"" + conversation
-                                    + "\",\"input\":\"t" + thread + "-" + i + "\",\"agent\":{\"name\":\"a\"}}");
+                                    + "\",\"input\":\"t" + thread + "-" + i + "\",\"agent\":{\"type\":\"agent_reference\",\"name\":\"a\"}}");
                             assertThat(reply.status()).isEqualTo(200);
                             ids.add(reply.json().get("id").asText());
                             ids.add(reply.json().at("/output/0/id").asText());

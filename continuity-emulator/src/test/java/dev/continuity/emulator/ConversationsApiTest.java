@@ -187,13 +187,6 @@ class ConversationsApiTest {
     }
 
     @Test
-    void thereIsNoListConversationsEndpoint() {
-        Http.Reply reply = http.get("/openai/conversations");
-        assertThat(reply.status()).isEqualTo(405);
-        assertThat(reply.error().get("message").asText()).contains("POST");
-    }
-
-    @Test
     void unknownPathsAre404AndLegacyPathsGetAHint() {
         Http.Reply unknown = http.get("/openai/assistants");
         assertThat(unknown.status()).isEqualTo(404);

@@ -80,7 +80,7 @@ class FaultInjectionTest {
             socket.setSoTimeout(5_000);
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
-            out.write(("GET /api/projects/eastus2/agents HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(("GET /api/projects/eastus2/agents?api-version=2025-11-15-preview HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             String head = readResponse(in);
             assertThat(head).startsWith("HTTP/1.1 200");
@@ -168,7 +168,7 @@ class FaultInjectionTest {
 
         region.faults().inject(FaultRule.failAfterCommit().onlyFor("POST", "/openai/responses").times(1));
         Http.Reply response = http.post("/openai/responses", "{\"conversation\":\"" + conversation
-                + "\",\"input\":\"hello\",\"agent\":{\"name\":\"a\"}}");
+                + "\",\"input\":\"hello\",\"agent\":{\"type\":\"agent_reference\",\"name\":\"a\"}}");
         assertThat(response.status()).isEqualTo(500);
         assertThat(http.get("/openai/conversations/" + conversation + "/items").json().get("data")).hasSize(4);
     }
@@ -217,10 +217,12 @@ class FaultInjectionTest {
                 "agents.versions.list", "agents.versions.get", "agents.versions.delete", "conversations.create",
                 "conversations.get", "conversations.update", "conversations.delete", "items.create", "items.list",
                 "items.get", "items.delete", "responses.create", "responses.get", "responses.delete",
-                "files.create", "files.list", "files.get", "files.delete", "vector_stores.create",
+                "responses.list", "responses.cancel", "responses.input_items.list", "conversations.list",
+                "files.create", "files.list", "files.get", "files.delete", "files.content", "vector_stores.create",
                 "vector_stores.list", "vector_stores.get", "vector_stores.delete", "vector_stores.files.create",
                 "vector_stores.files.list", "vector_stores.files.get", "vector_stores.files.delete",
-                "deployments.list", "deployments.get", "connections.list", "connections.get");
+                "vector_stores.file_batches.create", "vector_stores.file_batches.get",
+                "vector_stores.file_batches.cancel", "vector_stores.file_batches.files.list", "deployments.list", "deployments.get", "connections.list", "connections.get");
         assertThat(zero.values()).containsOnly(0L);
 
         http.post("/openai/conversations", "{}");

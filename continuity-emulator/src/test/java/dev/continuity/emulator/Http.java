@@ -86,8 +86,29 @@ final class Http {
         }
     }
 
+    /**
+     * The URI of a path under the base. The preview routes require {@code api-version}: it is added
+     * ({@code 2025-11-15-preview}) unless the path already names one, is a {@code /openai/v1/} route, or
+     * is given through {@link #bare}.
+     */
     URI uri(String path) {
-        return URI.create(base + path);
+        if (path.startsWith(BARE) ) {
+            return URI.create(base + path.substring(BARE.length()));
+        }
+        if (path.contains("api-version=") || path.startsWith("/openai/v1/") || !base.contains("/api/projects/")) {
+            return URI.create(base + path);
+        }
+        return URI.create(base + path + (path.contains("?") ? "&" : "?") + "api-version=" + API_VERSION);
+    }
+
+    /** The api-version the preview routes serve. */
+    static final String API_VERSION = "2025-11-15-preview";
+
+    private static final String BARE = "bare:";
+
+    /** A path sent exactly as written (no api-version added). */
+    static String bare(String path) {
+        return BARE + path;
     }
 
     /** Parses JSON text (test literals). */

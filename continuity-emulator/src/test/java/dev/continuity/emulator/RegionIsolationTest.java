@@ -19,7 +19,7 @@ class RegionIsolationTest {
                     .json().get("id").asText();
             String item = east.get("/openai/conversations/" + conversation + "/items").json().at("/data/0/id").asText();
             String response = east.post("/openai/responses", "{\"conversation\":\"" + conversation
-                    + "\",\"agent\":{\"name\":\"only-east\"}}").json().get("id").asText();
+                    + "\",\"agent\":{\"type\":\"agent_reference\",\"name\":\"only-east\"}}").json().get("id").asText();
 
             assertThat(central.get("/agents/only-east").status()).isEqualTo(404);
             Http.Reply missing = central.get("/openai/conversations/" + conversation);

@@ -52,7 +52,8 @@ class ResponsesApiTest {
         assertThat(r.get("tools")).isEqualTo(Http.json("[]"));
         assertThat(r.get("top_p").isNull()).isTrue();
         assertThat(r.get("conversation")).isEqualTo(Http.json("{\"id\":\"" + conversation + "\"}"));
-        assertThat(r.get("agent")).isEqualTo(Http.json("{\"type\":\"agent_reference\",\"name\":\"travel-agent\",\"version\":\"1\"}"));
+        // the spec's AgentId: the version that answered
+        assertThat(r.get("agent")).isEqualTo(Http.json("{\"type\":\"agent_id\",\"name\":\"travel-agent\",\"version\":\"1\"}"));
         JsonNode output = r.get("output");
         assertThat(output).hasSize(1);
         assertThat(output.get(0).get("type").asText()).isEqualTo("message");
@@ -67,18 +68,19 @@ class ResponsesApiTest {
                 "[travel-agent@1 in eastus2] You said: I want to go to Paris.".length() / 4.0));
         assertThat(usage.get("total_tokens").asLong()).isEqualTo(usage.get("input_tokens").asLong() + usage.get("output_tokens").asLong());
         assertThat(usage.at("/input_tokens_details/cached_tokens").asInt()).isZero();
+        assertThat(usage.at("/input_tokens_details/cache_write_tokens").asInt()).isZero(); // required by OpenAI's schema
         assertThat(usage.at("/output_tokens_details/reasoning_tokens").asInt()).isZero();
     }
 
     @Test
-    void withoutVersionTheLatestAnswersAndTheReferenceIsEchoedAsSent() {
+    void withoutVersionTheLatestAnswersAndTheResponseNamesTheVersionThatAnswered() {
         String conversation = conversation("{}");
         JsonNode r = http.post("/openai/responses", "{\"conversation\":\"" + conversation
                 + "\",\"input\":\"And hotels?\",\"agent\":{\"type\":\"agent_reference\",\"name\":\"travel-agent\"}}").json();
 
         assertThat(r.get("model").asText()).isEqualTo("gpt-4.1-mini");
         assertThat(r.get("instructions").asText()).isEqualTo("Version two.");
-        assertThat(r.get("agent")).isEqualTo(Http.json("{\"type\":\"agent_reference\",\"name\":\"travel-agent\"}"));
+        assertThat(r.get("agent")).isEqualTo(Http.json("{\"type\":\"agent_id\",\"name\":\"travel-agent\",\"version\":\"2\"}"));
         assertThat(r.at("/output/0/content/0/text").asText()).isEqualTo("[travel-agent@2 in eastus2] You said: And hotels?");
     }
 
@@ -146,7 +148,7 @@ class ResponsesApiTest {
 
         Http.Reply deleted = http.delete("/openai/responses/" + id);
         assertThat(deleted.status()).isEqualTo(200);
-        assertThat(deleted.json()).isEqualTo(Http.json("{\"id\":\"" + id + "\",\"object\":\"response.deleted\",\"deleted\":true}"));
+        assertThat(deleted.json()).isEqualTo(Http.json("{\"id\":\"" + id + "\",\"object\":\"response\",\"deleted\":true}"));
         Http.Reply gone = http.get("/openai/responses/" + id);
         assertThat(gone.status()).isEqualTo(404);
         assertThat(gone.error().get("message").asText()).isEqualTo("Response " + id + " not found");
@@ -200,7 +202,7 @@ class ResponsesApiTest {
                 http.post("/agents/ok-agent/versions", "{\"definition\":{\"kind\":\"prompt\",\"model\":\"gpt-4o-mini\"}}"),
                 http.get("/agents/ok-agent"),
                 http.post("/openai/conversations/" + conversation + "/items", "{\"items\":[{\"role\":\"user\",\"content\":\"x\"}]}"),
-                http.post("/openai/responses", "{\"conversation\":\"" + conversation + "\",\"agent\":{\"name\":\"ok-agent\"}}"),
+                http.post("/openai/responses", "{\"conversation\":\"" + conversation + "\",\"agent\":{\"type\":\"agent_reference\",\"name\":\"ok-agent\"}}"),
                 http.delete("/openai/conversations/" + conversation),
                 http.delete("/agents/ok-agent"));
         assertThat(replies).extracting(Http.Reply::status).containsOnly(200);

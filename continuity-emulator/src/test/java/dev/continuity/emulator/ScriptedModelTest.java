@@ -137,7 +137,7 @@ class ScriptedModelTest {
         JsonNode next = respond(east, c, "\"x\"");
         assertThat(next.at("/usage/input_tokens").asLong()).isEqualTo((5 + 3 + answer.length() + 1 + 3) / 4);
         JsonNode empty = east.post("/openai/responses", "{\"conversation\":\"" + conversation(east)
-                + "\",\"agent\":{\"name\":\"helper\"}}").json();
+                + "\",\"agent\":{\"type\":\"agent_reference\",\"name\":\"helper\"}}").json();
         assertThat(empty.at("/output/0/content/0/text").asText()).isEqualTo("[helper@1 in eastus2] You said: ");
         assertThat(empty.at("/usage/input_tokens").asLong()).isPositive();
         assertThat(empty.at("/usage/output_tokens").asLong()).isPositive();

@@ -22,6 +22,7 @@ import dev.continuity.agentservice.AgentReply;
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.agentservice.AgentServiceException;
 import dev.continuity.agentservice.DeployedAgentVersion;
+import dev.continuity.agentservice.RegionalConversation;
 import dev.continuity.agentservice.StoredItem;
 import dev.continuity.foundry.internal.FoundryErrors;
 import dev.continuity.journal.TokenUsage;
@@ -192,6 +193,72 @@ public final class FoundryAgentService implements AgentService {
                     .build());
             return null;
         });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>openai-java 4.6.1 has no {@code conversations.list}: this sends the spec's {@code GET
+     * /openai/conversations} (api-version {@code 2025-11-15-preview}) through the agents client's
+     * azure-core pipeline (same token, retries and endpoint guard), paging with {@code after} until
+     * {@code has_more} is false.
+     */
+    @Override
+    public List<RegionalConversation> listConversations(String agentName) {
+        return call("list conversations" + (agentName == null ? "" : " of agent '" + agentName + "'"), () -> {
+            if (clients.pipeline() == null) {
+                throw new IllegalStateException("listing conversations needs the clients' azure-core pipeline: build "
+                        + "them with FoundryClientFactory");
+            }
+            List<RegionalConversation> all = new ArrayList<>();
+            String after = null;
+            while (true) {
+                StringBuilder url = new StringBuilder(clients.projectEndpoint()).append("/openai/conversations?api-version=")
+                        .append(FoundryClientFactory.SERVICE_VERSION.getVersion()).append("&order=asc&limit=").append(LIST_PAGE);
+                if (agentName != null) {
+                    url.append("&agent_name=").append(java.net.URLEncoder.encode(agentName, java.nio.charset.StandardCharsets.UTF_8));
+                }
+                if (after != null) {
+                    url.append("&after=").append(java.net.URLEncoder.encode(after, java.nio.charset.StandardCharsets.UTF_8));
+                }
+                JsonNode page;
+                try (com.azure.core.http.HttpResponse response = clients.pipeline().sendSync(
+                        new com.azure.core.http.HttpRequest(com.azure.core.http.HttpMethod.GET, url.toString()),
+                        com.azure.core.util.Context.NONE)) {
+                    String text = response.getBodyAsBinaryData().toString();
+                    if (response.getStatusCode() >= 400) {
+                        throw new com.azure.core.exception.HttpResponseException(
+                                errorMessage(text, response.getStatusCode()), response);
+                    }
+                    page = parse(text);
+                }
+                JsonNode data = page.path("data");
+                for (JsonNode conversation : data) {
+                    Map<String, String> metadata = new LinkedHashMap<>();
+                    conversation.path("metadata").fields().forEachRemaining(e -> {
+                        if (e.getValue().isTextual()) {
+                            metadata.put(e.getKey(), e.getValue().textValue());
+                        }
+                    });
+                    all.add(new RegionalConversation(conversation.path("id").asText(),
+                            conversation.path("created_at").asLong(), metadata));
+                }
+                if (!page.path("has_more").asBoolean(false) || data.isEmpty()) {
+                    return all;
+                }
+                after = page.path("last_id").asText(data.get(data.size() - 1).path("id").asText());
+            }
+        });
+    }
+
+    /** The service's error message from an error body, or the status alone. */
+    private static String errorMessage(String body, int status) {
+        try {
+            JsonNode message = JSON.readTree(body).path("error").path("message");
+            return message.isTextual() ? message.textValue() : "HTTP " + status;
+        } catch (IOException e) {
+            return "HTTP " + status;
+        }
     }
 
     @Override

@@ -148,11 +148,11 @@ public final class FoundryClientFactory {
             rule.require(openAIBase, region);
             return tokens.get();
         };
-        return new FoundryClients(base, buildAgents(base, new BearerTokenHeaderPolicy(tokens, rule, region)),
-                buildOpenAI(openAIBase, openAITokens));
+        HttpPipeline pipeline = pipeline(new BearerTokenHeaderPolicy(tokens, rule, region));
+        return new FoundryClients(base, buildAgents(base, pipeline), buildOpenAI(openAIBase, openAITokens), pipeline);
     }
 
-    private AgentsClient buildAgents(String base, BearerTokenHeaderPolicy bearer) {
+    private HttpPipeline pipeline(BearerTokenHeaderPolicy bearer) {
         List<HttpPipelinePolicy> policies = new ArrayList<>();
         policies.add(new UserAgentPolicy("continuity"));
         policies.add(new RequestIdPolicy());
@@ -162,7 +162,10 @@ public final class FoundryClientFactory {
                 .setMaxDelay(Duration.ofSeconds(10)))));
         policies.add(bearer);
         policies.addAll(extraPolicies);
-        HttpPipeline pipeline = new HttpPipelineBuilder().policies(policies.toArray(new HttpPipelinePolicy[0])).build();
+        return new HttpPipelineBuilder().policies(policies.toArray(new HttpPipelinePolicy[0])).build();
+    }
+
+    private AgentsClient buildAgents(String base, HttpPipeline pipeline) {
         return new AgentsClientBuilder()
                 .endpoint(base)
                 .serviceVersion(SERVICE_VERSION)

@@ -105,6 +105,13 @@ public final class FoundryKnowledgeService implements KnowledgeService {
     }
 
     @Override
+    public VectorStoreFileEntry vectorStoreFile(String vectorStoreId, String fileId) {
+        return call("vector_stores.files.retrieve", () -> entry(clients.openAI().vectorStores().files()
+                .retrieve(fileId, com.openai.models.vectorstores.files.FileRetrieveParams.builder()
+                        .vectorStoreId(vectorStoreId).build())));
+    }
+
+    @Override
     public void detachFile(String vectorStoreId, String fileId) {
         call("vector_stores.files.delete", () -> clients.openAI().vectorStores().files()
                 .delete(fileId, FileDeleteParams.builder().vectorStoreId(vectorStoreId).build()));
@@ -132,7 +139,8 @@ public final class FoundryKnowledgeService implements KnowledgeService {
                 attributes.put(k, s.value());
             }
         }));
-        return new VectorStoreFileEntry(f.id(), f.status().asString(), attributes);
+        String lastError = f.lastError().map(e -> e.code().asString() + ": " + e.message()).orElse(null);
+        return new VectorStoreFileEntry(f.id(), f.status().asString(), attributes, lastError);
     }
 
     private <T> T call(String operation, Supplier<T> body) {

@@ -129,6 +129,11 @@ public final class CrashingClientMain {
         }
 
         @Override
+        public List<dev.continuity.agentservice.RegionalConversation> listConversations(String agentName) {
+            return real.listConversations(agentName);
+        }
+
+        @Override
         public List<StoredItem> listItems(String conversationId) {
             return real.listItems(conversationId);
         }

@@ -34,6 +34,8 @@ public final class AgentStore {
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("invalid_request", "Request body must be a JSON object with 'definition'", null);
         }
+        // the spec's CreateAgentVersionRequest (createAgent's 'name' is taken off before)
+        Strictness.checkFields(body, java.util.Set.of("definition", "description", "metadata"), null);
         ObjectNode definition = checkDefinition(body.get("definition"));
         ObjectNode metadata = Limits.checkMetadata(body.get("metadata"), "metadata");
         JsonNode rawDescription = body.get("description");

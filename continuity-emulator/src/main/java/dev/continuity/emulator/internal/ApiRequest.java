@@ -12,9 +12,10 @@ import java.util.Map;
  * @param query    the query parameters, decoded
  * @param body     the raw body (possibly empty)
  * @param contentType the request's Content-Type header, or null
+ * @param v1       true when it came through a {@code /openai/v1/...} route
  */
 record ApiRequest(Endpoint endpoint, List<String> params, Map<String, String> query, byte[] body,
-                  String contentType) {
+                  String contentType, boolean v1) {
 
     /** The body as JSON, or null when empty. */
     JsonNode json() {

@@ -20,6 +20,8 @@ final class Conversation {
     final ArrayList<StoredItem> items;
     long chars;
     boolean deleted;
+    /** The agent versions ({@code name:version}) that answered in this conversation, in first-answer order. */
+    final java.util.Set<String> agents = new java.util.LinkedHashSet<>(2);
     private Map<String, String> calls;
     /** Sequence of each item whose id was kept from the request (not derived from its sequence). */
     private Map<String, Long> keptIds;

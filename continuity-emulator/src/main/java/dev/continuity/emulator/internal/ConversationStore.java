@@ -15,6 +15,19 @@ public final class ConversationStore {
 
     private static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.US_ASCII);
 
+    /** The body fields of create conversation, update conversation and create items (OpenAI spec). */
+    private static final Set<String> CREATE_FIELDS = Set.of("items", "metadata");
+    private static final Set<String> UPDATE_FIELDS = Set.of("metadata");
+    private static final Set<String> ITEMS_FIELDS = Set.of("items");
+
+    /** The {@code item_type} values the spec lists for filtering conversation items. */
+    private static final Set<String> ITEM_TYPES = Set.of("message", "output_message", "file_search_call", "computer_call",
+            "computer_call_output", "web_search_call", "function_call", "function_call_output", "reasoning", "compaction",
+            "image_generation_call", "code_interpreter_call", "local_shell_call", "local_shell_call_output", "shell_call",
+            "shell_call_output", "apply_patch_call", "apply_patch_call_output", "mcp_list_tools", "mcp_approval_request",
+            "mcp_approval_response", "mcp_call", "custom_tool_call_output", "custom_tool_call", "structured_outputs",
+            "workflow_action", "memory_search_call", "oauth_consent_request");
+
     private final ConcurrentHashMap<String, Conversation> conversations = new ConcurrentHashMap<>();
     private final IdGenerator ids;
 
@@ -33,6 +46,7 @@ public final class ConversationStore {
         if (body != null && !body.isObject()) {
             throw ApiException.badRequest("invalid_type", "Request body must be a JSON object", null);
         }
+        Strictness.checkFields(body, CREATE_FIELDS, null);
         JsonNode rawItems = body == null ? null : body.get("items");
         if (rawItems != null && rawItems.isArray()) {
             Limits.checkItemsPerCall(rawItems.size(), "items");
@@ -52,6 +66,63 @@ public final class ConversationStore {
         }
     }
 
+    /**
+     * {@code GET /openai/conversations?limit&order&after&before&agent_name&agent_id}: live conversations in
+     * creation order; {@code agent_name} / {@code agent_id} ({@code name:version}) keep those an agent
+     * (version) has answered in.
+     */
+    public byte[] list(java.util.Map<String, String> query) {
+        PageRequest page = PageRequest.parse(query);
+        String agentName = query.get("agent_name");
+        String agentId = query.get("agent_id");
+        List<Conversation> all = new ArrayList<>();
+        for (Conversation conversation : conversations.values()) {
+            synchronized (conversation) {
+                if (conversation.deleted) {
+                    continue;
+                }
+                if (agentId != null && !agentId.isEmpty() && !conversation.agents.contains(agentId)) {
+                    continue;
+                }
+                if (agentName != null && !agentName.isEmpty()
+                        && conversation.agents.stream().noneMatch(a -> a.substring(0, a.lastIndexOf(':')).equals(agentName))) {
+                    continue;
+                }
+            }
+            all.add(conversation);
+        }
+        all.sort(java.util.Comparator.comparingLong(c -> ids.sequenceOf(c.id)));
+        Paging.Slice slice = Paging.slice(all.size(), page, (cursor, param) -> {
+            long sequence = ids.sequenceOf(cursor);
+            if (sequence < 0 || !cursor.startsWith("conv_")) {
+                throw ApiException.badRequest("invalid_value", "'" + param + "' " + cursor
+                        + " is not a conversation id of this region", param);
+            }
+            int below = 0;
+            int through = 0;
+            for (Conversation c : all) {
+                long s = ids.sequenceOf(c.id);
+                below += s < sequence ? 1 : 0;
+                through += s <= sequence ? 1 : 0;
+            }
+            return new Paging.Bounds(below, through);
+        });
+        List<byte[]> data = new ArrayList<>(slice.size());
+        String first = null;
+        String last = null;
+        for (int k = 0; k < slice.size(); k++) {
+            Conversation c = all.get(page.ascending() ? slice.from() + k : slice.to() - 1 - k);
+            synchronized (c) {
+                data.add(conversationJson(c));
+            }
+            if (k == 0) {
+                first = c.id;
+            }
+            last = c.id;
+        }
+        return ListWriter.write(data, first, last, slice.hasMore());
+    }
+
     /** {@code GET /openai/conversations/{id}}. */
     public byte[] get(String id) {
         Conversation conversation = require(id);
@@ -65,6 +136,10 @@ public final class ConversationStore {
     public byte[] update(String id, JsonNode body) {
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("invalid_request", "Request body must be a JSON object with 'metadata'", null);
+        }
+        Strictness.checkFields(body, UPDATE_FIELDS, null);
+        if (!body.has("metadata")) {
+            throw ApiException.badRequest("missing_required_parameter", "'metadata' is required", "metadata");
         }
         ObjectNode metadata = Limits.checkMetadata(body.get("metadata"), "metadata");
         Conversation conversation = require(id);
@@ -95,6 +170,7 @@ public final class ConversationStore {
         if (body == null || !body.isObject() || !body.has("items")) {
             throw ApiException.badRequest("missing_required_parameter", "'items' is required", "items");
         }
+        Strictness.checkFields(body, ITEMS_FIELDS, null);
         JsonNode rawItems = body.get("items");
         if (rawItems.isArray()) {
             Limits.checkItemsPerCall(rawItems.size(), "items");
@@ -119,7 +195,71 @@ public final class ConversationStore {
                 created.isEmpty() ? null : created.get(created.size() - 1).id(ids), false);
     }
 
-    /** {@code GET /openai/conversations/{id}/items}. */
+    /** {@code GET /openai/conversations/{id}/items?limit&order&after&before&item_type}. */
+    public byte[] listItems(String id, java.util.Map<String, String> query) {
+        PageRequest page = PageRequest.parse(query);
+        String itemType = query.get("item_type");
+        if (itemType != null && !itemType.isEmpty()) {
+            if (!ITEM_TYPES.contains(itemType)) {
+                throw ApiException.badRequest("invalid_value", "Invalid value: '" + itemType + "'. Supported values are: "
+                        + String.join(", ", new java.util.TreeSet<>(ITEM_TYPES)) + ".", "item_type");
+            }
+            return listItemsOfType(id, page, itemType);
+        }
+        return listItems(id, page);
+    }
+
+    /** The items of one type, paged over that type's items only. */
+    private byte[] listItemsOfType(String id, PageRequest page, String itemType) {
+        Conversation conversation = require(id);
+        List<StoredItem> matching = new ArrayList<>();
+        synchronized (conversation) {
+            checkLive(conversation);
+            for (StoredItem item : conversation.items) {
+                if (typeOf(item).equals(itemType)) {
+                    matching.add(item);
+                }
+            }
+        }
+        Paging.Slice slice = Paging.slice(matching.size(), page, (cursor, param) -> {
+            long sequence = ids.sequenceOf(cursor);
+            if (sequence < 0) {
+                throw ApiException.badRequest("invalid_value", "'" + param + "' is not an item id of conversation "
+                        + id + ": " + cursor, param);
+            }
+            int below = 0;
+            int through = 0;
+            for (StoredItem item : matching) {
+                below += item.sequence < sequence ? 1 : 0;
+                through += item.sequence <= sequence ? 1 : 0;
+            }
+            return new Paging.Bounds(below, through);
+        });
+        List<byte[]> data = new ArrayList<>(slice.size());
+        String first = null;
+        String last = null;
+        for (int k = 0; k < slice.size(); k++) {
+            StoredItem item = matching.get(page.ascending() ? slice.from() + k : slice.to() - 1 - k);
+            data.add(item.json);
+            if (k == 0) {
+                first = item.id(ids);
+            }
+            last = item.id(ids);
+        }
+        return ListWriter.write(data, first, last, slice.hasMore());
+    }
+
+    /** The spec's {@code item_type} of a stored item: its {@code type} field (assistant messages are {@code message}). */
+    private static String typeOf(StoredItem item) {
+        return switch (item.type()) {
+            case MESSAGE -> "message";
+            case FUNCTION_CALL -> "function_call";
+            case FUNCTION_CALL_OUTPUT -> "function_call_output";
+            default -> Json.parseTrusted(item.json).path("type").asText();
+        };
+    }
+
+    /** {@code GET /openai/conversations/{id}/items}, unfiltered. */
     public byte[] listItems(String id, PageRequest page) {
         Conversation conversation = require(id);
         List<byte[]> data;
@@ -200,9 +340,14 @@ public final class ConversationStore {
 
     /** Appends a validated item (caller holds the conversation's lock); answers its serialized full form. */
     byte[] append(Conversation conversation, InputItem item) {
+        return appendItem(conversation, item).json;
+    }
+
+    /** Appends a validated item (caller holds the conversation's lock); answers the stored item. */
+    StoredItem appendItem(Conversation conversation, InputItem item) {
         StoredItem stored = StoredItem.of(item, ids.nextSequence(), ids);
         conversation.append(stored);
-        return stored.json;
+        return stored;
     }
 
     /**

@@ -22,6 +22,11 @@ enum Endpoint {
     RESPONSE_CREATE("POST", "openai/responses", Operation.RESPONSES_CREATE),
     RESPONSE_GET("GET", "openai/responses/*", Operation.RESPONSES_GET),
     RESPONSE_DELETE("DELETE", "openai/responses/*", Operation.RESPONSES_DELETE),
+    RESPONSES_LIST("GET", "openai/responses", Operation.RESPONSES_LIST),
+    RESPONSE_CANCEL("POST", "openai/responses/*/cancel", Operation.RESPONSES_CANCEL),
+    RESPONSE_INPUT_ITEMS("GET", "openai/responses/*/input_items", Operation.RESPONSES_INPUT_ITEMS),
+    CONVERSATIONS_LIST("GET", "openai/conversations", Operation.CONVERSATIONS_LIST),
+    FILE_CONTENT("GET", "openai/files/*/content", Operation.FILES_CONTENT),
     FILE_CREATE("POST", "openai/files", Operation.FILES_CREATE),
     FILES_LIST("GET", "openai/files", Operation.FILES_LIST),
     FILE_GET("GET", "openai/files/*", Operation.FILES_GET),
@@ -34,6 +39,10 @@ enum Endpoint {
     VECTOR_STORE_FILES_LIST("GET", "openai/vector_stores/*/files", Operation.VECTOR_STORES_FILES_LIST),
     VECTOR_STORE_FILE_GET("GET", "openai/vector_stores/*/files/*", Operation.VECTOR_STORES_FILES_GET),
     VECTOR_STORE_FILE_DELETE("DELETE", "openai/vector_stores/*/files/*", Operation.VECTOR_STORES_FILES_DELETE),
+    FILE_BATCH_CREATE("POST", "openai/vector_stores/*/file_batches", Operation.VECTOR_STORES_FILE_BATCHES_CREATE),
+    FILE_BATCH_GET("GET", "openai/vector_stores/*/file_batches/*", Operation.VECTOR_STORES_FILE_BATCHES_GET),
+    FILE_BATCH_CANCEL("POST", "openai/vector_stores/*/file_batches/*/cancel", Operation.VECTOR_STORES_FILE_BATCHES_CANCEL),
+    FILE_BATCH_FILES("GET", "openai/vector_stores/*/file_batches/*/files", Operation.VECTOR_STORES_FILE_BATCHES_FILES),
     DEPLOYMENTS_LIST("GET", "deployments", Operation.DEPLOYMENTS_LIST),
     DEPLOYMENT_GET("GET", "deployments/*", Operation.DEPLOYMENTS_GET),
     CONNECTIONS_LIST("GET", "connections", Operation.CONNECTIONS_LIST),
@@ -42,11 +51,17 @@ enum Endpoint {
     final String method;
     final String[] pattern;
     final Operation operation;
+    /** True for the OpenAI-side routes ({@code /openai/...}), which also exist under {@code /openai/v1/...}. */
+    final boolean openAI;
+    /** True for the project catalog routes (deployments, connections: the stable {@code v1} Foundry spec). */
+    final boolean catalog;
 
     Endpoint(String method, String pattern, Operation operation) {
         this.method = method;
         this.pattern = pattern.split("/");
         this.operation = operation;
+        this.openAI = this.pattern[0].equals("openai");
+        this.catalog = this.pattern[0].equals("deployments") || this.pattern[0].equals("connections");
     }
 
     /** True when the path segments fit the pattern ({@code *} = one segment). */

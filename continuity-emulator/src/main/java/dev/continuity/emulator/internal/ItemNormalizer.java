@@ -163,6 +163,11 @@ final class ItemNormalizer {
                     throw ApiException.badRequest("invalid_type", "'" + partParam + "' must be an object", partParam);
                 }
                 String partType = part.path("type").asText("");
+                if (assistant && partType.equals("input_text")) {
+                    // the live service's answer (openai/openai-java#302): assistant content is model output
+                    throw ApiException.badRequest("invalid_value", "Invalid value: 'input_text'. Supported values are: "
+                            + "'output_text' and 'refusal'.", partParam + ".type");
+                }
                 if (partType.equals("input_text") || partType.equals("output_text") || partType.equals("text")) {
                     JsonNode partText = part.get("text");
                     if (partText == null || !partText.isTextual()) {

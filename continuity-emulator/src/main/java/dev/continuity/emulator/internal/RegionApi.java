@@ -35,6 +35,11 @@ public final class RegionApi {
         this.responses = new ResponseService(region, ids, agents, conversations, model, vectorStores);
     }
 
+    /** Sets how long indexing an attached file takes (milliseconds, 0 = at once). */
+    public void indexingDelay(long millis) {
+        vectorStores.indexingDelay(millis);
+    }
+
     /** Number of uploaded files. */
     public int fileCount() {
         return files.size();
@@ -75,12 +80,21 @@ public final class RegionApi {
             case CONVERSATION_UPDATE -> conversations.update(request.param(0), request.json());
             case CONVERSATION_DELETE -> conversations.delete(request.param(0));
             case ITEMS_CREATE -> conversations.addItems(request.param(0), request.json());
-            case ITEMS_LIST -> conversations.listItems(request.param(0), PageRequest.parse(request.query()));
+            case ITEMS_LIST -> conversations.listItems(request.param(0), request.query());
+            case CONVERSATIONS_LIST -> conversations.list(request.query());
             case ITEM_GET -> conversations.getItem(request.param(0), request.param(1));
             case ITEM_DELETE -> conversations.deleteItem(request.param(0), request.param(1));
-            case RESPONSE_CREATE -> responses.create(request.json());
+            case RESPONSE_CREATE -> responses.create(request.json(), request.v1());
             case RESPONSE_GET -> responses.get(request.param(0));
             case RESPONSE_DELETE -> responses.delete(request.param(0));
+            case RESPONSES_LIST -> responses.list(request.query());
+            case RESPONSE_CANCEL -> responses.cancel(request.param(0));
+            case RESPONSE_INPUT_ITEMS -> responses.inputItems(request.param(0), PageRequest.parse(request.query()));
+            case FILE_CONTENT -> fileContent(request);
+            case FILE_BATCH_CREATE -> vectorStores.createBatch(request.param(0), request.json());
+            case FILE_BATCH_GET -> vectorStores.getBatch(request.param(0), request.param(1));
+            case FILE_BATCH_CANCEL -> vectorStores.cancelBatch(request.param(0), request.param(1));
+            case FILE_BATCH_FILES -> vectorStores.listBatchFiles(request.param(0), request.param(1), request.query());
             case FILE_CREATE -> files.create(request.contentType(), request.body());
             case FILES_LIST -> files.list(request.query());
             case FILE_GET -> files.get(request.param(0));
@@ -102,6 +116,11 @@ public final class RegionApi {
             case CONNECTIONS_LIST -> catalog.listConnections(request.query());
             case CONNECTION_GET -> catalog.getConnection(request.param(0));
         };
+    }
+
+    /** {@code GET /openai/files/{id}/content}: the file's bytes as uploaded. */
+    byte[] fileContent(ApiRequest request) {
+        return files.require(request.param(0)).content();
     }
 
     /** {@code POST /agents} with {@code {"name":..,"definition":..}}: creates (or versions) the agent. */

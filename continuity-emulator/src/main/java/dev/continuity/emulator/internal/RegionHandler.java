@@ -69,8 +69,14 @@ final class RegionHandler implements RequestHandler {
             response = RawResponse.json(routeError.status(), Json.error(routeError));
         } else {
             try {
-                response = RawResponse.json(200, api.dispatch(new ApiRequest(match.endpoint(), match.params(),
-                        Router.query(request.rawQuery()), request.body(), request.header("content-type"))));
+                java.util.Map<String, String> query = Router.query(request.rawQuery());
+                ApiVersions.check(match, query);
+                ApiRequest apiRequest = new ApiRequest(match.endpoint(), match.params(), query, request.body(),
+                        request.header("content-type"), match.v1());
+                response = match.endpoint() == Endpoint.FILE_CONTENT
+                        ? new RawResponse(200, "application/octet-stream", new java.util.ArrayList<>(4),
+                                api.fileContent(apiRequest))
+                        : RawResponse.json(200, api.dispatch(apiRequest));
             } catch (ApiException e) {
                 response = RawResponse.json(e.status(), Json.error(e));
             } catch (RuntimeException e) {

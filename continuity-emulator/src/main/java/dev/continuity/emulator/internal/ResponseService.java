@@ -31,7 +31,33 @@ public final class ResponseService {
     private final ConversationStore conversations;
     private final ScriptedModel model;
     private final VectorStoreStore vectorStores;
-    private final ConcurrentHashMap<String, byte[]> responses = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, StoredResponse> responses = new ConcurrentHashMap<>();
+    /** Stored responses in creation order (for {@code GET /openai/responses}). */
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, StoredResponse> bySequence =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    /**
+     * A stored response: its JSON, what the list filters look at, and its input items as stored.
+     *
+     * @param id             {@code resp_...}
+     * @param sequence       creation order
+     * @param json           the response object
+     * @param agentName      the answering agent, or null for a plain model request
+     * @param agentVersion   the answering agent's version, or null
+     * @param conversationId the conversation, or null
+     * @param inputIds       the input items' ids, in input order
+     * @param inputItems     the input items' JSON, in input order
+     */
+    private record StoredResponse(String id, long sequence, byte[] json, String agentName, String agentVersion,
+                                  String conversationId, List<String> inputIds, List<byte[]> inputItems) {
+    }
+
+    /** The top-level fields of a create-response body the spec defines (others are {@code unknown_parameter}). */
+    private static final Set<String> CREATE_FIELDS = Set.of("agent", "background", "conversation", "include", "input",
+            "instructions", "max_output_tokens", "max_tool_calls", "metadata", "model", "parallel_tool_calls",
+            "previous_response_id", "prompt", "prompt_cache_key", "prompt_cache_retention", "reasoning",
+            "safety_identifier", "service_tier", "store", "stream", "stream_options", "structured_inputs", "temperature",
+            "text", "tool_choice", "tools", "top_logprobs", "top_p", "truncation", "user");
 
     /** Creates the service of a region. */
     public ResponseService(RegionInfo region, IdGenerator ids, AgentStore agents, ConversationStore conversations,
@@ -49,15 +75,35 @@ public final class ResponseService {
                              Set<String> functionTools, JsonNode tools) {
     }
 
-    /** Output of one model run: the serialized output items and the usage counts. */
-    private record Outcome(List<byte[]> output, long inputChars, long outputChars) {
+    /** Output of one model run: the serialized output items, the stored input items and the usage counts. */
+    private record Outcome(List<byte[]> output, List<String> inputIds, List<byte[]> inputItems, long inputChars,
+                           long outputChars) {
     }
 
-    /** {@code POST /openai/responses}. */
+    /** The v1 routes' create-response fields: the agent is named by {@code agent_reference} (also {@code agent}). */
+    private static final Set<String> V1_CREATE_FIELDS;
+
+    static {
+        java.util.Set<String> v1 = new java.util.HashSet<>(CREATE_FIELDS);
+        v1.add("agent_reference");
+        V1_CREATE_FIELDS = Set.copyOf(v1);
+    }
+
+    /** {@code POST /openai/responses} (the preview route: the agent is the spec's {@code agent}). */
     public byte[] create(JsonNode body) {
+        return create(body, false);
+    }
+
+    /**
+     * {@code POST /openai/responses} or, with {@code v1}, {@code POST /openai/v1/responses}, where the
+     * official 2.x SDKs name the agent in {@code agent_reference} ({@code agent} is accepted there too;
+     * both at once is 400).
+     */
+    public byte[] create(JsonNode body, boolean v1) {
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("invalid_request", "Request body must be a JSON object", null);
         }
+        Strictness.checkFields(body, v1 ? V1_CREATE_FIELDS : CREATE_FIELDS, null);
         if (body.path("stream").asBoolean(false)) {
             throw ApiException.badRequest("unsupported_parameter", "stream=true is not supported by the emulator", "stream");
         }
@@ -67,7 +113,7 @@ public final class ResponseService {
                     "previous_response_id is not supported by the emulator; use a conversation", "previous_response_id");
         }
         String conversationId = conversationId(body.get("conversation"));
-        Responder responder = responder(body);
+        Responder responder = responder(body, v1);
         ObjectNode metadata = Limits.checkMetadata(body.get("metadata"), "metadata");
         List<InputItem> input = input(body.get("input"));
         Set<String> include = include(body.get("include"));
@@ -77,7 +123,8 @@ public final class ResponseService {
                 : conversations.withConversation(conversationId,
                         conversation -> run(responder, conversation, input, include, store));
 
-        String id = ids.next("resp_");
+        long sequence = ids.nextSequence();
+        String id = ids.format("resp_", sequence);
         ObjectNode head = Json.object();
         head.put("id", id);
         head.put("object", "response");
@@ -106,11 +153,16 @@ public final class ResponseService {
         usage.put("input_tokens", inputTokens);
         usage.put("output_tokens", outputTokens);
         usage.put("total_tokens", inputTokens + outputTokens);
-        usage.putObject("input_tokens_details").put("cached_tokens", 0);
+        usage.putObject("input_tokens_details").put("cached_tokens", 0).put("cache_write_tokens", 0);
         usage.putObject("output_tokens_details").put("reasoning_tokens", 0);
         byte[] json = splice(Json.bytes(head), outcome.output(), Json.bytes(tail));
         if (body.path("store").asBoolean(true)) {
-            responses.put(id, json);
+            StoredResponse stored = new StoredResponse(id, sequence, json,
+                    responder.agent() == null ? null : responder.agent().name(),
+                    responder.agent() == null ? null : Integer.toString(responder.agent().version()),
+                    conversationId, outcome.inputIds(), outcome.inputItems());
+            responses.put(id, stored);
+            bySequence.put(sequence, stored);
         }
         return json;
     }
@@ -139,21 +191,100 @@ public final class ResponseService {
 
     /** {@code GET /openai/responses/{id}}. */
     public byte[] get(String id) {
-        byte[] json = responses.get(id);
-        if (json == null) {
-            throw notFound(id);
+        return require(id).json();
+    }
+
+    /**
+     * {@code POST /openai/responses/{id}/cancel}: only background responses can be cancelled; the
+     * emulator's responses all complete within the request, so every stored one answers 400.
+     */
+    public byte[] cancel(String id) {
+        StoredResponse stored = require(id);
+        throw ApiException.badRequest("invalid_request", "Only responses created with background=true can be cancelled;"
+                + " response " + stored.id() + " was not created in background mode and is completed", "response_id");
+    }
+
+    /** {@code GET /openai/responses/{id}/input_items?limit&order&after&before}: the items the response was given. */
+    public byte[] inputItems(String id, PageRequest page) {
+        StoredResponse stored = require(id);
+        List<String> itemIds = stored.inputIds();
+        Paging.Slice slice = Paging.slice(itemIds.size(), page, (cursor, param) -> {
+            int at = itemIds.indexOf(cursor);
+            if (at < 0) {
+                throw ApiException.badRequest("invalid_value", "'" + param + "' " + cursor + " is not an input item of response "
+                        + id, param);
+            }
+            return new Paging.Bounds(at, at + 1);
+        });
+        List<byte[]> data = new ArrayList<>(slice.size());
+        String first = null;
+        String last = null;
+        for (int k = 0; k < slice.size(); k++) {
+            int index = page.ascending() ? slice.from() + k : slice.to() - 1 - k;
+            data.add(stored.inputItems().get(index));
+            if (k == 0) {
+                first = itemIds.get(index);
+            }
+            last = itemIds.get(index);
         }
-        return json;
+        return ListWriter.write(data, first, last, slice.hasMore());
+    }
+
+    /**
+     * {@code GET /openai/responses?limit&order&after&before&agent_name&agent_id&conversation_id}: stored
+     * responses in creation order, filtered.
+     */
+    public byte[] list(java.util.Map<String, String> query) {
+        PageRequest page = PageRequest.parse(query);
+        String agentName = emptyToNull(query.get("agent_name"));
+        String agentId = emptyToNull(query.get("agent_id"));
+        String conversationId = emptyToNull(query.get("conversation_id"));
+        List<StoredResponse> all = new ArrayList<>();
+        for (StoredResponse r : bySequence.values()) {
+            if ((agentName == null || agentName.equals(r.agentName()))
+                    && (agentId == null || agentId.equals(r.agentName() + ":" + r.agentVersion()))
+                    && (conversationId == null || conversationId.equals(r.conversationId()))) {
+                all.add(r);
+            }
+        }
+        Paging.Slice slice = Paging.slice(all.size(), page, (cursor, param) -> {
+            long sequence = ids.sequenceOf(cursor);
+            if (sequence < 0 || !cursor.startsWith("resp_")) {
+                throw ApiException.badRequest("invalid_value", "'" + param + "' " + cursor + " is not a response id of this region", param);
+            }
+            int below = 0;
+            int through = 0;
+            for (StoredResponse r : all) {
+                below += r.sequence() < sequence ? 1 : 0;
+                through += r.sequence() <= sequence ? 1 : 0;
+            }
+            return new Paging.Bounds(below, through);
+        });
+        List<byte[]> data = new ArrayList<>(slice.size());
+        String first = null;
+        String last = null;
+        for (int k = 0; k < slice.size(); k++) {
+            StoredResponse r = all.get(page.ascending() ? slice.from() + k : slice.to() - 1 - k);
+            data.add(r.json());
+            if (k == 0) {
+                first = r.id();
+            }
+            last = r.id();
+        }
+        return ListWriter.write(data, first, last, slice.hasMore());
     }
 
     /** {@code DELETE /openai/responses/{id}}. */
     public byte[] delete(String id) {
-        if (responses.remove(id) == null) {
+        StoredResponse removed = responses.remove(id);
+        if (removed == null) {
             throw notFound(id);
         }
+        bySequence.remove(removed.sequence());
         ObjectNode node = Json.object();
         node.put("id", id);
-        node.put("object", "response.deleted");
+        // the Foundry spec's DeleteResponseResult: object is always 'response' (not OpenAI's 'response.deleted')
+        node.put("object", "response");
         node.put("deleted", true);
         return Json.bytes(node);
     }
@@ -161,6 +292,18 @@ public final class ResponseService {
     /** Number of stored responses. */
     public int size() {
         return responses.size();
+    }
+
+    private StoredResponse require(String id) {
+        StoredResponse stored = responses.get(id);
+        if (stored == null) {
+            throw notFound(id);
+        }
+        return stored;
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
     }
 
     /** The request's {@code include} values (an array of strings; anything else is refused). */
@@ -211,41 +354,70 @@ public final class ResponseService {
             inputChars += item.chars();
         }
         List<byte[]> rendered = new ArrayList<>(outputs.size());
+        List<String> inputIds = new ArrayList<>(input.size());
+        List<byte[]> inputItems = new ArrayList<>(input.size());
         if (conversation == null) {
+            for (InputItem item : input) {
+                String itemId = ids.next(item.prefix());
+                inputIds.add(itemId);
+                inputItems.add(Json.bytes(item.render(itemId)));
+            }
             for (InputItem item : outputs) {
                 rendered.add(Json.bytes(item.render(ids.next(item.prefix()))));
             }
         } else {
             Limits.checkConversationSize(conversation.id, conversation.items.size(), input.size() + outputs.size());
             for (InputItem item : input) {
-                conversations.append(conversation, item);
+                StoredItem stored = conversations.appendItem(conversation, item);
+                inputIds.add(stored.id(ids));
+                inputItems.add(stored.json);
             }
             for (InputItem item : outputs) {
                 rendered.add(conversations.append(conversation, item));
             }
+            if (responder.agent() != null) {
+                conversation.agents.add(responder.agent().name() + ":" + responder.agent().version());
+            }
         }
-        return new Outcome(rendered, inputChars, reply.outputChars());
+        return new Outcome(rendered, inputIds, inputItems, inputChars, reply.outputChars());
     }
 
-    private Responder responder(JsonNode body) {
+    private Responder responder(JsonNode body, boolean v1) {
+        String agentField = "agent";
         JsonNode agentNode = body.get("agent");
+        JsonNode referenceNode = v1 ? body.get("agent_reference") : null;
+        if (referenceNode != null && !referenceNode.isNull()) {
+            if (agentNode != null && !agentNode.isNull()) {
+                throw ApiException.badRequest("invalid_request", "Give the agent once: 'agent_reference' or 'agent', not both",
+                        "agent_reference");
+            }
+            agentNode = referenceNode;
+            agentField = "agent_reference";
+        }
         if (agentNode != null && !agentNode.isNull()) {
             if (!agentNode.isObject()) {
-                throw ApiException.badRequest("invalid_type", "'agent' must be an object {\"type\":\"agent_reference\",\"name\":..}", "agent");
+                throw ApiException.badRequest("invalid_type", "'" + agentField + "' must be an object {\"type\":\"agent_reference\",\"name\":..}", agentField);
             }
             JsonNode type = agentNode.get("type");
-            if (type != null && !type.isNull() && !"agent_reference".equals(type.asText())) {
-                throw ApiException.badRequest("invalid_value", "'agent.type' must be 'agent_reference', got " + type, "agent.type");
+            if (type == null || type.isNull()) {
+                throw ApiException.badRequest("missing_required_parameter", "'" + agentField + ".type' is required ('agent_reference')",
+                        agentField + ".type");
             }
+            if (!"agent_reference".equals(type.asText())) {
+                throw ApiException.badRequest("invalid_value", "Invalid value: " + type + ". Supported values are: 'agent_reference'.",
+                        agentField + ".type");
+            }
+            Strictness.checkFields(agentNode, Set.of("type", "name", "version"), agentField);
             JsonNode name = agentNode.get("name");
             if (name == null || !name.isTextual() || name.textValue().isEmpty()) {
-                throw ApiException.badRequest("missing_required_parameter", "'agent.name' is required", "agent.name");
+                throw ApiException.badRequest("missing_required_parameter", "'" + agentField + ".name' is required", agentField + ".name");
             }
             JsonNode versionNode = agentNode.get("version");
             String version = null;
             if (versionNode != null && !versionNode.isNull()) {
                 if (!versionNode.isTextual() && !versionNode.isIntegralNumber()) {
-                    throw ApiException.badRequest("invalid_type", "'agent.version' must be a string", "agent.version");
+                    throw ApiException.badRequest("invalid_type", "'" + agentField + ".version' must be a string",
+                            agentField + ".version");
                 }
                 version = versionNode.asText();
             }
@@ -253,15 +425,14 @@ public final class ResponseService {
             String agentModel = agent.model();
             if (agentModel == null) {
                 throw ApiException.badRequest("invalid_value", "Agent " + agent.name() + " version " + agent.version()
-                        + " has no model", "agent");
+                        + " has no model", agentField);
             }
-            region.checkDeployment(agentModel, "agent");
+            region.checkDeployment(agentModel, agentField);
+            // the response names the agent version that answered (AgentId: type agent_id, version required)
             ObjectNode reference = Json.object();
-            reference.put("type", "agent_reference");
-            reference.put("name", name.textValue());
-            if (version != null) {
-                reference.put("version", version);
-            }
+            reference.put("type", "agent_id");
+            reference.put("name", agent.name());
+            reference.put("version", Integer.toString(agent.version()));
             return new Responder(agent, reference, agentModel, agent.instructions(), agent.functionTools(),
                     agent.definition().get("tools"));
         }

@@ -12,8 +12,14 @@ import java.util.Set;
 /** Maps a request path under {@code /api/projects/<region>} to an {@link Endpoint}. */
 final class Router {
 
-    /** A matched route with its decoded path parameters. */
-    record Match(Endpoint endpoint, List<String> params) {
+    /**
+     * A matched route with its decoded path parameters.
+     *
+     * @param endpoint the route
+     * @param params   the decoded {@code *} segments
+     * @param v1       true when reached through {@code /openai/v1/...} (the v1 OpenAI routes, no api-version)
+     */
+    record Match(Endpoint endpoint, List<String> params, boolean v1) {
     }
 
     private static final Endpoint[] ENDPOINTS = Endpoint.values();
@@ -39,6 +45,13 @@ final class Router {
         }
         String rest = rawPath.substring(projectPrefix.length());
         String[] segments = rest.length() <= 1 ? new String[0] : rest.substring(1).split("/", -1);
+        boolean v1 = segments.length >= 2 && segments[0].equals("openai") && segments[1].equals("v1");
+        if (v1) {
+            String[] stripped = new String[segments.length - 1];
+            stripped[0] = "openai";
+            System.arraycopy(segments, 2, stripped, 1, segments.length - 2);
+            segments = stripped;
+        }
         Set<String> allowed = null;
         for (Endpoint endpoint : ENDPOINTS) {
             if (!endpoint.matchesPath(segments)) {
@@ -51,7 +64,7 @@ final class Router {
                         params.add(decode(segments[i]));
                     }
                 }
-                return new Match(endpoint, params);
+                return new Match(endpoint, params, v1);
             }
             if (allowed == null) {
                 allowed = new LinkedHashSet<>();

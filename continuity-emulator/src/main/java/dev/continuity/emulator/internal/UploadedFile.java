@@ -26,7 +26,7 @@ record UploadedFile(String id, long sequence, String filename, String purpose, b
         node.put("filename", filename);
         node.put("purpose", purpose);
         node.put("status", "processed");
-        node.putNull("expires_at");
+        // expires_at is omitted: the spec types it integer (not nullable) and these files never expire
         return node;
     }
 

@@ -26,11 +26,44 @@ final class VectorStoreStore {
     private final FileStore files;
     private final int maxFilesPerStore;
     private final Map<String, VectorStore> byId = new LinkedHashMap<>();
+    private volatile long indexingDelayMillis;
+
+    /** File extensions file search indexes (the OpenAI file search documentation's list); others fail. */
+    private static final Set<String> INDEXABLE = Set.of("c", "cpp", "cs", "css", "doc", "docx", "go", "html", "java", "js",
+            "json", "md", "pdf", "php", "pptx", "py", "rb", "sh", "tex", "ts", "txt");
 
     VectorStoreStore(IdGenerator ids, FileStore files, int maxFilesPerStore) {
         this.ids = ids;
         this.files = files;
         this.maxFilesPerStore = maxFilesPerStore;
+    }
+
+    /** Sets how long indexing an attached file takes (0 = at once). */
+    void indexingDelay(long millis) {
+        indexingDelayMillis = millis;
+    }
+
+    /**
+     * A new entry: {@code in_progress} for the indexing delay, then {@code completed}, or {@code failed}
+     * with {@code last_error} for an empty file ({@code invalid_file}) or a file type file search does
+     * not index ({@code unsupported_file}).
+     */
+    private VectorStore.Entry entry(UploadedFile file, long sequence, long createdAt, ObjectNode attributes, String batchId) {
+        String code = null;
+        String message = null;
+        String name = file.filename();
+        int dot = name.lastIndexOf('.');
+        String extension = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+        if (file.content().length == 0) {
+            code = "invalid_file";
+            message = "File " + file.id() + " ('" + name + "') is empty";
+        } else if (!INDEXABLE.contains(extension)) {
+            code = "unsupported_file";
+            message = "File " + file.id() + " ('" + name + "') has a type file search cannot index"
+                    + (extension.isEmpty() ? " (no extension)" : " ('." + extension + "')");
+        }
+        return new VectorStore.Entry(file.id(), sequence, createdAt, attributes,
+                System.currentTimeMillis() + indexingDelayMillis, code, message, batchId);
     }
 
     /** {@code POST /openai/vector_stores} {@code {"name","file_ids","metadata"}}. */
@@ -54,7 +87,7 @@ final class VectorStoreStore {
             VectorStore store = new VectorStore(ids.format("vs_", sequence), sequence,
                     nameNode == null || nameNode.isNull() ? null : nameNode.textValue(), metadata, now);
             for (String fileId : fileIds) {
-                store.files.put(fileId, new VectorStore.Entry(fileId, ids.nextSequence(), now, Json.object()));
+                store.files.put(fileId, entry(files.find(fileId), ids.nextSequence(), now, Json.object(), null));
             }
             byId.put(store.id, store);
             return Json.bytes(store.json(bytes(store)));
@@ -118,8 +151,8 @@ final class VectorStoreStore {
                     + " files; the limit is " + maxFilesPerStore + " files per vector store", "file_id");
         }
         long now = System.currentTimeMillis() / 1000;
-        VectorStore.Entry entry = new VectorStore.Entry(file.id(), existing == null ? ids.nextSequence() : existing.sequence(),
-                now, attributes);
+        VectorStore.Entry entry = entry(file, existing == null ? ids.nextSequence() : existing.sequence(), now, attributes,
+                null);
         store.files.put(file.id(), entry);
         store.lastActiveAt = now;
         return Json.bytes(store.fileJson(entry, file.content().length));
@@ -154,19 +187,23 @@ final class VectorStoreStore {
 
     /** {@code GET /openai/vector_stores/{id}/files?limit&order&after&before&filter}. */
     synchronized byte[] listFiles(String storeId, java.util.Map<String, String> query) {
-        VectorStore store = require(storeId);
+        return listFiles(require(storeId), query, e -> true);
+    }
+
+    private byte[] listFiles(VectorStore store, Map<String, String> query, java.util.function.Predicate<VectorStore.Entry> keep) {
+        String storeId = store.id;
         PageRequest page = PageRequest.parse(query);
         String filter = query.get("filter");
         List<VectorStore.Entry> all = new ArrayList<>(store.files.values());
+        all.removeIf(keep.negate());
         all.sort(Comparator.comparingLong(VectorStore.Entry::sequence));
         if (filter != null && !filter.isEmpty()) {
             if (!List.of("in_progress", "completed", "failed", "cancelled").contains(filter)) {
                 throw ApiException.badRequest("invalid_value", "'filter' must be in_progress, completed, failed or cancelled, got '"
                         + filter + "'", "filter");
             }
-            if (!filter.equals("completed")) {
-                all.clear();
-            }
+            long now = System.currentTimeMillis();
+            all.removeIf(e -> !e.status(now).equals(filter));
         }
         Paging.Slice slice = Paging.slice(all.size(), page, (cursor, param) -> {
             VectorStore.Entry at = store.files.get(cursor);
@@ -184,6 +221,120 @@ final class VectorStoreStore {
         }
         return ListWriter.write(data, entries.isEmpty() ? null : entries.get(0).fileId(),
                 entries.isEmpty() ? null : entries.get(entries.size() - 1).fileId(), slice.hasMore());
+    }
+
+    /**
+     * {@code POST /openai/vector_stores/{id}/file_batches} {@code {"file_ids"|"files","attributes","chunking_strategy"}}:
+     * attaches every file (as {@link #attach} does for one) and answers the batch.
+     */
+    synchronized byte[] createBatch(String storeId, JsonNode body) {
+        VectorStore store = require(storeId);
+        ObjectNode request = requireObject(body);
+        Strictness.checkFields(request, Set.of("file_ids", "files", "attributes", "chunking_strategy"), null);
+        JsonNode fileIdsNode = request.get("file_ids");
+        JsonNode filesNode = request.get("files");
+        boolean hasIds = fileIdsNode != null && !fileIdsNode.isNull();
+        boolean hasFiles = filesNode != null && !filesNode.isNull();
+        if (hasIds == hasFiles) {
+            throw ApiException.badRequest(hasIds ? "invalid_request" : "missing_required_parameter",
+                    "Exactly one of 'file_ids' and 'files' is required", hasIds ? "files" : "file_ids");
+        }
+        ObjectNode shared = attributes(request.get("attributes"));
+        Map<String, ObjectNode> wanted = new LinkedHashMap<>();
+        if (hasIds) {
+            for (String fileId : fileIds(fileIdsNode)) {
+                wanted.put(fileId, shared);
+            }
+        } else {
+            if (!filesNode.isArray()) {
+                throw ApiException.badRequest("invalid_type", "'files' must be an array of {\"file_id\",\"attributes\"}", "files");
+            }
+            for (int i = 0; i < filesNode.size(); i++) {
+                JsonNode f = filesNode.get(i);
+                if (!f.isObject() || !f.path("file_id").isTextual()) {
+                    throw ApiException.badRequest("missing_required_parameter", "'files[" + i + "].file_id' is required",
+                            "files[" + i + "].file_id");
+                }
+                Strictness.checkFields(f, Set.of("file_id", "attributes", "chunking_strategy"), "files[" + i + "]");
+                wanted.put(f.get("file_id").textValue(), f.has("attributes") ? attributes(f.get("attributes")) : shared);
+            }
+        }
+        if (wanted.isEmpty()) {
+            throw ApiException.badRequest("invalid_value", "A file batch needs at least one file", hasIds ? "file_ids" : "files");
+        }
+        int added = 0;
+        for (String fileId : wanted.keySet()) {
+            if (files.find(fileId) == null) {
+                throw ApiException.badRequest("invalid_value", "File " + fileId + " not found", hasIds ? "file_ids" : "files");
+            }
+            added += store.files.containsKey(fileId) ? 0 : 1;
+        }
+        if (store.files.size() + added > maxFilesPerStore) {
+            throw ApiException.badRequest("too_many_files", "Vector store " + storeId + " has " + store.files.size()
+                    + " files; adding " + added + " would exceed the limit of " + maxFilesPerStore + " files per vector store",
+                    hasIds ? "file_ids" : "files");
+        }
+        long now = System.currentTimeMillis() / 1000;
+        VectorStore.Batch batch = new VectorStore.Batch(ids.next("vsfb_"), now, List.copyOf(wanted.keySet()));
+        for (Map.Entry<String, ObjectNode> e : wanted.entrySet()) {
+            VectorStore.Entry existing = store.files.get(e.getKey());
+            store.files.put(e.getKey(), entry(files.find(e.getKey()),
+                    existing == null ? ids.nextSequence() : existing.sequence(), now, e.getValue(), batch.id()));
+        }
+        store.batches.put(batch.id(), batch);
+        store.lastActiveAt = now;
+        return Json.bytes(store.batchJson(batch));
+    }
+
+    /** {@code GET /openai/vector_stores/{id}/file_batches/{batch}}. */
+    synchronized byte[] getBatch(String storeId, String batchId) {
+        VectorStore store = require(storeId);
+        return Json.bytes(store.batchJson(requireBatch(store, batchId)));
+    }
+
+    /**
+     * {@code POST /openai/vector_stores/{id}/file_batches/{batch}/cancel}: a batch still indexing stops
+     * (its unindexed files are detached and count as cancelled); a finished batch cannot be cancelled (400).
+     */
+    synchronized byte[] cancelBatch(String storeId, String batchId) {
+        VectorStore store = require(storeId);
+        VectorStore.Batch batch = requireBatch(store, batchId);
+        ObjectNode json = store.batchJson(batch);
+        if (!"in_progress".equals(json.path("status").asText())) {
+            throw ApiException.badRequest("invalid_request", "File batch " + batchId + " of vector store " + storeId
+                    + " is " + json.path("status").asText() + " and cannot be cancelled", "batch_id");
+        }
+        long now = System.currentTimeMillis();
+        int cancelled = 0;
+        for (String fileId : batch.fileIds()) {
+            VectorStore.Entry entry = store.files.get(fileId);
+            if (entry != null && batchId.equals(entry.batchId()) && entry.status(now).equals("in_progress")) {
+                store.files.remove(fileId);
+                cancelled++;
+            }
+        }
+        json = store.batchJson(batch);
+        json.put("status", "cancelled");
+        ObjectNode counts = (ObjectNode) json.get("file_counts");
+        counts.put("cancelled", cancelled);
+        counts.put("completed", counts.path("completed").asInt() - cancelled);
+        return Json.bytes(json);
+    }
+
+    /** {@code GET /openai/vector_stores/{id}/file_batches/{batch}/files?limit&order&after&before&filter}. */
+    synchronized byte[] listBatchFiles(String storeId, String batchId, Map<String, String> query) {
+        VectorStore store = require(storeId);
+        VectorStore.Batch batch = requireBatch(store, batchId);
+        Set<String> inBatch = Set.copyOf(batch.fileIds());
+        return listFiles(store, query, e -> inBatch.contains(e.fileId()) && batchId.equals(e.batchId()));
+    }
+
+    private static VectorStore.Batch requireBatch(VectorStore store, String batchId) {
+        VectorStore.Batch batch = store.batches.get(batchId);
+        if (batch == null) {
+            throw ApiException.notFound("File batch " + batchId + " not found in vector store " + store.id);
+        }
+        return batch;
     }
 
     /** Number of vector stores. */
@@ -206,11 +357,16 @@ final class VectorStoreStore {
             public List<Citation> find(String term) {
                 String needle = term.toLowerCase(Locale.ROOT);
                 Set<String> fileIds = new LinkedHashSet<>();
+                long now = System.currentTimeMillis();
                 synchronized (VectorStoreStore.this) {
                     for (String id : vectorStoreIds) {
                         VectorStore store = byId.get(id);
                         if (store != null) {
-                            fileIds.addAll(store.files.keySet());
+                            for (VectorStore.Entry entry : store.files.values()) {
+                                if (entry.status(now).equals("completed")) {
+                                    fileIds.add(entry.fileId());
+                                }
+                            }
                         }
                     }
                 }

@@ -67,6 +67,7 @@ public final class Warmup {
     }
 
     private static byte[] send(RegionHandler handler, String method, String path, String body) {
+        path = path + (path.indexOf('?') < 0 ? "?" : "&") + "api-version=" + ApiVersions.PREVIEW;
         int question = path.indexOf('?');
         return handler.handle(new RawRequest(method, question < 0 ? path : path.substring(0, question),
                 question < 0 ? null : path.substring(question + 1), Map.of(),

@@ -1,0 +1,218 @@
+package dev.continuity.conformance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the suite does with the emulator: for each family of operations a short life cycle (create, read, list,
+ * update, delete) with valid requests the spec accepts, each followed by the requests the spec refuses
+ * ({@link Conformance.Call#refusals()}), and a request for something missing so an error body is checked too.
+ * A flow stops at the first operation the emulator does not serve; the report says where.
+ */
+final class Flows {
+
+    private static final String MODEL = "gpt-4o-mini";
+    /** A deployment the suite's emulator adds, for memory stores. */
+    static final String EMBEDDING_MODEL = "text-embedding-3-small";
+    private final Conformance run;
+    private final List<String> skipped = new ArrayList<>();
+
+    Flows(Conformance run) {
+        this.run = run;
+    }
+
+    /** The steps skipped since the last call because their operation is not served (and forgets them). */
+    List<String> drainSkipped() {
+        List<String> out = new ArrayList<>(skipped);
+        skipped.clear();
+        return out;
+    }
+
+    /** A step of an operation the emulator may not serve yet: skipped (and reported) when it does not. */
+    private void ifServed(Runnable step) {
+        try {
+            step.run();
+        } catch (Conformance.NotServed e) {
+            skipped.add(e.getMessage());
+        }
+    }
+
+    /** Agents and agent versions (Foundry preview). */
+    void agents() {
+        String definition = "{\"kind\":\"prompt\",\"model\":\"" + MODEL + "\",\"instructions\":\"Answer briefly.\"}";
+        run.call("preview", "Agents_CreateAgent").body("{\"name\":\"conformance-agent\",\"description\":\"checked\","
+                + "\"metadata\":{\"suite\":\"conformance\"},\"definition\":" + definition + "}").refusals().send();
+        run.call("preview", "Agents_CreateAgentVersion").path("agent_name", "conformance-agent")
+                .body("{\"definition\":" + definition + ",\"description\":\"second\"}").refusals().send();
+        run.call("preview", "Agents_UpdateAgent").path("agent_name", "conformance-agent")
+                .body("{\"definition\":" + definition + "}").refusals().send();
+        run.call("preview", "Agents_GetAgent").path("agent_name", "conformance-agent").refusals().send();
+        run.call("preview", "Agents_GetAgent").path("agent_name", "conformance-missing").expect(404).send();
+        run.call("preview", "Agents_ListAgents").query("limit", "10").query("order", "asc").refusals().send();
+        run.call("preview", "Agents_ListAgentVersions").path("agent_name", "conformance-agent").query("order", "desc")
+                .refusals().send();
+        run.call("preview", "Agents_GetAgentVersion").path("agent_name", "conformance-agent").path("agent_version", "1")
+                .refusals().send();
+        run.call("preview", "Agents_DeleteAgentVersion").path("agent_name", "conformance-agent").path("agent_version", "1")
+                .send();
+        run.call("preview", "Agents_DeleteAgentVersion").path("agent_name", "conformance-agent").path("agent_version", "1")
+                .expect(404).refusals().send();
+        run.call("preview", "Agents_DeleteAgent").path("agent_name", "conformance-agent").send();
+        run.call("preview", "Agents_DeleteAgent").path("agent_name", "conformance-agent").expect(404).refusals().send();
+    }
+
+    /**
+     * Conversations, their items and responses: {@code preview} is the Foundry document's {@code /openai/...}
+     * routes, {@code openai-v1} the OpenAI document's under {@code /openai/v1}.
+     */
+    void conversations(String route) {
+        boolean foundry = route.equals("preview");
+        String agent = "conformance-" + route;
+        if (foundry) {
+            run.call("preview", "Agents_CreateAgentVersion").path("agent_name", agent)
+                    .body("{\"definition\":{\"kind\":\"prompt\",\"model\":\"" + MODEL + "\"}}").send();
+        }
+        JsonNode conversation = run.call(route, "createConversation")
+                .body("{\"metadata\":{\"topic\":\"conformance\"},\"items\":[{\"type\":\"message\",\"role\":\"user\","
+                        + "\"content\":\"Hello\"}]}").refusals().send();
+        String id = conversation.path("id").asText();
+        run.call(route, "getConversation").path("conversation_id", id).refusals().send();
+        run.call(route, "getConversation").path("conversation_id", "conv_conformance_missing").expect(404).send();
+        run.call(route, "updateConversation").path("conversation_id", id)
+                .body("{\"metadata\":{\"topic\":\"changed\"}}").refusals().send();
+        JsonNode added = run.call(route, "createConversationItems").path("conversation_id", id)
+                .body("{\"items\":[{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\","
+                        + "\"text\":\"More\"}]},{\"type\":\"message\",\"role\":\"assistant\",\"content\":[{\"type\":"
+                        + "\"output_text\",\"text\":\"Sure\",\"annotations\":[]}]}]}").refusals().send();
+        String itemId = added.path("data").path(0).path("id").asText();
+        run.call(route, "listConversationItems").path("conversation_id", id).query("order", "asc").query("limit", "20")
+                .refusals().send();
+        run.call(route, "getConversationItem").path("conversation_id", id).path("item_id", itemId).refusals().send();
+        run.call(route, "getConversationItem").path("conversation_id", id).path("item_id", "msg_conformance_missing")
+                .expect(404).send();
+
+        String responseBody = foundry
+                ? "{\"agent\":{\"type\":\"agent_reference\",\"name\":\"" + agent + "\"},\"conversation\":\"" + id
+                        + "\",\"input\":\"What is the refund policy?\"}"
+                : "{\"model\":\"" + MODEL + "\",\"conversation\":\"" + id + "\",\"input\":\"What is the refund policy?\"}";
+        JsonNode response = run.call(route, "createResponse").body(responseBody).refusals().send();
+        String responseId = response.path("id").asText();
+        run.call(route, "createResponse").body("{\"model\":\"" + MODEL + "\",\"input\":[{\"type\":\"message\","
+                + "\"role\":\"user\",\"content\":\"Hi\"}],\"instructions\":\"be terse\",\"metadata\":{\"turn\":\"1\"},"
+                + "\"store\":true}").send();
+        run.call(route, "getResponse").path("response_id", responseId).refusals().send();
+        run.call(route, "getResponse").path("response_id", "resp_conformance_missing").expect(404).send();
+        run.call(route, "deleteConversationItem").path("conversation_id", id).path("item_id", itemId).send();
+        run.call(route, "deleteConversationItem").path("conversation_id", id).path("item_id", itemId).expect(404)
+                .refusals().send();
+        if (foundry) {
+            ifServed(() -> run.call(route, "listConversations").query("limit", "10").query("order", "desc").refusals().send());
+            ifServed(() -> run.call(route, "listResponses").query("limit", "10").refusals().send());
+        }
+        ifServed(() -> run.call(route, "listInputItems").path("response_id", responseId).query("order", "asc")
+                .refusals().send());
+        ifServed(() -> {
+            String background = run.call(route, "createResponse").body("{\"model\":\"" + MODEL + "\",\"input\":\"Slow\","
+                    + "\"background\":true}").send().path("id").asText();
+            run.call(route, "cancelResponse").path("response_id", background).send();
+        });
+        run.call(route, "deleteResponse").path("response_id", responseId).send();
+        run.call(route, "deleteResponse").path("response_id", responseId).expect(404).refusals().send();
+        run.call(route, "deleteConversation").path("conversation_id", id).send();
+        run.call(route, "deleteConversation").path("conversation_id", id).expect(404).refusals().send();
+    }
+
+    /** Files and vector stores (OpenAI document) under {@code /openai} or {@code /openai/v1}. */
+    void files(String route) {
+        String boundary = "conformance-boundary";
+        String multipart = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nassistants\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"policy.txt\"\r\n"
+                + "Content-Type: text/plain\r\n\r\nRefunds within 30 days.\r\n--" + boundary + "--\r\n";
+        String fileId = run.call(route, "createFile")
+                .raw("multipart/form-data; boundary=" + boundary, multipart.getBytes(StandardCharsets.UTF_8)).send()
+                .path("id").asText();
+        String second = run.call(route, "createFile")
+                .raw("multipart/form-data; boundary=" + boundary, multipart.getBytes(StandardCharsets.UTF_8)).send()
+                .path("id").asText();
+        run.call(route, "listFiles").query("order", "asc").query("limit", "10").refusals().send();
+        run.call(route, "retrieveFile").path("file_id", fileId).refusals().send();
+        run.call(route, "retrieveFile").path("file_id", "file-conformance-missing").expect(404).send();
+
+        String storeId = run.call(route, "createVectorStore")
+                .body("{\"name\":\"conformance-store\",\"file_ids\":[\"" + fileId + "\"],\"metadata\":{\"k\":\"v\"}}")
+                .refusals().send().path("id").asText();
+        run.call(route, "listVectorStores").query("order", "desc").query("limit", "10").refusals().send();
+        run.call(route, "getVectorStore").path("vector_store_id", storeId).refusals().send();
+        run.call(route, "getVectorStore").path("vector_store_id", "vs_conformance_missing").expect(404).send();
+        run.call(route, "createVectorStoreFile").path("vector_store_id", storeId)
+                .body("{\"file_id\":\"" + second + "\"}").refusals().send();
+        run.call(route, "listVectorStoreFiles").path("vector_store_id", storeId).query("order", "asc").refusals().send();
+        run.call(route, "getVectorStoreFile").path("vector_store_id", storeId).path("file_id", second).refusals().send();
+        run.call(route, "deleteVectorStoreFile").path("vector_store_id", storeId).path("file_id", second).send();
+        run.call(route, "deleteVectorStoreFile").path("vector_store_id", storeId).path("file_id", second).expect(404)
+                .refusals().send();
+        ifServed(() -> run.call(route, "modifyVectorStore").path("vector_store_id", storeId)
+                .body("{\"name\":\"renamed\"}").refusals().send());
+        ifServed(() -> run.call(route, "downloadFile").path("file_id", fileId).send());
+        ifServed(() -> run.call(route, "retrieveVectorStoreFileContent").path("vector_store_id", storeId)
+                .path("file_id", fileId).send());
+        ifServed(() -> run.call(route, "updateVectorStoreFileAttributes").path("vector_store_id", storeId)
+                .path("file_id", fileId).body("{\"attributes\":{\"topic\":\"refunds\"}}").refusals().send());
+        ifServed(() -> run.call(route, "searchVectorStore").path("vector_store_id", storeId)
+                .body("{\"query\":\"refunds\",\"max_num_results\":5}").refusals().send());
+        ifServed(() -> {
+            String batch = run.call(route, "createVectorStoreFileBatch").path("vector_store_id", storeId)
+                    .body("{\"file_ids\":[\"" + second + "\"]}").refusals().send().path("id").asText();
+            run.call(route, "getVectorStoreFileBatch").path("vector_store_id", storeId).path("batch_id", batch).send();
+            run.call(route, "listFilesInVectorStoreBatch").path("vector_store_id", storeId).path("batch_id", batch)
+                    .refusals().send();
+            run.call(route, "cancelVectorStoreFileBatch").path("vector_store_id", storeId).path("batch_id", batch).send();
+        });
+        run.call(route, "deleteVectorStore").path("vector_store_id", storeId).send();
+        run.call(route, "deleteVectorStore").path("vector_store_id", storeId).expect(404).refusals().send();
+        run.call(route, "deleteFile").path("file_id", fileId).send();
+        run.call(route, "deleteFile").path("file_id", fileId).expect(404).refusals().send();
+    }
+
+    /** Memory stores (Foundry preview, {@code /memory_stores}): what an agent with the memory_search tool uses. */
+    void memoryStores() {
+        String store = "conformance-memory";
+        run.call("preview", "createMemoryStore").body("{\"name\":\"" + store + "\",\"description\":\"checked\","
+                + "\"metadata\":{\"suite\":\"conformance\"},\"definition\":{\"kind\":\"default\",\"chat_model\":\""
+                + MODEL + "\",\"embedding_model\":\"" + EMBEDDING_MODEL + "\"}}").refusals().send();
+        run.call("preview", "getMemoryStore").path("name", store).refusals().send();
+        run.call("preview", "getMemoryStore").path("name", "conformance-missing").expect(404).send();
+        run.call("preview", "listMemoryStores").query("order", "asc").query("limit", "10").refusals().send();
+        run.call("preview", "updateMemoryStore").path("name", store).body("{\"description\":\"changed\"}")
+                .refusals().send();
+        String message = "{\"type\":\"message\",\"role\":\"user\",\"content\":\"I prefer window seats.\"}";
+        ifServed(() -> {
+            String update = run.call("preview", "updateMemories").path("name", store)
+                    .body("{\"scope\":\"user-1\",\"items\":[" + message + "],\"update_delay\":0}").expect(202)
+                    .refusals().send().path("update_id").asText();
+            run.call("preview", "getUpdateResult").path("name", store).path("update_id", update).refusals().send();
+        });
+        ifServed(() -> run.call("preview", "searchMemories").path("name", store)
+                .body("{\"scope\":\"user-1\",\"items\":[" + message + "]}").refusals().send());
+        ifServed(() -> run.call("preview", "deleteScopeMemories").path("name", store).body("{\"scope\":\"user-1\"}")
+                .refusals().send());
+        run.call("preview", "deleteMemoryStore").path("name", store).send();
+        run.call("preview", "deleteMemoryStore").path("name", store).expect(404).refusals().send();
+    }
+
+    /** Deployments and connections, in the preview or the v1 document. */
+    void catalog(String route) {
+        JsonNode list = run.call(route, "Deployments_List").refusals().send();
+        String name = list.path("value").path(0).path("name").asText(MODEL);
+        run.call(route, "Deployments_Get").path("name", name).refusals().send();
+        run.call(route, "Deployments_Get").path("name", "conformance-missing").expect(404).send();
+        JsonNode connections = run.call(route, "Connections_List").refusals().send();
+        String connection = connections.path("value").path(0).path("name").asText("");
+        if (!connection.isEmpty()) {
+            run.call(route, "Connections_Get").path("name", connection).refusals().send();
+        }
+        run.call(route, "Connections_Get").path("name", "conformance-missing").expect(404).send();
+    }
+}
