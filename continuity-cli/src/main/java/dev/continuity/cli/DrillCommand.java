@@ -210,6 +210,7 @@ final class DrillCommand implements Callable<Integer> {
         row(out, "rehydration agents", String.valueOf(h.agents()));
         row(out, "rehydration conversations/items", h.conversations() + " / " + h.items());
         row(out, "rehydration calls (minimal)", h.calls() + " (" + h.minimalCalls() + ")");
+        row(out, "rehydration items by type", h.itemsByType().toString());
         row(out, "rehydration failures", String.valueOf(h.failures()));
         DrillReport.Rehydration f = r.failback();
         row(out, "failback conversations/items", f.conversations() + " / " + f.items());

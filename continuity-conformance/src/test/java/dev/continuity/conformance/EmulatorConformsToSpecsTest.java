@@ -89,6 +89,7 @@ class EmulatorConformsToSpecsTest {
             outcomes.put(pass + "agents (preview)", flow(flows, flows::agents));
             outcomes.put(pass + "conversations, items, responses (preview)", flow(flows, () -> flows.conversations("preview")));
             outcomes.put(pass + "conversations, items, responses (openai-v1)", flow(flows, () -> flows.conversations("openai-v1")));
+            outcomes.put(pass + "hosted-tool and reasoning items (preview)", flow(flows, flows::hostedTools));
             outcomes.put(pass + "files, vector stores (openai)", flow(flows, () -> flows.files("openai")));
             outcomes.put(pass + "files, vector stores (openai-v1)", flow(flows, () -> flows.files("openai-v1")));
             outcomes.put(pass + "memory stores (preview)", flow(flows, flows::memoryStores));

@@ -124,6 +124,62 @@ final class Flows {
         run.call(route, "deleteConversation").path("conversation_id", id).expect(404).refusals().send();
     }
 
+    /**
+     * Hosted-tool and reasoning items (Foundry preview): an agent with file_search, an MCP tool requiring
+     * approval and code_interpreter answers with {@code file_search_call}, {@code mcp_list_tools},
+     * {@code mcp_approval_request}, then (after the {@code mcp_approval_response}) {@code mcp_call},
+     * {@code code_interpreter_call} and {@code reasoning} items, each checked against the response schema; the
+     * conversation's items, listed, against the item schemas; and every one of them sent back as conversation
+     * items (what replay does), against the request schema.
+     */
+    void hostedTools() {
+        String agent = "conformance-hosted";
+        run.call("preview", "Agents_CreateAgentVersion").path("agent_name", agent)
+                .body("{\"definition\":{\"kind\":\"prompt\",\"model\":\"" + MODEL + "\",\"tools\":["
+                        + "{\"type\":\"file_search\",\"vector_store_ids\":[\"vs_conformance\"]},"
+                        + "{\"type\":\"mcp\",\"server_label\":\"crm\",\"server_url\":\"https://crm.example/mcp\","
+                        + "\"require_approval\":\"always\"},{\"type\":\"code_interpreter\",\"container\":{\"type\":\"auto\"}}]}}")
+                .send();
+        String id = run.call("preview", "createConversation").body("{}").send().path("id").asText();
+        String reference = "{\"agent\":{\"type\":\"agent_reference\",\"name\":\"" + agent + "\"},\"conversation\":\""
+                + id + "\",";
+        run.call("preview", "createResponse").body(reference + "\"input\":\"search refund\","
+                + "\"include\":[\"file_search_call.results\"]}").send();
+        JsonNode asked = run.call("preview", "createResponse").body(reference + "\"input\":\"mcp crm lookup\"}").send();
+        String request = asked.path("output").path(1).path("id").asText();
+        run.call("preview", "createResponse").body(reference + "\"input\":[{\"type\":\"mcp_approval_response\","
+                + "\"approval_request_id\":\"" + request + "\",\"approve\":true}]}").send();
+        run.call("preview", "createResponse").body(reference + "\"input\":\"run print(1)\"}").send();
+        run.call("preview", "createResponse").body(reference + "\"input\":\"think it over\"}").send();
+        run.call("preview", "createResponse").body("{\"model\":\"" + MODEL + "\",\"store\":false,"
+                + "\"include\":[\"reasoning.encrypted_content\"],\"input\":\"think again\"}").send();
+        JsonNode items = run.call("preview", "listConversationItems").path("conversation_id", id)
+                .query("order", "asc").query("limit", "100").send();
+        // every non-message item back into a new conversation, as replay writes them (ids and statuses kept,
+        // the approval response without its server id)
+        StringBuilder replayed = new StringBuilder();
+        for (JsonNode item : items.path("data")) {
+            String type = item.path("type").asText();
+            if (type.equals("message") || type.equals("reasoning")) {
+                continue;
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode copy = item.deepCopy();
+            if (type.equals("mcp_approval_response")) {
+                copy.remove("id");
+            }
+            replayed.append(replayed.length() == 0 ? "" : ",").append(copy);
+        }
+        // added to a conversation (the Foundry document's createConversation admits only message and item_reference
+        // items: its InputItem union lacks OpenAI's Item variant; createConversationItems admits any item)
+        String copy = run.call("preview", "createConversation").body("{}").send().path("id").asText();
+        run.call("preview", "createConversationItems").path("conversation_id", copy)
+                .body("{\"items\":[" + replayed + "]}").send();
+        run.call("preview", "listConversationItems").path("conversation_id", copy).query("order", "asc")
+                .query("limit", "100").send();
+        run.call("preview", "deleteConversation").path("conversation_id", copy).send();
+        run.call("preview", "deleteConversation").path("conversation_id", id).send();
+    }
+
     /** Files and vector stores (OpenAI document) under {@code /openai} or {@code /openai/v1}. */
     void files(String route) {
         String boundary = "conformance-boundary";

@@ -19,6 +19,7 @@ import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnConflictException;
 import dev.continuity.journal.TurnDurability;
 import dev.continuity.journal.TurnItem;
+import dev.continuity.replay.internal.ItemReplayPolicy;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.TurnOutcome;
 import dev.continuity.journal.TurnStatus;
@@ -174,7 +175,8 @@ public final class ContinuityClient implements AutoCloseable {
     }
 
     /**
-     * Sends input items (messages, {@code function_call_output}s) and returns the acknowledged answer.
+     * Sends input items (messages, {@code function_call_output}s, {@code mcp_approval_response}s) and returns
+     * the acknowledged answer.
      *
      * @throws TurnRejectedException if the service refused the input (nothing is kept)
      * @throws RegionUnavailableException if no region answered in time (the turn stays pending; with
@@ -339,7 +341,7 @@ public final class ContinuityClient implements AutoCloseable {
         } catch (AgentServiceException e) {
             return head; // the send itself meets the failure and handles it
         }
-        List<StoredItem> visible = items.stream().filter(i -> !TurnItem.REASONING.equals(i.item().type())).toList();
+        List<StoredItem> visible = items.stream().filter(i -> ItemReplayPolicy.replayableType(i.item().type())).toList();
         long journaledItems = committedItemCount(key, head.lastSequence());
         if (visible.size() <= journaledItems) {
             state.committedHere = head.lastSequence();
@@ -365,6 +367,7 @@ public final class ContinuityClient implements AutoCloseable {
     /** Items an application sends (as opposed to items the agent produces). */
     private static boolean isInput(TurnItem item) {
         return TurnItem.FUNCTION_CALL_OUTPUT.equals(item.type())
+                || TurnItem.MCP_APPROVAL_RESPONSE.equals(item.type())
                 || (TurnItem.MESSAGE.equals(item.type()) && !"assistant".equals(item.role()));
     }
 
@@ -573,7 +576,7 @@ public final class ContinuityClient implements AutoCloseable {
                 break;
             }
             for (TurnItem item : turn.items()) {
-                if (!TurnItem.REASONING.equals(item.type())) {
+                if (ItemReplayPolicy.replayableType(item.type())) {
                     count++;
                 }
             }

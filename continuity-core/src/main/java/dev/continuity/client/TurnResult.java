@@ -33,6 +33,14 @@ public record TurnResult(String conversationKey, long sequence, String region, S
         return text.toString();
     }
 
+    /**
+     * The MCP tool calls waiting for the application's approval in this turn; answer each with
+     * {@link TurnItem#mcpApprovalResponse} in the next turn's input.
+     */
+    public List<TurnItem> approvalRequests() {
+        return output.stream().filter(i -> TurnItem.MCP_APPROVAL_REQUEST.equals(i.type())).toList();
+    }
+
     /** The function calls the model asked for in this turn (empty when it answered in text). */
     public List<TurnItem> functionCalls() {
         return output.stream().filter(i -> TurnItem.FUNCTION_CALL.equals(i.type())).toList();

@@ -12,8 +12,14 @@ import java.util.Set;
 
 /**
  * One conversation item (a message, a function call, a function call's output, ...) as it can be
- * written back into a conversation: canonical JSON in the shape of the Responses API input item, with
- * every server-assigned field ({@code id}, {@code status}, {@code logprobs}) removed.
+ * written back into a conversation: canonical JSON in the shape of the Responses API input item. For
+ * {@code message}, {@code function_call}, {@code function_call_output} and the other items an application
+ * sends ({@code mcp_approval_response}, {@code custom_tool_call_output}, {@code computer_call_output},
+ * {@code shell_call_output}) the server-assigned fields ({@code id}, {@code status}, {@code logprobs}) are
+ * removed; every other item type (hosted-tool
+ * calls such as {@code file_search_call} or {@code mcp_call}, MCP approvals, {@code reasoning}, and types
+ * the service adds later) keeps its {@code id} and {@code status}, because the specification requires
+ * them when the item is sent back as input (docs/guarantees.md, "Replay of each item type").
  *
  * <p>Canonical JSON: keys sorted (UTF-16 code units) at every depth, no white space, strings escaped
  * minimally, <b>numbers exactly as written</b> ({@code 1.50}, {@code 1e400}, {@code -0} and big integers
@@ -38,9 +44,20 @@ public record TurnItem(String type, String json) {
     public static final String FUNCTION_CALL_OUTPUT = "function_call_output";
     /** Item type of model reasoning, which does not survive replay. */
     public static final String REASONING = "reasoning";
+    /** Item type of an MCP server's request for the application's approval of a tool call. */
+    public static final String MCP_APPROVAL_REQUEST = "mcp_approval_request";
+    /** Item type of the application's answer to an {@link #MCP_APPROVAL_REQUEST}. */
+    public static final String MCP_APPROVAL_RESPONSE = "mcp_approval_response";
 
     private static final ObjectMapper MAPPER = ExactJson.newMapper();
     private static final Set<String> SERVER_FIELDS = Set.of("id", "status", "logprobs");
+    /**
+     * Types whose item-level id and status are server fields the input form does not need: messages,
+     * function calls, and the items an application sends (its answers to calls and approval requests),
+     * which it sends without an id and the service lists back with one.
+     */
+    private static final Set<String> STRIPPED_TYPES = Set.of(MESSAGE, FUNCTION_CALL, FUNCTION_CALL_OUTPUT,
+            MCP_APPROVAL_RESPONSE, "custom_tool_call_output", "computer_call_output", "shell_call_output");
 
     /** Validates that both fields are present. */
     public TurnItem {
@@ -96,6 +113,24 @@ public record TurnItem(String type, String json) {
     }
 
     /**
+     * The application's answer to an {@code mcp_approval_request}.
+     *
+     * @param approvalRequestId the request's {@code id}
+     * @param approve whether the tool call may run
+     * @param reason why (may be null)
+     */
+    public static TurnItem mcpApprovalResponse(String approvalRequestId, boolean approve, String reason) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("type", MCP_APPROVAL_RESPONSE);
+        node.put("approval_request_id", Objects.requireNonNull(approvalRequestId, "approvalRequestId"));
+        node.put("approve", approve);
+        if (reason != null) {
+            node.put("reason", reason);
+        }
+        return fromNode(node);
+    }
+
+    /**
      * Canonicalizes an item from JSON (for example as the service returned it): strips server-assigned
      * fields and orders keys.
      *
@@ -119,7 +154,9 @@ public record TurnItem(String type, String json) {
 
     private static TurnItem fromNode(ObjectNode node) {
         ObjectNode copy = node.deepCopy();
-        strip(copy);
+        if (STRIPPED_TYPES.contains(copy.get("type").asText())) {
+            strip(copy);
+        }
         return new TurnItem(copy.get("type").asText(), ExactJson.write(ExactJson.sortedKeys(copy)));
     }
 

@@ -2,7 +2,10 @@ package dev.continuity.replay;
 
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.journal.RegionCursor;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * What one {@link ConversationReplayer#catchUp} did for one conversation in one region.
@@ -26,13 +29,17 @@ import java.util.Objects;
  * @param itemsWritten items this replay wrote (counted once even when a write's answer was lost)
  * @param itemsFoundPresent items found already in the region by reconciliation (a previous, interrupted
  *     replay wrote them), not written again
- * @param itemsDropped items not replayable ({@code reasoning})
+ * @param itemsDropped items left out of replay by its policy per item type ({@code reasoning}, types that are
+ *     no input item, items lacking a field the specification requires, unpaired MCP approvals; see
+ *     docs/guarantees.md "Replay of each item type")
  * @param writeCalls create-conversation and add-items attempts
  * @param readCalls list-items calls
  * @param retries attempts that were retries of a failed call
  * @param minimalWriteCalls the least write calls for the same work (see above)
  * @param possibleOrphans regional conversations this replay may have created but does not reference
  *     (a create whose answer was lost, or a concurrent replayer that won the race)
+ * @param itemsByType the {@code itemsWritten} counted per item {@code type} (the specification's value,
+ *     e.g. {@code message}, {@code file_search_call}), sorted by type
  */
 public record ReplayOutcome(
         String conversationKey,
@@ -50,12 +57,14 @@ public record ReplayOutcome(
         int readCalls,
         int retries,
         int minimalWriteCalls,
-        int possibleOrphans) {
+        int possibleOrphans,
+        Map<String, Integer> itemsByType) {
 
-    /** Validates required fields. */
+    /** Validates required fields and copies the per-type counts. */
     public ReplayOutcome {
         Objects.requireNonNull(conversationKey, "conversationKey");
         Objects.requireNonNull(region, "region");
+        itemsByType = itemsByType == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(itemsByType));
     }
 
     /** True when the replay had nothing to do (the region was already up to date). */

@@ -1,5 +1,9 @@
 package dev.continuity.replay;
 
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
 /**
  * What the conversations phase did, summed over conversations (failed ones included, with what they
  * did before failing).
@@ -12,17 +16,23 @@ package dev.continuity.replay;
  * @param turnsReplayed turns brought into the region
  * @param itemsWritten items written
  * @param itemsFoundPresent items found already there by reconciliation (not written again)
- * @param itemsDropped reasoning items left out
+ * @param itemsDropped items left out by the replay policy per item type (reasoning, ...)
  * @param writeCalls create-conversation and add-items calls issued (retries included)
  * @param minimalWriteCalls the least write calls the same work needs (see {@link ReplayOutcome})
  * @param readCalls list-items calls (reconciliation)
  * @param retries retried calls
  * @param possibleOrphans regional conversations possibly left unreferenced
+ * @param itemsByType {@code itemsWritten} per item {@code type} (the specification's value), sorted by type
  */
 public record ReplayTotals(long visited, long replayed, long created, long upToDate, long failed,
         long turnsReplayed, long itemsWritten, long itemsFoundPresent, long itemsDropped, long writeCalls,
-        long minimalWriteCalls, long readCalls, long retries, long possibleOrphans) {
+        long minimalWriteCalls, long readCalls, long retries, long possibleOrphans, Map<String, Long> itemsByType) {
 
     /** Nothing visited. */
-    public static final ReplayTotals NONE = new ReplayTotals(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final ReplayTotals NONE = new ReplayTotals(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
+
+    /** Copies the per-type counts. */
+    public ReplayTotals {
+        itemsByType = itemsByType == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(itemsByType));
+    }
 }

@@ -274,9 +274,10 @@ public final class Drill {
             Boolean knowledgeVerified = null;
             if (knowledge != null) {
                 knowledge.askAfter(client);
-                knowledgeVerified = knowledge.verified(secondary.name());
+                knowledgeVerified = knowledge.verified(secondary.name(), journal, regions.service(secondary.name()));
                 progress.note("knowledge agent cited " + knowledge.primaryCitations() + " in " + primary.name()
-                        + " and " + knowledge.secondaryCitations() + " in " + secondary.name());
+                        + " and " + knowledge.secondaryCitations() + " in " + secondary.name()
+                        + (knowledgeVerified ? ", its file_search_call replayed across the failover" : ""));
             }
             progress.phase("compare the journal with every regional copy");
             long lost = lostTurns(journal, traffic.acknowledged);

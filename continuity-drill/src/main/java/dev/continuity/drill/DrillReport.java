@@ -1,6 +1,7 @@
 package dev.continuity.drill;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The drill's result, written as JSON by {@code --json FILE}.
@@ -46,8 +47,15 @@ public record DrillReport(int conversations, long acknowledgedTurns, long lostTu
      * @param calls write calls issued (create conversation, add items)
      * @param minimalCalls the least write calls the same replay needs
      * @param failures conversations or agents that failed
+     * @param itemsByType items written per item {@code type} (the specification's value, e.g.
+     *     {@code file_search_call}), sorted by type
      */
     public record Rehydration(long agents, long conversations, long items, long calls, long minimalCalls,
-            long failures) {
+            long failures, Map<String, Long> itemsByType) {
+        /** Copies the per-type counts. */
+        public Rehydration {
+            itemsByType = itemsByType == null ? Map.of()
+                    : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(itemsByType));
+        }
     }
 }

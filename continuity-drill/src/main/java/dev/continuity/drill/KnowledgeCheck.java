@@ -1,6 +1,8 @@
 package dev.continuity.drill;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.continuity.agentservice.AgentService;
+import dev.continuity.agentservice.StoredItem;
 import dev.continuity.client.ContinuityClient;
 import dev.continuity.client.TurnResult;
 import dev.continuity.definition.AgentDefinition;
@@ -9,7 +11,9 @@ import dev.continuity.foundry.FoundryKnowledgeService;
 import dev.continuity.foundry.FoundryRegions;
 import dev.continuity.io.ContainedRoot;
 import dev.continuity.io.PathRefusedException;
+import dev.continuity.journal.RegionCursor;
 import dev.continuity.journal.TurnItem;
+import dev.continuity.journal.TurnJournal;
 import dev.continuity.knowledge.DirectoryKnowledgeSource;
 import dev.continuity.knowledge.FileKnowledgeSync;
 import dev.continuity.knowledge.KnowledgeSyncException;
@@ -30,7 +34,9 @@ import java.util.Optional;
  * The drill's knowledge agent: file knowledge under {@code agents/knowledge/<source>/} is synced into
  * both regions' vector stores (in production from geo-redundant Blob Storage), a knowledge conversation
  * searches the handbook before the outage and again, continuing, in the secondary after it; the answers
- * must cite the same files.
+ * must cite the same files, each answer must carry its {@code file_search_call} item, and the secondary's
+ * copy of the conversation must hold the primary's {@code file_search_call} (same id, replayed across the
+ * failover).
  */
 final class KnowledgeCheck {
     static final String QUESTION = "search parental";
@@ -42,6 +48,8 @@ final class KnowledgeCheck {
     private List<String> primaryCitations = List.of();
     private List<String> secondaryCitations = List.of();
     private String secondaryRegion;
+    private String primaryFileSearchId;
+    private boolean secondarySearched;
 
     private KnowledgeCheck(AgentDefinition agent, String source) {
         this.agent = agent;
@@ -112,7 +120,9 @@ final class KnowledgeCheck {
     /** Before the outage: the question in the primary. */
     void askBefore(ContinuityClient client) {
         conversation = client.startConversation(agent.name());
-        primaryCitations = citations(client.send(conversation, QUESTION));
+        TurnResult result = client.send(conversation, QUESTION);
+        primaryCitations = citations(result);
+        primaryFileSearchId = fileSearchId(result);
     }
 
     /** After the failover: the same conversation, the same question, now in the secondary. */
@@ -120,11 +130,44 @@ final class KnowledgeCheck {
         TurnResult result = client.send(conversation, QUESTION);
         secondaryRegion = result.region();
         secondaryCitations = citations(result);
+        secondarySearched = fileSearchId(result) != null;
     }
 
-    boolean verified(String expectedSecondary) {
+    /**
+     * Same citations on both sides, the secondary answered, both answers carry a {@code file_search_call},
+     * and the secondary's copy of the conversation (found through the journal's cursor) holds the primary's.
+     */
+    boolean verified(String expectedSecondary, TurnJournal journal, AgentService secondary) {
         return !primaryCitations.isEmpty() && primaryCitations.equals(secondaryCitations)
-                && expectedSecondary.equals(secondaryRegion);
+                && expectedSecondary.equals(secondaryRegion) && secondarySearched
+                && carriedAcross(journal, secondary);
+    }
+
+    /** The primary's file_search_call is in the secondary's copy of the conversation. */
+    private boolean carriedAcross(TurnJournal journal, AgentService secondary) {
+        if (primaryFileSearchId == null) {
+            return false;
+        }
+        RegionCursor cursor = journal.head(conversation).map(h -> h.region(secondary.region())).orElse(null);
+        if (cursor == null) {
+            return false;
+        }
+        for (StoredItem item : secondary.listItems(cursor.conversationId())) {
+            if ("file_search_call".equals(item.item().type())
+                    && primaryFileSearchId.equals(item.item().node().path("id").asText(null))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String fileSearchId(TurnResult result) {
+        for (TurnItem item : result.output()) {
+            if ("file_search_call".equals(item.type())) {
+                return item.node().path("id").asText(null);
+            }
+        }
+        return null;
     }
 
     List<String> primaryCitations() {

@@ -18,6 +18,8 @@ final class ReplayTally implements RegionCatchUp {
     private final LongAdder calls = new LongAdder();
     private final LongAdder minimalCalls = new LongAdder();
     private final LongAdder failures = new LongAdder();
+    private final java.util.concurrent.ConcurrentHashMap<String, LongAdder> itemsByType =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     ReplayTally(ConversationReplayer replayer) {
         this.replayer = replayer;
@@ -36,6 +38,8 @@ final class ReplayTally implements RegionCatchUp {
             conversations.increment();
         }
         items.add(outcome.itemsWritten());
+        outcome.itemsByType().forEach((type, count) ->
+                itemsByType.computeIfAbsent(type, t -> new LongAdder()).add(count));
         calls.add(outcome.writeCalls());
         minimalCalls.add(outcome.minimalWriteCalls());
         return outcome.cursor();
@@ -46,6 +50,8 @@ final class ReplayTally implements RegionCatchUp {
         ReplayTotals totals = report.conversations();
         conversations.add(totals.replayed());
         items.add(totals.itemsWritten());
+        totals.itemsByType().forEach((type, count) ->
+                itemsByType.computeIfAbsent(type, t -> new LongAdder()).add(count));
         calls.add(totals.writeCalls());
         minimalCalls.add(totals.minimalWriteCalls());
         failures.add(report.failuresByReason().values().stream().mapToLong(Long::longValue).sum());
@@ -53,6 +59,12 @@ final class ReplayTally implements RegionCatchUp {
 
     DrillReport.Rehydration snapshot() {
         return new DrillReport.Rehydration(agents.sum(), conversations.sum(), items.sum(), calls.sum(),
-                minimalCalls.sum(), failures.sum());
+                minimalCalls.sum(), failures.sum(), byType());
+    }
+
+    private java.util.Map<String, Long> byType() {
+        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+        itemsByType.forEach((type, count) -> counts.put(type, count.sum()));
+        return counts;
     }
 }

@@ -40,6 +40,11 @@ class DrillTest {
         assertThat(report.failbackVerified()).isTrue();
         assertThat(report.knowledgeVerified()).isTrue();
         assertThat(report.knowledgeCitations()).contains("leave.md");
+        // the knowledge conversation's file_search_call crossed the failover, counted per item type
+        assertThat(report.rehydration().itemsByType()).containsEntry("file_search_call", 1L);
+        assertThat(report.rehydration().itemsByType().values().stream().mapToLong(Long::longValue).sum())
+                .isEqualTo(report.rehydration().items());
+        assertThat(progress.notes).anyMatch(n -> n.contains("file_search_call replayed across the failover"));
         assertThat(progress.notes).anyMatch(n -> n.contains("eastus2 is dark"));
     }
 

@@ -175,7 +175,9 @@ class ConversationsApiTest {
     void malformedItemsAre400NamingTheField() {
         assertBadItem("{\"items\":[{\"role\":\"robot\",\"content\":\"x\"}]}", "items[0].role");
         assertBadItem("{\"items\":[{\"role\":\"user\"}]}", "items[0].content");
-        assertBadItem("{\"items\":[{\"type\":\"reasoning\",\"summary\":[]}]}", "items[0].type");
+        // reasoning is an input item of the spec, which requires its id
+        assertBadItem("{\"items\":[{\"type\":\"reasoning\",\"summary\":[]}]}", "items[0].id");
+        assertBadItem("{\"items\":[{\"type\":\"output_message\",\"id\":\"m\"}]}", "items[0].type");
         assertBadItem("{\"items\":[{\"content\":\"x\"}]}", "items[0].type");
         assertBadItem("{\"items\":[{\"type\":\"function_call\",\"name\":\"f\",\"arguments\":\"{}\"}]}", "items[0].call_id");
         assertBadItem("{\"items\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\"}]}]}", "items[0].content[0].text");

@@ -162,11 +162,46 @@ class FilesAndVectorStoresTest {
                 .isEqualTo("[plain@1 in eastus2] You said: search refund");
     }
 
+    @Test
+    void searchTurnsEmitAFileSearchCallBeforeTheMessageWithResultsWhenIncludeAsks() {
+        String a = upload(east, "a.txt", "Intro\nThe REFUND policy: 30 days.\nEnd").json().path("id").asText();
+        String vs = east.post("/openai/vector_stores", "{\"file_ids\":[\"" + a + "\"]}").json().path("id").asText();
+        assertThat(east.post("/agents/kb/versions", "{\"definition\":{\"kind\":\"prompt\",\"model\":\"gpt-4o-mini\","
+                + "\"tools\":[{\"type\":\"file_search\",\"vector_store_ids\":[\"" + vs + "\"]}]}}").status()).isEqualTo(200);
+        String conversation = east.post("/openai/conversations", "{}").json().path("id").asText();
+
+        Http.Reply plain = east.post("/openai/responses", "{\"agent\":{\"type\":\"agent_reference\",\"name\":\"kb\"},"
+                + "\"conversation\":\"" + conversation + "\",\"input\":\"search refund\"}");
+        JsonNode output = plain.json().path("output");
+        assertThat(output).hasSize(2);
+        JsonNode call = output.get(0);
+        assertThat(call.path("type").asText()).isEqualTo("file_search_call");
+        assertThat(call.path("id").asText()).startsWith("fs_");
+        assertThat(call.path("status").asText()).isEqualTo("completed");
+        assertThat(call.path("queries").get(0).asText()).isEqualTo("refund");
+        assertThat(call.get("results").isNull()).isTrue();
+        assertThat(output.get(1).path("type").asText()).isEqualTo("message");
+
+        Http.Reply withResults = east.post("/openai/responses", "{\"agent\":{\"type\":\"agent_reference\",\"name\":\"kb\"},"
+                + "\"conversation\":\"" + conversation + "\",\"include\":[\"file_search_call.results\"],"
+                + "\"input\":\"search refund\"}");
+        JsonNode result = withResults.json().path("output").get(0).path("results").get(0);
+        assertThat(result.path("file_id").asText()).isEqualTo(a);
+        assertThat(result.path("filename").asText()).isEqualTo("a.txt");
+        assertThat(result.path("text").asText()).isEqualTo("The REFUND policy: 30 days.");
+        assertThat(result.path("score").isNumber()).isTrue();
+        // the conversation holds the calls as items, ids and statuses included
+        JsonNode items = east.get("/openai/conversations/" + conversation + "/items?order=asc").json().path("data");
+        assertThat(items.get(1).path("type").asText()).isEqualTo("file_search_call");
+        assertThat(items.get(1).path("id").asText()).isEqualTo(call.path("id").asText());
+    }
+
     private static JsonNode answer(Http region, String agent, String text) {
         Http.Reply reply = region.post("/openai/responses", "{\"agent\":{\"type\":\"agent_reference\",\"name\":\""
                 + agent + "\"},\"input\":\"" + text + "\"}");
         assertThat(reply.status()).as(reply.text()).isEqualTo(200);
-        return reply.json().path("output").get(0);
+        JsonNode output = reply.json().path("output");
+        return output.get(output.size() - 1);
     }
 
     static Http.Reply upload(Http region, String filename, String content) {

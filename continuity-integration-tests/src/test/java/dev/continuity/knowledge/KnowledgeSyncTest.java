@@ -264,7 +264,10 @@ class KnowledgeSyncTest {
                 List.of(new FileSearchTool(List.of(KNOWLEDGE), null, null)), SamplingOptions.NONE, Map.of(), null, null);
     }
 
-    /** An answer's text, cited file names and cited file ids, read through openai-java's typed models. */
+    /**
+     * An answer's text, cited file names and cited file ids, read through openai-java's typed models (after its
+     * {@code file_search_call}).
+     */
     private record Answer(String text, List<String> citedFiles, List<String> fileIds) {
     }
 
@@ -274,7 +277,11 @@ class KnowledgeSyncTest {
                 .input(text)
                 .putAdditionalBodyProperty("agent", JsonValue.from(Map.of("type", "agent_reference", "name", "kb")))
                 .build());
-        ResponseOutputText output = response.output().get(0).asMessage().content().get(0).asOutputText();
+        // the search runs first: openai-java reads the file_search_call item typed, then the cited answer
+        assertThat(response.output()).hasSize(2);
+        assertThat(response.output().get(0).asFileSearchCall().queries()).hasSize(1);
+        assertThat(response.output().get(0).asFileSearchCall().status().asString()).isEqualTo("completed");
+        ResponseOutputText output = response.output().get(1).asMessage().content().get(0).asOutputText();
         List<String> names = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         for (ResponseOutputText.Annotation annotation : output.annotations()) {

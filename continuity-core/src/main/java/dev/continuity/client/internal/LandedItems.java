@@ -3,6 +3,7 @@ package dev.continuity.client.internal;
 import dev.continuity.agentservice.StoredItem;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnItem;
+import dev.continuity.replay.internal.ItemReplayPolicy;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,12 +31,12 @@ public record LandedItems(State state, List<TurnItem> output, String lastItemId)
     /**
      * Inspects {@code items} (the regional conversation, oldest first) for {@code pending}.
      *
-     * @param committedItemCount non-reasoning items of the committed turns the region holds
+     * @param committedItemCount items of replayable types ({@code ItemReplayPolicy.replayableType}) of the committed turns the region holds
      * @throws IllegalStateException if the conversation holds items the journal cannot explain
      */
     public static LandedItems inspect(List<StoredItem> items, long committedItemCount, Turn pending) {
         List<StoredItem> visible = items.stream()
-                .filter(i -> !TurnItem.REASONING.equals(i.item().type())).toList();
+                .filter(i -> ItemReplayPolicy.replayableType(i.item().type())).toList();
         int start = Math.toIntExact(committedItemCount);
         if (visible.size() == start) {
             return new LandedItems(State.NOTHING, List.of(), null);

@@ -6,8 +6,8 @@ import java.util.List;
  * How a regional conversation's items line up with the journal: the items the region must hold before
  * the replay's first item ({@code history}), then how many of the replay's items ({@code plan}) are
  * already there, then anything after them ({@code trailing}: items of a turn not committed yet, e.g. a
- * pending turn whose input landed). Compared by {@link ItemFingerprint}; {@code reasoning} items are
- * left out on both sides.
+ * pending turn whose input landed). Compared by {@link ItemFingerprint}; the items replay leaves out
+ * ({@link ItemReplayPolicy}: reasoning, unpaired MCP approvals, ...) are left out on both sides.
  *
  * @param consistent whether the region's items are explained by the journal
  * @param present replay items already in the region (0..plan size)

@@ -32,6 +32,9 @@ public final class ItemFingerprint {
                         node.path("arguments").asText(""));
             case TurnItem.FUNCTION_CALL_OUTPUT:
                 return join(type, "", node.path("call_id").asText(""), "", outputText(node.get("output")));
+            case TurnItem.MCP_APPROVAL_RESPONSE:
+                return join(type, "", node.path("approval_request_id").asText(""), "",
+                        node.path("approve").asText(""));
             default:
                 // other types (tool calls of hosted tools, ...) may be listed back with fields the response
                 // did not show: compare what identifies them, not their whole JSON
@@ -39,12 +42,21 @@ public final class ItemFingerprint {
         }
     }
 
-    /** The fingerprints of {@code items} in order, leaving out reasoning items. */
+    /**
+     * The fingerprints of a region's {@code items} in order, leaving out what replay leaves out
+     * ({@link ItemReplayPolicy#replayed}: reasoning, non-input types, unpaired MCP approvals), so a
+     * conversation served natively compares with the journal like one filled by replay.
+     */
     public static List<String> ofVisible(List<StoredItem> items) {
-        List<String> fingerprints = new ArrayList<>(items.size());
+        List<TurnItem> all = new ArrayList<>(items.size());
         for (StoredItem stored : items) {
-            if (!TurnItem.REASONING.equals(stored.item().type())) {
-                fingerprints.add(of(stored.item()));
+            all.add(stored.item());
+        }
+        boolean[] keep = ItemReplayPolicy.replayed(all);
+        List<String> fingerprints = new ArrayList<>(items.size());
+        for (int i = 0; i < all.size(); i++) {
+            if (keep[i]) {
+                fingerprints.add(of(all.get(i)));
             }
         }
         return fingerprints;

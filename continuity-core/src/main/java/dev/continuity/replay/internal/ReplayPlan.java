@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The items a range of committed turns puts into a regional conversation, in journal order (each
- * turn's input, then its output), without {@code reasoning} items, which do not survive replay; and
- * where they may be cut into calls.
+ * turn's input, then its output), without the items {@link ItemReplayPolicy} leaves out ({@code reasoning},
+ * types that are no input item, items lacking a required field) and without an MCP approval request or
+ * response whose partner is not in the same plan; and where they may be cut into calls.
  */
 public final class ReplayPlan {
 
@@ -25,6 +26,7 @@ public final class ReplayPlan {
     private final List<TurnItem> items;
     private final long[] sequences;
     private final int[] outputIndex;
+    private final Map<String, Integer> itemsByType;
     private List<String> fingerprints;
 
     private ReplayPlan(long afterSequence, long throughSequence, int turns, int dropped, List<TurnItem> items,
@@ -36,6 +38,11 @@ public final class ReplayPlan {
         this.items = items;
         this.sequences = sequences;
         this.outputIndex = pairOutputs(items);
+        Map<String, Integer> byType = new java.util.TreeMap<>();
+        for (TurnItem item : items) {
+            byType.merge(item.type(), 1, Integer::sum);
+        }
+        this.itemsByType = java.util.Collections.unmodifiableMap(byType);
     }
 
     /**
@@ -43,9 +50,8 @@ public final class ReplayPlan {
      * {@code afterSequence}.
      */
     public static ReplayPlan of(long afterSequence, List<Turn> turns) {
-        List<TurnItem> items = new ArrayList<>();
-        List<Long> sequences = new ArrayList<>();
-        int dropped = 0;
+        List<TurnItem> all = new ArrayList<>();
+        List<Long> allSequences = new ArrayList<>();
         long through = afterSequence;
         for (Turn turn : turns) {
             if (turn.sequence() != through + 1) {
@@ -53,20 +59,41 @@ public final class ReplayPlan {
                         + "' are not consecutive: expected " + (through + 1) + ", got " + turn.sequence());
             }
             for (TurnItem item : turn.items()) {
-                if (TurnItem.REASONING.equals(item.type())) {
-                    dropped++;
-                } else {
-                    items.add(item);
-                    sequences.add(turn.sequence());
-                }
+                all.add(item);
+                allSequences.add(turn.sequence());
             }
             through = turn.sequence();
+        }
+        // an MCP approval request and its response go into a region together or not at all: a request
+        // alone would leave the region waiting for an answer the application gave elsewhere (or never), a
+        // response alone names a request the region does not hold
+        boolean[] keep = ItemReplayPolicy.replayed(all);
+        List<TurnItem> items = new ArrayList<>(all.size());
+        List<Long> sequences = new ArrayList<>(all.size());
+        int dropped = 0;
+        for (int i = 0; i < all.size(); i++) {
+            if (keep[i]) {
+                items.add(all.get(i));
+                sequences.add(allSequences.get(i));
+            } else {
+                dropped++;
+                if (LOG.isDebugEnabled()) {
+                    String reason = ItemReplayPolicy.leftOutReason(all.get(i));
+                    LOG.debug("turn {}: {} item left out of replay: {}", allSequences.get(i), all.get(i).type(),
+                            reason != null ? reason : "its MCP approval partner is not in the same range of turns");
+                }
+            }
         }
         long[] seq = new long[sequences.size()];
         for (int i = 0; i < seq.length; i++) {
             seq[i] = sequences.get(i);
         }
         return new ReplayPlan(afterSequence, through, turns.size(), dropped, List.copyOf(items), seq);
+    }
+
+    /** Items to write counted per item {@code type} (sorted by type). */
+    public Map<String, Integer> itemsByType() {
+        return itemsByType;
     }
 
     /** Number of items to write. */
@@ -94,7 +121,7 @@ public final class ReplayPlan {
         return turns;
     }
 
-    /** Reasoning items left out. */
+    /** Items left out (reasoning, non-input types, items lacking a required field, unpaired MCP approvals). */
     public int dropped() {
         return dropped;
     }
@@ -124,8 +151,9 @@ public final class ReplayPlan {
 
     /**
      * Where the call starting at item {@code start} should end (exclusive): at most {@code max} items,
-     * never between a {@code function_call} and its {@code function_call_output} when both are in the
-     * plan. Only when {@code max} items from {@code start} hold no such cut (many parallel calls) is a
+     * never between a call ({@code function_call}, {@code custom_tool_call}, {@code computer_call},
+     * {@code shell_call}, {@code apply_patch_call}) and its output, nor between an {@code mcp_approval_request}
+     * and its {@code mcp_approval_response}, when both are in the plan. Only when {@code max} items from {@code start} hold no such cut (many parallel calls) is a
      * pair split; the service still accepts that, as the call is then already in the conversation.
      */
     public int nextChunkEnd(int start, int max) {
@@ -152,22 +180,30 @@ public final class ReplayPlan {
         return true;
     }
 
-    /** For each function_call, the index of its function_call_output in the plan (else -1). */
+    /** For each call (or MCP approval request), the index of its answer in the plan (else -1). */
     private static int[] pairOutputs(List<TurnItem> items) {
         int[] result = new int[items.size()];
         java.util.Arrays.fill(result, -1);
         Map<String, Integer> openCalls = new HashMap<>();
         for (int i = 0; i < items.size(); i++) {
             TurnItem item = items.get(i);
-            if (TurnItem.FUNCTION_CALL.equals(item.type())) {
+            String type = item.type();
+            if (ItemReplayPolicy.CALL_OUTPUTS.containsKey(type)) {
                 String callId = item.callId();
                 if (callId != null) {
-                    openCalls.put(callId, i);
+                    openCalls.put(ItemReplayPolicy.CALL_OUTPUTS.get(type) + '\u0001' + callId, i);
                 }
-            } else if (TurnItem.FUNCTION_CALL_OUTPUT.equals(item.type())) {
-                Integer call = openCalls.remove(item.callId());
+            } else if (ItemReplayPolicy.OUTPUT_TYPES.contains(type)) {
+                Integer call = openCalls.remove(type + '\u0001' + item.callId());
                 if (call != null) {
                     result[call] = i;
+                }
+            } else if (TurnItem.MCP_APPROVAL_REQUEST.equals(type)) {
+                openCalls.put(TurnItem.MCP_APPROVAL_RESPONSE + '\u0001' + item.node().path("id").asText(), i);
+            } else if (TurnItem.MCP_APPROVAL_RESPONSE.equals(type)) {
+                Integer request = openCalls.remove(type + '\u0001' + item.node().path("approval_request_id").asText());
+                if (request != null) {
+                    result[request] = i;
                 }
             }
         }

@@ -62,6 +62,7 @@ public final class ReplayRun {
     private long throughSequence;
     private int turnsReplayed;
     private int itemsWritten;
+    private final Map<String, Integer> itemsByType = new java.util.TreeMap<>();
     private int itemsFoundPresent;
     private int itemsDropped;
     private int writeCalls;
@@ -209,7 +210,7 @@ public final class ReplayRun {
             }
         });
         created = true;
-        itemsWritten += end;
+        written(plan, 0, end);
         LOG.debug("conversation '{}': created {} in {} with {} items", key, id, region, end);
         cursor = advance(replacing, new RegionCursor(id, plan.cursorAfter(end)));
         fill(plan, end, 0);
@@ -305,7 +306,7 @@ public final class ReplayRun {
                         LOG.info("conversation '{}' in {}: {} items of the failed write had landed; not writing"
                                 + " them again", key, this.region, landed.present() - position[0]);
                     }
-                    itemsWritten += landed.present() - position[0];
+                    written(plan, position[0], landed.present());
                     position[0] = landed.present();
                     uncertain[0] = false;
                     if (position[0] == end) {
@@ -321,7 +322,7 @@ public final class ReplayRun {
                     }
                     throw e;
                 }
-                itemsWritten += end - position[0];
+                written(plan, position[0], end);
                 position[0] = end;
                 return null;
             });
@@ -403,6 +404,14 @@ public final class ReplayRun {
                 + options.headUpdateAttempts() + " attempts)", null);
     }
 
+    /** Counts plan items {@code [from, to)} as written, in total and per item type. */
+    private void written(ReplayPlan plan, int from, int to) {
+        itemsWritten += to - from;
+        for (TurnItem item : plan.items(from, to)) {
+            itemsByType.merge(item.type(), 1, Integer::sum);
+        }
+    }
+
     private void describe(ReplayPlan plan) {
         fromSequence = plan.afterSequence() + 1;
         throughSequence = plan.throughSequence();
@@ -447,7 +456,7 @@ public final class ReplayRun {
     private ReplayOutcome outcome() {
         return new ReplayOutcome(key, region, cursor, created, recreated, fromSequence, throughSequence,
                 turnsReplayed, itemsWritten, itemsFoundPresent, itemsDropped, writeCalls, readCalls, retries,
-                minimalWriteCalls, possibleOrphans);
+                minimalWriteCalls, possibleOrphans, itemsByType);
     }
 
     private ReplayException failure(FailureReason reason, String message, Throwable cause) {

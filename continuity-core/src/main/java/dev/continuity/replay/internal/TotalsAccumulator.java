@@ -28,6 +28,7 @@ public final class TotalsAccumulator {
     private long readCalls;
     private long retries;
     private long possibleOrphans;
+    private final Map<String, Long> itemsByType = new java.util.TreeMap<>();
     private final Map<FailureReason, Long> failuresByReason = new EnumMap<>(FailureReason.class);
     private final List<ConversationFailure> failures = new ArrayList<>();
     private final List<String> succeededKeys = new ArrayList<>();
@@ -71,12 +72,13 @@ public final class TotalsAccumulator {
         readCalls += o.readCalls();
         retries += o.retries();
         possibleOrphans += o.possibleOrphans();
+        o.itemsByType().forEach((type, count) -> itemsByType.merge(type, (long) count, Long::sum));
     }
 
     /** The totals so far. */
     public synchronized ReplayTotals totals() {
         return new ReplayTotals(visited, replayed, created, upToDate, failed, turns, itemsWritten, itemsFoundPresent,
-                itemsDropped, writeCalls, minimalWriteCalls, readCalls, retries, possibleOrphans);
+                itemsDropped, writeCalls, minimalWriteCalls, readCalls, retries, possibleOrphans, itemsByType);
     }
 
     /** Failures counted by reason. */

@@ -23,6 +23,8 @@ final class Conversation {
     /** The agent versions ({@code name:version}) that answered in this conversation, in first-answer order. */
     final java.util.Set<String> agents = new java.util.LinkedHashSet<>(2);
     private Map<String, String> calls;
+    /** Sequence of each item whose id was kept from the request (not derived from its sequence). */
+    private Map<String, Long> keptIds;
 
     Conversation(String id, long createdAt, byte[] metadata, int expectedItems) {
         this.id = id;
@@ -40,6 +42,12 @@ final class Conversation {
             }
             calls.put(item.callId, item.name);
         }
+        if (item.keptId != null) {
+            if (keptIds == null) {
+                keptIds = new HashMap<>();
+            }
+            keptIds.put(item.keptId, item.sequence);
+        }
     }
 
     void remove(int index) {
@@ -48,6 +56,15 @@ final class Conversation {
         if (removed.type() == ModelItem.Type.FUNCTION_CALL && calls != null) {
             calls.remove(removed.callId);
         }
+        if (removed.keptId != null) {
+            keptIds.remove(removed.keptId);
+        }
+    }
+
+    /** The sequence of the item with this id (kept or derived), or -1 when it cannot be one of this conversation's. */
+    long sequenceOf(String itemId, IdGenerator ids) {
+        Long kept = keptIds == null ? null : keptIds.get(itemId);
+        return kept != null ? kept : ids.sequenceOf(itemId);
     }
 
     boolean hasCall(String callId) {
@@ -71,7 +88,7 @@ final class Conversation {
 
     /** Index of the item with this id, or -1. */
     int indexOf(String itemId, IdGenerator ids) {
-        long sequence = ids.sequenceOf(itemId);
+        long sequence = sequenceOf(itemId, ids);
         if (sequence < 0) {
             return -1;
         }

@@ -269,7 +269,7 @@ public final class ConversationStore {
         synchronized (conversation) {
             checkLive(conversation);
             slice = Paging.slice(conversation.items.size(), page, (cursor, param) -> {
-                long sequence = ids.sequenceOf(cursor);
+                long sequence = conversation.sequenceOf(cursor, ids);
                 if (sequence < 0) {
                     throw ApiException.badRequest("invalid_value", "'" + param + "' is not an item id of conversation "
                             + id + ": " + cursor, param);
@@ -379,8 +379,27 @@ public final class ConversationStore {
                     && !conversation.hasCall(item.callId) && (batchCalls == null || !batchCalls.contains(item.callId))) {
                 throw ApiException.badRequest("tool_call_not_found", "No tool call found for function call output with call_id "
                         + item.callId + " ('" + param + "[" + i + "].call_id')", param + "[" + i + "].call_id");
+            } else if (item.type == ModelItem.Type.TOOL_ITEM && "mcp_approval_response".equals(item.wireType)) {
+                String requestId = item.field("approval_request_id");
+                if (!approvalRequestIn(conversation, batch, i, requestId)) {
+                    throw ApiException.badRequest("invalid_value", "No mcp_approval_request found with id " + requestId
+                            + " for mcp_approval_response ('" + param + "[" + i + "].approval_request_id')",
+                            param + "[" + i + "].approval_request_id");
+                }
             }
         }
+    }
+
+    /** True when an {@code mcp_approval_request} with this id is in the conversation or earlier in the batch. */
+    private boolean approvalRequestIn(Conversation conversation, List<InputItem> batch, int before, String requestId) {
+        for (int k = 0; k < before; k++) {
+            InputItem earlier = batch.get(k);
+            if ("mcp_approval_request".equals(earlier.wireType) && requestId.equals(earlier.clientId)) {
+                return true;
+            }
+        }
+        int index = conversation.indexOf(requestId, ids);
+        return index >= 0 && "mcp_approval_request".equals(conversation.items.get(index).wireType);
     }
 
     private Conversation require(String id) {

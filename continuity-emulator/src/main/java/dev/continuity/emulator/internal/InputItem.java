@@ -20,9 +20,19 @@ final class InputItem implements ModelItem {
     final JsonNode output;
     final String text;
     final String clientId;
+    /** For {@link Type#TOOL_ITEM}: the item's {@code type} and its fields as given (else null). */
+    final String wireType;
+    final ObjectNode raw;
 
     private InputItem(Type type, ItemRole role, ArrayNode content, String callId, String name, String arguments,
                       JsonNode output, String text, String clientId) {
+        this(type, role, content, callId, name, arguments, output, text, clientId, null, null);
+    }
+
+    private InputItem(Type type, ItemRole role, ArrayNode content, String callId, String name, String arguments,
+                      JsonNode output, String text, String clientId, String wireType, ObjectNode raw) {
+        this.wireType = wireType;
+        this.raw = raw;
         this.type = type;
         this.role = role;
         this.content = content;
@@ -46,6 +56,21 @@ final class InputItem implements ModelItem {
         return new InputItem(Type.FUNCTION_CALL_OUTPUT, ItemRole.NONE, null, callId, null, null, output, text, clientId);
     }
 
+    /**
+     * An item of another type of the specification (hosted-tool call, MCP item, reasoning, ...), kept as
+     * given; a client-supplied {@code id} is kept (the specification requires it on several such types, and
+     * an approval response names its request by it).
+     */
+    static InputItem toolItem(String wireType, ObjectNode raw, String clientId) {
+        return new InputItem(Type.TOOL_ITEM, ItemRole.NONE, null, raw.path("call_id").isTextual()
+                ? raw.get("call_id").textValue() : null, null, null, null, "", clientId, wireType, raw);
+    }
+
+    /** The stored id: the client's for a {@link Type#TOOL_ITEM} that came with one, else null (server-assigned). */
+    String keptId() {
+        return type == Type.TOOL_ITEM ? clientId : null;
+    }
+
     /** An assistant message produced by the model, citing files as {@code file_citation} annotations. */
     static InputItem assistantText(String text, java.util.List<dev.continuity.emulator.model.Citation> citations) {
         ArrayNode annotations = Json.array();
@@ -63,12 +88,16 @@ final class InputItem implements ModelItem {
 
     /** The id prefix of this item type. */
     String prefix() {
-        return StoredItem.prefix(type);
+        return StoredItem.prefix(type, wireType);
     }
 
-    /** Characters this item counts for usage (a function call counts its name and arguments). */
+    /** Characters this item counts for usage (a function call counts its name and arguments, other tool items their JSON). */
     int chars() {
-        return type == Type.FUNCTION_CALL ? name.length() + arguments.length() : text.length();
+        return switch (type) {
+            case FUNCTION_CALL -> name.length() + arguments.length();
+            case TOOL_ITEM -> raw.toString().length();
+            default -> text.length();
+        };
     }
 
     /** The stored form with its id. */
@@ -97,6 +126,15 @@ final class InputItem implements ModelItem {
                 node.set("output", output);
                 node.put("status", "completed");
             }
+            case TOOL_ITEM -> {
+                node.put("type", wireType);
+                node.put("id", id);
+                raw.fields().forEachRemaining(field -> {
+                    if (!field.getKey().equals("type") && !field.getKey().equals("id")) {
+                        node.set(field.getKey(), field.getValue());
+                    }
+                });
+            }
         }
         return node;
     }
@@ -104,6 +142,23 @@ final class InputItem implements ModelItem {
     @Override
     public Type type() {
         return type;
+    }
+
+    @Override
+    public String itemType() {
+        return type == Type.TOOL_ITEM ? wireType : ModelItem.super.itemType();
+    }
+
+    @Override
+    public String field(String fieldName) {
+        if (raw == null) {
+            return null;
+        }
+        if (fieldName.equals("id") && clientId != null) {
+            return clientId;
+        }
+        JsonNode value = raw.get(fieldName);
+        return value == null || value.isNull() ? null : value.isTextual() ? value.textValue() : value.toString();
     }
 
     @Override

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Validates request items and brings them to the service's full form: message content as parts
@@ -62,10 +64,76 @@ final class ItemNormalizer {
                     requiredText(item, "call_id", param), requiredText(item, "name", param),
                     requiredText(item, "arguments", param), clientId);
             case "function_call_output" -> functionCallOutput(item, param, clientId);
-            default -> throw ApiException.badRequest("invalid_value", "Unsupported item type '" + type + "' in '"
-                    + param + ".type': conversations accept message, function_call and function_call_output items",
-                    param + ".type");
+            default -> toolItem(item, type, param, clientId);
         };
+    }
+
+    /**
+     * The other input item types of the Foundry {@code 2025-11-15-preview} specification's {@code OpenAI.Item}
+     * union, each with the fields the specification requires on input.
+     */
+    static final Map<String, List<String>> TOOL_ITEM_REQUIRED = Map.ofEntries(
+            Map.entry("file_search_call", List.of("id", "status", "queries")),
+            Map.entry("web_search_call", List.of("id", "status", "action")),
+            Map.entry("computer_call", List.of("id", "call_id", "action", "pending_safety_checks", "status")),
+            Map.entry("computer_call_output", List.of("call_id", "output")),
+            Map.entry("image_generation_call", List.of("id", "status", "result")),
+            Map.entry("code_interpreter_call", List.of("id", "status", "container_id", "code", "outputs")),
+            Map.entry("local_shell_call", List.of("id", "call_id", "action", "status")),
+            Map.entry("local_shell_call_output", List.of("id", "output")),
+            Map.entry("shell_call", List.of("call_id", "action")),
+            Map.entry("shell_call_output", List.of("call_id", "output")),
+            Map.entry("apply_patch_call", List.of("call_id", "status", "operation")),
+            Map.entry("apply_patch_call_output", List.of("call_id", "status")),
+            Map.entry("mcp_list_tools", List.of("id", "server_label", "tools")),
+            Map.entry("mcp_approval_request", List.of("id", "server_label", "name", "arguments")),
+            Map.entry("mcp_approval_response", List.of("approval_request_id", "approve")),
+            Map.entry("mcp_call", List.of("id", "server_label", "name", "arguments")),
+            Map.entry("custom_tool_call", List.of("call_id", "name", "input")),
+            Map.entry("custom_tool_call_output", List.of("call_id", "output")),
+            Map.entry("reasoning", List.of("id", "summary")),
+            Map.entry("compaction", List.of("encrypted_content")),
+            Map.entry("memory_search_call", List.of()));
+
+    /** Fields that must be strings when present, and fields that must be arrays. */
+    private static final Set<String> STRING_FIELDS = Set.of("call_id", "server_label", "name", "arguments",
+            "approval_request_id", "container_id", "encrypted_content");
+    private static final Set<String> ARRAY_FIELDS = Set.of("queries", "tools", "summary", "pending_safety_checks");
+
+    private static final String SUPPORTED_TYPES = "message, function_call, function_call_output, "
+            + String.join(", ", new java.util.TreeSet<>(TOOL_ITEM_REQUIRED.keySet()));
+
+    private static InputItem toolItem(JsonNode item, String type, String param, String clientId) {
+        List<String> required = TOOL_ITEM_REQUIRED.get(type);
+        if (required == null) {
+            throw ApiException.badRequest("invalid_value", "Invalid value: '" + type + "'. Supported values are: "
+                    + SUPPORTED_TYPES + " ('" + param + ".type')", param + ".type");
+        }
+        for (String field : required) {
+            if (!item.has(field)) {
+                throw ApiException.badRequest("missing_required_parameter", "Missing required parameter: '" + param + "."
+                        + field + "' (required on " + type + " items)", param + "." + field);
+            }
+        }
+        item.fields().forEachRemaining(field -> {
+            JsonNode value = field.getValue();
+            if (STRING_FIELDS.contains(field.getKey()) && !value.isTextual() && !value.isNull()) {
+                throw ApiException.badRequest("invalid_type", "Invalid type for '" + param + "." + field.getKey()
+                        + "': expected a string", param + "." + field.getKey());
+            }
+            if (ARRAY_FIELDS.contains(field.getKey()) && !value.isArray()) {
+                throw ApiException.badRequest("invalid_type", "Invalid type for '" + param + "." + field.getKey()
+                        + "': expected an array", param + "." + field.getKey());
+            }
+        });
+        if (type.equals("mcp_approval_response") && !item.get("approve").isBoolean()) {
+            throw ApiException.badRequest("invalid_type", "Invalid type for '" + param + ".approve': expected a boolean",
+                    param + ".approve");
+        }
+        ObjectNode raw = ((ObjectNode) item).deepCopy();
+        raw.remove("type");
+        raw.remove("id");
+        return InputItem.toolItem(type, raw, clientId);
     }
 
     private static InputItem message(JsonNode item, String param, String clientId) {

@@ -116,9 +116,12 @@ public final class ResponseService {
         Responder responder = responder(body, v1);
         ObjectNode metadata = Limits.checkMetadata(body.get("metadata"), "metadata");
         List<InputItem> input = input(body.get("input"));
+        Set<String> include = include(body.get("include"));
+        boolean store = body.path("store").asBoolean(true);
         Outcome outcome = conversationId == null
-                ? run(responder, null, input)
-                : conversations.withConversation(conversationId, conversation -> run(responder, conversation, input));
+                ? run(responder, null, input, include, store)
+                : conversations.withConversation(conversationId,
+                        conversation -> run(responder, conversation, input, include, store));
 
         long sequence = ids.nextSequence();
         String id = ids.format("resp_", sequence);
@@ -303,7 +306,26 @@ public final class ResponseService {
         return value == null || value.isEmpty() ? null : value;
     }
 
-    private Outcome run(Responder responder, Conversation conversation, List<InputItem> input) {
+    /** The request's {@code include} values (an array of strings; anything else is refused). */
+    private static Set<String> include(JsonNode include) {
+        if (include == null || include.isNull()) {
+            return Set.of();
+        }
+        if (!include.isArray()) {
+            throw ApiException.badRequest("invalid_type", "'include' must be an array of strings", "include");
+        }
+        Set<String> values = new java.util.HashSet<>();
+        for (JsonNode value : include) {
+            if (!value.isTextual()) {
+                throw ApiException.badRequest("invalid_type", "'include' must be an array of strings", "include");
+            }
+            values.add(value.textValue());
+        }
+        return values;
+    }
+
+    private Outcome run(Responder responder, Conversation conversation, List<InputItem> input, Set<String> include,
+                        boolean store) {
         Conversation target = conversation == null ? new Conversation("(none)", 0, null, 0) : conversation;
         conversations.checkBatch(target, input, "input");
         List<ModelItem> items = target.view(input);
@@ -313,7 +335,7 @@ public final class ResponseService {
                     responder.agent() == null ? null : responder.agent().name(),
                     responder.agent() == null ? null : Integer.toString(responder.agent().version()),
                     responder.model(), responder.functionTools(), conversation == null ? null : conversation.id,
-                    items, input.size(), fileSearch(responder.tools())));
+                    items, input.size(), fileSearch(responder.tools()), responder.tools(), include, store));
         } catch (ModelException e) {
             throw ApiException.badRequest("invalid_value", e.getMessage(), "input");
         }
@@ -323,6 +345,8 @@ public final class ResponseService {
                 outputs.add(InputItem.assistantText(message.text(), message.citations()));
             } else if (out instanceof ModelOutput.FunctionCall call) {
                 outputs.add(InputItem.functionCall(call.callId(), call.name(), call.arguments(), null));
+            } else if (out instanceof ModelOutput.ToolItem tool) {
+                outputs.add(InputItem.toolItem(tool.type(), tool.fields(), null));
             }
         }
         long inputChars = target.chars;

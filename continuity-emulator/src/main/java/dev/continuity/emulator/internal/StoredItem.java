@@ -19,8 +19,19 @@ final class StoredItem implements ModelItem {
     final String name;
     final int chars;
     final byte[] json;
+    /** For a {@link Type#TOOL_ITEM}: its {@code type}; else null. */
+    final String wireType;
+    /** An id kept from the request (not derived from the sequence), or null. */
+    final String keptId;
 
     StoredItem(long sequence, Type type, ItemRole role, String callId, String name, int chars, byte[] json) {
+        this(sequence, type, role, callId, name, chars, json, null, null);
+    }
+
+    StoredItem(long sequence, Type type, ItemRole role, String callId, String name, int chars, byte[] json,
+               String wireType, String keptId) {
+        this.wireType = wireType;
+        this.keptId = keptId;
         this.sequence = sequence;
         this.type = (byte) type.ordinal();
         this.role = (byte) role.ordinal();
@@ -32,20 +43,34 @@ final class StoredItem implements ModelItem {
 
     /** Stores a validated item under a fresh sequence number. */
     static StoredItem of(InputItem item, long sequence, IdGenerator ids) {
-        byte[] json = Json.bytes(item.render(ids.format(item.prefix(), sequence)));
-        return new StoredItem(sequence, item.type, item.role, item.callId, item.name, item.chars(), json);
+        String kept = item.keptId();
+        byte[] json = Json.bytes(item.render(kept != null ? kept : ids.format(item.prefix(), sequence)));
+        return new StoredItem(sequence, item.type, item.role, item.callId, item.name, item.chars(), json,
+                item.wireType, kept);
     }
 
     /** The item's id. */
     String id(IdGenerator ids) {
-        return ids.format(prefix(type()), sequence);
+        return keptId != null ? keptId : ids.format(prefix(type(), wireType), sequence);
     }
 
-    static String prefix(Type type) {
+    /** The id prefix of an item type ({@code wireType} names a {@link Type#TOOL_ITEM}'s type). */
+    static String prefix(Type type, String wireType) {
         return switch (type) {
             case MESSAGE -> "msg_";
             case FUNCTION_CALL -> "fc_";
             case FUNCTION_CALL_OUTPUT -> "fco_";
+            case TOOL_ITEM -> switch (wireType) {
+                case "file_search_call" -> "fs_";
+                case "web_search_call" -> "ws_";
+                case "code_interpreter_call" -> "ci_";
+                case "reasoning" -> "rs_";
+                case "mcp_list_tools" -> "mcpl_";
+                case "mcp_call" -> "mcp_";
+                case "mcp_approval_request" -> "mcpr_";
+                case "mcp_approval_response" -> "mcpa_";
+                default -> "item_";
+            };
         };
     }
 
@@ -77,6 +102,7 @@ final class StoredItem implements ModelItem {
                 yield text.toString();
             }
             case FUNCTION_CALL -> node.path("arguments").asText();
+            case TOOL_ITEM -> "";
             case FUNCTION_CALL_OUTPUT -> {
                 JsonNode output = node.path("output");
                 if (output.isTextual()) {
@@ -94,6 +120,17 @@ final class StoredItem implements ModelItem {
                 yield text.toString();
             }
         };
+    }
+
+    @Override
+    public String itemType() {
+        return type() == Type.TOOL_ITEM ? wireType : ModelItem.super.itemType();
+    }
+
+    @Override
+    public String field(String fieldName) {
+        JsonNode value = Json.parseTrusted(json).get(fieldName);
+        return value == null || value.isNull() ? null : value.isTextual() ? value.textValue() : value.toString();
     }
 
     @Override

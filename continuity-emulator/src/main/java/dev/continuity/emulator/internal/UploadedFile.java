@@ -30,6 +30,16 @@ record UploadedFile(String id, long sequence, String filename, String purpose, b
         return node;
     }
 
+    /** The first line of the file that contains {@code lowerCaseTerm} ignoring case (trimmed), or "". */
+    String lineContaining(String lowerCaseTerm) {
+        for (String line : new String(content, StandardCharsets.UTF_8).split("\\R")) {
+            if (line.toLowerCase(Locale.ROOT).contains(lowerCaseTerm)) {
+                return line.strip();
+            }
+        }
+        return "";
+    }
+
     /** The content decoded as UTF-8 and lower-cased (what {@code search} looks in). */
     String searchableText() {
         return new String(content, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);

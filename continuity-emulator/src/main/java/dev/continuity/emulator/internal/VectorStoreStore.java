@@ -374,7 +374,7 @@ final class VectorStoreStore {
                 for (String fileId : fileIds) {
                     UploadedFile file = files.find(fileId);
                     if (file != null && file.searchableText().contains(needle)) {
-                        hits.add(new Citation(file.id(), file.filename()));
+                        hits.add(new Citation(file.id(), file.filename(), file.lineContaining(needle)));
                     }
                 }
                 hits.sort(Comparator.comparing(Citation::filename).thenComparing(Citation::fileId));

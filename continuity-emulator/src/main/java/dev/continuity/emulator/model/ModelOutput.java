@@ -1,10 +1,11 @@
 package dev.continuity.emulator.model;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Objects;
 
 /** One output item of a scripted-model answer. */
-public sealed interface ModelOutput permits ModelOutput.Message, ModelOutput.FunctionCall {
+public sealed interface ModelOutput permits ModelOutput.Message, ModelOutput.FunctionCall, ModelOutput.ToolItem {
 
     /** Characters this output counts for usage. */
     int chars();
@@ -51,6 +52,26 @@ public sealed interface ModelOutput permits ModelOutput.Message, ModelOutput.Fun
         @Override
         public int chars() {
             return name.length() + arguments.length();
+        }
+    }
+
+    /**
+     * An item of another type (a hosted tool's call such as {@code file_search_call}, MCP items,
+     * {@code reasoning}), in the specification's shape; the service adds {@code id}.
+     *
+     * @param type   the item's {@code type}
+     * @param fields the item's other fields, without {@code type} and {@code id} (copied)
+     */
+    record ToolItem(String type, ObjectNode fields) implements ModelOutput {
+        /** Validates the item and copies its fields. */
+        public ToolItem {
+            Objects.requireNonNull(type, "type");
+            fields = Objects.requireNonNull(fields, "fields").deepCopy();
+        }
+
+        @Override
+        public int chars() {
+            return fields.toString().length();
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.continuity.emulator.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -17,10 +20,14 @@ import java.util.Set;
  * @param inputCount      how many of the trailing {@code items} are this request's input
  * @param fileSearch      what the responder's {@code file_search} tools reach in this region
  *                        ({@link FileSearch#NONE} when it has none)
+ * @param tools           the responder's tool definitions (the agent's or the request's), an array
+ * @param include         the request's {@code include} values (e.g. {@code file_search_call.results})
+ * @param store           the request's {@code store} (default true)
  */
 public record ModelTurn(String region, String agentName, String agentVersion, String model,
                         Set<String> functionTools, String conversationId,
-                        List<? extends ModelItem> items, int inputCount, FileSearch fileSearch) {
+                        List<? extends ModelItem> items, int inputCount, FileSearch fileSearch,
+                        JsonNode tools, Set<String> include, boolean store) {
 
     /** Validates the turn. */
     public ModelTurn {
@@ -28,6 +35,8 @@ public record ModelTurn(String region, String agentName, String agentVersion, St
         Objects.requireNonNull(model, "model");
         functionTools = functionTools == null ? Set.of() : functionTools;
         fileSearch = fileSearch == null ? FileSearch.NONE : fileSearch;
+        tools = tools == null || !tools.isArray() ? JsonNodeFactory.instance.arrayNode() : tools;
+        include = include == null ? Set.of() : Set.copyOf(include);
         Objects.requireNonNull(items, "items");
         if (inputCount < 0 || inputCount > items.size()) {
             throw new IllegalArgumentException("inputCount " + inputCount + " outside 0.." + items.size());
@@ -38,7 +47,19 @@ public record ModelTurn(String region, String agentName, String agentVersion, St
     public ModelTurn(String region, String agentName, String agentVersion, String model,
                      Set<String> functionTools, String conversationId,
                      List<? extends ModelItem> items, int inputCount) {
-        this(region, agentName, agentVersion, model, functionTools, conversationId, items, inputCount, FileSearch.NONE);
+        this(region, agentName, agentVersion, model, functionTools, conversationId, items, inputCount, FileSearch.NONE,
+                null, Set.of(), true);
+    }
+
+    /** The responder's first tool of this {@code type} with this {@code server_label} (null: any label), or null. */
+    public JsonNode tool(String type, String serverLabel) {
+        for (JsonNode tool : (ArrayNode) tools) {
+            if (type.equals(tool.path("type").asText())
+                    && (serverLabel == null || serverLabel.equals(tool.path("server_label").asText()))) {
+                return tool;
+            }
+        }
+        return null;
     }
 
     /**

@@ -8,9 +8,11 @@ import java.util.Optional;
  * The emulator's deterministic model. It acts on the last input item (or, with no input, the last
  * user message of the conversation) and tries its commands in order; the first that answers wins.
  *
- * <p>The default command list is: a {@code function_call_output} result, {@code remember},
- * {@code recall}, {@code call}, {@code search} (over the responder's {@code file_search} vector stores
- * in the answering region), and the echo fallback. Answers depend only on the turn (the agent's
+ * <p>The default command list is: a {@code function_call_output} result, an {@code mcp_approval_response}
+ * result, {@code remember}, {@code recall}, {@code call}, {@code mcp} (the responder's {@code mcp} tools),
+ * {@code run} (its {@code code_interpreter}), {@code think} (a {@code reasoning} item), {@code search}
+ * (over the responder's {@code file_search} vector stores in the answering region), and the echo
+ * fallback. docs/emulator.md describes the grammar. Answers depend only on the turn (the agent's
  * definition, the region name and the conversation's items), never on time or randomness.
  */
 public final class ScriptedModel {
@@ -25,10 +27,11 @@ public final class ScriptedModel {
         }
     }
 
-    /** The standard model: function result, remember, recall, call, search, echo. */
+    /** The standard model: function result, MCP approval, remember, recall, call, mcp, run, think, search, echo. */
     public static ScriptedModel standard() {
-        return new ScriptedModel(List.of(new FunctionResultCommand(), new RememberCommand(),
-                new RecallCommand(), new CallCommand(), new SearchCommand(), new EchoCommand()));
+        return new ScriptedModel(List.of(new FunctionResultCommand(), new McpApprovalCommand(), new RememberCommand(),
+                new RecallCommand(), new CallCommand(), new McpCommand(), new RunCommand(), new ThinkCommand(),
+                new SearchCommand(), new EchoCommand()));
     }
 
     /**

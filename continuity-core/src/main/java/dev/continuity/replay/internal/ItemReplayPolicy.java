@@ -1,0 +1,132 @@
+package dev.continuity.replay.internal;
+
+import dev.continuity.journal.TurnItem;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which journaled items the replayer writes into a region, per item {@code type}, and which it leaves
+ * out and why. The table of required fields is the Foundry {@code 2025-11-15-preview} specification's
+ * {@code OpenAI.Item} union (the items {@code POST /conversations}, {@code POST /conversations/{id}/items}
+ * and a response's {@code input} accept): an item is written only in a form that validates against it.
+ * docs/guarantees.md ("Replay of each item type") states the same table for users.
+ */
+public final class ItemReplayPolicy {
+
+    /** For each input item type of the specification, the fields it requires as input. */
+    static final Map<String, List<String>> INPUT_REQUIRED = Map.ofEntries(
+            Map.entry("message", List.of("role", "content")),
+            Map.entry("function_call", List.of("call_id", "name", "arguments")),
+            Map.entry("function_call_output", List.of("call_id", "output")),
+            Map.entry("file_search_call", List.of("id", "status", "queries")),
+            Map.entry("web_search_call", List.of("id", "status", "action")),
+            Map.entry("computer_call", List.of("id", "call_id", "action", "pending_safety_checks", "status")),
+            Map.entry("computer_call_output", List.of("call_id", "output")),
+            Map.entry("image_generation_call", List.of("id", "status", "result")),
+            Map.entry("code_interpreter_call", List.of("id", "status", "container_id", "code", "outputs")),
+            Map.entry("local_shell_call", List.of("id", "call_id", "action", "status")),
+            Map.entry("local_shell_call_output", List.of("id", "output")),
+            Map.entry("shell_call", List.of("call_id", "action")),
+            Map.entry("shell_call_output", List.of("call_id", "output")),
+            Map.entry("apply_patch_call", List.of("call_id", "status", "operation")),
+            Map.entry("apply_patch_call_output", List.of("call_id", "status")),
+            Map.entry("mcp_list_tools", List.of("id", "server_label", "tools")),
+            Map.entry("mcp_approval_request", List.of("id", "server_label", "name", "arguments")),
+            Map.entry("mcp_approval_response", List.of("approval_request_id", "approve")),
+            Map.entry("mcp_call", List.of("id", "server_label", "name", "arguments")),
+            Map.entry("custom_tool_call", List.of("call_id", "name", "input")),
+            Map.entry("custom_tool_call_output", List.of("call_id", "output")),
+            Map.entry("memory_search_call", List.of()));
+
+    /** Input item types left out on purpose, with the reason. */
+    static final Map<String, String> LEFT_OUT = Map.of(
+            TurnItem.REASONING, "reasoning is the model's own scratch work; its encrypted_content is sealed by the"
+                    + " deployment that produced it and its id names an item only that region stored",
+            "compaction", "a compaction summary is encrypted content sealed by the deployment that produced it;"
+                    + " the journal holds the items it summarises");
+
+    /** Call types answered by an output item with the same {@code call_id}: call type to output type. */
+    static final Map<String, String> CALL_OUTPUTS = Map.of(
+            "function_call", "function_call_output",
+            "custom_tool_call", "custom_tool_call_output",
+            "computer_call", "computer_call_output",
+            "shell_call", "shell_call_output",
+            "apply_patch_call", "apply_patch_call_output");
+
+    /** Output types of {@link #CALL_OUTPUTS}. */
+    static final Set<String> OUTPUT_TYPES = Set.copyOf(CALL_OUTPUTS.values());
+
+    private ItemReplayPolicy() {
+    }
+
+    /**
+     * True when items of this {@code type} are replayed at all (an input item type of the specification
+     * that is not left out on purpose). What the journaling client counts when it compares a regional
+     * conversation with the journal, so a region served natively and one filled by replay compare alike.
+     */
+    public static boolean replayableType(String type) {
+        return INPUT_REQUIRED.containsKey(type) && !LEFT_OUT.containsKey(type);
+    }
+
+    /**
+     * Which of {@code items} (a conversation's items, or a range of them, in order) replay writes: each item
+     * passes {@link #leftOutReason}, and an {@code mcp_approval_request} and its {@code mcp_approval_response}
+     * pass only together (both in {@code items}). Used on the journal's items to plan a replay and on a
+     * region's items to compare them with the plan, so both sides leave out the same items.
+     */
+    public static boolean[] replayed(List<TurnItem> items) {
+        boolean[] keep = new boolean[items.size()];
+        java.util.Set<String> requests = new java.util.HashSet<>();
+        java.util.Set<String> answered = new java.util.HashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            TurnItem item = items.get(i);
+            keep[i] = leftOutReason(item) == null;
+            if (!keep[i]) {
+                continue;
+            }
+            if (TurnItem.MCP_APPROVAL_REQUEST.equals(item.type())) {
+                requests.add(item.node().path("id").asText());
+            } else if (TurnItem.MCP_APPROVAL_RESPONSE.equals(item.type())) {
+                String request = item.node().path("approval_request_id").asText();
+                if (requests.contains(request)) {
+                    answered.add(request);
+                }
+            }
+        }
+        for (int i = 0; i < items.size(); i++) {
+            TurnItem item = items.get(i);
+            if (keep[i] && TurnItem.MCP_APPROVAL_REQUEST.equals(item.type())) {
+                keep[i] = answered.contains(item.node().path("id").asText());
+            } else if (keep[i] && TurnItem.MCP_APPROVAL_RESPONSE.equals(item.type())) {
+                keep[i] = answered.contains(item.node().path("approval_request_id").asText());
+            }
+        }
+        return keep;
+    }
+
+    /**
+     * Why {@code item} is not written into a region, or {@code null} when it is (MCP approval pairing
+     * is decided by {@link ReplayPlan}, which sees the neighbours).
+     */
+    public static String leftOutReason(TurnItem item) {
+        String reason = LEFT_OUT.get(item.type());
+        if (reason != null) {
+            return reason;
+        }
+        List<String> required = INPUT_REQUIRED.get(item.type());
+        if (required == null) {
+            return "'" + item.type() + "' is not an input item type of the service's specification, so no region"
+                    + " would accept it back";
+        }
+        ObjectNode node = item.node();
+        for (String field : required) {
+            if (!node.has(field)) {
+                return "the journaled item lacks '" + field + "', which the specification requires on input"
+                        + " (journaled by a version that removed it)";
+            }
+        }
+        return null;
+    }
+}
