@@ -181,6 +181,10 @@ class ConversationsApiTest {
         assertBadItem("{\"items\":[{\"content\":\"x\"}]}", "items[0].type");
         assertBadItem("{\"items\":[{\"type\":\"function_call\",\"name\":\"f\",\"arguments\":\"{}\"}]}", "items[0].call_id");
         assertBadItem("{\"items\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\"}]}]}", "items[0].content[0].text");
+        assertBadItem("{\"items\":[{\"role\":\"user\",\"content\":[{\"type\":\"sticker\",\"text\":\"x\"}]}]}",
+                "items[0].content[0].type");
+        assertBadItem("{\"items\":[{\"role\":\"user\",\"content\":[{\"type\":12345,\"text\":\"x\"}]}]}",
+                "items[0].content[0].type");
         assertBadItem("{\"items\":\"nope\"}", "items");
         assertThat(http.post("/openai/conversations", "[1,2]").status()).isEqualTo(400);
         assertThat(http.post("/openai/conversations", "{oops").error().get("code").asText()).isEqualTo("invalid_json");

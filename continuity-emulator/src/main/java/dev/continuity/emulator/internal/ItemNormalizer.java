@@ -136,6 +136,10 @@ final class ItemNormalizer {
         return InputItem.toolItem(type, raw, clientId);
     }
 
+    /** Content part types besides text that a message may carry (the spec's content unions). */
+    private static final Set<String> OTHER_PART_TYPES = Set.of("input_image", "input_file",
+            "input_audio", "refusal");
+
     private static InputItem message(JsonNode item, String param, String clientId) {
         JsonNode roleNode = item.get("role");
         if (roleNode == null || roleNode.isNull()) {
@@ -181,6 +185,12 @@ final class ItemNormalizer {
                     text.append(partText.textValue());
                 } else if (partType.isEmpty()) {
                     throw ApiException.badRequest("missing_required_parameter", "'" + partParam + ".type' is required", partParam + ".type");
+                } else if (!part.get("type").isTextual() || !OTHER_PART_TYPES.contains(partType)) {
+                    // the spec's InputContent and OutputMessageContent unions name every part type there is
+                    throw ApiException.badRequest("invalid_value", "Invalid value for '" + partParam + ".type': '" + partType
+                            + "'. Supported values"
+                            + " are: 'input_text', 'input_image', 'input_file', 'input_audio', 'output_text' and"
+                            + " 'refusal'.", partParam + ".type");
                 } else {
                     parts.add(part);
                 }
