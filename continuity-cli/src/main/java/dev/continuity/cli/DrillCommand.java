@@ -212,6 +212,7 @@ final class DrillCommand implements Callable<Integer> {
         row(out, "rehydration calls (minimal)", h.calls() + " (" + h.minimalCalls() + ")");
         row(out, "rehydration items by type", h.itemsByType().toString());
         row(out, "rehydration failures", String.valueOf(h.failures()));
+        row(out, "rehydration orphans cleaned", String.valueOf(h.orphansCleaned()));
         DrillReport.Rehydration f = r.failback();
         row(out, "failback conversations/items", f.conversations() + " / " + f.items());
         row(out, "failback calls (minimal)", f.calls() + " (" + f.minimalCalls() + ")");

@@ -111,6 +111,10 @@ final class RehydrateCommand implements Callable<Integer> {
     @Option(names = "--no-probe", description = "Do not send a probe turn to each agent after the run.")
     boolean noProbe;
 
+    @Option(names = "--keep-orphans", description = "Do not delete the region's orphaned conversations (the ones "
+            + "Continuity created, replayed copies or probes, that no journal cursor names) after the run.")
+    boolean keepOrphans;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -155,6 +159,7 @@ final class RehydrateCommand implements Callable<Integer> {
                     .mode(rehydrationMode)
                     .concurrency(concurrency)
                     .giveUpAfter(java.time.Duration.ofSeconds(giveUpAfterSeconds))
+                    .cleanOrphans(!keepOrphans)
                     .changedSince(changedSince)
                     .validation(new ValidationOptions(!noProbe, ValidationOptions.defaults().probeInput(), sample, null,
                             ValidationOptions.defaults().maxForkItems()))
@@ -215,6 +220,9 @@ final class RehydrateCommand implements Callable<Integer> {
                         + "every committed turn" + (v.conversationsUnverified() > 0
                                 ? ", " + v.conversationsUnverified() + " not verified" : "")
                         + (v.conversationsNotSampled() > 0 ? ", " + v.conversationsNotSampled() + " not sampled" : "");
+                case ORPHANS -> report.orphans().cleaned() + " orphaned conversations cleaned, "
+                        + report.orphans().failed() + " failed (" + report.orphans().listed() + " listed; not "
+                        + "replay calls)";
             };
             out.printf(Locale.ROOT, "%-14s %6d ms  %s%n", phase.phase().name().toLowerCase(Locale.ROOT),
                     phase.millis(), result);
@@ -236,6 +244,9 @@ final class RehydrateCommand implements Callable<Integer> {
                 .forEach(a -> out.printf(Locale.ROOT, "  agent %s: %s%n", a.agent(), a.detail()));
         for (ValidationProblem problem : v.problems()) {
             out.printf(Locale.ROOT, "  validation %s: %s%n", problem.subject(), problem.message());
+        }
+        for (String problem : report.orphans().problems()) {
+            out.printf(Locale.ROOT, "  orphans: %s%n", problem);
         }
         out.flush();
     }

@@ -59,4 +59,12 @@ public interface AgentService {
      * nobody recorded, so they can be cleaned up.
      */
     List<RegionalConversation> listConversations(String agentName);
+
+    /**
+     * Deletes a conversation and its items (the spec's {@code deleteConversation}); used to clean up
+     * conversations Continuity created and no longer references.
+     *
+     * @return {@code true} when it was deleted, {@code false} when the region does not know it (already gone)
+     */
+    boolean deleteConversation(String conversationId);
 }

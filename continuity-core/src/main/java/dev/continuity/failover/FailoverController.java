@@ -302,7 +302,9 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
                 .listener(e -> emit(new FailoverEvent.RehydrationProgress(region, e, clock.instant())));
         builder = rehydration.apply(builder);
         if (mode == RehydrationMode.LAZY) {
-            builder.validation(ValidationOptions.none()); // traffic waits for this one: no probe turns
+            // traffic waits for this one: no probe turns, no orphan listing (lazy catch-ups are starting too);
+            // the background or a later eager/incremental run cleans the region
+            builder.validation(ValidationOptions.none()).cleanOrphans(false);
         }
         return builder.build().run();
     }

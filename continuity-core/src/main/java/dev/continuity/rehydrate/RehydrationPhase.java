@@ -9,5 +9,10 @@ public enum RehydrationPhase {
     /** Replays journaled conversations into the target region. */
     CONVERSATIONS,
     /** A probe turn per agent and a check of a sample of replayed conversations. */
-    VALIDATION
+    VALIDATION,
+    /**
+     * Deletes the target region's conversations Continuity created and no longer references (probes,
+     * diverged copies, lost creates); see {@link OrphanCleanup}.
+     */
+    ORPHANS
 }

@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param validation what the validation phase found
  * @param phases time per phase, in order
  * @param totalMillis wall time of the whole run
+ * @param orphans what the orphans phase cleaned up ({@link OrphanCleanup#NONE} when it did not run)
  */
 public record RehydrationReport(
         String region,
@@ -35,7 +36,8 @@ public record RehydrationReport(
         List<ConversationFailure> failures,
         ValidationReport validation,
         List<PhaseReport> phases,
-        long totalMillis) {
+        long totalMillis,
+        OrphanCleanup orphans) {
 
     /** At most this many failures are listed individually (all are counted). */
     public static final int MAX_LISTED_FAILURES = 100;
@@ -64,6 +66,21 @@ public record RehydrationReport(
         failures = List.copyOf(failures);
         validation = validation == null ? ValidationReport.NONE : validation;
         phases = List.copyOf(phases);
+        orphans = orphans == null ? OrphanCleanup.NONE : orphans;
+    }
+
+    /** A report without an orphans phase ({@link OrphanCleanup#NONE}). */
+    public RehydrationReport(String region, RehydrationMode mode, Status status,
+            List<PreflightProblem> preflightProblems, List<AgentResult> agents, ReplayTotals conversations,
+            Map<FailureReason, Long> failuresByReason, List<ConversationFailure> failures,
+            ValidationReport validation, List<PhaseReport> phases, long totalMillis) {
+        this(region, mode, status, preflightProblems, agents, conversations, failuresByReason, failures, validation,
+                phases, totalMillis, OrphanCleanup.NONE);
+    }
+
+    /** Orphaned regional conversations this run deleted. */
+    public long orphansCleaned() {
+        return orphans.cleaned();
     }
 
     /** True when the run succeeded. */

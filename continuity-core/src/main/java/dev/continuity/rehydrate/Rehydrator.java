@@ -10,6 +10,7 @@ import dev.continuity.journal.TurnJournal;
 import dev.continuity.preflight.PreflightCheck;
 import dev.continuity.preflight.PreflightProblem;
 import dev.continuity.rehydrate.internal.Events;
+import dev.continuity.rehydrate.internal.OrphanSweep;
 import dev.continuity.replay.ConversationReplayer;
 import dev.continuity.replay.ReplayOptions;
 import dev.continuity.replay.ReplayTotals;
@@ -23,6 +24,7 @@ import dev.continuity.topology.Topology;
 import dev.continuity.validation.ValidationOptions;
 import dev.continuity.validation.ValidationReport;
 import dev.continuity.validation.internal.Validator;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,7 +50,11 @@ import org.slf4j.LoggerFactory;
  *       concurrency;</li>
  *   <li><b>validation</b>: a probe turn per agent in a probe conversation, and a comparison of a sample
  *       of replayed conversations with the journal (and an optional recall question in a probe copy);
- *       see {@link ValidationOptions}.</li>
+ *       see {@link ValidationOptions};</li>
+ *   <li><b>orphans</b> (on by default, {@link Builder#cleanOrphans(boolean)}): the target region's
+ *       conversations Continuity created and no journal cursor names (probes, diverged copies, creates
+ *       whose answer was lost), found through the region's list of conversations, are deleted; see
+ *       {@link OrphanCleanup}. Its calls are not replay calls.</li>
  * </ol>
  *
  * <pre>{@code
@@ -82,8 +88,12 @@ public final class Rehydrator {
     private final List<PreflightCheck> preflightChecks;
     private final Events events;
     private final Duration giveUpAfter;
+    private final boolean cleanOrphans;
+    private final Clock clock;
 
     private Rehydrator(Builder b) {
+        this.cleanOrphans = b.cleanOrphans;
+        this.clock = b.clock;
         this.giveUpAfter = b.giveUpAfter;
         this.journal = b.journal;
         this.target = b.target;
@@ -114,6 +124,7 @@ public final class Rehydrator {
     /** Runs every phase the mode calls for and reports what was done. Blocks until done. */
     public RehydrationReport run() {
         long started = System.nanoTime();
+        long startedEpochSecond = clock.instant().getEpochSecond();
         String region = target.region();
         LOG.info("rehydrating {} ({} mode): {} agents", region, mode, definitions.size());
         List<PhaseReport> phases = new ArrayList<>();
@@ -124,7 +135,8 @@ public final class Rehydrator {
         if (!problems.isEmpty()) {
             LOG.warn("rehydration of {} stopped by {} preflight problem(s); nothing was changed", region,
                     problems.size());
-            skip(phases, RehydrationPhase.AGENTS, RehydrationPhase.CONVERSATIONS, RehydrationPhase.VALIDATION);
+            skip(phases, RehydrationPhase.AGENTS, RehydrationPhase.CONVERSATIONS, RehydrationPhase.VALIDATION,
+                    RehydrationPhase.ORPHANS);
             return finish(new RehydrationReport(region, mode, RehydrationReport.Status.PREFLIGHT_FAILED, problems,
                     List.of(), ReplayTotals.NONE, Map.of(), List.of(), ValidationReport.NONE, phases, millis(started)));
         }
@@ -149,16 +161,29 @@ public final class Rehydrator {
         }
 
         ValidationReport validated = ValidationReport.NONE;
+        List<String> probes = List.of();
         if (!validation.enabled() || cancelled || guard.gaveUp()) {
             skip(phases, RehydrationPhase.VALIDATION);
         } else {
             t = begin(RehydrationPhase.VALIDATION);
             List<String> probed = agents.stream().filter(a -> a.status() != AgentResult.Status.FAILED)
                     .map(AgentResult::agent).toList();
-            validated = new Validator(journal, target, validation,
+            Validator validator = new Validator(journal, target, validation,
                     new ServiceRetry("continuity-validation", replayOptions.retry()),
-                    replayOptions.maxItemsPerCall()).run(probed, totals.succeededKeys());
+                    replayOptions.maxItemsPerCall());
+            validated = validator.run(probed, totals.succeededKeys());
+            probes = validator.probeConversations();
             phases.add(end(RehydrationPhase.VALIDATION, t));
+        }
+
+        OrphanCleanup orphans = OrphanCleanup.NONE;
+        if (!cleanOrphans || journal == null || cancelled || guard.gaveUp() || Thread.currentThread().isInterrupted()) {
+            skip(phases, RehydrationPhase.ORPHANS);
+        } else {
+            t = begin(RehydrationPhase.ORPHANS);
+            orphans = new OrphanSweep(journal, target, new ServiceRetry("continuity-orphans", replayOptions.retry()),
+                    pageSize).run(startedEpochSecond, probes);
+            phases.add(end(RehydrationPhase.ORPHANS, t));
         }
 
         ReplayTotals replay = totals.totals();
@@ -167,12 +192,12 @@ public final class Rehydrator {
         RehydrationReport.Status status = cancelled ? RehydrationReport.Status.CANCELLED
                 : failed ? RehydrationReport.Status.FAILED : RehydrationReport.Status.SUCCEEDED;
         RehydrationReport report = new RehydrationReport(region, mode, status, List.of(), agents, replay,
-                totals.failuresByReason(), totals.failures(), validated, phases, millis(started));
+                totals.failuresByReason(), totals.failures(), validated, phases, millis(started), orphans);
         LOG.info("rehydration of {} {}: agents {} created / {} unchanged / {} failed; conversations {} replayed, "
-                + "{} up to date, {} failed; {} items in {} write calls (minimal {}); {} ms", region, status,
-                report.agentsDeployed(), report.agentsUnchanged(), report.agentsFailed(), replay.replayed(),
-                replay.upToDate(), replay.failed(), replay.itemsWritten(), replay.writeCalls(),
-                replay.minimalWriteCalls(), report.totalMillis());
+                + "{} up to date, {} failed; {} items in {} write calls (minimal {}); {} orphans cleaned; {} ms",
+                region, status, report.agentsDeployed(), report.agentsUnchanged(), report.agentsFailed(),
+                replay.replayed(), replay.upToDate(), replay.failed(), replay.itemsWritten(), replay.writeCalls(),
+                replay.minimalWriteCalls(), orphans.cleaned(), report.totalMillis());
         return finish(report);
     }
 
@@ -283,6 +308,8 @@ public final class Rehydrator {
         private final List<PreflightCheck> preflightChecks = new ArrayList<>();
         private RehydrationListener listener = RehydrationListener.none();
         private Duration giveUpAfter = DEFAULT_GIVE_UP_AFTER;
+        private boolean cleanOrphans = true;
+        private Clock clock = Clock.systemUTC();
 
         private Builder() {
         }
@@ -389,6 +416,32 @@ public final class Rehydrator {
                 throw new IllegalArgumentException("giveUpAfter must not be negative, was " + window);
             }
             this.giveUpAfter = window;
+            return this;
+        }
+
+        /**
+         * Whether the orphans phase runs (default {@code true}): after validation, the target region's
+         * conversations Continuity created ({@code continuity-source=replay} or {@code continuity-probe}
+         * metadata) before this run started (the service's {@code created_at}, in seconds, before the
+         * second the run started by {@link #clock}) and no journal cursor for the region names are
+         * deleted, and
+         * so are this run's probe conversations. Conversations without Continuity's metadata are never
+         * touched, nor replayed ones whose key the journal does not know. {@code false} deletes nothing
+         * (orphans then stay, counted by {@code ReplayTotals.possibleOrphans}). Skipped without a journal,
+         * when the run is cancelled or when the conversations phase gave up on the region.
+         */
+        public Builder cleanOrphans(boolean clean) {
+            this.cleanOrphans = clean;
+            return this;
+        }
+
+        /**
+         * The clock that dates the start of a run (default {@link Clock#systemUTC()}): the orphans phase
+         * judges only conversations the region dates before that second, so a create of another process
+         * still in flight (its cursor not written yet) is left alone.
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

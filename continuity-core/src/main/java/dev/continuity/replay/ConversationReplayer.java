@@ -42,9 +42,9 @@ import java.util.Objects;
  * </ul>
  *
  * <p>Not guaranteed: a create-conversation call whose answer is lost (or a crash between it and the
- * cursor update) leaves a regional conversation nobody references; the service has no list-conversations
- * endpoint, so it cannot be found again (its metadata names the key, should the service ever list them).
- * Counted as {@link ReplayOutcome#possibleOrphans()}. Two processes replaying the same conversation
+ * cursor update) leaves a regional conversation nobody references, counted as
+ * {@link ReplayOutcome#possibleOrphans()}; its metadata names the key, so a later rehydration's orphans
+ * phase finds it through the region's list of conversations and deletes it. Two processes replaying the same conversation
  * into the same region at once can interleave writes; the cursor CAS detects it and the next replay
  * recreates the conversation from the journal.
  */

@@ -8,9 +8,10 @@ import java.util.Objects;
  * <p>Nothing it does touches a user's conversation: each agent is probed in a new probe conversation
  * (metadata {@code continuity-probe=agent}); a sampled conversation is checked by listing its items
  * (a read) and comparing them with the journal, and a {@link RecallProbe} question is asked in a probe
- * copy of it (metadata {@code continuity-probe=recall}). Probe conversations stay in the region
- * unreferenced (the service cannot list or expire them for us); there is one per agent per run plus one
- * per recall check.
+ * copy of it (metadata {@code continuity-probe=recall}). There is one probe conversation per agent per
+ * run plus one per recall check; nothing references them afterwards, so the rehydration's orphans phase
+ * deletes them (unless {@code Rehydrator.Builder.cleanOrphans(false)}), and a probe whose create answer
+ * was lost is found by a later run's listing.
  *
  * @param probeAgents send a probe turn to every agent
  * @param probeInput the probe turn's user message

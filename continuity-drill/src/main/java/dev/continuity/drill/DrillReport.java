@@ -49,9 +49,11 @@ public record DrillReport(int conversations, long acknowledgedTurns, long lostTu
      * @param failures conversations or agents that failed
      * @param itemsByType items written per item {@code type} (the specification's value, e.g.
      *     {@code file_search_call}), sorted by type
+     * @param orphansCleaned orphaned regional conversations (probes, diverged copies, lost creates) the
+     *     rehydrations deleted; their listing and delete calls are not counted in {@code calls}
      */
     public record Rehydration(long agents, long conversations, long items, long calls, long minimalCalls,
-            long failures, Map<String, Long> itemsByType) {
+            long failures, Map<String, Long> itemsByType, long orphansCleaned) {
         /** Copies the per-type counts. */
         public Rehydration {
             itemsByType = itemsByType == null ? Map.of()

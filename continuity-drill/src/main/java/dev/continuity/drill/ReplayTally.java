@@ -18,6 +18,7 @@ final class ReplayTally implements RegionCatchUp {
     private final LongAdder calls = new LongAdder();
     private final LongAdder minimalCalls = new LongAdder();
     private final LongAdder failures = new LongAdder();
+    private final LongAdder orphansCleaned = new LongAdder();
     private final java.util.concurrent.ConcurrentHashMap<String, LongAdder> itemsByType =
             new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -55,11 +56,12 @@ final class ReplayTally implements RegionCatchUp {
         calls.add(totals.writeCalls());
         minimalCalls.add(totals.minimalWriteCalls());
         failures.add(report.failuresByReason().values().stream().mapToLong(Long::longValue).sum());
+        orphansCleaned.add(report.orphansCleaned());
     }
 
     DrillReport.Rehydration snapshot() {
         return new DrillReport.Rehydration(agents.sum(), conversations.sum(), items.sum(), calls.sum(),
-                minimalCalls.sum(), failures.sum(), byType());
+                minimalCalls.sum(), failures.sum(), byType(), orphansCleaned.sum());
     }
 
     private java.util.Map<String, Long> byType() {

@@ -81,6 +81,11 @@ final class SeverableAgentService implements AgentService {
     }
 
     @Override
+    public boolean deleteConversation(String conversationId) {
+        return call(() -> region.deleteConversation(conversationId));
+    }
+
+    @Override
     public List<StoredItem> listItems(String conversationId) {
         return call(() -> region.listItems(conversationId));
     }

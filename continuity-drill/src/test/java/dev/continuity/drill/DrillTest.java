@@ -75,5 +75,7 @@ class DrillTest {
         assertThat(report.lostTurns()).isZero();
         assertThat(report.rehydration().failures()).isZero();
         assertThat(report.rehydration().calls()).isEqualTo(report.rehydration().minimalCalls());
+        // the background run's validation probes, deleted by its orphans phase (not counted in calls)
+        assertThat(report.rehydration().orphansCleaned()).isPositive();
     }
 }

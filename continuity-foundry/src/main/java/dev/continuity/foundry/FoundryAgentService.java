@@ -181,6 +181,21 @@ public final class FoundryAgentService implements AgentService {
     }
 
     @Override
+    public boolean deleteConversation(String conversationId) {
+        try {
+            return call("delete conversation " + conversationId, () -> {
+                clients.openAI().conversations().delete(conversationId);
+                return true;
+            });
+        } catch (AgentServiceException e) {
+            if (e.kind() == AgentServiceException.Kind.NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public void addItems(String conversationId, List<TurnItem> items) {
         requireAtMost20(items);
         if (items.isEmpty()) {

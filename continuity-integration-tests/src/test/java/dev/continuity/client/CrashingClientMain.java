@@ -134,6 +134,11 @@ public final class CrashingClientMain {
         }
 
         @Override
+        public boolean deleteConversation(String conversationId) {
+            return real.deleteConversation(conversationId);
+        }
+
+        @Override
         public List<StoredItem> listItems(String conversationId) {
             return real.listItems(conversationId);
         }

@@ -100,7 +100,8 @@ class RehydratorTest {
         assertThat(regions.count(SECONDARY, "agents.versions.create")).isEqualTo(3);
         assertEveryConversationEqualsTheJournal();
         assertThat(report.phases()).extracting(PhaseReport::phase).containsExactly(RehydrationPhase.PREFLIGHT,
-                RehydrationPhase.AGENTS, RehydrationPhase.CONVERSATIONS, RehydrationPhase.VALIDATION);
+                RehydrationPhase.AGENTS, RehydrationPhase.CONVERSATIONS, RehydrationPhase.VALIDATION,
+                RehydrationPhase.ORPHANS);
         assertThat(report.phase(RehydrationPhase.VALIDATION).skipped()).isTrue();
         assertThat(events).filteredOn(e -> e instanceof RehydrationEvent.ConversationsProgress)
                 .extracting(e -> ((RehydrationEvent.ConversationsProgress) e).done())
@@ -277,8 +278,9 @@ class RehydratorTest {
         assertThat(validation.recallPassed()).isEqualTo(4);
         assertThat(report.status()).isEqualTo(RehydrationReport.Status.SUCCEEDED);
         assertEveryConversationEqualsTheJournal();
-        // probe conversations are extra: 3 agent probes + 4 recall copies
-        assertThat(regions.emulator.region(SECONDARY).conversationCount()).isEqualTo(keys.size() + 3 + 4);
+        // the probe conversations (3 agent probes + 4 recall copies) are deleted by the orphans phase
+        assertThat(report.orphansCleaned()).isEqualTo(3 + 4);
+        assertThat(regions.emulator.region(SECONDARY).conversationCount()).isEqualTo(keys.size());
     }
 
     @Test

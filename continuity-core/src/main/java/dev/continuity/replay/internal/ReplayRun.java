@@ -204,7 +204,7 @@ public final class ReplayRun {
                 return target.createConversation(first, metadata);
             } catch (AgentServiceException e) {
                 if (e.ambiguous()) {
-                    possibleOrphans++; // the service may have created it; its id is lost (no list endpoint)
+                    possibleOrphans++; // the service may have created it; its id is lost (the orphans phase finds it)
                 }
                 throw e;
             }

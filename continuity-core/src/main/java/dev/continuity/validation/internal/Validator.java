@@ -56,6 +56,7 @@ public final class Validator {
     private int recallChecks;
     private int recallPassed;
     private int calls;
+    private final List<String> probeConversations = new ArrayList<>();
 
     /** A validator for {@code target}. */
     public Validator(TurnJournal journal, AgentService target, ValidationOptions options, ServiceRetry retry,
@@ -97,6 +98,7 @@ public final class Validator {
             metadata.put(PROBE_METADATA, "agent");
             metadata.put(ReplayRun.AGENT_METADATA, agent);
             String conversation = call(() -> target.createConversation(List.of(), metadata));
+            probeConversations.add(conversation);
             AgentReply reply = call(() -> target.respond(new AgentReference(agent, null), conversation,
                     List.of(TurnItem.userMessage(options.probeInput()))));
             if (reply.output().isEmpty()) {
@@ -195,6 +197,7 @@ public final class Validator {
         int end = all.nextChunkEnd(0, maxItemsPerCall);
         List<TurnItem> first = all.items(0, end);
         String copy = call(() -> target.createConversation(first, metadata));
+        probeConversations.add(copy);
         int written = end;
         while (written < all.size()) {
             int from = written;
@@ -214,6 +217,14 @@ public final class Validator {
                     + check.get().input() + "' in a probe copy in " + target.region() + ": expected '"
                     + check.get().expected() + "', got '" + reply.text() + "'"));
         }
+    }
+
+    /**
+     * The probe conversations this validator created (agent probes and recall copies); nothing references
+     * them once {@link #run} returned, so the rehydration's orphans phase deletes them.
+     */
+    public List<String> probeConversations() {
+        return List.copyOf(probeConversations);
     }
 
     private <T> T call(Supplier<T> body) {
