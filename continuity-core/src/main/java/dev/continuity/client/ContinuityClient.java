@@ -270,7 +270,9 @@ public final class ContinuityClient implements AutoCloseable {
 
     /**
      * Completes every turn left pending by a crash or an outage, each exactly once: committed from the
-     * regional conversation when the answer is there, otherwise sent again.
+     * regional conversation when the answer is there, otherwise sent again (with the options journaled with
+     * it). A turn whose response fails is resolved as the region holds it (committed input-only, or removed
+     * when the region kept nothing) and logged; it counts as completed when committed.
      *
      * @return how many turns were completed
      */
@@ -286,6 +288,12 @@ public final class ContinuityClient implements AutoCloseable {
                 }
             } catch (TurnRejectedException e) {
                 LOG.warn("pending turn discarded during reconciliation: {}", e.getMessage());
+            } catch (TurnFailedException e) {
+                // resolved as the region holds it: input-only when the region kept the input, else discarded
+                LOG.warn("pending turn's response failed during reconciliation: {}", e.getMessage());
+                if (e.inputKept()) {
+                    completed++;
+                }
             } finally {
                 state.unlock();
             }
@@ -334,6 +342,8 @@ public final class ContinuityClient implements AutoCloseable {
             complete(last, true);
         } catch (TurnRejectedException e) {
             LOG.warn("pending turn discarded: {}", e.getMessage());
+        } catch (TurnFailedException e) {
+            LOG.warn("pending turn's response failed; journaled as the region holds it: {}", e.getMessage());
         }
         return head(head.conversationKey());
     }

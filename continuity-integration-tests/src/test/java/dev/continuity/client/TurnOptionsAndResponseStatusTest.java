@@ -228,4 +228,31 @@ class TurnOptionsAndResponseStatusTest {
                 "remember river=Tejo", "remember river=Tejo", "OK, I will remember river.", "recall river",
                 "river is Tejo.");
     }
+
+    @Test
+    void aPendingTurnWhoseResponseFailsIsReconciledAsTheRegionHoldsIt() {
+        String key = client.startConversation(AGENT);
+        client.send(key, "remember city=Lisbon");
+        regions.emulator.region(PRIMARY).faults().inject(FaultRule.serviceUnavailable()
+                .onlyFor("POST", "/responses").times(100));
+        ContinuityClient impatient = ContinuityClient.builder().journal(journal).region(regions.service(PRIMARY))
+                .retry(ContinuityClient.DEFAULT_RETRY.withMaxAttempts(1)).build();
+        catchThrowableOfType(() -> impatient.send(key, "remember river=Tejo",
+                TurnOptions.NONE.withTemperature(1.0)), RegionUnavailableException.class);
+        regions.emulator.region(PRIMARY).faults().clear();
+        regions.emulator.region(PRIMARY).faults().inject(FaultRule.responseFailed());
+
+        assertThat(client.reconcilePendingTurns()).as("resolved input-only").isEqualTo(1);
+
+        Turn resolved = journal.turn(key, 2).orElseThrow();
+        assertThat(resolved.status()).isEqualTo(TurnStatus.COMMITTED);
+        assertThat(resolved.output()).isEmpty();
+        assertThat(resolved.options()).isEqualTo(TurnOptions.NONE.withTemperature(1.0).toJson());
+        assertThat(journal.pendingTurns()).isEmpty();
+        assertThat(regionalTexts(PRIMARY, key)).containsExactly("remember city=Lisbon", "OK, I will remember city.",
+                "remember river=Tejo");
+        TurnResult next = client.send(key, "recall city");
+        assertThat(next.sequence()).isEqualTo(3);
+        assertThat(next.text()).isEqualTo("city is Lisbon.");
+    }
 }
