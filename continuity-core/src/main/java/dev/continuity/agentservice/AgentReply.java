@@ -11,11 +11,22 @@ import java.util.List;
  * @param output output items in order (messages, function calls, ...)
  * @param usage token usage
  * @param model the model deployment that answered
+ * @param status how the response ended
+ * @param statusReason for {@link ResponseStatus#INCOMPLETE} the {@code incomplete_details.reason}
+ *     ({@code max_output_tokens}, {@code content_filter}); for {@link ResponseStatus#FAILED} the error
+ *     ({@code code: message}); null otherwise
  */
-public record AgentReply(String responseId, List<TurnItem> output, TokenUsage usage, String model) {
+public record AgentReply(String responseId, List<TurnItem> output, TokenUsage usage, String model,
+        ResponseStatus status, String statusReason) {
     /** Copies the output. */
     public AgentReply {
         output = List.copyOf(output);
+        status = status == null ? ResponseStatus.COMPLETED : status;
+    }
+
+    /** A completed reply. */
+    public AgentReply(String responseId, List<TurnItem> output, TokenUsage usage, String model) {
+        this(responseId, output, usage, model, ResponseStatus.COMPLETED, null);
     }
 
     /** The text of the output messages, joined. */

@@ -1,5 +1,6 @@
 package dev.continuity.agentservice;
 
+import dev.continuity.client.TurnOptions;
 import dev.continuity.journal.TurnItem;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,17 @@ public interface AgentService {
      * Asks an agent to respond in a conversation: {@code input} is appended to the conversation,
      * followed by the output.
      */
-    AgentReply respond(AgentReference agent, String conversationId, List<TurnItem> input);
+    default AgentReply respond(AgentReference agent, String conversationId, List<TurnItem> input) {
+        return respond(agent, conversationId, input, TurnOptions.NONE);
+    }
+
+    /**
+     * As {@link #respond(AgentReference, String, List)}, with the turn's Responses API options
+     * ({@code max_output_tokens}, {@code tool_choice}, {@code text}, ...). The reply's
+     * {@link AgentReply#status()} says whether the answer is complete; a {@code failed} response is a
+     * reply with status {@link ResponseStatus#FAILED}, not an exception.
+     */
+    AgentReply respond(AgentReference agent, String conversationId, List<TurnItem> input, TurnOptions options);
 
     /** Retrieves an earlier response, or empty if the service does not know it. */
     Optional<AgentReply> response(String responseId);

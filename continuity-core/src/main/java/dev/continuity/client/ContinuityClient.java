@@ -6,6 +6,7 @@ import dev.continuity.agentservice.AgentReference;
 import dev.continuity.agentservice.AgentReply;
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.agentservice.AgentServiceException;
+import dev.continuity.agentservice.ResponseStatus;
 import dev.continuity.agentservice.StoredItem;
 import dev.continuity.client.internal.ConversationStates;
 import dev.continuity.client.internal.LandedItems;
@@ -174,6 +175,11 @@ public final class ContinuityClient implements AutoCloseable {
         return send(conversationKey, List.of(TurnItem.userMessage(userMessage)));
     }
 
+    /** Sends a user message with Responses API options and returns the acknowledged answer. */
+    public TurnResult send(String conversationKey, String userMessage, TurnOptions options) {
+        return send(conversationKey, List.of(TurnItem.userMessage(userMessage)), options);
+    }
+
     /**
      * Sends input items (messages, {@code function_call_output}s, {@code mcp_approval_response}s) and returns
      * the acknowledged answer.
@@ -184,6 +190,22 @@ public final class ContinuityClient implements AutoCloseable {
      * @throws ConversationBusyException if another turn of the conversation held the lock too long
      */
     public TurnResult send(String conversationKey, List<TurnItem> input) {
+        return send(conversationKey, input, TurnOptions.NONE);
+    }
+
+    /**
+     * Sends input items with the turn's Responses API options ({@code max_output_tokens}, {@code tool_choice},
+     * structured output, ...) and returns the acknowledged answer. The options are journaled with the pending
+     * turn: completing it later (reconciliation, after a failover) asks with the same options. The result's
+     * {@link TurnResult#status()} says whether the answer is complete.
+     *
+     * @throws TurnFailedException if the service answered with a {@code failed} response (nothing is acknowledged)
+     * @throws TurnRejectedException if the service refused the input (nothing is kept)
+     * @throws RegionUnavailableException if no region answered in time (the turn stays pending)
+     * @throws ConversationBusyException if another turn of the conversation held the lock too long
+     */
+    public TurnResult send(String conversationKey, List<TurnItem> input, TurnOptions options) {
+        java.util.Objects.requireNonNull(options, "options");
         if (input.isEmpty()) {
             throw new IllegalArgumentException("a turn needs at least one input item");
         }
@@ -198,7 +220,7 @@ public final class ContinuityClient implements AutoCloseable {
                 }
             }
             Turn pending = Turn.pending(conversationKey, head.lastSequence() + 1, head.agentName(),
-                    head.agentVersion(), input, clock.instant());
+                    head.agentVersion(), input, clock.instant(), options.isEmpty() ? null : options.toJson());
             boolean journaled = durability == TurnDurability.PENDING_INPUT;
             if (journaled) {
                 journal.append(pending);
@@ -248,7 +270,9 @@ public final class ContinuityClient implements AutoCloseable {
 
     /**
      * Completes every turn left pending by a crash or an outage, each exactly once: committed from the
-     * regional conversation when the answer is there, otherwise sent again.
+     * regional conversation when the answer is there, otherwise sent again (with the options journaled with
+     * it). A turn whose response fails is resolved as the region holds it (committed input-only, or removed
+     * when the region kept nothing) and logged; it counts as completed when committed.
      *
      * @return how many turns were completed
      */
@@ -264,6 +288,12 @@ public final class ContinuityClient implements AutoCloseable {
                 }
             } catch (TurnRejectedException e) {
                 LOG.warn("pending turn discarded during reconciliation: {}", e.getMessage());
+            } catch (TurnFailedException e) {
+                // resolved as the region holds it: input-only when the region kept the input, else discarded
+                LOG.warn("pending turn's response failed during reconciliation: {}", e.getMessage());
+                if (e.inputKept()) {
+                    completed++;
+                }
             } finally {
                 state.unlock();
             }
@@ -312,6 +342,8 @@ public final class ContinuityClient implements AutoCloseable {
             complete(last, true);
         } catch (TurnRejectedException e) {
             LOG.warn("pending turn discarded: {}", e.getMessage());
+        } catch (TurnFailedException e) {
+            LOG.warn("pending turn's response failed; journaled as the region holds it: {}", e.getMessage());
         }
         return head(head.conversationKey());
     }
@@ -432,7 +464,10 @@ public final class ContinuityClient implements AutoCloseable {
                 }
                 responding = true;
                 AgentReply reply = service.respond(new AgentReference(pending.agentName(), pending.agentVersion()),
-                        cursor.conversationId(), input);
+                        cursor.conversationId(), input, TurnOptions.fromJson(pending.options()));
+                if (reply.status() != ResponseStatus.COMPLETED && reply.status() != ResponseStatus.INCOMPLETE) {
+                    throw failed(pending, region, service, cursor, reply, journaled, basis);
+                }
                 return commit(pending, region, reply, journaled, basis);
             } catch (AgentServiceException e) {
                 if (!e.retryable() && responding) {
@@ -515,7 +550,32 @@ public final class ContinuityClient implements AutoCloseable {
                     pending.sequence(), basis.createdAt(), outcome.completedAt(), basis.regions(), basis.version())
                     .withNativeTurn(region, pending.sequence());
         }
-        return new TurnResult(key, pending.sequence(), region, reply.responseId(), reply.output(), reply.usage());
+        return new TurnResult(key, pending.sequence(), region, reply.responseId(), reply.output(), reply.usage(),
+                reply.status(), reply.status() == ResponseStatus.INCOMPLETE ? reply.statusReason() : null);
+    }
+
+    /**
+     * A response that ended {@code failed} (or {@code cancelled}): leaves the journal as the region's
+     * conversation is (input-only turn when the region kept the input, else no turn) and returns the
+     * exception to throw; nothing is acknowledged.
+     */
+    private TurnFailedException failed(Turn pending, String region, AgentService service, RegionCursor cursor,
+            AgentReply reply, boolean journaled, ConversationHead basis) {
+        String key = pending.conversationKey();
+        LandedItems landed = LandedItems.inspect(service.listItems(cursor.conversationId()),
+                committedItemCount(key, cursor.replayedThrough()), pending);
+        boolean inputKept = landed.state() != LandedItems.State.NOTHING;
+        String error = reply.statusReason() == null ? reply.status().name().toLowerCase(java.util.Locale.ROOT)
+                : reply.statusReason();
+        if (inputKept) {
+            commit(pending, region, new AgentReply(reply.responseId(), List.of(), reply.usage(), reply.model(),
+                    reply.status(), reply.statusReason()), journaled, basis);
+        } else if (journaled) {
+            journal.discardPending(key, pending.sequence());
+        }
+        LOG.warn("turn {} of '{}' failed in region {}: response {} ({}); input {}", pending.sequence(), key, region,
+                reply.responseId(), error, inputKept ? "kept, journaled input-only" : "not kept, turn discarded");
+        return new TurnFailedException(key, pending.sequence(), region, reply.responseId(), error, inputKept);
     }
 
     /**

@@ -1,11 +1,15 @@
 package dev.continuity.client;
 
+import dev.continuity.agentservice.ResponseStatus;
 import dev.continuity.journal.TokenUsage;
 import dev.continuity.journal.TurnItem;
 import java.util.List;
 
 /**
- * An acknowledged turn: it is committed to the journal.
+ * An acknowledged turn: it is committed to the journal. Check {@link #status()}: an
+ * {@link ResponseStatus#INCOMPLETE} answer (cut by {@code max_output_tokens} or the content filter) is
+ * committed as the regional conversation holds it, but it is not a whole answer. A failed response is
+ * never a {@code TurnResult}: it is a {@link TurnFailedException}.
  *
  * @param conversationKey the conversation
  * @param sequence the turn's sequence number
@@ -13,13 +17,28 @@ import java.util.List;
  * @param responseId the service's response id
  * @param output the output items
  * @param usage token usage
+ * @param status how the response ended ({@link ResponseStatus#COMPLETED} or {@link ResponseStatus#INCOMPLETE})
+ * @param incompleteReason for an incomplete answer, the service's reason ({@code max_output_tokens},
+ *     {@code content_filter}); null otherwise
  */
 public record TurnResult(String conversationKey, long sequence, String region, String responseId,
-        List<TurnItem> output, TokenUsage usage) {
+        List<TurnItem> output, TokenUsage usage, ResponseStatus status, String incompleteReason) {
 
     /** Copies the output. */
     public TurnResult {
         output = List.copyOf(output);
+        status = status == null ? ResponseStatus.COMPLETED : status;
+    }
+
+    /** A completed turn. */
+    public TurnResult(String conversationKey, long sequence, String region, String responseId,
+            List<TurnItem> output, TokenUsage usage) {
+        this(conversationKey, sequence, region, responseId, output, usage, ResponseStatus.COMPLETED, null);
+    }
+
+    /** True when the model finished its answer (status {@link ResponseStatus#COMPLETED}). */
+    public boolean completed() {
+        return status == ResponseStatus.COMPLETED;
     }
 
     /** The text of the output messages, joined. */

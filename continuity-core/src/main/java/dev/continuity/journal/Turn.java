@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param status pending or committed
  * @param startedAt when the turn was journaled
  * @param completedAt when it was committed (null while pending)
+ * @param options the turn's Responses API options as JSON text ({@code TurnOptions#toJson()}), or null for
+ *     none: journaled with the input so a pending turn is completed with the same options
  */
 public record Turn(
         String conversationKey,
@@ -37,7 +39,16 @@ public record Turn(
         TokenUsage usage,
         TurnStatus status,
         Instant startedAt,
-        Instant completedAt) {
+        Instant completedAt,
+        String options) {
+
+    /** A turn without options. */
+    public Turn(String conversationKey, long sequence, String agentName, String agentVersion, List<TurnItem> input,
+            List<TurnItem> output, String responseId, String region, TokenUsage usage, TurnStatus status,
+            Instant startedAt, Instant completedAt) {
+        this(conversationKey, sequence, agentName, agentVersion, input, output, responseId, region, usage, status,
+                startedAt, completedAt, null);
+    }
 
     /** Validates required fields and copies lists. */
     public Turn {
@@ -51,20 +62,27 @@ public record Turn(
         input = List.copyOf(input);
         output = output == null ? List.of() : List.copyOf(output);
         usage = usage == null ? TokenUsage.NONE : usage;
+        options = options == null || options.isEmpty() || options.equals("{}") ? null : options;
     }
 
     /** A new pending turn. */
     public static Turn pending(String conversationKey, long sequence, String agentName, String agentVersion,
             List<TurnItem> input, Instant startedAt) {
+        return pending(conversationKey, sequence, agentName, agentVersion, input, startedAt, null);
+    }
+
+    /** A new pending turn with options (JSON text, or null). */
+    public static Turn pending(String conversationKey, long sequence, String agentName, String agentVersion,
+            List<TurnItem> input, Instant startedAt, String options) {
         return new Turn(conversationKey, sequence, agentName, agentVersion, input, List.of(), null, null,
-                TokenUsage.NONE, TurnStatus.PENDING, startedAt, null);
+                TokenUsage.NONE, TurnStatus.PENDING, startedAt, null, options);
     }
 
     /** This turn committed with the given outcome. */
     public Turn committed(TurnOutcome outcome) {
         return new Turn(conversationKey, sequence, agentName, agentVersion, input, outcome.output(),
                 outcome.responseId(), outcome.region(), outcome.usage(), TurnStatus.COMMITTED, startedAt,
-                outcome.completedAt());
+                outcome.completedAt(), options);
     }
 
     /** The outcome of a committed turn, or {@code null} while pending. */
@@ -74,13 +92,14 @@ public record Turn(
                 : null;
     }
 
-    /** True when both turns describe the same request (key, sequence, agent, input). */
+    /** True when both turns describe the same request (key, sequence, agent, input, options). */
     public boolean sameRequest(Turn other) {
         return conversationKey.equals(other.conversationKey)
                 && sequence == other.sequence
                 && agentName.equals(other.agentName)
                 && Objects.equals(agentVersion, other.agentVersion)
-                && input.equals(other.input);
+                && input.equals(other.input)
+                && Objects.equals(options, other.options);
     }
 
     /** True when both turns have the same status and, if committed, the same outcome (ignoring time). */

@@ -91,8 +91,9 @@ final class SeverableAgentService implements AgentService {
     }
 
     @Override
-    public AgentReply respond(AgentReference agent, String conversationId, List<TurnItem> input) {
-        return call(() -> region.respond(agent, conversationId, input));
+    public AgentReply respond(AgentReference agent, String conversationId, List<TurnItem> input,
+            dev.continuity.client.TurnOptions options) {
+        return call(() -> region.respond(agent, conversationId, input, options));
     }
 
     @Override

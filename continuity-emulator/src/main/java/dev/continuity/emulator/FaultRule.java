@@ -34,7 +34,19 @@ public record FaultRule(Kind kind, int status, long retryAfterMillis, Duration l
         /** Delay the request by {@code latency}, then handle it normally. */
         LATENCY,
         /** Handle the request (storing any write), then answer {@code status} (500) instead of the result. */
-        FAIL_AFTER_COMMIT
+        FAIL_AFTER_COMMIT,
+        /**
+         * The next create-response request is handled (its input is appended to the conversation) but the
+         * response ends with status {@code failed} and an {@code error} ({@code server_error}), no output.
+         * Outcome rules are consumed by response creation only; {@code method}/{@code pathContains} are ignored.
+         */
+        RESPONSE_FAILED,
+        /**
+         * The next create-response request is answered with status {@code incomplete},
+         * {@code incomplete_details.reason = content_filter}: the answer is cut (half its text is kept) and
+         * its message has status {@code incomplete}. Consumed by response creation only.
+         */
+        RESPONSE_CONTENT_FILTER
     }
 
     /** Validates and normalises the rule. */
@@ -47,7 +59,9 @@ public record FaultRule(Kind kind, int status, long retryAfterMillis, Duration l
         if (kind == Kind.LATENCY && latency.isZero()) {
             throw new IllegalArgumentException("a LATENCY rule needs a positive latency");
         }
-        if (kind != Kind.LATENCY && (status < 400 || status > 599)) {
+        if (kind == Kind.RESPONSE_FAILED || kind == Kind.RESPONSE_CONTENT_FILTER) {
+            status = 200;
+        } else if (kind != Kind.LATENCY && (status < 400 || status > 599)) {
             throw new IllegalArgumentException("status must be an HTTP error status 400..599, got " + status);
         }
         if (retryAfterMillis < 0) {
@@ -83,6 +97,27 @@ public record FaultRule(Kind kind, int status, long retryAfterMillis, Duration l
     /** Performs and stores the write, then answers 500: the caller cannot tell that it succeeded. */
     public static FaultRule failAfterCommit() {
         return new FaultRule(Kind.FAIL_AFTER_COMMIT, 500, 0, Duration.ZERO, null, null, -1);
+    }
+
+    /**
+     * The next response the region creates fails: status {@code failed} with an {@code error}; its input
+     * items are stored in the conversation, no output is.
+     */
+    public static FaultRule responseFailed() {
+        return new FaultRule(Kind.RESPONSE_FAILED, 200, 0, Duration.ZERO, null, null, 1);
+    }
+
+    /**
+     * The next response the region creates is cut by the content filter: status {@code incomplete} with
+     * {@code incomplete_details.reason = content_filter}.
+     */
+    public static FaultRule contentFilter() {
+        return new FaultRule(Kind.RESPONSE_CONTENT_FILTER, 200, 0, Duration.ZERO, null, null, 1);
+    }
+
+    /** True for the kinds that change a response's outcome instead of the HTTP exchange. */
+    public boolean isResponseOutcome() {
+        return kind == Kind.RESPONSE_FAILED || kind == Kind.RESPONSE_CONTENT_FILTER;
     }
 
     /** The same rule restricted to a method and a path substring ({@code null} = any). */

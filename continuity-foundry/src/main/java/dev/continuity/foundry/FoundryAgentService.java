@@ -16,9 +16,12 @@ import com.openai.models.conversations.ConversationCreateParams;
 import com.openai.models.conversations.items.ItemCreateParams;
 import com.openai.models.conversations.items.ItemListParams;
 import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseIncludable;
 import com.openai.models.responses.ResponseInputItem;
 import dev.continuity.agentservice.AgentReference;
 import dev.continuity.agentservice.AgentReply;
+import dev.continuity.agentservice.ResponseStatus;
+import dev.continuity.client.TurnOptions;
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.agentservice.AgentServiceException;
 import dev.continuity.agentservice.DeployedAgentVersion;
@@ -308,7 +311,8 @@ public final class FoundryAgentService implements AgentService {
     }
 
     @Override
-    public AgentReply respond(AgentReference agent, String conversationId, List<TurnItem> input) {
+    public AgentReply respond(AgentReference agent, String conversationId, List<TurnItem> input,
+            TurnOptions options) {
         return call("response of agent " + agent + " in conversation " + conversationId, () -> {
             Map<String, Object> reference = new LinkedHashMap<>();
             reference.put("type", "agent_reference");
@@ -322,6 +326,7 @@ public final class FoundryAgentService implements AgentService {
             if (!input.isEmpty()) {
                 params.input(rawInput(input));
             }
+            applyOptions(params, options);
             try (HttpResponse response = clients.openAI().responses().withRawResponse().create(params.build())) {
                 return toReply(rawBody(response));
             }
@@ -345,6 +350,41 @@ public final class FoundryAgentService implements AgentService {
     }
 
     /**
+     * Sets the turn's options on the request: typed where openai-java has the field, raw JSON for
+     * {@code tool_choice} and {@code text} (passed through exactly as given, including structured-output
+     * schemas).
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void applyOptions(ResponseCreateParams.Builder params, TurnOptions options) {
+        if (options == null || options.isEmpty()) {
+            return;
+        }
+        if (options.maxOutputTokens() != null) {
+            params.maxOutputTokens(options.maxOutputTokens().longValue());
+        }
+        if (options.temperature() != null) {
+            params.temperature(options.temperature());
+        }
+        if (options.topP() != null) {
+            params.topP(options.topP());
+        }
+        if (options.toolChoice() != null) {
+            params.toolChoice((JsonField) JsonValue.fromJsonNode(parse(options.toolChoice())));
+        }
+        if (options.text() != null) {
+            params.text((JsonField) JsonValue.fromJsonNode(parse(options.text())));
+        }
+        if (!options.include().isEmpty()) {
+            params.include(options.include().stream().map(ResponseIncludable::of).toList());
+        }
+        if (!options.metadata().isEmpty()) {
+            ResponseCreateParams.Metadata.Builder metadata = ResponseCreateParams.Metadata.builder();
+            options.metadata().forEach((k, v) -> metadata.putAdditionalProperty(k, JsonValue.from(v)));
+            params.metadata(metadata.build());
+        }
+    }
+
+    /**
      * A response read from its raw JSON: output items keep their numbers as the service wrote them (the
      * typed {@code Response} would have parsed them into doubles).
      */
@@ -363,7 +403,15 @@ public final class FoundryAgentService implements AgentService {
                         u.path("total_tokens").asLong())
                 : TokenUsage.NONE;
         JsonNode model = response.get("model");
-        return new AgentReply(id, output, usage, model == null || model.isNull() ? null : model.asText());
+        ResponseStatus status = ResponseStatus.ofWire(response.path("status").asText(null));
+        String reason = null;
+        if (status == ResponseStatus.INCOMPLETE) {
+            reason = response.path("incomplete_details").path("reason").asText(null);
+        } else if (status == ResponseStatus.FAILED) {
+            JsonNode error = response.path("error");
+            reason = error.path("code").asText("error") + ": " + error.path("message").asText("");
+        }
+        return new AgentReply(id, output, usage, model == null || model.isNull() ? null : model.asText(), status, reason);
     }
 
     /** The body of a successful raw response (the client has already turned errors into exceptions). */

@@ -144,11 +144,12 @@ public final class CrashingClientMain {
         }
 
         @Override
-        public AgentReply respond(AgentReference agent, String conversationId, List<TurnItem> input) {
+        public AgentReply respond(AgentReference agent, String conversationId, List<TurnItem> input,
+                TurnOptions options) {
             if (++responses == 2) {
                 halt("before-call");
             }
-            return real.respond(agent, conversationId, input);
+            return real.respond(agent, conversationId, input, options);
         }
 
         @Override

@@ -180,6 +180,10 @@ public final class JournalExporter {
             g.writeEndObject();
             g.writeStringField("started_at", turn.startedAt().toString());
             g.writeStringField("completed_at", turn.completedAt() == null ? null : turn.completedAt().toString());
+            if (turn.options() != null) {
+                g.writeFieldName("options");
+                g.writeRawValue(turn.options()); // the turn's Responses API options, a JSON object
+            }
         });
     }
 

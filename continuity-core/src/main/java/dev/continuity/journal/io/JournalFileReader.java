@@ -274,8 +274,16 @@ final class JournalFileReader {
                 throw problem(line, "'usage': " + e.getMessage(), e);
             }
         }
+        JsonNode optionsNode = node.get("options");
+        String options = null;
+        if (optionsNode != null && !optionsNode.isNull()) {
+            if (!optionsNode.isObject()) {
+                throw problem(line, "'options' must be an object (the turn's Responses API options)", null);
+            }
+            options = optionsNode.toString();
+        }
         return new Turn(key, sequence, agent, agentVersion, input, output, responseId, region, usage, status,
-                startedAt, completedAt);
+                startedAt, completedAt, options);
     }
 
     private List<TurnItem> items(ObjectNode node, String field, long line) {

@@ -32,6 +32,9 @@ package dev.continuity.journal.io;
  *   <li>Times are ISO-8601 instants with the journal's precision (up to nanoseconds). {@code status} is
  *       {@code PENDING} or {@code COMMITTED}; a pending turn has an empty {@code output} and null
  *       {@code response_id}, {@code region} and {@code completed_at}.</li>
+ *   <li>A turn sent with Responses API options ({@code TurnOptions}) carries them in {@code options}, a JSON
+ *       object of the request fields ({@code {"max_output_tokens":64,"tool_choice":"none"}}); the field is
+ *       absent for a turn without options (older files have none).</li>
  *   <li>{@code regions} holds the head's per-region cursors: the regional conversation id and the last
  *       sequence replayed there. They are only meaningful against the same Foundry projects.</li>
  *   <li>The last line is {@code end} with the counts, so a truncated file is recognised and refused.</li>

@@ -29,6 +29,8 @@ import java.util.TreeMap;
 public final class JournalDocuments {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final com.fasterxml.jackson.databind.ObjectMapper OPTIONS_READER =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private JournalDocuments() {
     }
@@ -53,6 +55,15 @@ public final class JournalDocuments {
         doc.put("status", turn.status().name());
         doc.put("startedAt", Timestamps.format(turn.startedAt()));
         doc.put("completedAt", Timestamps.format(turn.completedAt()));
+        if (turn.options() != null) {
+            // the turn's Responses API options (absent for turns without options and in older documents)
+            try {
+                doc.set("options", OPTIONS_READER.readTree(turn.options()));
+            } catch (java.io.IOException e) {
+                throw new JournalException("turn " + turn.sequence() + " of conversation '" + turn.conversationKey()
+                        + "' has options that are not JSON: " + e.getMessage(), e);
+            }
+        }
         return doc;
     }
 
@@ -74,7 +85,8 @@ public final class JournalDocuments {
                 new TokenUsage(usage.path("inputTokens").asLong(), usage.path("outputTokens").asLong(),
                         usage.path("totalTokens").asLong()),
                 status, Timestamps.parse(text(doc, "startedAt", where), where + " startedAt"),
-                Timestamps.parse(optionalText(doc, "completedAt"), where + " completedAt"));
+                Timestamps.parse(optionalText(doc, "completedAt"), where + " completedAt"),
+                doc.path("options").isObject() ? doc.get("options").toString() : null);
     }
 
     /** The document of a head whose last turn's status is not known (see {@link StoredHead#lastTurnStatus()}). */

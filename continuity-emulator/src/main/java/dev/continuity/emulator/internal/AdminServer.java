@@ -140,20 +140,21 @@ public final class AdminServer implements AutoCloseable {
         JsonNode kindNode = node.get("kind");
         if (kindNode == null || !kindNode.isTextual()) {
             throw ApiException.badRequest("missing_required_parameter",
-                    "'kind' is required: HTTP_ERROR, THROTTLE, LATENCY or FAIL_AFTER_COMMIT", "kind");
+                    "'kind' is required: HTTP_ERROR, THROTTLE, LATENCY, FAIL_AFTER_COMMIT, RESPONSE_FAILED or RESPONSE_CONTENT_FILTER", "kind");
         }
         FaultRule.Kind kind;
         try {
             kind = FaultRule.Kind.valueOf(kindNode.textValue().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("invalid_value", "'kind' must be HTTP_ERROR, THROTTLE, LATENCY or "
-                    + "FAIL_AFTER_COMMIT, got '" + kindNode.textValue() + "'", "kind");
+            throw ApiException.badRequest("invalid_value", "'kind' must be HTTP_ERROR, THROTTLE, LATENCY, "
+                    + "FAIL_AFTER_COMMIT, RESPONSE_FAILED or RESPONSE_CONTENT_FILTER, got '" + kindNode.textValue() + "'", "kind");
         }
         int defaultStatus = switch (kind) {
             case HTTP_ERROR -> 503;
             case THROTTLE -> 429;
             case FAIL_AFTER_COMMIT -> 500;
             case LATENCY -> 0;
+            case RESPONSE_FAILED, RESPONSE_CONTENT_FILTER -> 200;
         };
         int status = intField(node, "status", defaultStatus);
         long retryAfter = longField(node, "retryAfterMillis", 0);

@@ -76,7 +76,20 @@ public final class FaultEngine {
         return new ArrayList<>(rules);
     }
 
-    /** Decides (and consumes) the faults for one request. */
+    /** Consumes and returns the first response-outcome rule ({@code RESPONSE_FAILED}, ...), or null. */
+    public FaultRule responseOutcome() {
+        for (Active active : rules) {
+            if (active.rule.isResponseOutcome() && active.tryConsume()) {
+                if (active.exhausted()) {
+                    rules.remove(active);
+                }
+                return active.rule;
+            }
+        }
+        return null;
+    }
+
+    /** Decides (and consumes) the faults for one request (response-outcome rules are left to the response service). */
     public Decision evaluate(String method, String path) {
         if (rules.isEmpty()) {
             return Decision.NONE;
@@ -85,7 +98,7 @@ public final class FaultEngine {
         FaultRule failure = null;
         for (Active active : rules) {
             FaultRule rule = active.rule;
-            if (!rule.matches(method, path)) {
+            if (rule.isResponseOutcome() || !rule.matches(method, path)) {
                 continue;
             }
             if (rule.kind() == FaultRule.Kind.LATENCY) {

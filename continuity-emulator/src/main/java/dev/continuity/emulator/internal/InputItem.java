@@ -23,6 +23,8 @@ final class InputItem implements ModelItem {
     /** For {@link Type#TOOL_ITEM}: the item's {@code type} and its fields as given (else null). */
     final String wireType;
     final ObjectNode raw;
+    /** True for an assistant message the model did not finish (rendered with status {@code incomplete}). */
+    boolean incomplete;
 
     private InputItem(Type type, ItemRole role, ArrayNode content, String callId, String name, String arguments,
                       JsonNode output, String text, String clientId) {
@@ -107,7 +109,7 @@ final class InputItem implements ModelItem {
             case MESSAGE -> {
                 node.put("type", "message");
                 node.put("id", id);
-                node.put("status", "completed");
+                node.put("status", incomplete ? "incomplete" : "completed");
                 node.put("role", role.wire);
                 node.set("content", content);
             }

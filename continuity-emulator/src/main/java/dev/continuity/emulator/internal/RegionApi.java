@@ -35,6 +35,11 @@ public final class RegionApi {
         this.responses = new ResponseService(region, ids, agents, conversations, model, vectorStores);
     }
 
+    /** The fault rules whose response-outcome kinds ({@code RESPONSE_FAILED}, ...) response creation consumes. */
+    public void responseFaults(FaultEngine faults) {
+        responses.faults(faults);
+    }
+
     /** Sets how long indexing an attached file takes (milliseconds, 0 = at once). */
     public void indexingDelay(long millis) {
         vectorStores.indexingDelay(millis);

@@ -36,6 +36,7 @@ public final class RegionRuntime implements AutoCloseable {
             TlsMaterial tls, ScriptedModel model) {
         this.info = new RegionInfo(name, deployments.stream().map(DeploymentInfo::name).toList());
         this.api = new RegionApi(info, model, new ProjectCatalog(name, deployments, projectConnections));
+        this.api.responseFaults(faults);
         this.tls = tls;
         this.connections = DaemonThreads.connectionPool("emulator-" + name);
         this.listener = new HttpListener("Region " + name, port, tls == null ? null : tls.serverContext(),

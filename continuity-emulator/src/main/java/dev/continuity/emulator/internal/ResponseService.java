@@ -3,6 +3,7 @@ package dev.continuity.emulator.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.continuity.emulator.FaultRule;
 import dev.continuity.emulator.model.FileSearch;
 import dev.continuity.emulator.model.ModelException;
 import dev.continuity.emulator.model.ModelItem;
@@ -59,6 +60,14 @@ public final class ResponseService {
             "safety_identifier", "service_tier", "store", "stream", "stream_options", "structured_inputs", "temperature",
             "text", "tool_choice", "tools", "top_logprobs", "top_p", "truncation", "user");
 
+    /** The region's fault rules (response-outcome kinds are consumed here); none until set. */
+    private volatile FaultEngine faults = new FaultEngine();
+
+    /** Sets the fault rules whose response-outcome kinds this service consumes. */
+    void faults(FaultEngine engine) {
+        this.faults = engine;
+    }
+
     /** Creates the service of a region. */
     public ResponseService(RegionInfo region, IdGenerator ids, AgentStore agents, ConversationStore conversations,
                            ScriptedModel model, VectorStoreStore vectorStores) {
@@ -75,9 +84,21 @@ public final class ResponseService {
                              Set<String> functionTools, JsonNode tools) {
     }
 
-    /** Output of one model run: the serialized output items, the stored input items and the usage counts. */
+    /**
+     * Output of one model run: the serialized output items, the stored input items, the usage counts and,
+     * for a response that did not complete, its status and reason ({@code incomplete}: {@code max_output_tokens}
+     * or {@code content_filter}; {@code failed}: the error message).
+     */
     private record Outcome(List<byte[]> output, List<String> inputIds, List<byte[]> inputItems, long inputChars,
-                           long outputChars) {
+                           long outputChars, String status, String reason) {
+    }
+
+    /**
+     * The generation options of a create-response request, validated: {@code max_output_tokens} (null = no
+     * limit), {@code text} (format), {@code tool_choice}, {@code temperature}, {@code top_p}.
+     */
+    private record Options(Long maxOutputTokens, JsonNode text, JsonNode toolChoice, JsonNode temperature,
+                           JsonNode topP, FaultRule outcome) {
     }
 
     /** The v1 routes' create-response fields: the agent is named by {@code agent_reference} (also {@code agent}). */
@@ -118,10 +139,11 @@ public final class ResponseService {
         List<InputItem> input = input(body.get("input"));
         Set<String> include = include(body.get("include"));
         boolean store = body.path("store").asBoolean(true);
+        Options options = options(body);
         Outcome outcome = conversationId == null
-                ? run(responder, null, input, include, store)
+                ? run(responder, null, input, include, store, options)
                 : conversations.withConversation(conversationId,
-                        conversation -> run(responder, conversation, input, include, store));
+                        conversation -> run(responder, conversation, input, include, store, options));
 
         long sequence = ids.nextSequence();
         String id = ids.format("resp_", sequence);
@@ -129,18 +151,35 @@ public final class ResponseService {
         head.put("id", id);
         head.put("object", "response");
         head.put("created_at", System.currentTimeMillis() / 1000);
-        head.put("status", "completed");
-        head.putNull("error");
-        head.putNull("incomplete_details");
+        head.put("status", outcome.status());
+        if ("failed".equals(outcome.status())) {
+            head.putObject("error").put("code", "server_error").put("message", outcome.reason());
+        } else {
+            head.putNull("error");
+        }
+        if ("incomplete".equals(outcome.status())) {
+            head.putObject("incomplete_details").put("reason", outcome.reason());
+        } else {
+            head.putNull("incomplete_details");
+        }
         head.put("instructions", responder.instructions());
         head.set("metadata", metadata);
         head.put("model", responder.model());
         ObjectNode tail = Json.object();
+        if (options.maxOutputTokens() != null) {
+            tail.put("max_output_tokens", options.maxOutputTokens());
+        }
         tail.put("parallel_tool_calls", true);
-        tail.putNull("temperature");
-        tail.put("tool_choice", "auto");
+        tail.set("temperature", options.temperature() == null ? Json.object().nullNode() : options.temperature());
+        tail.set("text", options.text() == null
+                ? textFormat("text") : options.text());
+        if (options.toolChoice() == null) {
+            tail.put("tool_choice", "auto");
+        } else {
+            tail.set("tool_choice", options.toolChoice());
+        }
         tail.putArray("tools");
-        tail.putNull("top_p");
+        tail.set("top_p", options.topP() == null ? Json.object().nullNode() : options.topP());
         if (conversationId != null) {
             tail.putObject("conversation").put("id", conversationId);
         }
@@ -325,7 +364,7 @@ public final class ResponseService {
     }
 
     private Outcome run(Responder responder, Conversation conversation, List<InputItem> input, Set<String> include,
-                        boolean store) {
+                        boolean store, Options options) {
         Conversation target = conversation == null ? new Conversation("(none)", 0, null, 0) : conversation;
         conversations.checkBatch(target, input, "input");
         List<ModelItem> items = target.view(input);
@@ -339,15 +378,56 @@ public final class ResponseService {
         } catch (ModelException e) {
             throw ApiException.badRequest("invalid_value", e.getMessage(), "input");
         }
+        String status = "completed";
+        String reason = null;
+        FaultRule outcomeRule = options.outcome();
+        if (outcomeRule != null && outcomeRule.kind() == FaultRule.Kind.RESPONSE_FAILED) {
+            status = "failed";
+            reason = "The model failed to produce a response in region " + region.name() + " (injected RESPONSE_FAILED fault)";
+        } else if (outcomeRule != null) {
+            status = "incomplete";
+            reason = "content_filter";
+        }
+        long outputCharsLeft = options.maxOutputTokens() == null ? Long.MAX_VALUE : options.maxOutputTokens() * 4;
         List<InputItem> outputs = new ArrayList<>(reply.outputs().size());
+        long outputChars = 0;
         for (ModelOutput out : reply.outputs()) {
+            if ("failed".equals(status) || ("incomplete".equals(status) && !outputs.isEmpty())) {
+                break; // a failed response has no output; an incomplete one ends with its cut message
+            }
             if (out instanceof ModelOutput.Message message) {
-                outputs.add(InputItem.assistantText(message.text(), message.citations()));
+                String text = structured(message.text(), options.text());
+                boolean cut = false;
+                if ("content_filter".equals(reason)) {
+                    text = text.substring(0, text.length() / 2);
+                    cut = true;
+                } else if (text.length() > outputCharsLeft) {
+                    text = text.substring(0, (int) outputCharsLeft);
+                    status = "incomplete";
+                    reason = "max_output_tokens";
+                    cut = true;
+                }
+                outputCharsLeft -= text.length();
+                outputChars += text.length();
+                InputItem item = InputItem.assistantText(text, cut ? List.of() : message.citations());
+                item.incomplete = cut;
+                outputs.add(item);
+                continue;
             } else if (out instanceof ModelOutput.FunctionCall call) {
+                if (isNone(options.toolChoice())) {
+                    continue; // tool_choice none: the model calls no tool
+                }
                 outputs.add(InputItem.functionCall(call.callId(), call.name(), call.arguments(), null));
+                outputChars += call.name().length() + call.arguments().length();
             } else if (out instanceof ModelOutput.ToolItem tool) {
                 outputs.add(InputItem.toolItem(tool.type(), tool.fields(), null));
+                outputChars += tool.fields().toString().length();
             }
+        }
+        if (outputs.isEmpty() && !"failed".equals(status)) {
+            InputItem item = InputItem.assistantText("", List.of());
+            item.incomplete = "incomplete".equals(status);
+            outputs.add(item);
         }
         long inputChars = target.chars;
         for (InputItem item : input) {
@@ -379,7 +459,120 @@ public final class ResponseService {
                 conversation.agents.add(responder.agent().name() + ":" + responder.agent().version());
             }
         }
-        return new Outcome(rendered, inputIds, inputItems, inputChars, reply.outputChars());
+        return new Outcome(rendered, inputIds, inputItems, inputChars,
+                "completed".equals(status) ? reply.outputChars() : outputChars, status, reason);
+    }
+
+    /** The request's generation options, validated as the spec types them; consumes a response-outcome fault. */
+    private Options options(JsonNode body) {
+        Long maxOutputTokens = null;
+        JsonNode max = body.get("max_output_tokens");
+        if (max != null && !max.isNull()) {
+            if (!max.isIntegralNumber()) {
+                throw ApiException.badRequest("invalid_type", "'max_output_tokens' must be an integer", "max_output_tokens");
+            }
+            if (max.asLong() < 16) {
+                throw ApiException.badRequest("integer_below_min_value", "Invalid 'max_output_tokens': integer below minimum value."
+                        + " Expected a value >= 16, but got " + max.asLong() + " instead.", "max_output_tokens");
+            }
+            maxOutputTokens = max.asLong();
+        }
+        JsonNode temperature = number(body, "temperature", 2);
+        JsonNode topP = number(body, "top_p", 1);
+        JsonNode toolChoice = body.get("tool_choice");
+        if (toolChoice != null && toolChoice.isNull()) {
+            toolChoice = null;
+        }
+        if (toolChoice != null) {
+            if (toolChoice.isTextual()) {
+                if (!Set.of("none", "auto", "required").contains(toolChoice.textValue())) {
+                    throw ApiException.badRequest("invalid_value", "Invalid value: '" + toolChoice.textValue()
+                            + "'. Supported values are: 'none', 'auto' and 'required'.", "tool_choice");
+                }
+            } else if (!toolChoice.isObject() || !toolChoice.path("type").isTextual()) {
+                throw ApiException.badRequest("invalid_type", "'tool_choice' must be 'none', 'auto', 'required' or an object"
+                        + " with a 'type' (e.g. {\"type\":\"function\",\"name\":..})", "tool_choice");
+            } else if ("function".equals(toolChoice.get("type").textValue()) && !toolChoice.path("name").isTextual()) {
+                throw ApiException.badRequest("missing_required_parameter", "'tool_choice.name' is required", "tool_choice.name");
+            }
+        }
+        JsonNode text = body.get("text");
+        if (text != null && text.isNull()) {
+            text = null;
+        }
+        if (text != null) {
+            if (!text.isObject()) {
+                throw ApiException.badRequest("invalid_type", "'text' must be an object", "text");
+            }
+            JsonNode format = text.get("format");
+            if (format != null && !format.isNull()) {
+                String type = format.path("type").asText("");
+                if (!Set.of("text", "json_object", "json_schema").contains(type)) {
+                    throw ApiException.badRequest("invalid_value", "Invalid value: '" + type
+                            + "'. Supported values are: 'text', 'json_object' and 'json_schema'.", "text.format.type");
+                }
+                if ("json_schema".equals(type) && (!format.path("name").isTextual() || !format.path("schema").isObject())) {
+                    throw ApiException.badRequest("missing_required_parameter",
+                            "'text.format.name' and 'text.format.schema' are required for json_schema", "text.format");
+                }
+            }
+        }
+        return new Options(maxOutputTokens, text, toolChoice, temperature, topP, faults.responseOutcome());
+    }
+
+    private static JsonNode number(JsonNode body, String field, double maximum) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isNumber()) {
+            throw ApiException.badRequest("invalid_type", "'" + field + "' must be a number", field);
+        }
+        if (value.asDouble() < 0 || value.asDouble() > maximum) {
+            throw ApiException.badRequest("invalid_value", "'" + field + "' must be between 0 and " + (int) maximum
+                    + ", got " + value.asDouble(), field);
+        }
+        return value;
+    }
+
+    private static boolean isNone(JsonNode toolChoice) {
+        return toolChoice != null && toolChoice.isTextual() && "none".equals(toolChoice.textValue());
+    }
+
+    private static ObjectNode textFormat(String type) {
+        ObjectNode text = Json.object();
+        text.putObject("format").put("type", type);
+        return text;
+    }
+
+    /**
+     * The scripted model's answer under a structured-output format: {@code json_schema} answers a JSON
+     * object holding each of the schema's {@code required} properties (strings get the answer's text,
+     * numbers 0, booleans false, arrays [], objects {}); {@code json_object} answers {@code {"text":..}};
+     * otherwise the text as is.
+     */
+    private static String structured(String text, JsonNode textOptions) {
+        JsonNode format = textOptions == null ? null : textOptions.get("format");
+        String type = format == null ? "text" : format.path("type").asText("text");
+        if ("json_object".equals(type)) {
+            return Json.object().put("text", text).toString();
+        }
+        if (!"json_schema".equals(type)) {
+            return text;
+        }
+        JsonNode schema = format.path("schema");
+        ObjectNode answer = Json.object();
+        for (JsonNode name : schema.path("required")) {
+            String property = name.asText();
+            switch (schema.path("properties").path(property).path("type").asText("string")) {
+                case "integer", "number" -> answer.put(property, 0);
+                case "boolean" -> answer.put(property, false);
+                case "array" -> answer.putArray(property);
+                case "object" -> answer.putObject(property);
+                default -> answer.put(property, text);
+            }
+        }
+        return answer.toString();
     }
 
     private Responder responder(JsonNode body, boolean v1) {

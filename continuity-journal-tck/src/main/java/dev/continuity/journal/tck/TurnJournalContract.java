@@ -229,6 +229,29 @@ public abstract class TurnJournalContract {
     }
 
     @Test
+    void aTurnsOptionsAreKeptWhilePendingAndAfterItsCommit() throws Exception {
+        create(key("o"));
+        String options = "{\"max_output_tokens\":64,\"tool_choice\":{\"type\":\"function\",\"name\":\"lookup\"},"
+                + "\"text\":{\"format\":{\"type\":\"json_schema\",\"name\":\"a\",\"schema\":{\"type\":\"object\"}}},"
+                + "\"metadata\":{\"ticket\":\"T-17\"}}";
+        Turn turn = Turn.pending(key("o"), 1, AGENT, AGENT_VERSION, List.of(TurnItem.userMessage("hello")), STARTED,
+                options);
+
+        journal.append(turn);
+        journal = reopen(journal);
+
+        assertThat(journal.turn(key("o"), 1).orElseThrow().options()).isEqualTo(options);
+        assertThat(catchThrowable(() -> journal.append(Turn.pending(key("o"), 1, AGENT, AGENT_VERSION,
+                List.of(TurnItem.userMessage("hello")), STARTED)))).as("the same input without the options is"
+                        + " another request").isInstanceOf(TurnConflictException.class);
+        journal.commit(key("o"), 1, outcome("a reply", "resp_o"));
+        journal = reopen(journal);
+        Turn committed = journal.turn(key("o"), 1).orElseThrow();
+        assertThat(committed.status()).isEqualTo(TurnStatus.COMMITTED);
+        assertThat(committed.options()).isEqualTo(options);
+    }
+
+    @Test
     void appendingTheSameRequestAgainIsAlreadyPresentAndChangesNothing() {
         create(key("c"));
         Turn turn = pending(key("c"), 1, "hello");

@@ -26,7 +26,10 @@ import java.util.List;
 final class SqliteSchema {
 
     /** The schema version this code writes. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+
+    /** Version 2: a turn's Responses API options (JSON object text, NULL for none). */
+    private static final String VERSION_2 = "ALTER TABLE turn ADD COLUMN options_json TEXT";
 
     private static final List<String> VERSION_1 = List.of(
             """
@@ -123,6 +126,7 @@ final class SqliteSchema {
             for (String ddl : VERSION_1) {
                 statement.execute(ddl);
             }
+            statement.execute(VERSION_2);
             statement.execute("INSERT INTO schema_version (version) VALUES (" + VERSION + ")");
             return VERSION;
         }
@@ -140,6 +144,12 @@ final class SqliteSchema {
         }
         if (version < 1) {
             throw new JournalException("journal '" + file + "' has an empty schema_version table");
+        }
+        if (version == 1 && create) {
+            // opened for writing: upgrade in place (adds a nullable column; version-1 turns have no options)
+            statement.execute(VERSION_2);
+            statement.execute("INSERT INTO schema_version (version) VALUES (2)");
+            return 2;
         }
         return version;
     }

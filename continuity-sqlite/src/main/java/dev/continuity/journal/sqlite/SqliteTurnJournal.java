@@ -54,12 +54,9 @@ public final class SqliteTurnJournal implements TurnJournal {
 
     private static final String SELECT_HEAD = "SELECT " + TurnRows.HEAD_COLUMNS
             + " FROM conversation WHERE conversation_key = ?";
-    private static final String SELECT_TURN = "SELECT " + TurnRows.TURN_COLUMNS
-            + " FROM turn WHERE conversation_key = ? AND sequence = ?";
-    private static final String SELECT_TURNS_FROM = "SELECT " + TurnRows.TURN_COLUMNS
-            + " FROM turn WHERE conversation_key = ? AND sequence >= ? ORDER BY sequence";
-    private static final String SELECT_PENDING = "SELECT " + TurnRows.TURN_COLUMNS
-            + " FROM turn WHERE status = 'PENDING' ORDER BY conversation_key, sequence";
+    private static final String SELECT_TURN = " FROM turn WHERE conversation_key = ? AND sequence = ?";
+    private static final String SELECT_TURNS_FROM = " FROM turn WHERE conversation_key = ? AND sequence >= ? ORDER BY sequence";
+    private static final String SELECT_PENDING = " FROM turn WHERE status = 'PENDING' ORDER BY conversation_key, sequence";
     /**
      * Everything an append decides on, in one statement: head position and agent, whether turn n exists,
      * the status of turn n - 1 (NULL when it does not exist).
@@ -201,6 +198,11 @@ public final class SqliteTurnJournal implements TurnJournal {
                         second);
             }
         }
+    }
+
+    /** {@code SELECT <turn columns of this journal's schema>} + {@code rest}. */
+    private String select(String rest) {
+        return "SELECT " + TurnRows.turnColumns(schemaVersion) + rest;
     }
 
     private static int checkSchema(SqliteConnections connections) throws SQLException {
@@ -404,7 +406,7 @@ public final class SqliteTurnJournal implements TurnJournal {
     public List<Turn> read(String conversationKey, long fromSequence) {
         Objects.requireNonNull(conversationKey, "conversationKey");
         return readers.run("read of conversation '" + conversationKey + "' from turn " + fromSequence, c -> {
-            PreparedStatement select = c.prepare(SELECT_TURNS_FROM);
+            PreparedStatement select = c.prepare(select(SELECT_TURNS_FROM));
             select.setString(1, conversationKey);
             select.setLong(2, fromSequence);
             List<Turn> turns = new ArrayList<>();
@@ -517,7 +519,7 @@ public final class SqliteTurnJournal implements TurnJournal {
     public List<Turn> pendingTurns() {
         return readers.run("listing of pending turns", c -> {
             List<Turn> turns = new ArrayList<>();
-            try (ResultSet rs = c.prepare(SELECT_PENDING).executeQuery()) {
+            try (ResultSet rs = c.prepare(select(SELECT_PENDING)).executeQuery()) {
                 while (rs.next()) {
                     turns.add(TurnRows.turn(rs));
                 }
@@ -561,7 +563,7 @@ public final class SqliteTurnJournal implements TurnJournal {
     }
 
     /** The status of the conversation's last turn, or null when it has none (for a head change's cursors). */
-    private static TurnStatus lastTurnStatus(StatementCache c, ConversationHead head) {
+    private TurnStatus lastTurnStatus(StatementCache c, ConversationHead head) {
         try {
             Turn last = selectTurn(c, head.conversationKey(), head.lastSequence());
             return last == null ? null : last.status();
@@ -571,8 +573,8 @@ public final class SqliteTurnJournal implements TurnJournal {
         }
     }
 
-    private static Turn selectTurn(StatementCache c, String key, long sequence) throws SQLException {
-        PreparedStatement select = c.prepare(SELECT_TURN);
+    private Turn selectTurn(StatementCache c, String key, long sequence) throws SQLException {
+        PreparedStatement select = c.prepare(select(SELECT_TURN));
         select.setString(1, key);
         select.setLong(2, sequence);
         try (ResultSet rs = select.executeQuery()) {

@@ -22,14 +22,25 @@ import java.util.TreeMap;
 /** Maps turns and heads to rows of the {@code turn} and {@code conversation} tables and back. */
 final class TurnRows {
 
-    /** Columns of {@code turn} in the order {@link #turn(ResultSet)} reads them. */
-    static final String TURN_COLUMNS = "conversation_key, sequence, agent_name, agent_version, input_json, "
+    /** Columns of {@code turn} in schema version 1. */
+    private static final String TURN_COLUMNS_V1 = "conversation_key, sequence, agent_name, agent_version, input_json, "
             + "output_json, response_id, region, input_tokens, output_tokens, total_tokens, status, started_at, "
             + "completed_at";
 
+    /** Columns of {@code turn} in the order {@link #turn(ResultSet)} reads them. */
+    static final String TURN_COLUMNS = TURN_COLUMNS_V1 + ", options_json";
+
     /** Inserts a turn; parameters bound by {@link #bindTurn}. */
     static final String INSERT_TURN = "INSERT INTO turn (" + TURN_COLUMNS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /**
+     * The select list {@link #turn(ResultSet)} reads from a journal of {@code schemaVersion}: a version-1
+     * journal opened read-only (not upgraded) has no {@code options_json}; its turns have no options.
+     */
+    static String turnColumns(int schemaVersion) {
+        return schemaVersion >= 2 ? TURN_COLUMNS : TURN_COLUMNS_V1 + ", NULL";
+    }
 
     /** Columns of {@code conversation} in the order {@link #head(ResultSet)} reads them. */
     static final String HEAD_COLUMNS = "conversation_key, agent_name, agent_version, last_sequence, created_at, "
@@ -42,7 +53,7 @@ final class TurnRows {
     private TurnRows() {
     }
 
-    /** Binds the 14 parameters of {@link #INSERT_TURN}. */
+    /** Binds the 15 parameters of {@link #INSERT_TURN}. */
     static void bindTurn(PreparedStatement insert, Turn turn, String inputJson, String outputJson)
             throws SQLException {
         insert.setString(1, turn.conversationKey());
@@ -64,6 +75,7 @@ final class TurnRows {
         } else {
             insert.setLong(14, nanos(turn.completedAt(), "completedAt of " + what));
         }
+        setNullableString(insert, 15, turn.options());
     }
 
     /**
@@ -98,7 +110,8 @@ final class TurnRows {
                     new TokenUsage(rs.getLong(9), rs.getLong(10), rs.getLong(11)),
                     TurnStatus.valueOf(rs.getString(12)),
                     instant(rs.getLong(13)),
-                    instantOrNull(rs, 14));
+                    instantOrNull(rs, 14),
+                    rs.getString(15));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new JournalException("turn " + sequence + " of conversation '" + key
                     + "' is stored in an unreadable form: " + e.getMessage(), e);

@@ -108,7 +108,7 @@ class ReadOnlyJournalTest {
     void openingAJournalOnReadOnlyMediaForWritingSaysSo() {
         if (mounted == null && Files.isWritable(journalFile)) {
             // root without mount: the media cannot be made read-only here; the read-only open is covered above
-            assertThat(SqliteTurnJournal.open(journalFile).schemaVersion()).isEqualTo(1);
+            assertThat(SqliteTurnJournal.open(journalFile).schemaVersion()).isEqualTo(SqliteSchema.VERSION);
             return;
         }
         assertThatThrownBy(() -> SqliteTurnJournal.open(journalFile)).isInstanceOf(JournalException.class)

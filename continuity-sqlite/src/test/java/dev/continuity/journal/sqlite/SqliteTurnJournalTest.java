@@ -59,11 +59,40 @@ class SqliteTurnJournalTest extends TurnJournalContract {
     }
 
     @Test
+    void aVersion1JournalIsReadReadOnlyAndUpgradedWhenOpenedForWriting() throws SQLException {
+        Path file = directory.resolve("v1.db");
+        try (TurnJournal v1 = SqliteTurnJournal.open(file)) {
+            v1.compareAndSetHead(ConversationHead.start("old", "agent", null, Instant.parse("2025-01-01T00:00:00Z")), 0)
+                    .orElseThrow();
+            v1.append(Turn.pending("old", 1, "agent", null, List.of(TurnItem.userMessage("hi")),
+                    Instant.parse("2025-01-01T00:00:01Z")));
+        }
+        try (Connection raw = raw(file); Statement statement = raw.createStatement()) {
+            statement.execute("ALTER TABLE turn DROP COLUMN options_json");
+            statement.execute("DELETE FROM schema_version");
+            statement.execute("INSERT INTO schema_version (version) VALUES (1)");
+        }
+        try (SqliteTurnJournal readOnly = SqliteTurnJournal.openReadOnly(file)) {
+            assertThat(readOnly.schemaVersion()).isEqualTo(1);
+            assertThat(readOnly.turn("old", 1).orElseThrow().options()).isNull();
+        }
+        try (SqliteTurnJournal upgraded = SqliteTurnJournal.open(file)) {
+            assertThat(upgraded.schemaVersion()).isEqualTo(2);
+            assertThat(upgraded.turn("old", 1).orElseThrow().input()).containsExactly(TurnItem.userMessage("hi"));
+            upgraded.commit("old", 1, new TurnOutcome(List.of(TurnItem.userMessage("x")), "resp_1", "eastus",
+                    TokenUsage.NONE, Instant.parse("2025-01-01T00:00:02Z")));
+            upgraded.append(Turn.pending("old", 2, "agent", null, List.of(TurnItem.userMessage("again")),
+                    Instant.parse("2025-01-01T00:00:03Z"), "{\"max_output_tokens\":32}"));
+            assertThat(upgraded.turn("old", 2).orElseThrow().options()).isEqualTo("{\"max_output_tokens\":32}");
+        }
+    }
+
+    @Test
     void theFileIsAVersionedJournalInWalMode() throws SQLException {
         try (Connection raw = raw(directory.resolve("journal.db"));
                 Statement statement = raw.createStatement()) {
             assertThat(single(statement, "PRAGMA journal_mode")).isEqualTo("wal");
-            assertThat(single(statement, "SELECT version FROM schema_version")).isEqualTo("1");
+            assertThat(single(statement, "SELECT version FROM schema_version")).isEqualTo("2");
             assertThat(single(statement, "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
                     + "AND name IN ('conversation', 'turn', 'schema_version')")).isEqualTo("3");
         }

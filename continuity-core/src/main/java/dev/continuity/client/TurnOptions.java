@@ -1,0 +1,209 @@
+package dev.continuity.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The Responses API options of one turn, beyond its input: passed to the service with the turn and
+ * journaled with it, so a pending turn completed later (after a crash or a failover) is asked with the
+ * same options. Immutable; start from {@link #NONE} and use the withers:
+ *
+ * <pre>{@code
+ * TurnOptions options = TurnOptions.NONE.withMaxOutputTokens(200).withTemperature(0.2)
+ *         .withToolChoice("none").withMetadata(Map.of("ticket", "T-17"));
+ * client.send(key, List.of(TurnItem.userMessage("Summarise")), options);
+ * }</pre>
+ *
+ * <p>{@code toolChoice} and {@code text} are JSON text, passed to the service as given: {@code toolChoice}
+ * is {@code "none"}, {@code "auto"}, {@code "required"} (JSON strings) or an object such as
+ * {@code {"type":"function","name":"lookup"}}; {@code text} is the request's {@code text} object, e.g.
+ * {@code {"format":{"type":"json_schema","name":"answer","schema":{...}}}} for structured output.
+ *
+ * @param maxOutputTokens upper bound of generated tokens (the service's minimum is 16), or null
+ * @param temperature sampling temperature 0..2, or null
+ * @param topP nucleus sampling 0..1, or null
+ * @param toolChoice the {@code tool_choice} value as JSON text, or null
+ * @param text the {@code text} object as JSON text, or null
+ * @param include the {@code include} values (e.g. {@code file_search_call.results}); empty for none
+ * @param metadata the response's metadata (at most 16 pairs); empty for none
+ */
+public record TurnOptions(Integer maxOutputTokens, Double temperature, Double topP, String toolChoice, String text,
+        List<String> include, Map<String, String> metadata) {
+
+    /** No options: the service's defaults. */
+    public static final TurnOptions NONE = new TurnOptions(null, null, null, null, null, List.of(), Map.of());
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Set<String> FIELDS = Set.of("max_output_tokens", "temperature", "top_p", "tool_choice",
+            "text", "include", "metadata");
+
+    /** Validates the options and copies the collections. */
+    public TurnOptions {
+        if (maxOutputTokens != null && maxOutputTokens < 1) {
+            throw new IllegalArgumentException("maxOutputTokens must be positive, got " + maxOutputTokens);
+        }
+        if (temperature != null && (temperature < 0 || temperature > 2)) {
+            throw new IllegalArgumentException("temperature must be between 0 and 2, got " + temperature);
+        }
+        if (topP != null && (topP < 0 || topP > 1)) {
+            throw new IllegalArgumentException("topP must be between 0 and 1, got " + topP);
+        }
+        if (toolChoice != null) {
+            JsonNode node = parse(toolChoice, "toolChoice");
+            if (!(node.isTextual() && Set.of("none", "auto", "required").contains(node.textValue()))
+                    && !(node.isObject() && node.path("type").isTextual())) {
+                throw new IllegalArgumentException("toolChoice must be \"none\", \"auto\", \"required\" or an object "
+                        + "with a \"type\", got " + toolChoice);
+            }
+        }
+        if (text != null && !parse(text, "text").isObject()) {
+            throw new IllegalArgumentException("text must be a JSON object, got " + text);
+        }
+        include = include == null ? List.of() : List.copyOf(include);
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+        if (metadata.size() > 16) {
+            throw new IllegalArgumentException("metadata holds at most 16 pairs, got " + metadata.size());
+        }
+    }
+
+    /** With {@code max_output_tokens}. */
+    public TurnOptions withMaxOutputTokens(Integer tokens) {
+        return new TurnOptions(tokens, temperature, topP, toolChoice, text, include, metadata);
+    }
+
+    /** With {@code temperature}. */
+    public TurnOptions withTemperature(Double value) {
+        return new TurnOptions(maxOutputTokens, value, topP, toolChoice, text, include, metadata);
+    }
+
+    /** With {@code top_p}. */
+    public TurnOptions withTopP(Double value) {
+        return new TurnOptions(maxOutputTokens, temperature, value, toolChoice, text, include, metadata);
+    }
+
+    /** With {@code tool_choice} {@code none}, {@code auto} or {@code required}. */
+    public TurnOptions withToolChoice(String mode) {
+        return withToolChoiceJson(mode == null ? null : MAPPER.getNodeFactory().textNode(mode).toString());
+    }
+
+    /** With {@code tool_choice} forcing the named function. */
+    public TurnOptions withToolChoiceFunction(String functionName) {
+        ObjectNode node = MAPPER.createObjectNode().put("type", "function").put("name", functionName);
+        return withToolChoiceJson(node.toString());
+    }
+
+    /** With {@code tool_choice} given as JSON text. */
+    public TurnOptions withToolChoiceJson(String json) {
+        return new TurnOptions(maxOutputTokens, temperature, topP, json, text, include, metadata);
+    }
+
+    /** With the {@code text} object given as JSON text. */
+    public TurnOptions withText(String json) {
+        return new TurnOptions(maxOutputTokens, temperature, topP, toolChoice, json, include, metadata);
+    }
+
+    /** With structured output: {@code text.format} a strict {@code json_schema} named {@code name}. */
+    public TurnOptions withJsonSchema(String name, String schemaJson) {
+        ObjectNode textNode = MAPPER.createObjectNode();
+        ObjectNode format = textNode.putObject("format");
+        format.put("type", "json_schema").put("name", name).put("strict", true);
+        format.set("schema", parse(schemaJson, "schema"));
+        return withText(textNode.toString());
+    }
+
+    /** With {@code include}. */
+    public TurnOptions withInclude(List<String> values) {
+        return new TurnOptions(maxOutputTokens, temperature, topP, toolChoice, text, values, metadata);
+    }
+
+    /** With the response's {@code metadata}. */
+    public TurnOptions withMetadata(Map<String, String> values) {
+        return new TurnOptions(maxOutputTokens, temperature, topP, toolChoice, text, include, values);
+    }
+
+    /** True when no option is set. */
+    public boolean isEmpty() {
+        return equals(NONE);
+    }
+
+    /**
+     * The options as the request fields they set ({@code {"max_output_tokens":..,"tool_choice":..}}): the
+     * journaled form, and what an adapter sends. Fields not set are absent.
+     */
+    public String toJson() {
+        ObjectNode node = MAPPER.createObjectNode();
+        if (maxOutputTokens != null) {
+            node.put("max_output_tokens", maxOutputTokens);
+        }
+        if (temperature != null) {
+            node.put("temperature", temperature);
+        }
+        if (topP != null) {
+            node.put("top_p", topP);
+        }
+        if (toolChoice != null) {
+            node.set("tool_choice", parse(toolChoice, "toolChoice"));
+        }
+        if (text != null) {
+            node.set("text", parse(text, "text"));
+        }
+        if (!include.isEmpty()) {
+            include.forEach(node.putArray("include")::add);
+        }
+        if (!metadata.isEmpty()) {
+            ObjectNode meta = node.putObject("metadata");
+            new java.util.TreeMap<>(metadata).forEach(meta::put);
+        }
+        return node.toString();
+    }
+
+    /**
+     * The options of {@link #toJson()}'s form; null or empty text gives {@link #NONE}.
+     *
+     * @throws IllegalArgumentException naming the field that is not understood
+     */
+    public static TurnOptions fromJson(String json) {
+        if (json == null || json.isBlank()) {
+            return NONE;
+        }
+        JsonNode node = parse(json, "turn options");
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("turn options must be a JSON object, got " + json);
+        }
+        node.fieldNames().forEachRemaining(name -> {
+            if (!FIELDS.contains(name)) {
+                throw new IllegalArgumentException("unknown turn option '" + name + "' (known: " + FIELDS + ")");
+            }
+        });
+        List<String> include = new ArrayList<>();
+        node.path("include").forEach(v -> include.add(v.asText()));
+        Map<String, String> metadata = new LinkedHashMap<>();
+        node.path("metadata").fields().forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
+        return new TurnOptions(
+                node.hasNonNull("max_output_tokens") ? node.get("max_output_tokens").asInt() : null,
+                node.hasNonNull("temperature") ? node.get("temperature").asDouble() : null,
+                node.hasNonNull("top_p") ? node.get("top_p").asDouble() : null,
+                node.hasNonNull("tool_choice") ? node.get("tool_choice").toString() : null,
+                node.hasNonNull("text") ? node.get("text").toString() : null,
+                include, metadata);
+    }
+
+    private static JsonNode parse(String json, String what) {
+        try {
+            JsonNode node = MAPPER.readTree(json);
+            if (node == null) {
+                throw new IllegalArgumentException(what + " is empty");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(what + " is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+}
