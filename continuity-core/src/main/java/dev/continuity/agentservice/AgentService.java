@@ -1,6 +1,5 @@
 package dev.continuity.agentservice;
 
-import dev.continuity.client.TurnOptions;
 import dev.continuity.journal.TurnItem;
 import java.util.List;
 import java.util.Map;

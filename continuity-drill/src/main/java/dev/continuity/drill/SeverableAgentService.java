@@ -92,7 +92,7 @@ final class SeverableAgentService implements AgentService {
 
     @Override
     public AgentReply respond(AgentReference agent, String conversationId, List<TurnItem> input,
-            dev.continuity.client.TurnOptions options) {
+            dev.continuity.agentservice.TurnOptions options) {
         return call(() -> region.respond(agent, conversationId, input, options));
     }
 

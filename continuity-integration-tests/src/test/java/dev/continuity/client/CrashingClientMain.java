@@ -5,6 +5,7 @@ import dev.continuity.agentservice.AgentReply;
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.agentservice.DeployedAgentVersion;
 import dev.continuity.agentservice.StoredItem;
+import dev.continuity.agentservice.TurnOptions;
 import dev.continuity.foundry.FoundryAgentService;
 import dev.continuity.foundry.FoundryCredentials;
 import dev.continuity.journal.AppendResult;

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.core.http.HttpResponse;
 import dev.continuity.agentservice.ResponseStatus;
 import dev.continuity.agentservice.StoredItem;
+import dev.continuity.agentservice.TurnOptions;
 import dev.continuity.emulator.FaultRule;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnItem;

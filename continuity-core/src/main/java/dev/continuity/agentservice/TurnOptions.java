@@ -1,4 +1,4 @@
-package dev.continuity.client;
+package dev.continuity.agentservice;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
