@@ -222,23 +222,11 @@ public final class FileKnowledgeSync {
             Map<String, String> attributes = new LinkedHashMap<>();
             attributes.put(PATH_ATTRIBUTE, path);
             attributes.put(HASH_ATTRIBUTE, hash);
-            VectorStoreFileEntry attached = awaitIndexed(knowledgeName, path, storeId,
-                    target.attachFile(storeId, fileId, attributes));
-            if (!"completed".equals(attached.status())) {
-                throw new KnowledgeSyncException("knowledge source '" + knowledgeName + "': the service could not index '"
-                        + path + "' (file " + fileId + ") in vector store " + storeId + " of region " + target.region()
-                        + ": status " + attached.status() + (attached.lastError() == null ? "" : " (" + attached.lastError() + ")"));
-            }
+            awaitIndexed(knowledgeName, path, storeId, target.attachFile(storeId, fileId, attributes));
             (current.isEmpty() ? added : replaced).add(path);
         } else if (keep.indexing()) {
             // an earlier sync attached it and the service is still indexing: wait, as for a new file
-            VectorStoreFileEntry indexed = awaitIndexed(knowledgeName, path, storeId, keep);
-            if (!"completed".equals(indexed.status())) {
-                throw new KnowledgeSyncException("knowledge source '" + knowledgeName + "': the service could not index '"
-                        + path + "' (file " + keep.fileId() + ") in vector store " + storeId + " of region "
-                        + target.region() + ": status " + indexed.status()
-                        + (indexed.lastError() == null ? "" : " (" + indexed.lastError() + ")"));
-            }
+            awaitIndexed(knowledgeName, path, storeId, keep);
         }
         for (VectorStoreFileEntry entry : current) {
             if (entry != keep) {
@@ -250,11 +238,12 @@ public final class FileKnowledgeSync {
 
     /**
      * Polls the file's entry until the service has finished indexing it (backing off from 50 ms to 2 s
-     * between reads); answers its final entry.
+     * between reads).
      *
-     * @throws KnowledgeSyncException when it is still {@code in_progress} after the indexing timeout
+     * @throws KnowledgeSyncException when it is still {@code in_progress} after the indexing timeout, or
+     *     when the service finished with any status but {@code completed} (naming it and its last error)
      */
-    private VectorStoreFileEntry awaitIndexed(String knowledgeName, String path, String storeId, VectorStoreFileEntry entry) {
+    private void awaitIndexed(String knowledgeName, String path, String storeId, VectorStoreFileEntry entry) {
         long deadline = System.nanoTime() + indexingTimeout.toNanos();
         long pause = 50;
         VectorStoreFileEntry current = entry;
@@ -274,7 +263,12 @@ public final class FileKnowledgeSync {
             pause = Math.min(2_000, pause * 2);
             current = target.vectorStoreFile(storeId, current.fileId());
         }
-        return current;
+        if (!"completed".equals(current.status())) {
+            throw new KnowledgeSyncException("knowledge source '" + knowledgeName + "': the service could not index '"
+                    + path + "' (file " + current.fileId() + ") in vector store " + storeId + " of region "
+                    + target.region() + ": status " + current.status()
+                    + (current.lastError() == null ? "" : " (" + current.lastError() + ")"));
+        }
     }
 
     private void remove(String storeId, String fileId) {
