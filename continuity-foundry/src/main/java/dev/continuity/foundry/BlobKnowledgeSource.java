@@ -42,26 +42,17 @@ public final class BlobKnowledgeSource implements KnowledgeSource {
      * @throws dev.continuity.topology.CredentialEndpointException when {@link CredentialEndpointRule} refuses
      *     the container's URL (plain {@code http://} to an address that is not loopback): the client signs
      *     or authorizes every request, so none is sent there
-     * @throws IllegalArgumentException when the prefix is not a folder ({@link #prefixProblem})
+     * @throws IllegalArgumentException when the prefix is not a folder ({@link BlobSource#prefixProblem})
      */
     public BlobKnowledgeSource(BlobContainerClient container, String prefix) {
         this.container = Objects.requireNonNull(container, "container");
         CredentialEndpointRule.system().require(container.getBlobContainerUrl(), null);
         this.prefix = prefix == null ? "" : prefix;
-        Optional<String> problem = prefixProblem(this.prefix);
+        Optional<String> problem = BlobSource.prefixProblem(this.prefix);
         if (problem.isPresent()) {
             throw new IllegalArgumentException("blob container '" + container.getBlobContainerName() + "': prefix '"
                     + this.prefix + "' " + problem.get());
         }
-    }
-
-    /**
-     * Why {@code prefix} does not name a folder of blobs, or empty when it does: it must be empty or end with
-     * {@code /}, and have no empty, {@code .} or {@code ..} segment (the topology loader applies the same
-     * rule to {@code source.prefix}).
-     */
-    public static Optional<String> prefixProblem(String prefix) {
-        return BlobSource.prefixProblem(prefix);
     }
 
     @Override
