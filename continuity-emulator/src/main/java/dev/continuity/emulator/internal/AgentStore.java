@@ -67,19 +67,16 @@ public final class AgentStore {
         if (!definition.isObject()) {
             throw ApiException.badRequest("invalid_type", "'definition' must be an object", "definition");
         }
-        JsonNode kind = definition.get("kind");
-        if (kind != null && !kind.isNull() && !kind.isTextual()) {
-            throw ApiException.badRequest("invalid_type", "'definition.kind' must be a string", "definition.kind");
-        }
+        String kind = AgentDefinitions.check(definition);
         JsonNode model = definition.get("model");
-        if (model == null || model.isNull()) {
-            if (kind == null || kind.isNull() || "prompt".equals(kind.textValue())) {
-                throw ApiException.badRequest("missing_required_parameter",
-                        "'definition.model' is required for prompt agents", "definition.model");
+        if ("prompt".equals(kind) && (model == null || model.isNull())) {
+            throw ApiException.badRequest("missing_required_parameter",
+                    "Missing required parameter: 'definition.model' (prompt agents name a model deployment).", "definition.model");
+        }
+        if (model != null && !model.isNull()) {
+            if (!model.isTextual()) {
+                throw ApiException.badRequest("invalid_type", "'definition.model' must be a string", "definition.model");
             }
-        } else if (!model.isTextual()) {
-            throw ApiException.badRequest("invalid_type", "'definition.model' must be a string", "definition.model");
-        } else {
             region.checkDeployment(model.textValue(), "definition.model");
         }
         JsonNode tools = definition.get("tools");
