@@ -117,4 +117,33 @@ class AgentDefinitionValidationTest {
                 + "\"container_protocol_versions\":[],\"container_app_resource_id\":\"/subscriptions/x\","
                 + "\"ingress_subdomain_suffix\":\"\"}}").status()).isEqualTo(200);
     }
+
+    @Test
+    void theStableApiVersionChecksTheValuesOfTheOfficialSdksV1Surface() {
+        String v1 = "?api-version=v1";
+        // v1 (what @azure/ai-projects 2.x sends): memory_search_preview and external agents exist, container_app does not
+        assertThat(http.post("/agents/v1-memory/versions" + v1, "{\"definition\":{\"kind\":\"prompt\",\"model\":"
+                + "\"gpt-4o-mini\",\"tools\":[{\"type\":\"memory_search_preview\",\"memory_store_name\":\"m\","
+                + "\"scope\":\"u\"}]}}").status()).isEqualTo(200);
+        assertThat(http.post("/agents/v1-external/versions" + v1, "{\"definition\":{\"kind\":\"external\"}}").status())
+                .isEqualTo(200);
+        assertThat(http.post("/agents/v1-hosted/versions" + v1, "{\"definition\":{\"kind\":\"hosted\",\"cpu\":\"1\","
+                + "\"memory\":\"2Gi\"}}").status()).isEqualTo(200);
+        Http.Reply containerApp = http.post("/agents/v1-app/versions" + v1, "{\"definition\":{\"kind\":\"container_app\"}}");
+        assertThat(containerApp.status()).isEqualTo(400);
+        assertThat(containerApp.error().path("param").asText()).isEqualTo("definition.kind");
+        assertThat(containerApp.error().path("message").asText()).contains("'external'");
+        Http.Reply memoryV1 = http.post("/agents/v1-memory2/versions" + v1, "{\"definition\":{\"kind\":\"prompt\","
+                + "\"model\":\"gpt-4o-mini\",\"tools\":[{\"type\":\"memory_search_preview\",\"memory_store_name\":\"m\"}]}}");
+        assertThat(memoryV1.error().path("param").asText()).isEqualTo("definition.tools[0].scope");
+
+        // the preview version has neither
+        Http.Reply memoryPreview = http.post("/agents/p-memory/versions", "{\"definition\":{\"kind\":\"prompt\",\"model\":"
+                + "\"gpt-4o-mini\",\"tools\":[{\"type\":\"memory_search_preview\",\"memory_store_name\":\"m\","
+                + "\"scope\":\"u\"}]}}");
+        assertThat(memoryPreview.status()).isEqualTo(400);
+        assertThat(memoryPreview.error().path("param").asText()).isEqualTo("definition.tools[0].type");
+        assertThat(http.post("/agents/p-external/versions", "{\"definition\":{\"kind\":\"external\"}}").status())
+                .isEqualTo(400);
+    }
 }

@@ -17,6 +17,14 @@ import java.util.Map;
  * service's refusal of unknown fields in agent definitions is not measured). One relaxation, from OpenAI's service
  * rather than the schema: a {@code function} tool's {@code parameters} and {@code strict} may be left out (the
  * schema lists them as required but nullable; OpenAI's service defaults them).
+ *
+ * <p>At {@code api-version=v1} the values are those of the stable surface as the official
+ * {@code @azure/ai-projects} 2.x SDK (2.2.0) defines it, the only description of it here (the stable spec copy
+ * predates agents): kinds {@code prompt}, {@code hosted}, {@code workflow}, {@code external} (no
+ * {@code container_app}); a hosted agent needs {@code cpu} and {@code memory} only; the tool types add
+ * {@code memory_search_preview} (which replaces {@code memory_search}), {@code work_iq_preview},
+ * {@code fabric_iq_preview}, {@code toolbox_search_preview}, {@code computer}, {@code namespace} and
+ * {@code tool_search}.
  */
 final class AgentDefinitions {
 
@@ -29,6 +37,17 @@ final class AgentDefinitions {
             "bing_grounding", "browser_automation_preview", "fabric_dataagent_preview", "sharepoint_grounding_preview",
             "azure_ai_search", "openapi", "bing_custom_search_preview", "capture_structured_outputs", "a2a_preview",
             "azure_function", "memory_search");
+
+    /** {@code AgentKind} at {@code v1} ({@code @azure/ai-projects} 2.2.0's {@code AgentKind}). */
+    static final List<String> V1_KINDS = List.of("prompt", "hosted", "workflow", "external");
+
+    /** {@code ToolType} at {@code v1} ({@code @azure/ai-projects} 2.2.0's tool union). */
+    static final List<String> V1_TOOL_TYPES = List.of("function", "file_search", "computer_use_preview", "web_search",
+            "mcp", "code_interpreter", "image_generation", "local_shell", "shell", "custom", "web_search_preview",
+            "apply_patch", "computer", "namespace", "tool_search", "bing_grounding", "browser_automation_preview",
+            "fabric_dataagent_preview", "sharepoint_grounding_preview", "azure_ai_search", "openapi",
+            "bing_custom_search_preview", "capture_structured_outputs", "a2a_preview", "azure_function",
+            "work_iq_preview", "fabric_iq_preview", "memory_search_preview", "toolbox_search_preview");
 
     /** Per tool type, its required fields and their JSON types (the spec's tool definitions' {@code required}). */
     private static final Map<String, Map<String, Kind>> TOOL_REQUIRED = Map.ofEntries(
@@ -48,7 +67,8 @@ final class AgentDefinitions {
             Map.entry("bing_custom_search_preview", Map.of("bing_custom_search_preview", Kind.OBJECT)),
             Map.entry("capture_structured_outputs", Map.of("outputs", Kind.OBJECT)),
             Map.entry("azure_function", Map.of("azure_function", Kind.OBJECT)),
-            Map.entry("memory_search", Map.of("memory_store_name", Kind.STRING, "scope", Kind.STRING)));
+            Map.entry("memory_search", Map.of("memory_store_name", Kind.STRING, "scope", Kind.STRING)),
+            Map.entry("memory_search_preview", Map.of("memory_store_name", Kind.STRING, "scope", Kind.STRING)));
 
     /** Optional typed fields of some tool types (checked when present and not null). */
     private static final Map<String, Map<String, Kind>> TOOL_OPTIONAL = Map.of(
@@ -58,6 +78,7 @@ final class AgentDefinitions {
                     "server_description", Kind.STRING, "headers", Kind.OBJECT, "project_connection_id", Kind.STRING,
                     "allowed_tools", Kind.ARRAY_OR_OBJECT, "require_approval", Kind.STRING_OR_OBJECT),
             "memory_search", Map.of("search_options", Kind.OBJECT, "update_delay", Kind.INTEGER),
+            "memory_search_preview", Map.of("search_options", Kind.OBJECT, "update_delay", Kind.INTEGER),
             "a2a_preview", Map.of("base_url", Kind.STRING, "agent_card_path", Kind.STRING, "project_connection_id", Kind.STRING));
 
     private AgentDefinitions() {
@@ -66,18 +87,20 @@ final class AgentDefinitions {
     /**
      * Checks {@code definition} (the body's {@code definition}, an object).
      *
+     * @param v1 true when the request's {@code api-version} is {@code v1} (the stable surface's values)
      * @return the definition's kind
      * @throws ApiException 400 naming the first field the spec refuses
      */
-    static String check(JsonNode definition) {
+    static String check(JsonNode definition, boolean v1) {
+        List<String> kinds = v1 ? V1_KINDS : KINDS;
         JsonNode kind = definition.get("kind");
         if (kind == null || kind.isNull()) {
             throw ApiException.badRequest("missing_required_parameter",
-                    "Missing required parameter: 'definition.kind' (one of " + quoted(KINDS) + ").", "definition.kind");
+                    "Missing required parameter: 'definition.kind' (one of " + quoted(kinds) + ").", "definition.kind");
         }
         require(kind, Kind.STRING, "definition.kind");
-        if (!KINDS.contains(kind.textValue())) {
-            throw invalidValue("definition.kind", kind.textValue(), KINDS);
+        if (!kinds.contains(kind.textValue())) {
+            throw invalidValue("definition.kind", kind.textValue(), kinds);
         }
         optional(definition, "rai_config", Kind.OBJECT, "definition");
         switch (kind.textValue()) {
@@ -88,26 +111,30 @@ final class AgentDefinitions {
                 optional(definition, "reasoning", Kind.OBJECT, "definition");
                 optional(definition, "text", Kind.OBJECT, "definition");
                 optional(definition, "structured_inputs", Kind.OBJECT, "definition");
-                tools(definition);
+                tools(definition, v1);
             }
             case "hosted" -> {
-                required(definition, "container_protocol_versions", Kind.ARRAY, "definition");
+                if (!v1) {
+                    required(definition, "container_protocol_versions", Kind.ARRAY, "definition");
+                }
                 required(definition, "cpu", Kind.STRING, "definition");
                 required(definition, "memory", Kind.STRING, "definition");
                 optional(definition, "environment_variables", Kind.OBJECT, "definition");
-                tools(definition);
+                tools(definition, v1);
             }
             case "container_app" -> {
                 required(definition, "container_protocol_versions", Kind.ARRAY, "definition");
                 required(definition, "container_app_resource_id", Kind.STRING, "definition");
                 required(definition, "ingress_subdomain_suffix", Kind.STRING, "definition");
             }
+            case "external" -> optional(definition, "otel_agent_id", Kind.STRING, "definition");
             default -> optional(definition, "workflow", Kind.STRING, "definition");
         }
         return kind.textValue();
     }
 
-    private static void tools(JsonNode definition) {
+    private static void tools(JsonNode definition, boolean v1) {
+        List<String> types = v1 ? V1_TOOL_TYPES : TOOL_TYPES;
         JsonNode tools = definition.get("tools");
         if (tools == null || tools.isNull()) {
             return;
@@ -123,8 +150,8 @@ final class AgentDefinitions {
                         at + ".type");
             }
             require(type, Kind.STRING, at + ".type");
-            if (!TOOL_TYPES.contains(type.textValue())) {
-                throw invalidValue(at + ".type", type.textValue(), TOOL_TYPES);
+            if (!types.contains(type.textValue())) {
+                throw invalidValue(at + ".type", type.textValue(), types);
             }
             for (Map.Entry<String, Kind> field : TOOL_REQUIRED.getOrDefault(type.textValue(), Map.of()).entrySet()) {
                 required(tool, field.getKey(), field.getValue(), at);
