@@ -63,9 +63,14 @@ async function main() {
   assert.equal(agent.name, `js-basic-${suffix}`);
   assert.equal(agent.version, "1");
   assert.equal(agent.definition.kind, "prompt");
+  assert.equal(agent.object, "agent.version");
+  assert.equal(agent.id, `${agent.name}:1`);
+  assert.ok(agent.created_at instanceof Date && agent.created_at.getTime() > 0, "created_at is epoch seconds");
+  assert.deepEqual(agent.metadata, {});
 
   const fetched = await run("agents.get", () => project.agents.get(agent.name));
   assert.equal(fetched.name, agent.name);
+  assert.equal(fetched.object, "agent");
   assert.equal(fetched.versions.latest.version, "1");
   const agents = await run("agents.list", () => collect(project.agents.list()));
   assert.ok(agents.some((a) => a.name === agent.name), "agents.list finds the agent");
@@ -78,6 +83,7 @@ async function main() {
     }),
   );
   assert.match(conversation.id, /^conv_/);
+  assert.equal(conversation.object, "conversation");
 
   const response = await run("responses.create (agent_reference)", () =>
     openAIClient.responses.create(
@@ -86,6 +92,8 @@ async function main() {
     ),
   );
   assert.equal(response.status, "completed");
+  assert.equal(response.object, "response");
+  assert.equal(response.conversation.id, conversation.id);
   assert.match(response.output_text, /You said: What is the size of France in square miles\?$/);
 
   await run("conversations.items.create", () =>

@@ -93,11 +93,15 @@ class JsSdkAgainstEmulatorTest {
         builder.redirectOutput(log.toFile());
         Process process = builder.start();
         // a guard against a hung process, not a timed assertion: npm ci and the script take seconds
-        if (!process.waitFor(10, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            return new Result(-1, "timed out after 10 minutes: " + command + "\n" + Files.readString(log));
+        try {
+            if (!process.waitFor(10, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                return new Result(-1, "timed out after 10 minutes: " + command + "\n" + Files.readString(log));
+            }
+            return new Result(process.exitValue(), Files.readString(log));
+        } finally {
+            Files.deleteIfExists(log);
         }
-        return new Result(process.exitValue(), Files.readString(log));
     }
 
     private record Result(int exitCode, String output) {
