@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * file search, clean-up), and each step asserts what it got back.
  *
  * <p>The JavaScript project is installed from its committed {@code package-lock.json} with {@code npm ci} into
- * {@code target/js-sdk-check} (never into the source tree), and runs over https: the SDK's bearer-token policy
+ * {@code target/js-sdk-check} (the build directory; never into the source tree), and runs over https: the SDK's bearer-token policy
  * sends tokens over TLS only, so the emulator serves https with the certificate it generates at start, handed to
  * Node through {@code NODE_EXTRA_CA_CERTS}. Node.js 20+ and npm must be on the {@code PATH}; without them this
  * test fails saying so (it never skips).
@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 class JsSdkAgainstEmulatorTest {
 
     private static final Path SOURCE = Path.of("src", "test", "js");
-    private static final Path WORK = Path.of("target", "js-sdk-check");
+    /** Under the module's build directory ({@code target}, or {@code -Dbuild.dir.name}'s, so side-by-side builds never share it). */
+    private static final Path WORK = buildDirectory().resolve("js-sdk-check");
     private static final String SCRIPT = "agents-main-path.mjs";
     private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
@@ -67,6 +68,16 @@ class JsSdkAgainstEmulatorTest {
             assertThat(counts.get("conversations.create")).isEqualTo(2);
             assertThat(counts.get("vector_stores.files.create")).isEqualTo(1);
             assertThat(region.conversationCount()).isZero();
+        }
+    }
+
+    /** The directory holding this test's compiled classes ({@code <build directory>/test-classes}), one up. */
+    private static Path buildDirectory() {
+        try {
+            return Path.of(JsSdkAgainstEmulatorTest.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .getParent();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot locate the build directory", e);
         }
     }
 
