@@ -85,7 +85,7 @@ class EmulatorConformsToSpecsTest {
                 run.continueFrom(first);
             }
             String pass = refusalPass ? "refusals: " : "answers: ";
-            Flows flows = new Flows(run);
+            Flows flows = new Flows(run, emulator.region("eastus2"));
             outcomes.put(pass + "agents (preview)", flow(flows, flows::agents));
             outcomes.put(pass + "conversations, items, responses (preview)", flow(flows, () -> flows.conversations("preview")));
             outcomes.put(pass + "conversations, items, responses (openai-v1)", flow(flows, () -> flows.conversations("openai-v1")));

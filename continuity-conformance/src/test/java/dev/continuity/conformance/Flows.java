@@ -1,7 +1,9 @@
 package dev.continuity.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.continuity.emulator.EmulatorRegion;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,10 +19,12 @@ final class Flows {
     /** A deployment the suite's emulator adds, for memory stores. */
     static final String EMBEDDING_MODEL = "text-embedding-3-small";
     private final Conformance run;
+    private final EmulatorRegion region;
     private final List<String> skipped = new ArrayList<>();
 
-    Flows(Conformance run) {
+    Flows(Conformance run, EmulatorRegion region) {
         this.run = run;
+        this.region = region;
     }
 
     /** The steps skipped since the last call because their operation is not served (and forgets them). */
@@ -220,12 +224,19 @@ final class Flows {
         ifServed(() -> run.call(route, "searchVectorStore").path("vector_store_id", storeId)
                 .body("{\"query\":\"refunds\",\"max_num_results\":5}").refusals().send());
         ifServed(() -> {
-            String batch = run.call(route, "createVectorStoreFileBatch").path("vector_store_id", storeId)
-                    .body("{\"file_ids\":[\"" + second + "\"]}").refusals().send().path("id").asText();
-            run.call(route, "getVectorStoreFileBatch").path("vector_store_id", storeId).path("batch_id", batch).send();
-            run.call(route, "listFilesInVectorStoreBatch").path("vector_store_id", storeId).path("batch_id", batch)
-                    .refusals().send();
-            run.call(route, "cancelVectorStoreFileBatch").path("vector_store_id", storeId).path("batch_id", batch).send();
+            // a batch still indexing (an indexing delay no flow outlives), so that cancel has something to cancel
+            region.indexingDelay(Duration.ofHours(1));
+            try {
+                String batch = run.call(route, "createVectorStoreFileBatch").path("vector_store_id", storeId)
+                        .body("{\"file_ids\":[\"" + second + "\"]}").refusals().send().path("id").asText();
+                run.call(route, "getVectorStoreFileBatch").path("vector_store_id", storeId).path("batch_id", batch).send();
+                run.call(route, "listFilesInVectorStoreBatch").path("vector_store_id", storeId).path("batch_id", batch)
+                        .refusals().send();
+                run.call(route, "cancelVectorStoreFileBatch").path("vector_store_id", storeId).path("batch_id", batch)
+                        .send();
+            } finally {
+                region.indexingDelay(Duration.ZERO);
+            }
         });
         run.call(route, "deleteVectorStore").path("vector_store_id", storeId).send();
         run.call(route, "deleteVectorStore").path("vector_store_id", storeId).expect(404).refusals().send();

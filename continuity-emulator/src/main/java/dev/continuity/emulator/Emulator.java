@@ -121,6 +121,16 @@ public final class Emulator implements AutoCloseable {
         return requireTls().clientContext();
     }
 
+    /**
+     * The emulator's self-signed certificate in PEM form, for clients that take a CA file rather than a Java
+     * truststore (for Node.js: write it to a file and point {@code NODE_EXTRA_CA_CERTS} at it).
+     *
+     * @throws IllegalStateException when the emulator speaks plain HTTP
+     */
+    public String certificatePem() {
+        return requireTls().certificatePem();
+    }
+
     private TlsMaterial requireTls() {
         if (tls == null) {
             throw new IllegalStateException("This emulator speaks plain HTTP; start it with https(true) for TLS");

@@ -15,7 +15,7 @@ class AgentsApiTest {
     private static final String Q = "?api-version=2025-11-15-preview";
     private static final String DEFINITION = "{\"definition\":{\"model\":\"gpt-4o-mini\",\"kind\":\"prompt\","
             + "\"instructions\":\"You are a helpful travel agent.\",\"temperature\":0.2,\"tools\":[{\"name\":\"get_weather\","
-            + "\"parameters\":\"{\\\"type\\\":\\\"object\\\"}\",\"strict\":true,\"type\":\"function\"}]}}";
+            + "\"parameters\":{\"type\":\"object\"},\"strict\":true,\"type\":\"function\"}]}}";
 
     private static Emulator emulator;
     private static Http http;
@@ -54,7 +54,7 @@ class AgentsApiTest {
     @Test
     void definitionIsPassedThroughWithUnknownFields() {
         String body = "{\"definition\":{\"kind\":\"prompt\",\"model\":\"gpt-4o-mini\",\"future_field\":{\"a\":1},"
-                + "\"tools\":[{\"type\":\"brand_new_tool\",\"setting\":42},{\"type\":\"file_search\",\"vector_store_ids\":[\"vs_1\"]}]},"
+                + "\"tools\":[{\"type\":\"a2a_preview\",\"setting\":42},{\"type\":\"file_search\",\"vector_store_ids\":[\"vs_1\"]}]},"
                 + "\"metadata\":{\"k\":\"v\"},\"description\":\"d\"}";
         JsonNode v = http.post("/agents/copy-raw/versions" + Q, body).json();
 

@@ -49,7 +49,9 @@ class ApiVersionAndV1RoutesTest {
         // the catalog routes also serve the stable v1 spec and what azure-ai-projects 1.0.0-beta.2 sends
         assertThat(http.get(Http.bare("/deployments?api-version=v1")).status()).isEqualTo(200);
         assertThat(http.get(Http.bare("/connections?api-version=2025-05-15-preview")).status()).isEqualTo(200);
-        assertThat(http.get(Http.bare("/agents?api-version=v1")).status()).isEqualTo(400);
+        // agents also serve the stable v1, which the official @azure/ai-projects 2.x SDK sends on every agents call
+        assertThat(http.get(Http.bare("/agents?api-version=v1")).status()).isEqualTo(200);
+        assertThat(http.get(Http.bare("/agents?api-version=2025-05-15-preview")).status()).isEqualTo(400);
     }
 
     @Test

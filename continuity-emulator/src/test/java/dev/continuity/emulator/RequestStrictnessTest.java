@@ -52,6 +52,22 @@ class RequestStrictnessTest {
     }
 
     @Test
+    void vectorStoreCreateAndFileAttachRefuseUnknownParameters() {
+        // OpenAI's CreateVectorStoreRequest and CreateVectorStoreFileRequest say additionalProperties: false
+        assertUnknown(http.post("/openai/vector_stores", "{\"name\":\"kb\",\"title\":\"x\"}"), "title");
+        assertUnknown(http.post("/openai/v1/vector_stores", "{\"name\":\"kb\",\"files\":[]}"), "files");
+        assertThat(emulator.region("eastus2").vectorStoreCount()).isZero();
+        String store = http.post("/openai/vector_stores", "{\"name\":\"kb\",\"expires_after\":null,\"description\":\"d\"}")
+                .json().get("id").asText();
+        String file = FilesAndVectorStoresTest.upload(http, "a.txt", "alpha").json().get("id").asText();
+        assertUnknown(http.post("/openai/vector_stores/" + store + "/files", "{\"file_id\":\"" + file + "\",\"purpose\":\"x\"}"),
+                "purpose");
+        assertThat(http.get("/openai/vector_stores/" + store + "/files").json().get("data")).isEmpty();
+        assertThat(http.post("/openai/vector_stores/" + store + "/files", "{\"file_id\":\"" + file
+                + "\",\"attributes\":{\"k\":\"v\"}}").status()).isEqualTo(200);
+    }
+
+    @Test
     void aWrongAgentReferenceTypeIsRefused() {
         var reply = http.post("/openai/responses", "{\"conversation\":\"" + conversation
                 + "\",\"agent\":{\"type\":\"agent_id\",\"name\":\"strict\"}}");

@@ -36,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("adversarial")
 class FoundryAgentServiceNumberFidelityTest {
 
-    /** A tool type Continuity does not model: sent byte for byte as written in the definition file. */
-    private static final String UNKNOWN_TOOL = "{\"type\":\"preview_tool\",\"config\":{\"ratio\":1.50,\"limit\":1e400,"
+    /** A tool type of the spec that Continuity does not model: sent byte for byte as written in the definition file. */
+    private static final String UNKNOWN_TOOL = "{\"type\":\"a2a_preview\",\"config\":{\"ratio\":1.50,\"limit\":1e400,"
             + "\"tiny\":0.10000000000000000000001,\"zero\":-0,\"big\":12345678901234567890123,"
             + "\"list\":[1.0E+2,null,{\"x\":\"caf\\u00e9\"}],\"none\":null}}";
     private static final String EXTRA = "{\"budget\":1.50,\"limit\":1e400,\"offset\":-0,\"big\":12345678901234567890123}";

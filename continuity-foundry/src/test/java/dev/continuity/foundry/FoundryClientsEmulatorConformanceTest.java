@@ -125,12 +125,12 @@ class FoundryClientsEmulatorConformanceTest {
     @Test
     void unknownDefinitionFieldsSurviveTheProtocolMethods() {
         String definition = "{\"kind\":\"prompt\",\"model\":\"gpt-4o-mini\",\"future_field\":{\"a\":1},"
-                + "\"tools\":[{\"type\":\"brand_new_tool\",\"setting\":42}]}";
+                + "\"tools\":[{\"type\":\"a2a_preview\",\"setting\":42}]}";
         agents.createAgentVersionWithResponse("raw-bot",
                 BinaryData.fromString("{\"definition\":" + definition + "}"), new RequestOptions());
         String stored = agents.getAgentVersionDetailsWithResponse("raw-bot", "1", new RequestOptions())
                 .getValue().toString();
-        assertThat(stored).contains("\"future_field\":{\"a\":1}").contains("\"brand_new_tool\"").contains("\"setting\":42");
+        assertThat(stored).contains("\"future_field\":{\"a\":1}").contains("\"a2a_preview\"").contains("\"setting\":42");
     }
 
     @Test

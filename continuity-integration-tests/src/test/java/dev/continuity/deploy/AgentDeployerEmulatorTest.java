@@ -124,7 +124,7 @@ class AgentDeployerEmulatorTest {
 
     @Test
     void unknownToolJsonArrivesIntactAtTheService() throws Exception {
-        String unknown = "{ \"type\": \"brand_new_tool\", \"setting\": 42,\n  \"nested\": {\"z\": [true, null, 1.5],"
+        String unknown = "{ \"type\": \"a2a_preview\", \"setting\": 42,\n  \"nested\": {\"z\": [true, null, 1.5],"
                 + " \"a\": \"caf\\u00e9 \\\"quoted\\\"\"}, \"list\": [{\"k\": \"v\"}, []] }";
         Path file = write(dir, "agents/future.json", "{\"name\":\"future\",\"version\":\"1\",\"model\":\"gpt-4.1-mini\","
                 + "\"extra\":{\"future_field\":{\"a\":1}},"

@@ -27,16 +27,24 @@ public final class AgentStore {
 
     /**
      * Creates a version from a request body {@code {"definition":{..},"metadata":{..},"description":".."}},
-     * or returns the latest version when nothing changed.
+     * or returns the latest version when nothing changed; the definition is checked as the preview spec defines it.
      */
     public AgentVersion createVersion(String name, JsonNode body) {
+        return createVersion(name, body, false);
+    }
+
+    /**
+     * As {@link #createVersion(String, JsonNode)}; with {@code v1} (the request's {@code api-version} is {@code v1})
+     * the definition is checked as the stable surface defines it (see {@link AgentDefinitions}).
+     */
+    public AgentVersion createVersion(String name, JsonNode body, boolean v1) {
         Limits.checkAgentName(name);
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("invalid_request", "Request body must be a JSON object with 'definition'", null);
         }
         // the spec's CreateAgentVersionRequest (createAgent's 'name' is taken off before)
         Strictness.checkFields(body, java.util.Set.of("definition", "description", "metadata"), null);
-        ObjectNode definition = checkDefinition(body.get("definition"));
+        ObjectNode definition = checkDefinition(body.get("definition"), v1);
         ObjectNode metadata = Limits.checkMetadata(body.get("metadata"), "metadata");
         JsonNode rawDescription = body.get("description");
         if (rawDescription != null && !rawDescription.isNull() && !rawDescription.isTextual()) {
@@ -60,26 +68,23 @@ public final class AgentStore {
         }
     }
 
-    private ObjectNode checkDefinition(JsonNode definition) {
+    private ObjectNode checkDefinition(JsonNode definition, boolean v1) {
         if (definition == null || definition.isNull()) {
             throw ApiException.badRequest("missing_required_parameter", "'definition' is required", "definition");
         }
         if (!definition.isObject()) {
             throw ApiException.badRequest("invalid_type", "'definition' must be an object", "definition");
         }
-        JsonNode kind = definition.get("kind");
-        if (kind != null && !kind.isNull() && !kind.isTextual()) {
-            throw ApiException.badRequest("invalid_type", "'definition.kind' must be a string", "definition.kind");
-        }
+        String kind = AgentDefinitions.check(definition, v1);
         JsonNode model = definition.get("model");
-        if (model == null || model.isNull()) {
-            if (kind == null || kind.isNull() || "prompt".equals(kind.textValue())) {
-                throw ApiException.badRequest("missing_required_parameter",
-                        "'definition.model' is required for prompt agents", "definition.model");
+        if ("prompt".equals(kind) && (model == null || model.isNull())) {
+            throw ApiException.badRequest("missing_required_parameter",
+                    "Missing required parameter: 'definition.model' (prompt agents name a model deployment).", "definition.model");
+        }
+        if (model != null && !model.isNull()) {
+            if (!model.isTextual()) {
+                throw ApiException.badRequest("invalid_type", "'definition.model' must be a string", "definition.model");
             }
-        } else if (!model.isTextual()) {
-            throw ApiException.badRequest("invalid_type", "'definition.model' must be a string", "definition.model");
-        } else {
             region.checkDeployment(model.textValue(), "definition.model");
         }
         JsonNode tools = definition.get("tools");

@@ -16,8 +16,16 @@ final class ApiVersions {
     /** The version of the agents and OpenAI-side preview routes (the only one that defines agents v2). */
     static final String PREVIEW = "2025-11-15-preview";
 
-    /** Agents and {@code /openai/...} routes. */
+    /** {@code /openai/...} routes. */
     private static final Set<String> PREVIEW_ROUTES = Set.of(PREVIEW);
+
+    /**
+     * Agents routes: the preview spec's version and {@code v1}, the stable version the official
+     * {@code @azure/ai-projects} 2.x SDK sends on every agents operation ("the client library uses version v1 of
+     * the Microsoft Foundry data plane REST APIs"); the stable spec copy here predates agents, the SDK is the
+     * evidence that the service serves them at {@code v1}.
+     */
+    private static final Set<String> AGENT_ROUTES = Set.of("v1", PREVIEW);
 
     /** Deployments and connections: the stable {@code v1} spec and the versions azure-ai-projects sends. */
     private static final Set<String> CATALOG_ROUTES = Set.of("v1", "2025-05-01", "2025-05-15-preview", PREVIEW);
@@ -44,14 +52,21 @@ final class ApiVersions {
         if (version == null || version.isEmpty()) {
             throw new ApiException(400, "MissingApiVersionParameter",
                     "The api-version query parameter (?api-version=) is required for all requests (this route serves "
-                            + (match.endpoint().catalog ? String.join(", ", CATALOG_ROUTES.stream().sorted().toList()) : PREVIEW)
+                            + String.join(", ", served(match).stream().sorted().toList())
                             + (match.endpoint().openAI ? "; the /openai/v1/... form of this route takes none" : "") + ")",
                     "api-version", "invalid_request_error");
         }
-        Set<String> served = match.endpoint().catalog ? CATALOG_ROUTES : PREVIEW_ROUTES;
+        Set<String> served = served(match);
         if (!served.contains(version)) {
             throw unsupported(version, "this route serves " + String.join(", ", served.stream().sorted().toList()));
         }
+    }
+
+    private static Set<String> served(Router.Match match) {
+        if (match.endpoint().catalog) {
+            return CATALOG_ROUTES;
+        }
+        return match.endpoint().openAI ? PREVIEW_ROUTES : AGENT_ROUTES;
     }
 
     private static ApiException unsupported(String version, String detail) {

@@ -69,14 +69,14 @@ public final class RegionApi {
     byte[] dispatch(ApiRequest request) {
         return switch (request.endpoint()) {
             case AGENTS_LIST -> agents.list(PageRequest.parse(request.query()), emptyToNull(request.query().get("kind")));
-            case AGENT_CREATE -> createAgent(request.json());
+            case AGENT_CREATE -> createAgent(request.json(), stableVersion(request));
             case AGENT_GET -> agents.agentJson(request.param(0));
             case AGENT_UPDATE -> {
-                agents.createVersion(request.param(0), request.json());
+                agents.createVersion(request.param(0), request.json(), stableVersion(request));
                 yield agents.agentJson(request.param(0));
             }
             case AGENT_DELETE -> agents.delete(request.param(0));
-            case VERSION_CREATE -> agents.createVersion(request.param(0), request.json()).json();
+            case VERSION_CREATE -> agents.createVersion(request.param(0), request.json(), stableVersion(request)).json();
             case VERSIONS_LIST -> agents.listVersions(request.param(0), PageRequest.parse(request.query()));
             case VERSION_GET -> agents.versionJson(request.param(0), request.param(1));
             case VERSION_DELETE -> agents.deleteVersion(request.param(0), request.param(1));
@@ -129,7 +129,7 @@ public final class RegionApi {
     }
 
     /** {@code POST /agents} with {@code {"name":..,"definition":..}}: creates (or versions) the agent. */
-    private byte[] createAgent(JsonNode body) {
+    private byte[] createAgent(JsonNode body, boolean v1) {
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("invalid_request", "Request body must be a JSON object with 'name' and 'definition'", null);
         }
@@ -139,8 +139,13 @@ public final class RegionApi {
         }
         ObjectNode versionBody = ((ObjectNode) body).deepCopy();
         versionBody.remove("name");
-        agents.createVersion(name.textValue(), versionBody);
+        agents.createVersion(name.textValue(), versionBody, v1);
         return agents.agentJson(name.textValue());
+    }
+
+    /** True when an agents request names the stable {@code api-version=v1} (what {@code @azure/ai-projects} 2.x sends). */
+    private static boolean stableVersion(ApiRequest request) {
+        return "v1".equals(request.query().get("api-version"));
     }
 
     private static String emptyToNull(String value) {

@@ -6,8 +6,9 @@ import java.util.Set;
 
 /**
  * The service's refusal of what it does not know: a body field the operation does not define is
- * {@code 400 unknown_parameter} naming it (the live service's behaviour; the spec's schemas do not
- * forbid additional properties, so this rule is from the service, not the spec).
+ * {@code 400 unknown_parameter} naming it (the live service's behaviour; the Foundry schemas do not
+ * forbid additional properties, so for responses, conversations and agents this rule is from the service; OpenAI's
+ * vector store request schemas say {@code additionalProperties: false}, so there it is also the spec's).
  */
 final class Strictness {
 

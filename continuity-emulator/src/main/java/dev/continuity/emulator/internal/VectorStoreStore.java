@@ -69,6 +69,9 @@ final class VectorStoreStore {
     /** {@code POST /openai/vector_stores} {@code {"name","file_ids","metadata"}}. */
     byte[] create(JsonNode body) {
         ObjectNode request = body == null ? Json.object() : requireObject(body);
+        // the spec's CreateVectorStoreRequest (additionalProperties: false)
+        Strictness.checkFields(request, Set.of("file_ids", "name", "description", "expires_after", "chunking_strategy",
+                "metadata"), null);
         JsonNode nameNode = request.get("name");
         if (nameNode != null && !nameNode.isNull() && !nameNode.isTextual()) {
             throw ApiException.badRequest("invalid_type", "'name' must be a string", "name");
@@ -136,6 +139,8 @@ final class VectorStoreStore {
     synchronized byte[] attach(String storeId, JsonNode body) {
         VectorStore store = require(storeId);
         ObjectNode request = requireObject(body);
+        // the spec's CreateVectorStoreFileRequest (additionalProperties: false)
+        Strictness.checkFields(request, Set.of("file_id", "chunking_strategy", "attributes"), null);
         JsonNode fileId = request.get("file_id");
         if (fileId == null || !fileId.isTextual() || fileId.textValue().isEmpty()) {
             throw ApiException.badRequest("missing_required_parameter", "'file_id' is required", "file_id");
