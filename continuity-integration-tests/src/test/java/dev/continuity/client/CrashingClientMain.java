@@ -140,6 +140,16 @@ public final class CrashingClientMain {
         }
 
         @Override
+        public AgentReply cancelResponse(String responseId) {
+            return real.cancelResponse(responseId);
+        }
+
+        @Override
+        public List<AgentReply> listResponses(String conversationId) {
+            return real.listResponses(conversationId);
+        }
+
+        @Override
         public List<StoredItem> listItems(String conversationId) {
             return real.listItems(conversationId);
         }

@@ -248,7 +248,7 @@ public final class ResponseService {
 
     /**
      * The response object: {@code outcome} null for a background response not run yet ({@code queued},
-     * {@code in_progress}, {@code cancelled}: no output, usage null).
+     * {@code in_progress}, {@code cancelled}: no output, no usage).
      */
     private byte[] render(String id, long createdAt, Request request, Outcome outcome, String status, String reason) {
         Responder responder = request.responder();
@@ -293,7 +293,7 @@ public final class ResponseService {
             tail.set("agent", responder.agentReference());
         }
         if (outcome == null) {
-            tail.putNull("usage");
+            // no usage before the model ran: the spec types usage as an object (not nullable), so it is absent
             return splice(Json.bytes(head), List.of(), Json.bytes(tail));
         }
         long inputTokens = TokenCount.of(outcome.inputChars());
