@@ -55,6 +55,9 @@ import java.util.Set;
 public record TurnOptions(Integer maxOutputTokens, Double temperature, Double topP, String toolChoice, String text,
         List<String> include, Map<String, String> metadata, String additional) {
 
+    /** Declared before {@link #NONE}, whose construction parses its additional fields. */
+    private static final ObjectMapper MAPPER = dev.continuity.json.ExactJson.newMapper(); // numbers as given
+
     /** No options: the service's defaults. */
     public static final TurnOptions NONE = new TurnOptions(null, null, null, null, null, List.of(), Map.of(), "{}");
 
@@ -66,7 +69,6 @@ public record TurnOptions(Integer maxOutputTokens, Double temperature, Double to
     public static final Set<String> OWNED_FIELDS = Set.of("input", "conversation", "agent", "agent_reference", "model",
             "stream", "previous_response_id");
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Set<String> FIELDS = Set.of("max_output_tokens", "temperature", "top_p", "tool_choice",
             "text", "include", "metadata");
 
@@ -129,7 +131,7 @@ public record TurnOptions(Integer maxOutputTokens, Double temperature, Double to
         if (background != null && !background.isNull() && !background.isBoolean()) {
             throw new IllegalArgumentException("turn option 'background' must be true or false, got " + background);
         }
-        return node.toString();
+        return dev.continuity.json.ExactJson.write(node);
     }
 
     private static String ownedMessage(String name) {
@@ -166,7 +168,7 @@ public record TurnOptions(Integer maxOutputTokens, Double temperature, Double to
         } else {
             all.set(name, value);
         }
-        return fromJson(all.toString());
+        return fromJson(dev.continuity.json.ExactJson.write(all));
     }
 
     /**
@@ -271,7 +273,7 @@ public record TurnOptions(Integer maxOutputTokens, Double temperature, Double to
             new java.util.TreeMap<>(metadata).forEach(meta::put);
         }
         node.setAll((ObjectNode) parse(additional, "additional options"));
-        return node.toString();
+        return dev.continuity.json.ExactJson.write(node);
     }
 
     /**
@@ -309,9 +311,9 @@ public record TurnOptions(Integer maxOutputTokens, Double temperature, Double to
                 node.hasNonNull("max_output_tokens") ? node.get("max_output_tokens").asInt() : null,
                 node.hasNonNull("temperature") ? node.get("temperature").asDouble() : null,
                 node.hasNonNull("top_p") ? node.get("top_p").asDouble() : null,
-                node.hasNonNull("tool_choice") ? node.get("tool_choice").toString() : null,
-                node.hasNonNull("text") ? node.get("text").toString() : null,
-                include, metadata, additional.toString());
+                node.hasNonNull("tool_choice") ? dev.continuity.json.ExactJson.write(node.get("tool_choice")) : null,
+                node.hasNonNull("text") ? dev.continuity.json.ExactJson.write(node.get("text")) : null,
+                include, metadata, dev.continuity.json.ExactJson.write(additional));
     }
 
     private static JsonNode parse(String json, String what) {

@@ -140,10 +140,13 @@ class BackgroundTurnsAndRequestOptionsTest {
         assertThat(inputOnly.output()).isEmpty();
         assertThat(regionalTexts(key)).containsExactly("remember city=Lisbon");
 
-        TurnResult cut = client.send(key, "recall city", BACKGROUND.withMaxOutputTokens(16));
+        client.send(key, "remember k=" + "v".repeat(120), BACKGROUND);
+        TurnResult cut = client.send(key, "recall k", BACKGROUND.withMaxOutputTokens(16));
         assertThat(cut.status()).isEqualTo(ResponseStatus.INCOMPLETE);
         assertThat(cut.incompleteReason()).isEqualTo("max_output_tokens");
-        assertThat(journal.turn(key, 2).orElseThrow().status()).isEqualTo(TurnStatus.COMMITTED);
+        Turn committed = journal.turn(key, 3).orElseThrow();
+        assertThat(committed.status()).isEqualTo(TurnStatus.COMMITTED);
+        assertThat(committed.output()).extracting(TurnItem::text).containsExactly(cut.text());
     }
 
     @Test
