@@ -2,6 +2,7 @@ package dev.continuity.client;
 
 import static dev.continuity.client.EmulatedRegions.AGENT;
 import static dev.continuity.client.EmulatedRegions.PRIMARY;
+import static dev.continuity.client.EmulatedRegions.SECONDARY;
 import static dev.continuity.client.EmulatedRegions.TOOL_AGENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -208,6 +209,38 @@ class BackgroundTurnsAndRequestOptionsTest {
         assertThat(stored.path("reasoning").path("effort").asText()).isEqualTo("low");
         assertThat(regionalTexts(key)).containsExactly("remember city=Lisbon", "OK, I will remember city.",
                 "recall city", "city is Lisbon.");
+    }
+
+    @Test
+    void aBackgroundTurnWhoseRegionGoesDownWhilePollingIsAskedOnceInTheRegionThatTakesOver() throws Exception {
+        AtomicReference<String> active = new AtomicReference<>(PRIMARY);
+        dev.continuity.replay.ConversationReplayer replayer = new dev.continuity.replay.ConversationReplayer(journal);
+        ContinuityClient failing = client().region(regions.service(SECONDARY)).activeRegion(active::get)
+                .catchUp(replayer::catchUpCursor).build();
+        String key = failing.startConversation(AGENT);
+        failing.send(key, "remember city=Lisbon");
+        primary.backgroundPolls(1_000_000);
+        Future<TurnResult> sending = pool.submit(() -> failing.send(key, "remember river=Tejo", BACKGROUND));
+        awaitRetrievals(1);
+        String lost = regions.service(PRIMARY).listResponses(journal.head(key).orElseThrow().region(PRIMARY)
+                .conversationId()).get(1).responseId();
+
+        primary.faults().outage();
+        active.set(SECONDARY);
+        TurnResult result = sending.get(30, TimeUnit.SECONDS);
+
+        assertThat(result.region()).isEqualTo(SECONDARY);
+        assertThat(result.text()).isEqualTo("OK, I will remember river.");
+        assertThat(failing.history(key)).hasSize(2).allMatch(t -> t.status() == TurnStatus.COMMITTED);
+        assertThat(journal.turn(key, 2).orElseThrow().region()).isEqualTo(SECONDARY);
+        String secondaryConversation = journal.head(key).orElseThrow().region(SECONDARY).conversationId();
+        assertThat(regions.service(SECONDARY).listItems(secondaryConversation)).extracting(i -> i.item().text())
+                .containsExactly("remember city=Lisbon", "OK, I will remember city.", "remember river=Tejo",
+                        "OK, I will remember river.");
+        primary.faults().restore();
+        assertThat(storedResponse(lost).path("status").asText()).as("lost with the region").isEqualTo("failed");
+        assertThat(regionalTexts(key)).as("the primary's conversation got nothing of it")
+                .containsExactly("remember city=Lisbon", "OK, I will remember city.");
     }
 
     @Test
