@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  *   <li>ask {@link ActiveRegion} which region serves; make sure the conversation exists and is up to
  *       date there (created lazily, or caught up by replay after a failover);</li>
  *   <li>ask the agent to respond; on an ambiguous failure look at the regional conversation before
- *       trying again, so a retry never duplicates the turn;</li>
+ *       trying again, so a retry never duplicates the turn; a background response ({@code background} in
+ *       the turn's options) is polled until it ends, and when a pending background turn is completed later
+ *       the response still running in the conversation is polled rather than the turn sent again;</li>
  *   <li>commit the answer to the journal (with {@code ANSWER_ONLY}: journal input and answer in one
  *       write), then return it: the turn is acknowledged.</li>
  * </ol>
