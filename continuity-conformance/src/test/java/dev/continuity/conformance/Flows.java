@@ -106,6 +106,15 @@ final class Flows {
         run.call(route, "createResponse").body("{\"model\":\"" + MODEL + "\",\"input\":[{\"type\":\"message\","
                 + "\"role\":\"user\",\"content\":\"Hi\"}],\"instructions\":\"be terse\",\"metadata\":{\"turn\":\"1\"},"
                 + "\"store\":true}").send();
+        // the remaining create options, echoed (each echo is validated against the Response schema), and a
+        // response continuing another through previous_response_id
+        String optioned = run.call(route, "createResponse").body("{\"model\":\"" + MODEL + "\",\"input\":\"Hi\","
+                + "\"reasoning\":{\"effort\":\"low\",\"summary\":\"auto\"},\"truncation\":\"auto\","
+                + "\"parallel_tool_calls\":false,\"max_tool_calls\":2,\"service_tier\":\"default\",\"top_logprobs\":1,"
+                + "\"prompt_cache_key\":\"conformance\",\"safety_identifier\":\"conformance-user\",\"user\":\"u\","
+                + "\"store\":true,\"background\":false}").send().path("id").asText();
+        run.call(route, "createResponse").body("{\"model\":\"" + MODEL + "\",\"input\":\"And then?\","
+                + "\"previous_response_id\":\"" + optioned + "\"}").send();
         run.call(route, "getResponse").path("response_id", responseId).refusals().send();
         run.call(route, "getResponse").path("response_id", "resp_conformance_missing").expect(404).send();
         run.call(route, "deleteConversationItem").path("conversation_id", id).path("item_id", itemId).send();
@@ -125,7 +134,13 @@ final class Flows {
         ifServed(() -> {
             String background = run.call(route, "createResponse").body("{\"model\":\"" + MODEL + "\",\"input\":\"Slow\","
                     + "\"background\":true}").send().path("id").asText();
+            run.call(route, "getResponse").path("response_id", background).send(); // in_progress
             run.call(route, "cancelResponse").path("response_id", background).send();
+            run.call(route, "cancelResponse").path("response_id", background).send(); // idempotent
+            String polled = run.call(route, "createResponse").body("{\"model\":\"" + MODEL + "\",\"input\":\"Slow\","
+                    + "\"background\":true}").send().path("id").asText();
+            run.call(route, "getResponse").path("response_id", polled).send(); // in_progress
+            run.call(route, "getResponse").path("response_id", polled).send(); // completed
         });
     }
 

@@ -60,8 +60,30 @@ public interface AgentService {
      */
     AgentReply respond(AgentReference agent, String conversationId, List<TurnItem> input, TurnOptions options);
 
-    /** Retrieves an earlier response, or empty if the service does not know it. */
+    /**
+     * Retrieves an earlier response, or empty if the service does not know it. A background response is
+     * polled this way until its {@link AgentReply#status()} is final.
+     */
     Optional<AgentReply> response(String responseId);
+
+    /**
+     * Cancels a background response that is {@code queued} or {@code in_progress} (the spec's
+     * {@code cancelResponse}); cancelling a cancelled one answers it again.
+     *
+     * @return the response as it stands after the call (status {@link ResponseStatus#CANCELLED}, or the final
+     *     status it reached first)
+     * @throws AgentServiceException the service's 400 for a response that was not created in background or has
+     *     already finished; 404 for an unknown one
+     */
+    AgentReply cancelResponse(String responseId);
+
+    /**
+     * The stored responses made in a conversation, oldest first (all pages; the preview spec's
+     * {@code listResponses} filtered by {@code conversation_id}). The client uses it after a crash to find a
+     * background response still running for a pending turn, so the turn is finished from that response
+     * rather than sent twice.
+     */
+    List<AgentReply> listResponses(String conversationId);
 
     /**
      * Every live conversation of the region, oldest first (all pages), optionally only those

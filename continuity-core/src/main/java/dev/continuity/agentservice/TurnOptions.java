@@ -26,6 +26,22 @@ import java.util.Set;
  * {@code {"type":"function","name":"lookup"}}; {@code text} is the request's {@code text} object, e.g.
  * {@code {"format":{"type":"json_schema","name":"answer","schema":{...}}}} for structured output.
  *
+ * <p><b>Every other option</b> of the Responses API's create request ({@code background}, {@code reasoning},
+ * {@code truncation}, {@code parallel_tool_calls}, {@code max_tool_calls}, {@code service_tier},
+ * {@code prompt_cache_key}, {@code safety_identifier}, {@code top_logprobs}, {@code store}, and fields a
+ * newer service defines) is carried in {@code additional}, a JSON object of request fields passed to the
+ * service unchanged and journaled with the turn: {@link #withOption(String, String)} sets one,
+ * {@link #withBackground(boolean)} the common one. Continuity does not interpret them (except
+ * {@code background}, which makes the client poll the response to its end); the service validates them.
+ *
+ * <p><b>Fields Continuity owns</b> are refused ({@link #OWNED_FIELDS}), because the journal and failover
+ * depend on them: {@code input} (the turn's input items are the turn), {@code conversation} (the client
+ * picks the conversation of the active region), {@code agent}, {@code agent_reference} and {@code model}
+ * (the conversation's agent answers every turn), {@code stream} (the client needs the whole response to
+ * journal it) and {@code previous_response_id}: a response id is local to the region that made it and
+ * does not survive a failover (the secondary has no such response), so a turn that named one could not
+ * be completed or replayed anywhere else; the regional conversation already carries the context.
+ *
  * @param maxOutputTokens upper bound of generated tokens (the service's minimum is 16), or null
  * @param temperature sampling temperature 0..2, or null
  * @param topP nucleus sampling 0..1, or null
@@ -33,16 +49,34 @@ import java.util.Set;
  * @param text the {@code text} object as JSON text, or null
  * @param include the {@code include} values (e.g. {@code file_search_call.results}); empty for none
  * @param metadata the response's metadata (at most 16 pairs); empty for none
+ * @param additional every other request field, as the text of a JSON object ({@code {"background":true,
+ *     "reasoning":{"effort":"low"}}}), passed through unchanged; {@code "{}"} for none (null is read as none)
  */
 public record TurnOptions(Integer maxOutputTokens, Double temperature, Double topP, String toolChoice, String text,
-        List<String> include, Map<String, String> metadata) {
+        List<String> include, Map<String, String> metadata, String additional) {
+
+    /** Declared before {@link #NONE}, whose construction parses its additional fields. */
+    private static final ObjectMapper MAPPER = dev.continuity.json.ExactJson.newMapper(); // numbers as given
 
     /** No options: the service's defaults. */
-    public static final TurnOptions NONE = new TurnOptions(null, null, null, null, null, List.of(), Map.of());
+    public static final TurnOptions NONE = new TurnOptions(null, null, null, null, null, List.of(), Map.of(), "{}");
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Request fields a turn cannot set, because Continuity sets them (see the class comment for why):
+     * {@code input}, {@code conversation}, {@code agent}, {@code agent_reference}, {@code model},
+     * {@code stream}, {@code previous_response_id}.
+     */
+    public static final Set<String> OWNED_FIELDS = Set.of("input", "conversation", "agent", "agent_reference", "model",
+            "stream", "previous_response_id");
+
     private static final Set<String> FIELDS = Set.of("max_output_tokens", "temperature", "top_p", "tool_choice",
             "text", "include", "metadata");
+
+    /** The typed options (no {@code additional} fields), as before additional fields were carried. */
+    public TurnOptions(Integer maxOutputTokens, Double temperature, Double topP, String toolChoice, String text,
+            List<String> include, Map<String, String> metadata) {
+        this(maxOutputTokens, temperature, topP, toolChoice, text, include, metadata, "{}");
+    }
 
     /** Validates the options and copies the collections. */
     public TurnOptions {
@@ -71,21 +105,98 @@ public record TurnOptions(Integer maxOutputTokens, Double temperature, Double to
         if (metadata.size() > 16) {
             throw new IllegalArgumentException("metadata holds at most 16 pairs, got " + metadata.size());
         }
+        additional = checkAdditional(additional);
+    }
+
+    /** The additional fields as a normalized JSON object text; refuses owned and typed fields. */
+    private static String checkAdditional(String additional) {
+        if (additional == null || additional.isBlank()) {
+            return "{}";
+        }
+        JsonNode node = parse(additional, "additional options");
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("additional options must be a JSON object of request fields, got "
+                    + additional);
+        }
+        node.fieldNames().forEachRemaining(name -> {
+            if (OWNED_FIELDS.contains(name)) {
+                throw new IllegalArgumentException(ownedMessage(name));
+            }
+            if (FIELDS.contains(name)) {
+                throw new IllegalArgumentException("turn option '" + name + "' is typed: set it with its wither (or "
+                        + "withOption, which routes it there), not in the additional options");
+            }
+        });
+        JsonNode background = node.get("background");
+        if (background != null && !background.isNull() && !background.isBoolean()) {
+            throw new IllegalArgumentException("turn option 'background' must be true or false, got " + background);
+        }
+        return dev.continuity.json.ExactJson.write(node);
+    }
+
+    private static String ownedMessage(String name) {
+        String why = switch (name) {
+            case "previous_response_id" -> "a response id is local to the region that made it and does not survive a "
+                    + "failover; the conversation already carries the context";
+            case "conversation" -> "the client sends every turn to the conversation of the active region";
+            case "input" -> "the turn's input items are the turn";
+            case "stream" -> "the client needs the whole response to journal it";
+            default -> "every turn is answered by the conversation's agent";
+        };
+        return "turn option '" + name + "' is set by Continuity and cannot be passed: " + why;
+    }
+
+    /**
+     * With one request field set to a JSON value, e.g. {@code withOption("reasoning", "{\"effort\":\"low\"}")}
+     * or {@code withOption("truncation", "\"auto\"")}: a typed option ({@code temperature}, ...) goes to its
+     * component, anything else to {@link #additional()}; JSON {@code null} removes the field.
+     *
+     * @throws IllegalArgumentException for a field Continuity owns ({@link #OWNED_FIELDS}, naming why), or a
+     *     value that is not JSON
+     */
+    public TurnOptions withOption(String name, String jsonValue) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("an option needs a name");
+        }
+        if (OWNED_FIELDS.contains(name)) {
+            throw new IllegalArgumentException(ownedMessage(name));
+        }
+        JsonNode value = parse(jsonValue, "option '" + name + "'");
+        ObjectNode all = (ObjectNode) parse(toJson(), "turn options");
+        if (value.isNull()) {
+            all.remove(name);
+        } else {
+            all.set(name, value);
+        }
+        return fromJson(dev.continuity.json.ExactJson.write(all));
+    }
+
+    /**
+     * With {@code background}: the service answers at once ({@code queued}) and the client polls the
+     * response until it ends, then journals the turn once (see {@code ContinuityClient}).
+     */
+    public TurnOptions withBackground(boolean value) {
+        return withOption("background", Boolean.toString(value));
+    }
+
+    /** True when the turn is sent with {@code background: true}. */
+    public boolean background() {
+        return parse(additional, "additional options").path("background").asBoolean(false);
     }
 
     /** With {@code max_output_tokens}. */
     public TurnOptions withMaxOutputTokens(Integer tokens) {
-        return new TurnOptions(tokens, temperature, topP, toolChoice, text, include, metadata);
+        return new TurnOptions(tokens, temperature, topP, toolChoice, text, include, metadata, additional);
     }
 
     /** With {@code temperature}. */
     public TurnOptions withTemperature(Double value) {
-        return new TurnOptions(maxOutputTokens, value, topP, toolChoice, text, include, metadata);
+        return new TurnOptions(maxOutputTokens, value, topP, toolChoice, text, include, metadata, additional);
     }
 
     /** With {@code top_p}. */
     public TurnOptions withTopP(Double value) {
-        return new TurnOptions(maxOutputTokens, temperature, value, toolChoice, text, include, metadata);
+        return new TurnOptions(maxOutputTokens, temperature, value, toolChoice, text, include, metadata, additional);
     }
 
     /** With {@code tool_choice} {@code none}, {@code auto} or {@code required}. */
@@ -101,12 +212,12 @@ public record TurnOptions(Integer maxOutputTokens, Double temperature, Double to
 
     /** With {@code tool_choice} given as JSON text. */
     public TurnOptions withToolChoiceJson(String json) {
-        return new TurnOptions(maxOutputTokens, temperature, topP, json, text, include, metadata);
+        return new TurnOptions(maxOutputTokens, temperature, topP, json, text, include, metadata, additional);
     }
 
     /** With the {@code text} object given as JSON text. */
     public TurnOptions withText(String json) {
-        return new TurnOptions(maxOutputTokens, temperature, topP, toolChoice, json, include, metadata);
+        return new TurnOptions(maxOutputTokens, temperature, topP, toolChoice, json, include, metadata, additional);
     }
 
     /** With structured output: {@code text.format} a strict {@code json_schema} named {@code name}. */
@@ -120,12 +231,12 @@ public record TurnOptions(Integer maxOutputTokens, Double temperature, Double to
 
     /** With {@code include}. */
     public TurnOptions withInclude(List<String> values) {
-        return new TurnOptions(maxOutputTokens, temperature, topP, toolChoice, text, values, metadata);
+        return new TurnOptions(maxOutputTokens, temperature, topP, toolChoice, text, values, metadata, additional);
     }
 
     /** With the response's {@code metadata}. */
     public TurnOptions withMetadata(Map<String, String> values) {
-        return new TurnOptions(maxOutputTokens, temperature, topP, toolChoice, text, include, values);
+        return new TurnOptions(maxOutputTokens, temperature, topP, toolChoice, text, include, values, additional);
     }
 
     /** True when no option is set. */
@@ -161,13 +272,16 @@ public record TurnOptions(Integer maxOutputTokens, Double temperature, Double to
             ObjectNode meta = node.putObject("metadata");
             new java.util.TreeMap<>(metadata).forEach(meta::put);
         }
-        return node.toString();
+        node.setAll((ObjectNode) parse(additional, "additional options"));
+        return dev.continuity.json.ExactJson.write(node);
     }
 
     /**
-     * The options of {@link #toJson()}'s form; null or empty text gives {@link #NONE}.
+     * The options of {@link #toJson()}'s form; null or empty text gives {@link #NONE}. Fields other than the
+     * typed ones go to {@link #additional()} unchanged, so every journaled form reads (turns journaled before
+     * additional fields existed hold typed fields only).
      *
-     * @throws IllegalArgumentException naming the field that is not understood
+     * @throws IllegalArgumentException naming a field Continuity owns
      */
     public static TurnOptions fromJson(String json) {
         if (json == null || json.isBlank()) {
@@ -177,9 +291,16 @@ public record TurnOptions(Integer maxOutputTokens, Double temperature, Double to
         if (!node.isObject()) {
             throw new IllegalArgumentException("turn options must be a JSON object, got " + json);
         }
-        node.fieldNames().forEachRemaining(name -> {
-            if (!FIELDS.contains(name)) {
-                throw new IllegalArgumentException("unknown turn option '" + name + "' (known: " + FIELDS + ")");
+        for (String number : List.of("max_output_tokens", "temperature", "top_p")) {
+            if (node.hasNonNull(number) && !node.get(number).isNumber()) {
+                throw new IllegalArgumentException("turn option '" + number + "' must be a number, got "
+                        + node.get(number));
+            }
+        }
+        ObjectNode additional = MAPPER.createObjectNode();
+        node.fields().forEachRemaining(field -> {
+            if (!FIELDS.contains(field.getKey())) {
+                additional.set(field.getKey(), field.getValue());
             }
         });
         List<String> include = new ArrayList<>();
@@ -190,9 +311,9 @@ public record TurnOptions(Integer maxOutputTokens, Double temperature, Double to
                 node.hasNonNull("max_output_tokens") ? node.get("max_output_tokens").asInt() : null,
                 node.hasNonNull("temperature") ? node.get("temperature").asDouble() : null,
                 node.hasNonNull("top_p") ? node.get("top_p").asDouble() : null,
-                node.hasNonNull("tool_choice") ? node.get("tool_choice").toString() : null,
-                node.hasNonNull("text") ? node.get("text").toString() : null,
-                include, metadata);
+                node.hasNonNull("tool_choice") ? dev.continuity.json.ExactJson.write(node.get("tool_choice")) : null,
+                node.hasNonNull("text") ? dev.continuity.json.ExactJson.write(node.get("text")) : null,
+                include, metadata, dev.continuity.json.ExactJson.write(additional));
     }
 
     private static JsonNode parse(String json, String what) {

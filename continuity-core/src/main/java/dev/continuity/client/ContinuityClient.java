@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  *   <li>ask {@link ActiveRegion} which region serves; make sure the conversation exists and is up to
  *       date there (created lazily, or caught up by replay after a failover);</li>
  *   <li>ask the agent to respond; on an ambiguous failure look at the regional conversation before
- *       trying again, so a retry never duplicates the turn;</li>
+ *       trying again, so a retry never duplicates the turn; a background response ({@code background} in
+ *       the turn's options) is polled until it ends, and when a pending background turn is completed later
+ *       the response still running in the conversation is polled rather than the turn sent again;</li>
  *   <li>commit the answer to the journal (with {@code ANSWER_ONLY}: journal input and answer in one
  *       write), then return it: the turn is acknowledged.</li>
  * </ol>
@@ -84,6 +86,9 @@ public final class ContinuityClient implements AutoCloseable {
      * start of a send and put back only after a turn that used it as is; anything unusual reads the journal.
      */
     private final ConversationStates states;
+    /** The background response each conversation's {@code send} is polling (for {@link #cancelTurn}). */
+    private final java.util.concurrent.ConcurrentHashMap<String, InFlight> inFlightResponses =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     ContinuityClient(Settings settings) {
         this.settings = settings;
@@ -237,7 +242,18 @@ public final class ContinuityClient implements AutoCloseable {
      * the model answers in text (each round is a journaled turn).
      */
     public TurnResult sendAndRunTools(String conversationKey, String userMessage) {
-        TurnResult result = send(conversationKey, userMessage);
+        return sendAndRunTools(conversationKey, userMessage, TurnOptions.NONE);
+    }
+
+    /**
+     * As {@link #sendAndRunTools(String, String)}, with the turn's Responses API options: every round (the first
+     * turn and each turn answering the function calls) is sent, and journaled, with the same {@code options}.
+     * An option that forces a function call ({@code tool_choice} naming a function, or {@code required}) makes
+     * every round call it, until {@link Builder#maxToolRounds} stops it: use {@link #send} per round for that.
+     */
+    public TurnResult sendAndRunTools(String conversationKey, String userMessage, TurnOptions options) {
+        java.util.Objects.requireNonNull(options, "options");
+        TurnResult result = send(conversationKey, userMessage, options);
         for (int round = 0; !result.functionCalls().isEmpty(); round++) {
             if (round >= settings.maxToolRounds()) {
                 throw new ContinuityException("conversation '" + conversationKey + "': the model still asks for "
@@ -259,9 +275,37 @@ public final class ContinuityClient implements AutoCloseable {
                 }
                 outputs.add(TurnItem.functionCallOutput(call.callId(), output));
             }
-            result = send(conversationKey, outputs);
+            result = send(conversationKey, outputs, options);
         }
         return result;
+    }
+
+    /**
+     * Cancels the background turn a {@code send} of this client is waiting for in the conversation (a turn sent
+     * with {@link TurnOptions#withBackground(boolean)}): the service cancels the response, and that {@code send}
+     * throws a {@link TurnFailedException} whose {@link TurnFailedException#status()} is
+     * {@link ResponseStatus#CANCELLED}; a cancelled response leaves nothing in the conversation, so the pending
+     * turn is removed from the journal. Nothing is ever acknowledged as completed for a cancelled turn.
+     *
+     * @return true when a running response was cancelled; false when no background turn of this client is
+     *     running in the conversation, or its response finished before the cancel reached it
+     */
+    public boolean cancelTurn(String conversationKey) {
+        InFlight inFlight = inFlightResponses.get(conversationKey);
+        if (inFlight == null) {
+            return false;
+        }
+        try {
+            AgentReply reply = service(inFlight.region()).cancelResponse(inFlight.responseId());
+            LOG.info("conversation '{}': background response {} in {} is {}", conversationKey, inFlight.responseId(),
+                    inFlight.region(), reply.status());
+            return reply.status() == ResponseStatus.CANCELLED;
+        } catch (AgentServiceException e) {
+            if (e.kind() == AgentServiceException.Kind.BAD_REQUEST) {
+                return false; // it finished first: the service refuses to cancel a finished response
+            }
+            throw e;
+        }
     }
 
     /** Every journaled turn of a conversation, in order. */
@@ -450,22 +494,39 @@ public final class ContinuityClient implements AutoCloseable {
             boolean responding = false;
             try {
                 List<TurnItem> input = pending.input();
+                TurnOptions options = TurnOptions.fromJson(pending.options());
+                AgentReply reply = null;
                 if (uncertainRegion != null && (uncertainRegion.equals("*") || uncertainRegion.equals(region))) {
-                    LandedItems landed = LandedItems.inspect(service.listItems(cursor.conversationId()),
-                            committedItemCount(key, cursor.replayedThrough()), pending);
-                    if (landed.state() == LandedItems.State.ANSWERED) {
-                        LOG.info("turn {} of '{}' had landed in {}: adopting its answer", pending.sequence(), key, region);
-                        return commit(pending, region, new AgentReply("recovered:" + landed.lastItemId(),
-                                landed.output(), TokenUsage.NONE, null), journaled, null);
+                    if (options.background()) {
+                        reply = unfinishedResponse(service, cursor.conversationId()).orElse(null);
+                        if (reply != null) {
+                            LOG.info("turn {} of '{}': background response {} is still running in {}: polling it "
+                                    + "instead of sending the turn again", pending.sequence(), key, reply.responseId(),
+                                    region);
+                        }
                     }
-                    if (landed.state() == LandedItems.State.INPUT_ONLY) {
-                        input = List.of();
+                    if (reply == null) {
+                        LandedItems landed = LandedItems.inspect(service.listItems(cursor.conversationId()),
+                                committedItemCount(key, cursor.replayedThrough()), pending);
+                        if (landed.state() == LandedItems.State.ANSWERED) {
+                            LOG.info("turn {} of '{}' had landed in {}: adopting its answer", pending.sequence(), key,
+                                    region);
+                            return commit(pending, region, new AgentReply("recovered:" + landed.lastItemId(),
+                                    landed.output(), TokenUsage.NONE, null), journaled, null);
+                        }
+                        if (landed.state() == LandedItems.State.INPUT_ONLY) {
+                            input = List.of();
+                        }
                     }
                     uncertainRegion = null;
                 }
-                responding = true;
-                AgentReply reply = service.respond(new AgentReference(pending.agentName(), pending.agentVersion()),
-                        cursor.conversationId(), input, TurnOptions.fromJson(pending.options()));
+                if (reply == null) {
+                    responding = true;
+                    reply = service.respond(new AgentReference(pending.agentName(), pending.agentVersion()),
+                            cursor.conversationId(), input, options);
+                    responding = false;
+                }
+                reply = awaitFinal(pending, region, service, reply);
                 if (reply.status() != ResponseStatus.COMPLETED && reply.status() != ResponseStatus.INCOMPLETE) {
                     throw failed(pending, region, service, cursor, reply, journaled, basis);
                 }
@@ -491,6 +552,72 @@ public final class ContinuityClient implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** True for a status a response does not leave ({@code queued} and {@code in_progress} are not). */
+    private static boolean isFinal(ResponseStatus status) {
+        return status != ResponseStatus.QUEUED && status != ResponseStatus.IN_PROGRESS;
+    }
+
+    /** The latest response of a conversation that has not finished (a background one), if any. */
+    private static Optional<AgentReply> unfinishedResponse(AgentService service, String conversationId) {
+        AgentReply latest = null;
+        for (AgentReply response : service.listResponses(conversationId)) {
+            if (!isFinal(response.status())) {
+                latest = response;
+            }
+        }
+        return Optional.ofNullable(latest);
+    }
+
+    /**
+     * Polls a background response ({@code queued}, {@code in_progress}) until its status is final, waiting
+     * between polls as the client's {@link Builder#retry retry} backoff says (initial backoff doubling to the
+     * maximum; polls of a running response are not failures and have no attempt limit). A poll that fails
+     * transiently is retried like any call; an unreachable region or an exhausted retry ends the polling with
+     * the service's exception (the turn stays pending, and completing it later finds the response again).
+     * While it polls, {@link #cancelTurn(String)} can cancel the response.
+     */
+    private AgentReply awaitFinal(Turn pending, String region, AgentService service, AgentReply reply) {
+        if (isFinal(reply.status())) {
+            return reply;
+        }
+        String key = pending.conversationKey();
+        InFlight inFlight = new InFlight(region, reply.responseId());
+        inFlightResponses.put(key, inFlight);
+        try {
+            int polls = 0;
+            int failures = 0;
+            while (!isFinal(reply.status())) {
+                polls++;
+                if (!Pause.millis(settings.retry().delayMillis(Math.min(polls, 30), -1))) {
+                    throw new ContinuityException("interrupted while polling background response " + reply.responseId()
+                            + " of turn " + pending.sequence() + " of conversation '" + key + "'; the turn stays pending");
+                }
+                try {
+                    String id = reply.responseId();
+                    reply = service.response(id).orElseThrow(() -> new ContinuityException("background response " + id
+                            + " of turn " + pending.sequence() + " of conversation '" + key + "' is no longer known in "
+                            + "region '" + region + "'; the turn stays pending"));
+                    failures = 0;
+                } catch (AgentServiceException e) {
+                    failures++;
+                    if (!e.retryable() || e.kind() == AgentServiceException.Kind.UNREACHABLE
+                            || !retryAfter(pending, region, e, failures)) {
+                        throw e;
+                    }
+                }
+            }
+            LOG.debug("background response {} of turn {} of '{}' ended {} after {} poll(s)", reply.responseId(),
+                    pending.sequence(), key, reply.status(), polls);
+            return reply;
+        } finally {
+            inFlightResponses.remove(key, inFlight);
+        }
+    }
+
+    /** A background response a {@code send} of this client is polling. */
+    private record InFlight(String region, String responseId) {
     }
 
     /**
@@ -576,7 +703,8 @@ public final class ContinuityClient implements AutoCloseable {
         }
         LOG.warn("turn {} of '{}' failed in region {}: response {} ({}); input {}", pending.sequence(), key, region,
                 reply.responseId(), error, inputKept ? "kept, journaled input-only" : "not kept, turn discarded");
-        return new TurnFailedException(key, pending.sequence(), region, reply.responseId(), error, inputKept);
+        return new TurnFailedException(key, pending.sequence(), region, reply.responseId(), reply.status(), error,
+                inputKept);
     }
 
     /**

@@ -1,9 +1,11 @@
 package dev.continuity.client;
 
 import dev.continuity.ContinuityException;
+import dev.continuity.agentservice.ResponseStatus;
 
 /**
- * The service answered the turn with a {@code failed} response: there is no answer and nothing is
+ * The service answered the turn with a {@code failed} (or, for a background turn, {@code cancelled}; see
+ * {@link #status()}) response: there is no answer and nothing is
  * acknowledged. The journal is left as the region's conversation is: when the region kept the turn's
  * input (as the Responses API does for a failed response in a conversation) the turn is committed
  * input-only (no output), so the journal and the region stay in step and the next turn continues
@@ -18,13 +20,21 @@ public class TurnFailedException extends ContinuityException {
     private final String region;
     private final String responseId;
     private final String error;
+    private final ResponseStatus status;
     private final boolean inputKept;
 
     /** For a failed response. */
     public TurnFailedException(String conversationKey, long sequence, String region, String responseId, String error,
             boolean inputKept) {
-        super("turn " + sequence + " of conversation '" + conversationKey + "' failed in region '" + region
-                + "': response " + responseId + " ended with status failed (" + error + "); no answer is "
+        this(conversationKey, sequence, region, responseId, ResponseStatus.FAILED, error, inputKept);
+    }
+
+    /** For a response that ended {@code status} ({@link ResponseStatus#FAILED} or {@link ResponseStatus#CANCELLED}). */
+    public TurnFailedException(String conversationKey, long sequence, String region, String responseId,
+            ResponseStatus status, String error, boolean inputKept) {
+        super("turn " + sequence + " of conversation '" + conversationKey + "' " + (status == ResponseStatus.CANCELLED
+                ? "was cancelled" : "failed") + " in region '" + region + "': response " + responseId + " ended with "
+                + "status " + status.name().toLowerCase(java.util.Locale.ROOT) + " (" + error + "); no answer is "
                 + "acknowledged" + (inputKept ? " (the region kept the input: the turn is journaled input-only)"
                         : " (the region kept nothing: the pending turn was removed)"));
         this.conversationKey = conversationKey;
@@ -32,6 +42,7 @@ public class TurnFailedException extends ContinuityException {
         this.region = region;
         this.responseId = responseId;
         this.error = error;
+        this.status = status;
         this.inputKept = inputKept;
     }
 
@@ -58,6 +69,11 @@ public class TurnFailedException extends ContinuityException {
     /** The service's error ({@code code: message}). */
     public String error() {
         return error;
+    }
+
+    /** How the response ended: {@link ResponseStatus#FAILED}, or {@link ResponseStatus#CANCELLED} for a cancelled one. */
+    public ResponseStatus status() {
+        return status;
     }
 
     /** True when the region kept the input and the turn is journaled input-only. */

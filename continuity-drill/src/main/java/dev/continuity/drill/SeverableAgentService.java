@@ -100,4 +100,14 @@ final class SeverableAgentService implements AgentService {
     public Optional<AgentReply> response(String responseId) {
         return call(() -> region.response(responseId));
     }
+
+    @Override
+    public AgentReply cancelResponse(String responseId) {
+        return call(() -> region.cancelResponse(responseId));
+    }
+
+    @Override
+    public java.util.List<AgentReply> listResponses(String conversationId) {
+        return call(() -> region.listResponses(conversationId));
+    }
 }

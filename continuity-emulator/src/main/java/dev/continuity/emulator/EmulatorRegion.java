@@ -75,6 +75,19 @@ public final class EmulatorRegion {
         runtime.api().indexingDelay(delay.toMillis());
     }
 
+    /**
+     * How many retrievals ({@code GET /responses/{id}}) each step of a background response takes: it is
+     * {@code queued} when created, {@code in_progress} after this many retrievals, and after as many more it
+     * runs (its input and output are written to its conversation then) and ends {@code completed},
+     * {@code incomplete} or {@code failed}. Default 1; applies to the steps taken after the call. Deterministic:
+     * tests poll, they never sleep.
+     *
+     * @throws IllegalArgumentException when {@code polls} is below 1
+     */
+    public void backgroundPolls(int polls) {
+        runtime.api().backgroundPolls(polls);
+    }
+
     /** Number of conversations stored in this region. */
     public int conversationCount() {
         return runtime.api().conversationCount();

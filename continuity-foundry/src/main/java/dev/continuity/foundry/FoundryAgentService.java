@@ -224,32 +224,17 @@ public final class FoundryAgentService implements AgentService {
     @Override
     public List<RegionalConversation> listConversations(String agentName) {
         return call("list conversations" + (agentName == null ? "" : " of agent '" + agentName + "'"), () -> {
-            if (clients.pipeline() == null) {
-                throw new IllegalStateException("listing conversations needs the clients' azure-core pipeline: build "
-                        + "them with FoundryClientFactory");
-            }
             List<RegionalConversation> all = new ArrayList<>();
             String after = null;
             while (true) {
-                StringBuilder url = new StringBuilder(clients.projectEndpoint()).append("/openai/conversations?api-version=")
-                        .append(FoundryClientFactory.SERVICE_VERSION.getVersion()).append("&order=asc&limit=").append(LIST_PAGE);
+                StringBuilder query = new StringBuilder("order=asc&limit=").append(LIST_PAGE);
                 if (agentName != null) {
-                    url.append("&agent_name=").append(java.net.URLEncoder.encode(agentName, java.nio.charset.StandardCharsets.UTF_8));
+                    query.append("&agent_name=").append(java.net.URLEncoder.encode(agentName, java.nio.charset.StandardCharsets.UTF_8));
                 }
                 if (after != null) {
-                    url.append("&after=").append(java.net.URLEncoder.encode(after, java.nio.charset.StandardCharsets.UTF_8));
+                    query.append("&after=").append(java.net.URLEncoder.encode(after, java.nio.charset.StandardCharsets.UTF_8));
                 }
-                JsonNode page;
-                try (com.azure.core.http.HttpResponse response = clients.pipeline().sendSync(
-                        new com.azure.core.http.HttpRequest(com.azure.core.http.HttpMethod.GET, url.toString()),
-                        com.azure.core.util.Context.NONE)) {
-                    String text = response.getBodyAsBinaryData().toString();
-                    if (response.getStatusCode() >= 400) {
-                        throw new com.azure.core.exception.HttpResponseException(
-                                errorMessage(text, response.getStatusCode()), response);
-                    }
-                    page = parse(text);
-                }
+                JsonNode page = previewGet("/openai/conversations", query.toString());
                 JsonNode data = page.path("data");
                 for (JsonNode conversation : data) {
                     Map<String, String> metadata = new LinkedHashMap<>();
@@ -349,10 +334,68 @@ public final class FoundryAgentService implements AgentService {
         }
     }
 
+    @Override
+    public AgentReply cancelResponse(String responseId) {
+        return call("cancel response " + responseId, () -> {
+            try (HttpResponse response = clients.openAI().responses().withRawResponse().cancel(responseId)) {
+                return toReply(rawBody(response));
+            }
+        });
+    }
+
+    /**
+     * {@code GET {endpoint}/openai/responses?conversation_id=..} (the preview spec's {@code listResponses}; the
+     * OpenAI API and openai-java have no list operation) through the agents client's azure-core pipeline,
+     * paging with {@code after}.
+     */
+    @Override
+    public List<AgentReply> listResponses(String conversationId) {
+        return call("list responses of conversation " + conversationId, () -> {
+            List<AgentReply> all = new ArrayList<>();
+            String after = null;
+            while (true) {
+                StringBuilder query = new StringBuilder("order=asc&limit=").append(LIST_PAGE).append("&conversation_id=")
+                        .append(java.net.URLEncoder.encode(conversationId, java.nio.charset.StandardCharsets.UTF_8));
+                if (after != null) {
+                    query.append("&after=").append(java.net.URLEncoder.encode(after, java.nio.charset.StandardCharsets.UTF_8));
+                }
+                JsonNode page = previewGet("/openai/responses", query.toString());
+                JsonNode data = page.path("data");
+                for (JsonNode response : data) {
+                    all.add(toReply(response));
+                }
+                if (!page.path("has_more").asBoolean(false) || data.isEmpty()) {
+                    return all;
+                }
+                after = page.path("last_id").asText(data.get(data.size() - 1).path("id").asText());
+            }
+        });
+    }
+
+    /** A GET of a preview route (api-version added) through the agents client's pipeline; 4xx/5xx throw. */
+    private JsonNode previewGet(String path, String query) {
+        if (clients.pipeline() == null) {
+            throw new IllegalStateException("this call needs the clients' azure-core pipeline: build them with "
+                    + "FoundryClientFactory");
+        }
+        String url = clients.projectEndpoint() + path + "?api-version="
+                + FoundryClientFactory.SERVICE_VERSION.getVersion() + "&" + query;
+        try (com.azure.core.http.HttpResponse response = clients.pipeline().sendSync(
+                new com.azure.core.http.HttpRequest(com.azure.core.http.HttpMethod.GET, url),
+                com.azure.core.util.Context.NONE)) {
+            String text = response.getBodyAsBinaryData().toString();
+            if (response.getStatusCode() >= 400) {
+                throw new com.azure.core.exception.HttpResponseException(errorMessage(text, response.getStatusCode()),
+                        response);
+            }
+            return parse(text);
+        }
+    }
+
     /**
      * Sets the turn's options on the request: typed where openai-java has the field, raw JSON for
      * {@code tool_choice} and {@code text} (passed through exactly as given, including structured-output
-     * schemas).
+     * schemas) and for every additional field ({@link TurnOptions#additional()}), as the body's own fields.
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static void applyOptions(ResponseCreateParams.Builder params, TurnOptions options) {
@@ -382,6 +425,9 @@ public final class FoundryAgentService implements AgentService {
             options.metadata().forEach((k, v) -> metadata.putAdditionalProperty(k, JsonValue.from(v)));
             params.metadata(metadata.build());
         }
+        // every other option (background, reasoning, truncation, ...) as the raw JSON the application gave
+        parse(options.additional()).fields().forEachRemaining(
+                field -> params.putAdditionalBodyProperty(field.getKey(), ExactJsonValues.of(field.getValue())));
     }
 
     /**

@@ -67,6 +67,34 @@ class ClientCrashRecoveryTest {
     }
 
     @Test
+    void aBackgroundTurnKilledWhilePollingIsFinishedFromItsRunningResponseNotSentAgain() throws Exception {
+        Path file = dir.resolve("journal.db");
+        killChildAt(file, "while-polling", TurnDurability.PENDING_INPUT);
+        long responsesBefore = regions.count(PRIMARY, "responses.create");
+
+        try (SqliteTurnJournal journal = SqliteTurnJournal.open(file)) {
+            assertThat(journal.pendingTurns()).extracting(Turn::sequence).containsExactly(2L);
+            assertThat(journal.pendingTurns().get(0).options()).contains("\"background\":true");
+            ContinuityClient client = ContinuityClient.builder().journal(journal)
+                    .region(regions.service(PRIMARY)).build();
+
+            assertThat(client.reconcilePendingTurns()).isEqualTo(1);
+
+            List<Turn> history = client.history("conv-1");
+            assertThat(history).hasSize(2).allMatch(t -> t.status() == TurnStatus.COMMITTED);
+            assertThat(history.get(1).output()).extracting(TurnItem::text).containsExactly("OK, I will remember b.");
+            assertThat(history.get(1).responseId()).as("the background response the killed process created")
+                    .startsWith("resp_");
+            assertThat(regions.count(PRIMARY, "responses.create") - responsesBefore).as("nothing sent again")
+                    .isZero();
+            String conversationId = journal.head("conv-1").orElseThrow().region(PRIMARY).conversationId();
+            assertThat(regions.service(PRIMARY).listItems(conversationId)).extracting(i -> i.item().text())
+                    .containsExactly("remember a=1", "OK, I will remember a.", "remember b=2", "OK, I will remember b.");
+            assertThat(client.send("conv-1", "recall b").text()).isEqualTo("b is 2.");
+        }
+    }
+
+    @Test
     void answerOnlyKilledAfterTheAnswerBeforeItsOneWriteTheNextSendAdoptsTheTurnFromTheRegion() throws Exception {
         Path file = dir.resolve("journal.db");
         killChildAt(file, "before-commit", TurnDurability.ANSWER_ONLY);

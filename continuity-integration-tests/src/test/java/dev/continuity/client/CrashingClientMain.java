@@ -28,7 +28,9 @@ import java.util.concurrent.locks.LockSupport;
  * parent can kill it there with SIGKILL.
  *
  * <p>Arguments: journal file, project endpoint, region, conversation key, where to stop:
- * {@code before-call} (journaled, not yet sent) or {@code before-commit} (answered, not yet committed), and
+ * {@code before-call} (journaled, not yet sent), {@code before-commit} (answered, not yet committed) or
+ * {@code while-polling} (the second turn is a background one: created, {@code queued}, stopped at its first
+ * poll), and
  * optionally the {@link TurnDurability} (default {@code PENDING_INPUT}; with {@code ANSWER_ONLY} the
  * "commit" is the turn's only journal write).
  */
@@ -42,19 +44,20 @@ public final class CrashingClientMain {
         String endpoint = args[1];
         String region = args[2];
         String key = args[3];
-        boolean beforeCall = args[4].equals("before-call");
+        boolean whilePolling = args[4].equals("while-polling");
+        boolean beforeCall = args[4].equals("before-call") || whilePolling;
         TurnDurability durability = args.length > 5 ? TurnDurability.valueOf(args[5]) : TurnDurability.PENDING_INPUT;
         AgentService real = FoundryAgentService.connect(region, endpoint, FoundryCredentials.forEndpoint(endpoint));
         TurnJournal journal = SqliteTurnJournal.open(file);
         ContinuityClient client = ContinuityClient.builder()
                 .journal(beforeCall ? journal : new HaltBeforeSecondCommit(journal))
-                .region(beforeCall ? new HaltBeforeSecondResponse(real) : real)
+                .region(beforeCall ? new HaltBeforeSecondResponse(real, whilePolling) : real)
                 .durability(durability)
                 .build();
         client.startConversation(key, EmulatedRegions.AGENT, null);
         client.send(key, "remember a=1");
         System.out.println("FIRST-TURN-ACKNOWLEDGED");
-        client.send(key, "remember b=2");
+        client.send(key, "remember b=2", whilePolling ? TurnOptions.NONE.withBackground(true) : TurnOptions.NONE);
         System.out.println("UNREACHABLE");
     }
 
@@ -89,13 +92,18 @@ public final class CrashingClientMain {
         }
     }
 
-    /** Passes everything to the real service, except that it stops the process before the second response. */
+    /**
+     * Passes everything to the real service, except that it stops the process before the second response (or,
+     * with {@code atPoll}, at the first poll of the second response, which the service has created).
+     */
     private static final class HaltBeforeSecondResponse implements AgentService {
         private final AgentService real;
+        private final boolean atPoll;
         private int responses;
 
-        HaltBeforeSecondResponse(AgentService real) {
+        HaltBeforeSecondResponse(AgentService real, boolean atPoll) {
             this.real = real;
+            this.atPoll = atPoll;
         }
 
         @Override
@@ -140,6 +148,16 @@ public final class CrashingClientMain {
         }
 
         @Override
+        public AgentReply cancelResponse(String responseId) {
+            return real.cancelResponse(responseId);
+        }
+
+        @Override
+        public List<AgentReply> listResponses(String conversationId) {
+            return real.listResponses(conversationId);
+        }
+
+        @Override
         public List<StoredItem> listItems(String conversationId) {
             return real.listItems(conversationId);
         }
@@ -147,7 +165,7 @@ public final class CrashingClientMain {
         @Override
         public AgentReply respond(AgentReference agent, String conversationId, List<TurnItem> input,
                 TurnOptions options) {
-            if (++responses == 2) {
+            if (++responses == 2 && !atPoll) {
                 halt("before-call");
             }
             return real.respond(agent, conversationId, input, options);
@@ -155,6 +173,9 @@ public final class CrashingClientMain {
 
         @Override
         public Optional<AgentReply> response(String responseId) {
+            if (atPoll && responses == 2) {
+                halt("while-polling");
+            }
             return real.response(responseId);
         }
     }

@@ -60,6 +60,16 @@ public final class RegionApi {
         return conversations.size();
     }
 
+    /** Retrievals of a background response per step ({@code queued -> in_progress -> outcome}). */
+    public void backgroundPolls(int polls) {
+        responses.backgroundPolls(polls);
+    }
+
+    /** A region outage loses its in-flight background responses: they become {@code failed}. */
+    public void failInFlightResponses() {
+        responses.failInFlight();
+    }
+
     /** Number of stored responses. */
     public int responseCount() {
         return responses.size();

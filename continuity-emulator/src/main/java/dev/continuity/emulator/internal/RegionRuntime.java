@@ -60,6 +60,7 @@ public final class RegionRuntime implements AutoCloseable {
         }
         dark = true;
         listener.stop();
+        api.failInFlightResponses(); // in-flight background responses are lost with the region
         LOG.info("Region {} is dark (outage)", info.name());
     }
 

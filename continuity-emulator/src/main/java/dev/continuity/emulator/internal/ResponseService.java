@@ -48,9 +48,47 @@ public final class ResponseService {
      * @param conversationId the conversation, or null
      * @param inputIds       the input items' ids, in input order
      * @param inputItems     the input items' JSON, in input order
+     * @param context        what a response naming this one in {@code previous_response_id} continues from: the
+     *                       items this one's model saw before its input (its own previous response's context;
+     *                       none in a conversation), its input and its output; null while not run
+     * @param job            for a background response, its progression; null otherwise
      */
     private record StoredResponse(String id, long sequence, byte[] json, String agentName, String agentVersion,
-                                  String conversationId, List<String> inputIds, List<byte[]> inputItems) {
+                                  String conversationId, List<String> inputIds, List<byte[]> inputItems,
+                                  List<InputItem> context, Job job) {
+    }
+
+    /**
+     * A background response's progression: {@code queued}, then {@code in_progress}, then the outcome of its
+     * model run ({@code completed}, {@code incomplete}, {@code failed}), each step taken after
+     * {@link #backgroundPolls} retrievals; or {@code cancelled}, or {@code failed} by a region outage.
+     * Guarded by its own monitor.
+     */
+    private static final class Job {
+        final Request request;
+        final long createdAt;
+        String status = "queued";
+        int polls;
+
+        Job(Request request, long createdAt) {
+            this.request = request;
+            this.createdAt = createdAt;
+        }
+
+        boolean terminal() {
+            return !"queued".equals(status) && !"in_progress".equals(status);
+        }
+    }
+
+    /** Retrievals of a background response per step ({@code queued -> in_progress -> outcome}); at least 1. */
+    private volatile int backgroundPolls = 1;
+
+    /** Sets how many retrievals each background step takes (1 = every retrieval advances one step). */
+    void backgroundPolls(int polls) {
+        if (polls < 1) {
+            throw new IllegalArgumentException("background polls per step must be at least 1, got " + polls);
+        }
+        this.backgroundPolls = polls;
     }
 
     /** The top-level fields of a create-response body the spec defines (others are {@code unknown_parameter}). */
@@ -90,7 +128,7 @@ public final class ResponseService {
      * or {@code content_filter}; {@code failed}: the error message).
      */
     private record Outcome(List<byte[]> output, List<String> inputIds, List<byte[]> inputItems, long inputChars,
-                           long outputChars, String status, String reason) {
+                           long outputChars, String status, String reason, List<InputItem> context) {
     }
 
     /**
@@ -116,9 +154,19 @@ public final class ResponseService {
     }
 
     /**
+     * A validated create-response request, kept until its model run (at once, or for a background
+     * response at the retrieval that completes it).
+     */
+    private record Request(Responder responder, String conversationId, ObjectNode metadata, List<InputItem> input,
+                           Set<String> include, boolean store, Options options, StoredResponse previous,
+                           ObjectNode echo, boolean background) {
+    }
+
+    /**
      * {@code POST /openai/responses} or, with {@code v1}, {@code POST /openai/v1/responses}, where the
      * official 2.x SDKs name the agent in {@code agent_reference} ({@code agent} is accepted there too;
-     * both at once is 400).
+     * both at once is 400). With {@code background: true} the response is stored {@code queued} and
+     * advances as it is retrieved ({@link #backgroundPolls(int)}); otherwise it runs now.
      */
     public byte[] create(JsonNode body, boolean v1) {
         if (body == null || !body.isObject()) {
@@ -128,48 +176,105 @@ public final class ResponseService {
         if (body.path("stream").asBoolean(false)) {
             throw ApiException.badRequest("unsupported_parameter", "stream=true is not supported by the emulator", "stream");
         }
-        JsonNode previous = body.get("previous_response_id");
-        if (previous != null && !previous.isNull()) {
-            throw ApiException.badRequest("unsupported_parameter",
-                    "previous_response_id is not supported by the emulator; use a conversation", "previous_response_id");
-        }
         String conversationId = conversationId(body.get("conversation"));
+        StoredResponse previous = previous(body.get("previous_response_id"), conversationId);
         Responder responder = responder(body, v1);
         ObjectNode metadata = Limits.checkMetadata(body.get("metadata"), "metadata");
         List<InputItem> input = input(body.get("input"));
         Set<String> include = include(body.get("include"));
-        boolean store = body.path("store").asBoolean(true);
+        boolean store = bool(body, "store", true);
+        boolean background = bool(body, "background", false);
+        if (background && !store) {
+            throw ApiException.badRequest("invalid_value", "Background mode requires 'store' to be true: a background"
+                    + " response is polled by its id, so it must be stored", "store");
+        }
+        ObjectNode echo = RequestOptions.validate(body);
+        echo.put("background", background);
+        echo.put("store", store);
+        if (previous != null) {
+            echo.put("previous_response_id", previous.id());
+        }
+        if (conversationId != null) {
+            conversations.withConversation(conversationId, conversation -> conversation.id); // 404 now, not at completion
+        }
         Options options = options(body);
-        Outcome outcome = conversationId == null
-                ? run(responder, null, input, include, store, options)
-                : conversations.withConversation(conversationId,
-                        conversation -> run(responder, conversation, input, include, store, options));
-
+        Request request = new Request(responder, conversationId, metadata, input, include, store, options, previous,
+                echo, background);
         long sequence = ids.nextSequence();
         String id = ids.format("resp_", sequence);
+        long createdAt = System.currentTimeMillis() / 1000;
+        if (background) {
+            Job job = new Job(request, createdAt);
+            StoredResponse stored = new StoredResponse(id, sequence, render(id, createdAt, request, null, "queued", null),
+                    agentName(responder), agentVersion(responder), conversationId, List.of(), List.of(), null, job);
+            responses.put(id, stored);
+            bySequence.put(sequence, stored);
+            return stored.json();
+        }
+        return execute(id, sequence, createdAt, request, null).json();
+    }
+
+    /** Runs the model for a request and stores (when {@code store}) and answers the response. */
+    private StoredResponse execute(String id, long sequence, long createdAt, Request request, Job job) {
+        Outcome outcome = request.conversationId() == null
+                ? run(request.responder(), null, request)
+                : conversations.withConversation(request.conversationId(),
+                        conversation -> run(request.responder(), conversation, request));
+        StoredResponse stored = new StoredResponse(id, sequence,
+                render(id, createdAt, request, outcome, outcome.status(), outcome.reason()),
+                agentName(request.responder()), agentVersion(request.responder()), request.conversationId(),
+                outcome.inputIds(), outcome.inputItems(), outcome.context(), job);
+        if (job != null) {
+            job.status = outcome.status();
+        }
+        if (job != null) {
+            if (responses.replace(id, stored) != null) { // unless deleted meanwhile
+                bySequence.put(sequence, stored);
+            }
+        } else if (request.store()) {
+            responses.put(id, stored);
+            bySequence.put(sequence, stored);
+        }
+        return stored;
+    }
+
+    private static String agentName(Responder responder) {
+        return responder.agent() == null ? null : responder.agent().name();
+    }
+
+    private static String agentVersion(Responder responder) {
+        return responder.agent() == null ? null : Integer.toString(responder.agent().version());
+    }
+
+    /**
+     * The response object: {@code outcome} null for a background response not run yet ({@code queued},
+     * {@code in_progress}, {@code cancelled}: no output, no usage).
+     */
+    private byte[] render(String id, long createdAt, Request request, Outcome outcome, String status, String reason) {
+        Responder responder = request.responder();
+        Options options = request.options();
         ObjectNode head = Json.object();
         head.put("id", id);
         head.put("object", "response");
-        head.put("created_at", System.currentTimeMillis() / 1000);
-        head.put("status", outcome.status());
-        if ("failed".equals(outcome.status())) {
-            head.putObject("error").put("code", "server_error").put("message", outcome.reason());
+        head.put("created_at", createdAt);
+        head.put("status", status);
+        if ("failed".equals(status)) {
+            head.putObject("error").put("code", "server_error").put("message", reason);
         } else {
             head.putNull("error");
         }
-        if ("incomplete".equals(outcome.status())) {
-            head.putObject("incomplete_details").put("reason", outcome.reason());
+        if ("incomplete".equals(status)) {
+            head.putObject("incomplete_details").put("reason", reason);
         } else {
             head.putNull("incomplete_details");
         }
         head.put("instructions", responder.instructions());
-        head.set("metadata", metadata);
+        head.set("metadata", request.metadata());
         head.put("model", responder.model());
         ObjectNode tail = Json.object();
         if (options.maxOutputTokens() != null) {
             tail.put("max_output_tokens", options.maxOutputTokens());
         }
-        tail.put("parallel_tool_calls", true);
         tail.set("temperature", options.temperature() == null ? Json.object().nullNode() : options.temperature());
         tail.set("text", options.text() == null
                 ? textFormat("text") : options.text());
@@ -180,11 +285,16 @@ public final class ResponseService {
         }
         tail.putArray("tools");
         tail.set("top_p", options.topP() == null ? Json.object().nullNode() : options.topP());
-        if (conversationId != null) {
-            tail.putObject("conversation").put("id", conversationId);
+        tail.setAll(request.echo());
+        if (request.conversationId() != null) {
+            tail.putObject("conversation").put("id", request.conversationId());
         }
         if (responder.agentReference() != null) {
             tail.set("agent", responder.agentReference());
+        }
+        if (outcome == null) {
+            // no usage before the model ran: the spec types usage as an object (not nullable), so it is absent
+            return splice(Json.bytes(head), List.of(), Json.bytes(tail));
         }
         long inputTokens = TokenCount.of(outcome.inputChars());
         long outputTokens = TokenCount.of(outcome.outputChars());
@@ -194,16 +304,46 @@ public final class ResponseService {
         usage.put("total_tokens", inputTokens + outputTokens);
         usage.putObject("input_tokens_details").put("cached_tokens", 0).put("cache_write_tokens", 0);
         usage.putObject("output_tokens_details").put("reasoning_tokens", 0);
-        byte[] json = splice(Json.bytes(head), outcome.output(), Json.bytes(tail));
-        if (body.path("store").asBoolean(true)) {
-            StoredResponse stored = new StoredResponse(id, sequence, json,
-                    responder.agent() == null ? null : responder.agent().name(),
-                    responder.agent() == null ? null : Integer.toString(responder.agent().version()),
-                    conversationId, outcome.inputIds(), outcome.inputItems());
-            responses.put(id, stored);
-            bySequence.put(sequence, stored);
+        return splice(Json.bytes(head), outcome.output(), Json.bytes(tail));
+    }
+
+    /**
+     * The stored response {@code previous_response_id} names (null when absent): refused with
+     * {@code conversation} ({@code mutually_exclusive_parameters}), and when unknown here (400
+     * {@code previous_response_not_found}, as OpenAI's service answers).
+     */
+    private StoredResponse previous(JsonNode node, String conversationId) {
+        if (node == null || node.isNull()) {
+            return null;
         }
-        return json;
+        if (!node.isTextual()) {
+            throw ApiException.badRequest("invalid_type", "'previous_response_id' must be a string", "previous_response_id");
+        }
+        if (conversationId != null) {
+            throw ApiException.badRequest("mutually_exclusive_parameters", "Mutually exclusive parameters: Ensure you are"
+                    + " only providing one of: 'previous_response_id' or 'conversation'.", "previous_response_id");
+        }
+        StoredResponse stored = responses.get(node.textValue());
+        if (stored == null) {
+            throw ApiException.badRequest("previous_response_not_found", "Previous response with id '" + node.textValue()
+                    + "' not found.", "previous_response_id");
+        }
+        if (stored.job() != null && !stored.job().terminal()) {
+            throw ApiException.badRequest("invalid_value", "Previous response with id '" + node.textValue()
+                    + "' is still " + stored.job().status + "; wait until it completes", "previous_response_id");
+        }
+        return stored;
+    }
+
+    private static boolean bool(JsonNode body, String field, boolean absent) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        if (!value.isBoolean()) {
+            throw ApiException.badRequest("invalid_type", "'" + field + "' must be a boolean", field);
+        }
+        return value.booleanValue();
     }
 
     /** {@code head} without its closing brace + {@code ,"output":[items],} + {@code tail} without its opening brace. */
@@ -230,7 +370,65 @@ public final class ResponseService {
 
     /** {@code GET /openai/responses/{id}}. */
     public byte[] get(String id) {
-        return require(id).json();
+        StoredResponse stored = require(id);
+        return stored.job() == null ? stored.json() : advance(stored).json();
+    }
+
+    /** One retrieval of a background response: counts it and, every {@link #backgroundPolls} retrievals, steps. */
+    private StoredResponse advance(StoredResponse stored) {
+        Job job = stored.job();
+        synchronized (job) {
+            StoredResponse current = responses.getOrDefault(stored.id(), stored);
+            if (job.terminal() || ++job.polls < backgroundPolls) {
+                return current;
+            }
+            job.polls = 0;
+            if ("queued".equals(job.status)) {
+                job.status = "in_progress";
+                return replace(current, render(current.id(), job.createdAt, job.request, null, job.status, null));
+            }
+            StoredResponse done;
+            try {
+                done = execute(current.id(), current.sequence(), job.createdAt, job.request, job);
+            } catch (ApiException e) {
+                // what a synchronous create would have refused at run time (conversation gone, too large, ...)
+                job.status = "failed";
+                return replace(current, render(current.id(), job.createdAt, job.request, null, "failed",
+                        e.getMessage()));
+            }
+            return done;
+        }
+    }
+
+    /** Stores a new rendering of a background response (same id, sequence, job). */
+    private StoredResponse replace(StoredResponse stored, byte[] json) {
+        StoredResponse next = new StoredResponse(stored.id(), stored.sequence(), json, stored.agentName(),
+                stored.agentVersion(), stored.conversationId(), stored.inputIds(), stored.inputItems(), stored.context(),
+                stored.job());
+        if (responses.replace(stored.id(), next) != null) {
+            bySequence.put(stored.sequence(), next);
+        }
+        return next;
+    }
+
+    /**
+     * A region outage loses the background responses in flight: each {@code queued} or {@code in_progress} one
+     * becomes {@code failed} (nothing of it is written to its conversation).
+     */
+    void failInFlight() {
+        for (StoredResponse stored : responses.values()) {
+            Job job = stored.job();
+            if (job == null) {
+                continue;
+            }
+            synchronized (job) {
+                if (!job.terminal()) {
+                    job.status = "failed";
+                    replace(responses.getOrDefault(stored.id(), stored), render(stored.id(), job.createdAt, job.request,
+                            null, "failed", "The background response was lost in an outage of region " + region.name()));
+                }
+            }
+        }
     }
 
     /**
@@ -239,8 +437,24 @@ public final class ResponseService {
      */
     public byte[] cancel(String id) {
         StoredResponse stored = require(id);
-        throw ApiException.badRequest("invalid_request", "Only responses created with background=true can be cancelled;"
-                + " response " + stored.id() + " was not created in background mode and is completed", "response_id");
+        Job job = stored.job();
+        if (job == null) {
+            throw ApiException.badRequest("invalid_request", "Only responses created with background=true can be"
+                    + " cancelled; response " + stored.id() + " was not created in background mode and is completed",
+                    "response_id");
+        }
+        synchronized (job) {
+            StoredResponse current = responses.getOrDefault(id, stored);
+            if ("cancelled".equals(job.status)) {
+                return current.json();
+            }
+            if (job.terminal()) {
+                throw ApiException.badRequest("invalid_request", "Cannot cancel a response that is " + job.status
+                        + "; only a queued or in_progress background response can be cancelled", "response_id");
+            }
+            job.status = "cancelled";
+            return replace(current, render(id, job.createdAt, job.request, null, "cancelled", null)).json();
+        }
     }
 
     /** {@code GET /openai/responses/{id}/input_items?limit&order&after&before}: the items the response was given. */
@@ -363,9 +577,17 @@ public final class ResponseService {
         return values;
     }
 
-    private Outcome run(Responder responder, Conversation conversation, List<InputItem> input, Set<String> include,
-                        boolean store, Options options) {
-        Conversation target = conversation == null ? new Conversation("(none)", 0, null, 0) : conversation;
+    private Outcome run(Responder responder, Conversation conversation, Request request) {
+        List<InputItem> input = request.input();
+        Set<String> include = request.include();
+        boolean store = request.store();
+        Options options = request.options();
+        List<InputItem> before = request.previous() == null ? List.of() : request.previous().context();
+        Conversation target = conversation == null ? new Conversation("(none)", 0, null, before.size()) : conversation;
+        for (InputItem item : before) {
+            // previous_response_id: the model sees the previous response's context, input and output first
+            target.append(StoredItem.of(item, ids.nextSequence(), ids));
+        }
         conversations.checkBatch(target, input, "input");
         List<ModelItem> items = target.view(input);
         ModelReply reply;
@@ -459,8 +681,12 @@ public final class ResponseService {
                 conversation.agents.add(responder.agent().name() + ":" + responder.agent().version());
             }
         }
+        List<InputItem> context = new ArrayList<>(before.size() + input.size() + outputs.size());
+        context.addAll(before);
+        context.addAll(input);
+        context.addAll(outputs);
         return new Outcome(rendered, inputIds, inputItems, inputChars,
-                "completed".equals(status) ? reply.outputChars() : outputChars, status, reason);
+                "completed".equals(status) ? reply.outputChars() : outputChars, status, reason, List.copyOf(context));
     }
 
     /** The request's generation options, validated as the spec types them; consumes a response-outcome fault. */

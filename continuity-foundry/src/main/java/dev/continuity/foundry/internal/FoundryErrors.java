@@ -29,6 +29,11 @@ public final class FoundryErrors {
             if (message != null && message.endsWith(": null")) {
                 message = null;
             }
+            // the service names the refused field in error.param (e.g. reasoning.effort), not always in the message
+            String param = service.param().orElse(null);
+            if (message != null && param != null && !param.isBlank() && !message.contains(param)) {
+                message = message + " (param '" + param + "')";
+            }
             return fromStatus(region, operation, service.statusCode(), header, message, error);
         }
         if (error instanceof HttpResponseException http && http.getResponse() != null) {
