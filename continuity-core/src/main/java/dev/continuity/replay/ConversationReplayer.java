@@ -2,8 +2,10 @@ package dev.continuity.replay;
 
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.journal.RegionCursor;
+import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.rehydrate.Rehydrator;
+import dev.continuity.replay.internal.ItemReplayPolicy;
 import dev.continuity.replay.internal.ReplayRun;
 import dev.continuity.replay.internal.ServiceRetry;
 import java.util.Objects;
@@ -86,6 +88,25 @@ public final class ConversationReplayer {
      */
     public RegionCursor catchUpCursor(AgentService target, String conversationKey) {
         return catchUp(target, conversationKey).cursor();
+    }
+
+    /**
+     * The items of {@code items} (a conversation's items in order: the journal's, or a region's listing)
+     * that replay writes into a region under its policy (docs/guarantees.md "Replay of each item type"):
+     * without {@code reasoning}, types that are no input item, items lacking a field the specification
+     * requires, and MCP approval requests and responses whose partner is not in {@code items}. Comparing
+     * this selection of the journal's items with the same selection of a region's items tells whether the
+     * region holds the conversation, whether it was served natively or filled by replay.
+     */
+    public static java.util.List<TurnItem> replayedItems(java.util.List<TurnItem> items) {
+        boolean[] keep = ItemReplayPolicy.replayed(items);
+        java.util.List<TurnItem> replayed = new java.util.ArrayList<>(items.size());
+        for (int i = 0; i < keep.length; i++) {
+            if (keep[i]) {
+                replayed.add(items.get(i));
+            }
+        }
+        return replayed;
     }
 
     /** The journal replayed from. */
