@@ -17,6 +17,9 @@ import java.util.List;
  */
 public final class ItemFingerprint {
 
+    /** Separates a fingerprint's fields; the first field is the item's {@code type}. */
+    static final char SEPARATOR = '\u0001';
+
     private ItemFingerprint() {
     }
 
@@ -88,6 +91,6 @@ public final class ItemFingerprint {
     }
 
     private static String join(String type, String role, String callId, String name, String text) {
-        return type + '\u0001' + role + '\u0001' + callId + '\u0001' + name + '\u0001' + text;
+        return type + SEPARATOR + role + SEPARATOR + callId + SEPARATOR + name + SEPARATOR + text;
     }
 }

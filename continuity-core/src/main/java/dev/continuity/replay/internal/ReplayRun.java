@@ -251,7 +251,7 @@ public final class ReplayRun {
             cursor = advance(cursor, new RegionCursor(cursor.conversationId(), plan.cursorAfter(present)));
         }
         try {
-            fill(plan, present, before.size());
+            fill(plan, present, alignment.base());
         } catch (Gone gone) {
             return diverged(all, gone.getMessage());
         }
