@@ -5,6 +5,8 @@ import dev.continuity.journal.RegionCursor;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.rehydrate.Rehydrator;
+import dev.continuity.replay.internal.Alignment;
+import dev.continuity.replay.internal.ItemFingerprint;
 import dev.continuity.replay.internal.ItemReplayPolicy;
 import dev.continuity.replay.internal.ReplayRun;
 import dev.continuity.replay.internal.ServiceRetry;
@@ -92,7 +94,8 @@ public final class ConversationReplayer {
 
     /**
      * The items of {@code items} (a conversation's items in order: the journal's, or a region's listing)
-     * that replay writes into a region under its policy (docs/guarantees.md "Replay of each item type"):
+     * that replay writes into a region under its policy (docs/guarantees.md "Replay of each item type"), in
+     * the form it writes them (without fields the type's input schema does not declare):
      * without {@code reasoning}, types that are no input item, items lacking a field the specification
      * requires, and MCP approval requests and responses whose partner is not in {@code items}. Comparing
      * this selection of the journal's items with the same selection of a region's items tells whether the
@@ -103,10 +106,30 @@ public final class ConversationReplayer {
         java.util.List<TurnItem> replayed = new java.util.ArrayList<>(items.size());
         for (int i = 0; i < keep.length; i++) {
             if (keep[i]) {
-                replayed.add(items.get(i));
+                replayed.add(ItemReplayPolicy.inputForm(items.get(i)));
             }
         }
         return replayed;
+    }
+
+    /**
+     * Why a region's copy of a conversation ({@code regionItems}, as listed) does not hold exactly the
+     * journal's items ({@code journalItems}, the committed turns the region's cursor covers, in order) as
+     * replay writes them, compared like replay and validation compare ({@link #replayedItems} on both sides,
+     * items by content; an MCP approval pair that an earlier replay cut and left out may be missing as a
+     * whole); empty when it does.
+     */
+    public static java.util.Optional<String> divergence(java.util.List<TurnItem> journalItems,
+            java.util.List<TurnItem> regionItems) {
+        java.util.List<String> journal = replayedItems(journalItems).stream().map(ItemFingerprint::of).toList();
+        java.util.List<String> region = replayedItems(regionItems).stream().map(ItemFingerprint::of).toList();
+        Alignment alignment = Alignment.of(region, journal, java.util.List.of());
+        if (!alignment.consistent()) {
+            return java.util.Optional.of(alignment.problem());
+        }
+        return alignment.trailing() > 0
+                ? java.util.Optional.of("it holds " + alignment.trailing() + " items more than the journal")
+                : java.util.Optional.empty();
     }
 
     /** The journal replayed from. */

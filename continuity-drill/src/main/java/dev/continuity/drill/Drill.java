@@ -173,7 +173,7 @@ public final class Drill {
         try (regions) {
             Topology topology = loadedTopology;
             knowledge = KnowledgeCheck.find(agents, options.agentsDir()).orElse(null);
-            tools = HostedToolCheck.find(agents).orElse(null);
+            tools = HostedToolCheck.find(agents, options.mode().equals("warm")).orElse(null);
             if (knowledge != null) {
                 progress.phase("sync file knowledge into " + primary.name() + " and " + secondary.name());
                 topology = knowledge.sync(topology, options.agentsDir(), regions);
@@ -374,9 +374,10 @@ public final class Drill {
     }
 
     /**
-     * Every conversation's copy in the region holds exactly the journal's items, in order, as the replay
-     * policy selects them on both sides ({@link ConversationReplayer#replayedItems}: no reasoning, no MCP
-     * approval request without its response), so a copy served natively and one filled by replay compare alike.
+     * Every conversation's copy in the region holds exactly the journal's items, in order, compared as replay
+     * and validation compare them ({@link ConversationReplayer#divergence}: no reasoning, no MCP approval
+     * request without its response on either side), so a copy served natively and one filled by replay
+     * compare alike.
      */
     private static List<String> compareRegionalCopies(TurnJournal journal, AgentService region, List<String> keys) {
         List<String> problems = new ArrayList<>();
@@ -393,14 +394,10 @@ public final class Drill {
                 }
                 journaled.addAll(turn.items());
             }
-            List<String> expected = ConversationReplayer.replayedItems(journaled).stream()
-                    .map(i -> i.type() + ":" + i.text()).toList();
-            List<String> actual = ConversationReplayer.replayedItems(region.listItems(cursor.conversationId())
-                    .stream().map(StoredItem::item).toList()).stream().map(i -> i.type() + ":" + i.text()).toList();
-            if (!actual.equals(expected)) {
-                problems.add(key + ": " + region.region() + " holds " + actual.size() + " items, the journal "
-                        + expected.size() + " through turn " + cursor.replayedThrough());
-            }
+            List<TurnItem> copy = region.listItems(cursor.conversationId()).stream().map(StoredItem::item).toList();
+            ConversationReplayer.divergence(journaled, copy).ifPresent(problem -> problems.add(key + ": "
+                    + region.region() + "'s copy does not hold the journal's items through turn "
+                    + cursor.replayedThrough() + ": " + problem));
         }
         return problems;
     }

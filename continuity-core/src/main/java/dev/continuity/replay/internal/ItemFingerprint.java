@@ -41,7 +41,9 @@ public final class ItemFingerprint {
             default:
                 // other types (tool calls of hosted tools, ...) may be listed back with fields the response
                 // did not show: compare what identifies them, not their whole JSON
-                return join(type, "", node.path("call_id").asText(node.path("id").asText("")), "", "");
+                // (by id only where the input form carries it: a region assigns its own to the others)
+                return join(type, "", node.path("call_id").asText(ItemReplayPolicy.inputHasId(type)
+                        ? node.path("id").asText("") : ""), "", "");
         }
     }
 

@@ -73,7 +73,7 @@ public final class ReplayPlan {
         int dropped = 0;
         for (int i = 0; i < all.size(); i++) {
             if (keep[i]) {
-                items.add(all.get(i));
+                items.add(ItemReplayPolicy.inputForm(all.get(i)));
                 sequences.add(allSequences.get(i));
             } else {
                 dropped++;

@@ -140,13 +140,14 @@ public final class ResponseService {
         Set<String> include = include(body.get("include"));
         boolean store = body.path("store").asBoolean(true);
         Options options = options(body);
-        Outcome outcome = conversationId == null
-                ? run(responder, null, input, include, store, options)
-                : conversations.withConversation(conversationId,
-                        conversation -> run(responder, conversation, input, include, store, options));
-
         long sequence = ids.nextSequence();
         String id = ids.format("resp_", sequence);
+        ObjectNode createdBy = createdBy(responder, id);
+        Outcome outcome = conversationId == null
+                ? run(responder, null, input, include, store, options, createdBy)
+                : conversations.withConversation(conversationId,
+                        conversation -> run(responder, conversation, input, include, store, options, createdBy));
+
         ObjectNode head = Json.object();
         head.put("id", id);
         head.put("object", "response");
@@ -363,8 +364,26 @@ public final class ResponseService {
         return values;
     }
 
+    /**
+     * The {@code created_by} of the conversation items response {@code responseId} produces: the preview spec
+     * declares the field on {@code OpenAI.ItemResource} (conversation items) without a schema, and not on
+     * {@code OpenAI.OutputItem} (a response's output); its value here names the agent the spec's way
+     * ({@code AgentId}) and the response.
+     */
+    private static ObjectNode createdBy(Responder responder, String responseId) {
+        ObjectNode createdBy = Json.object();
+        if (responder.agent() != null) {
+            ObjectNode agent = createdBy.putObject("agent");
+            agent.put("type", "agent_id");
+            agent.put("name", responder.agent().name());
+            agent.put("version", Integer.toString(responder.agent().version()));
+        }
+        createdBy.put("response_id", responseId);
+        return createdBy;
+    }
+
     private Outcome run(Responder responder, Conversation conversation, List<InputItem> input, Set<String> include,
-                        boolean store, Options options) {
+                        boolean store, Options options, ObjectNode createdBy) {
         Conversation target = conversation == null ? new Conversation("(none)", 0, null, 0) : conversation;
         conversations.checkBatch(target, input, "input");
         List<ModelItem> items = target.view(input);
@@ -453,7 +472,12 @@ public final class ResponseService {
                 inputItems.add(stored.json);
             }
             for (InputItem item : outputs) {
-                rendered.add(conversations.append(conversation, item));
+                // created_by is a conversation item's field (OpenAI.ItemResource), not a response output
+                // item's (OpenAI.OutputItem): stored with it, answered without it
+                item.createdBy = createdBy;
+                StoredItem stored = conversations.appendItem(conversation, item);
+                item.createdBy = null;
+                rendered.add(Json.bytes(item.render(stored.id(ids))));
             }
             if (responder.agent() != null) {
                 conversation.agents.add(responder.agent().name() + ":" + responder.agent().version());
