@@ -89,7 +89,7 @@ class DefinitionLoaderTest {
         // the drill's hosted-tool agents: an MCP server with one tool needing approval, and a code interpreter
         assertThat(set.latest("it-helpdesk").orElseThrow().tools()).singleElement().isInstanceOfSatisfying(McpTool.class,
                 mcp -> {
-                    assertThat(mcp.connection()).isEqualTo("tickets-mcp");
+                    assertThat(mcp.connection()).isNull();
                     assertThat(mcp.options().path("require_approval").path("never").path("tool_names").get(0).asText())
                             .isEqualTo("get_ticket");
                 });

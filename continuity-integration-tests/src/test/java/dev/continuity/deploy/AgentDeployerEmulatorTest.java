@@ -94,9 +94,8 @@ class AgentDeployerEmulatorTest {
         assertThat(triage.metadata()).containsEntry("continuity-version", "2026-06-20")
                 .containsEntry("continuity-hash", first.created().get(4).hash()).containsEntry("owner", "support-team");
         assertThat(triage.description()).isEqualTo("First-line support triage.");
-        // the MCP tool's logical connection, bound by the shipped topology to the region's project connection
         assertThat(service("eastus2").latestAgentVersion("it-helpdesk").orElseThrow().definitionJson())
-                .contains("\"project_connection_id\":\"tickets-mcp-eastus2\"");
+                .contains("\"server_label\":\"tickets\"").contains("\"require_approval\"");
     }
 
     @Test
