@@ -220,6 +220,9 @@ final class DrillCommand implements Callable<Integer> {
         if (r.knowledgeVerified() != null) {
             row(out, "knowledge: same citations", (r.knowledgeVerified() ? "yes " : "NO ") + r.knowledgeCitations());
         }
+        if (r.toolsVerified() != null) {
+            row(out, "hosted tools continued", r.toolsVerified() ? "yes" : "NO");
+        }
         row(out, "continuity verified", r.continuityVerified() ? "yes" : "NO");
         row(out, "total time", millis(r.totalMillis()));
         for (String failure : r.failedRecalls()) {

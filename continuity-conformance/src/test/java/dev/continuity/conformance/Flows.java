@@ -176,7 +176,7 @@ final class Flows {
         JsonNode items = run.call("preview", "listConversationItems").path("conversation_id", id)
                 .query("order", "asc").query("limit", "100").send();
         // every non-message item back into a new conversation, as replay writes them (ids and statuses kept,
-        // the approval response without its server id)
+        // the approval response without its server id, no created_by: the source region's read-only provenance)
         StringBuilder replayed = new StringBuilder();
         for (JsonNode item : items.path("data")) {
             String type = item.path("type").asText();
@@ -184,6 +184,7 @@ final class Flows {
                 continue;
             }
             com.fasterxml.jackson.databind.node.ObjectNode copy = item.deepCopy();
+            copy.remove("created_by");
             if (type.equals("mcp_approval_response")) {
                 copy.remove("id");
             }

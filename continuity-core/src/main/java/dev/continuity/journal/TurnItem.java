@@ -51,6 +51,8 @@ public record TurnItem(String type, String json) {
 
     private static final ObjectMapper MAPPER = ExactJson.newMapper();
     private static final Set<String> SERVER_FIELDS = Set.of("id", "status", "logprobs");
+    /** The service's provenance of an item ({@code {"agent":{..},"response_id":..}}), never journaled. */
+    private static final String CREATED_BY = "created_by";
     /**
      * Types whose item-level id and status are server fields the input form does not need: messages,
      * function calls, and the items an application sends (its answers to calls and approval requests),
@@ -154,6 +156,9 @@ public record TurnItem(String type, String json) {
 
     private static TurnItem fromNode(ObjectNode node) {
         ObjectNode copy = node.deepCopy();
+        // the region's record of which agent and response produced the item: true only in that region, and
+        // read-only (no input form declares it), so the journal does not keep it
+        copy.remove(CREATED_BY);
         if (STRIPPED_TYPES.contains(copy.get("type").asText())) {
             strip(copy);
         }

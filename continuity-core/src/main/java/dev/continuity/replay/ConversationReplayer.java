@@ -2,8 +2,12 @@ package dev.continuity.replay;
 
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.journal.RegionCursor;
+import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.rehydrate.Rehydrator;
+import dev.continuity.replay.internal.Alignment;
+import dev.continuity.replay.internal.ItemFingerprint;
+import dev.continuity.replay.internal.ItemReplayPolicy;
 import dev.continuity.replay.internal.ReplayRun;
 import dev.continuity.replay.internal.ServiceRetry;
 import java.util.Objects;
@@ -86,6 +90,46 @@ public final class ConversationReplayer {
      */
     public RegionCursor catchUpCursor(AgentService target, String conversationKey) {
         return catchUp(target, conversationKey).cursor();
+    }
+
+    /**
+     * The items of {@code items} (a conversation's items in order: the journal's, or a region's listing)
+     * that replay writes into a region under its policy (docs/guarantees.md "Replay of each item type"), in
+     * the form it writes them (without fields the type's input schema does not declare):
+     * without {@code reasoning}, types that are no input item, items lacking a field the specification
+     * requires, and MCP approval requests and responses whose partner is not in {@code items}. Comparing
+     * this selection of the journal's items with the same selection of a region's items tells whether the
+     * region holds the conversation, whether it was served natively or filled by replay.
+     */
+    public static java.util.List<TurnItem> replayedItems(java.util.List<TurnItem> items) {
+        boolean[] keep = ItemReplayPolicy.replayed(items);
+        java.util.List<TurnItem> replayed = new java.util.ArrayList<>(items.size());
+        for (int i = 0; i < keep.length; i++) {
+            if (keep[i]) {
+                replayed.add(ItemReplayPolicy.inputForm(items.get(i)));
+            }
+        }
+        return replayed;
+    }
+
+    /**
+     * Why a region's copy of a conversation ({@code regionItems}, as listed) does not hold exactly the
+     * journal's items ({@code journalItems}, the committed turns the region's cursor covers, in order) as
+     * replay writes them, compared like replay and validation compare ({@link #replayedItems} on both sides,
+     * items by content; an MCP approval pair that an earlier replay cut and left out may be missing as a
+     * whole); empty when it does.
+     */
+    public static java.util.Optional<String> divergence(java.util.List<TurnItem> journalItems,
+            java.util.List<TurnItem> regionItems) {
+        java.util.List<String> journal = replayedItems(journalItems).stream().map(ItemFingerprint::of).toList();
+        java.util.List<String> region = replayedItems(regionItems).stream().map(ItemFingerprint::of).toList();
+        Alignment alignment = Alignment.of(region, journal, java.util.List.of());
+        if (!alignment.consistent()) {
+            return java.util.Optional.of(alignment.problem());
+        }
+        return alignment.trailing() > 0
+                ? java.util.Optional.of("it holds " + alignment.trailing() + " items more than the journal")
+                : java.util.Optional.empty();
     }
 
     /** The journal replayed from. */

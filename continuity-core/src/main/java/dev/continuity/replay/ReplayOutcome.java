@@ -15,7 +15,9 @@ import java.util.TreeMap;
  * call (used only to reconcile after an ambiguous failure or before resuming into an existing regional
  * conversation). {@code minimalWriteCalls} is the least number of write calls that could have done the
  * same work: {@code max(1, ceil(k/20))} when a regional conversation had to be created for {@code k}
- * items, {@code ceil(k/20)} when {@code k} items were appended to an existing one.
+ * items, {@code ceil(k/20)} when {@code k} items were appended to an existing one, plus one for each
+ * boundary a call and its output (or an MCP approval request and its response) must not straddle, where
+ * keeping them together forces an extra call (a pair at items 20 and 21 of 40: 19 + 20 + 1 items, 3 calls).
  *
  * @param conversationKey the journal's key
  * @param region the target region
@@ -72,7 +74,10 @@ public record ReplayOutcome(
         return writeCalls == 0 && readCalls == 0 && !created;
     }
 
-    /** The least write calls for {@code k} items: {@code max(1, ceil(k/20))} when creating, else {@code ceil(k/20)}. */
+    /**
+     * The least write calls for {@code k} items when no pair constrains the cuts: {@code max(1, ceil(k/20))}
+     * when creating, else {@code ceil(k/20)}.
+     */
     public static int minimalWriteCalls(int items, boolean creating) {
         int chunks = (items + AgentService.MAX_ITEMS_PER_CALL - 1) / AgentService.MAX_ITEMS_PER_CALL;
         return creating ? Math.max(1, chunks) : chunks;

@@ -84,8 +84,16 @@ class DefinitionLoaderTest {
 
         assertThat(result.problems()).isEmpty();
         DefinitionSet set = result.definitions();
-        assertThat(set.agentNames()).containsExactly("handbook", "policy-bot", "triage");
-        assertThat(set.size()).isEqualTo(4);
+        assertThat(set.agentNames()).containsExactly("analyst", "handbook", "it-helpdesk", "policy-bot", "triage");
+        assertThat(set.size()).isEqualTo(6);
+        // the drill's hosted-tool agents: an MCP server with one tool needing approval, and a code interpreter
+        assertThat(set.latest("it-helpdesk").orElseThrow().tools()).singleElement().isInstanceOfSatisfying(McpTool.class,
+                mcp -> {
+                    assertThat(mcp.connection()).isNull();
+                    assertThat(mcp.options().path("require_approval").path("never").path("tool_names").get(0).asText())
+                            .isEqualTo("get_ticket");
+                });
+        assertThat(set.latest("analyst").orElseThrow().tools()).singleElement().isInstanceOf(CodeInterpreterTool.class);
         assertThat(set.latest("triage").orElseThrow().version()).isEqualTo("2026-06-20");
         assertThat(set.latest("policy-bot").orElseThrow().version()).isEqualTo("2026-06-26");
         AgentDefinition handbook = set.latest("handbook").orElseThrow();

@@ -92,6 +92,7 @@ public final class Drill {
 
     private final DrillOptions options;
     private KnowledgeCheck knowledge;
+    private HostedToolCheck tools;
     private final Supplier<TurnJournal> journals;
     private final StandbyStarter standbyStarter;
     private final Progress progress;
@@ -172,6 +173,7 @@ public final class Drill {
         try (regions) {
             Topology topology = loadedTopology;
             knowledge = KnowledgeCheck.find(agents, options.agentsDir()).orElse(null);
+            tools = HostedToolCheck.find(agents, options.mode().equals("warm")).orElse(null);
             if (knowledge != null) {
                 progress.phase("sync file knowledge into " + primary.name() + " and " + secondary.name());
                 topology = knowledge.sync(topology, options.agentsDir(), regions);
@@ -238,6 +240,11 @@ public final class Drill {
             if (knowledge != null) {
                 knowledge.askBefore(client);
             }
+            if (tools != null) {
+                progress.phase("hosted tools in " + primary.name() + ": MCP with approvals (one left pending),"
+                        + " code interpreter, reasoning, structured output");
+                tools.askBefore(client);
+            }
 
             progress.phase("traffic: " + options.conversations() + " conversations x " + options.turns()
                     + " turns; " + primary.name() + " goes dark halfway");
@@ -279,9 +286,23 @@ public final class Drill {
                         + " and " + knowledge.secondaryCitations() + " in " + secondary.name()
                         + (knowledgeVerified ? ", its file_search_call replayed across the failover" : ""));
             }
+            Boolean toolsVerified = null;
+            List<String> compared = new ArrayList<>(traffic.keys);
+            Map<String, List<TurnResult>> acknowledged = new HashMap<>(traffic.acknowledged);
+            if (tools != null) {
+                tools.askAfter(client, secondary.name());
+                List<String> toolProblems = tools.problems(journal, regions.service(secondary.name()));
+                toolsVerified = toolProblems.isEmpty();
+                failedRecalls.addAll(toolProblems);
+                compared.addAll(tools.keys());
+                acknowledged.putAll(tools.acknowledged());
+                progress.note("hosted-tool conversations " + String.join(", ", tools.conversations().keySet())
+                        + (toolsVerified ? " continued in " + secondary.name() + " with their items replayed"
+                                + " (reasoning and the pending approval left out)" : ": " + toolProblems));
+            }
             progress.phase("compare the journal with every regional copy");
-            long lost = lostTurns(journal, traffic.acknowledged);
-            List<String> mismatches = compareRegionalCopies(journal, regions.service(secondary.name()), traffic.keys);
+            long lost = lostTurns(journal, acknowledged);
+            List<String> mismatches = compareRegionalCopies(journal, regions.service(secondary.name()), compared);
             failedRecalls.addAll(mismatches);
             long rpoTurns = traffic.acknowledgedBeforeOutage.get() - traffic.preOutageTurnsSeenInSecondary(journal,
                     secondary.name());
@@ -306,12 +327,12 @@ public final class Drill {
                         standby.totals().since(standbyAtOutage[0]));
             }
             boolean verified = failedRecalls.isEmpty() && lost == 0 && events.rtoMillis() >= 0
-                    && !Boolean.FALSE.equals(knowledgeVerified);
+                    && !Boolean.FALSE.equals(knowledgeVerified) && !Boolean.FALSE.equals(toolsVerified);
             return new DrillReport(options.conversations(), traffic.acknowledgedCount(), lost, verified,
                     failbackFailures.isEmpty(), primary.name(), secondary.name(), options.store(), client.durability().name(), options.mode(),
                     events.detectionMillis(), events.rtoMillis(), traffic.fullRecoveryMillis(events),
                     Math.max(0, rpoTurns), events.failoversBeforeOutage(), knowledgeVerified,
-                    knowledge == null ? List.of() : knowledge.primaryCitations(),
+                    knowledge == null ? List.of() : knowledge.primaryCitations(), toolsVerified,
                     failedRecalls.size() > 20 ? failedRecalls.subList(0, 20) : failedRecalls,
                     toSecondary.snapshot(), toPrimary.snapshot(), (System.nanoTime() - started) / 1_000_000);
         }
@@ -352,7 +373,12 @@ public final class Drill {
         return lost;
     }
 
-    /** Every conversation's copy in the region holds exactly the journal's items, in order. */
+    /**
+     * Every conversation's copy in the region holds exactly the journal's items, in order, compared as replay
+     * and validation compare them ({@link ConversationReplayer#divergence}: no reasoning, no MCP approval
+     * request without its response on either side), so a copy served natively and one filled by replay
+     * compare alike.
+     */
     private static List<String> compareRegionalCopies(TurnJournal journal, AgentService region, List<String> keys) {
         List<String> problems = new ArrayList<>();
         for (String key : keys) {
@@ -361,24 +387,17 @@ public final class Drill {
                 problems.add(key + ": no copy in " + region.region());
                 continue;
             }
-            List<String> expected = new ArrayList<>();
+            List<TurnItem> journaled = new ArrayList<>();
             for (Turn turn : journal.read(key, 1)) {
                 if (turn.sequence() > cursor.replayedThrough()) {
                     break;
                 }
-                turn.items().stream().filter(i -> !TurnItem.REASONING.equals(i.type()))
-                        .forEach(i -> expected.add(i.type() + ":" + i.text()));
+                journaled.addAll(turn.items());
             }
-            List<String> actual = new ArrayList<>();
-            for (StoredItem item : region.listItems(cursor.conversationId())) {
-                if (!TurnItem.REASONING.equals(item.item().type())) {
-                    actual.add(item.item().type() + ":" + item.item().text());
-                }
-            }
-            if (!actual.equals(expected)) {
-                problems.add(key + ": " + region.region() + " holds " + actual.size() + " items, the journal "
-                        + expected.size() + " through turn " + cursor.replayedThrough());
-            }
+            List<TurnItem> copy = region.listItems(cursor.conversationId()).stream().map(StoredItem::item).toList();
+            ConversationReplayer.divergence(journaled, copy).ifPresent(problem -> problems.add(key + ": "
+                    + region.region() + "'s copy does not hold the journal's items through turn "
+                    + cursor.replayedThrough() + ": " + problem));
         }
         return problems;
     }

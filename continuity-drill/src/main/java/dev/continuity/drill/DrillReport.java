@@ -27,6 +27,10 @@ import java.util.Map;
  * @param knowledgeVerified the knowledge agent's answer in the secondary cited the same files as in the
  *     primary ({@code null} when the definitions have no agent with file knowledge under agents/knowledge)
  * @param knowledgeCitations the files the knowledge agent cited in the primary
+ * @param toolsVerified the hosted-tool conversations (MCP with approvals, code interpreter, reasoning,
+ *     structured output) continued in the secondary, their answers and items as expected and their replayed
+ *     items in the secondary's copy ({@code null} when the definitions have no agent with an {@code mcp} or
+ *     {@code code_interpreter} tool)
  * @param failedRecalls recalls that answered wrongly, with conversation and expected text
  * @param rehydration what replay into the secondary did
  * @param failback what replay back into the primary did
@@ -35,7 +39,7 @@ import java.util.Map;
 public record DrillReport(int conversations, long acknowledgedTurns, long lostTurns, boolean continuityVerified,
         boolean failbackVerified, String primary, String secondary, String store, String durability, String mode, long detectionMillis,
         long rtoMillis, long fullRecoveryMillis, long rpoTurns, long failoversBeforeOutage, Boolean knowledgeVerified,
-        List<String> knowledgeCitations, List<String> failedRecalls, Rehydration rehydration,
+        List<String> knowledgeCitations, Boolean toolsVerified, List<String> failedRecalls, Rehydration rehydration,
         Rehydration failback, long totalMillis) {
 
     /**

@@ -43,7 +43,9 @@ class CosmosDrillTest {
         assertThat(report.store()).isEqualTo("cosmos");
         assertThat(report.durability()).as("one journal request per turn").isEqualTo("ANSWER_ONLY");
         assertThat(report.acknowledgedTurns()).isEqualTo(24 + 12 + 6);
-        assertThat(report.rehydration().conversations()).isEqualTo(6 + 1); // + the knowledge conversation
+        // + the knowledge conversation and the four hosted-tool conversations
+        assertThat(report.rehydration().conversations()).isEqualTo(6 + 1 + 4);
+        assertThat(report.toolsVerified()).as("failed: %s", report.failedRecalls()).isTrue();
         assertThat(report.rehydration().calls()).isEqualTo(report.rehydration().minimalCalls());
         assertThat(report.failback().calls()).isEqualTo(report.failback().minimalCalls());
         assertThat(report.failbackVerified()).isTrue();
@@ -63,6 +65,7 @@ class CosmosDrillTest {
         assertThat(report.continuityVerified()).as("failed recalls: %s", report.failedRecalls()).isTrue();
         assertThat(report.lostTurns()).isZero();
         assertThat(report.mode()).isEqualTo("warm");
+        assertThat(report.toolsVerified()).as("failed: %s", report.failedRecalls()).isTrue();
         assertThat(report.rehydration().calls()).isEqualTo(report.rehydration().minimalCalls());
         assertThat(report.failback().calls()).isEqualTo(report.failback().minimalCalls());
         assertThat(report.failbackVerified()).isTrue();

@@ -33,8 +33,9 @@ class DrillTest {
         assertThat(report.detectionMillis()).isPositive();
         assertThat(report.rtoMillis()).isGreaterThanOrEqualTo(report.detectionMillis());
         assertThat(report.fullRecoveryMillis()).isGreaterThanOrEqualTo(report.rtoMillis());
-        // the traffic's conversations plus the knowledge agent's conversation
-        assertThat(report.rehydration().conversations()).isEqualTo(6 + 1);
+        // the traffic's conversations plus the knowledge agent's conversation and the four hosted-tool
+        // conversations (MCP, code interpreter, reasoning, structured output)
+        assertThat(report.rehydration().conversations()).isEqualTo(6 + 1 + 4);
         assertThat(report.rehydration().calls()).isEqualTo(report.rehydration().minimalCalls());
         assertThat(report.failback().calls()).isEqualTo(report.failback().minimalCalls());
         assertThat(report.failbackVerified()).isTrue();
@@ -42,6 +43,14 @@ class DrillTest {
         assertThat(report.knowledgeCitations()).contains("leave.md");
         // the knowledge conversation's file_search_call crossed the failover, counted per item type
         assertThat(report.rehydration().itemsByType()).containsEntry("file_search_call", 1L);
+        // the MCP conversation's tool list, its answered approval (request and response, as a pair), the
+        // approved call and the call that needs no approval; the request pending at the outage is left out
+        assertThat(report.rehydration().itemsByType()).containsEntry("mcp_list_tools", 1L)
+                .containsEntry("mcp_approval_request", 1L).containsEntry("mcp_approval_response", 1L)
+                .containsEntry("mcp_call", 2L).containsEntry("code_interpreter_call", 1L)
+                .doesNotContainKey("reasoning");
+        assertThat(report.toolsVerified()).as("failed: %s", report.failedRecalls()).isTrue();
+        assertThat(progress.notes).anyMatch(n -> n.contains("continued in centralus with their items replayed"));
         assertThat(report.rehydration().itemsByType().values().stream().mapToLong(Long::longValue).sum())
                 .isEqualTo(report.rehydration().items());
         assertThat(progress.notes).anyMatch(n -> n.contains("file_search_call replayed across the failover"));
@@ -61,7 +70,8 @@ class DrillTest {
         assertThat(report.rpoTurns()).isZero();
         assertThat(report.continuityVerified()).isTrue();
         assertThat(report.acknowledgedTurns()).isEqualTo(50 * 4 + 50 * 2 + 50);
-        assertThat(report.rehydration().conversations()).isEqualTo(50 + 1); // + the knowledge conversation
+        // + the knowledge conversation and the four hosted-tool conversations
+        assertThat(report.rehydration().conversations()).isEqualTo(50 + 1 + 4);
         assertThat(report.rehydration().calls()).isEqualTo(report.rehydration().minimalCalls());
     }
 
@@ -75,6 +85,9 @@ class DrillTest {
         assertThat(report.lostTurns()).isZero();
         assertThat(report.rehydration().failures()).isZero();
         assertThat(report.rehydration().calls()).isEqualTo(report.rehydration().minimalCalls());
+        assertThat(report.toolsVerified()).as("failed: %s", report.failedRecalls()).isTrue();
+        assertThat(report.rehydration().itemsByType()).containsKeys("file_search_call", "mcp_list_tools",
+                "mcp_approval_request", "mcp_approval_response", "mcp_call", "code_interpreter_call");
         // the background run's validation probes, deleted by its orphans phase (not counted in calls)
         assertThat(report.rehydration().orphansCleaned()).isPositive();
     }

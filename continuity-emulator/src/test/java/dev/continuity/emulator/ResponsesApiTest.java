@@ -93,7 +93,11 @@ class ResponsesApiTest {
         JsonNode items = http.get("/openai/conversations/" + conversation + "/items?order=asc").json().get("data");
         assertThat(items).hasSize(3);
         assertThat(items.get(1).at("/content/0/text").asText()).isEqualTo("second");
-        assertThat(items.get(2)).isEqualTo(r.get("output").get(0));
+        // the stored answer is the output item, plus the conversation item's created_by (agent and response)
+        com.fasterxml.jackson.databind.node.ObjectNode stored = items.get(2).deepCopy();
+        assertThat(stored.remove("created_by")).isEqualTo(Http.json("{\"agent\":{\"type\":\"agent_id\",\"name\":"
+                + "\"travel-agent\",\"version\":\"2\"},\"response_id\":\"" + r.get("id").asText() + "\"}"));
+        assertThat(stored).isEqualTo(r.get("output").get(0));
         assertThat(r.get("conversation").get("id").asText()).isEqualTo(conversation);
     }
 

@@ -108,6 +108,20 @@ class ConversationReplayerTest {
     }
 
     @Test
+    void theMinimalCallsCountTheCallAPairOnTheBoundaryForces() {
+        // 40 items with a function call at 20 and its output at 21: 19 + 20 + 1 items, so 3 calls are the least
+        // that keep the pair together, not ceil(40/20) = 2
+        regions.conversation("c", AGENT, 40, Set.of(20));
+
+        ReplayOutcome outcome = replayer.catchUp(secondary, "c");
+
+        assertThat(outcome.itemsWritten()).isEqualTo(40);
+        assertThat(outcome.writeCalls()).isEqualTo(3);
+        assertThat(outcome.minimalWriteCalls()).isEqualTo(3);
+        assertThat(content(regions.regionItems("c", SECONDARY))).isEqualTo(content(regions.journalItems("c")));
+    }
+
+    @Test
     void aCaughtUpConversationCostsNoCallAndNewTurnsAreAppendedIncrementally() {
         regions.conversation("c", AGENT, 10, Set.of());
         replayer.catchUp(secondary, "c");

@@ -184,6 +184,30 @@ class HostedToolItemsReplayTest {
     }
 
     @Test
+    void aPairLeftOutByAnEarlierReplayDoesNotMakeTheNextReplayDiverge() {
+        // the warm standby replays each committed turn as it comes: the request's turn alone (request left out),
+        // then the answer's turn (answer left out, its partner being in an earlier replay)
+        String key = client.startConversation(AGENT);
+        TurnResult asked = client.send(key, "mcp crm lookup");
+        ConversationReplayer replayer = new ConversationReplayer(regions.journal, FAST);
+        replayer.catchUp(regions.service(SECONDARY), key);
+        client.send(key, List.of(TurnItem.mcpApprovalResponse(asked.approvalRequests().get(0).node().path("id").asText(),
+                true, null)));
+        replayer.catchUp(regions.service(SECONDARY), key);
+
+        // the next turn's replay appends to the same regional conversation: what the earlier replays left out
+        // is not a divergence
+        client.send(key, "remember plan=gold");
+        ReplayOutcome next = replayer.catchUp(regions.service(SECONDARY), key);
+
+        assertThat(next.recreated()).as("recreated the regional conversation").isFalse();
+        assertThat(next.writeCalls()).isEqualTo(next.minimalWriteCalls()).isEqualTo(1);
+        assertThat(next.itemsByType()).isEqualTo(Map.of("message", 2));
+        assertThat(regions.regionItems(key, SECONDARY)).extracting(TurnItem::type).containsExactly("message",
+                "mcp_list_tools", "mcp_call", "message", "message", "message");
+    }
+
+    @Test
     void openaiJavaReadsEveryHostedToolItemTyped() {
         var openAI = regions.service(PRIMARY).clients().openAI();
         String conversation = regions.service(PRIMARY).createConversation(List.of(), Map.of());

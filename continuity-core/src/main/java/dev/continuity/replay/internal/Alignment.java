@@ -1,5 +1,6 @@
 package dev.continuity.replay.internal;
 
+import dev.continuity.journal.TurnItem;
 import java.util.List;
 
 /**
@@ -10,35 +11,57 @@ import java.util.List;
  * ({@link ItemReplayPolicy}: reasoning, unpaired MCP approvals, ...) are left out on both sides.
  *
  * @param consistent whether the region's items are explained by the journal
+ * @param base the region's items that are the history (fewer than the history's when an earlier replay
+ *     left an MCP approval pair out)
  * @param present replay items already in the region (0..plan size)
  * @param trailing items after all replay items that the committed journal does not explain
  * @param problem why it is not consistent ({@code null} when consistent)
  */
-public record Alignment(boolean consistent, int present, int trailing, String problem) {
+public record Alignment(boolean consistent, int base, int present, int trailing, String problem) {
 
     /**
      * Aligns {@code region} (the regional conversation's fingerprints, oldest first) with
-     * {@code history} followed by {@code plan}.
+     * {@code history} followed by {@code plan}. An MCP approval request or response of {@code history}
+     * may be missing from the region: an earlier replay that ended between a request and its response
+     * left both out (they go into a region only as a pair), while {@code history}, planned over all the
+     * turns at once, pairs them. Every other history item must be there, in order.
      */
     public static Alignment of(List<String> region, List<String> history, List<String> plan) {
-        if (region.size() < history.size()) {
-            return diverged("it holds " + region.size() + " items, fewer than the " + history.size()
-                    + " the journal says it already has");
-        }
-        for (int i = 0; i < history.size(); i++) {
-            if (!region.get(i).equals(history.get(i))) {
-                return diverged("its item " + i + " differs from the journal's");
+        int r = 0;
+        java.util.Map<String, Integer> skipped = new java.util.HashMap<>();
+        for (int h = 0; h < history.size(); h++) {
+            if (r < region.size() && region.get(r).equals(history.get(h))) {
+                r++;
+            } else if (isApproval(history.get(h))) {
+                skipped.merge(history.get(h).split(String.valueOf(ItemFingerprint.SEPARATOR), -1)[2], 1, Integer::sum);
+            } else {
+                return diverged(r >= region.size()
+                        ? "it holds " + region.size() + " items, fewer than the " + history.size()
+                                + " the journal says it already has"
+                        : "its item " + r + " differs from the journal's");
             }
         }
-        int beyond = region.size() - history.size();
+        for (var approval : skipped.entrySet()) {
+            if (approval.getValue() != 2) {
+                return diverged("it holds one of MCP approval request " + approval.getKey() + " and its response"
+                        + " without the other");
+            }
+        }
+        int base = r;
+        int beyond = region.size() - base;
         int present = Math.min(beyond, plan.size());
         for (int j = 0; j < present; j++) {
-            if (!region.get(history.size() + j).equals(plan.get(j))) {
-                return diverged("its item " + (history.size() + j) + " is not the journal's item there"
+            if (!region.get(base + j).equals(plan.get(j))) {
+                return diverged("its item " + (base + j) + " is not the journal's item there"
                         + " (written outside Continuity, or by a concurrent replay)");
             }
         }
-        return new Alignment(true, present, beyond - present, null);
+        return new Alignment(true, base, present, beyond - present, null);
+    }
+
+    private static boolean isApproval(String fingerprint) {
+        return fingerprint.startsWith(TurnItem.MCP_APPROVAL_REQUEST + ItemFingerprint.SEPARATOR)
+                || fingerprint.startsWith(TurnItem.MCP_APPROVAL_RESPONSE + ItemFingerprint.SEPARATOR);
     }
 
     /**
@@ -56,10 +79,10 @@ public record Alignment(boolean consistent, int present, int trailing, String pr
                 return diverged("its item " + (base + j) + " differs from the item that was written");
             }
         }
-        return new Alignment(true, landed, 0, null);
+        return new Alignment(true, base, landed, 0, null);
     }
 
     private static Alignment diverged(String problem) {
-        return new Alignment(false, 0, 0, problem);
+        return new Alignment(false, 0, 0, 0, problem);
     }
 }

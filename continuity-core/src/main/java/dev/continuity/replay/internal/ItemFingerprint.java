@@ -17,6 +17,9 @@ import java.util.List;
  */
 public final class ItemFingerprint {
 
+    /** Separates a fingerprint's fields; the first field is the item's {@code type}. */
+    static final char SEPARATOR = '\u0001';
+
     private ItemFingerprint() {
     }
 
@@ -38,7 +41,9 @@ public final class ItemFingerprint {
             default:
                 // other types (tool calls of hosted tools, ...) may be listed back with fields the response
                 // did not show: compare what identifies them, not their whole JSON
-                return join(type, "", node.path("call_id").asText(node.path("id").asText("")), "", "");
+                // (by id only where the input form carries it: a region assigns its own to the others)
+                return join(type, "", node.path("call_id").asText(ItemReplayPolicy.inputHasId(type)
+                        ? node.path("id").asText("") : ""), "", "");
         }
     }
 
@@ -88,6 +93,6 @@ public final class ItemFingerprint {
     }
 
     private static String join(String type, String role, String callId, String name, String text) {
-        return type + '\u0001' + role + '\u0001' + callId + '\u0001' + name + '\u0001' + text;
+        return type + SEPARATOR + role + SEPARATOR + callId + SEPARATOR + name + SEPARATOR + text;
     }
 }

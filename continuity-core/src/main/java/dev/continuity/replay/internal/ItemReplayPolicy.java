@@ -40,6 +40,38 @@ public final class ItemReplayPolicy {
             Map.entry("custom_tool_call_output", List.of("call_id", "output")),
             Map.entry("memory_search_call", List.of()));
 
+    /**
+     * For each input item type, the fields its input schema declares (the {@code OpenAI.Item} union member;
+     * a message also as OpenAI's {@code OutputMessage}). Replay writes an item with these fields only: an
+     * output-only field (a {@code status} the input form lacks, {@code created_by}, fields a later service
+     * version adds to the output) is refused by the service as {@code unknown_parameter}.
+     */
+    static final Map<String, Set<String>> INPUT_FIELDS = Map.ofEntries(
+            Map.entry("message", Set.of("type", "id", "role", "content", "status")),
+            Map.entry("function_call", Set.of("type", "id", "call_id", "name", "arguments", "status")),
+            Map.entry("function_call_output", Set.of("type", "id", "call_id", "output", "status")),
+            Map.entry("file_search_call", Set.of("type", "id", "queries", "results", "status")),
+            Map.entry("web_search_call", Set.of("type", "id", "action", "status")),
+            Map.entry("computer_call", Set.of("type", "id", "call_id", "action", "pending_safety_checks", "status")),
+            Map.entry("computer_call_output", Set.of("type", "id", "call_id", "output", "acknowledged_safety_checks",
+                    "status")),
+            Map.entry("image_generation_call", Set.of("type", "id", "result", "status")),
+            Map.entry("code_interpreter_call", Set.of("type", "id", "container_id", "code", "outputs", "status")),
+            Map.entry("local_shell_call", Set.of("type", "id", "call_id", "action", "status")),
+            Map.entry("local_shell_call_output", Set.of("type", "id", "output", "status")),
+            Map.entry("shell_call", Set.of("type", "id", "call_id", "action", "status")),
+            Map.entry("shell_call_output", Set.of("type", "id", "call_id", "output", "max_output_length")),
+            Map.entry("apply_patch_call", Set.of("type", "id", "call_id", "operation", "status")),
+            Map.entry("apply_patch_call_output", Set.of("type", "id", "call_id", "output", "status")),
+            Map.entry("mcp_list_tools", Set.of("type", "id", "server_label", "tools", "error")),
+            Map.entry("mcp_approval_request", Set.of("type", "id", "server_label", "name", "arguments")),
+            Map.entry("mcp_approval_response", Set.of("type", "id", "approval_request_id", "approve", "reason")),
+            Map.entry("mcp_call", Set.of("type", "id", "server_label", "name", "arguments", "output", "error",
+                    "status", "approval_request_id")),
+            Map.entry("custom_tool_call", Set.of("type", "id", "call_id", "name", "input")),
+            Map.entry("custom_tool_call_output", Set.of("type", "id", "call_id", "output")),
+            Map.entry("memory_search_call", Set.of("type", "results")));
+
     /** Input item types left out on purpose, with the reason. */
     static final Map<String, String> LEFT_OUT = Map.of(
             TurnItem.REASONING, "reasoning is the model's own scratch work; its encrypted_content is sealed by the"
@@ -104,6 +136,33 @@ public final class ItemReplayPolicy {
             }
         }
         return keep;
+    }
+
+    /**
+     * {@code item} as replay writes it: without the top-level fields its type's input schema does not
+     * declare ({@link #INPUT_FIELDS}); the item itself when it has none.
+     */
+    public static TurnItem inputForm(TurnItem item) {
+        Set<String> admitted = INPUT_FIELDS.get(item.type());
+        if (admitted == null) {
+            return item;
+        }
+        ObjectNode node = item.node();
+        boolean extra = false;
+        for (java.util.Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            extra |= !admitted.contains(names.next());
+        }
+        if (!extra) {
+            return item;
+        }
+        node.retain(admitted);
+        return TurnItem.of(dev.continuity.json.ExactJson.write(node));
+    }
+
+    /** True when the input form of {@code type} carries the item's {@code id}. */
+    public static boolean inputHasId(String type) {
+        Set<String> admitted = INPUT_FIELDS.get(type);
+        return admitted == null || admitted.contains("id");
     }
 
     /**

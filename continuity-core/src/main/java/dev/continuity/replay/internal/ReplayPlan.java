@@ -73,7 +73,7 @@ public final class ReplayPlan {
         int dropped = 0;
         for (int i = 0; i < all.size(); i++) {
             if (keep[i]) {
-                items.add(all.get(i));
+                items.add(ItemReplayPolicy.inputForm(all.get(i)));
                 sequences.add(allSequences.get(i));
             } else {
                 dropped++;
@@ -157,6 +157,23 @@ public final class ReplayPlan {
      * pair split; the service still accepts that, as the call is then already in the conversation.
      */
     public int nextChunkEnd(int start, int max) {
+        return chunkEnd(start, max, true);
+    }
+
+    /**
+     * The least calls that write items {@code [from, size)} at most {@code max} per call under the cut rule
+     * of {@link #nextChunkEnd}: the calls the greedy cutting makes (ending each call at the furthest
+     * allowed cut is optimal), which can be more than {@code ceil(k / max)} when a pair sits on a boundary.
+     */
+    public int leastCalls(int from, int max) {
+        int calls = 0;
+        for (int at = from; at < items.size(); at = chunkEnd(at, max, false)) {
+            calls++;
+        }
+        return calls;
+    }
+
+    private int chunkEnd(int start, int max, boolean log) {
         int hard = Math.min(items.size(), start + max);
         if (hard == items.size()) {
             return hard;
@@ -166,8 +183,10 @@ public final class ReplayPlan {
                 return end;
             }
         }
-        LOG.warn("items {}..{} of the replay hold no cut that keeps every function call with its output; "
-                + "splitting at {}", start, hard - 1, hard);
+        if (log) {
+            LOG.warn("items {}..{} of the replay hold no cut that keeps every function call with its output; "
+                    + "splitting at {}", start, hard - 1, hard);
+        }
         return hard;
     }
 

@@ -193,7 +193,7 @@ public final class ReplayRun {
     private ReplayOutcome create(List<Turn> turns, RegionCursor replacing) {
         ReplayPlan plan = ReplayPlan.of(0, turns);
         describe(plan);
-        minimalWriteCalls = ReplayOutcome.minimalWriteCalls(plan.size(), true);
+        minimalWriteCalls = Math.max(1, plan.leastCalls(0, AgentService.MAX_ITEMS_PER_CALL));
         checkInterrupted();
         int end = plan.nextChunkEnd(0, options.maxItemsPerCall());
         List<TurnItem> first = plan.items(0, end);
@@ -244,14 +244,14 @@ public final class ReplayRun {
         }
         int present = alignment.present();
         itemsFoundPresent += present;
-        minimalWriteCalls = ReplayOutcome.minimalWriteCalls(plan.size() - present, false);
+        minimalWriteCalls = plan.leastCalls(present, AgentService.MAX_ITEMS_PER_CALL);
         if (present > 0 && plan.cursorAfter(present) > cursor.replayedThrough()) {
             LOG.info("conversation '{}' in {}: {} items of turns after {} were already there (an earlier replay"
                     + " or a native turn); not writing them again", key, this.region, present, through);
             cursor = advance(cursor, new RegionCursor(cursor.conversationId(), plan.cursorAfter(present)));
         }
         try {
-            fill(plan, present, before.size());
+            fill(plan, present, alignment.base());
         } catch (Gone gone) {
             return diverged(all, gone.getMessage());
         }

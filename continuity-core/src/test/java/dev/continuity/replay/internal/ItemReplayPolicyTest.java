@@ -26,6 +26,29 @@ class ItemReplayPolicyTest {
             + "\"approval_request_id\":\"mcpr_1\",\"approve\":true}");
 
     @Test
+    void theJournalKeepsNoCreatedByAndReplayWritesOnlyTheFieldsTheInputSchemaDeclares() {
+        TurnItem listed = TurnItem.of("{\"type\":\"mcp_list_tools\",\"id\":\"mcpl_1\",\"server_label\":\"crm\","
+                + "\"tools\":[],\"error\":null,\"status\":\"completed\",\"created_by\":{\"agent\":{\"type\":\"agent_id\","
+                + "\"name\":\"helper\",\"version\":\"1\"},\"response_id\":\"resp_1\"}}");
+        // created_by names a response of the source region: never journaled
+        assertThat(listed.node().has("created_by")).isFalse();
+        // status is an output field of mcp_list_tools (its input form has none): journaled, not written
+        assertThat(listed.node().has("status")).isTrue();
+        TurnItem written = ItemReplayPolicy.inputForm(listed);
+        assertThat(written.node().has("status")).isFalse();
+        assertThat(written.node().path("id").asText()).isEqualTo("mcpl_1");
+        assertThat(ItemFingerprint.of(written)).isEqualTo(ItemFingerprint.of(listed));
+        // a memory_search_call's input form is its results: the region assigns the id, so it does not identify it
+        TurnItem memory = TurnItem.of("{\"type\":\"memory_search_call\",\"id\":\"ms_1\",\"status\":\"completed\","
+                + "\"results\":[]}");
+        assertThat(ItemReplayPolicy.inputForm(memory).node().properties()).extracting(java.util.Map.Entry::getKey)
+                .containsExactlyInAnyOrder("type", "results");
+        assertThat(ItemFingerprint.of(memory)).isEqualTo(ItemFingerprint.of(ItemReplayPolicy.inputForm(memory)));
+        // an item already in its input form is written as journaled
+        assertThat(ItemReplayPolicy.inputForm(FILE_SEARCH)).isSameAs(FILE_SEARCH);
+    }
+
+    @Test
     void hostedToolItemsKeepIdAndStatusWhileMessagesAndFunctionItemsLoseThem() {
         assertThat(FILE_SEARCH.node().path("id").asText()).isEqualTo("fs_1");
         assertThat(FILE_SEARCH.node().path("status").asText()).isEqualTo("completed");

@@ -80,6 +80,32 @@ class ReplayPlanTest {
         assertThat(Alignment.afterWrite(List.of("a", "b", "c", "d", "e"), 2, plan, 0, 2).consistent()).isFalse();
     }
 
+    @Test
+    void alignmentAcceptsAnApprovalPairAnEarlierReplayLeftOutButNeverHalfAPair() {
+        TurnItem request = TurnItem.of("{\"type\":\"mcp_approval_request\",\"id\":\"mcpr_1\",\"server_label\":\"crm\","
+                + "\"name\":\"lookup\",\"arguments\":\"{}\"}");
+        TurnItem response = TurnItem.mcpApprovalResponse("mcpr_1", true, null);
+        String a = ItemFingerprint.of(TurnItem.userMessage("a"));
+        String req = ItemFingerprint.of(request);
+        String resp = ItemFingerprint.of(response);
+        String b = ItemFingerprint.of(TurnItem.assistantMessage("b"));
+        List<String> history = List.of(a, req, resp, b);
+        List<String> plan = List.of(ItemFingerprint.of(TurnItem.userMessage("c")));
+
+        // replayed turn by turn, the pair was cut and left out; replayed at once (or served natively), it is there
+        Alignment cut = Alignment.of(List.of(a, b), history, plan);
+        assertThat(cut.consistent()).isTrue();
+        assertThat(cut.base()).isEqualTo(2);
+        assertThat(cut.present()).isZero();
+        Alignment whole = Alignment.of(List.of(a, req, resp, b, plan.get(0)), history, plan);
+        assertThat(whole.base()).isEqualTo(4);
+        assertThat(whole.present()).isEqualTo(1);
+        // half a pair, or any other item missing, is not explained by the journal
+        assertThat(Alignment.of(List.of(a, req, b), history, plan).consistent()).isFalse();
+        assertThat(Alignment.of(List.of(a, resp, b), history, plan).consistent()).isFalse();
+        assertThat(Alignment.of(List.of(a, req, resp), history, plan).consistent()).isFalse();
+    }
+
     private static Turn turn(long sequence, List<TurnItem> input, List<TurnItem> output) {
         Instant now = Instant.now();
         return Turn.pending("k", sequence, "agent", null, input, now)

@@ -25,6 +25,12 @@ final class InputItem implements ModelItem {
     final ObjectNode raw;
     /** True for an assistant message the model did not finish (rendered with status {@code incomplete}). */
     boolean incomplete;
+    /**
+     * For an item a response produced: its {@code created_by} ({@code {"agent":{"type":"agent_id","name",
+     * "version"},"response_id"}}; without {@code agent} for a plain model response); null for items a caller
+     * added, which carry none.
+     */
+    ObjectNode createdBy;
 
     private InputItem(Type type, ItemRole role, ArrayNode content, String callId, String name, String arguments,
                       JsonNode output, String text, String clientId) {
@@ -137,6 +143,9 @@ final class InputItem implements ModelItem {
                     }
                 });
             }
+        }
+        if (createdBy != null) {
+            node.set("created_by", createdBy);
         }
         return node;
     }

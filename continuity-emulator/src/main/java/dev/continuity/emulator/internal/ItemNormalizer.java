@@ -58,6 +58,10 @@ final class ItemNormalizer {
         } else {
             throw ApiException.badRequest("invalid_type", "'" + param + ".type' must be a string", param + ".type");
         }
+        Set<String> admitted = INPUT_FIELDS.get(type);
+        if (admitted != null) {
+            Strictness.checkFields(item, admitted, param);
+        }
         return switch (type) {
             case "message" -> message(item, param, clientId);
             case "function_call" -> InputItem.functionCall(
@@ -94,6 +98,44 @@ final class ItemNormalizer {
             Map.entry("reasoning", List.of("id", "summary")),
             Map.entry("compaction", List.of("encrypted_content")),
             Map.entry("memory_search_call", List.of()));
+
+    /**
+     * For each input item type, the fields its input schema declares (the {@code OpenAI.Item} union member of
+     * the Foundry {@code 2025-11-15-preview} specification; a message also as OpenAI's {@code OutputMessage},
+     * whose {@code id} an application sends back with an assistant message). A field outside its type's set
+     * is refused as {@code unknown_parameter} naming its path ({@code input[0].status}): read-only fields of
+     * the output form the input form lacks ({@code status} on {@code mcp_list_tools}, {@code mcp_approval_request},
+     * {@code custom_tool_call}, ...; {@code created_by} on every type) and fields of no form at all. Which
+     * fields: the schemas; that they are refused rather than ignored: the live service (the schemas do not
+     * forbid additional properties).
+     */
+    static final Map<String, Set<String>> INPUT_FIELDS = Map.ofEntries(
+            Map.entry("message", Set.of("type", "id", "role", "content", "status")),
+            Map.entry("function_call", Set.of("type", "id", "call_id", "name", "arguments", "status")),
+            Map.entry("function_call_output", Set.of("type", "id", "call_id", "output", "status")),
+            Map.entry("file_search_call", Set.of("type", "id", "queries", "results", "status")),
+            Map.entry("web_search_call", Set.of("type", "id", "action", "status")),
+            Map.entry("computer_call", Set.of("type", "id", "call_id", "action", "pending_safety_checks", "status")),
+            Map.entry("computer_call_output", Set.of("type", "id", "call_id", "output", "acknowledged_safety_checks",
+                    "status")),
+            Map.entry("image_generation_call", Set.of("type", "id", "result", "status")),
+            Map.entry("code_interpreter_call", Set.of("type", "id", "container_id", "code", "outputs", "status")),
+            Map.entry("local_shell_call", Set.of("type", "id", "call_id", "action", "status")),
+            Map.entry("local_shell_call_output", Set.of("type", "id", "output", "status")),
+            Map.entry("shell_call", Set.of("type", "id", "call_id", "action", "status")),
+            Map.entry("shell_call_output", Set.of("type", "id", "call_id", "output", "max_output_length")),
+            Map.entry("apply_patch_call", Set.of("type", "id", "call_id", "operation", "status")),
+            Map.entry("apply_patch_call_output", Set.of("type", "id", "call_id", "output", "status")),
+            Map.entry("mcp_list_tools", Set.of("type", "id", "server_label", "tools", "error")),
+            Map.entry("mcp_approval_request", Set.of("type", "id", "server_label", "name", "arguments")),
+            Map.entry("mcp_approval_response", Set.of("type", "id", "approval_request_id", "approve", "reason")),
+            Map.entry("mcp_call", Set.of("type", "id", "server_label", "name", "arguments", "output", "error",
+                    "status", "approval_request_id")),
+            Map.entry("custom_tool_call", Set.of("type", "id", "call_id", "name", "input")),
+            Map.entry("custom_tool_call_output", Set.of("type", "id", "call_id", "output")),
+            Map.entry("reasoning", Set.of("type", "id", "summary", "content", "encrypted_content", "status")),
+            Map.entry("compaction", Set.of("type", "id", "encrypted_content")),
+            Map.entry("memory_search_call", Set.of("type", "results")));
 
     /** Fields that must be strings when present, and fields that must be arrays. */
     private static final Set<String> STRING_FIELDS = Set.of("call_id", "server_label", "name", "arguments",

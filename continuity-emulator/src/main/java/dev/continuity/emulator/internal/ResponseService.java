@@ -216,10 +216,11 @@ public final class ResponseService {
 
     /** Runs the model for a request and stores (when {@code store}) and answers the response. */
     private StoredResponse execute(String id, long sequence, long createdAt, Request request, Job job) {
+        ObjectNode createdBy = createdBy(request.responder(), id);
         Outcome outcome = request.conversationId() == null
-                ? run(request.responder(), null, request)
+                ? run(request.responder(), null, request, createdBy)
                 : conversations.withConversation(request.conversationId(),
-                        conversation -> run(request.responder(), conversation, request));
+                        conversation -> run(request.responder(), conversation, request, createdBy));
         StoredResponse stored = new StoredResponse(id, sequence,
                 render(id, createdAt, request, outcome, outcome.status(), outcome.reason()),
                 agentName(request.responder()), agentVersion(request.responder()), request.conversationId(),
@@ -577,7 +578,25 @@ public final class ResponseService {
         return values;
     }
 
-    private Outcome run(Responder responder, Conversation conversation, Request request) {
+    /**
+     * The {@code created_by} of the conversation items response {@code responseId} produces: the preview spec
+     * declares the field on {@code OpenAI.ItemResource} (conversation items) without a schema, and not on
+     * {@code OpenAI.OutputItem} (a response's output); its value here names the agent the spec's way
+     * ({@code AgentId}) and the response.
+     */
+    private static ObjectNode createdBy(Responder responder, String responseId) {
+        ObjectNode createdBy = Json.object();
+        if (responder.agent() != null) {
+            ObjectNode agent = createdBy.putObject("agent");
+            agent.put("type", "agent_id");
+            agent.put("name", responder.agent().name());
+            agent.put("version", Integer.toString(responder.agent().version()));
+        }
+        createdBy.put("response_id", responseId);
+        return createdBy;
+    }
+
+    private Outcome run(Responder responder, Conversation conversation, Request request, ObjectNode createdBy) {
         List<InputItem> input = request.input();
         Set<String> include = request.include();
         boolean store = request.store();
@@ -675,7 +694,12 @@ public final class ResponseService {
                 inputItems.add(stored.json);
             }
             for (InputItem item : outputs) {
-                rendered.add(conversations.append(conversation, item));
+                // created_by is a conversation item's field (OpenAI.ItemResource), not a response output
+                // item's (OpenAI.OutputItem): stored with it, answered without it
+                item.createdBy = createdBy;
+                StoredItem stored = conversations.appendItem(conversation, item);
+                item.createdBy = null;
+                rendered.add(Json.bytes(item.render(stored.id(ids))));
             }
             if (responder.agent() != null) {
                 conversation.agents.add(responder.agent().name() + ":" + responder.agent().version());
