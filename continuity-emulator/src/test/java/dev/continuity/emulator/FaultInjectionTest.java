@@ -62,6 +62,35 @@ class FaultInjectionTest {
     }
 
     @Test
+    void aDarkRegionsPortCannotBeTakenByAnotherServer() throws Exception {
+        int port = region.port();
+
+        region.faults().outage();
+
+        // another server on this machine (a parallel test, a second emulator) binding the freed port would
+        // answer in the dark region's place: the port stays held, refused to connections and to binds alike
+        try (java.net.ServerSocket intruder = new java.net.ServerSocket()) {
+            intruder.setReuseAddress(true);
+            assertThatThrownBy(() -> intruder.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    port))).isInstanceOf(java.net.BindException.class);
+        }
+        assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port).close())
+                .isInstanceOf(ConnectException.class);
+
+        region.faults().restore();
+        assertThat(http.get("/agents").status()).isEqualTo(200);
+
+        region.faults().outage();
+        emulator.close();
+        // closed for good: the port is given back
+        try (java.net.ServerSocket next = new java.net.ServerSocket()) {
+            next.setReuseAddress(true);
+            next.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            assertThat(next.getLocalPort()).isEqualTo(port);
+        }
+    }
+
+    @Test
     void repeatedOutagesAndRestoresKeepThePort() {
         int port = region.port();
         for (int cycle = 0; cycle < 20; cycle++) {

@@ -245,7 +245,7 @@ public final class AdminServer implements AutoCloseable {
 
     @Override
     public void close() {
-        listener.stop();
+        listener.release();
         workers.shutdownNow();
     }
 }

@@ -128,7 +128,7 @@ public final class RegionRuntime implements AutoCloseable {
             return;
         }
         closed = true;
-        listener.stop();
+        listener.release();
         connections.shutdownNow();
     }
 }

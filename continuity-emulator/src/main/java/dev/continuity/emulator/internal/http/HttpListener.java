@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Listens on a loopback port (plain or TLS) and serves each accepted connection on a thread of the
- * given executor. {@link #stop()} closes the listener and resets every open connection; {@link #start()}
- * can then listen again on the same port.
+ * given executor. {@link #stop()} closes the listener and resets every open connection, and keeps the port
+ * held (bound, not listening: a connection attempt is refused) so that no other process on the machine can
+ * take it while the region is dark; {@link #start()} then listens again on the same port, and
+ * {@link #release()} gives the port up for good.
  */
 public final class HttpListener {
 
@@ -33,6 +35,7 @@ public final class HttpListener {
     private final ExecutorService connections;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private ServerSocket server;
+    private Socket hold;
     private Thread acceptor;
     private int port;
 
@@ -61,6 +64,7 @@ public final class HttpListener {
         if (server != null) {
             return;
         }
+        releaseHold();
         ServerSocket socket = null;
         try {
             socket = ssl != null ? ssl.getServerSocketFactory().createServerSocket() : new ServerSocket();
@@ -132,6 +136,38 @@ public final class HttpListener {
             closeQuietly(socket, true);
         }
         open.clear();
+        holdPort();
+    }
+
+    /** Stops listening, if listening, and gives the port up. */
+    public synchronized void release() {
+        stop();
+        releaseHold();
+    }
+
+    /**
+     * Binds the port without listening: connections to it are refused, as to a closed port, but the operating
+     * system gives it to no other socket (not even as a free ephemeral port), so a test process that starts a
+     * server meanwhile cannot answer in the dark region's place. Without SO_REUSEADDR, a later bind elsewhere
+     * fails; {@link #start()} closes the hold first.
+     */
+    private void holdPort() {
+        Socket socket = new Socket();
+        try {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            hold = socket;
+        } catch (IOException e) {
+            closeQuietly(socket, false);
+            LOG.debug("{} cannot hold port {} while stopped: {}", name, port, e.toString());
+        }
+    }
+
+    private void releaseHold() {
+        if (hold != null) {
+            closeQuietly(hold, false);
+            hold = null;
+        }
     }
 
     /** True while listening. */
