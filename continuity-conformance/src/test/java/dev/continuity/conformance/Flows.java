@@ -244,7 +244,8 @@ final class Flows {
         run.call("preview", "listMemoryStores").query("order", "asc").query("limit", "10").refusals().send();
         run.call("preview", "updateMemoryStore").path("name", store).body("{\"description\":\"changed\"}")
                 .refusals().send();
-        String message = "{\"type\":\"message\",\"role\":\"user\",\"content\":\"I prefer window seats.\"}";
+        String message = "{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\","
+                + "\"text\":\"remember seat=window\"}]}";
         ifServed(() -> {
             String update = run.call("preview", "updateMemories").path("name", store)
                     .body("{\"scope\":\"user-1\",\"items\":[" + message + "],\"update_delay\":0}").expect(202)

@@ -1,5 +1,12 @@
 package dev.continuity.rehydrate;
 
+import dev.continuity.memory.MemoryRebuild;
+import dev.continuity.memory.MemoryRebuildReport;
+import dev.continuity.memory.MemoryScopeResolver;
+import dev.continuity.memory.MemoryStoreService;
+import dev.continuity.memory.MemoryStores;
+import dev.continuity.topology.MemoryStoreBinding;
+
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.DefinitionLimits;
@@ -56,6 +63,9 @@ import org.slf4j.LoggerFactory;
  *       whose answer was lost), found through the region's list of conversations, are deleted; see
  *       {@link OrphanCleanup}. Its calls are not replay calls.</li>
  * </ol>
+ * With {@link Builder#memoryStores} the agents phase first creates the memory stores the definitions'
+ * {@code memory_search} tools bind in the target, and after the conversations the stores' memories are
+ * rebuilt from the journal ({@link MemoryRebuild}; {@link RehydrationReport#memory()}).
  *
  * <pre>{@code
  * RehydrationReport report = Rehydrator.builder()
@@ -90,8 +100,12 @@ public final class Rehydrator {
     private final Duration giveUpAfter;
     private final boolean cleanOrphans;
     private final Clock clock;
+    private final MemoryStoreService memoryStores;
+    private final MemoryScopeResolver memoryScopes;
 
     private Rehydrator(Builder b) {
+        this.memoryStores = b.memoryStores;
+        this.memoryScopes = b.memoryScopes;
         this.cleanOrphans = b.cleanOrphans;
         this.clock = b.clock;
         this.giveUpAfter = b.giveUpAfter;
@@ -142,6 +156,7 @@ public final class Rehydrator {
         }
 
         t = begin(RehydrationPhase.AGENTS);
+        ensureMemoryStores();
         List<AgentResult> agents = deployAgents();
         phases.add(end(RehydrationPhase.AGENTS, t));
 
@@ -186,13 +201,20 @@ public final class Rehydrator {
             phases.add(end(RehydrationPhase.ORPHANS, t));
         }
 
+        MemoryRebuildReport memory = MemoryRebuildReport.NONE;
+        if (memoryStores != null && journal != null && !cancelled && !guard.gaveUp()
+                && !Thread.currentThread().isInterrupted()) {
+            memory = MemoryRebuild.builder().journal(journal).topology(topology).definitions(definitions)
+                    .target(memoryStores).scopes(memoryScopes).pageSize(pageSize).build().run();
+        }
+
         ReplayTotals replay = totals.totals();
         boolean failed = guard.gaveUp() || agents.stream().anyMatch(a -> a.status() == AgentResult.Status.FAILED)
-                || replay.failed() > 0 || !validated.passed();
+                || replay.failed() > 0 || !validated.passed() || !memory.succeeded();
         RehydrationReport.Status status = cancelled ? RehydrationReport.Status.CANCELLED
                 : failed ? RehydrationReport.Status.FAILED : RehydrationReport.Status.SUCCEEDED;
         RehydrationReport report = new RehydrationReport(region, mode, status, List.of(), agents, replay,
-                totals.failuresByReason(), totals.failures(), validated, phases, millis(started), orphans);
+                totals.failuresByReason(), totals.failures(), validated, phases, millis(started), orphans, memory);
         LOG.info("rehydration of {} {}: agents {} created / {} unchanged / {} failed; conversations {} replayed, "
                 + "{} up to date, {} failed; {} items in {} write calls (minimal {}); {} orphans cleaned; {} ms",
                 region, status, report.agentsDeployed(), report.agentsUnchanged(), report.agentsFailed(),
@@ -250,6 +272,29 @@ public final class Rehydrator {
             }
         }
         return problems;
+    }
+
+    /**
+     * Creates the memory stores the definitions use in the target where missing, so each agent's
+     * {@code memory_search} tool names a store that exists; a failure is logged here and reported by the
+     * memory rebuild, which tries again.
+     */
+    private void ensureMemoryStores() {
+        if (memoryStores == null) {
+            return;
+        }
+        Region region = topology.requireRegion(target.region());
+        for (Map.Entry<String, MemoryStoreBinding> e : MemoryStores.used(definitions, region).entrySet()) {
+            try {
+                MemoryStores.Ensured ensured = MemoryStores.ensure(e.getKey(), e.getValue(), memoryStores);
+                if (!ensured.differences().isEmpty()) {
+                    LOG.warn("memory store '{}' in {} differs from its binding: {}", ensured.name(), region.name(),
+                            ensured.differences());
+                }
+            } catch (RuntimeException ex) {
+                LOG.warn("memory store '{}' could not be created in {}", e.getValue().name(), region.name(), ex);
+            }
+        }
     }
 
     private List<AgentResult> deployAgents() {
@@ -310,6 +355,8 @@ public final class Rehydrator {
         private Duration giveUpAfter = DEFAULT_GIVE_UP_AFTER;
         private boolean cleanOrphans = true;
         private Clock clock = Clock.systemUTC();
+        private MemoryStoreService memoryStores;
+        private MemoryScopeResolver memoryScopes = MemoryScopeResolver.FIXED_SCOPES;
 
         private Builder() {
         }
@@ -451,8 +498,29 @@ public final class Rehydrator {
             return this;
         }
 
+        /**
+         * The target region's memory stores (optional): with it, the stores the definitions' {@code memory_search}
+         * tools bind in the region are created where missing before the agents are deployed, and their memories
+         * are rebuilt from the journal after the conversations ({@link MemoryRebuild}); the report's
+         * {@code memory} says what was done. Without it memory stores are left alone.
+         */
+        public Builder memoryStores(MemoryStoreService memoryStores) {
+            this.memoryStores = Objects.requireNonNull(memoryStores, "memoryStores");
+            return this;
+        }
+
+        /** Resolves per-user memory scopes for the memory rebuild (default {@link MemoryScopeResolver#FIXED_SCOPES}). */
+        public Builder memoryScopes(MemoryScopeResolver scopes) {
+            this.memoryScopes = Objects.requireNonNull(scopes, "scopes");
+            return this;
+        }
+
         /** Builds the rehydrator. */
         public Rehydrator build() {
+            if (memoryStores != null && target != null && !memoryStores.region().equals(target.region())) {
+                throw new IllegalStateException("the memory store service is for region '" + memoryStores.region()
+                        + "' but the target is '" + target.region() + "'");
+            }
             if (journal == null && (mode != RehydrationMode.LAZY || replayer != null)) {
                 throw new IllegalStateException("a journal is required to rehydrate conversations (mode " + mode + ")");
             }

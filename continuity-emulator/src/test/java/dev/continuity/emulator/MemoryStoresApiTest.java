@@ -54,8 +54,8 @@ class MemoryStoresApiTest {
     }
 
     private static String userSays(String scope, String text, int delay) {
-        return "{\"scope\":\"" + scope + "\",\"items\":[{\"type\":\"message\",\"role\":\"user\",\"content\":\"" + text
-                + "\"}],\"update_delay\":" + delay + "}";
+        return "{\"scope\":\"" + scope + "\",\"items\":[{\"type\":\"message\",\"role\":\"user\",\"content\":"
+                + "[{\"type\":\"input_text\",\"text\":\"" + text + "\"}]}],\"update_delay\":" + delay + "}";
     }
 
     @Test
@@ -116,6 +116,11 @@ class MemoryStoresApiTest {
                 .isEqualTo("update_delay");
         assertThat(update("m", "{\"scope\":\"u\",\"previous_update_id\":\"memupd_none\"}").status()).isEqualTo(400);
         assertThat(update("ghost", userSays("u", "hi", 0)).status()).isEqualTo(404);
+        Http.Reply untyped = update("m", "{\"scope\":\"u\",\"items\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(untyped.json().at("/error/param").asText()).isEqualTo("items[0].type"); // OpenAI.Item needs type
+        Http.Reply text = update("m", "{\"scope\":\"u\",\"items\":[{\"type\":\"message\",\"role\":\"user\","
+                + "\"content\":\"hi\"}]}");
+        assertThat(text.json().at("/error/param").asText()).isEqualTo("items[0].content");
         assertThat(http.get("/memory_stores/m/updates/memupd_none?api-version=2025-11-15-preview").status()).isEqualTo(404);
         assertThat(http.post("/memory_stores/m:delete_scope?api-version=2025-11-15-preview", "{}").status())
                 .isEqualTo(400);
@@ -141,7 +146,7 @@ class MemoryStoresApiTest {
         assertThat(done.at("/result/usage/total_tokens").asInt()).isPositive();
 
         JsonNode found = search("m", "{\"scope\":\"user-1\",\"items\":[{\"type\":\"message\",\"role\":\"user\","
-                + "\"content\":\"which seat?\"}]}");
+                + "\"content\":[{\"type\":\"input_text\",\"text\":\"which seat?\"}]}]}");
         assertThat(found.get("search_id").asText()).startsWith("memsearch_");
         assertThat(found.get("memories")).hasSize(1);
         assertThat(found.at("/memories/0/memory_item/content").asText()).isEqualTo("seat=window");

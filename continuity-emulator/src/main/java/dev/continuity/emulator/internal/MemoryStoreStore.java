@@ -235,10 +235,17 @@ final class MemoryStoreStore {
         if (!page.ascending()) {
             java.util.Collections.reverse(pageStores);
         }
-        List<byte[]> data = new ArrayList<>(pageStores.size());
-        pageStores.forEach(s -> data.add(Json.bytes(s.json())));
-        return ListWriter.write(data, pageStores.isEmpty() ? null : pageStores.get(0).id,
-                pageStores.isEmpty() ? null : pageStores.get(pageStores.size() - 1).id, slice.hasMore());
+        // the Foundry list schema types first_id/last_id as optional strings: an empty page leaves them out
+        ObjectNode list = Json.object();
+        list.put("object", "list");
+        ArrayNode data = list.putArray("data");
+        pageStores.forEach(s -> data.add(s.json()));
+        if (!pageStores.isEmpty()) {
+            list.put("first_id", pageStores.get(0).id);
+            list.put("last_id", pageStores.get(pageStores.size() - 1).id);
+        }
+        list.put("has_more", slice.hasMore());
+        return Json.bytes(list);
     }
 
     /**
@@ -493,9 +500,28 @@ final class MemoryStoreStore {
         return usage;
     }
 
+    /**
+     * The items of an update or a search: the spec types them {@code OpenAI.Item}, whose variants all require
+     * {@code type} and whose {@code message} takes {@code content} as an array of parts (the shorthand message
+     * without {@code type} or with string content, which conversations accept, is not an {@code Item}).
+     */
     private static List<InputItem> items(JsonNode items) {
         if (items == null || items.isNull()) {
             return List.of();
+        }
+        if (items.isArray()) {
+            for (int i = 0; i < items.size(); i++) {
+                JsonNode item = items.get(i);
+                String at = "items[" + i + "]";
+                if (item.isObject() && !item.has("type")) {
+                    throw ApiException.badRequest("missing_required_parameter", "'" + at + ".type' is required", at + ".type");
+                }
+                if (item.isObject() && "message".equals(item.path("type").asText()) && item.has("content")
+                        && !item.get("content").isArray()) {
+                    throw ApiException.badRequest("invalid_type", "'" + at + ".content' must be an array of content parts",
+                            at + ".content");
+                }
+            }
         }
         return ItemNormalizer.normalizeAll(items, "items");
     }
