@@ -62,8 +62,10 @@ public final class MemoryRebuild {
     private final MemoryScopeResolver scopes;
     private final Duration timeout;
     private final int pageSize;
+    private final List<MemoryStores.Ensured> ensured;
 
     private MemoryRebuild(Builder b) {
+        this.ensured = List.copyOf(b.ensured);
         this.journal = b.journal;
         this.topology = b.topology;
         this.definitions = List.copyOf(b.definitions);
@@ -96,6 +98,12 @@ public final class MemoryRebuild {
         List<MemoryStores.Ensured> stores = new ArrayList<>();
         Map<String, MemoryStoreBinding> used = MemoryStores.used(definitions, region);
         for (Map.Entry<String, MemoryStoreBinding> e : used.entrySet()) {
+            Optional<MemoryStores.Ensured> before = ensured.stream()
+                    .filter(x -> x.logicalName().equals(e.getKey()) && x.name().equals(e.getValue().name())).findFirst();
+            if (before.isPresent()) {
+                stores.add(before.get());
+                continue;
+            }
             try {
                 stores.add(MemoryStores.ensure(e.getKey(), e.getValue(), service));
             } catch (RuntimeException ex) {
@@ -298,8 +306,18 @@ public final class MemoryRebuild {
         private MemoryScopeResolver scopes = MemoryScopeResolver.FIXED_SCOPES;
         private Duration timeout = Duration.ofMinutes(10);
         private int pageSize = 100;
+        private List<MemoryStores.Ensured> ensured = List.of();
 
         private Builder() {
+        }
+
+        /**
+         * Stores already created or found in the target by this run's caller (the {@code Rehydrator} ensures them
+         * before it deploys the agents): not read again, reported as given.
+         */
+        public Builder ensured(List<MemoryStores.Ensured> ensured) {
+            this.ensured = List.copyOf(Objects.requireNonNull(ensured, "ensured"));
+            return this;
         }
 
         /** The journal to read conversations from (required). */

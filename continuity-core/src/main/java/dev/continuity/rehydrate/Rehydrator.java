@@ -156,7 +156,7 @@ public final class Rehydrator {
         }
 
         t = begin(RehydrationPhase.AGENTS);
-        ensureMemoryStores();
+        List<MemoryStores.Ensured> memoryStoresEnsured = ensureMemoryStores();
         List<AgentResult> agents = deployAgents();
         phases.add(end(RehydrationPhase.AGENTS, t));
 
@@ -205,7 +205,8 @@ public final class Rehydrator {
         if (memoryStores != null && journal != null && !cancelled && !guard.gaveUp()
                 && !Thread.currentThread().isInterrupted()) {
             memory = MemoryRebuild.builder().journal(journal).topology(topology).definitions(definitions)
-                    .target(memoryStores).scopes(memoryScopes).pageSize(pageSize).build().run();
+                    .target(memoryStores).scopes(memoryScopes).pageSize(pageSize).ensured(memoryStoresEnsured)
+                    .build().run();
         }
 
         ReplayTotals replay = totals.totals();
@@ -279,22 +280,25 @@ public final class Rehydrator {
      * {@code memory_search} tool names a store that exists; a failure is logged here and reported by the
      * memory rebuild, which tries again.
      */
-    private void ensureMemoryStores() {
+    private List<MemoryStores.Ensured> ensureMemoryStores() {
+        List<MemoryStores.Ensured> ensured = new ArrayList<>();
         if (memoryStores == null) {
-            return;
+            return ensured;
         }
         Region region = topology.requireRegion(target.region());
         for (Map.Entry<String, MemoryStoreBinding> e : MemoryStores.used(definitions, region).entrySet()) {
             try {
-                MemoryStores.Ensured ensured = MemoryStores.ensure(e.getKey(), e.getValue(), memoryStores);
-                if (!ensured.differences().isEmpty()) {
-                    LOG.warn("memory store '{}' in {} differs from its binding: {}", ensured.name(), region.name(),
-                            ensured.differences());
+                MemoryStores.Ensured one = MemoryStores.ensure(e.getKey(), e.getValue(), memoryStores);
+                if (!one.differences().isEmpty()) {
+                    LOG.warn("memory store '{}' in {} differs from its binding: {}", one.name(), region.name(),
+                            one.differences());
                 }
+                ensured.add(one);
             } catch (RuntimeException ex) {
                 LOG.warn("memory store '{}' could not be created in {}", e.getValue().name(), region.name(), ex);
             }
         }
+        return ensured;
     }
 
     private List<AgentResult> deployAgents() {
