@@ -84,8 +84,14 @@ class DefinitionLoaderTest {
 
         assertThat(result.problems()).isEmpty();
         DefinitionSet set = result.definitions();
-        assertThat(set.agentNames()).containsExactly("handbook", "policy-bot", "triage");
-        assertThat(set.size()).isEqualTo(4);
+        assertThat(set.agentNames()).containsExactly("concierge", "handbook", "policy-bot", "triage");
+        assertThat(set.size()).isEqualTo(5);
+        assertThat(set.latest("concierge").orElseThrow().tools()).singleElement().isInstanceOfSatisfying(
+                MemorySearchTool.class, m -> {
+                    assertThat(m.memoryStore()).isEqualTo("guest-memory");
+                    assertThat(m.scopeIsPerUser()).isTrue();
+                    assertThat(m.options().path("update_delay").asInt()).isEqualTo(60);
+                });
         assertThat(set.latest("triage").orElseThrow().version()).isEqualTo("2026-06-20");
         assertThat(set.latest("policy-bot").orElseThrow().version()).isEqualTo("2026-06-26");
         AgentDefinition handbook = set.latest("handbook").orElseThrow();

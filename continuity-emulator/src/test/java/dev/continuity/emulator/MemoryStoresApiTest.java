@@ -215,7 +215,7 @@ class MemoryStoresApiTest {
                 + "\",\"input\":\"recall color\",\"agent\":{\"type\":\"agent_reference\",\"name\":\"concierge\"}}").json();
         JsonNode call = answer.at("/output/0");
         assertThat(call.get("type").asText()).isEqualTo("memory_search_call");
-        assertThat(call.get("id").asText()).isNotEmpty();
+        assertThat(call.get("id").asText()).startsWith("msc_");
         assertThat(call.get("status").asText()).isEqualTo("completed");
         assertThat(call.at("/results/0/memory_item/content").asText()).isEqualTo("color=blue");
         assertThat(answer.at("/output/1/content/0/text").asText()).isEqualTo("color is blue.");
