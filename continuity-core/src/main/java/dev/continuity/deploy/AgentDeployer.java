@@ -1,16 +1,15 @@
 package dev.continuity.deploy;
 
-import dev.continuity.definition.MemorySearchTool;
-import dev.continuity.memory.MemoryStoreService;
-import dev.continuity.memory.MemoryStores;
-import dev.continuity.topology.MemoryStoreBinding;
-
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.agentservice.DeployedAgentVersion;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.DefinitionException;
 import dev.continuity.definition.DefinitionLimits;
 import dev.continuity.definition.DefinitionProblem;
+import dev.continuity.definition.MemorySearchTool;
+import dev.continuity.memory.MemoryStoreService;
+import dev.continuity.memory.MemoryStores;
+import dev.continuity.topology.MemoryStoreBinding;
 import dev.continuity.topology.Region;
 import dev.continuity.topology.Topology;
 import java.util.ArrayList;

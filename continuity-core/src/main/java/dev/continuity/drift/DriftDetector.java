@@ -1,10 +1,5 @@
 package dev.continuity.drift;
 
-import dev.continuity.memory.MemoryStoreInfo;
-import dev.continuity.memory.MemoryStoreService;
-import dev.continuity.memory.MemoryStores;
-import dev.continuity.topology.MemoryStoreBinding;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +12,10 @@ import dev.continuity.definition.DefinitionProblem;
 import dev.continuity.deploy.AgentRenderer;
 import dev.continuity.deploy.RenderedAgent;
 import dev.continuity.json.ExactJson;
+import dev.continuity.memory.MemoryStoreInfo;
+import dev.continuity.memory.MemoryStoreService;
+import dev.continuity.memory.MemoryStores;
+import dev.continuity.topology.MemoryStoreBinding;
 import dev.continuity.topology.ModelBinding;
 import dev.continuity.topology.Region;
 import dev.continuity.topology.Topology;

@@ -1,7 +1,6 @@
 package dev.continuity.rehydrate;
 
 import dev.continuity.memory.MemoryRebuildReport;
-
 import dev.continuity.preflight.PreflightProblem;
 import dev.continuity.replay.ConversationFailure;
 import dev.continuity.replay.FailureReason;

@@ -1,12 +1,5 @@
 package dev.continuity.rehydrate;
 
-import dev.continuity.memory.MemoryRebuild;
-import dev.continuity.memory.MemoryRebuildReport;
-import dev.continuity.memory.MemoryScopeResolver;
-import dev.continuity.memory.MemoryStoreService;
-import dev.continuity.memory.MemoryStores;
-import dev.continuity.topology.MemoryStoreBinding;
-
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.DefinitionLimits;
@@ -14,6 +7,11 @@ import dev.continuity.definition.DefinitionProblem;
 import dev.continuity.deploy.AgentDeployer;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.TurnJournal;
+import dev.continuity.memory.MemoryRebuild;
+import dev.continuity.memory.MemoryRebuildReport;
+import dev.continuity.memory.MemoryScopeResolver;
+import dev.continuity.memory.MemoryStoreService;
+import dev.continuity.memory.MemoryStores;
 import dev.continuity.preflight.PreflightCheck;
 import dev.continuity.preflight.PreflightProblem;
 import dev.continuity.rehydrate.internal.Events;
@@ -26,6 +24,7 @@ import dev.continuity.replay.internal.GiveUpGuard;
 import dev.continuity.replay.internal.ServiceRetry;
 import dev.continuity.replay.internal.TotalsAccumulator;
 import dev.continuity.topology.BindingValidator;
+import dev.continuity.topology.MemoryStoreBinding;
 import dev.continuity.topology.Region;
 import dev.continuity.topology.Topology;
 import dev.continuity.validation.ValidationOptions;
