@@ -43,7 +43,8 @@ class DefinitionCommandsTest {
         assertThat(err.toString()).isEmpty();
         assertThat(code).isZero();
         assertThat(out.toString().lines()).satisfiesExactly(
-                l -> assertThat(l).isEqualTo(agents + ": 4 definition files, 3 agents - valid"),
+                l -> assertThat(l).isEqualTo(agents + ": 5 definition files, 4 agents - valid"),
+                l -> assertThat(l).startsWith("  concierge 1.0.0  sha256:"),
                 l -> assertThat(l).startsWith("  handbook 1.0.0  sha256:"),
                 l -> assertThat(l).startsWith("  policy-bot 2026-06-26  sha256:"),
                 l -> assertThat(l).startsWith("  triage 2026-06-20 (latest of 2: 2026-06-01, 2026-06-20)  sha256:"),
@@ -116,6 +117,7 @@ class DefinitionCommandsTest {
             assertThat(err.toString()).isEmpty();
             assertThat(first).isZero();
             assertThat(out.toString().lines()).containsExactly(
+                    "CREATED   concierge centralus version 1 (source 1.0.0)",
                     "CREATED   handbook centralus version 1 (source 1.0.0)",
                     "CREATED   policy-bot centralus version 1 (source 2026-06-26)",
                     "CREATED   triage centralus version 1 (source 2026-06-20)");
@@ -125,6 +127,7 @@ class DefinitionCommandsTest {
 
             assertThat(second).isZero();
             assertThat(out.toString().lines()).containsExactly(
+                    "UNCHANGED concierge centralus version 1 (source 1.0.0)",
                     "UNCHANGED handbook centralus version 1 (source 1.0.0)",
                     "UNCHANGED policy-bot centralus version 1 (source 2026-06-26)",
                     "UNCHANGED triage centralus version 1 (source 2026-06-20)");
@@ -135,7 +138,10 @@ class DefinitionCommandsTest {
 
             assertThat(pinned).isZero();
             assertThat(out.toString().lines()).contains("CREATED   triage centralus version 2 (source 2026-06-01)");
-            assertThat(emulator.region("centralus").operationCounts().get("agents.versions.create")).isEqualTo(4);
+            assertThat(emulator.region("centralus").operationCounts().get("agents.versions.create")).isEqualTo(5);
+            // the concierge's memory store was created once, by the first deploy
+            assertThat(emulator.region("centralus").operationCounts().get("memory_stores.create")).isEqualTo(1);
+            assertThat(emulator.region("centralus").memoryStoreCount()).isEqualTo(1);
             assertThat(emulator.region("eastus2").operationCounts().getOrDefault("agents.versions.create", 0L)).isZero();
         }
     }

@@ -92,6 +92,10 @@ class DefinitionLoaderTest {
                     assertThat(m.scopeIsPerUser()).isTrue();
                     assertThat(m.options().path("update_delay").asInt()).isEqualTo(60);
                 });
+        // written back in definition-file form (what validate and the content hash use)
+        assertThat(set.latest("concierge").orElseThrow().toJson().path("tools").get(0).toString()).isEqualTo(
+                "{\"type\":\"memory_search\",\"memory_store\":\"guest-memory\",\"scope\":\"{{$userId}}\","
+                        + "\"search_options\":{\"max_memories\":10},\"update_delay\":60}");
         assertThat(set.latest("triage").orElseThrow().version()).isEqualTo("2026-06-20");
         assertThat(set.latest("policy-bot").orElseThrow().version()).isEqualTo("2026-06-26");
         AgentDefinition handbook = set.latest("handbook").orElseThrow();

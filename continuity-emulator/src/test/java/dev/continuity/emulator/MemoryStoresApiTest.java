@@ -223,6 +223,19 @@ class MemoryStoresApiTest {
         assertThat(items.get("data")).extracting(i -> i.get("type").asText())
                 .containsExactly("message", "memory_search_call", "message");
 
+        // written back in its input form (type and results, as replay writes it): listed with a new id and a status
+        String copy = http.post("/openai/conversations?api-version=2025-11-15-preview", "{}").json().get("id").asText();
+        Http.Reply written = http.post("/openai/conversations/" + copy + "/items?api-version=2025-11-15-preview",
+                "{\"items\":[{\"type\":\"memory_search_call\",\"results\":" + call.get("results") + "}]}");
+        assertThat(written.status()).as(written.text()).isEqualTo(200);
+        JsonNode back = written.json().at("/data/0");
+        assertThat(back.get("id").asText()).startsWith("msc_").isNotEqualTo(call.get("id").asText());
+        assertThat(back.get("status").asText()).isEqualTo("completed");
+        assertThat(back.get("results")).isEqualTo(call.get("results"));
+        assertThat(http.post("/openai/conversations/" + copy + "/items?api-version=2025-11-15-preview",
+                "{\"items\":[{\"type\":\"memory_search_call\",\"results\":\"x\"}]}").json().at("/error/param").asText())
+                .isEqualTo("items[0].results");
+
         http.delete("/memory_stores/m?api-version=2025-11-15-preview");
         JsonNode lost = http.post("/openai/responses?api-version=2025-11-15-preview", "{\"conversation\":\"" + second
                 + "\",\"input\":\"recall size\",\"agent\":{\"type\":\"agent_reference\",\"name\":\"concierge\"}}").json();

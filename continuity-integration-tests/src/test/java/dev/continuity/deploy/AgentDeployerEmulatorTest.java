@@ -71,24 +71,26 @@ class AgentDeployerEmulatorTest {
         DeployReport first = deployer.deploy(latest);
 
         assertThat(first.outcomes()).extracting(DeployOutcome::describe).containsExactly(
+                "CREATED   concierge eastus2 version 1 (source 1.0.0)",
                 "CREATED   handbook eastus2 version 1 (source 1.0.0)",
                 "CREATED   policy-bot eastus2 version 1 (source 2026-06-26)",
                 "CREATED   triage eastus2 version 1 (source 2026-06-20)");
-        assertThat(creates("eastus2")).isEqualTo(3);
+        assertThat(creates("eastus2")).isEqualTo(4);
 
         DeployReport second = new AgentDeployer(service("eastus2"), topology, "eastus2").deploy(latest);
 
         assertThat(second.outcomes()).extracting(DeployOutcome::describe).containsExactly(
+                "UNCHANGED concierge eastus2 version 1 (source 1.0.0)",
                 "UNCHANGED handbook eastus2 version 1 (source 1.0.0)",
                 "UNCHANGED policy-bot eastus2 version 1 (source 2026-06-26)",
                 "UNCHANGED triage eastus2 version 1 (source 2026-06-20)");
         assertThat(second.succeeded()).isTrue();
-        assertThat(creates("eastus2")).isEqualTo(3);
+        assertThat(creates("eastus2")).isEqualTo(4);
         assertThat(creates("centralus")).isZero();
 
         DeployedAgentVersion triage = service("eastus2").latestAgentVersion("triage").orElseThrow();
         assertThat(triage.metadata()).containsEntry("continuity-version", "2026-06-20")
-                .containsEntry("continuity-hash", first.created().get(2).hash()).containsEntry("owner", "support-team");
+                .containsEntry("continuity-hash", first.created().get(3).hash()).containsEntry("owner", "support-team");
         assertThat(triage.description()).isEqualTo("First-line support triage.");
     }
 

@@ -213,6 +213,27 @@ class MemoryStoreRehydrationTest {
     }
 
     @Test
+    void aSecondaryThatDoesNotBindTheStoreStopsRehydrationInPreflightNamingTheFieldAndRegion() {
+        Map<String, Region> regionsWithout = new LinkedHashMap<>(topology().regions());
+        Region secondary = regionsWithout.get(SECONDARY);
+        regionsWithout.put(SECONDARY, new Region(SECONDARY, secondary.role(), secondary.projectEndpoint(),
+                secondary.models(), Map.of(), Map.of()));
+        Topology unbound = new Topology(null, regionsWithout);
+
+        RehydrationReport report = Rehydrator.builder().journal(regions.journal).target(regions.service(SECONDARY))
+                .topology(unbound).definitions(definitions).memoryStores(memory.get(SECONDARY)).build().run();
+
+        assertThat(report.status()).isEqualTo(RehydrationReport.Status.PREFLIGHT_FAILED);
+        assertThat(report.preflightProblems()).singleElement().satisfies(p -> {
+            assertThat(p.pointer()).isEqualTo("/tools/0/memory_store");
+            assertThat(p.message()).contains("memory store 'customer-memory' is not bound in region 'centralus'",
+                    "/regions/centralus/memory_stores");
+        });
+        assertThat(regions.emulator.region(SECONDARY).memoryStoreCount()).isZero(); // nothing was changed
+        assertThat(regions.count(SECONDARY, "agents.versions.create")).isZero();
+    }
+
+    @Test
     void driftReportsAMissingStoreAndOneWithAnotherDefinition() {
         deploy(PRIMARY, topology());
         DriftReport missing = DriftDetector.builder().topology(topology()).definitions(definitions)
