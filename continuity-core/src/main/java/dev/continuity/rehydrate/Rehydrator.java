@@ -103,7 +103,7 @@ public final class Rehydrator {
     private final MemoryScopeResolver memoryScopes;
 
     private Rehydrator(Builder b) {
-        this.memoryStores = b.memoryStores;
+        this.memoryStores = b.memoryStoresFor(b.target.region());
         this.memoryScopes = b.memoryScopes;
         this.cleanOrphans = b.cleanOrphans;
         this.clock = b.clock;
@@ -359,6 +359,7 @@ public final class Rehydrator {
         private boolean cleanOrphans = true;
         private Clock clock = Clock.systemUTC();
         private MemoryStoreService memoryStores;
+        private java.util.function.Function<String, MemoryStoreService> memoryStoresByRegion;
         private MemoryScopeResolver memoryScopes = MemoryScopeResolver.FIXED_SCOPES;
 
         private Builder() {
@@ -512,6 +513,21 @@ public final class Rehydrator {
             return this;
         }
 
+        /**
+         * The memory stores of whichever region is the target: {@code byRegion} is asked with the target's name at
+         * {@link #build()} (null = none for that region). For builders that do not know their target in advance,
+         * e.g. a {@code FailoverController}'s {@code rehydration(b -> b.memoryStoresByRegion(regions::memoryStores))}.
+         */
+        public Builder memoryStoresByRegion(java.util.function.Function<String, MemoryStoreService> byRegion) {
+            this.memoryStoresByRegion = Objects.requireNonNull(byRegion, "byRegion");
+            return this;
+        }
+
+        private MemoryStoreService memoryStoresFor(String region) {
+            return memoryStores != null ? memoryStores
+                    : memoryStoresByRegion == null ? null : memoryStoresByRegion.apply(region);
+        }
+
         /** Resolves per-user memory scopes for the memory rebuild (default {@link MemoryScopeResolver#FIXED_SCOPES}). */
         public Builder memoryScopes(MemoryScopeResolver scopes) {
             this.memoryScopes = Objects.requireNonNull(scopes, "scopes");
@@ -520,8 +536,9 @@ public final class Rehydrator {
 
         /** Builds the rehydrator. */
         public Rehydrator build() {
-            if (memoryStores != null && target != null && !memoryStores.region().equals(target.region())) {
-                throw new IllegalStateException("the memory store service is for region '" + memoryStores.region()
+            MemoryStoreService stores = target == null ? null : memoryStoresFor(target.region());
+            if (stores != null && !stores.region().equals(target.region())) {
+                throw new IllegalStateException("the memory store service is for region '" + stores.region()
                         + "' but the target is '" + target.region() + "'");
             }
             if (journal == null && (mode != RehydrationMode.LAZY || replayer != null)) {

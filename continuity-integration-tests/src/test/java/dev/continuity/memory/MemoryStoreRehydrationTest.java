@@ -137,7 +137,8 @@ class MemoryStoreRehydrationTest {
         regions.resetCounts();
         RehydrationReport report = Rehydrator.builder().journal(regions.journal).target(regions.service(SECONDARY))
                 .topology(topology()).definitions(definitions).mode(RehydrationMode.EAGER).replayOptions(FAST)
-                .validation(ValidationOptions.defaults().withSampleSize(2)).memoryStores(memory.get(SECONDARY))
+                .validation(ValidationOptions.defaults().withSampleSize(2))
+                .memoryStoresByRegion(memory::get)   // as a FailoverController's customizer would: any target
                 .build().run();
 
         assertThat(report.status()).as(report.toString()).isEqualTo(RehydrationReport.Status.SUCCEEDED);
