@@ -100,7 +100,8 @@ final class DriftCommand implements Callable<Integer> {
                         FoundryCredentials::forEndpoint));
             }
             for (Region region : checked) {
-                detector.region(connected.service(region.name()));
+                detector.region(connected.service(region.name()))
+                        .memoryStores(connected.memoryStores(region.name()));
             }
             DriftReport report = detector.build().check();
             if (json) {

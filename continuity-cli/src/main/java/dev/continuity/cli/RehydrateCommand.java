@@ -8,6 +8,7 @@ import dev.continuity.foundry.FoundryProjectInspector;
 import dev.continuity.foundry.FoundryRegions;
 import dev.continuity.foundry.SearchIndexParity;
 import dev.continuity.journal.TurnJournal;
+import dev.continuity.memory.MemoryRebuildReport;
 import dev.continuity.preflight.PreflightProblem;
 import dev.continuity.rehydrate.PhaseReport;
 import dev.continuity.rehydrate.RehydrationMode;
@@ -165,7 +166,8 @@ final class RehydrateCommand implements Callable<Integer> {
                             ValidationOptions.defaults().maxForkItems()))
                     .listener(new RehydrationProgressBar(err, System.console() != null));
             if (opened != null) {
-                builder.journal(opened);
+                // memory stores: created in the target and their memories rebuilt from the journal
+                builder.journal(opened).memoryStores(connected.memoryStores(target.name()));
             }
             if (!skipDeployments) {
                 // model deployments (name, version, SKU) and connections must match the primary's
@@ -247,6 +249,14 @@ final class RehydrateCommand implements Callable<Integer> {
         }
         for (String problem : report.orphans().problems()) {
             out.printf(Locale.ROOT, "  orphans: %s%n", problem);
+        }
+        MemoryRebuildReport memory = report.memory();
+        if (!memory.stores().isEmpty() || !memory.problems().isEmpty()) {
+            out.printf(Locale.ROOT, "%-14s %d stores (%d created), %d conversations, %d updates: %d completed, %d failed, "
+                    + "%d unscoped (per-user scope unknown); %d calls in %d ms%n", "memory", memory.stores().size(),
+                    memory.storesCreated(), memory.conversations(), memory.updates(), memory.completed(),
+                    memory.failed(), memory.unscoped(), memory.calls(), memory.millis());
+            memory.problems().forEach(p -> out.printf(Locale.ROOT, "  memory: %s%n", p));
         }
         out.flush();
     }

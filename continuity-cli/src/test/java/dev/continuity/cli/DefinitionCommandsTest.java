@@ -43,8 +43,9 @@ class DefinitionCommandsTest {
         assertThat(err.toString()).isEmpty();
         assertThat(code).isZero();
         assertThat(out.toString().lines()).satisfiesExactly(
-                l -> assertThat(l).isEqualTo(agents + ": 6 definition files, 5 agents - valid"),
+                l -> assertThat(l).isEqualTo(agents + ": 7 definition files, 6 agents - valid"),
                 l -> assertThat(l).startsWith("  analyst 1.0.0  sha256:"),
+                l -> assertThat(l).startsWith("  concierge 1.0.0  sha256:"),
                 l -> assertThat(l).startsWith("  handbook 1.0.0  sha256:"),
                 l -> assertThat(l).startsWith("  it-helpdesk 1.0.0  sha256:"),
                 l -> assertThat(l).startsWith("  policy-bot 2026-06-26  sha256:"),
@@ -119,6 +120,7 @@ class DefinitionCommandsTest {
             assertThat(first).isZero();
             assertThat(out.toString().lines()).containsExactly(
                     "CREATED   analyst centralus version 1 (source 1.0.0)",
+                    "CREATED   concierge centralus version 1 (source 1.0.0)",
                     "CREATED   handbook centralus version 1 (source 1.0.0)",
                     "CREATED   it-helpdesk centralus version 1 (source 1.0.0)",
                     "CREATED   policy-bot centralus version 1 (source 2026-06-26)",
@@ -130,6 +132,7 @@ class DefinitionCommandsTest {
             assertThat(second).isZero();
             assertThat(out.toString().lines()).containsExactly(
                     "UNCHANGED analyst centralus version 1 (source 1.0.0)",
+                    "UNCHANGED concierge centralus version 1 (source 1.0.0)",
                     "UNCHANGED handbook centralus version 1 (source 1.0.0)",
                     "UNCHANGED it-helpdesk centralus version 1 (source 1.0.0)",
                     "UNCHANGED policy-bot centralus version 1 (source 2026-06-26)",
@@ -141,7 +144,10 @@ class DefinitionCommandsTest {
 
             assertThat(pinned).isZero();
             assertThat(out.toString().lines()).contains("CREATED   triage centralus version 2 (source 2026-06-01)");
-            assertThat(emulator.region("centralus").operationCounts().get("agents.versions.create")).isEqualTo(6);
+            assertThat(emulator.region("centralus").operationCounts().get("agents.versions.create")).isEqualTo(7);
+            // the concierge's memory store was created once, by the first deploy
+            assertThat(emulator.region("centralus").operationCounts().get("memory_stores.create")).isEqualTo(1);
+            assertThat(emulator.region("centralus").memoryStoreCount()).isEqualTo(1);
             assertThat(emulator.region("eastus2").operationCounts().getOrDefault("agents.versions.create", 0L)).isZero();
         }
     }

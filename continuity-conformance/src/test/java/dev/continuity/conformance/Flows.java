@@ -271,7 +271,8 @@ final class Flows {
         run.call("preview", "listMemoryStores").query("order", "asc").query("limit", "10").refusals().send();
         run.call("preview", "updateMemoryStore").path("name", store).body("{\"description\":\"changed\"}")
                 .refusals().send();
-        String message = "{\"type\":\"message\",\"role\":\"user\",\"content\":\"I prefer window seats.\"}";
+        String message = "{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\","
+                + "\"text\":\"remember seat=window\"}]}";
         ifServed(() -> {
             String update = run.call("preview", "updateMemories").path("name", store)
                     .body("{\"scope\":\"user-1\",\"items\":[" + message + "],\"update_delay\":0}").expect(202)
@@ -280,6 +281,39 @@ final class Flows {
         });
         ifServed(() -> run.call("preview", "searchMemories").path("name", store)
                 .body("{\"scope\":\"user-1\",\"items\":[" + message + "]}").refusals().send());
+        // an agent whose memory_search tool answers from the store: a memory_search_call in the response and the
+        // conversation, and the item written back in its input form (type and results), as replay writes it
+        ifServed(() -> {
+            String agent = "conformance-memory-agent";
+            run.call("preview", "Agents_CreateAgentVersion").path("agent_name", agent)
+                    .body("{\"definition\":{\"kind\":\"prompt\",\"model\":\"" + MODEL + "\",\"tools\":["
+                            + "{\"type\":\"memory_search\",\"memory_store_name\":\"" + store + "\",\"scope\":\"user-1\","
+                            + "\"update_delay\":0}]}}").send();
+            String id = run.call("preview", "createConversation").body("{}").send().path("id").asText();
+            // the Foundry document's OpenAI.OutputItem union (a response's output) has no memory_search_call variant,
+            // though it defines the item (MemorySearchToolCallItemResource) and lists it among a conversation's items
+            run.call("preview", "createResponse").body("{\"agent\":{\"type\":\"agent_reference\",\"name\":\"" + agent
+                    + "\"},\"conversation\":\"" + id + "\",\"input\":\"recall seat\"}")
+                    .unchecked("OpenAI.OutputItem lacks memory_search_call").send();
+            JsonNode items = run.call("preview", "listConversationItems").path("conversation_id", id)
+                    .query("order", "asc").query("limit", "100").send();
+            StringBuilder replayed = new StringBuilder();
+            for (JsonNode item : items.path("data")) {
+                if (item.path("type").asText().equals("memory_search_call")) {
+                    replayed.append("{\"type\":\"memory_search_call\",\"results\":").append(item.path("results"))
+                            .append('}');
+                }
+            }
+            String copy = run.call("preview", "createConversation").body("{}").send().path("id").asText();
+            run.call("preview", "createConversationItems").path("conversation_id", copy)
+                    .body("{\"items\":[" + replayed + "]}")
+                    .unchecked("OpenAI.ConversationItem (this operation's answer) lacks memory_search_call").send();
+            run.call("preview", "listConversationItems").path("conversation_id", copy).query("order", "asc")
+                    .query("limit", "100").send();
+            run.call("preview", "deleteConversation").path("conversation_id", copy).send();
+            run.call("preview", "deleteConversation").path("conversation_id", id).send();
+            run.call("preview", "Agents_DeleteAgent").path("agent_name", agent).send();
+        });
         ifServed(() -> run.call("preview", "deleteScopeMemories").path("name", store).body("{\"scope\":\"user-1\"}")
                 .refusals().send());
         run.call("preview", "deleteMemoryStore").path("name", store).send();

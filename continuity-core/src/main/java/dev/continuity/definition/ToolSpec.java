@@ -11,7 +11,7 @@ package dev.continuity.definition;
  * Continuity does not know yet). Both are never null (empty when absent) and returned as copies.
  */
 public sealed interface ToolSpec permits FunctionTool, FileSearchTool, AzureAiSearchTool, OpenApiTool, McpTool,
-        CodeInterpreterTool, UnknownTool {
+        CodeInterpreterTool, MemorySearchTool, UnknownTool {
 
     /** The tool's {@code type}, as in the definition file and on the wire. */
     String type();

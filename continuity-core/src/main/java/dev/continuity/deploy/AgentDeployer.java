@@ -6,6 +6,10 @@ import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.DefinitionException;
 import dev.continuity.definition.DefinitionLimits;
 import dev.continuity.definition.DefinitionProblem;
+import dev.continuity.definition.MemorySearchTool;
+import dev.continuity.memory.MemoryStoreService;
+import dev.continuity.memory.MemoryStores;
+import dev.continuity.topology.MemoryStoreBinding;
 import dev.continuity.topology.Region;
 import dev.continuity.topology.Topology;
 import java.util.ArrayList;
@@ -24,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * {@code continuity-hash} metadata differs from the rendered hash. Deploying the same definitions
  * twice therefore creates nothing the second time. A definition that fails (a binding the region
  * lacks, a service error) is reported and the others still deploy.
+ *
+ * <p>{@link #withMemoryStores} adds the region's memory stores: before an agent with a {@code memory_search}
+ * tool is deployed, the store its tool binds in the region is created when it is missing
+ * ({@link MemoryStores#ensure}; an existing store is never changed, and a store that differs from its binding
+ * is logged and reported by drift).
  */
 public final class AgentDeployer {
 
@@ -32,6 +41,7 @@ public final class AgentDeployer {
     private final AgentService service;
     private final Topology topology;
     private final Region region;
+    private final MemoryStoreService memoryStores;
 
     /**
      * @param service the region's Agent Service
@@ -41,6 +51,11 @@ public final class AgentDeployer {
      *     another region
      */
     public AgentDeployer(AgentService service, Topology topology, String regionName) {
+        this(service, topology, regionName, null);
+    }
+
+    private AgentDeployer(AgentService service, Topology topology, String regionName, MemoryStoreService memoryStores) {
+        this.memoryStores = memoryStores;
         this.service = Objects.requireNonNull(service, "service");
         this.topology = Objects.requireNonNull(topology, "topology");
         this.region = topology.requireRegion(regionName);
@@ -48,6 +63,20 @@ public final class AgentDeployer {
             throw new IllegalArgumentException("the agent service is for region '" + service.region()
                     + "' but the bindings are for region '" + regionName + "'");
         }
+    }
+
+    /**
+     * This deployer, also creating the memory stores agents bind where they are missing.
+     *
+     * @throws IllegalArgumentException when the memory store service is for another region
+     */
+    public AgentDeployer withMemoryStores(MemoryStoreService stores) {
+        Objects.requireNonNull(stores, "stores");
+        if (!stores.region().equals(region.name())) {
+            throw new IllegalArgumentException("the memory store service is for region '" + stores.region()
+                    + "' but the bindings are for region '" + region.name() + "'");
+        }
+        return new AgentDeployer(service, topology, region.name(), stores);
     }
 
     /** Deploys each definition (one version per agent name is expected), in the given order. */
@@ -70,6 +99,16 @@ public final class AgentDeployer {
             return new DeployOutcome.Failed(definition.name(), region.name(), definition.version(), reason);
         }
         try {
+            if (memoryStores != null) {
+                for (MemorySearchTool tool : MemoryStores.tools(definition)) {
+                    MemoryStoreBinding binding = region.memoryStore(tool.memoryStore()).orElseThrow();
+                    MemoryStores.Ensured ensured = MemoryStores.ensure(tool.memoryStore(), binding, memoryStores);
+                    if (!ensured.differences().isEmpty()) {
+                        LOG.warn("memory store '{}' in {} differs from its binding: {}", binding.name(), region.name(),
+                                ensured.differences());
+                    }
+                }
+            }
             Optional<DeployedAgentVersion> latest = service.latestAgentVersion(definition.name());
             if (latest.isPresent()
                     && rendered.hash().equals(latest.get().metadata().get(DefinitionLimits.HASH_METADATA_KEY))) {

@@ -15,6 +15,7 @@ import dev.continuity.definition.DefinitionProblem;
 import dev.continuity.definition.FileSearchTool;
 import dev.continuity.definition.FunctionTool;
 import dev.continuity.definition.McpTool;
+import dev.continuity.definition.MemorySearchTool;
 import dev.continuity.definition.OpenApiTool;
 import dev.continuity.definition.SamplingOptions;
 import dev.continuity.definition.ToolSpec;
@@ -42,7 +43,8 @@ import java.util.Set;
  * Tools are rendered with regional names: {@code file_search} gets the {@code vector_store_ids} of all
  * its knowledge sources; {@code azure_ai_search} gets {@code {"indexes":[{"project_connection_id",
  * "index_name", options..}]}}; {@code openapi} gets its connection as {@code project_connection}
- * auth; {@code mcp} gets {@code project_connection_id}; unknown tools are copied byte for byte.
+ * auth; {@code mcp} gets {@code project_connection_id}; {@code memory_search} gets the region's
+ * {@code memory_store_name}; unknown tools are copied byte for byte.
  * {@code max_output_tokens} is not rendered (the service's agent definition has no such field).
  *
  * <p><b>The deploy hash</b> ({@code continuity-hash}) is {@link CanonicalJson#sha256} over
@@ -188,6 +190,11 @@ public final class AgentRenderer {
             }
             out.setAll(options);
             extra = c.extra();
+        } else if (tool instanceof MemorySearchTool ms) {
+            out.put("memory_store_name", region.memoryStore(ms.memoryStore()).orElseThrow().name());
+            out.put("scope", ms.scope());
+            out.setAll(ms.options());
+            extra = ms.extra();
         } else {
             throw new IllegalArgumentException("unknown tool spec " + tool.getClass());
         }

@@ -12,6 +12,10 @@ import dev.continuity.definition.DefinitionProblem;
 import dev.continuity.deploy.AgentRenderer;
 import dev.continuity.deploy.RenderedAgent;
 import dev.continuity.json.ExactJson;
+import dev.continuity.memory.MemoryStoreInfo;
+import dev.continuity.memory.MemoryStoreService;
+import dev.continuity.memory.MemoryStores;
+import dev.continuity.topology.MemoryStoreBinding;
 import dev.continuity.topology.ModelBinding;
 import dev.continuity.topology.Region;
 import dev.continuity.topology.Topology;
@@ -33,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * rendering and {@code continuity-hash} the deployer uses): missing agents, a latest version with
  * another hash or none, another model deployment, agents Continuity deployed that are no longer
  * defined, and (with a {@link DeploymentInspector}) deployments running another model or version than
- * the topology declares. Reads only.
+ * the topology declares, and (with a {@link MemoryStoreService} for the region) memory stores an agent's
+ * {@code memory_search} tool binds that are missing there or have another definition (chat model, embedding
+ * model, options) than the binding. Reads only.
  *
  * <pre>{@code
  * DriftReport report = DriftDetector.builder().topology(topology).definitions(set.latestOfEach())
@@ -51,12 +57,14 @@ public final class DriftDetector {
     private final List<String> order;
     private final DeploymentInspector inspector;
     private final Clock clock;
+    private final Map<String, MemoryStoreService> memoryStores;
 
     private DriftDetector(Builder b) {
         this.topology = b.topology;
         this.definitions = List.copyOf(b.definitions);
         this.services = Map.copyOf(b.services);
         this.inspector = b.inspector;
+        this.memoryStores = Map.copyOf(b.memoryStores);
         this.clock = b.clock;
         this.order = List.copyOf(b.services.keySet());
     }
@@ -85,6 +93,10 @@ public final class DriftDetector {
             for (AgentDefinition definition : definitions) {
                 checkAgent(region, service, definition, findings);
                 checked++;
+            }
+            MemoryStoreService memory = memoryStores.get(region.name());
+            if (memory != null) {
+                checkMemoryStores(region, memory, findings);
             }
             Set<String> defined = definitions.stream().map(AgentDefinition::name).collect(Collectors.toSet());
             for (DeployedAgentVersion deployed : service.listAgents()) {
@@ -149,6 +161,30 @@ public final class DriftDetector {
         }
     }
 
+    private void checkMemoryStores(Region region, MemoryStoreService memory, List<DriftFinding> findings) {
+        for (Map.Entry<String, MemoryStoreBinding> e : MemoryStores.used(definitions, region).entrySet()) {
+            String logical = e.getKey();
+            MemoryStoreBinding binding = e.getValue();
+            String agents = definitions.stream()
+                    .filter(d -> MemoryStores.tools(d).stream().anyMatch(t -> t.memoryStore().equals(logical)))
+                    .map(AgentDefinition::name).collect(Collectors.joining(", "));
+            Optional<MemoryStoreInfo> actual = memory.memoryStore(binding.name());
+            if (actual.isEmpty()) {
+                findings.add(new DriftFinding(region.name(), agents, DriftKind.MEMORY_STORE_MISSING, binding.name(), null,
+                        "memory store '" + binding.name() + "' (logical '" + logical + "', used by " + agents
+                                + ") does not exist in " + region.name()));
+                continue;
+            }
+            List<String> differences = MemoryStores.differences(binding, actual.get());
+            if (!differences.isEmpty()) {
+                findings.add(new DriftFinding(region.name(), agents, DriftKind.MEMORY_STORE_MISMATCH,
+                        binding.definition().toString(), actual.get().definition().toString(), "memory store '"
+                                + binding.name() + "' (logical '" + logical + "', used by " + agents + ") in "
+                                + region.name() + ": " + String.join("; ", differences)));
+            }
+        }
+    }
+
     private void checkDeployment(Region region, AgentDefinition definition, String deployment,
             List<DriftFinding> findings) {
         ModelBinding binding = region.model(definition.model()).orElse(null);
@@ -190,8 +226,18 @@ public final class DriftDetector {
         private final Map<String, AgentService> services = new LinkedHashMap<>();
         private DeploymentInspector inspector;
         private Clock clock = Clock.systemUTC();
+        private final Map<String, MemoryStoreService> memoryStores = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /** Reads a region's memory stores (optional, per region): drift then checks the stores agents bind there. */
+        public Builder memoryStores(MemoryStoreService service) {
+            Objects.requireNonNull(service, "service");
+            if (memoryStores.putIfAbsent(service.region(), service) != null) {
+                throw new IllegalArgumentException("memory stores of region '" + service.region() + "' added twice");
+            }
+            return this;
         }
 
         /** The topology (required). */

@@ -19,5 +19,9 @@ public enum DriftKind {
     /** An agent deployed by Continuity ({@code continuity-hash} present) that no definition names any more. */
     EXTRA_AGENT,
     /** The definition cannot be rendered for the region (a binding is missing from the topology). */
-    UNRENDERABLE
+    UNRENDERABLE,
+    /** A memory store an agent's {@code memory_search} tool binds in the region does not exist there (needs a memory store service). */
+    MEMORY_STORE_MISSING,
+    /** The region's memory store has another definition (chat/embedding model, options) than its binding (needs a memory store service). */
+    MEMORY_STORE_MISMATCH
 }

@@ -15,8 +15,8 @@ import java.util.Set;
  * written back into a conversation: canonical JSON in the shape of the Responses API input item. For
  * {@code message}, {@code function_call}, {@code function_call_output} and the other items an application
  * sends ({@code mcp_approval_response}, {@code custom_tool_call_output}, {@code computer_call_output},
- * {@code shell_call_output}) the server-assigned fields ({@code id}, {@code status}, {@code logprobs}) are
- * removed; every other item type (hosted-tool
+ * {@code shell_call_output}) and {@code memory_search_call} the server-assigned fields ({@code id},
+ * {@code status}, {@code logprobs}) are removed; every other item type (hosted-tool
  * calls such as {@code file_search_call} or {@code mcp_call}, MCP approvals, {@code reasoning}, and types
  * the service adds later) keeps its {@code id} and {@code status}, because the specification requires
  * them when the item is sent back as input (docs/guarantees.md, "Replay of each item type").
@@ -55,11 +55,13 @@ public record TurnItem(String type, String json) {
     private static final String CREATED_BY = "created_by";
     /**
      * Types whose item-level id and status are server fields the input form does not need: messages,
-     * function calls, and the items an application sends (its answers to calls and approval requests),
-     * which it sends without an id and the service lists back with one.
+     * function calls, the items an application sends (its answers to calls and approval requests),
+     * which it sends without an id and the service lists back with one, and {@code memory_search_call}, whose
+     * input form (the spec's {@code MemorySearchToolCallItemParam}) has only {@code results}.
      */
     private static final Set<String> STRIPPED_TYPES = Set.of(MESSAGE, FUNCTION_CALL, FUNCTION_CALL_OUTPUT,
-            MCP_APPROVAL_RESPONSE, "custom_tool_call_output", "computer_call_output", "shell_call_output");
+            MCP_APPROVAL_RESPONSE, "custom_tool_call_output", "computer_call_output", "shell_call_output",
+            "memory_search_call");
 
     /** Validates that both fields are present. */
     public TurnItem {

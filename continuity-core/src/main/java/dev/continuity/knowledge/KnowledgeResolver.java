@@ -60,8 +60,7 @@ public final class KnowledgeResolver {
             return topology;
         }
         Map<String, Region> regions = new LinkedHashMap<>(topology.regions());
-        regions.put(regionName, new Region(region.name(), region.role(), region.projectEndpoint(), region.models(),
-                knowledge, region.connections()));
+        regions.put(regionName, region.withKnowledge(knowledge));
         return new Topology(topology.source(), regions);
     }
 }

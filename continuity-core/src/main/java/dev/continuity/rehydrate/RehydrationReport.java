@@ -1,5 +1,6 @@
 package dev.continuity.rehydrate;
 
+import dev.continuity.memory.MemoryRebuildReport;
 import dev.continuity.preflight.PreflightProblem;
 import dev.continuity.replay.ConversationFailure;
 import dev.continuity.replay.FailureReason;
@@ -24,6 +25,7 @@ import java.util.Objects;
  * @param phases time per phase, in order
  * @param totalMillis wall time of the whole run
  * @param orphans what the orphans phase cleaned up ({@link OrphanCleanup#NONE} when it did not run)
+ * @param memory what the memory rebuild did ({@link MemoryRebuildReport#NONE} when it did not run)
  */
 public record RehydrationReport(
         String region,
@@ -37,7 +39,8 @@ public record RehydrationReport(
         ValidationReport validation,
         List<PhaseReport> phases,
         long totalMillis,
-        OrphanCleanup orphans) {
+        OrphanCleanup orphans,
+        MemoryRebuildReport memory) {
 
     /** At most this many failures are listed individually (all are counted). */
     public static final int MAX_LISTED_FAILURES = 100;
@@ -67,6 +70,16 @@ public record RehydrationReport(
         validation = validation == null ? ValidationReport.NONE : validation;
         phases = List.copyOf(phases);
         orphans = orphans == null ? OrphanCleanup.NONE : orphans;
+        memory = memory == null ? MemoryRebuildReport.NONE : memory;
+    }
+
+    /** A report without a memory rebuild ({@link MemoryRebuildReport#NONE}). */
+    public RehydrationReport(String region, RehydrationMode mode, Status status,
+            List<PreflightProblem> preflightProblems, List<AgentResult> agents, ReplayTotals conversations,
+            Map<FailureReason, Long> failuresByReason, List<ConversationFailure> failures,
+            ValidationReport validation, List<PhaseReport> phases, long totalMillis, OrphanCleanup orphans) {
+        this(region, mode, status, preflightProblems, agents, conversations, failuresByReason, failures, validation,
+                phases, totalMillis, orphans, MemoryRebuildReport.NONE);
     }
 
     /** A report without an orphans phase ({@link OrphanCleanup#NONE}). */
@@ -75,7 +88,7 @@ public record RehydrationReport(
             Map<FailureReason, Long> failuresByReason, List<ConversationFailure> failures,
             ValidationReport validation, List<PhaseReport> phases, long totalMillis) {
         this(region, mode, status, preflightProblems, agents, conversations, failuresByReason, failures, validation,
-                phases, totalMillis, OrphanCleanup.NONE);
+                phases, totalMillis, OrphanCleanup.NONE, MemoryRebuildReport.NONE);
     }
 
     /** Orphaned regional conversations this run deleted. */

@@ -7,6 +7,11 @@ import dev.continuity.definition.DefinitionProblem;
 import dev.continuity.deploy.AgentDeployer;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.TurnJournal;
+import dev.continuity.memory.MemoryRebuild;
+import dev.continuity.memory.MemoryRebuildReport;
+import dev.continuity.memory.MemoryScopeResolver;
+import dev.continuity.memory.MemoryStoreService;
+import dev.continuity.memory.MemoryStores;
 import dev.continuity.preflight.PreflightCheck;
 import dev.continuity.preflight.PreflightProblem;
 import dev.continuity.rehydrate.internal.Events;
@@ -19,6 +24,7 @@ import dev.continuity.replay.internal.GiveUpGuard;
 import dev.continuity.replay.internal.ServiceRetry;
 import dev.continuity.replay.internal.TotalsAccumulator;
 import dev.continuity.topology.BindingValidator;
+import dev.continuity.topology.MemoryStoreBinding;
 import dev.continuity.topology.Region;
 import dev.continuity.topology.Topology;
 import dev.continuity.validation.ValidationOptions;
@@ -56,6 +62,9 @@ import org.slf4j.LoggerFactory;
  *       whose answer was lost), found through the region's list of conversations, are deleted; see
  *       {@link OrphanCleanup}. Its calls are not replay calls.</li>
  * </ol>
+ * With {@link Builder#memoryStores} the agents phase first creates the memory stores the definitions'
+ * {@code memory_search} tools bind in the target, and after the conversations the stores' memories are
+ * rebuilt from the journal ({@link MemoryRebuild}; {@link RehydrationReport#memory()}).
  *
  * <pre>{@code
  * RehydrationReport report = Rehydrator.builder()
@@ -90,8 +99,12 @@ public final class Rehydrator {
     private final Duration giveUpAfter;
     private final boolean cleanOrphans;
     private final Clock clock;
+    private final MemoryStoreService memoryStores;
+    private final MemoryScopeResolver memoryScopes;
 
     private Rehydrator(Builder b) {
+        this.memoryStores = b.memoryStoresFor(b.target.region());
+        this.memoryScopes = b.memoryScopes;
         this.cleanOrphans = b.cleanOrphans;
         this.clock = b.clock;
         this.giveUpAfter = b.giveUpAfter;
@@ -142,6 +155,7 @@ public final class Rehydrator {
         }
 
         t = begin(RehydrationPhase.AGENTS);
+        List<MemoryStores.Ensured> memoryStoresEnsured = ensureMemoryStores();
         List<AgentResult> agents = deployAgents();
         phases.add(end(RehydrationPhase.AGENTS, t));
 
@@ -186,13 +200,21 @@ public final class Rehydrator {
             phases.add(end(RehydrationPhase.ORPHANS, t));
         }
 
+        MemoryRebuildReport memory = MemoryRebuildReport.NONE;
+        if (memoryStores != null && journal != null && !cancelled && !guard.gaveUp()
+                && !Thread.currentThread().isInterrupted()) {
+            memory = MemoryRebuild.builder().journal(journal).topology(topology).definitions(definitions)
+                    .target(memoryStores).scopes(memoryScopes).pageSize(pageSize).ensured(memoryStoresEnsured)
+                    .build().run();
+        }
+
         ReplayTotals replay = totals.totals();
         boolean failed = guard.gaveUp() || agents.stream().anyMatch(a -> a.status() == AgentResult.Status.FAILED)
-                || replay.failed() > 0 || !validated.passed();
+                || replay.failed() > 0 || !validated.passed() || !memory.succeeded();
         RehydrationReport.Status status = cancelled ? RehydrationReport.Status.CANCELLED
                 : failed ? RehydrationReport.Status.FAILED : RehydrationReport.Status.SUCCEEDED;
         RehydrationReport report = new RehydrationReport(region, mode, status, List.of(), agents, replay,
-                totals.failuresByReason(), totals.failures(), validated, phases, millis(started), orphans);
+                totals.failuresByReason(), totals.failures(), validated, phases, millis(started), orphans, memory);
         LOG.info("rehydration of {} {}: agents {} created / {} unchanged / {} failed; conversations {} replayed, "
                 + "{} up to date, {} failed; {} items in {} write calls (minimal {}); {} orphans cleaned; {} ms",
                 region, status, report.agentsDeployed(), report.agentsUnchanged(), report.agentsFailed(),
@@ -250,6 +272,32 @@ public final class Rehydrator {
             }
         }
         return problems;
+    }
+
+    /**
+     * Creates the memory stores the definitions use in the target where missing, so each agent's
+     * {@code memory_search} tool names a store that exists; a failure is logged here and reported by the
+     * memory rebuild, which tries again.
+     */
+    private List<MemoryStores.Ensured> ensureMemoryStores() {
+        List<MemoryStores.Ensured> ensured = new ArrayList<>();
+        if (memoryStores == null) {
+            return ensured;
+        }
+        Region region = topology.requireRegion(target.region());
+        for (Map.Entry<String, MemoryStoreBinding> e : MemoryStores.used(definitions, region).entrySet()) {
+            try {
+                MemoryStores.Ensured one = MemoryStores.ensure(e.getKey(), e.getValue(), memoryStores);
+                if (!one.differences().isEmpty()) {
+                    LOG.warn("memory store '{}' in {} differs from its binding: {}", one.name(), region.name(),
+                            one.differences());
+                }
+                ensured.add(one);
+            } catch (RuntimeException ex) {
+                LOG.warn("memory store '{}' could not be created in {}", e.getValue().name(), region.name(), ex);
+            }
+        }
+        return ensured;
     }
 
     private List<AgentResult> deployAgents() {
@@ -310,6 +358,9 @@ public final class Rehydrator {
         private Duration giveUpAfter = DEFAULT_GIVE_UP_AFTER;
         private boolean cleanOrphans = true;
         private Clock clock = Clock.systemUTC();
+        private MemoryStoreService memoryStores;
+        private java.util.function.Function<String, MemoryStoreService> memoryStoresByRegion;
+        private MemoryScopeResolver memoryScopes = MemoryScopeResolver.FIXED_SCOPES;
 
         private Builder() {
         }
@@ -451,8 +502,45 @@ public final class Rehydrator {
             return this;
         }
 
+        /**
+         * The target region's memory stores (optional): with it, the stores the definitions' {@code memory_search}
+         * tools bind in the region are created where missing before the agents are deployed, and their memories
+         * are rebuilt from the journal after the conversations ({@link MemoryRebuild}); the report's
+         * {@code memory} says what was done. Without it memory stores are left alone.
+         */
+        public Builder memoryStores(MemoryStoreService memoryStores) {
+            this.memoryStores = Objects.requireNonNull(memoryStores, "memoryStores");
+            return this;
+        }
+
+        /**
+         * The memory stores of whichever region is the target: {@code byRegion} is asked with the target's name at
+         * {@link #build()} (null = none for that region). For builders that do not know their target in advance,
+         * e.g. a {@code FailoverController}'s {@code rehydration(b -> b.memoryStoresByRegion(regions::memoryStores))}.
+         */
+        public Builder memoryStoresByRegion(java.util.function.Function<String, MemoryStoreService> byRegion) {
+            this.memoryStoresByRegion = Objects.requireNonNull(byRegion, "byRegion");
+            return this;
+        }
+
+        private MemoryStoreService memoryStoresFor(String region) {
+            return memoryStores != null ? memoryStores
+                    : memoryStoresByRegion == null ? null : memoryStoresByRegion.apply(region);
+        }
+
+        /** Resolves per-user memory scopes for the memory rebuild (default {@link MemoryScopeResolver#FIXED_SCOPES}). */
+        public Builder memoryScopes(MemoryScopeResolver scopes) {
+            this.memoryScopes = Objects.requireNonNull(scopes, "scopes");
+            return this;
+        }
+
         /** Builds the rehydrator. */
         public Rehydrator build() {
+            MemoryStoreService stores = target == null ? null : memoryStoresFor(target.region());
+            if (stores != null && !stores.region().equals(target.region())) {
+                throw new IllegalStateException("the memory store service is for region '" + stores.region()
+                        + "' but the target is '" + target.region() + "'");
+            }
             if (journal == null && (mode != RehydrationMode.LAZY || replayer != null)) {
                 throw new IllegalStateException("a journal is required to rehydrate conversations (mode " + mode + ")");
             }

@@ -5,6 +5,7 @@ import dev.continuity.definition.AzureAiSearchTool;
 import dev.continuity.definition.DefinitionProblem;
 import dev.continuity.definition.FileSearchTool;
 import dev.continuity.definition.McpTool;
+import dev.continuity.definition.MemorySearchTool;
 import dev.continuity.definition.OpenApiTool;
 import dev.continuity.definition.ToolSpec;
 import dev.continuity.definition.internal.Pointers;
@@ -16,8 +17,8 @@ import java.util.List;
 /**
  * Checks that a region binds every logical resource a set of definitions names: the model, each
  * {@code file_search} knowledge source (to a {@code vector_store} with vector store ids), each
- * {@code azure_ai_search} index (to an {@code azure_ai_search} binding) and each {@code openapi}/
- * {@code mcp} connection. Problems name the agent file, the field (JSON pointer), the logical name
+ * {@code azure_ai_search} index (to an {@code azure_ai_search} binding), each {@code openapi}/
+ * {@code mcp} connection and each {@code memory_search} memory store (to a {@code memory_stores} binding). Problems name the agent file, the field (JSON pointer), the logical name
  * and the region, and say where in the topology the binding belongs.
  */
 public final class BindingValidator {
@@ -90,6 +91,11 @@ public final class BindingValidator {
                             + "' is bound as type '" + k.type() + "' in region '" + region.name()
                             + "'; azure_ai_search needs an '" + SearchIndexKnowledge.TYPE + "' binding"));
                 }
+            } else if (tool instanceof MemorySearchTool ms && region.memoryStore(ms.memoryStore()).isEmpty()) {
+                problems.add(new DefinitionProblem(file, Pointers.child(at, "memory_store"), "memory store '"
+                        + ms.memoryStore() + "' is not bound in region '" + region.name() + "': add it to "
+                        + Pointers.child(regionAt, "memory_stores") + where
+                        + " as {\"name\", \"chat_model\", \"embedding_model\"}"));
             } else if (tool instanceof OpenApiTool o && o.connection() != null) {
                 connection(o.connection(), Pointers.child(at, "connection"), file, region, regionAt, where, problems);
             } else if (tool instanceof McpTool m && m.connection() != null) {

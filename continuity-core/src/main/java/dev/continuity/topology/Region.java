@@ -15,9 +15,11 @@ import java.util.Optional;
  * @param models logical model name to the region's deployment
  * @param knowledge logical knowledge source name to what it is in the region
  * @param connections logical connection name to the region's project connection
+ * @param memoryStores logical memory store name to the region's memory store
  */
 public record Region(String name, RegionRole role, String projectEndpoint, Map<String, ModelBinding> models,
-        Map<String, KnowledgeBinding> knowledge, Map<String, ConnectionBinding> connections) {
+        Map<String, KnowledgeBinding> knowledge, Map<String, ConnectionBinding> connections,
+        Map<String, MemoryStoreBinding> memoryStores) {
 
     /** Validates and copies (keeping file order). */
     public Region {
@@ -27,6 +29,23 @@ public record Region(String name, RegionRole role, String projectEndpoint, Map<S
         models = copy(models);
         knowledge = copy(knowledge);
         connections = copy(connections);
+        memoryStores = copy(memoryStores);
+    }
+
+    /** A region that binds no memory store. */
+    public Region(String name, RegionRole role, String projectEndpoint, Map<String, ModelBinding> models,
+            Map<String, KnowledgeBinding> knowledge, Map<String, ConnectionBinding> connections) {
+        this(name, role, projectEndpoint, models, knowledge, connections, Map.of());
+    }
+
+    /** This region with another knowledge map (everything else kept). */
+    public Region withKnowledge(Map<String, KnowledgeBinding> newKnowledge) {
+        return new Region(name, role, projectEndpoint, models, newKnowledge, connections, memoryStores);
+    }
+
+    /** The regional binding of a logical memory store. */
+    public Optional<MemoryStoreBinding> memoryStore(String logicalName) {
+        return Optional.ofNullable(memoryStores.get(logicalName));
     }
 
     /** The regional deployment of a logical model. */

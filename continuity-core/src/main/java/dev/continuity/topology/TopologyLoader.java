@@ -54,7 +54,11 @@ public final class TopologyLoader {
     private static final Pattern REGION_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Set<String> ROOT_FIELDS = ordered("$schema", "description", "regions");
     private static final Set<String> REGION_FIELDS = ordered("role", "project_endpoint", "models", "knowledge",
-            "connections");
+            "connections", "memory_stores");
+    private static final Set<String> MEMORY_STORE_FIELDS = ordered("name", "chat_model", "embedding_model", "options",
+            "description");
+    private static final Set<String> MEMORY_OPTION_FIELDS = ordered("user_profile_enabled", "chat_summary_enabled",
+            "user_profile_details");
     private static final Set<String> MODEL_FIELDS = ordered("deployment", "model", "version");
     private static final Set<String> VECTOR_STORE_FIELDS = ordered("type", "vector_store_ids", "source");
     private static final Set<String> BLOB_SOURCE_FIELDS = ordered("account_url", "container", "prefix");
@@ -185,7 +189,7 @@ public final class TopologyLoader {
             for (Iterator<Map.Entry<String, JsonNode>> f = r.getValue().fields(); f.hasNext();) {
                 Map.Entry<String, JsonNode> field = f.next();
                 String fieldAt = Pointers.child(at, field.getKey());
-                boolean map = Set.of("models", "knowledge", "connections").contains(field.getKey());
+                boolean map = Set.of("models", "knowledge", "connections", "memory_stores").contains(field.getKey());
                 if (!map) {
                     ObjectNode single = Json.MAPPER.createObjectNode();
                     single.set(field.getKey(), field.getValue());
@@ -260,10 +264,17 @@ public final class TopologyLoader {
                 connections.put(logical, c);
             }
         });
+        Map<String, MemoryStoreBinding> memoryStores = new LinkedHashMap<>();
+        forEachBinding(r, "memory_stores", at, problems, (logical, value, bAt) -> {
+            MemoryStoreBinding m = memoryStore(value, bAt, problems);
+            if (m != null) {
+                memoryStores.put(logical, m);
+            }
+        });
         if (role == null || endpoint == null) {
             return null;
         }
-        return new Region(name, role, endpoint, models, knowledge, connections);
+        return new Region(name, role, endpoint, models, knowledge, connections, memoryStores);
     }
 
     private String endpoint(String value, String at, String region, Problems problems) {
@@ -430,6 +441,49 @@ public final class TopologyLoader {
         }
         String id = problems.requiredString((ObjectNode) value, "id", at);
         return id == null ? null : new ConnectionBinding(id, (ObjectNode) value);
+    }
+
+    /**
+     * {@code {"name","chat_model","embedding_model","options","description"}}: the region's store name and the
+     * definition it is created with (the spec's {@code MemoryStoreDefaultDefinition}).
+     */
+    private static MemoryStoreBinding memoryStore(JsonNode value, String at, Problems problems) {
+        if (!value.isObject()) {
+            problems.add(at, "a memory store binding is an object with 'name', 'chat_model' and 'embedding_model', not "
+                    + Problems.kind(value));
+            return null;
+        }
+        ObjectNode m = (ObjectNode) value;
+        problems.unknownFields(m, at, MEMORY_STORE_FIELDS, Map.of("memory_store_name", "the store's name is 'name'",
+                "kind", "'kind' is always \"default\" and added by Continuity; remove it"), "a memory store binding");
+        String name = problems.requiredString(m, "name", at);
+        if (name != null && (name.isBlank() || name.length() > 256 || name.contains("/"))) {
+            problems.add(Pointers.child(at, "name"), "memory store name '" + name
+                    + "' is invalid: 1 to 256 characters without '/'");
+            name = null;
+        }
+        String chat = problems.requiredString(m, "chat_model", at);
+        String embedding = problems.requiredString(m, "embedding_model", at);
+        String description = problems.optionalString(m, "description", at);
+        if (description != null && description.length() > 512) {
+            problems.add(Pointers.child(at, "description"), "description has " + description.length()
+                    + " characters; the service allows at most 512");
+        }
+        ObjectNode options = problems.optionalObject(m, "options", at);
+        if (options != null) {
+            String optionsAt = Pointers.child(at, "options");
+            problems.unknownFields(options, optionsAt, MEMORY_OPTION_FIELDS, Map.of(), "memory store options");
+            for (String flag : List.of("user_profile_enabled", "chat_summary_enabled")) {
+                JsonNode f = options.get(flag);
+                if (f == null || !f.isBoolean()) {
+                    problems.add(Pointers.child(optionsAt, flag), "'" + flag + "' must be true or false"
+                            + (f == null ? " (the service requires both flags when 'options' is given)" : ""));
+                }
+            }
+            problems.optionalString(options, "user_profile_details", optionsAt);
+        }
+        return name == null || chat == null || embedding == null ? null
+                : new MemoryStoreBinding(name, chat, embedding, options, description);
     }
 
     private static <T> T blank(String at, String what, Problems problems) {

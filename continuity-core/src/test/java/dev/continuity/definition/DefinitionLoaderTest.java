@@ -84,8 +84,8 @@ class DefinitionLoaderTest {
 
         assertThat(result.problems()).isEmpty();
         DefinitionSet set = result.definitions();
-        assertThat(set.agentNames()).containsExactly("analyst", "handbook", "it-helpdesk", "policy-bot", "triage");
-        assertThat(set.size()).isEqualTo(6);
+        assertThat(set.agentNames()).containsExactly("analyst", "concierge", "handbook", "it-helpdesk", "policy-bot", "triage");
+        assertThat(set.size()).isEqualTo(7);
         // the drill's hosted-tool agents: an MCP server with one tool needing approval, and a code interpreter
         assertThat(set.latest("it-helpdesk").orElseThrow().tools()).singleElement().isInstanceOfSatisfying(McpTool.class,
                 mcp -> {
@@ -94,6 +94,16 @@ class DefinitionLoaderTest {
                             .isEqualTo("get_ticket");
                 });
         assertThat(set.latest("analyst").orElseThrow().tools()).singleElement().isInstanceOf(CodeInterpreterTool.class);
+        assertThat(set.latest("concierge").orElseThrow().tools()).singleElement().isInstanceOfSatisfying(
+                MemorySearchTool.class, m -> {
+                    assertThat(m.memoryStore()).isEqualTo("guest-memory");
+                    assertThat(m.scopeIsPerUser()).isTrue();
+                    assertThat(m.options().path("update_delay").asInt()).isEqualTo(60);
+                });
+        // written back in definition-file form (what validate and the content hash use)
+        assertThat(set.latest("concierge").orElseThrow().toJson().path("tools").get(0).toString()).isEqualTo(
+                "{\"type\":\"memory_search\",\"memory_store\":\"guest-memory\",\"scope\":\"{{$userId}}\","
+                        + "\"search_options\":{\"max_memories\":10},\"update_delay\":60}");
         assertThat(set.latest("triage").orElseThrow().version()).isEqualTo("2026-06-20");
         assertThat(set.latest("policy-bot").orElseThrow().version()).isEqualTo("2026-06-26");
         AgentDefinition handbook = set.latest("handbook").orElseThrow();

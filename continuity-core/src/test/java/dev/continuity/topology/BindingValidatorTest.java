@@ -32,6 +32,55 @@ class BindingValidatorTest {
     }
 
     @Test
+    void aMemoryStoreNotBoundInARegionIsNamedWithTheFileTheFieldAndTheRegion() {
+        Path agent = write(dir, "agents/concierge.json", "{\"name\":\"concierge\",\"version\":\"1\","
+                + "\"model\":\"gpt-4.1-mini\",\"tools\":[{\"type\":\"memory_search\",\"memory_store\":\"customer-memory\","
+                + "\"scope\":\"{{$userId}}\",\"update_delay\":60}]}");
+        Path topo = write(dir, "topology.json", "{\"regions\":{\"eastus2\":{\"role\":\"primary\","
+                + "\"project_endpoint\":\"http://127.0.0.1:1/api/projects/p\",\"models\":{\"gpt-4.1-mini\":\"d\"},"
+                + "\"memory_stores\":{\"customer-memory\":{\"name\":\"customer-memory-east\",\"chat_model\":\"d\","
+                + "\"embedding_model\":\"e\"}}},"
+                + "\"centralus\":{\"role\":\"secondary\",\"project_endpoint\":\"http://127.0.0.1:2/api/projects/p\","
+                + "\"models\":{\"gpt-4.1-mini\":\"d\"}}}}");
+        AgentDefinition d = new DefinitionLoader().loadFile(agent);
+        Topology topology = topologies.load(topo);
+
+        assertThat(BindingValidator.check(List.of(d), topology, "eastus2")).isEmpty();
+        List<DefinitionProblem> central = BindingValidator.check(List.of(d), topology, "centralus");
+        assertThat(central).extracting(p -> p.file() + " " + p.jsonPointer() + " " + p.reason()).containsExactly(
+                agent + " /tools/0/memory_store memory store 'customer-memory' is not bound in region 'centralus': add it"
+                        + " to /regions/centralus/memory_stores of region 'centralus' in " + topo
+                        + " as {\"name\", \"chat_model\", \"embedding_model\"}");
+        assertThatThrownBy(() -> dev.continuity.deploy.AgentRenderer.render(d, topology, topology.requireRegion("centralus")))
+                .hasMessageContaining("memory store 'customer-memory' is not bound in region 'centralus'");
+        String rendered = dev.continuity.deploy.AgentRenderer.render(d, topology, topology.requireRegion("eastus2"))
+                .definitionJson();
+        assertThat(rendered).contains("{\"type\":\"memory_search\",\"memory_store_name\":\"customer-memory-east\","
+                + "\"scope\":\"{{$userId}}\",\"update_delay\":60}");
+    }
+
+    @Test
+    void badMemoryStoreBindingsAndToolsAreRefusedNamingTheField() {
+        Path topo = write(dir, "bad-topology.json", "{\"regions\":{\"eastus2\":{\"role\":\"primary\","
+                + "\"project_endpoint\":\"http://127.0.0.1:1/api/projects/p\","
+                + "\"memory_stores\":{\"m\":{\"name\":\"m\",\"chat_model\":\"d\",\"options\":{\"user_profile_enabled\":true}},"
+                + "\"n\":{\"memory_store_name\":\"x\",\"chat_model\":\"d\",\"embedding_model\":\"e\"}}}}}");
+        assertThatThrownBy(() -> topologies.load(topo)).hasMessageContaining(topo.toString())
+                .hasMessageContaining("/regions/eastus2/memory_stores/m")
+                .hasMessageContaining("embedding_model")
+                .hasMessageContaining("/regions/eastus2/memory_stores/m/options/chat_summary_enabled")
+                .hasMessageContaining("/regions/eastus2/memory_stores/n");
+        Path agent = write(dir, "agents/raw.json", "{\"name\":\"raw\",\"version\":\"1\",\"model\":\"m\",\"tools\":["
+                + "{\"type\":\"memory_search\",\"memory_store_name\":\"customer-memory-east\",\"scope\":\"s\"},"
+                + "{\"type\":\"memory_search\",\"memory_store\":\"m\",\"scope\":\"\",\"update_delay\":-1}]}");
+        assertThatThrownBy(() -> new DefinitionLoader().loadFile(agent)).hasMessageContaining(agent.toString())
+                .hasMessageContaining("/tools/0")
+                .hasMessageContaining("'memory_store_name' is a regional resource id")
+                .hasMessageContaining("/tools/1/scope")
+                .hasMessageContaining("/tools/1/update_delay");
+    }
+
+    @Test
     void missingBindingsNameTheAgentFileTheFieldTheLogicalNameAndTheRegion() {
         Path agent = write(dir, "agents/kitchen-sink.json", "{\"name\":\"kitchen-sink\",\"version\":\"1\","
                 + "\"model\":\"gpt-5\",\"tools\":["

@@ -112,8 +112,7 @@ final class KnowledgeCheck {
         knowledge.put(source, new VectorStoreKnowledge(List.of(vectorStoreId),
                 previous == null ? null : previous.source(), previous == null ? null : previous.raw()));
         Map<String, Region> regions = new LinkedHashMap<>(topology.regions());
-        regions.put(regionName, new Region(region.name(), region.role(), region.projectEndpoint(), region.models(),
-                knowledge, region.connections()));
+        regions.put(regionName, region.withKnowledge(knowledge));
         return new Topology(topology.source(), regions);
     }
 

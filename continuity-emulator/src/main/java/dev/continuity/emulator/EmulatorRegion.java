@@ -88,6 +88,24 @@ public final class EmulatorRegion {
         runtime.api().backgroundPolls(polls);
     }
 
+    /**
+     * How long a memory update of this region is {@code in_progress} once its {@code update_delay} has
+     * passed: until then its memories are not applied (nor found), then it is {@code completed};
+     * {@link java.time.Duration#ZERO} (the default) completes at once. Applies to updates submitted after
+     * the call.
+     */
+    public void memoryUpdateDelay(java.time.Duration delay) {
+        if (delay == null || delay.isNegative()) {
+            throw new IllegalArgumentException("memory update delay must be zero or positive, got " + delay);
+        }
+        runtime.api().memoryUpdateDelay(delay.toMillis());
+    }
+
+    /** Number of memory stores of this region. */
+    public int memoryStoreCount() {
+        return runtime.api().memoryStoreCount();
+    }
+
     /** Number of conversations stored in this region. */
     public int conversationCount() {
         return runtime.api().conversationCount();

@@ -104,7 +104,7 @@ class AdminApiTest {
         assertThat(ops.get("region").asText()).isEqualTo("eastus2");
         assertThat(ops.at("/operations/agents.list").asLong()).isEqualTo(2);
         assertThat(ops.at("/operations/conversations.create").asLong()).isEqualTo(1);
-        assertThat(ops.get("operations")).hasSize(43);
+        assertThat(ops.get("operations")).hasSize(52);
         assertThat(ops.at("/serviceTimes/requests").asLong()).isEqualTo(3);
         assertThat(ops.at("/serviceTimes/maxMillis").asDouble()).isPositive()
                 .isGreaterThanOrEqualTo(ops.at("/serviceTimes/p99Millis").asDouble());

@@ -251,7 +251,10 @@ class FaultInjectionTest {
                 "vector_stores.list", "vector_stores.get", "vector_stores.delete", "vector_stores.files.create",
                 "vector_stores.files.list", "vector_stores.files.get", "vector_stores.files.delete",
                 "vector_stores.file_batches.create", "vector_stores.file_batches.get",
-                "vector_stores.file_batches.cancel", "vector_stores.file_batches.files.list", "deployments.list", "deployments.get", "connections.list", "connections.get");
+                "vector_stores.file_batches.cancel", "vector_stores.file_batches.files.list", "memory_stores.create",
+                "memory_stores.list", "memory_stores.get", "memory_stores.update", "memory_stores.delete",
+                "memory_stores.update_memories", "memory_stores.updates.get", "memory_stores.search_memories",
+                "memory_stores.delete_scope", "deployments.list", "deployments.get", "connections.list", "connections.get");
         assertThat(zero.values()).containsOnly(0L);
 
         http.post("/openai/conversations", "{}");

@@ -104,7 +104,7 @@ final class Http {
     /** The api-version the preview routes serve. */
     static final String API_VERSION = "2025-11-15-preview";
 
-    private static final String BARE = "bare:";
+    static final String BARE = "bare:";
 
     /** A path sent exactly as written (no api-version added). */
     static String bare(String path) {

@@ -167,7 +167,8 @@ public final class FoundryRegions implements AutoCloseable {
 
     /**
      * Deploys definitions to a region ({@link AgentDeployer} with the bindings of {@link #topology()}): a new
-     * agent version only where the content hash changed.
+     * agent version only where the content hash changed, and the memory stores {@code memory_search} tools bind
+     * there created where missing.
      *
      * @param region the region to deploy to
      * @param definitions the definitions, one version per agent
@@ -177,7 +178,19 @@ public final class FoundryRegions implements AutoCloseable {
      */
     public DeployReport deploy(String region, Collection<AgentDefinition> definitions) {
         Objects.requireNonNull(definitions, "definitions");
-        return new AgentDeployer(service(region), topology, region).deploy(definitions);
+        return new AgentDeployer(service(region), topology, region).withMemoryStores(memoryStores(region))
+                .deploy(definitions);
+    }
+
+    /**
+     * The memory stores of a region ({@link FoundryMemoryStoreService} over the region's clients), for
+     * {@link dev.continuity.rehydrate.Rehydrator.Builder#memoryStores} and drift.
+     *
+     * @throws IllegalArgumentException when the region is not connected
+     * @throws IllegalStateException when these regions are closed
+     */
+    public FoundryMemoryStoreService memoryStores(String region) {
+        return new FoundryMemoryStoreService(region, clients(region));
     }
 
     /**

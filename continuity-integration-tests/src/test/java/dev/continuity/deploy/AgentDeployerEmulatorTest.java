@@ -72,27 +72,29 @@ class AgentDeployerEmulatorTest {
 
         assertThat(first.outcomes()).extracting(DeployOutcome::describe).containsExactly(
                 "CREATED   analyst eastus2 version 1 (source 1.0.0)",
+                "CREATED   concierge eastus2 version 1 (source 1.0.0)",
                 "CREATED   handbook eastus2 version 1 (source 1.0.0)",
                 "CREATED   it-helpdesk eastus2 version 1 (source 1.0.0)",
                 "CREATED   policy-bot eastus2 version 1 (source 2026-06-26)",
                 "CREATED   triage eastus2 version 1 (source 2026-06-20)");
-        assertThat(creates("eastus2")).isEqualTo(5);
+        assertThat(creates("eastus2")).isEqualTo(6);
 
         DeployReport second = new AgentDeployer(service("eastus2"), topology, "eastus2").deploy(latest);
 
         assertThat(second.outcomes()).extracting(DeployOutcome::describe).containsExactly(
                 "UNCHANGED analyst eastus2 version 1 (source 1.0.0)",
+                "UNCHANGED concierge eastus2 version 1 (source 1.0.0)",
                 "UNCHANGED handbook eastus2 version 1 (source 1.0.0)",
                 "UNCHANGED it-helpdesk eastus2 version 1 (source 1.0.0)",
                 "UNCHANGED policy-bot eastus2 version 1 (source 2026-06-26)",
                 "UNCHANGED triage eastus2 version 1 (source 2026-06-20)");
         assertThat(second.succeeded()).isTrue();
-        assertThat(creates("eastus2")).isEqualTo(5);
+        assertThat(creates("eastus2")).isEqualTo(6);
         assertThat(creates("centralus")).isZero();
 
         DeployedAgentVersion triage = service("eastus2").latestAgentVersion("triage").orElseThrow();
         assertThat(triage.metadata()).containsEntry("continuity-version", "2026-06-20")
-                .containsEntry("continuity-hash", first.created().get(4).hash()).containsEntry("owner", "support-team");
+                .containsEntry("continuity-hash", first.created().get(5).hash()).containsEntry("owner", "support-team");
         assertThat(triage.description()).isEqualTo("First-line support triage.");
         assertThat(service("eastus2").latestAgentVersion("it-helpdesk").orElseThrow().definitionJson())
                 .contains("\"server_label\":\"tickets\"").contains("\"require_approval\"");

@@ -8,6 +8,7 @@ import dev.continuity.definition.CodeInterpreterTool;
 import dev.continuity.definition.FileSearchTool;
 import dev.continuity.definition.FunctionTool;
 import dev.continuity.definition.McpTool;
+import dev.continuity.definition.MemorySearchTool;
 import dev.continuity.definition.OpenApiTool;
 import dev.continuity.definition.SamplingOptions;
 import dev.continuity.definition.ToolSpec;
@@ -96,6 +97,11 @@ public final class DefinitionJson {
         } else if (tool instanceof CodeInterpreterTool c) {
             out.setAll(c.options());
             extra = c.extra();
+        } else if (tool instanceof MemorySearchTool ms) {
+            out.put("memory_store", ms.memoryStore());
+            out.put("scope", ms.scope());
+            out.setAll(ms.options());
+            extra = ms.extra();
         } else {
             throw new IllegalArgumentException("unknown tool spec " + tool.getClass());
         }

@@ -11,6 +11,7 @@ import dev.continuity.definition.DefinitionLimits;
 import dev.continuity.definition.FileSearchTool;
 import dev.continuity.definition.FunctionTool;
 import dev.continuity.definition.McpTool;
+import dev.continuity.definition.MemorySearchTool;
 import dev.continuity.definition.OpenApiTool;
 import dev.continuity.definition.SamplingOptions;
 import dev.continuity.definition.ToolSpec;
@@ -59,7 +60,8 @@ public final class DefinitionParser {
             "openapi", Set.of("type", "openapi"),
             "mcp", Set.of("type", "server_label", "server_url", "project_connection_id", "allowed_tools",
                     "require_approval", "headers"),
-            "code_interpreter", Set.of("type", "container"));
+            "code_interpreter", Set.of("type", "container"),
+            "memory_search", Set.of("type", "memory_store_name", "scope", "search_options", "update_delay"));
     /** A header value that starts with an HTTP authentication scheme carries a credential whatever its name. */
     private static final Pattern AUTH_SCHEME_VALUE = Pattern.compile(
             "(?i)^\\s*(bearer|basic|digest|sharedaccesssignature|sharedkey|apikey)\\s+\\S");
@@ -314,6 +316,7 @@ public final class DefinitionParser {
                 case "openapi" -> spec = openApi(t, at);
                 case "mcp" -> spec = mcp(t, at);
                 case "code_interpreter" -> spec = codeInterpreter(t, at);
+                case "memory_search" -> spec = memorySearch(t, at);
                 default -> {
                     if (raw == null) {
                         raw = rawToolSlices();
@@ -510,6 +513,38 @@ public final class DefinitionParser {
     private CodeInterpreterTool codeInterpreter(ObjectNode t, String at) {
         problems.unknownFields(t, at, orderedSet("type", "container", "extra"), Map.of(), "a code_interpreter tool");
         return new CodeInterpreterTool(options(t, "container"), problems.optionalObject(t, "extra", at));
+    }
+
+    private MemorySearchTool memorySearch(ObjectNode t, String at) {
+        problems.unknownFields(t, at, orderedSet("type", "memory_store", "scope", "search_options", "update_delay",
+                "extra"), Map.of("memory_store_name", "'memory_store_name'" + REGIONAL_HINT + "name a logical memory"
+                        + " store in 'memory_store' and bind it per region in the topology's 'memory_stores'"),
+                "a memory_search tool");
+        String store = problems.logicalName(t.get("memory_store"), Pointers.child(at, "memory_store"),
+                "'memory_store' (the logical memory store name)");
+        String scope = problems.requiredString(t, "scope", at);
+        if (scope != null && scope.isBlank()) {
+            problems.add(Pointers.child(at, "scope"), "'scope' must not be empty (a fixed namespace such as"
+                    + " \"support\", or " + MemorySearchTool.USER_ID_SCOPE + " for the signed-in user)");
+            scope = null;
+        }
+        ObjectNode searchOptions = problems.optionalObject(t, "search_options", at);
+        if (searchOptions != null) {
+            String soAt = Pointers.child(at, "search_options");
+            problems.unknownFields(searchOptions, soAt, orderedSet("max_memories"), Map.of(), "memory search options");
+            JsonNode max = searchOptions.get("max_memories");
+            if (max != null && (!max.isIntegralNumber() || !max.canConvertToInt() || max.intValue() < 1)) {
+                problems.add(Pointers.child(soAt, "max_memories"), "'max_memories' must be a whole number of at least 1");
+            }
+        }
+        JsonNode delay = t.get("update_delay");
+        if (delay != null && (!delay.isIntegralNumber() || !delay.canConvertToInt() || delay.intValue() < 0)) {
+            problems.add(Pointers.child(at, "update_delay"), "'update_delay' must be a whole number of seconds, 0 or"
+                    + " more (the service's default is 300)");
+        }
+        ObjectNode extra = problems.optionalObject(t, "extra", at);
+        return store == null || scope == null ? null
+                : new MemorySearchTool(store, scope, options(t, "search_options", "update_delay"), extra);
     }
 
     private void extraConflicts(ObjectNode tool, String at, String type) {

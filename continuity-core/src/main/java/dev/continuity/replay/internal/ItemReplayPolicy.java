@@ -38,6 +38,8 @@ public final class ItemReplayPolicy {
             Map.entry("mcp_call", List.of("id", "server_label", "name", "arguments")),
             Map.entry("custom_tool_call", List.of("call_id", "name", "input")),
             Map.entry("custom_tool_call_output", List.of("call_id", "output")),
+            // the spec's MemorySearchToolCallItemParam: only 'results' (nullable, optional); the journal keeps the
+            // item without the server's id and status (TurnItem), so the region assigns a new id
             Map.entry("memory_search_call", List.of()));
 
     /**

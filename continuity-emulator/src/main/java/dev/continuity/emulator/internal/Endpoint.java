@@ -43,6 +43,15 @@ enum Endpoint {
     FILE_BATCH_GET("GET", "openai/vector_stores/*/file_batches/*", Operation.VECTOR_STORES_FILE_BATCHES_GET),
     FILE_BATCH_CANCEL("POST", "openai/vector_stores/*/file_batches/*/cancel", Operation.VECTOR_STORES_FILE_BATCHES_CANCEL),
     FILE_BATCH_FILES("GET", "openai/vector_stores/*/file_batches/*/files", Operation.VECTOR_STORES_FILE_BATCHES_FILES),
+    MEMORY_UPDATE("POST", "memory_stores/*:update_memories", Operation.MEMORY_STORES_UPDATE_MEMORIES),
+    MEMORY_SEARCH("POST", "memory_stores/*:search_memories", Operation.MEMORY_STORES_SEARCH_MEMORIES),
+    MEMORY_DELETE_SCOPE("POST", "memory_stores/*:delete_scope", Operation.MEMORY_STORES_DELETE_SCOPE),
+    MEMORY_STORE_CREATE("POST", "memory_stores", Operation.MEMORY_STORES_CREATE),
+    MEMORY_STORES_LIST("GET", "memory_stores", Operation.MEMORY_STORES_LIST),
+    MEMORY_STORE_GET("GET", "memory_stores/*", Operation.MEMORY_STORES_GET),
+    MEMORY_STORE_UPDATE("POST", "memory_stores/*", Operation.MEMORY_STORES_UPDATE),
+    MEMORY_STORE_DELETE("DELETE", "memory_stores/*", Operation.MEMORY_STORES_DELETE),
+    MEMORY_UPDATE_GET("GET", "memory_stores/*/updates/*", Operation.MEMORY_STORES_UPDATES_GET),
     DEPLOYMENTS_LIST("GET", "deployments", Operation.DEPLOYMENTS_LIST),
     DEPLOYMENT_GET("GET", "deployments/*", Operation.DEPLOYMENTS_GET),
     CONNECTIONS_LIST("GET", "connections", Operation.CONNECTIONS_LIST),
@@ -64,16 +73,37 @@ enum Endpoint {
         this.catalog = this.pattern[0].equals("deployments") || this.pattern[0].equals("connections");
     }
 
-    /** True when the path segments fit the pattern ({@code *} = one segment). */
+    /**
+     * True when the path segments fit the pattern ({@code *} = one segment; {@code *:action} = a segment
+     * ending in {@code :action} with something before it, the Foundry spec's custom-action paths such as
+     * {@code /memory_stores/{name}:update_memories}).
+     */
     boolean matchesPath(String[] segments) {
         if (segments.length != pattern.length) {
             return false;
         }
         for (int i = 0; i < pattern.length; i++) {
-            if (!pattern[i].equals("*") && !pattern[i].equals(segments[i])) {
+            String p = pattern[i];
+            if (p.startsWith("*:")) {
+                String action = p.substring(1);
+                if (!segments[i].endsWith(action) || segments[i].length() == action.length()) {
+                    return false;
+                }
+            } else if (!p.equals("*") && !p.equals(segments[i])) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The path parameter a pattern segment binds ({@code *}: the segment; {@code *:action}: what precedes the action). */
+    String param(int index, String segment) {
+        String p = pattern[index];
+        return p.startsWith("*:") ? segment.substring(0, segment.length() - (p.length() - 1)) : segment;
+    }
+
+    /** True when the pattern segment at {@code index} binds a path parameter. */
+    boolean isParam(int index) {
+        return pattern[index].startsWith("*");
     }
 }

@@ -175,6 +175,18 @@ final class ItemNormalizer {
         ObjectNode raw = ((ObjectNode) item).deepCopy();
         raw.remove("type");
         raw.remove("id");
+        if (type.equals("memory_search_call")) {
+            // its input form (MemorySearchToolCallItemParam) is only 'results'; the stored item is the spec's
+            // MemorySearchToolCallItemResource, which requires 'status'
+            JsonNode results = raw.get("results");
+            if (results != null && !results.isNull() && !results.isArray()) {
+                throw ApiException.badRequest("invalid_type", "Invalid type for '" + param + ".results': expected an"
+                        + " array or null", param + ".results");
+            }
+            if (!raw.has("status")) {
+                raw.put("status", "completed");
+            }
+        }
         return InputItem.toolItem(type, raw, clientId);
     }
 

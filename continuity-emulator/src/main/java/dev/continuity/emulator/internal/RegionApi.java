@@ -14,6 +14,7 @@ public final class RegionApi {
     private final FileStore files;
     private final VectorStoreStore vectorStores;
     private final ProjectCatalog catalog;
+    private final MemoryStoreStore memoryStores;
 
     /** Creates empty stores for a region with the service's file limits. */
     public RegionApi(RegionInfo region, ScriptedModel model) {
@@ -33,6 +34,8 @@ public final class RegionApi {
         this.files = new FileStore(ids, maxFileBytes);
         this.vectorStores = new VectorStoreStore(ids, files, maxFilesPerVectorStore);
         this.responses = new ResponseService(region, ids, agents, conversations, model, vectorStores);
+        this.memoryStores = new MemoryStoreStore(ids);
+        this.responses.memoryStores(memoryStores);
     }
 
     /** The fault rules whose response-outcome kinds ({@code RESPONSE_FAILED}, ...) response creation consumes. */
@@ -43,6 +46,24 @@ public final class RegionApi {
     /** Sets how long indexing an attached file takes (milliseconds, 0 = at once). */
     public void indexingDelay(long millis) {
         vectorStores.indexingDelay(millis);
+    }
+
+    /** Sets how long a memory update is {@code in_progress} once its {@code update_delay} has passed (0 = at once). */
+    public void memoryUpdateDelay(long millis) {
+        memoryStores.processingDelay(millis);
+    }
+
+    /** Number of memory stores. */
+    public int memoryStoreCount() {
+        return memoryStores.size();
+    }
+
+    /**
+     * {@code POST /memory_stores/{name}:update_memories}: the update's JSON, answered with HTTP 202 and an
+     * {@code Operation-Location} header by the region handler.
+     */
+    com.fasterxml.jackson.databind.node.ObjectNode updateMemories(ApiRequest request) {
+        return memoryStores.updateMemories(request.param(0), request.json());
     }
 
     /** Number of uploaded files. */
@@ -126,6 +147,15 @@ public final class RegionApi {
             case VECTOR_STORE_FILES_LIST -> vectorStores.listFiles(request.param(0), request.query());
             case VECTOR_STORE_FILE_GET -> vectorStores.getFile(request.param(0), request.param(1));
             case VECTOR_STORE_FILE_DELETE -> vectorStores.detach(request.param(0), request.param(1));
+            case MEMORY_STORE_CREATE -> memoryStores.create(request.json());
+            case MEMORY_STORES_LIST -> memoryStores.list(PageRequest.parse(request.query()));
+            case MEMORY_STORE_GET -> memoryStores.get(request.param(0));
+            case MEMORY_STORE_UPDATE -> memoryStores.update(request.param(0), request.json());
+            case MEMORY_STORE_DELETE -> memoryStores.delete(request.param(0));
+            case MEMORY_UPDATE -> Json.bytes(updateMemories(request));
+            case MEMORY_UPDATE_GET -> memoryStores.getUpdate(request.param(0), request.param(1));
+            case MEMORY_SEARCH -> memoryStores.search(request.param(0), request.json());
+            case MEMORY_DELETE_SCOPE -> memoryStores.deleteScope(request.param(0), request.json());
             case DEPLOYMENTS_LIST -> catalog.listDeployments(request.query());
             case DEPLOYMENT_GET -> catalog.getDeployment(request.param(0));
             case CONNECTIONS_LIST -> catalog.listConnections(request.query());

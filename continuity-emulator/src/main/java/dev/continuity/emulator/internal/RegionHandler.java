@@ -16,6 +16,7 @@ final class RegionHandler implements RequestHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RegionHandler.class);
 
     private final String regionName;
+    private final boolean secure;
     private final Router router;
     private final RegionApi api;
     private final FaultEngine faults;
@@ -24,6 +25,13 @@ final class RegionHandler implements RequestHandler {
 
     RegionHandler(String regionName, RegionApi api, FaultEngine faults, OperationCounts counts,
             ServiceTimeHistogram serviceTimes) {
+        this(regionName, api, faults, counts, serviceTimes, false);
+    }
+
+    /** A handler of a region listening over https ({@code secure}) or http. */
+    RegionHandler(String regionName, RegionApi api, FaultEngine faults, OperationCounts counts,
+            ServiceTimeHistogram serviceTimes, boolean secure) {
+        this.secure = secure;
         this.regionName = regionName;
         this.router = new Router(regionName);
         this.api = api;
@@ -73,10 +81,17 @@ final class RegionHandler implements RequestHandler {
                 ApiVersions.check(match, query);
                 ApiRequest apiRequest = new ApiRequest(match.endpoint(), match.params(), query, request.body(),
                         request.header("content-type"), match.v1());
-                response = match.endpoint() == Endpoint.FILE_CONTENT
-                        ? new RawResponse(200, "application/octet-stream", new java.util.ArrayList<>(4),
-                                api.fileContent(apiRequest))
-                        : RawResponse.json(200, api.dispatch(apiRequest));
+                if (match.endpoint() == Endpoint.MEMORY_UPDATE) {
+                    // the spec's long-running operation: 202 with the update and where to poll it
+                    com.fasterxml.jackson.databind.node.ObjectNode update = api.updateMemories(apiRequest);
+                    response = RawResponse.json(202, Json.bytes(update)).withHeader("Operation-Location",
+                            operationLocation(request, match.params().get(0), update.path("update_id").asText()));
+                } else {
+                    response = match.endpoint() == Endpoint.FILE_CONTENT
+                            ? new RawResponse(200, "application/octet-stream", new java.util.ArrayList<>(4),
+                                    api.fileContent(apiRequest))
+                            : RawResponse.json(200, api.dispatch(apiRequest));
+                }
             } catch (ApiException e) {
                 response = RawResponse.json(e.status(), Json.error(e));
             } catch (RuntimeException e) {
@@ -88,6 +103,15 @@ final class RegionHandler implements RequestHandler {
             return faultResponse(failure, request);
         }
         return decorate(response, request);
+    }
+
+    /** {@code <scheme>://<host>/api/projects/<region>/memory_stores/<name>/updates/<id>?api-version=..}. */
+    private String operationLocation(RawRequest request, String store, String updateId) {
+        String host = request.header("host");
+        String path = "/api/projects/" + regionName + "/memory_stores/"
+                + java.net.URLEncoder.encode(store, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")
+                + "/updates/" + updateId + "?api-version=" + ApiVersions.PREVIEW;
+        return host == null ? path : (secure ? "https://" : "http://") + host + path;
     }
 
     private RawResponse faultResponse(FaultRule rule, RawRequest request) {

@@ -40,7 +40,7 @@ public final class RegionRuntime implements AutoCloseable {
         this.tls = tls;
         this.connections = DaemonThreads.connectionPool("emulator-" + name);
         this.listener = new HttpListener("Region " + name, port, tls == null ? null : tls.serverContext(),
-                new RegionHandler(name, api, faults, counts, serviceTimes), connections);
+                new RegionHandler(name, api, faults, counts, serviceTimes, tls != null), connections);
     }
 
     /**

@@ -98,6 +98,14 @@ public final class ResponseService {
             "safety_identifier", "service_tier", "store", "stream", "stream_options", "structured_inputs", "temperature",
             "text", "tool_choice", "tools", "top_logprobs", "top_p", "truncation", "user");
 
+    /** The region's memory stores, which agents' {@code memory_search} tools read and update; none until set. */
+    private volatile MemoryStoreStore memoryStores;
+
+    /** Sets the region's memory stores. */
+    void memoryStores(MemoryStoreStore stores) {
+        this.memoryStores = stores;
+    }
+
     /** The region's fault rules (response-outcome kinds are consumed here); none until set. */
     private volatile FaultEngine faults = new FaultEngine();
 
@@ -615,7 +623,8 @@ public final class ResponseService {
                     responder.agent() == null ? null : responder.agent().name(),
                     responder.agent() == null ? null : Integer.toString(responder.agent().version()),
                     responder.model(), responder.functionTools(), conversation == null ? null : conversation.id,
-                    items, input.size(), fileSearch(responder.tools()), responder.tools(), include, store));
+                    items, input.size(), fileSearch(responder.tools()), responder.tools(), include, store,
+                    memorySearch(responder)));
         } catch (ModelException e) {
             throw ApiException.badRequest("invalid_value", e.getMessage(), "input");
         }
@@ -704,6 +713,9 @@ public final class ResponseService {
             if (responder.agent() != null) {
                 conversation.agents.add(responder.agent().name() + ":" + responder.agent().version());
             }
+        }
+        if (!"failed".equals(status)) {
+            rememberTurn(responder, input);
         }
         List<InputItem> context = new ArrayList<>(before.size() + input.size() + outputs.size());
         context.addAll(before);
@@ -888,6 +900,47 @@ public final class ResponseService {
         return new Responder(null, null, modelNode.textValue(),
                 instructions != null && instructions.isTextual() ? instructions.textValue() : null,
                 AgentVersion.functionToolNames(body.get("tools")), body.get("tools"));
+    }
+
+    /** The agent's {@code memory_search} tool (its first), or null. */
+    private static JsonNode memoryTool(Responder responder) {
+        if (responder.agent() == null || responder.tools() == null || !responder.tools().isArray()) {
+            return null;
+        }
+        for (JsonNode tool : responder.tools()) {
+            if ("memory_search".equals(tool.path("type").asText()) && tool.path("memory_store_name").isTextual()
+                    && tool.path("scope").isTextual()) {
+                return tool;
+            }
+        }
+        return null;
+    }
+
+    /** What the agent's {@code memory_search} tool reaches in this region. */
+    private dev.continuity.emulator.model.MemorySearch memorySearch(Responder responder) {
+        JsonNode tool = memoryTool(responder);
+        MemoryStoreStore stores = memoryStores;
+        if (tool == null || stores == null) {
+            return dev.continuity.emulator.model.MemorySearch.NONE;
+        }
+        return stores.memorySearch(tool.get("memory_store_name").textValue(),
+                MemoryStoreStore.resolveScope(tool.get("scope").textValue()));
+    }
+
+    /**
+     * What the service does after an agent turn with a {@code memory_search} tool: an update of the tool's
+     * store with the turn's input, after the tool's {@code update_delay} (default 300 seconds).
+     */
+    private void rememberTurn(Responder responder, List<InputItem> input) {
+        JsonNode tool = memoryTool(responder);
+        MemoryStoreStore stores = memoryStores;
+        if (tool == null || stores == null || input.isEmpty()) {
+            return;
+        }
+        JsonNode delay = tool.get("update_delay");
+        stores.afterTurn(tool.get("memory_store_name").textValue(),
+                MemoryStoreStore.resolveScope(tool.get("scope").textValue()), input,
+                delay != null && delay.canConvertToInt() ? delay.intValue() : 300);
     }
 
     /** What the {@code file_search} tools among {@code tools} reach in this region. */

@@ -60,8 +60,8 @@ final class Router {
             if (endpoint.method.equals(method)) {
                 List<String> params = new ArrayList<>(2);
                 for (int i = 0; i < segments.length; i++) {
-                    if (endpoint.pattern[i].equals("*")) {
-                        params.add(decode(segments[i]));
+                    if (endpoint.isParam(i)) {
+                        params.add(decode(endpoint.param(i, segments[i])));
                     }
                 }
                 return new Match(endpoint, params, v1);

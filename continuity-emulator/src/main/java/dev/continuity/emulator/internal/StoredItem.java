@@ -69,6 +69,7 @@ final class StoredItem implements ModelItem {
                 case "mcp_call" -> "mcp_";
                 case "mcp_approval_request" -> "mcpr_";
                 case "mcp_approval_response" -> "mcpa_";
+                case "memory_search_call" -> "msc_";
                 default -> "item_";
             };
         };

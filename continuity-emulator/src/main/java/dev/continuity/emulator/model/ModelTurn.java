@@ -23,11 +23,14 @@ import java.util.Set;
  * @param tools           the responder's tool definitions (the agent's or the request's), an array
  * @param include         the request's {@code include} values (e.g. {@code file_search_call.results})
  * @param store           the request's {@code store} (default true)
+ * @param memorySearch    what the responder's {@code memory_search} tool reaches in this region
+ *                        ({@link MemorySearch#NONE} when it has none)
  */
 public record ModelTurn(String region, String agentName, String agentVersion, String model,
                         Set<String> functionTools, String conversationId,
                         List<? extends ModelItem> items, int inputCount, FileSearch fileSearch,
-                        JsonNode tools, Set<String> include, boolean store) {
+                        JsonNode tools, Set<String> include, boolean store,
+                        MemorySearch memorySearch) {
 
     /** Validates the turn. */
     public ModelTurn {
@@ -35,6 +38,7 @@ public record ModelTurn(String region, String agentName, String agentVersion, St
         Objects.requireNonNull(model, "model");
         functionTools = functionTools == null ? Set.of() : functionTools;
         fileSearch = fileSearch == null ? FileSearch.NONE : fileSearch;
+        memorySearch = memorySearch == null ? MemorySearch.NONE : memorySearch;
         tools = tools == null || !tools.isArray() ? JsonNodeFactory.instance.arrayNode() : tools;
         include = include == null ? Set.of() : Set.copyOf(include);
         Objects.requireNonNull(items, "items");
@@ -43,12 +47,21 @@ public record ModelTurn(String region, String agentName, String agentVersion, St
         }
     }
 
+    /** A turn of a responder without a {@code memory_search} tool. */
+    public ModelTurn(String region, String agentName, String agentVersion, String model,
+                     Set<String> functionTools, String conversationId,
+                     List<? extends ModelItem> items, int inputCount, FileSearch fileSearch,
+                     JsonNode tools, Set<String> include, boolean store) {
+        this(region, agentName, agentVersion, model, functionTools, conversationId, items, inputCount, fileSearch,
+                tools, include, store, MemorySearch.NONE);
+    }
+
     /** A turn of a responder without {@code file_search} tools. */
     public ModelTurn(String region, String agentName, String agentVersion, String model,
                      Set<String> functionTools, String conversationId,
                      List<? extends ModelItem> items, int inputCount) {
         this(region, agentName, agentVersion, model, functionTools, conversationId, items, inputCount, FileSearch.NONE,
-                null, Set.of(), true);
+                null, Set.of(), true, MemorySearch.NONE);
     }
 
     /** The responder's first tool of this {@code type} with this {@code server_label} (null: any label), or null. */

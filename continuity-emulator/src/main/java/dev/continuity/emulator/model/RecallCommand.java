@@ -22,6 +22,12 @@ public final class RecallCommand implements ScriptCommand {
             return Optional.empty();
         }
         String key = m.group(1);
+        String value = rememberedEarlier(turn, trigger, key);
+        return Optional.of(ModelReply.message(value != null ? key + " is " + value + "." : "I don't know " + key + "."));
+    }
+
+    /** The VALUE of the latest user message {@code remember KEY=VALUE} before {@code trigger}, or null. */
+    static String rememberedEarlier(ModelTurn turn, int trigger, String key) {
         for (int i = trigger - 1; i >= 0; i--) {
             ModelItem item = turn.items().get(i);
             if (!item.isUserMessage()) {
@@ -29,9 +35,9 @@ public final class RecallCommand implements ScriptCommand {
             }
             Matcher remembered = RememberCommand.PATTERN.matcher(item.text());
             if (remembered.matches() && remembered.group(1).equals(key)) {
-                return Optional.of(ModelReply.message(key + " is " + remembered.group(2) + "."));
+                return remembered.group(2);
             }
         }
-        return Optional.of(ModelReply.message("I don't know " + key + "."));
+        return null;
     }
 }

@@ -27,10 +27,10 @@ public final class ScriptedModel {
         }
     }
 
-    /** The standard model: function result, MCP approval, remember, recall, call, mcp, run, think, search, echo. */
+    /** The standard model: function result, MCP approval, remember, recall (memory_search first), call, mcp, run, think, search, echo. */
     public static ScriptedModel standard() {
         return new ScriptedModel(List.of(new FunctionResultCommand(), new McpApprovalCommand(), new RememberCommand(),
-                new RecallCommand(), new CallCommand(), new McpCommand(), new RunCommand(), new ThinkCommand(),
+                new MemoryRecallCommand(), new RecallCommand(), new CallCommand(), new McpCommand(), new RunCommand(), new ThinkCommand(),
                 new SearchCommand(), new EchoCommand()));
     }
 
