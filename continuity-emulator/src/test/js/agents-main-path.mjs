@@ -1,5 +1,6 @@
 // The main path of the official @azure/ai-projects 2.x JavaScript SDK, written as an application would write it
-// (the README's "Performing Agent operations", "File Search" and function-tool examples), run unchanged against
+// (the README's "Performing Responses operations using OpenAI client" with previous_response_id, "Performing Agent
+// operations", "File Search" and function-tool examples, and a background response polled to its end), run unchanged against
 // the Continuity emulator by JsSdkAgainstEmulatorTest. Nothing here knows it talks to an emulator: the endpoint
 // comes from FOUNDRY_PROJECT_ENDPOINT as in the SDK's README, the OpenAI client is project.getOpenAIClient() with
 // its defaults ({endpoint}/openai/v1/...), and TLS trust comes from NODE_EXTRA_CA_CERTS.
@@ -51,6 +52,46 @@ async function main() {
   const deployment = await run("deployments.get", () => project.deployments.get(deploymentName));
   assert.equal(deployment.name, deploymentName);
   await run("connections.list", () => collect(project.connections.list()));
+
+  // --- a plain model response, then one continuing it (README "Performing Responses operations using OpenAI
+  // client", the first example): the scripted model's remember/recall shows the second answer sees the first
+  const response0 = await run("responses.create (model)", () =>
+    openAIClient.responses.create({ model: deploymentName, input: "remember capital=Paris" }),
+  );
+  assert.equal(response0.status, "completed");
+  assert.equal(response0.output_text, "OK, I will remember capital.");
+  const detailResponse = await run("responses.create (previous_response_id)", () =>
+    openAIClient.responses.create({ model: deploymentName, input: "recall capital", previous_response_id: response0.id }),
+  );
+  assert.equal(detailResponse.previous_response_id, response0.id);
+  assert.equal(detailResponse.output_text, "capital is Paris.", "the second response sees the first");
+  const unchained = await run("responses.create (no previous_response_id)", () =>
+    openAIClient.responses.create({ model: deploymentName, input: "recall capital" }),
+  );
+  assert.equal(unchained.output_text, "I don't know capital.", "without the chain the model has no context");
+
+  // --- a background response polled to completion (openai client: create with background, retrieve until it ends)
+  const queued = await run("responses.create (background)", () =>
+    openAIClient.responses.create({
+      model: deploymentName,
+      input: "recall capital",
+      previous_response_id: detailResponse.id,
+      background: true,
+    }),
+  );
+  assert.equal(queued.status, "queued");
+  assert.equal(queued.background, true);
+  const seen = [queued.status];
+  let polled = queued;
+  await run("responses.retrieve (poll background)", async () => {
+    for (let polls = 0; (polled.status === "queued" || polled.status === "in_progress") && polls < 20; polls++) {
+      polled = await openAIClient.responses.retrieve(queued.id);
+      seen.push(polled.status);
+    }
+  });
+  assert.equal(polled.status, "completed", `statuses seen: ${seen.join(" -> ")}`);
+  assert.ok(seen.includes("in_progress"), `statuses seen: ${seen.join(" -> ")}`);
+  assert.equal(polled.output_text, "capital is Paris.");
 
   // --- agents (README "Performing Agent operations")
   const agent = await run("agents.createVersion", () =>

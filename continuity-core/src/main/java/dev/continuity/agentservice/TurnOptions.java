@@ -173,7 +173,11 @@ public record TurnOptions(Integer maxOutputTokens, Double temperature, Double to
 
     /**
      * With {@code background}: the service answers at once ({@code queued}) and the client polls the
-     * response until it ends, then journals the turn once (see {@code ContinuityClient}).
+     * response until it ends, then commits the turn once (see {@code ContinuityClient}). The turn is journaled
+     * pending before the create whatever the client's {@code TurnDurability}: with {@code ANSWER_ONLY} too
+     * (one journal write more than a synchronous turn there), because the answer comes long after the call
+     * and a process that dies while polling must leave the turn to {@code reconcilePendingTurns} or the
+     * conversation's next send, which poll the same response instead of sending the turn again.
      */
     public TurnOptions withBackground(boolean value) {
         return withOption("background", Boolean.toString(value));

@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  *   <li>journal the input as a pending turn: durable before any remote call ({@link TurnDurability#PENDING_INPUT};
  *       with {@link TurnDurability#ANSWER_ONLY} the input is held in memory and, on a conversation's first
  *       turn in this client, the regional conversation is checked for a turn a crashed process left
- *       unjournaled);</li>
+ *       unjournaled; a background turn is journaled pending in either mode);</li>
  *   <li>ask {@link ActiveRegion} which region serves; make sure the conversation exists and is up to
  *       date there (created lazily, or caught up by replay after a failover);</li>
  *   <li>ask the agent to respond; on an ambiguous failure look at the regional conversation before
@@ -227,7 +227,9 @@ public final class ContinuityClient implements AutoCloseable {
             }
             Turn pending = Turn.pending(conversationKey, head.lastSequence() + 1, head.agentName(),
                     head.agentVersion(), input, clock.instant(), options.isEmpty() ? null : options.toJson());
-            boolean journaled = durability == TurnDurability.PENDING_INPUT;
+            // a background turn is journaled pending before its create even with ANSWER_ONLY: its answer comes
+            // long after the call, and a crash while polling must leave it to be finished, not lost or forked
+            boolean journaled = durability == TurnDurability.PENDING_INPUT || options.background();
             if (journaled) {
                 journal.append(pending);
             }

@@ -1,5 +1,7 @@
 package dev.continuity.journal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.continuity.json.ExactJson;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -92,14 +94,32 @@ public record Turn(
                 : null;
     }
 
-    /** True when both turns describe the same request (key, sequence, agent, input, options). */
+    /**
+     * True when both turns describe the same request (key, sequence, agent, input, options). Options are
+     * compared as JSON values, as items are: the order of an object's fields and white space do not count,
+     * numbers count as written ({@code 1.50} is not {@code 1.5}: the service would be asked with other text).
+     */
     public boolean sameRequest(Turn other) {
         return conversationKey.equals(other.conversationKey)
                 && sequence == other.sequence
                 && agentName.equals(other.agentName)
                 && Objects.equals(agentVersion, other.agentVersion)
                 && input.equals(other.input)
-                && Objects.equals(options, other.options);
+                && sameOptions(options, other.options);
+    }
+
+    private static boolean sameOptions(String a, String b) {
+        if (Objects.equals(a, b)) {
+            return true;
+        }
+        if (a == null || b == null) {
+            return false;
+        }
+        try {
+            return ExactJson.parse(a).equals(ExactJson.parse(b)); // objects: fields in any order; numbers by text
+        } catch (JsonProcessingException e) {
+            return false; // not JSON: only the same text is the same request
+        }
     }
 
     /** True when both turns have the same status and, if committed, the same outcome (ignoring time). */

@@ -370,6 +370,28 @@ class CosmosJournalBehaviourTest {
         assertThat(journal.read("c", 3)).extracting(Turn::sequence).containsExactly(3L);
     }
 
+    // ------------------------------------------------------------------------------ document format
+
+    @Test
+    void aTurnsOptionsAreStoredAsTheirJsonTextAndADocumentWithAnOptionsObjectStillReads() {
+        create(journal, "c");
+        String options = "{\"temperature\":0.2,\"x_ratio\":1.50}";
+        journal.append(Turn.pending("c", 1, "agent", "1", List.of(TurnItem.userMessage("hi")), STARTED, options));
+
+        JsonNode stored = raw.readItem(JournalLayout.turnId(1), new PartitionKey("c"), JsonNode.class).getItem();
+        assertThat(stored.path("options").isTextual()).as("options stored as text: %s", stored.get("options"))
+                .isTrue();
+        assertThat(stored.path("options").textValue()).isEqualTo(options);
+
+        // the form a build before options were kept as text wrote: an object, numbers as the engines left them
+        com.fasterxml.jackson.databind.node.ObjectNode older = stored.deepCopy();
+        older.putObject("options").put("temperature", 0.2).put("x_ratio", 1.5);
+        raw.replaceItem(older, JournalLayout.turnId(1), new PartitionKey("c"), new CosmosItemRequestOptions());
+
+        assertThat(journal(otherProcessClient).turn("c", 1).orElseThrow().options())
+                .isEqualTo("{\"temperature\":0.2,\"x_ratio\":1.5}");
+    }
+
     @Test
     void aForeignContinuationTokenIsRefusedClearly() {
         assertThatThrownBy(() -> journal.listConversations("not-a-token", 10))

@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The official {@code @azure/ai-projects} 2.x JavaScript SDK, pointed at the emulator with its defaults, works
  * unchanged: {@code src/test/js/agents-main-path.mjs} is the SDK's README main path written as an application
- * writes it ({@code new AIProjectClient(endpoint, credential)}, agents, {@code project.getOpenAIClient()} on
- * {@code {endpoint}/openai/v1/...}, conversations, responses with an agent reference, items, a function-call round,
- * file search, clean-up), and each step asserts what it got back.
+ * writes it ({@code new AIProjectClient(endpoint, credential)}, {@code project.getOpenAIClient()} on
+ * {@code {endpoint}/openai/v1/...}, a plain model response continued by {@code previous_response_id} (the README's
+ * first example), a background response polled to its end, agents, conversations, responses with an agent
+ * reference, items, a function-call round, file search, clean-up), and each step asserts what it got back.
  *
  * <p>The JavaScript project is installed from its committed {@code package-lock.json} with {@code npm ci} into
  * {@code target/js-sdk-check} (the build directory; never into the source tree), and runs over https: the SDK's bearer-token policy
@@ -64,7 +65,8 @@ class JsSdkAgainstEmulatorTest {
             // the requests really went through the emulator, on both families the SDK uses
             Map<String, Long> counts = region.operationCounts();
             assertThat(counts.get("agents.versions.create")).isEqualTo(3);
-            assertThat(counts.get("responses.create")).isEqualTo(5);
+            assertThat(counts.get("responses.create")).isEqualTo(9);
+            assertThat(counts.get("responses.get")).as("one retrieve, two polls of the background response").isEqualTo(3);
             assertThat(counts.get("conversations.create")).isEqualTo(2);
             assertThat(counts.get("vector_stores.files.create")).isEqualTo(1);
             assertThat(region.conversationCount()).isZero();

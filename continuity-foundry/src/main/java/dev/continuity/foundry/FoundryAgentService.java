@@ -396,6 +396,8 @@ public final class FoundryAgentService implements AgentService {
      * Sets the turn's options on the request: typed where openai-java has the field, raw JSON for
      * {@code tool_choice} and {@code text} (passed through exactly as given, including structured-output
      * schemas) and for every additional field ({@link TurnOptions#additional()}), as the body's own fields.
+     * Raw JSON goes through {@link ExactJsonValues}, so its numbers reach the wire as written ({@code 1e2},
+     * {@code -0.0} in a schema), not as openai-java would write a {@code BigDecimal} ({@code 1E+2}, {@code 0.0}).
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static void applyOptions(ResponseCreateParams.Builder params, TurnOptions options) {
@@ -412,10 +414,10 @@ public final class FoundryAgentService implements AgentService {
             params.topP(options.topP());
         }
         if (options.toolChoice() != null) {
-            params.toolChoice((JsonField) JsonValue.fromJsonNode(parse(options.toolChoice())));
+            params.toolChoice((JsonField) ExactJsonValues.of(parse(options.toolChoice())));
         }
         if (options.text() != null) {
-            params.text((JsonField) JsonValue.fromJsonNode(parse(options.text())));
+            params.text((JsonField) ExactJsonValues.of(parse(options.text())));
         }
         if (!options.include().isEmpty()) {
             params.include(options.include().stream().map(ResponseIncludable::of).toList());

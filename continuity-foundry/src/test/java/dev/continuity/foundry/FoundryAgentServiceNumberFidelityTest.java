@@ -1,13 +1,22 @@
 package dev.continuity.foundry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.continuity.RetrySettings;
 import dev.continuity.agentservice.StoredItem;
+import dev.continuity.agentservice.TurnOptions;
+import dev.continuity.client.ContinuityClient;
+import dev.continuity.client.RegionUnavailableException;
+import dev.continuity.emulator.FaultRule;
+import dev.continuity.journal.TurnStatus;
+import dev.continuity.journal.memory.InMemoryTurnJournal;
+import java.time.Duration;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.DefinitionLoader;
 import dev.continuity.deploy.AgentDeployer;
@@ -133,6 +142,47 @@ class FoundryAgentServiceNumberFidelityTest {
         assertThat(back).contains("\"price\":1.50", "\"tiny\":0.10000000000000000000001",
                 "\"big\":12345678901234567890123").doesNotContain("Infinity");
         assertSameValues(EXACT.readTree(back), output.node(), "");
+    }
+
+    /** Numbers in a turn's options: the structured-output schema ({@code text}) and a free-form additional field. */
+    private static final String SCHEMA = "{\"type\":\"object\",\"properties\":{\"price\":{\"type\":\"number\","
+            + "\"minimum\":-0.0,\"maximum\":1e2,\"multipleOf\":1.50}},\"required\":[\"price\"],"
+            + "\"additionalProperties\":false}";
+    private static final String STRUCTURED_INPUTS = "{\"ratio\":1.50,\"scale\":1e2,\"big\":10000000000000000001,"
+            + "\"offset\":-0.0,\"list\":[1e400,-0]}";
+
+    @Test
+    void aTurnsOptionsGoOutWithTheirNumbersAsWrittenAndAgainWhenItsPendingTurnIsCompleted() {
+        service.createAgentVersion("priced", "{\"kind\":\"prompt\",\"model\":\"gpt-4.1-mini\","
+                + "\"instructions\":\"Quote prices.\"}", Map.of(), "numbers in options");
+        TurnOptions options = TurnOptions.NONE.withJsonSchema("quote", SCHEMA)
+                .withOption("structured_inputs", STRUCTURED_INPUTS);
+        InMemoryTurnJournal journal = new InMemoryTurnJournal();
+        RetrySettings fast = ContinuityClient.DEFAULT_RETRY.withBackoff(Duration.ofMillis(1), Duration.ofMillis(2));
+        ContinuityClient crashing = ContinuityClient.builder().journal(journal).region(service)
+                .retry(fast.withMaxAttempts(1)).build();
+        String key = crashing.startConversation("priced");
+        emulator.region("eastus2").faults().inject(FaultRule.serviceUnavailable().onlyFor("POST", "/responses").times(1));
+        int before = responseBodies().size();
+
+        assertThatThrownBy(() -> crashing.send(key, List.of(TurnItem.userMessage("price?")), options))
+                .isInstanceOf(RegionUnavailableException.class);
+        assertThat(journal.turn(key, 1).orElseThrow().status()).isEqualTo(TurnStatus.PENDING);
+        ContinuityClient restarted = ContinuityClient.builder().journal(journal).region(service).retry(fast).build();
+        assertThat(restarted.reconcilePendingTurns()).isEqualTo(1);
+
+        List<String> sent = responseBodies().subList(before, responseBodies().size());
+        assertThat(sent).as("the first attempt, then the pending turn completed by a new client").hasSize(2);
+        assertThat(sent).allSatisfy(body -> assertThat(body)
+                .contains("\"schema\":" + SCHEMA)
+                .contains("\"structured_inputs\":" + STRUCTURED_INPUTS));
+        assertThat(journal.turn(key, 1).orElseThrow().status()).isEqualTo(TurnStatus.COMMITTED);
+    }
+
+    private List<String> responseBodies() {
+        return proxy.exchanges().stream()
+                .filter(e -> e.method().equals("POST") && e.path().split("\\?")[0].endsWith("/responses"))
+                .map(CapturingProxy.Exchange::text).toList();
     }
 
     /** Same structure and strings; numbers equal by value (the emulator writes 1e400 as 1E+400, -0 as 0). */

@@ -19,6 +19,7 @@ import dev.continuity.agentservice.TurnOptions;
 import dev.continuity.emulator.EmulatorRegion;
 import dev.continuity.emulator.FaultRule;
 import dev.continuity.journal.Turn;
+import dev.continuity.journal.TurnDurability;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnStatus;
 import dev.continuity.journal.memory.InMemoryTurnJournal;
@@ -209,6 +210,40 @@ class BackgroundTurnsAndRequestOptionsTest {
         assertThat(stored.path("reasoning").path("effort").asText()).isEqualTo("low");
         assertThat(regionalTexts(key)).containsExactly("remember city=Lisbon", "OK, I will remember city.",
                 "recall city", "city is Lisbon.");
+    }
+
+    /**
+     * With {@code ANSWER_ONLY} a synchronous turn is journaled once, with its answer; a background turn is
+     * journaled pending before its create (its answer comes long after the call), so a crash while polling
+     * leaves it recoverable exactly as with {@code PENDING_INPUT}: never lost, never sent twice, and its
+     * response's items never land in the regional conversation behind the journal's back.
+     */
+    @Test
+    void withAnswerOnlyABackgroundTurnLeftWhilePollingIsPendingAndFinishedFromTheSameResponse() throws Exception {
+        client = client().durability(TurnDurability.ANSWER_ONLY).build();
+        primary.backgroundPolls(1_000_000);
+        String key = client.startConversation(AGENT);
+        client.send(key, "remember city=Lisbon");
+        Future<TurnResult> sending = pool.submit(() -> client.send(key, "recall city", BACKGROUND));
+        awaitRetrievals(1);
+        Turn inFlight = journal.turn(key, 2).orElse(null);
+        pool.shutdownNow(); // the process stops while it polls
+        catchThrowableOfType(() -> sending.get(30, TimeUnit.SECONDS), java.util.concurrent.ExecutionException.class);
+
+        assertThat(inFlight).as("the background turn is journaled before the service answers it").isNotNull();
+        assertThat(inFlight.status()).isEqualTo(TurnStatus.PENDING);
+        assertThat(journal.turn(key, 1).orElseThrow().status()).isEqualTo(TurnStatus.COMMITTED);
+        primary.backgroundPolls(1);
+        ContinuityClient restarted = client().durability(TurnDurability.ANSWER_ONLY).build();
+        assertThat(restarted.reconcilePendingTurns()).isEqualTo(1);
+
+        assertThat(count("responses.create")).as("the running response is polled, not sent again").isEqualTo(2);
+        Turn completed = journal.turn(key, 2).orElseThrow();
+        assertThat(completed.status()).isEqualTo(TurnStatus.COMMITTED);
+        assertThat(completed.output()).extracting(TurnItem::text).containsExactly("city is Lisbon.");
+        assertThat(restarted.send(key, "recall city").sequence()).isEqualTo(3);
+        assertThat(regionalTexts(key)).containsExactly("remember city=Lisbon", "OK, I will remember city.",
+                "recall city", "city is Lisbon.", "recall city", "city is Lisbon.");
     }
 
     @Test

@@ -47,4 +47,34 @@ class JournalFileTurnOptionsTest {
         assertThat(target.turn("k", 1).orElseThrow().options()).isEqualTo(OPTIONS);
         assertThat(target.turn("k", 2).orElseThrow().options()).isNull();
     }
+
+    @Test
+    void optionNumbersSurviveExportAndImportExactlyAndImportingAgainOrTheCommitLaterIsIdempotent() throws IOException {
+        String options = "{\"text\":{\"format\":{\"type\":\"json_schema\",\"name\":\"price\",\"schema\":"
+                + "{\"type\":\"number\",\"minimum\":-0.0,\"maximum\":1e2,\"multipleOf\":1.50}}},"
+                + "\"max_tool_calls\":10000000000000000001,\"x_ratio\":1.50,\"x_list\":[1e2,-0.0]}";
+        InMemoryTurnJournal source = new InMemoryTurnJournal();
+        source.compareAndSetHead(ConversationHead.start("k", "agent", null, STARTED), 0).orElseThrow();
+        Turn pending = Turn.pending("k", 1, "agent", null, List.of(TurnItem.userMessage("price?")), STARTED, options);
+        source.append(pending);
+        Path whilePending = dir.resolve("pending.jsonl");
+        new JournalExporter(source).export(whilePending);
+        source.commit("k", 1, new TurnOutcome(List.of(TurnItem.assistantMessage("12.50")), "resp_1", "eastus",
+                TokenUsage.NONE, STARTED.plusSeconds(1)));
+        Path committed = dir.resolve("committed.jsonl");
+        new JournalExporter(source).export(committed);
+
+        InMemoryTurnJournal target = new InMemoryTurnJournal();
+        new JournalImporter(target).importFile(whilePending);
+        assertThat(Files.readString(whilePending, StandardCharsets.UTF_8)).contains("\"options\":" + options);
+        assertThat(target.turn("k", 1).orElseThrow().options()).isEqualTo(options);
+
+        ImportResult commitLater = new JournalImporter(target).importFile(committed);
+        ImportResult again = new JournalImporter(target).importFile(committed);
+
+        assertThat(commitLater.turnsWritten()).as("the pending turn committed with the file's outcome").isEqualTo(1);
+        assertThat(again.changedNothing()).isTrue();
+        assertThat(again.turnsPresent()).isEqualTo(1);
+        assertThat(target.turn("k", 1).orElseThrow()).isEqualTo(source.turn("k", 1).orElseThrow());
+    }
 }

@@ -24,13 +24,13 @@ import java.util.TreeMap;
  *
  * <p>Items are stored as {@code {"type": .., "json": "<canonical JSON text>"}}: the item's canonical
  * JSON is kept as a string, so it reads back byte for byte (a JSON engine on the way would be free to
- * rewrite {@code 2.50} as {@code 2.5} or round a 64-bit integer), which keeps retries comparable.
+ * rewrite {@code 2.50} as {@code 2.5} or round a 64-bit integer), which keeps retries comparable. A
+ * turn's options ({@code options}) are kept as their JSON text for the same reason, and because they are
+ * what the service is asked with when a pending turn is completed.
  */
 public final class JournalDocuments {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final com.fasterxml.jackson.databind.ObjectMapper OPTIONS_READER =
-            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private JournalDocuments() {
     }
@@ -56,13 +56,9 @@ public final class JournalDocuments {
         doc.put("startedAt", Timestamps.format(turn.startedAt()));
         doc.put("completedAt", Timestamps.format(turn.completedAt()));
         if (turn.options() != null) {
-            // the turn's Responses API options (absent for turns without options and in older documents)
-            try {
-                doc.set("options", OPTIONS_READER.readTree(turn.options()));
-            } catch (java.io.IOException e) {
-                throw new JournalException("turn " + turn.sequence() + " of conversation '" + turn.conversationKey()
-                        + "' has options that are not JSON: " + e.getMessage(), e);
-            }
+            // the turn's Responses API options as their JSON text, like items: read back byte for byte, so the
+            // service is asked with the numbers the application gave (absent for turns without options)
+            doc.put("options", turn.options());
         }
         return doc;
     }
@@ -86,7 +82,25 @@ public final class JournalDocuments {
                         usage.path("totalTokens").asLong()),
                 status, Timestamps.parse(text(doc, "startedAt", where), where + " startedAt"),
                 Timestamps.parse(optionalText(doc, "completedAt"), where + " completedAt"),
-                doc.path("options").isObject() ? doc.get("options").toString() : null);
+                options(doc.get("options"), where));
+    }
+
+    /**
+     * The options of a turn document: their JSON text as written; a document written as an object (builds
+     * between the options' introduction and their storage as text) reads as that object's text, whose
+     * numbers may already be rewritten by the JSON engines it went through.
+     */
+    private static String options(JsonNode options, String where) {
+        if (options == null || options.isNull()) {
+            return null;
+        }
+        if (options.isTextual()) {
+            return options.textValue();
+        }
+        if (options.isObject()) {
+            return options.toString();
+        }
+        throw new JournalException(where + ": 'options' is neither the options' JSON text nor an object");
     }
 
     /** The document of a head whose last turn's status is not known (see {@link StoredHead#lastTurnStatus()}). */

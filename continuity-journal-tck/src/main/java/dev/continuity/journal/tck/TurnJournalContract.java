@@ -251,6 +251,49 @@ public abstract class TurnJournalContract {
         assertThat(committed.options()).isEqualTo(options);
     }
 
+    /**
+     * A turn's options are the request the service receives when the pending turn is completed (by
+     * reconciliation, after a crash or a failover): their numbers come back exactly as written, never as a
+     * JSON engine on the way would rewrite them ({@code 1.50} as {@code 1.5}, {@code 1e2} as {@code 100.0},
+     * a 20-digit integer rounded, {@code -0.0} as {@code 0}), and the same request appended again is an
+     * idempotent retry, pending and committed.
+     */
+    @Test
+    void aTurnsOptionsKeepTheirNumbersAsWrittenAndTheSameRequestAgainIsIdempotent() throws Exception {
+        create(key("n"));
+        String options = "{\"max_output_tokens\":64,\"text\":{\"format\":{\"type\":\"json_schema\",\"name\":\"price\","
+                + "\"schema\":{\"type\":\"number\",\"minimum\":-0.0,\"maximum\":1e2,\"multipleOf\":1.50}}},"
+                + "\"max_tool_calls\":10000000000000000001,\"x_ratio\":1.50,\"x_scale\":1e2,\"x_offset\":-0.0,"
+                + "\"x_list\":[1.50,1e2,10000000000000000001,-0.0]}";
+        Turn turn = Turn.pending(key("n"), 1, AGENT, AGENT_VERSION, List.of(TurnItem.userMessage("price?")), STARTED,
+                options);
+        journal.append(turn);
+        journal = reopen(journal);
+
+        Turn pendingRead = journal.turn(key("n"), 1).orElseThrow();
+        assertThat(pendingRead.options()).as("the options as read back").isNotNull();
+        assertThat(pendingRead.sameRequest(turn)).as("read back, the turn is the same request (options %s read"
+                + " back as %s)", options, pendingRead.options()).isTrue();
+        assertThat(journal.append(turn)).as("the same request appended again").isEqualTo(AppendResult.ALREADY_PRESENT);
+        List<Turn> listed = eventually(this::ownPendingTurns, turns -> !turns.isEmpty());
+        assertThat(listed).hasSize(1);
+        assertThat(listed.get(0).sameRequest(turn)).as("listed as pending, the turn is the same request (options"
+                + " listed as %s)", listed.get(0).options()).isTrue();
+
+        journal.commit(key("n"), 1, outcome("12.50", "resp_n"));
+        journal = reopen(journal);
+        Turn committed = journal.turn(key("n"), 1).orElseThrow();
+        assertThat(committed.sameRequest(turn)).as("committed, the turn is the same request (options read back as"
+                + " %s)", committed.options()).isTrue();
+        assertThat(journal.append(committed)).as("the committed turn appended again")
+                .isEqualTo(AppendResult.ALREADY_PRESENT);
+        assertThat(journal.append(turn.committed(outcome("12.50", "resp_n"))))
+                .as("the committed turn, as its writer holds it, appended again").isEqualTo(AppendResult.ALREADY_PRESENT);
+        assertThat(journal.read(key("n"), 1)).singleElement()
+                .satisfies(t -> assertThat(t.sameRequest(turn)).as("options read by readTurns: %s", t.options())
+                        .isTrue());
+    }
+
     @Test
     void appendingTheSameRequestAgainIsAlreadyPresentAndChangesNothing() {
         create(key("c"));
