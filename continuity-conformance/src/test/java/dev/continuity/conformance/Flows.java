@@ -189,8 +189,16 @@ final class Flows {
         String streamedReference = reference.replace(id, streamed);
         run.call("preview", "createResponse").body(streamedReference + "\"input\":\"search refund\","
                 + "\"include\":[\"file_search_call.results\"],\"stream\":true}").stream();
-        run.call("preview", "createResponse").body(streamedReference + "\"input\":\"mcp crm lookup\",\"stream\":true}")
-                .stream();
+        String streamedRequest = null;
+        for (JsonNode event : run.call("preview", "createResponse")
+                .body(streamedReference + "\"input\":\"mcp crm lookup\",\"stream\":true}").stream()) {
+            if (event.path("type").asText().equals("response.output_item.done")
+                    && event.path("item").path("type").asText().equals("mcp_approval_request")) {
+                streamedRequest = event.path("item").path("id").asText();
+            }
+        }
+        run.call("preview", "createResponse").body(streamedReference + "\"input\":[{\"type\":\"mcp_approval_response\","
+                + "\"approval_request_id\":\"" + streamedRequest + "\",\"approve\":true}],\"stream\":true}").stream();
         run.call("preview", "createResponse").body(streamedReference + "\"input\":\"run print(1)\",\"stream\":true}")
                 .stream();
         run.call("preview", "createResponse").body(streamedReference + "\"input\":\"think it over\",\"stream\":true}")
