@@ -51,7 +51,7 @@ public record FaultRule(Kind kind, int status, long retryAfterMillis, Duration l
         RESPONSE_CONTENT_FILTER,
         /**
          * The next streamed response ({@code stream: true} create, or a retrieve with {@code stream=true}) sends
-         * {@code afterEvents} events, then its connection is reset mid-stream (no terminating chunk): the client
+         * {@code afterEvents} events, then its connection is closed mid-stream (no terminating chunk): the client
          * sees the stream end in an error. The response itself is stored as it would be without the fault.
          * Consumed by streamed responses only; {@code method}/{@code pathContains} are ignored.
          */
@@ -144,7 +144,7 @@ public record FaultRule(Kind kind, int status, long retryAfterMillis, Duration l
 
     /**
      * The next streamed response sends {@code events} events (0 = none, not even {@code response.created}),
-     * then its connection is reset: the client sees the stream end early, in an error.
+     * then its connection is closed mid-body: the client sees the stream end early, in an error.
      */
     public static FaultRule cutStreamAfter(int events) {
         return new FaultRule(Kind.STREAM_CUT, 200, 0, Duration.ZERO, null, null, 1, events);

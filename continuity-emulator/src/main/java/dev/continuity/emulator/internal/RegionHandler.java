@@ -113,7 +113,7 @@ final class RegionHandler implements RequestHandler {
 
     /**
      * Writes a streamed response's events as server-sent events ({@code event: TYPE}, {@code data: JSON}, a
-     * blank line), one chunk each; a {@code STREAM_CUT} fault resets the connection after its count of events,
+     * blank line), one chunk each; a {@code STREAM_CUT} fault closes the connection mid-body after its count of events,
      * a {@code STREAM_STALL} fault waits there until the rules are cleared or an outage resets the connection.
      */
     private StreamBody eventStream(ResponseService.Streamed streamed) {

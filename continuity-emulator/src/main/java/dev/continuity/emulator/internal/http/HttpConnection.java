@@ -67,7 +67,8 @@ final class HttpConnection implements Runnable {
                 RawResponse response = handler.handle(request);
                 if (response.stream() != null) {
                     if (!writeStream(out, response, keepAlive)) {
-                        socket.setSoLinger(true, 0); // reset: the client sees the stream end in an error
+                        // closed (FIN, not RST: a reset could drop events the client has not read yet) inside the
+                        // chunked body, without its terminating chunk: the client sees the stream end in an error
                         return;
                     }
                 } else {

@@ -13,8 +13,9 @@ public interface StreamBody {
      * Writes the body.
      *
      * @param sink sends one piece (one chunk, flushed)
-     * @return true when the body ended normally (the terminating chunk follows); false to reset the
-     *         connection instead, mid-body (the client sees the body end early, in an error)
+     * @return true when the body ended normally (the terminating chunk follows); false to close the
+     *         connection instead, mid-body without the terminating chunk (the client sees the body end early,
+     *         in an error)
      * @throws IOException when the connection fails (closed by the client, reset by an outage)
      */
     boolean writeTo(Sink sink) throws IOException;
