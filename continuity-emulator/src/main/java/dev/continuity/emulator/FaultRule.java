@@ -8,7 +8,9 @@ import java.util.Objects;
  * One fault to inject into a region's HTTP traffic.
  *
  * <p>Build rules with the factories ({@link #serviceUnavailable()}, {@link #httpError(int)},
- * {@link #throttle(long)}, {@link #latency(Duration)}, {@link #failAfterCommit()}) and narrow them with
+ * {@link #throttle(long)}, {@link #latency(Duration)}, {@link #failAfterCommit()}; for response outcomes
+ * {@link #responseFailed()}, {@link #contentFilter()}; for streamed responses {@link #cutStreamAfter(int)},
+ * {@link #stallStreamAfter(int)}) and narrow them with
  * {@link #onlyFor(String, String)} and {@link #times(int)}. A rule matches a request when its
  * {@code method} (case-insensitive) and {@code pathContains} (a substring of the request path, e.g.
  * {@code "/openai/responses"}) match; {@code null} matches anything.
