@@ -248,6 +248,32 @@ class StreamedResponsesThroughTheSdkTest {
     }
 
     @Test
+    void anOutageCutsEveryOpenStreamOfTheRegion() {
+        int open = 10;
+        east.faults().inject(FaultRule.stallStreamAfter(2).times(open));
+        List<StreamResponse<ResponseStreamEvent>> streams = new ArrayList<>();
+        List<Iterator<ResponseStreamEvent>> readers = new ArrayList<>();
+        try {
+            for (int i = 0; i < open; i++) {
+                StreamResponse<ResponseStreamEvent> stream = v1.responses().createStreaming(
+                        agentTurn("chat", conversation(v1), "stream number " + i, true).build());
+                streams.add(stream);
+                Iterator<ResponseStreamEvent> events = stream.stream().iterator();
+                assertThat(events.next().isCreated()).isTrue();
+                assertThat(events.next().isInProgress()).isTrue();
+                readers.add(events);
+            }
+            east.faults().outage();
+            for (Iterator<ResponseStreamEvent> events : readers) {
+                assertThatThrownBy(() -> events.forEachRemaining(e -> { })).isInstanceOf(RuntimeException.class);
+            }
+        } finally {
+            streams.forEach(StreamResponse::close);
+            east.faults().restore();
+        }
+    }
+
+    @Test
     void aBackgroundStreamIsResumedAfterAGivenEvent() {
         List<ResponseStreamEvent> events = all(v1, agentTurn("chat", conversation(v1), "one two three four", true)
                 .background(true).build());
