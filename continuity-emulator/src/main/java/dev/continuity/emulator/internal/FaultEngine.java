@@ -1,10 +1,10 @@
 package dev.continuity.emulator.internal;
 
-import java.util.concurrent.CountDownLatch;
 import dev.continuity.emulator.FaultRule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**

@@ -257,5 +257,4 @@ final class ResponseEvents {
         }
         return pieces;
     }
-
 }
