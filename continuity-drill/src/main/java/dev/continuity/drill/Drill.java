@@ -228,10 +228,9 @@ public final class Drill {
                 .replayer(replayer)
                 .probes(new ProbeSettings(probeInterval, probeInterval, options.failureThreshold()))
                 .eagerReplay(options.mode().equals("eager"))
-                // every rehydration (failover, background, failback) recreates the target's memory stores and
-                // rebuilds their memories from the journal; the emulator's one user owns every conversation
+                // the stack's rehydrations (failover, background, failback) recreate the target's memory stores
+                // and rebuild their memories from the journal; the emulator's one user owns every conversation
                 .configureFailover(failover -> failover.rehydration(rehydration -> rehydration
-                        .memoryStoresByRegion(regions::memoryStores)
                         .memoryScopes(MemoryCheck.scopes(emulator != null))))
                 .listener(event -> {
                     events.record(event);
