@@ -213,9 +213,15 @@ final class DrillCommand implements Callable<Integer> {
         row(out, "rehydration items by type", h.itemsByType().toString());
         row(out, "rehydration failures", String.valueOf(h.failures()));
         row(out, "rehydration orphans cleaned", String.valueOf(h.orphansCleaned()));
+        if (h.memory().rebuilds() > 0) {
+            row(out, "rehydration memory", memory(h.memory()));
+        }
         DrillReport.Rehydration f = r.failback();
         row(out, "failback conversations/items", f.conversations() + " / " + f.items());
         row(out, "failback calls (minimal)", f.calls() + " (" + f.minimalCalls() + ")");
+        if (f.memory().rebuilds() > 0) {
+            row(out, "failback memory", memory(f.memory()));
+        }
         row(out, "failback verified", r.failbackVerified() ? "yes" : "NO");
         if (r.knowledgeVerified() != null) {
             row(out, "knowledge: same citations", (r.knowledgeVerified() ? "yes " : "NO ") + r.knowledgeCitations());
@@ -223,12 +229,22 @@ final class DrillCommand implements Callable<Integer> {
         if (r.toolsVerified() != null) {
             row(out, "hosted tools continued", r.toolsVerified() ? "yes" : "NO");
         }
+        if (r.memoryVerified() != null) {
+            row(out, "memory recalled in the secondary", r.memoryVerified() ? "yes" : "NO");
+        }
         row(out, "continuity verified", r.continuityVerified() ? "yes" : "NO");
         row(out, "total time", millis(r.totalMillis()));
         for (String failure : r.failedRecalls()) {
             out.println("  ! " + failure);
         }
         out.flush();
+    }
+
+    /** A memory rebuild's totals on one line: stores created, updates completed of started, calls. */
+    private static String memory(DrillReport.Memory m) {
+        return m.storesCreated() + " store(s) created, " + m.completed() + "/" + m.updates() + " updates completed"
+                + (m.failed() > 0 ? ", " + m.failed() + " FAILED" : "") + (m.unscoped() > 0 ? ", " + m.unscoped()
+                + " conversations unscoped" : "") + ", " + m.calls() + " calls";
     }
 
     private static void row(PrintWriter out, String name, String value) {

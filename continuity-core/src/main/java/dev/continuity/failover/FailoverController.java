@@ -490,9 +490,15 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
             return this;
         }
 
-        /** Adjusts every rehydration the controller runs (concurrency, validation, ...). */
+        /**
+         * Adjusts every rehydration the controller runs (concurrency, validation, memory stores, ...). Each call
+         * adds a customizer, applied in the order given after the earlier ones, so an assembly's defaults (such
+         * as {@code ContinuityStack}'s memory stores) and the application's own adjustments both apply.
+         */
         public Builder rehydration(UnaryOperator<Rehydrator.Builder> customizer) {
-            this.rehydration = Objects.requireNonNull(customizer, "customizer");
+            Objects.requireNonNull(customizer, "customizer");
+            UnaryOperator<Rehydrator.Builder> before = this.rehydration;
+            this.rehydration = b -> customizer.apply(before.apply(b));
             return this;
         }
 

@@ -93,6 +93,7 @@ public final class Drill {
     private final DrillOptions options;
     private KnowledgeCheck knowledge;
     private HostedToolCheck tools;
+    private MemoryCheck memory;
     private final Supplier<TurnJournal> journals;
     private final StandbyStarter standbyStarter;
     private final Progress progress;
@@ -174,12 +175,22 @@ public final class Drill {
             Topology topology = loadedTopology;
             knowledge = KnowledgeCheck.find(agents, options.agentsDir()).orElse(null);
             tools = HostedToolCheck.find(agents, options.mode().equals("warm")).orElse(null);
+            memory = MemoryCheck.find(agents).orElse(null);
+            if (memory != null && emulator != null) {
+                // the shipped memory agent waits update_delay (60 s) after a turn before its memories are
+                // processed, as the service waits for a conversation to go quiet; the drill's regions process
+                // them at once instead, so the primary's memories are there before the outage without waiting
+                for (Region region : List.of(primary, secondary)) {
+                    emulator.region(region.name()).agentMemoryUpdateDelay(Duration.ZERO);
+                }
+            }
             if (knowledge != null) {
                 progress.phase("sync file knowledge into " + primary.name() + " and " + secondary.name());
                 topology = knowledge.sync(topology, options.agentsDir(), regions);
             }
+            // with the topology bound to the synced vector stores; the memory stores agents bind created first
             DeployReport deployed = new AgentDeployer(regions.service(primary.name()), topology, primary.name())
-                    .deploy(agents); // with the topology bound to the synced vector stores
+                    .withMemoryStores(regions.memoryStores(primary.name())).deploy(agents);
             if (!deployed.failed().isEmpty()) {
                 throw new IllegalStateException("deploying to " + primary.name() + " failed: " + deployed.failed());
             }
@@ -217,6 +228,10 @@ public final class Drill {
                 .replayer(replayer)
                 .probes(new ProbeSettings(probeInterval, probeInterval, options.failureThreshold()))
                 .eagerReplay(options.mode().equals("eager"))
+                // the stack's rehydrations (failover, background, failback) recreate the target's memory stores
+                // and rebuild their memories from the journal; the emulator's one user owns every conversation
+                .configureFailover(failover -> failover.rehydration(rehydration -> rehydration
+                        .memoryScopes(MemoryCheck.scopes(emulator != null))))
                 .listener(event -> {
                     events.record(event);
                     describe(event);
@@ -244,6 +259,11 @@ public final class Drill {
                 progress.phase("hosted tools in " + primary.name() + ": MCP with approvals (one left pending),"
                         + " code interpreter, reasoning, structured output");
                 tools.askBefore(client);
+            }
+            if (memory != null) {
+                progress.phase("memory in " + primary.name() + ": " + memory.agent() + " remembers a guest's"
+                        + " preference");
+                memory.askBefore(client, emulator != null);
             }
 
             progress.phase("traffic: " + options.conversations() + " conversations x " + options.turns()
@@ -300,6 +320,20 @@ public final class Drill {
                         + (toolsVerified ? " continued in " + secondary.name() + " with their items replayed"
                                 + " (reasoning and the pending approval left out)" : ": " + toolProblems));
             }
+            Boolean memoryVerified = null;
+            if (memory != null) {
+                memory.askAfter(client, secondary.name());
+                List<String> memoryProblems = memory.problems();
+                memoryVerified = memoryProblems.isEmpty();
+                failedRecalls.addAll(memoryProblems);
+                compared.addAll(memory.keys());
+                acknowledged.putAll(memory.acknowledged());
+                DrillReport.Memory rebuilt = toSecondary.snapshot().memory();
+                progress.note("memory store of " + memory.agent() + " in " + secondary.name() + " rebuilt from the"
+                        + " journal (" + rebuilt.storesCreated() + " created, " + rebuilt.updates() + " updates, "
+                        + rebuilt.completed() + " completed)" + (memoryVerified
+                                ? ": a new conversation there recalled the guest's preference" : ": " + memoryProblems));
+            }
             progress.phase("compare the journal with every regional copy");
             long lost = lostTurns(journal, acknowledged);
             List<String> mismatches = compareRegionalCopies(journal, regions.service(secondary.name()), compared);
@@ -327,12 +361,13 @@ public final class Drill {
                         standby.totals().since(standbyAtOutage[0]));
             }
             boolean verified = failedRecalls.isEmpty() && lost == 0 && events.rtoMillis() >= 0
-                    && !Boolean.FALSE.equals(knowledgeVerified) && !Boolean.FALSE.equals(toolsVerified);
+                    && !Boolean.FALSE.equals(knowledgeVerified) && !Boolean.FALSE.equals(toolsVerified)
+                    && !Boolean.FALSE.equals(memoryVerified);
             return new DrillReport(options.conversations(), traffic.acknowledgedCount(), lost, verified,
                     failbackFailures.isEmpty(), primary.name(), secondary.name(), options.store(), client.durability().name(), options.mode(),
                     events.detectionMillis(), events.rtoMillis(), traffic.fullRecoveryMillis(events),
                     Math.max(0, rpoTurns), events.failoversBeforeOutage(), knowledgeVerified,
-                    knowledge == null ? List.of() : knowledge.primaryCitations(), toolsVerified,
+                    knowledge == null ? List.of() : knowledge.primaryCitations(), toolsVerified, memoryVerified,
                     failedRecalls.size() > 20 ? failedRecalls.subList(0, 20) : failedRecalls,
                     toSecondary.snapshot(), toPrimary.snapshot(), (System.nanoTime() - started) / 1_000_000);
         }

@@ -31,6 +31,9 @@ import java.util.Map;
  *     structured output) continued in the secondary, their answers and items as expected and their replayed
  *     items in the secondary's copy ({@code null} when the definitions have no agent with an {@code mcp} or
  *     {@code code_interpreter} tool)
+ * @param memoryVerified the memory agent's preference told in the primary was found in the secondary's memory
+ *     store by a new conversation there (rebuilt from the journal by the rehydration), and its conversation
+ *     continued there ({@code null} when the definitions have no agent with a {@code memory_search} tool)
  * @param failedRecalls recalls that answered wrongly, with conversation and expected text
  * @param rehydration what replay into the secondary did
  * @param failback what replay back into the primary did
@@ -39,7 +42,7 @@ import java.util.Map;
 public record DrillReport(int conversations, long acknowledgedTurns, long lostTurns, boolean continuityVerified,
         boolean failbackVerified, String primary, String secondary, String store, String durability, String mode, long detectionMillis,
         long rtoMillis, long fullRecoveryMillis, long rpoTurns, long failoversBeforeOutage, Boolean knowledgeVerified,
-        List<String> knowledgeCitations, Boolean toolsVerified, List<String> failedRecalls, Rehydration rehydration,
+        List<String> knowledgeCitations, Boolean toolsVerified, Boolean memoryVerified, List<String> failedRecalls, Rehydration rehydration,
         Rehydration failback, long totalMillis) {
 
     /**
@@ -55,13 +58,33 @@ public record DrillReport(int conversations, long acknowledgedTurns, long lostTu
      *     {@code file_search_call}), sorted by type
      * @param orphansCleaned orphaned regional conversations (probes, diverged copies, lost creates) the
      *     rehydrations deleted; their listing and delete calls are not counted in {@code calls}
+     * @param memory what the rehydrations' memory rebuilds did (their calls are not counted in {@code calls})
      */
     public record Rehydration(long agents, long conversations, long items, long calls, long minimalCalls,
-            long failures, Map<String, Long> itemsByType, long orphansCleaned) {
+            long failures, Map<String, Long> itemsByType, long orphansCleaned, Memory memory) {
         /** Copies the per-type counts. */
         public Rehydration {
             itemsByType = itemsByType == null ? Map.of()
                     : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(itemsByType));
+            memory = memory == null ? Memory.NONE : memory;
         }
+    }
+
+    /**
+     * Memory rebuild totals, summed over the rehydrations of one direction (docs/memory.md).
+     *
+     * @param rebuilds rebuilds run (one per rehydration with memory stores)
+     * @param storesCreated memory stores created in the target (missing there)
+     * @param conversations journaled conversations whose memories were sent to a store
+     * @param updates {@code update_memories} calls
+     * @param completed updates that completed
+     * @param failed updates that failed, were superseded or did not finish
+     * @param unscoped conversations left out: per-user scope without a known user
+     * @param calls every memory store call (reads, creates, updates, polls)
+     */
+    public record Memory(long rebuilds, long storesCreated, long conversations, long updates, long completed,
+            long failed, long unscoped, long calls) {
+        /** No rebuild ran. */
+        public static final Memory NONE = new Memory(0, 0, 0, 0, 0, 0, 0, 0);
     }
 }

@@ -3,6 +3,7 @@ package dev.continuity.drill;
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.client.RegionCatchUp;
 import dev.continuity.journal.RegionCursor;
+import dev.continuity.memory.MemoryRebuildReport;
 import dev.continuity.rehydrate.RehydrationReport;
 import dev.continuity.replay.ConversationReplayer;
 import dev.continuity.replay.ReplayOutcome;
@@ -19,6 +20,8 @@ final class ReplayTally implements RegionCatchUp {
     private final LongAdder minimalCalls = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final LongAdder orphansCleaned = new LongAdder();
+    private final LongAdder[] memory = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(),
+        new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()};
     private final java.util.concurrent.ConcurrentHashMap<String, LongAdder> itemsByType =
             new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -57,11 +60,21 @@ final class ReplayTally implements RegionCatchUp {
         minimalCalls.add(totals.minimalWriteCalls());
         failures.add(report.failuresByReason().values().stream().mapToLong(Long::longValue).sum());
         orphansCleaned.add(report.orphansCleaned());
+        MemoryRebuildReport rebuilt = report.memory();
+        if (!MemoryRebuildReport.NONE.equals(rebuilt)) {
+            long[] values = {1, rebuilt.storesCreated(), rebuilt.conversations(), rebuilt.updates(), rebuilt.completed(),
+                rebuilt.failed(), rebuilt.unscoped(), rebuilt.calls()};
+            for (int i = 0; i < values.length; i++) {
+                memory[i].add(values[i]);
+            }
+        }
     }
 
     DrillReport.Rehydration snapshot() {
         return new DrillReport.Rehydration(agents.sum(), conversations.sum(), items.sum(), calls.sum(),
-                minimalCalls.sum(), failures.sum(), byType(), orphansCleaned.sum());
+                minimalCalls.sum(), failures.sum(), byType(), orphansCleaned.sum(),
+                new DrillReport.Memory(memory[0].sum(), memory[1].sum(), memory[2].sum(), memory[3].sum(),
+                        memory[4].sum(), memory[5].sum(), memory[6].sum(), memory[7].sum()));
     }
 
     private java.util.Map<String, Long> byType() {

@@ -43,9 +43,13 @@ class CosmosDrillTest {
         assertThat(report.store()).isEqualTo("cosmos");
         assertThat(report.durability()).as("one journal request per turn").isEqualTo("ANSWER_ONLY");
         assertThat(report.acknowledgedTurns()).isEqualTo(24 + 12 + 6);
-        // + the knowledge conversation and the four hosted-tool conversations
-        assertThat(report.rehydration().conversations()).isEqualTo(6 + 1 + 4);
+        // + the knowledge conversation, the four hosted-tool conversations and the two memory conversations
+        // (the one told in the primary, continued; the new one in the secondary, created through the catch-up)
+        assertThat(report.rehydration().conversations()).isEqualTo(6 + 1 + 4 + 2);
         assertThat(report.toolsVerified()).as("failed: %s", report.failedRecalls()).isTrue();
+        assertThat(report.memoryVerified()).as("failed: %s", report.failedRecalls()).isTrue();
+        MemoryRebuilt.assertRebuilt(report.rehydration().memory(), 1);
+        assertThat(report.rehydration().itemsByType()).containsKey("memory_search_call");
         assertThat(report.rehydration().calls()).isEqualTo(report.rehydration().minimalCalls());
         assertThat(report.failback().calls()).isEqualTo(report.failback().minimalCalls());
         assertThat(report.failbackVerified()).isTrue();
@@ -66,6 +70,8 @@ class CosmosDrillTest {
         assertThat(report.lostTurns()).isZero();
         assertThat(report.mode()).isEqualTo("warm");
         assertThat(report.toolsVerified()).as("failed: %s", report.failedRecalls()).isTrue();
+        assertThat(report.memoryVerified()).as("failed: %s", report.failedRecalls()).isTrue();
+        MemoryRebuilt.assertRebuilt(report.rehydration().memory(), 1);
         assertThat(report.rehydration().calls()).isEqualTo(report.rehydration().minimalCalls());
         assertThat(report.failback().calls()).isEqualTo(report.failback().minimalCalls());
         assertThat(report.failbackVerified()).isTrue();

@@ -33,9 +33,10 @@ class DrillTest {
         assertThat(report.detectionMillis()).isPositive();
         assertThat(report.rtoMillis()).isGreaterThanOrEqualTo(report.detectionMillis());
         assertThat(report.fullRecoveryMillis()).isGreaterThanOrEqualTo(report.rtoMillis());
-        // the traffic's conversations plus the knowledge agent's conversation and the four hosted-tool
-        // conversations (MCP, code interpreter, reasoning, structured output)
-        assertThat(report.rehydration().conversations()).isEqualTo(6 + 1 + 4);
+        // the traffic's conversations plus the knowledge agent's conversation, the four hosted-tool
+        // conversations (MCP, code interpreter, reasoning, structured output), the memory conversation that
+        // continues in the secondary and the new memory conversation there (created through the catch-up)
+        assertThat(report.rehydration().conversations()).as("%s", report).isEqualTo(6 + 1 + 4 + 2);
         assertThat(report.rehydration().calls()).isEqualTo(report.rehydration().minimalCalls());
         assertThat(report.failback().calls()).isEqualTo(report.failback().minimalCalls());
         assertThat(report.failbackVerified()).isTrue();
@@ -51,6 +52,14 @@ class DrillTest {
                 .doesNotContainKey("reasoning");
         assertThat(report.toolsVerified()).as("failed: %s", report.failedRecalls()).isTrue();
         assertThat(progress.notes).anyMatch(n -> n.contains("continued in centralus with their items replayed"));
+        // the concierge's preference told in the primary was found by a new conversation in the secondary
+        assertThat(report.memoryVerified()).as("failed: %s", report.failedRecalls()).isTrue();
+        MemoryRebuilt.assertRebuilt(report.rehydration().memory(), 1);
+        // its conversation's recall in the primary crossed the failover (the traffic's concierge conversation
+        // adds its own recalls when they were committed before the outage)
+        assertThat(report.rehydration().itemsByType()).hasEntrySatisfying("memory_search_call",
+                n -> assertThat(n).isGreaterThanOrEqualTo(1L));
+        assertThat(progress.notes).anyMatch(n -> n.contains("a new conversation there recalled the guest's preference"));
         assertThat(report.rehydration().itemsByType().values().stream().mapToLong(Long::longValue).sum())
                 .isEqualTo(report.rehydration().items());
         assertThat(progress.notes).anyMatch(n -> n.contains("file_search_call replayed across the failover"));
@@ -70,8 +79,10 @@ class DrillTest {
         assertThat(report.rpoTurns()).isZero();
         assertThat(report.continuityVerified()).isTrue();
         assertThat(report.acknowledgedTurns()).isEqualTo(50 * 4 + 50 * 2 + 50);
-        // + the knowledge conversation and the four hosted-tool conversations
-        assertThat(report.rehydration().conversations()).isEqualTo(50 + 1 + 4);
+        // + the knowledge conversation, the four hosted-tool conversations and the two memory conversations
+        assertThat(report.rehydration().conversations()).isEqualTo(50 + 1 + 4 + 2);
+        assertThat(report.memoryVerified()).as("failed: %s", report.failedRecalls()).isTrue();
+        MemoryRebuilt.assertRebuilt(report.rehydration().memory(), 1);
         assertThat(report.rehydration().calls()).isEqualTo(report.rehydration().minimalCalls());
     }
 
@@ -87,7 +98,11 @@ class DrillTest {
         assertThat(report.rehydration().calls()).isEqualTo(report.rehydration().minimalCalls());
         assertThat(report.toolsVerified()).as("failed: %s", report.failedRecalls()).isTrue();
         assertThat(report.rehydration().itemsByType()).containsKeys("file_search_call", "mcp_list_tools",
-                "mcp_approval_request", "mcp_approval_response", "mcp_call", "code_interpreter_call");
+                "mcp_approval_request", "mcp_approval_response", "mcp_call", "code_interpreter_call",
+                "memory_search_call");
+        // the failover's rebuild and the background rehydration's
+        assertThat(report.memoryVerified()).as("failed: %s", report.failedRecalls()).isTrue();
+        MemoryRebuilt.assertRebuilt(report.rehydration().memory(), 2);
         // the background run's validation probes, deleted by its orphans phase (not counted in calls)
         assertThat(report.rehydration().orphansCleaned()).isPositive();
     }

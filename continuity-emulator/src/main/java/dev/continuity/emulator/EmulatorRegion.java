@@ -101,6 +101,23 @@ public final class EmulatorRegion {
         runtime.api().memoryUpdateDelay(delay.toMillis());
     }
 
+    /**
+     * How long this region waits after a turn of an agent with a {@code memory_search} tool before it processes
+     * the turn's memory update, in place of the tool's {@code update_delay} (the service's wait for the
+     * conversation to go quiet, 300 s by default): {@link java.time.Duration#ZERO} processes it at once, so
+     * the memories are found from the next turn on; {@code null} (the default) restores the tool's. Whole
+     * seconds, as {@code update_delay}. Lets a test or the drill use a realistic agent definition without
+     * waiting. Applies to updates submitted after the call.
+     *
+     * @throws IllegalArgumentException when {@code delay} is negative
+     */
+    public void agentMemoryUpdateDelay(java.time.Duration delay) {
+        if (delay != null && delay.isNegative()) {
+            throw new IllegalArgumentException("agent memory update delay must be zero or positive, got " + delay);
+        }
+        runtime.api().agentMemoryUpdateDelay(delay == null ? -1 : delay.toSeconds());
+    }
+
     /** Number of memory stores of this region. */
     public int memoryStoreCount() {
         return runtime.api().memoryStoreCount();

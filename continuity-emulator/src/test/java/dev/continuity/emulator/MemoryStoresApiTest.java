@@ -1,6 +1,7 @@
 package dev.continuity.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -242,5 +243,33 @@ class MemoryStoresApiTest {
         assertThat(lost.at("/output/0/status").asText()).isEqualTo("failed");
         assertThat(lost.at("/output/0/results").isNull()).isTrue();
         assertThat(lost.at("/output/1/content/0/text").asText()).isEqualTo("I don't know size.");
+    }
+    @Test
+    void theRegionsAgentMemoryUpdateDelayReplacesTheToolsSoAQuietPeriodNeedNotBeWaitedFor() {
+        create("m");
+        http.post("/agents/concierge/versions?api-version=2025-11-15-preview", "{\"definition\":{\"kind\":\"prompt\","
+                + "\"model\":\"gpt-4o-mini\",\"tools\":[{\"type\":\"memory_search\",\"memory_store_name\":\"m\","
+                + "\"scope\":\"{{$userId}}\",\"update_delay\":60}]}}");
+        String agent = ",\"agent\":{\"type\":\"agent_reference\",\"name\":\"concierge\"}}";
+        String first = http.post("/openai/conversations?api-version=2025-11-15-preview", "{}").json().get("id").asText();
+        http.post("/openai/responses?api-version=2025-11-15-preview", "{\"conversation\":\"" + first
+                + "\",\"input\":\"remember color=blue\"" + agent);
+        // the tool's 60 s: queued, nothing found yet
+        assertThat(search("m", "{\"scope\":\"emulator-user\"}").get("memories")).isEmpty();
+
+        emulator.region("eastus2").agentMemoryUpdateDelay(Duration.ZERO);
+        http.post("/openai/responses?api-version=2025-11-15-preview", "{\"conversation\":\"" + first
+                + "\",\"input\":\"remember size=large\"" + agent);
+        // processed at once, taking over the queued update of the scope (superseded: nothing lost)
+        assertThat(search("m", "{\"scope\":\"emulator-user\"}").findValuesAsText("content"))
+                .containsExactly("color=blue", "size=large");
+
+        emulator.region("eastus2").agentMemoryUpdateDelay(null);
+        http.post("/openai/responses?api-version=2025-11-15-preview", "{\"conversation\":\"" + first
+                + "\",\"input\":\"remember color=red\"" + agent);
+        assertThat(search("m", "{\"scope\":\"emulator-user\"}").findValuesAsText("content"))
+                .as("the tool's update_delay again").containsExactly("color=blue", "size=large");
+        assertThatThrownBy(() -> emulator.region("eastus2").agentMemoryUpdateDelay(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("zero or positive");
     }
 }

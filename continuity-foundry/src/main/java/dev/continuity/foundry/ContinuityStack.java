@@ -252,7 +252,10 @@ public final class ContinuityStack implements AutoCloseable {
                         .topology(topology != null ? topology : regions.topology())
                         .definitions(definitions)
                         .replayer(shared)
-                        .eagerReplay(eagerReplay);
+                        .eagerReplay(eagerReplay)
+                        // every rehydration recreates the target's memory stores and rebuilds their memories
+                        // (fixed scopes; per-user scopes need the application's MemoryScopeResolver)
+                        .rehydration(r -> r.memoryStoresByRegion(regions::memoryStores));
                 listeners.forEach(failover::listener);
                 ContinuityClient.Builder client = ContinuityClient.builder().journal(journal);
                 for (String region : regions.regionNames()) {

@@ -49,6 +49,8 @@ final class MemoryStoreStore {
     private final IdGenerator ids;
     private final Map<String, Store> byName = new LinkedHashMap<>();
     private volatile long processingDelayMillis;
+    /** In place of an agent tool's {@code update_delay} (seconds) for the updates after its turns; -1 = the tool's. */
+    private volatile long agentUpdateDelaySeconds = -1;
 
     MemoryStoreStore(IdGenerator ids) {
         this.ids = ids;
@@ -156,6 +158,14 @@ final class MemoryStoreStore {
     /** Sets how long an update is {@code in_progress} once its {@code update_delay} has passed (0 = at once). */
     void processingDelay(long millis) {
         processingDelayMillis = millis;
+    }
+
+    /**
+     * Sets the {@code update_delay} (seconds) of the updates after agent turns, in place of the tools' own;
+     * -1 restores the tools'.
+     */
+    void agentUpdateDelay(long seconds) {
+        agentUpdateDelaySeconds = seconds;
     }
 
     /** Number of memory stores. */
@@ -387,7 +397,8 @@ final class MemoryStoreStore {
     synchronized void afterTurn(String storeName, String scope, List<? extends ModelItem> items, long delaySeconds) {
         Store store = byName.get(storeName);
         if (store != null) {
-            submit(store, scope, new ArrayList<>(items), Math.max(0, delaySeconds));
+            long override = agentUpdateDelaySeconds;
+            submit(store, scope, new ArrayList<>(items), override >= 0 ? override : Math.max(0, delaySeconds));
         }
     }
 

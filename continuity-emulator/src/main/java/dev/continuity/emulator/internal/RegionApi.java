@@ -53,6 +53,11 @@ public final class RegionApi {
         memoryStores.processingDelay(millis);
     }
 
+    /** Sets the {@code update_delay} (seconds) of the memory updates after agent turns; -1 = the tools' own. */
+    public void agentMemoryUpdateDelay(long seconds) {
+        memoryStores.agentUpdateDelay(seconds);
+    }
+
     /** Number of memory stores. */
     public int memoryStoreCount() {
         return memoryStores.size();
