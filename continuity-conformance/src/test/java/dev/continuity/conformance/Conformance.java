@@ -241,6 +241,77 @@ final class Conformance {
             return reply.json;
         }
 
+        /**
+         * Sends the valid call as a streamed one (a create with {@code "stream": true}, a retrieve with
+         * {@code stream=true}) and checks its {@code text/event-stream} answer: the framing ({@code event: TYPE},
+         * {@code data: JSON}, the name equal to the data's {@code type}, {@code sequence_number} consecutive) and
+         * each event's data against its schema in the OpenAI document ({@code ResponseStreamEvent}'s variant for
+         * its type; the Foundry documents define no stream events). Returns the events' data.
+         */
+        List<JsonNode> stream() {
+            String path = target.prefix() + target.operation().path();
+            for (Map.Entry<String, String> p : pathParams.entrySet()) {
+                path = path.replace("{" + p.getKey() + "}", URLEncoder.encode(p.getValue(), StandardCharsets.UTF_8));
+            }
+            SpecOperation op = target.operation();
+            if (body != null && op.requestSchema() != null && !refusalPass) {
+                List<String> own = validator(op).validate(body, op.requestSchema(), SchemaValidator.Direction.REQUEST);
+                record(target.id() + " request valid", own.isEmpty() ? null
+                        : "the suite's own request body is not valid for the spec: " + own);
+            }
+            if (!served.getOrDefault(target.id(), false)) {
+                throw new NotServed(target);
+            }
+            Reply reply = exchange(op.method(), withQuery(path, target.apiVersion(), query),
+                    body == null ? null : body.toString(), contentType);
+            if (reply.status != 200 || reply.contentType == null || !reply.contentType.startsWith("text/event-stream")) {
+                throw new AssertionError(target.id() + " answered " + reply.status + " (" + reply.contentType
+                        + ") to a valid streamed request: " + abbreviate(reply.text));
+            }
+            List<JsonNode> events = new ArrayList<>();
+            List<String> framing = new ArrayList<>();
+            String text = reply.text;
+            if (!text.endsWith("\n\n")) {
+                framing.add("the stream does not end with a blank line");
+            }
+            long expected = -1;
+            for (String frame : text.strip().split("\n\n")) {
+                String[] lines = frame.split("\n");
+                if (lines.length != 2 || !lines[0].startsWith("event: ") || !lines[1].startsWith("data: ")) {
+                    framing.add("not an 'event: TYPE' / 'data: JSON' frame: " + abbreviate(frame));
+                    continue;
+                }
+                JsonNode data;
+                try {
+                    data = JSON.readTree(lines[1].substring(6));
+                } catch (IOException e) {
+                    framing.add("data is not JSON: " + abbreviate(lines[1]));
+                    continue;
+                }
+                String type = data.path("type").asText();
+                if (!lines[0].substring(7).equals(type)) {
+                    framing.add("event name " + lines[0].substring(7) + " differs from the data's type " + type);
+                }
+                long sequence = data.path("sequence_number").asLong(-1);
+                if (expected >= 0 && sequence != expected) {
+                    framing.add(type + " has sequence_number " + sequence + ", expected " + expected);
+                }
+                expected = sequence + 1;
+                events.add(data);
+                if (!refusalPass) {
+                    JsonNode schema = streamEventSchema(type);
+                    List<String> errors = schema == null ? List.of("the OpenAI document defines no stream event " + type)
+                            : openaiValidator().validate(data, schema, SchemaValidator.Direction.RESPONSE);
+                    record(target.id() + " stream event " + type, errors.isEmpty() ? null : String.join("; ", errors));
+                }
+            }
+            if (!refusalPass) {
+                driven.merge(target.id(), 1, Integer::sum);
+                record(target.id() + " stream framing", framing.isEmpty() ? null : String.join("; ", framing));
+            }
+            return events;
+        }
+
         private void refuse(String path) {
             SpecOperation op = target.operation();
             JsonNode apiVersion = op.queryParameter("api-version");
@@ -357,6 +428,24 @@ final class Conformance {
         }
         List<String> errors = validator(op).validate(reply.json, schema, SchemaValidator.Direction.RESPONSE);
         record(id, errors.isEmpty() ? null : String.join("; ", errors));
+    }
+
+    /** The OpenAI document's schema of a stream event type ({@code ResponseStreamEvent}'s variant), or null. */
+    private JsonNode streamEventSchema(String type) {
+        for (JsonNode variant : openai.resolve("#/components/schemas/ResponseStreamEvent").path("anyOf")) {
+            String ref = variant.path("$ref").asText();
+            JsonNode schema = openai.resolve(ref);
+            for (JsonNode value : schema.path("properties").path("type").path("enum")) {
+                if (type.equals(value.asText())) {
+                    return variant;
+                }
+            }
+        }
+        return null;
+    }
+
+    private SchemaValidator openaiValidator() {
+        return validators.computeIfAbsent(openai.fileName(), k -> new SchemaValidator(openai, null));
     }
 
     private SchemaValidator validator(SpecOperation op) {

@@ -130,6 +130,16 @@ final class Flows {
         run.call(route, "deleteResponse").path("response_id", responseId).expect(404).refusals().send();
         run.call(route, "deleteConversation").path("conversation_id", id).send();
         run.call(route, "deleteConversation").path("conversation_id", id).expect(404).refusals().send();
+        // streamed: a create with stream true (text, on this route family's agent or model), a background one whose
+        // stream is retrieved again after its second event; every event held to its stream event schema
+        String streamedConversation = run.call(route, "createConversation").body("{}").send().path("id").asText();
+        String streamedBody = responseBody.replace(id, streamedConversation);
+        run.call(route, "createResponse").body(streamedBody.substring(0, streamedBody.length() - 1)
+                + ",\"stream\":true}").stream();
+        String streamedBackground = run.call(route, "createResponse").body("{\"model\":\"" + MODEL + "\",\"input\":\"Tell it\","
+                + "\"background\":true,\"stream\":true}").stream().get(0).path("response").path("id").asText();
+        run.call(route, "getResponse").path("response_id", streamedBackground).query("stream", "true")
+                .query("starting_after", "1").stream();
         // last: a failing cancel stops the flow, and must not hide the checks above
         ifServed(() -> {
             String background = run.call(route, "createResponse").body("{\"model\":\"" + MODEL + "\",\"input\":\"Slow\","
@@ -173,6 +183,31 @@ final class Flows {
         run.call("preview", "createResponse").body(reference + "\"input\":\"think it over\"}").send();
         run.call("preview", "createResponse").body("{\"model\":\"" + MODEL + "\",\"store\":false,"
                 + "\"include\":[\"reasoning.encrypted_content\"],\"input\":\"think again\"}").send();
+        // the same turns streamed, in a conversation of their own: each hosted tool's events, a function call's
+        // argument deltas and the reasoning summary's events, each held to its stream event schema
+        String streamed = run.call("preview", "createConversation").body("{}").send().path("id").asText();
+        String streamedReference = reference.replace(id, streamed);
+        run.call("preview", "createResponse").body(streamedReference + "\"input\":\"search refund\","
+                + "\"include\":[\"file_search_call.results\"],\"stream\":true}").stream();
+        String streamedRequest = null;
+        for (JsonNode event : run.call("preview", "createResponse")
+                .body(streamedReference + "\"input\":\"mcp crm lookup\",\"stream\":true}").stream()) {
+            if (event.path("type").asText().equals("response.output_item.done")
+                    && event.path("item").path("type").asText().equals("mcp_approval_request")) {
+                streamedRequest = event.path("item").path("id").asText();
+            }
+        }
+        run.call("preview", "createResponse").body(streamedReference + "\"input\":[{\"type\":\"mcp_approval_response\","
+                + "\"approval_request_id\":\"" + streamedRequest + "\",\"approve\":true}],\"stream\":true}").stream();
+        run.call("preview", "createResponse").body(streamedReference + "\"input\":\"run print(1)\",\"stream\":true}")
+                .stream();
+        run.call("preview", "createResponse").body(streamedReference + "\"input\":\"think it over\",\"stream\":true}")
+                .stream();
+        run.call("preview", "createResponse").body("{\"model\":\"" + MODEL + "\",\"tools\":[{\"type\":\"function\","
+                + "\"name\":\"lookup\",\"parameters\":{\"type\":\"object\"},\"strict\":false}],\"input\":\"call lookup {\\\"id\\\":7}\","
+                + "\"stream\":true}").stream();
+        run.call("preview", "createResponse").body("{\"model\":\"" + MODEL + "\",\"input\":\"" + "long answer ".repeat(20)
+                + "\",\"max_output_tokens\":16,\"stream\":true}").stream();
         JsonNode items = run.call("preview", "listConversationItems").path("conversation_id", id)
                 .query("order", "asc").query("limit", "100").send();
         // every non-message item back into a new conversation, as replay writes them (ids and statuses kept,

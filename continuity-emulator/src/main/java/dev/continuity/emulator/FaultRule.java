@@ -8,7 +8,9 @@ import java.util.Objects;
  * One fault to inject into a region's HTTP traffic.
  *
  * <p>Build rules with the factories ({@link #serviceUnavailable()}, {@link #httpError(int)},
- * {@link #throttle(long)}, {@link #latency(Duration)}, {@link #failAfterCommit()}) and narrow them with
+ * {@link #throttle(long)}, {@link #latency(Duration)}, {@link #failAfterCommit()}; for response outcomes
+ * {@link #responseFailed()}, {@link #contentFilter()}; for streamed responses {@link #cutStreamAfter(int)},
+ * {@link #stallStreamAfter(int)}) and narrow them with
  * {@link #onlyFor(String, String)} and {@link #times(int)}. A rule matches a request when its
  * {@code method} (case-insensitive) and {@code pathContains} (a substring of the request path, e.g.
  * {@code "/openai/responses"}) match; {@code null} matches anything.
@@ -21,9 +23,11 @@ import java.util.Objects;
  * @param method           HTTP method to match, or {@code null} for any
  * @param pathContains     substring of the request path to match, or {@code null} for any
  * @param times            how many matching requests the rule applies to; {@code -1} = until cleared
+ * @param afterEvents      for {@code STREAM_CUT} and {@code STREAM_STALL}: how many events of the stream are
+ *                         sent before the cut or the stall; 0 otherwise
  */
 public record FaultRule(Kind kind, int status, long retryAfterMillis, Duration latency,
-                        String method, String pathContains, int times) {
+                        String method, String pathContains, int times, int afterEvents) {
 
     /** What an injected fault does to a matching request. */
     public enum Kind {
@@ -46,7 +50,26 @@ public record FaultRule(Kind kind, int status, long retryAfterMillis, Duration l
          * {@code incomplete_details.reason = content_filter}: the answer is cut (half its text is kept) and
          * its message has status {@code incomplete}. Consumed by response creation only.
          */
-        RESPONSE_CONTENT_FILTER
+        RESPONSE_CONTENT_FILTER,
+        /**
+         * The next streamed response ({@code stream: true} create, or a retrieve with {@code stream=true}) sends
+         * {@code afterEvents} events, then its connection is closed mid-stream (no terminating chunk): the client
+         * sees the stream end in an error. The response itself is stored as it would be without the fault.
+         * Consumed by streamed responses only; {@code method}/{@code pathContains} are ignored.
+         */
+        STREAM_CUT,
+        /**
+         * The next streamed response sends {@code afterEvents} events, then sends nothing more until the fault
+         * rules are cleared ({@link RegionFaults#clear()}, a restore) or an outage resets the connection.
+         * Consumed by streamed responses only.
+         */
+        STREAM_STALL
+    }
+
+    /** A rule that is not a stream fault ({@code afterEvents} 0). */
+    public FaultRule(Kind kind, int status, long retryAfterMillis, Duration latency,
+                     String method, String pathContains, int times) {
+        this(kind, status, retryAfterMillis, latency, method, pathContains, times, 0);
     }
 
     /** Validates and normalises the rule. */
@@ -59,7 +82,13 @@ public record FaultRule(Kind kind, int status, long retryAfterMillis, Duration l
         if (kind == Kind.LATENCY && latency.isZero()) {
             throw new IllegalArgumentException("a LATENCY rule needs a positive latency");
         }
-        if (kind == Kind.RESPONSE_FAILED || kind == Kind.RESPONSE_CONTENT_FILTER) {
+        if (afterEvents < 0) {
+            throw new IllegalArgumentException("afterEvents must not be negative: " + afterEvents);
+        }
+        if (afterEvents != 0 && !isStreamFault(kind)) {
+            throw new IllegalArgumentException("afterEvents applies to STREAM_CUT and STREAM_STALL only, not " + kind);
+        }
+        if (kind == Kind.RESPONSE_FAILED || kind == Kind.RESPONSE_CONTENT_FILTER || isStreamFault(kind)) {
             status = 200;
         } else if (kind != Kind.LATENCY && (status < 400 || status > 599)) {
             throw new IllegalArgumentException("status must be an HTTP error status 400..599, got " + status);
@@ -115,6 +144,31 @@ public record FaultRule(Kind kind, int status, long retryAfterMillis, Duration l
         return new FaultRule(Kind.RESPONSE_CONTENT_FILTER, 200, 0, Duration.ZERO, null, null, 1);
     }
 
+    /**
+     * The next streamed response sends {@code events} events (0 = none, not even {@code response.created}),
+     * then its connection is closed mid-body: the client sees the stream end early, in an error.
+     */
+    public static FaultRule cutStreamAfter(int events) {
+        return new FaultRule(Kind.STREAM_CUT, 200, 0, Duration.ZERO, null, null, 1, events);
+    }
+
+    /**
+     * The next streamed response sends {@code events} events, then stalls: nothing more is sent until the
+     * rules are cleared ({@link RegionFaults#clear()} or a restore) or an outage resets its connection.
+     */
+    public static FaultRule stallStreamAfter(int events) {
+        return new FaultRule(Kind.STREAM_STALL, 200, 0, Duration.ZERO, null, null, 1, events);
+    }
+
+    /** True for the kinds that act on a streamed response's events ({@code STREAM_CUT}, {@code STREAM_STALL}). */
+    public boolean isStreamFault() {
+        return isStreamFault(kind);
+    }
+
+    private static boolean isStreamFault(Kind kind) {
+        return kind == Kind.STREAM_CUT || kind == Kind.STREAM_STALL;
+    }
+
     /** True for the kinds that change a response's outcome instead of the HTTP exchange. */
     public boolean isResponseOutcome() {
         return kind == Kind.RESPONSE_FAILED || kind == Kind.RESPONSE_CONTENT_FILTER;
@@ -122,12 +176,12 @@ public record FaultRule(Kind kind, int status, long retryAfterMillis, Duration l
 
     /** The same rule restricted to a method and a path substring ({@code null} = any). */
     public FaultRule onlyFor(String method, String pathContains) {
-        return new FaultRule(kind, status, retryAfterMillis, latency, method, pathContains, times);
+        return new FaultRule(kind, status, retryAfterMillis, latency, method, pathContains, times, afterEvents);
     }
 
     /** The same rule applied to the next {@code n} matching requests only ({@code -1} = until cleared). */
     public FaultRule times(int n) {
-        return new FaultRule(kind, status, retryAfterMillis, latency, method, pathContains, n);
+        return new FaultRule(kind, status, retryAfterMillis, latency, method, pathContains, n, afterEvents);
     }
 
     /** True when the rule applies to a request with this method and path. */

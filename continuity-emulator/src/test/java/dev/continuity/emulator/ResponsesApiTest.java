@@ -190,7 +190,7 @@ class ResponsesApiTest {
     @Test
     void badResponseRequestsAre400() {
         assertBad("{\"input\":\"x\"}", "model");
-        assertBad("{\"input\":\"x\",\"model\":\"gpt-4o-mini\",\"stream\":true}", "stream");
+        assertBad("{\"input\":\"x\",\"model\":\"gpt-4o-mini\",\"stream\":\"yes\"}", "stream");
         assertBad("{\"input\":\"x\",\"model\":\"gpt-4o-mini\",\"previous_response_id\":\"resp_1\"}", "previous_response_id");
         assertBad("{\"input\":\"x\",\"agent\":{\"type\":\"agent_reference\"}}", "agent.name");
         assertBad("{\"input\":\"x\",\"agent\":\"travel-agent\"}", "agent");

@@ -132,7 +132,10 @@ public final class AdminServer implements AutoCloseable {
                 + "DELETE /admin/regions/{r}/faults, GET /admin/regions/{r}/operations)");
     }
 
-    /** Parses {@code {"kind":..,"status":..,"retryAfterMillis":..,"latencyMillis":..,"method":..,"pathContains":..,"times":..}}. */
+    /**
+     * Parses {@code {"kind":..,"status":..,"retryAfterMillis":..,"latencyMillis":..,"method":..,"pathContains":..,
+     * "times":..,"afterEvents":..}}.
+     */
     static FaultRule parseRule(JsonNode node) {
         if (node == null || !node.isObject()) {
             throw ApiException.badRequest("invalid_request", "Body must be a fault rule object with 'kind'", null);
@@ -140,21 +143,22 @@ public final class AdminServer implements AutoCloseable {
         JsonNode kindNode = node.get("kind");
         if (kindNode == null || !kindNode.isTextual()) {
             throw ApiException.badRequest("missing_required_parameter",
-                    "'kind' is required: HTTP_ERROR, THROTTLE, LATENCY, FAIL_AFTER_COMMIT, RESPONSE_FAILED or RESPONSE_CONTENT_FILTER", "kind");
+                    "'kind' is required: HTTP_ERROR, THROTTLE, LATENCY, FAIL_AFTER_COMMIT, RESPONSE_FAILED, RESPONSE_CONTENT_FILTER,"
+                    + " STREAM_CUT or STREAM_STALL", "kind");
         }
         FaultRule.Kind kind;
         try {
             kind = FaultRule.Kind.valueOf(kindNode.textValue().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("invalid_value", "'kind' must be HTTP_ERROR, THROTTLE, LATENCY, "
-                    + "FAIL_AFTER_COMMIT, RESPONSE_FAILED or RESPONSE_CONTENT_FILTER, got '" + kindNode.textValue() + "'", "kind");
+                    + "FAIL_AFTER_COMMIT, RESPONSE_FAILED, RESPONSE_CONTENT_FILTER, STREAM_CUT or STREAM_STALL, got '" + kindNode.textValue() + "'", "kind");
         }
         int defaultStatus = switch (kind) {
             case HTTP_ERROR -> 503;
             case THROTTLE -> 429;
             case FAIL_AFTER_COMMIT -> 500;
             case LATENCY -> 0;
-            case RESPONSE_FAILED, RESPONSE_CONTENT_FILTER -> 200;
+            case RESPONSE_FAILED, RESPONSE_CONTENT_FILTER, STREAM_CUT, STREAM_STALL -> 200;
         };
         int status = intField(node, "status", defaultStatus);
         long retryAfter = longField(node, "retryAfterMillis", 0);
@@ -162,7 +166,9 @@ public final class AdminServer implements AutoCloseable {
         int times = intField(node, "times", -1);
         String method = textField(node, "method");
         String pathContains = textField(node, "pathContains");
-        return new FaultRule(kind, status, retryAfter, Duration.ofMillis(latency), method, pathContains, times);
+        int afterEvents = intField(node, "afterEvents", 0);
+        return new FaultRule(kind, status, retryAfter, Duration.ofMillis(latency), method, pathContains, times,
+                afterEvents);
     }
 
     private static int intField(JsonNode node, String field, int fallback) {
@@ -218,6 +224,7 @@ public final class AdminServer implements AutoCloseable {
             f.put("method", rule.method());
             f.put("pathContains", rule.pathContains());
             f.put("times", rule.times());
+            f.put("afterEvents", rule.afterEvents());
             f.put("remaining", active.remaining());
         }
         node.put("conversations", region.api().conversationCount());

@@ -4,6 +4,7 @@ import dev.continuity.emulator.FaultRule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -66,9 +67,43 @@ public final class FaultEngine {
         rules.add(new Active(rule));
     }
 
-    /** Removes every rule. */
+    /** Released (and replaced) when the rules are cleared or the region goes dark: stalled streams go on. */
+    private volatile CountDownLatch stallGate = new CountDownLatch(1);
+
+    /** Removes every rule and releases every stalled stream. */
     public void clear() {
         rules.clear();
+        releaseStalls();
+    }
+
+    /** Releases every stream stalled by a {@code STREAM_STALL} rule (it goes on, or fails on a reset connection). */
+    public void releaseStalls() {
+        CountDownLatch released = stallGate;
+        stallGate = new CountDownLatch(1);
+        released.countDown();
+    }
+
+    /**
+     * A stream fault consumed by one streamed response: its rule and the gate a stalled stream waits on.
+     *
+     * @param rule the {@code STREAM_CUT} or {@code STREAM_STALL} rule
+     * @param gate released by {@link #clear()} or {@link #releaseStalls()}
+     */
+    public record StreamFault(FaultRule rule, CountDownLatch gate) {
+    }
+
+    /** Consumes and returns the first stream rule ({@code STREAM_CUT}, {@code STREAM_STALL}), or null. */
+    public StreamFault streamFault() {
+        CountDownLatch gate = stallGate;
+        for (Active active : rules) {
+            if (active.rule.isStreamFault() && active.tryConsume()) {
+                if (active.exhausted()) {
+                    rules.remove(active);
+                }
+                return new StreamFault(active.rule, gate);
+            }
+        }
+        return null;
     }
 
     /** The active rules with their remaining counts. */
@@ -98,7 +133,7 @@ public final class FaultEngine {
         FaultRule failure = null;
         for (Active active : rules) {
             FaultRule rule = active.rule;
-            if (rule.isResponseOutcome() || !rule.matches(method, path)) {
+            if (rule.isResponseOutcome() || rule.isStreamFault() || !rule.matches(method, path)) {
                 continue;
             }
             if (rule.kind() == FaultRule.Kind.LATENCY) {

@@ -102,6 +102,29 @@ public final class RegionApi {
     }
 
     /** Handles a routed request; failures are {@link ApiException}s. */
+    /**
+     * The events of a streamed response operation: a create with {@code "stream": true}, or a retrieve with
+     * {@code stream=true}; null when the request is not one (it is answered by {@link #dispatch}).
+     */
+    ResponseService.Streamed stream(ApiRequest request) {
+        if (request.endpoint() == Endpoint.RESPONSE_CREATE) {
+            JsonNode body = request.json();
+            if (body != null && body.isObject() && body.path("stream").isBoolean() && body.get("stream").booleanValue()) {
+                return responses.createStreamed(body, request.v1());
+            }
+        } else if (request.endpoint() == Endpoint.RESPONSE_GET) {
+            String stream = request.query().get("stream");
+            if (stream != null && !"false".equalsIgnoreCase(stream)) {
+                if (!"true".equalsIgnoreCase(stream)) {
+                    throw ApiException.badRequest("invalid_value", "'stream' must be true or false, got '" + stream + "'",
+                            "stream");
+                }
+                return responses.retrieveStreamed(request.param(0), request.query());
+            }
+        }
+        return null;
+    }
+
     byte[] dispatch(ApiRequest request) {
         return switch (request.endpoint()) {
             case AGENTS_LIST -> agents.list(PageRequest.parse(request.query()), emptyToNull(request.query().get("kind")));

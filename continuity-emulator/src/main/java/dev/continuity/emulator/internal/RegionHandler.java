@@ -4,6 +4,9 @@ import dev.continuity.emulator.FaultRule;
 import dev.continuity.emulator.internal.http.RawRequest;
 import dev.continuity.emulator.internal.http.RawResponse;
 import dev.continuity.emulator.internal.http.RequestHandler;
+import dev.continuity.emulator.internal.http.StreamBody;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -81,7 +84,10 @@ final class RegionHandler implements RequestHandler {
                 ApiVersions.check(match, query);
                 ApiRequest apiRequest = new ApiRequest(match.endpoint(), match.params(), query, request.body(),
                         request.header("content-type"), match.v1());
-                if (match.endpoint() == Endpoint.MEMORY_UPDATE) {
+                ResponseService.Streamed streamed = api.stream(apiRequest);
+                if (streamed != null) {
+                    response = RawResponse.eventStream(200, eventStream(streamed));
+                } else if (match.endpoint() == Endpoint.MEMORY_UPDATE) {
                     // the spec's long-running operation: 202 with the update and where to poll it
                     com.fasterxml.jackson.databind.node.ObjectNode update = api.updateMemories(apiRequest);
                     response = RawResponse.json(202, Json.bytes(update)).withHeader("Operation-Location",
@@ -103,6 +109,45 @@ final class RegionHandler implements RequestHandler {
             return faultResponse(failure, request);
         }
         return decorate(response, request);
+    }
+
+    /**
+     * Writes a streamed response's events as server-sent events ({@code event: TYPE}, {@code data: JSON}, a
+     * blank line), one chunk each; a {@code STREAM_CUT} fault closes the connection mid-body after its count of events,
+     * a {@code STREAM_STALL} fault waits there until the rules are cleared or an outage resets the connection.
+     */
+    private StreamBody eventStream(ResponseService.Streamed streamed) {
+        return sink -> {
+            List<com.fasterxml.jackson.databind.node.ObjectNode> events = streamed.events();
+            FaultEngine.StreamFault fault = streamed.fault();
+            for (int i = 0; i <= events.size(); i++) {
+                if (fault != null && i == fault.rule().afterEvents()) {
+                    if (fault.rule().kind() == FaultRule.Kind.STREAM_CUT) {
+                        LOG.debug("Region {} cuts a stream after {} events (injected STREAM_CUT)", regionName, i);
+                        return false;
+                    }
+                    LOG.debug("Region {} stalls a stream after {} events (injected STREAM_STALL)", regionName, i);
+                    try {
+                        fault.gate().await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                }
+                if (i < events.size()) {
+                    com.fasterxml.jackson.databind.node.ObjectNode event = events.get(i);
+                    byte[] data = Json.bytes(event);
+                    byte[] head = ("event: " + event.path("type").asText() + "\ndata: ").getBytes(StandardCharsets.UTF_8);
+                    byte[] frame = new byte[head.length + data.length + 2];
+                    System.arraycopy(head, 0, frame, 0, head.length);
+                    System.arraycopy(data, 0, frame, head.length, data.length);
+                    frame[frame.length - 2] = '\n';
+                    frame[frame.length - 1] = '\n';
+                    sink.send(frame);
+                }
+            }
+            return true;
+        };
     }
 
     /** {@code <scheme>://<host>/api/projects/<region>/memory_stores/<name>/updates/<id>?api-version=..}. */

@@ -59,7 +59,8 @@ public final class RegionRuntime implements AutoCloseable {
             return;
         }
         dark = true;
-        listener.stop();
+        listener.stop(); // resets every open connection, open streams included
+        faults.releaseStalls(); // a stalled stream goes on and fails on its reset connection
         api.failInFlightResponses(); // in-flight background responses are lost with the region
         LOG.info("Region {} is dark (outage)", info.name());
     }

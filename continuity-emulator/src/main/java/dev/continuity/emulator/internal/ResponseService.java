@@ -177,13 +177,96 @@ public final class ResponseService {
      * advances as it is retrieved ({@link #backgroundPolls(int)}); otherwise it runs now.
      */
     public byte[] create(JsonNode body, boolean v1) {
+        return createStored(body, v1).json();
+    }
+
+    /**
+     * A streamed response: its events in order, and the stream fault ({@code STREAM_CUT},
+     * {@code STREAM_STALL}) it consumed, or null.
+     *
+     * @param events the events, {@code sequence_number} from 0
+     * @param fault  the fault that cuts or stalls it, or null
+     */
+    public record Streamed(List<ObjectNode> events, FaultEngine.StreamFault fault) {
+    }
+
+    /**
+     * A create with {@code stream: true}: the response runs as a non-streamed create runs (the same
+     * validation, the same items written to the conversation, the same stored response, written when the
+     * model run finishes, before the first event is sent) and is told as events ({@link ResponseEvents}).
+     * A background one runs to its outcome at once and stays retrievable, its stream resumable with
+     * {@link #retrieveStreamed}.
+     */
+    public Streamed createStreamed(JsonNode body, boolean v1) {
+        StoredResponse stored = createStored(body, v1);
+        boolean background = stored.job() != null;
+        if (background) {
+            stored = finish(stored);
+        }
+        return new Streamed(ResponseEvents.of((ObjectNode) Json.parseTrusted(stored.json()), background),
+                faults.streamFault());
+    }
+
+    /**
+     * {@code GET /responses/{id}?stream=true&starting_after=N}: the events of a background response after
+     * event {@code N} (all of them without {@code starting_after}); one still queued or in progress runs to its
+     * outcome first. Only a background response's stream can be resumed (400 otherwise).
+     */
+    public Streamed retrieveStreamed(String id, java.util.Map<String, String> query) {
+        StoredResponse stored = require(id);
+        if (stored.job() == null) {
+            throw ApiException.badRequest("invalid_request", "Response " + id + " was not created with background=true;"
+                    + " only a background response's stream can be retrieved", "stream");
+        }
+        long after = -1;
+        String startingAfter = query.get("starting_after");
+        if (startingAfter != null && !startingAfter.isEmpty()) {
+            try {
+                after = Long.parseLong(startingAfter);
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("invalid_type", "'starting_after' must be an integer (a sequence_number),"
+                        + " got '" + startingAfter + "'", "starting_after");
+            }
+            if (after < 0) {
+                throw ApiException.badRequest("invalid_value", "'starting_after' must not be negative, got " + after,
+                        "starting_after");
+            }
+        }
+        StoredResponse done = finish(stored);
+        List<ObjectNode> events = new ArrayList<>();
+        for (ObjectNode event : ResponseEvents.of((ObjectNode) Json.parseTrusted(done.json()), true)) {
+            if (event.path("sequence_number").asLong() > after) {
+                events.add(event);
+            }
+        }
+        return new Streamed(events, faults.streamFault());
+    }
+
+    /** Runs a background response to its outcome now, unless it ended (or was cancelled) already. */
+    private StoredResponse finish(StoredResponse stored) {
+        Job job = stored.job();
+        synchronized (job) {
+            StoredResponse current = responses.getOrDefault(stored.id(), stored);
+            if (job.terminal()) {
+                return current;
+            }
+            job.polls = 0;
+            try {
+                return execute(current.id(), current.sequence(), job.createdAt, job.request, job);
+            } catch (ApiException e) {
+                job.status = "failed";
+                return replace(current, render(current.id(), job.createdAt, job.request, null, "failed",
+                        e.getMessage()));
+            }
+        }
+    }
+
+    private StoredResponse createStored(JsonNode body, boolean v1) {
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("invalid_request", "Request body must be a JSON object", null);
         }
         Strictness.checkFields(body, v1 ? V1_CREATE_FIELDS : CREATE_FIELDS, null);
-        if (body.path("stream").asBoolean(false)) {
-            throw ApiException.badRequest("unsupported_parameter", "stream=true is not supported by the emulator", "stream");
-        }
+        bool(body, "stream", false); // a streamed create is answered by createStreamed
         String conversationId = conversationId(body.get("conversation"));
         StoredResponse previous = previous(body.get("previous_response_id"), conversationId);
         Responder responder = responder(body, v1);
@@ -217,9 +300,9 @@ public final class ResponseService {
                     agentName(responder), agentVersion(responder), conversationId, List.of(), List.of(), null, job);
             responses.put(id, stored);
             bySequence.put(sequence, stored);
-            return stored.json();
+            return stored;
         }
-        return execute(id, sequence, createdAt, request, null).json();
+        return execute(id, sequence, createdAt, request, null);
     }
 
     /** Runs the model for a request and stores (when {@code store}) and answers the response. */

@@ -31,6 +31,8 @@ final class HttpConnection implements Runnable {
     static final int MAX_BODY = 513 * 1024 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Socket socket;
@@ -62,7 +64,16 @@ final class HttpConnection implements Runnable {
                     return;
                 }
                 keepAlive = keepAlive(request);
-                write(out, handler.handle(request), keepAlive);
+                RawResponse response = handler.handle(request);
+                if (response.stream() != null) {
+                    if (!writeStream(out, response, keepAlive)) {
+                        // closed (FIN, not RST: a reset could drop events the client has not read yet) inside the
+                        // chunked body, without its terminating chunk: the client sees the stream end in an error
+                        return;
+                    }
+                } else {
+                    write(out, response, keepAlive);
+                }
             }
         } catch (SocketTimeoutException e) {
             LOG.debug("Idle connection {} closed", socket.getRemoteSocketAddress());
@@ -230,6 +241,41 @@ final class HttpConnection implements Runnable {
             return connection != null && connection.equalsIgnoreCase("keep-alive");
         }
         return connection == null || !connection.equalsIgnoreCase("close");
+    }
+
+    /**
+     * Status line and headers, then the streamed body in chunks as it is produced, then the terminating
+     * chunk; false when the body asked for the connection to be reset mid-body.
+     */
+    static boolean writeStream(OutputStream out, RawResponse response, boolean keepAlive) throws IOException {
+        StringBuilder head = new StringBuilder(200);
+        head.append("HTTP/1.1 ").append(response.status()).append(' ').append(StatusText.of(response.status())).append("\r\n");
+        head.append("Content-Type: ").append(response.contentType()).append("\r\n");
+        head.append("Transfer-Encoding: chunked\r\n");
+        head.append("Date: ").append(HttpDate.now()).append("\r\n");
+        for (String[] header : response.headers()) {
+            head.append(header[0]).append(": ").append(header[1]).append("\r\n");
+        }
+        if (!keepAlive) {
+            head.append("Connection: close\r\n");
+        }
+        head.append("\r\n");
+        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        boolean ended = response.stream().writeTo(piece -> {
+            if (piece.length == 0) {
+                return; // an empty chunk would end the body
+            }
+            out.write((Integer.toHexString(piece.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(piece);
+            out.write(CRLF);
+            out.flush();
+        });
+        if (ended) {
+            out.write(LAST_CHUNK);
+            out.flush();
+        }
+        return ended;
     }
 
     /** Status line, headers and body in one write. */

@@ -9,9 +9,22 @@ import java.util.List;
  * @param status      the status code
  * @param contentType the Content-Type header value
  * @param headers     extra headers as name/value pairs
- * @param body        the body
+ * @param body        the body (empty for a streamed body)
+ * @param stream      a body written as it is produced (chunked), or null for {@code body}
  */
-public record RawResponse(int status, String contentType, List<String[]> headers, byte[] body) {
+public record RawResponse(int status, String contentType, List<String[]> headers, byte[] body, StreamBody stream) {
+
+    /** A response with a complete body. */
+    public RawResponse(int status, String contentType, List<String[]> headers, byte[] body) {
+        this(status, contentType, headers, body, null);
+    }
+
+    /** A {@code text/event-stream} response whose body is written as it is produced. */
+    public static RawResponse eventStream(int status, StreamBody stream) {
+        RawResponse response = new RawResponse(status, "text/event-stream; charset=utf-8", new ArrayList<>(4), new byte[0],
+                stream);
+        return response.withHeader("Cache-Control", "no-cache");
+    }
 
     /** A JSON response with no extra headers (more can be added with {@link #withHeader}). */
     public static RawResponse json(int status, byte[] body) {
