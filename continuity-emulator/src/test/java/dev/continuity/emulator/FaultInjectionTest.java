@@ -91,6 +91,34 @@ class FaultInjectionTest {
     }
 
     @Test
+    void anOutageAfterConnectionsTheServerClosedFirstStillRefusesAndRestoresOnThePort() throws Exception {
+        int port = region.port();
+        // connections the server closes first (Connection: close) leave TIME_WAIT on its port, where a bind
+        // without SO_REUSEADDR fails: the port is then held with it, and the outage and restore work the same
+        for (int i = 0; i < 3; i++) {
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                socket.setSoTimeout(5_000);
+                socket.getOutputStream().write(("GET /api/projects/eastus2/agents?api-version=2025-11-15-preview "
+                        + "HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                InputStream in = socket.getInputStream();
+                assertThat(readResponse(in)).startsWith("HTTP/1.1 200");
+                while (in.read() != -1) {
+                    // until the server closes
+                }
+            }
+        }
+
+        region.faults().outage();
+        assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port).close())
+                .isInstanceOf(ConnectException.class);
+        region.faults().restore();
+
+        assertThat(region.port()).isEqualTo(port);
+        assertThat(http.get("/agents").status()).isEqualTo(200);
+    }
+
+    @Test
     void repeatedOutagesAndRestoresKeepThePort() {
         int port = region.port();
         for (int cycle = 0; cycle < 20; cycle++) {

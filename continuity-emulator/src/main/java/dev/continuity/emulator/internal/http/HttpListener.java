@@ -146,20 +146,25 @@ public final class HttpListener {
     }
 
     /**
-     * Binds the port without listening: connections to it are refused, as to a closed port, but the operating
-     * system gives it to no other socket (not even as a free ephemeral port), so a test process that starts a
-     * server meanwhile cannot answer in the dark region's place. Without SO_REUSEADDR, a later bind elsewhere
-     * fails; {@link #start()} closes the hold first.
+     * Binds the port without listening: connections to it are refused, as to a closed port, but no other socket
+     * gets it meanwhile. First without SO_REUSEADDR, which also refuses another server's explicit bind; when
+     * connections this listener closed first still sit in TIME_WAIT on the port, that bind fails, and the hold
+     * takes SO_REUSEADDR: the kernel then still never hands the port out as a free (ephemeral) port, which is
+     * how a test process starting a server meanwhile asks for one, but a server binding this very port with
+     * SO_REUSEADDR could. {@link #start()} closes the hold first.
      */
     private void holdPort() {
-        Socket socket = new Socket();
-        try {
-            socket.setReuseAddress(false);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-            hold = socket;
-        } catch (IOException e) {
-            closeQuietly(socket, false);
-            LOG.debug("{} cannot hold port {} while stopped: {}", name, port, e.toString());
+        for (boolean reuse : new boolean[] {false, true}) {
+            Socket socket = new Socket();
+            try {
+                socket.setReuseAddress(reuse);
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                hold = socket;
+                return;
+            } catch (IOException e) {
+                closeQuietly(socket, false);
+                LOG.debug("{} cannot hold port {} while stopped (SO_REUSEADDR {}): {}", name, port, reuse, e.toString());
+            }
         }
     }
 
