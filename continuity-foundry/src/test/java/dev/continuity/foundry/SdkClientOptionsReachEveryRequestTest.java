@@ -152,6 +152,35 @@ class SdkClientOptionsReachEveryRequestTest {
     }
 
     @Test
+    void aStreamedResponseThroughTheCustomHttpClientArrivesEventByEvent() {
+        RecordingHttpClient http = new RecordingHttpClient();
+        FoundryClientOptions options = FoundryClientOptions.builder().httpClient(http).build();
+        try (FoundryRegions regions = FoundryRegions.builder(topology).regions("eastus2").options(options).build()) {
+            regions.deploy("eastus2", List.of(Emulated.agent("policy-bot")));
+            com.openai.client.OpenAIClient openAI = regions.clients("eastus2").openAI();
+            String conversation = openAI.conversations().create(
+                    com.openai.models.conversations.ConversationCreateParams.builder().build()).id();
+            // the stream stalls after two events: a transport that buffered the body would never hand them over
+            emulator.region("eastus2").faults().inject(FaultRule.stallStreamAfter(2));
+            try (com.openai.core.http.StreamResponse<com.openai.models.responses.ResponseStreamEvent> stream =
+                    openAI.responses().createStreaming(com.openai.models.responses.ResponseCreateParams.builder()
+                            .conversation(conversation).input("remember a=1")
+                            .putAdditionalBodyProperty("agent", com.openai.core.JsonValue.from(
+                                    Map.of("type", "agent_reference", "name", "policy-bot")))
+                            .build())) {
+                java.util.Iterator<com.openai.models.responses.ResponseStreamEvent> events = stream.stream().iterator();
+                assertThat(events.next().isCreated()).isTrue();
+                assertThat(events.next().isInProgress()).isTrue();
+                emulator.region("eastus2").faults().clear();
+                List<com.openai.models.responses.ResponseStreamEvent> rest = new java.util.ArrayList<>();
+                events.forEachRemaining(rest::add);
+                assertThat(rest.get(rest.size() - 1).isCompleted()).isTrue();
+            }
+        }
+        assertThat(http.count("POST", "/openai/responses")).isEqualTo(1);
+    }
+
+    @Test
     void httpLogOptionsLogEveryRequestOfBothClients() {
         List<String> logged = new CopyOnWriteArrayList<>();
         HttpRequestLogger recorder = new HttpRequestLogger() {

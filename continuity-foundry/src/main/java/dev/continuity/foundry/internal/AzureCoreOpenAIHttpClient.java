@@ -2,7 +2,6 @@ package dev.continuity.foundry.internal;
 
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpPipeline;
-import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.openai.core.RequestOptions;
 import com.openai.core.http.Headers;
@@ -127,8 +126,7 @@ public final class AzureCoreOpenAIHttpClient implements HttpClient {
         @Override
         public synchronized InputStream body() {
             if (body == null) {
-                BinaryData data = response.getBodyAsBinaryData();
-                body = data == null ? InputStream.nullInputStream() : data.toStream();
+                body = new FluxInputStream(response.getBody());
             }
             return body;
         }
