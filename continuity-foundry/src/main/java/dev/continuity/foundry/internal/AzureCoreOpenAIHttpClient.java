@@ -2,6 +2,7 @@ package dev.continuity.foundry.internal;
 
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpPipeline;
+import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.openai.core.RequestOptions;
 import com.openai.core.http.Headers;
