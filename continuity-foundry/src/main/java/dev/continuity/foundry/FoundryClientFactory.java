@@ -115,8 +115,8 @@ public final class FoundryClientFactory {
     }
 
     /**
-     * Retries by the OpenAI client on 408/409/429/5xx (default: the options' retry count, 3; openai-java's own
-     * backoff; 0 = none).
+     * Retries by the OpenAI client on 408/409/429/5xx (default: the options' retry count when they have one,
+     * else openai-java's 2; openai-java's own backoff; 0 = none).
      */
     public FoundryClientFactory openAIMaxRetries(int retries) {
         this.openAIMaxRetries = requireNonNegative(retries);
@@ -164,7 +164,7 @@ public final class FoundryClientFactory {
                 new BearerTokenHeaderPolicy(tokens, rule, region), agentsMaxRetries, extraPolicies);
         OpenAIClient openAI = SdkHttp.openAI(effective, openAIBase, region, BearerTokenCredential.create(openAITokens),
                 AzureOpenAIServiceVersion.fromString(SERVICE_VERSION.getVersion()),
-                openAIMaxRetries != null ? openAIMaxRetries : effective.maxRetries());
+                openAIMaxRetries != null ? openAIMaxRetries : effective.openAIRetries());
         return new FoundryClients(base, buildAgents(base, pipeline), openAI, pipeline);
     }
 

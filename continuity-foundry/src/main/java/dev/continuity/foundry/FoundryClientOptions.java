@@ -28,10 +28,12 @@ import java.util.Set;
  *   <li>{@code logOptions}: level {@link HttpLogDetailLevel#NONE};</li>
  *   <li>{@code clientOptions}: no application id, no extra header;</li>
  *   <li>{@code proxy}: none (azure-core's default client still honours the JVM's proxy properties);</li>
- *   <li>{@code retry}: exponential, 3 retries, 200 ms base delay, 10 s cap, for the clients whose calls are
- *       idempotent (agent versions, deployments, search, memory stores). Never applied to turn writes
- *       through the OpenAI client of a region Continuity serves: those keep SDK retries off, because
- *       Continuity retries them itself and resolves an ambiguous write first;</li>
+ *   <li>{@code retry}: null, each client's default: for the azure-core clients exponential, 3 retries,
+ *       200 ms base delay, 10 s cap; for an OpenAI client built by {@link FoundryClientFactory} alone
+ *       openai-java's 2 retries. Given, it applies to the azure-core clients (agent versions, memory stores,
+ *       listing conversations, inspector, search) and its retry count to such an OpenAI client. Never
+ *       applied to turn writes through the OpenAI client of a region Continuity serves: those keep SDK
+ *       retries off, because Continuity retries them itself and resolves an ambiguous write first;</li>
  *   <li>{@code timeout}: 30 s per request of the OpenAI client (and response timeout of the HTTP client
  *       Continuity builds for it when the options need azure-core's transport).</li>
  * </ul>
@@ -50,7 +52,7 @@ import java.util.Set;
  * @param logOptions HTTP logging of every request
  * @param clientOptions application id (leads the {@code User-Agent}) and headers added to every request
  * @param proxy the proxy of the HTTP client Continuity builds, or null for none
- * @param retry SDK retries of the clients whose calls are idempotent
+ * @param retry SDK retries of the clients whose calls are idempotent, or null for each client's default
  * @param timeout per-request timeout of the OpenAI client
  */
 public record FoundryClientOptions(HttpClient httpClient, HttpLogOptions logOptions, ClientOptions clientOptions,
@@ -69,7 +71,6 @@ public record FoundryClientOptions(HttpClient httpClient, HttpLogOptions logOpti
     public FoundryClientOptions {
         Objects.requireNonNull(logOptions, "logOptions");
         Objects.requireNonNull(clientOptions, "clientOptions");
-        Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, got " + timeout);
@@ -134,8 +135,16 @@ public record FoundryClientOptions(HttpClient httpClient, HttpLogOptions logOpti
                 .setBaseDelay(Duration.ofMillis(200)).setMaxDelay(Duration.ofSeconds(10)));
     }
 
-    /** The number of retries {@link #retry()} allows. */
-    int maxRetries() {
+    /** The retry options of the azure-core clients: {@link #retry()}, or the default. */
+    RetryOptions azureRetry() {
+        return retry != null ? retry : defaultRetry();
+    }
+
+    /** The number of retries of an OpenAI client built alone: {@link #retry()}'s count, or openai-java's 2. */
+    int openAIRetries() {
+        if (retry == null) {
+            return 2;
+        }
         if (retry.getExponentialBackoffOptions() != null) {
             Integer n = retry.getExponentialBackoffOptions().getMaxRetries();
             return n == null ? 3 : n;
@@ -149,7 +158,7 @@ public record FoundryClientOptions(HttpClient httpClient, HttpLogOptions logOpti
         private HttpLogOptions logOptions = new HttpLogOptions();
         private ClientOptions clientOptions = new ClientOptions();
         private ProxyOptions proxy;
-        private RetryOptions retry = defaultRetry();
+        private RetryOptions retry;
         private Duration timeout = Duration.ofSeconds(30);
 
         private Builder() {

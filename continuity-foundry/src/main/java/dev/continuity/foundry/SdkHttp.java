@@ -100,7 +100,7 @@ final class SdkHttp {
         if (headers.getSize() > 0) {
             policies.add(new AddHeadersPolicy(headers));
         }
-        RetryOptions retry = maxRetriesOverride == null ? options.retry()
+        RetryOptions retry = maxRetriesOverride == null ? options.azureRetry()
                 : new RetryOptions(new ExponentialBackoffOptions().setMaxRetries(maxRetriesOverride)
                         .setBaseDelay(Duration.ofMillis(200)).setMaxDelay(Duration.ofSeconds(10)));
         policies.add(new RetryPolicy(retry));

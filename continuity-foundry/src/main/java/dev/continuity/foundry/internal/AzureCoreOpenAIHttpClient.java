@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class AzureCoreOpenAIHttpClient implements HttpClient {
     private final HttpPipeline pipeline;
+    private volatile boolean closed;
 
     /** @param pipeline the pipeline every request goes through (its last stage is the HTTP client) */
     public AzureCoreOpenAIHttpClient(HttpPipeline pipeline) {
@@ -33,6 +34,7 @@ public final class AzureCoreOpenAIHttpClient implements HttpClient {
 
     @Override
     public HttpResponse execute(HttpRequest request, RequestOptions options) {
+        requireOpen();
         return new Response(pipeline.sendSync(toAzure(request), Context.NONE));
     }
 
@@ -40,6 +42,7 @@ public final class AzureCoreOpenAIHttpClient implements HttpClient {
     public CompletableFuture<HttpResponse> executeAsync(HttpRequest request, RequestOptions options) {
         com.azure.core.http.HttpRequest azure;
         try {
+            requireOpen();
             azure = toAzure(request);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -49,7 +52,14 @@ public final class AzureCoreOpenAIHttpClient implements HttpClient {
 
     @Override
     public void close() {
-        // the azure-core HTTP client has no lifecycle of its own here
+        // the azure-core HTTP client has no lifecycle of its own; this client refuses calls from here on
+        closed = true;
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("the OpenAI client is closed");
+        }
     }
 
     private static com.azure.core.http.HttpRequest toAzure(HttpRequest request) {
