@@ -129,21 +129,31 @@ class SdkClientOptionsReachEveryRequestTest {
     }
 
     @Test
-    void aCustomHttpClientSeesEveryRequestOfBothClientsWithTheApplicationIdAndHeaders() {
+    void aCustomHttpClientSeesEveryRequestOfBothClientsWithTheApplicationIdAndHeaders() throws Exception {
         RecordingHttpClient http = new RecordingHttpClient();
         FoundryClientOptions options = FoundryClientOptions.builder().httpClient(http).clientOptions(appAndTeam())
                 .build();
+        FoundryClients clients;
         try (FoundryRegions regions = FoundryRegions.builder(topology).regions("eastus2").options(options).build()) {
             oneTurn(regions);
             regions.memoryStores("eastus2").memoryStore("no-such-store");
             regions.probe("eastus2", ProbeSettings.defaults()).close();
+            clients = regions.clients("eastus2");
         }
+        assertThat(Emulated.acceptsCalls(clients)).as("closed with the regions").isFalse();
+        FoundryProjectInspector inspector = FoundryProjectInspector.builder().options(options)
+                .region("eastus2", emulator.region("eastus2").projectEndpoint(), FoundryCredentials.localToken())
+                .build();
+        inspector.projectDeployments("eastus2");
+        inspector.connections("eastus2");
 
         assertThat(http.seen).extracting(Seen::path)
                 .anyMatch(p -> p.endsWith("/agents/policy-bot/versions"))
                 .anyMatch(p -> p.endsWith("/openai/conversations"))
                 .anyMatch(p -> p.endsWith("/openai/responses"))
-                .anyMatch(p -> p.endsWith("/memory_stores/no-such-store"));
+                .anyMatch(p -> p.endsWith("/memory_stores/no-such-store"))
+                .anyMatch(p -> p.endsWith("/deployments"))
+                .anyMatch(p -> p.endsWith("/connections"));
         assertThat(http.seen).allSatisfy(s -> {
             assertThat(s.userAgent()).as(s.method() + " " + s.path()).startsWith(APP_ID + " ");
             assertThat(s.team()).as(s.method() + " " + s.path()).isEqualTo("blue");
