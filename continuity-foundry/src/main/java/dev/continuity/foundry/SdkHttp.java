@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * The one place where {@link FoundryClientOptions} become SDK clients: every azure-core pipeline Continuity
@@ -43,6 +44,8 @@ import java.util.Map;
 final class SdkHttp {
 
     static final String USER_AGENT = "continuity";
+    /** The HTTP clients built per options object, released with it. */
+    private static final Map<FoundryClientOptions, HttpClient> BUILT = new WeakHashMap<>();
 
     private SdkHttp() {
     }
@@ -62,8 +65,18 @@ final class SdkHttp {
             return null;
         }
         requireProxyAllowed(proxy, endpoint, region);
-        return HttpClient.createDefault(new HttpClientOptions().setProxyOptions(proxy)
-                .setResponseTimeout(options.timeout()).setReadTimeout(options.timeout()));
+        return built(options);
+    }
+
+    /**
+     * The HTTP client Continuity builds for {@code options} (their proxy and timeout), one per options object:
+     * every region and probe built with the same options shares its connection pool.
+     */
+    private static HttpClient built(FoundryClientOptions options) {
+        synchronized (BUILT) {
+            return BUILT.computeIfAbsent(options, o -> HttpClient.createDefault(new HttpClientOptions()
+                    .setProxyOptions(o.proxy()).setResponseTimeout(o.timeout()).setReadTimeout(o.timeout())));
+        }
     }
 
     /**
@@ -145,8 +158,7 @@ final class SdkHttp {
                 new EndpointGuardPolicy(CredentialEndpointRule.system(), region),
                 new HttpLoggingPolicy(options.logOptions()));
         HttpClient client = httpClient(options, openAIBase, region);
-        transport.httpClient(client != null ? client : HttpClient.createDefault(new HttpClientOptions()
-                .setResponseTimeout(options.timeout()).setReadTimeout(options.timeout())));
+        transport.httpClient(client != null ? client : built(options));
         com.openai.core.ClientOptions.Builder builder = com.openai.core.ClientOptions.builder()
                 .httpClient(new AzureCoreOpenAIHttpClient(transport.build()))
                 .baseUrl(openAIBase)
