@@ -1,6 +1,7 @@
 package dev.continuity.foundry;
 
 import com.azure.core.http.HttpClient;
+import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpHeaders;
 import com.azure.core.http.HttpPipeline;
 import com.azure.core.http.HttpPipelineBuilder;
@@ -108,7 +109,7 @@ final class SdkHttp {
         policies.add(new RequestIdPolicy());
         HttpHeaders headers = new HttpHeaders();
         for (Header h : headers(options)) {
-            headers.add(h.getName(), h.getValue());
+            headers.add(HttpHeaderName.fromString(h.getName()), h.getValue());
         }
         if (headers.getSize() > 0) {
             policies.add(new AddHeadersPolicy(headers));
