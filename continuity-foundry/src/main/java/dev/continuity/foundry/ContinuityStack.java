@@ -112,6 +112,8 @@ public final class ContinuityStack implements AutoCloseable {
      * Assembles a {@link ContinuityStack}; made by {@link FoundryRegions#stack}. Every setting has a default:
      * {@code start()} alone gives a stack probing with {@link ProbeSettings#defaults()}, replaying eagerly
      * after a failover, over the regions' topology.
+     * The SDK clients' HTTP settings (HTTP client, logging, application id and headers, proxy, retries) are
+     * the regions': {@link FoundryRegions.Builder#options}.
      */
     public static final class Builder {
         private final FoundryRegions regions;

@@ -5,17 +5,9 @@ import com.azure.ai.agents.AgentsClientBuilder;
 import com.azure.ai.agents.AgentsServiceVersion;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpPipeline;
-import com.azure.core.http.HttpPipelineBuilder;
-import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.HttpPipelinePolicy;
-import com.azure.core.http.policy.RequestIdPolicy;
-import com.azure.core.http.policy.RetryOptions;
-import com.azure.core.http.policy.RetryPolicy;
-import com.azure.core.http.policy.UserAgentPolicy;
 import com.openai.azure.AzureOpenAIServiceVersion;
-import com.openai.azure.AzureUrlPathMode;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.credential.BearerTokenCredential;
 import dev.continuity.foundry.internal.BearerTokenHeaderPolicy;
 import dev.continuity.foundry.internal.CachingTokenSupplier;
@@ -44,6 +36,8 @@ import java.util.function.Supplier;
  *       of either client, which fails without the token when its URL is refused;</li>
  *   <li>the OpenAI client rooted at {@code <endpoint>/openai}, Azure service version
  *       {@code 2025-11-15-preview} pinned, unified URL paths;</li>
+ *   <li>{@link FoundryClientOptions} (HTTP client, logging, application id and headers, proxy, retries)
+ *       applied to both clients in one place;</li>
  *   <li>retry counts configurable; {@code 0} turns SDK retries off for callers (like Continuity's
  *       journaling client) that resolve ambiguous writes themselves.</li>
  * </ul>
@@ -65,9 +59,10 @@ public final class FoundryClientFactory {
     private String endpoint;
     private String region;
     private TokenCredential credential;
-    private int agentsMaxRetries = 3;
-    private int openAIMaxRetries = 2;
-    private Duration timeout = Duration.ofSeconds(30);
+    private FoundryClientOptions options = FoundryClientOptions.defaults();
+    private Integer agentsMaxRetries;
+    private Integer openAIMaxRetries;
+    private Duration timeout;
     private final List<HttpPipelinePolicy> extraPolicies = new ArrayList<>();
 
     private FoundryClientFactory() {
@@ -101,19 +96,34 @@ public final class FoundryClientFactory {
         return this;
     }
 
-    /** Retries by the agents client on 429/500/503 (azure-core default 3; 0 = none). */
+    /**
+     * The HTTP client, logging, application id and headers, proxy and retries of both clients (default
+     * {@link FoundryClientOptions#defaults()}); the retry and timeout setters below win over the options'.
+     *
+     * @param options the options
+     * @return this factory
+     */
+    public FoundryClientFactory options(FoundryClientOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+        return this;
+    }
+
+    /** Retries by the agents client on 408/429/5xx and I/O errors, in place of the options' retry (0 = none). */
     public FoundryClientFactory agentsMaxRetries(int retries) {
         this.agentsMaxRetries = requireNonNegative(retries);
         return this;
     }
 
-    /** Retries by the OpenAI client on 408/409/429/5xx (openai-java default 2; 0 = none). */
+    /**
+     * Retries by the OpenAI client on 408/409/429/5xx (default: the options' retry count when they have one,
+     * else openai-java's 2; openai-java's own backoff; 0 = none).
+     */
     public FoundryClientFactory openAIMaxRetries(int retries) {
         this.openAIMaxRetries = requireNonNegative(retries);
         return this;
     }
 
-    /** Per-request timeout of the OpenAI client (default 30 s). */
+    /** Per-request timeout of the OpenAI client, in place of the options' (default 30 s). */
     public FoundryClientFactory timeout(Duration timeout) {
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         return this;
@@ -141,6 +151,8 @@ public final class FoundryClientFactory {
         String base = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
         CredentialEndpointRule rule = CredentialEndpointRule.system();
         rule.require(base, region);
+        FoundryClientOptions effective = timeout == null ? options : new FoundryClientOptions(options.httpClient(),
+                options.logOptions(), options.clientOptions(), options.proxy(), options.retry(), timeout);
         Supplier<String> tokens = new CachingTokenSupplier(credential, SCOPE);
         String openAIBase = base + "/openai";
         // openai-java asks for the token on every request, always for its base URL: check it there again
@@ -148,21 +160,12 @@ public final class FoundryClientFactory {
             rule.require(openAIBase, region);
             return tokens.get();
         };
-        HttpPipeline pipeline = pipeline(new BearerTokenHeaderPolicy(tokens, rule, region));
-        return new FoundryClients(base, buildAgents(base, pipeline), buildOpenAI(openAIBase, openAITokens), pipeline);
-    }
-
-    private HttpPipeline pipeline(BearerTokenHeaderPolicy bearer) {
-        List<HttpPipelinePolicy> policies = new ArrayList<>();
-        policies.add(new UserAgentPolicy("continuity"));
-        policies.add(new RequestIdPolicy());
-        policies.add(new RetryPolicy(new RetryOptions(new ExponentialBackoffOptions()
-                .setMaxRetries(agentsMaxRetries)
-                .setBaseDelay(Duration.ofMillis(200))
-                .setMaxDelay(Duration.ofSeconds(10)))));
-        policies.add(bearer);
-        policies.addAll(extraPolicies);
-        return new HttpPipelineBuilder().policies(policies.toArray(new HttpPipelinePolicy[0])).build();
+        HttpPipeline pipeline = SdkHttp.pipeline(effective, base, region,
+                new BearerTokenHeaderPolicy(tokens, rule, region), agentsMaxRetries, extraPolicies);
+        OpenAIClient openAI = SdkHttp.openAI(effective, openAIBase, region, BearerTokenCredential.create(openAITokens),
+                AzureOpenAIServiceVersion.fromString(SERVICE_VERSION.getVersion()),
+                openAIMaxRetries != null ? openAIMaxRetries : effective.openAIRetries());
+        return new FoundryClients(base, buildAgents(base, pipeline), openAI, pipeline);
     }
 
     private AgentsClient buildAgents(String base, HttpPipeline pipeline) {
@@ -171,17 +174,6 @@ public final class FoundryClientFactory {
                 .serviceVersion(SERVICE_VERSION)
                 .pipeline(pipeline)
                 .buildAgentsClient();
-    }
-
-    private OpenAIClient buildOpenAI(String openAIBase, Supplier<String> tokens) {
-        return OpenAIOkHttpClient.builder()
-                .baseUrl(openAIBase)
-                .credential(BearerTokenCredential.create(tokens))
-                .azureServiceVersion(AzureOpenAIServiceVersion.fromString(SERVICE_VERSION.getVersion()))
-                .azureUrlPathMode(AzureUrlPathMode.UNIFIED)
-                .maxRetries(openAIMaxRetries)
-                .timeout(timeout)
-                .build();
     }
 
     private static int requireNonNegative(int retries) {

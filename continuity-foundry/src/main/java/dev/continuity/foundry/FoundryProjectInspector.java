@@ -192,7 +192,8 @@ public final class FoundryProjectInspector implements DeploymentInspector {
     public static final class Builder {
         private final Map<String, String> endpoints = new LinkedHashMap<>();
         private final Map<String, TokenCredential> credentials = new LinkedHashMap<>();
-        private int maxRetries = 1;
+        private Integer maxRetries;
+        private FoundryClientOptions options;
 
         private Builder() {
         }
@@ -212,7 +213,22 @@ public final class FoundryProjectInspector implements DeploymentInspector {
             return this;
         }
 
-        /** Retries on 429/500/503 and I/O errors (default 1; 0 = none): a dark region should fail fast here. */
+        /**
+         * The HTTP client, logging, application id and headers, proxy and retries of every client (default
+         * {@link FoundryClientOptions#defaults()} with 1 retry).
+         *
+         * @param options the options
+         * @return this builder
+         */
+        public Builder options(FoundryClientOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * Retries on 429/500/503 and I/O errors, in place of the options' (default 1 without options; 0 = none):
+         * a dark region should fail fast here.
+         */
         public Builder maxRetries(int retries) {
             if (retries < 0) {
                 throw new IllegalArgumentException("maxRetries must be >= 0, got " + retries);
@@ -238,23 +254,14 @@ public final class FoundryProjectInspector implements DeploymentInspector {
                 String base = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
                 Supplier<String> tokens = new CachingTokenSupplier(credentials.get(region), FoundryClientFactory.SCOPE);
                 AIProjectClientBuilder clients = new AIProjectClientBuilder().endpoint(base)
-                        .serviceVersion(SERVICE_VERSION).pipeline(pipeline(new BearerTokenHeaderPolicy(tokens, rule,
-                                region)));
+                        .serviceVersion(SERVICE_VERSION).pipeline(SdkHttp.pipeline(
+                                options != null ? options : FoundryClientOptions.defaults(), base, region,
+                                new BearerTokenHeaderPolicy(tokens, rule, region),
+                                maxRetries != null ? maxRetries : options != null ? null : Integer.valueOf(1),
+                                List.of()));
                 projects.put(region, new Project(base, clients.buildDeploymentsClient(), clients.buildConnectionsClient()));
             });
             return new FoundryProjectInspector(projects);
-        }
-
-        private HttpPipeline pipeline(BearerTokenHeaderPolicy bearer) {
-            List<HttpPipelinePolicy> policies = new ArrayList<>();
-            policies.add(new UserAgentPolicy("continuity"));
-            policies.add(new RequestIdPolicy());
-            policies.add(new RetryPolicy(new RetryOptions(new ExponentialBackoffOptions()
-                    .setMaxRetries(maxRetries)
-                    .setBaseDelay(Duration.ofMillis(200))
-                    .setMaxDelay(Duration.ofSeconds(5)))));
-            policies.add(bearer);
-            return new HttpPipelineBuilder().policies(policies.toArray(new HttpPipelinePolicy[0])).build();
         }
     }
 }

@@ -58,6 +58,7 @@ public final class FoundryRegions implements AutoCloseable {
     private final Topology topology;
     private final Map<String, Connected> regions;
     private final Consumer<FoundryClientFactory> clientOptions;
+    private final FoundryClientOptions options;
     private final UnaryOperator<AgentService> decorator;
     /** Clients of the probes built so far; guarded by {@code this}. */
     private final List<FoundryClients> probeClients = new ArrayList<>();
@@ -71,6 +72,7 @@ public final class FoundryRegions implements AutoCloseable {
         this.topology = topology;
         this.regions = Collections.unmodifiableMap(regions);
         this.clientOptions = builder.clientOptions;
+        this.options = builder.options;
         this.decorator = builder.decorator;
     }
 
@@ -282,12 +284,12 @@ public final class FoundryRegions implements AutoCloseable {
     }
 
     private FoundryClients newClients(Connected connected, boolean probe) {
-        return newClients(clientOptions, connected.region(), connected.credential(), probe);
+        return newClients(options, clientOptions, connected.region(), connected.credential(), probe);
     }
 
-    private static FoundryClients newClients(Consumer<FoundryClientFactory> options, Region region,
-            TokenCredential credential, boolean probe) {
-        FoundryClientFactory factory = FoundryClientFactory.builder();
+    private static FoundryClients newClients(FoundryClientOptions sdkOptions, Consumer<FoundryClientFactory> options,
+            Region region, TokenCredential credential, boolean probe) {
+        FoundryClientFactory factory = FoundryClientFactory.builder().options(sdkOptions);
         options.accept(factory);
         FoundryAgentService.serving(factory, region.projectEndpoint(), credential).region(region.name());
         if (probe) {
@@ -312,6 +314,7 @@ public final class FoundryRegions implements AutoCloseable {
         private Function<String, TokenCredential> credentials = FoundryCredentials::forEndpoint;
         private final Set<String> only = new LinkedHashSet<>();
         private Consumer<FoundryClientFactory> clientOptions = factory -> { };
+        private FoundryClientOptions options = FoundryClientOptions.defaults();
         private UnaryOperator<AgentService> decorator = UnaryOperator.identity();
 
         private Builder(Topology topology) {
@@ -371,6 +374,20 @@ public final class FoundryRegions implements AutoCloseable {
         }
 
         /**
+         * The HTTP client, logging, application id and headers, proxy and retries of every SDK client these
+         * regions build (default {@link FoundryClientOptions#defaults()}), applied before
+         * {@link #clientOptions}. The retries apply to the agents client; the OpenAI client serving turns keeps
+         * SDK retries off (Continuity retries turns itself) and the probes' clients have every retry off.
+         *
+         * @param options the options
+         * @return this builder
+         */
+        public Builder options(FoundryClientOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
          * Wraps every Agent Service these regions hand out: the one serving a region's turns and deployments,
          * and the one its health probe reads through (so a wrapper that fails calls, for example one that
          * partitions the application from a region in a drill, fails the probe as well). The service's
@@ -412,7 +429,7 @@ public final class FoundryRegions implements AutoCloseable {
                     CredentialEndpointRule.system().require(region.projectEndpoint(), region.name());
                     TokenCredential credential = Objects.requireNonNull(credentials.apply(region.projectEndpoint()),
                             "no credential for region '" + region.name() + "'");
-                    FoundryClients clients = newClients(clientOptions, region, credential, false);
+                    FoundryClients clients = newClients(options, clientOptions, region, credential, false);
                     created.add(clients);
                     AgentService service = decorate(decorator, new FoundryAgentService(region.name(), clients));
                     connected.put(region.name(), new Connected(region, credential, clients, service));

@@ -75,7 +75,8 @@ public final class SearchIndexParity implements PreflightCheck {
     private final boolean force;
     private final CachingTokenSupplier tokens;
     private final Function<String, String> environment;
-    private final int maxRetries;
+    private final Integer maxRetries;
+    private final FoundryClientOptions options;
     private final Clock clock;
     private volatile SearchIndexCounts counts;
     private volatile SearchParityReport lastReport;
@@ -87,6 +88,7 @@ public final class SearchIndexParity implements PreflightCheck {
         this.tokens = b.credential == null ? null : new CachingTokenSupplier(b.credential, SearchIndexReader.SCOPE);
         this.environment = b.environment;
         this.maxRetries = b.maxRetries;
+        this.options = b.options;
         this.clock = b.clock;
         this.counts = b.lastCounts;
     }
@@ -286,7 +288,9 @@ public final class SearchIndexParity implements PreflightCheck {
         } else {
             throw new ConfigException(at + " has no '" + API_KEY_ENV_FIELD + "' and no TokenCredential was given");
         }
-        return new SearchIndexReader(binding.endpoint(), auth, maxRetries);
+        return new SearchIndexReader(binding.endpoint(), SdkHttp.pipeline(
+                options != null ? options : FoundryClientOptions.defaults(), binding.endpoint(), region.name(), auth,
+                maxRetries != null ? maxRetries : options != null ? null : Integer.valueOf(2), List.of()));
     }
 
     private static Set<String> logicalIndexes(Collection<AgentDefinition> definitions) {
@@ -317,7 +321,8 @@ public final class SearchIndexParity implements PreflightCheck {
         private boolean force;
         private TokenCredential credential;
         private Function<String, String> environment = System::getenv;
-        private int maxRetries = 2;
+        private Integer maxRetries;
+        private FoundryClientOptions options;
         private Clock clock = Clock.systemUTC();
         private SearchIndexCounts lastCounts = SearchIndexCounts.NONE;
 
@@ -357,7 +362,19 @@ public final class SearchIndexParity implements PreflightCheck {
             return this;
         }
 
-        /** SDK retries per read on 429/5xx/I/O (default 2; 0 = none). */
+        /**
+         * The HTTP client, logging, application id and headers, proxy and retries of the search clients
+         * (default {@link FoundryClientOptions#defaults()} with 2 retries).
+         *
+         * @param options the options
+         * @return this builder
+         */
+        public Builder options(FoundryClientOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** SDK retries per read on 429/5xx/I/O, in place of the options' (default 2 without options; 0 = none). */
         public Builder maxRetries(int retries) {
             if (retries < 0) {
                 throw new IllegalArgumentException("retries must be >= 0");

@@ -9,5 +9,7 @@
  * <p>The assembly point an application calls: {@link dev.continuity.foundry.FoundryRegions} connects a
  * topology's regions (one {@code FoundryAgentService} each, health probes without SDK retries), and
  * {@link dev.continuity.foundry.ContinuityStack} runs a journaling client and a failover controller over them.
+ * {@link dev.continuity.foundry.FoundryClientOptions} (azure-core {@code HttpClient}, {@code HttpLogOptions},
+ * {@code ClientOptions}, {@code ProxyOptions}, {@code RetryOptions}) reaches every SDK client they build.
  */
 package dev.continuity.foundry;

@@ -222,6 +222,49 @@ class SearchIndexParityTest {
 
     // --- fixture
 
+    @Test
+    void theSearchReadsGoThroughTheClientOptionsHttpClientWithTheApplicationId() {
+        createIndex(TwoRegions.PRIMARY, "products", 100);
+        createIndex(TwoRegions.SECONDARY, "products", 100);
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.azure.core.http.HttpClient inner = com.azure.core.http.HttpClient.createDefault();
+        com.azure.core.http.HttpClient recording = new com.azure.core.http.HttpClient() {
+            @Override
+            public reactor.core.publisher.Mono<com.azure.core.http.HttpResponse> send(
+                    com.azure.core.http.HttpRequest request) {
+                return send(request, com.azure.core.util.Context.NONE);
+            }
+
+            @Override
+            public reactor.core.publisher.Mono<com.azure.core.http.HttpResponse> send(
+                    com.azure.core.http.HttpRequest request, com.azure.core.util.Context context) {
+                seen.add(request.getUrl().getAuthority() + " " + request.getHeaders().getValue(
+                        com.azure.core.http.HttpHeaderName.USER_AGENT));
+                return inner.send(request, context);
+            }
+
+            @Override
+            public com.azure.core.http.HttpResponse sendSync(com.azure.core.http.HttpRequest request,
+                    com.azure.core.util.Context context) {
+                seen.add(request.getUrl().getAuthority() + " " + request.getHeaders().getValue(
+                        com.azure.core.http.HttpHeaderName.USER_AGENT));
+                return inner.sendSync(request, context);
+            }
+        };
+        SearchIndexParity parity = SearchIndexParity.builder().primary(topology().requireRegion(TwoRegions.PRIMARY))
+                .environment(ENV::get).options(FoundryClientOptions.builder().httpClient(recording)
+                        .clientOptions(new com.azure.core.util.ClientOptions().setApplicationId("contoso-search"))
+                        .build())
+                .build();
+
+        assertThat(parity.compare(topology().requireRegion(TwoRegions.SECONDARY), agents()).passed()).isTrue();
+
+        assertThat(seen).isNotEmpty().allSatisfy(s -> assertThat(s).contains(" contoso-search continuity"));
+        assertThat(seen).anyMatch(s -> s.startsWith(java.net.URI.create(search.endpoint(TwoRegions.PRIMARY))
+                .getAuthority()))
+                .anyMatch(s -> s.startsWith(java.net.URI.create(search.endpoint(TwoRegions.SECONDARY)).getAuthority()));
+    }
+
     private SearchIndexParity parity(boolean force) {
         return SearchIndexParity.builder().primary(topology().requireRegion(TwoRegions.PRIMARY)).environment(ENV::get)
                 .maxRetries(0).force(force).build();

@@ -35,6 +35,17 @@ public final class SearchIndexReader {
     private final String endpoint;
     private final HttpPipeline pipeline;
 
+    /**
+     * For a search service endpoint, over a pipeline that authenticates and retries.
+     *
+     * @param endpoint the search service endpoint
+     * @param pipeline the pipeline every request goes through
+     */
+    public SearchIndexReader(String endpoint, HttpPipeline pipeline) {
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
+    }
+
     /** For a search service endpoint, with an auth policy and the SDK retry count (0 = none). */
     public SearchIndexReader(String endpoint, HttpPipelinePolicy auth, int maxRetries) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
