@@ -606,15 +606,20 @@ public final class ContinuityClient implements AutoCloseable {
                     if (cut != null && cut.region().equals(region)) {
                         // a cut stream named its response: ask for it before looking at the conversation
                         AgentReply stored = service.response(cut.responseId()).orElse(null);
-                        cut = null;
-                        if (stored != null && !isFinal(stored.status()) && options.background()) {
+                        if (stored != null && !isFinal(stored.status())) {
+                            // still running (a background one, or a service that finishes a response whose stream
+                            // went away): its end decides; sending the turn again now could answer it twice
                             stored = awaitFinal(pending, region, service, stored);
                         }
-                        if (stored != null && (stored.status() == ResponseStatus.FAILED
-                                || stored.status() == ResponseStatus.CANCELLED)) {
+                        cut = null; // resolved (a failure above keeps it for the next attempt in this region)
+                        if (stored != null && stored.status() == ResponseStatus.FAILED) {
                             throw failed(pending, region, service, cursor, stored, journaled, basis);
                         }
-                        if (stored != null && isFinal(stored.status())) {
+                        // completed or incomplete: the region finished the answer. Anything else (unknown, still
+                        // running, cancelled: a service that stops a non-background response when its stream goes
+                        // away) says nothing finished: the conversation's items decide, as for any ambiguous failure
+                        if (stored != null && (stored.status() == ResponseStatus.COMPLETED
+                                || stored.status() == ResponseStatus.INCOMPLETE)) {
                             LOG.info("turn {} of '{}': the stream of response {} was cut in {} but the response "
                                     + "ended {}: adopting it", pending.sequence(), key, stored.responseId(), region,
                                     stored.status());
