@@ -27,8 +27,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Streamed turns ({@link ContinuityClient#sendStreaming}) through the real openai-java client against the
@@ -130,10 +131,15 @@ class StreamedTurnsJournaledExactlyOnceTest {
         assertThat(client.history(streamed)).extracting(Turn::sequence).containsExactly(1L, 2L);
     }
 
-    @ParameterizedTest(name = "cut after {0} events")
-    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13})
-    void aStreamCutAtAnyEventEndsInExactlyOneCommittedTurn(int eventsBeforeCut) {
-        ContinuityClient client = client().build();
+    static java.util.stream.Stream<Arguments> everyEventPositionWithEachDurability() {
+        return java.util.stream.IntStream.rangeClosed(0, EVENTS).boxed().flatMap(n -> java.util.Arrays
+                .stream(TurnDurability.values()).map(d -> Arguments.of(n, d)));
+    }
+
+    @ParameterizedTest(name = "cut after {0} events, {1}")
+    @MethodSource("everyEventPositionWithEachDurability")
+    void aStreamCutAtAnyEventEndsInExactlyOneCommittedTurn(int eventsBeforeCut, TurnDurability durability) {
+        ContinuityClient client = client().durability(durability).build();
         String key = client.startConversation(AGENT);
         client.send(key, "remember river=Tejo");
         primary.faults().inject(FaultRule.cutStreamAfter(eventsBeforeCut));
@@ -245,6 +251,39 @@ class StreamedTurnsJournaledExactlyOnceTest {
         assertThat(failed.result().toCompletableFuture()).isCompletedExceptionally();
         assertThat(client.history(key)).noneMatch(t -> t.status() == TurnStatus.PENDING);
         assertThat(client.send(key, "remember city=Lisbon").text()).isEqualTo(ANSWER);
+    }
+
+    @Test
+    void aCutBackgroundStreamIsAdoptedFromItsResponse() {
+        ContinuityClient client = client().build();
+        String key = client.startConversation(AGENT);
+        primary.faults().inject(FaultRule.cutStreamAfter(6));
+
+        List<TurnEvent> events = readAll(client.sendStreaming(key, List.of(TurnItem.userMessage("remember city=Lisbon")),
+                TurnOptions.NONE.withBackground(true)));
+
+        assertThat(events).filteredOn(e -> e instanceof TurnEvent.Restarted).hasSize(1);
+        TurnResult result = ((TurnEvent.Completed) events.get(events.size() - 1)).result();
+        assertThat(shownText(events)).isEqualTo(ANSWER).isEqualTo(result.text());
+        assertThat(client.history(key)).hasSize(1).allMatch(t -> t.status() == TurnStatus.COMMITTED);
+        assertThat(client.history(key).get(0).responseId()).isEqualTo(result.responseId()).startsWith("resp");
+        assertThat(regions.count(PRIMARY, "responses.create")).isEqualTo(1);
+        assertThat(regionalTexts(PRIMARY, key)).containsExactly("remember city=Lisbon", ANSWER);
+    }
+
+    @Test
+    void aRefusedStreamedTurnKeepsNothing() {
+        ContinuityClient client = client().build();
+        String key = client.startConversation(AGENT);
+
+        TurnStream refused = client.sendStreaming(key, List.of(TurnItem.userMessage("remember city=Lisbon")),
+                TurnOptions.NONE.withOption("no_such_option", "1"));
+
+        assertThatThrownBy(() -> readAll(refused)).isInstanceOf(TurnRejectedException.class)
+                .hasMessageContaining("no_such_option");
+        assertThat(client.history(key)).isEmpty();
+        assertThat(readAll(client.sendStreaming(key, "remember city=Lisbon"))).last()
+                .extracting(e -> ((TurnEvent.Completed) e).result().sequence()).isEqualTo(1L);
     }
 
     @Test
