@@ -45,12 +45,13 @@ public final class TurnStream implements Iterator<TurnEvent>, AutoCloseable {
 
     /** Called by the turn's thread once, when the turn ended. */
     void finish(TurnResult turn, RuntimeException failure) {
-        queue.add(new End(turn, failure));
+        // the result first: a reader that met the end finds result() done
         if (failure != null) {
             result.completeExceptionally(failure);
         } else {
             result.complete(turn);
         }
+        queue.add(new End(turn, failure));
     }
 
     @Override
