@@ -661,7 +661,7 @@ public final class ContinuityClient implements AutoCloseable {
                     if (sink == null) {
                         reply = service.respond(agent, cursor.conversationId(), input, options);
                     } else {
-                        sink.attempt(region);
+                        sink.attempt();
                         reply = service.respondStreaming(agent, cursor.conversationId(), input, options, sink);
                     }
                     responding = false;
@@ -786,7 +786,7 @@ public final class ContinuityClient implements AutoCloseable {
         }
 
         /** A new attempt starts (nothing of it is known yet). */
-        void attempt(String region) {
+        void attempt() {
             responseId = null;
         }
 
