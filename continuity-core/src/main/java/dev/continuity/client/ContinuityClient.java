@@ -92,6 +92,7 @@ public final class ContinuityClient implements AutoCloseable {
 
     /** Runs the turns of {@link #sendStreaming(String, List, TurnOptions)}; threads made on first use. */
     private volatile java.util.concurrent.ExecutorService streamThreads;
+    private volatile boolean closed;
 
     ContinuityClient(Settings settings) {
         this.settings = settings;
@@ -245,6 +246,10 @@ public final class ContinuityClient implements AutoCloseable {
             throw new IllegalArgumentException("a turn needs at least one input item");
         }
         TurnStream stream = new TurnStream();
+        if (closed) {
+            throw new IllegalStateException("the client is closed: streamed turns are no longer taken (conversation '"
+                    + conversationKey + "')");
+        }
         streamThreads().execute(() -> {
             TurnResult result;
             try {
@@ -429,6 +434,7 @@ public final class ContinuityClient implements AutoCloseable {
      */
     @Override
     public void close() {
+        closed = true;
         java.util.concurrent.ExecutorService threads = streamThreads;
         if (threads != null) {
             threads.shutdown();

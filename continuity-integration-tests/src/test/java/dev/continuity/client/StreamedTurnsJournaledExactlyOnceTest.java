@@ -304,5 +304,9 @@ class StreamedTurnsJournaledExactlyOnceTest {
         assertThat(events.get(events.size() - 1)).isEqualTo(new TurnEvent.Completed(result));
         assertThat(shownText(events)).isEqualTo(ANSWER);
         assertThat(client.history(key)).hasSize(1);
+
+        client.close();
+        assertThatThrownBy(() -> client.sendStreaming(key, "recall city")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed").hasMessageContaining(key);
     }
 }
