@@ -61,6 +61,33 @@ public interface AgentService {
     AgentReply respond(AgentReference agent, String conversationId, List<TurnItem> input, TurnOptions options);
 
     /**
+     * As {@link #respond(AgentReference, String, List, TurnOptions)}, streamed ({@code stream: true}): hands
+     * {@code events} each event as it arrives ({@link ResponseEvent.Created} first, with the response id) and
+     * returns the response as its terminal event ({@code response.completed}, {@code .incomplete},
+     * {@code .failed}) carries it. A stream that ends without a terminal event (cut, reset, an {@code error}
+     * event) throws an {@link AgentServiceException} that is {@link AgentServiceException#ambiguous()}: the
+     * response may have run; the caller resolves it by the id {@code Created} gave, or from the conversation.
+     *
+     * <p>The default answers without streaming and replays the whole reply as events (for services that cannot
+     * stream).
+     */
+    default AgentReply respondStreaming(AgentReference agent, String conversationId, List<TurnItem> input,
+            TurnOptions options, java.util.function.Consumer<ResponseEvent> events) {
+        AgentReply reply = respond(agent, conversationId, input, options);
+        events.accept(new ResponseEvent.Created(reply.responseId()));
+        List<TurnItem> output = reply.output();
+        for (int i = 0; i < output.size(); i++) {
+            TurnItem item = output.get(i);
+            events.accept(new ResponseEvent.ItemAdded(i, item));
+            if (TurnItem.MESSAGE.equals(item.type()) && item.text() != null && !item.text().isEmpty()) {
+                events.accept(new ResponseEvent.TextDelta(i, item.node().path("id").asText(null), item.text()));
+            }
+            events.accept(new ResponseEvent.ItemDone(i, item));
+        }
+        return reply;
+    }
+
+    /**
      * Retrieves an earlier response, or empty if the service does not know it. A background response is
      * polled this way until its {@link AgentReply#status()} is final.
      */

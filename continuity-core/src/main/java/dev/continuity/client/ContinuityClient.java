@@ -90,6 +90,10 @@ public final class ContinuityClient implements AutoCloseable {
     private final java.util.concurrent.ConcurrentHashMap<String, InFlight> inFlightResponses =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Runs the turns of {@link #sendStreaming(String, List, TurnOptions)}; threads made on first use. */
+    private volatile java.util.concurrent.ExecutorService streamThreads;
+    private volatile boolean closed;
+
     ContinuityClient(Settings settings) {
         this.settings = settings;
         this.journal = settings.journal();
@@ -211,6 +215,78 @@ public final class ContinuityClient implements AutoCloseable {
      * @throws ConversationBusyException if another turn of the conversation held the lock too long
      */
     public TurnResult send(String conversationKey, List<TurnItem> input, TurnOptions options) {
+        return sendTurn(conversationKey, input, options, null);
+    }
+
+    /**
+     * Sends a user message as a streamed turn: the answer's events reach the caller as the service generates
+     * them, and the turn is journaled exactly once, when it is acknowledged ({@link TurnEvent.Completed}). See
+     * {@link #sendStreaming(String, List, TurnOptions)}.
+     */
+    public TurnStream sendStreaming(String conversationKey, String userMessage) {
+        return sendStreaming(conversationKey, List.of(TurnItem.userMessage(userMessage)), TurnOptions.NONE);
+    }
+
+    /**
+     * Sends input items as a streamed turn ({@code stream: true}) and returns its events as they arrive: the
+     * same turn as {@link #send(String, List, TurnOptions)} (journaled pending per {@link #durability()}, resolved,
+     * committed exactly once, failed over), told as it is generated. The turn runs on a thread of this client;
+     * read the returned {@link TurnStream} on any one thread. It ends with {@link TurnEvent.Completed} (the turn is
+     * journaled) or with the exception {@code send} would throw.
+     *
+     * <p>A stream cut before its end (a fault, a reset connection, the region's outage) is never acknowledged as
+     * complete: the client retrieves the response by the id the stream announced (and lists the regional
+     * conversation) and either adopts the answer the region finished or runs the turn again in the active region
+     * (after a failover when the region is down), exactly once; the caller is told with {@link TurnEvent.Restarted}
+     * before the answer is told again from its start.
+     */
+    public TurnStream sendStreaming(String conversationKey, List<TurnItem> input, TurnOptions options) {
+        java.util.Objects.requireNonNull(options, "options");
+        if (input.isEmpty()) {
+            throw new IllegalArgumentException("a turn needs at least one input item");
+        }
+        TurnStream stream = new TurnStream();
+        if (closed) {
+            throw new IllegalStateException("the client is closed: streamed turns are no longer taken (conversation '"
+                    + conversationKey + "')");
+        }
+        streamThreads().execute(() -> {
+            TurnResult result;
+            try {
+                result = sendTurn(conversationKey, input, options, new StreamSink(stream::emit));
+            } catch (RuntimeException e) {
+                stream.finish(null, e);
+                return;
+            } catch (Error e) {
+                stream.finish(null, new ContinuityException("streamed turn of conversation '" + conversationKey
+                        + "' failed: " + e, e));
+                throw e;
+            }
+            stream.finish(result, null);
+        });
+        return stream;
+    }
+
+    /**
+     * As {@link #sendStreaming(String, List, TurnOptions)}, on the caller's thread: hands {@code listener} each
+     * event as it arrives (the last one {@link TurnEvent.Completed}) and returns the acknowledged turn. The
+     * building block of the other streaming calls (an asynchronous client pushes the same events to its
+     * subscriber). An exception the listener throws stops the events; the turn still runs to its end, is
+     * journaled, and the listener's exception is then thrown.
+     */
+    public TurnResult sendStreaming(String conversationKey, List<TurnItem> input, TurnOptions options,
+            java.util.function.Consumer<TurnEvent> listener) {
+        Objects.requireNonNull(listener, "listener");
+        StreamSink sink = new StreamSink(listener);
+        TurnResult result = sendTurn(conversationKey, input, options, sink);
+        if (sink.listenerFailure != null) {
+            throw sink.listenerFailure;
+        }
+        return result;
+    }
+
+    /** The turn protocol of every send: streamed when {@code sink} is not null. */
+    private TurnResult sendTurn(String conversationKey, List<TurnItem> input, TurnOptions options, StreamSink sink) {
         java.util.Objects.requireNonNull(options, "options");
         if (input.isEmpty()) {
             throw new IllegalArgumentException("a turn needs at least one input item");
@@ -233,7 +309,11 @@ public final class ContinuityClient implements AutoCloseable {
             if (journaled) {
                 journal.append(pending);
             }
-            return complete(pending, false, head, journaled);
+            TurnResult result = complete(pending, false, head, journaled, sink);
+            if (sink != null) {
+                sink.emit(new TurnEvent.Completed(result));
+            }
+            return result;
         } finally {
             state.unlock();
         }
@@ -348,9 +428,35 @@ public final class ContinuityClient implements AutoCloseable {
         return completed;
     }
 
+    /**
+     * Stops taking streamed turns; those running finish (and are journaled). The journal and the services belong to
+     * the application and stay open.
+     */
     @Override
     public void close() {
-        // the journal and the services belong to the application; nothing of our own to release
+        closed = true;
+        java.util.concurrent.ExecutorService threads = streamThreads;
+        if (threads != null) {
+            threads.shutdown();
+        }
+    }
+
+    private java.util.concurrent.ExecutorService streamThreads() {
+        java.util.concurrent.ExecutorService threads = streamThreads;
+        if (threads == null) {
+            synchronized (this) {
+                if (streamThreads == null) {
+                    java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+                    streamThreads = java.util.concurrent.Executors.newCachedThreadPool(task -> {
+                        Thread thread = new Thread(task, "continuity-stream-" + count.incrementAndGet());
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+                }
+                threads = streamThreads;
+            }
+        }
+        return threads;
     }
 
     private ConversationHead head(String conversationKey) {
@@ -456,18 +562,22 @@ public final class ContinuityClient implements AutoCloseable {
      * @param mayHaveLanded true when an earlier attempt may have reached the service (recovery)
      */
     private TurnResult complete(Turn pending, boolean mayHaveLanded) {
-        return complete(pending, mayHaveLanded, null, true);
+        return complete(pending, mayHaveLanded, null, true, null);
     }
 
     /**
      * As {@link #complete(Turn, boolean)}, starting from a head read just before the append (or null).
      *
      * @param journaled whether {@code pending} is in the journal (false: {@link TurnDurability#ANSWER_ONLY})
+     * @param sink the caller of a streamed turn, or null: the response is streamed to it, and a stream cut before
+     *     its end is resolved like any ambiguous failure (the response it announced is retrieved first)
      */
-    private TurnResult complete(Turn pending, boolean mayHaveLanded, ConversationHead knownHead, boolean journaled) {
+    private TurnResult complete(Turn pending, boolean mayHaveLanded, ConversationHead knownHead, boolean journaled,
+            StreamSink sink) {
         String key = pending.conversationKey();
         String state = journaled ? "is pending" : "was not journaled (ANSWER_ONLY) and is not acknowledged";
         String uncertainRegion = mayHaveLanded ? "*" : null;
+        CutStream cut = null;
         int attempt = 0;
         while (true) {
             String region = activeRegion.current();
@@ -499,7 +609,33 @@ public final class ContinuityClient implements AutoCloseable {
                 TurnOptions options = TurnOptions.fromJson(pending.options());
                 AgentReply reply = null;
                 if (uncertainRegion != null && (uncertainRegion.equals("*") || uncertainRegion.equals(region))) {
-                    if (options.background()) {
+                    if (cut != null && cut.region().equals(region)) {
+                        // a cut stream named its response: ask for it before looking at the conversation
+                        AgentReply stored = service.response(cut.responseId()).orElse(null);
+                        if (stored != null && !isFinal(stored.status())) {
+                            // still running (a background one, or a service that finishes a response whose stream
+                            // went away): its end decides; sending the turn again now could answer it twice
+                            stored = awaitFinal(pending, region, service, stored);
+                        }
+                        cut = null; // resolved (a failure above keeps it for the next attempt in this region)
+                        if (stored != null && stored.status() == ResponseStatus.FAILED) {
+                            throw failed(pending, region, service, cursor, stored, journaled, basis);
+                        }
+                        // completed or incomplete: the region finished the answer. Anything else (unknown, still
+                        // running, cancelled: a service that stops a non-background response when its stream goes
+                        // away) says nothing finished: the conversation's items decide, as for any ambiguous failure
+                        if (stored != null && (stored.status() == ResponseStatus.COMPLETED
+                                || stored.status() == ResponseStatus.INCOMPLETE)) {
+                            LOG.info("turn {} of '{}': the stream of response {} was cut in {} but the response "
+                                    + "ended {}: adopting it", pending.sequence(), key, stored.responseId(), region,
+                                    stored.status());
+                            if (sink != null) {
+                                sink.replay(stored.output());
+                            }
+                            return commit(pending, region, stored, journaled, null);
+                        }
+                    }
+                    if (reply == null && options.background()) {
                         reply = unfinishedResponse(service, cursor.conversationId()).orElse(null);
                         if (reply != null) {
                             LOG.info("turn {} of '{}': background response {} is still running in {}: polling it "
@@ -513,6 +649,9 @@ public final class ContinuityClient implements AutoCloseable {
                         if (landed.state() == LandedItems.State.ANSWERED) {
                             LOG.info("turn {} of '{}' had landed in {}: adopting its answer", pending.sequence(), key,
                                     region);
+                            if (sink != null) {
+                                sink.replay(landed.output());
+                            }
                             return commit(pending, region, new AgentReply("recovered:" + landed.lastItemId(),
                                     landed.output(), TokenUsage.NONE, null), journaled, null);
                         }
@@ -524,8 +663,13 @@ public final class ContinuityClient implements AutoCloseable {
                 }
                 if (reply == null) {
                     responding = true;
-                    reply = service.respond(new AgentReference(pending.agentName(), pending.agentVersion()),
-                            cursor.conversationId(), input, options);
+                    AgentReference agent = new AgentReference(pending.agentName(), pending.agentVersion());
+                    if (sink == null) {
+                        reply = service.respond(agent, cursor.conversationId(), input, options);
+                    } else {
+                        sink.attempt();
+                        reply = service.respondStreaming(agent, cursor.conversationId(), input, options, sink);
+                    }
                     responding = false;
                 }
                 reply = awaitFinal(pending, region, service, reply);
@@ -549,6 +693,17 @@ public final class ContinuityClient implements AutoCloseable {
                     uncertainRegion = region;
                 }
                 attempt++;
+                if (sink != null && responding) {
+                    // a streamed attempt failed: void what the caller saw of it; resolve it in the region at once
+                    // (a cut stream says nothing about the region: asking it tells whether it is down)
+                    sink.cut(e.getMessage());
+                    if (e.ambiguous() && sink.responseId() != null) {
+                        cut = new CutStream(region, sink.responseId());
+                    }
+                    if (e.ambiguous() && settings.retry().mayRetry(attempt)) {
+                        continue;
+                    }
+                }
                 if (!retryAfter(pending, region, e, attempt)) {
                     throw new RegionUnavailableException(key, pending.sequence(), region, state, e);
                 }
@@ -615,6 +770,82 @@ public final class ContinuityClient implements AutoCloseable {
             return reply;
         } finally {
             inFlightResponses.remove(key, inFlight);
+        }
+    }
+
+    /** The response a streamed attempt announced before its stream was cut. */
+    private record CutStream(String region, String responseId) {
+    }
+
+    /**
+     * The caller of a streamed turn: forwards each attempt's events, remembers the response id the attempt
+     * announced, and tells the caller {@link TurnEvent.Restarted} when an attempt it saw part of was cut.
+     */
+    private static final class StreamSink implements java.util.function.Consumer<dev.continuity.agentservice.ResponseEvent> {
+        private final java.util.function.Consumer<TurnEvent> listener;
+        private boolean shown;
+        private String responseId;
+        private RuntimeException listenerFailure;
+
+        StreamSink(java.util.function.Consumer<TurnEvent> listener) {
+            this.listener = listener;
+        }
+
+        /** A new attempt starts (nothing of it is known yet). */
+        void attempt() {
+            responseId = null;
+        }
+
+        String responseId() {
+            return responseId;
+        }
+
+        @Override
+        public void accept(dev.continuity.agentservice.ResponseEvent event) {
+            if (event instanceof dev.continuity.agentservice.ResponseEvent.Created created) {
+                responseId = created.responseId();
+            } else if (event instanceof dev.continuity.agentservice.ResponseEvent.ItemAdded added) {
+                emit(new TurnEvent.ItemAdded(added.outputIndex(), added.item()));
+            } else if (event instanceof dev.continuity.agentservice.ResponseEvent.TextDelta delta) {
+                emit(new TurnEvent.TextDelta(delta.outputIndex(), delta.itemId(), delta.delta()));
+            } else if (event instanceof dev.continuity.agentservice.ResponseEvent.ItemDone done) {
+                emit(new TurnEvent.ItemDone(done.outputIndex(), done.item()));
+            }
+        }
+
+        /** Tells a finished answer (adopted after a cut) from its start, as its items. */
+        void replay(List<TurnItem> output) {
+            for (int i = 0; i < output.size(); i++) {
+                TurnItem item = output.get(i);
+                emit(new TurnEvent.ItemAdded(i, item));
+                if (TurnItem.MESSAGE.equals(item.type()) && item.text() != null && !item.text().isEmpty()) {
+                    emit(new TurnEvent.TextDelta(i, item.node().path("id").asText(null), item.text()));
+                }
+                emit(new TurnEvent.ItemDone(i, item));
+            }
+        }
+
+        /** The attempt's stream was cut: a caller who saw part of it is told the answer restarts. */
+        void cut(String reason) {
+            if (shown) {
+                emit(new TurnEvent.Restarted(reason));
+                shown = false;
+            }
+        }
+
+        void emit(TurnEvent event) {
+            if (listenerFailure != null) {
+                return;
+            }
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                listenerFailure = e;
+                return;
+            }
+            if (!(event instanceof TurnEvent.Restarted)) {
+                shown = true;
+            }
         }
     }
 

@@ -295,25 +295,96 @@ public final class FoundryAgentService implements AgentService {
         });
     }
 
+    /** A create request for the agent in the conversation: the input as raw JSON, the turn's options applied. */
+    private static ResponseCreateParams.Builder responseParams(AgentReference agent, String conversationId,
+            List<TurnItem> input, TurnOptions options) {
+        Map<String, Object> reference = new LinkedHashMap<>();
+        reference.put("type", "agent_reference");
+        reference.put("name", agent.name());
+        if (agent.version() != null) {
+            reference.put("version", agent.version());
+        }
+        ResponseCreateParams.Builder params = ResponseCreateParams.builder()
+                .conversation(conversationId)
+                .putAdditionalBodyProperty("agent", JsonValue.from(reference));
+        if (!input.isEmpty()) {
+            params.input(rawInput(input));
+        }
+        applyOptions(params, options);
+        return params;
+    }
+
     @Override
     public AgentReply respond(AgentReference agent, String conversationId, List<TurnItem> input,
             TurnOptions options) {
         return call("response of agent " + agent + " in conversation " + conversationId, () -> {
-            Map<String, Object> reference = new LinkedHashMap<>();
-            reference.put("type", "agent_reference");
-            reference.put("name", agent.name());
-            if (agent.version() != null) {
-                reference.put("version", agent.version());
-            }
-            ResponseCreateParams.Builder params = ResponseCreateParams.builder()
-                    .conversation(conversationId)
-                    .putAdditionalBodyProperty("agent", JsonValue.from(reference));
-            if (!input.isEmpty()) {
-                params.input(rawInput(input));
-            }
-            applyOptions(params, options);
+            ResponseCreateParams.Builder params = responseParams(agent, conversationId, input, options);
             try (HttpResponse response = clients.openAI().responses().withRawResponse().create(params.build())) {
                 return toReply(rawBody(response));
+            }
+        });
+    }
+
+    /**
+     * {@code stream: true} through openai-java's {@code createStreaming}, read from the raw event stream (each
+     * event's JSON as the service wrote it, so output items keep their numbers exactly, as {@link #respond} does).
+     * A stream that ends without {@code response.completed}, {@code .incomplete} or {@code .failed} (cut, reset,
+     * an {@code error} event) throws an ambiguous {@link AgentServiceException}.
+     */
+    @Override
+    public AgentReply respondStreaming(AgentReference agent, String conversationId, List<TurnItem> input,
+            TurnOptions options, java.util.function.Consumer<dev.continuity.agentservice.ResponseEvent> events) {
+        String operation = "streamed response of agent " + agent + " in conversation " + conversationId;
+        return call(operation, () -> {
+            ResponseCreateParams.Builder params = responseParams(agent, conversationId, input, options);
+            try (HttpResponse response = clients.openAI().responses().withRawResponse().createStreaming(params.build());
+                    java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+                            response.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+                String responseId = null;
+                StringBuilder data = new StringBuilder();
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    if (line.startsWith("data:")) {
+                        data.append(data.length() == 0 ? "" : "\n").append(line.substring(line.startsWith("data: ") ? 6 : 5));
+                        continue;
+                    }
+                    if (!line.isEmpty() || data.length() == 0) {
+                        continue; // event:, id:, comments; or a blank line with no data
+                    }
+                    JsonNode event = parse(data.toString());
+                    data.setLength(0);
+                    String type = event.path("type").asText("");
+                    switch (type) {
+                        case "response.created" -> {
+                            responseId = event.path("response").path("id").asText(null);
+                            if (responseId != null) {
+                                events.accept(new dev.continuity.agentservice.ResponseEvent.Created(responseId));
+                            }
+                        }
+                        case "response.output_item.added" -> events.accept(new dev.continuity.agentservice.ResponseEvent
+                                .ItemAdded(event.path("output_index").asInt(), TurnItem.of(ExactJson.write(event.path("item")))));
+                        case "response.output_text.delta" -> events.accept(new dev.continuity.agentservice.ResponseEvent
+                                .TextDelta(event.path("output_index").asInt(), event.path("item_id").asText(null),
+                                        event.path("delta").asText("")));
+                        case "response.output_item.done" -> events.accept(new dev.continuity.agentservice.ResponseEvent
+                                .ItemDone(event.path("output_index").asInt(), TurnItem.of(ExactJson.write(event.path("item")))));
+                        case "response.completed", "response.incomplete", "response.failed" -> {
+                            return toReply(event.path("response"));
+                        }
+                        case "error" -> throw new AgentServiceException(region, AgentServiceException.Kind.SERVICE_ERROR,
+                                0, -1, operation + " ended in an error event" + (responseId == null ? "" : " (response "
+                                + responseId + ")") + ": " + event.path("code").asText("error") + ": "
+                                + event.path("message").asText(""), null);
+                        default -> {
+                            // the other events (content parts, argument deltas, hosted tools) carry nothing the turn needs
+                        }
+                    }
+                }
+                throw new AgentServiceException(region, AgentServiceException.Kind.UNREACHABLE, 0, -1, operation
+                        + " ended before the response finished" + (responseId == null ? "" : " (response " + responseId
+                        + ")"), null);
+            } catch (IOException e) {
+                throw new UncheckedIOException("the event stream broke: " + e.getMessage(), e);
             }
         });
     }
