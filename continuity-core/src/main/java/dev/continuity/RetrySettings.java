@@ -42,6 +42,8 @@ public record RetrySettings(int maxAttempts, Duration initialBackoff, Duration m
 
     private static final RetrySettings DEFAULTS = new RetrySettings(8, Duration.ofMillis(100), Duration.ofSeconds(5),
             Duration.ofSeconds(60), 0.5);
+    private static final RetrySettings POLLING = new RetrySettings(UNLIMITED_ATTEMPTS, Duration.ofMillis(50),
+            Duration.ofSeconds(2), Duration.ofSeconds(60), 0);
 
     /**
      * Validates the values.
@@ -75,6 +77,14 @@ public record RetrySettings(int maxAttempts, Duration initialBackoff, Duration m
      */
     public static RetrySettings defaults() {
         return DEFAULTS;
+    }
+
+    /**
+     * The waits between reads of a service operation that is still running (a file being indexed, a memory
+     * update): 50 ms doubling to 2 s, exact; no attempt limit (the caller's own time-out ends the wait).
+     */
+    public static RetrySettings polling() {
+        return POLLING;
     }
 
     /** A copy with another number of attempts (the first included). */

@@ -26,6 +26,16 @@ class RetrySettingsTest {
     }
 
     @Test
+    void pollingWaitsFiftyMillisecondsDoublingToTwoSecondsExactlyAndWithoutLimit() {
+        RetrySettings polling = RetrySettings.polling();
+
+        assertThat(IntStream.rangeClosed(1, 8).mapToLong(n -> polling.delayMillis(n, -1)).toArray())
+                .containsExactly(50L, 100L, 200L, 400L, 800L, 1600L, 2000L, 2000L);
+        assertThat(polling.delayMillis(1_000, -1)).isEqualTo(2000);
+        assertThat(polling.mayRetry(Integer.MAX_VALUE - 1)).isTrue();
+    }
+
+    @Test
     void defaultsAreTheReplayersValues() {
         RetrySettings defaults = RetrySettings.defaults();
         assertThat(defaults).isEqualTo(new RetrySettings(8, Duration.ofMillis(100), Duration.ofSeconds(5),

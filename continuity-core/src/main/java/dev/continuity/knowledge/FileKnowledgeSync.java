@@ -1,5 +1,6 @@
 package dev.continuity.knowledge;
 
+import dev.continuity.RetrySettings;
 import dev.continuity.agentservice.AgentServiceException;
 import dev.continuity.io.ContainedRoot;
 import java.security.MessageDigest;
@@ -245,7 +246,7 @@ public final class FileKnowledgeSync {
      */
     private void awaitIndexed(String knowledgeName, String path, String storeId, VectorStoreFileEntry entry) {
         long deadline = System.nanoTime() + indexingTimeout.toNanos();
-        long pause = 50;
+        int round = 0;
         VectorStoreFileEntry current = entry;
         while (current.indexing()) {
             if (System.nanoTime() - deadline > 0) {
@@ -254,13 +255,12 @@ public final class FileKnowledgeSync {
                         + " of region " + target.region() + " within " + indexingTimeout);
             }
             try {
-                Thread.sleep(pause);
+                Thread.sleep(RetrySettings.polling().delayMillis(++round, -1));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new KnowledgeSyncException("knowledge sync of '" + knowledgeName + "' into " + target.region()
                         + " interrupted while waiting for '" + path + "' to be indexed", e);
             }
-            pause = Math.min(2_000, pause * 2);
             current = target.vectorStoreFile(storeId, current.fileId());
         }
         if (!"completed".equals(current.status())) {

@@ -1,6 +1,7 @@
 package dev.continuity.memory;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.continuity.RetrySettings;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.MemorySearchTool;
 import dev.continuity.journal.ConversationSummary;
@@ -203,7 +204,7 @@ public final class MemoryRebuild {
         long completed = 0;
         long failed = 0;
         long deadline = System.nanoTime() + timeout.toNanos();
-        long pause = 50;
+        int round = 0;
         List<Pending> open = new ArrayList<>(pending);
         while (!open.isEmpty()) {
             List<Pending> still = new ArrayList<>();
@@ -242,7 +243,7 @@ public final class MemoryRebuild {
                 break;
             }
             try {
-                Thread.sleep(pause);
+                Thread.sleep(RetrySettings.polling().delayMillis(++round, -1));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 for (Pending p : open) {
@@ -252,7 +253,6 @@ public final class MemoryRebuild {
                 }
                 break;
             }
-            pause = Math.min(2000, pause * 2);
         }
         return new long[] {completed, failed};
     }
