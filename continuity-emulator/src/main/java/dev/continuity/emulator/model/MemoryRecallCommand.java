@@ -23,11 +23,8 @@ public final class MemoryRecallCommand implements ScriptCommand {
 
     @Override
     public Optional<ModelReply> answer(ModelTurn turn, int trigger) {
-        if (trigger < 0 || turn.items().get(trigger).type() != ModelItem.Type.MESSAGE || !turn.memorySearch().enabled()) {
-            return Optional.empty();
-        }
-        Matcher m = PATTERN.matcher(turn.items().get(trigger).text());
-        if (!m.matches()) {
+        Matcher m = turn.triggerMessage(trigger, PATTERN).orElse(null);
+        if (m == null || !turn.memorySearch().enabled()) {
             return Optional.empty();
         }
         String key = m.group(1);

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Everything the scripted model may look at for one response.
@@ -94,5 +97,17 @@ public record ModelTurn(String region, String agentName, String agentVersion, St
     /** Who is answering, as shown in echo answers: {@code agent@version} or the model name. */
     public String speaker() {
         return agentName == null ? model : agentName + "@" + agentVersion;
+    }
+
+    /**
+     * The command's match on the trigger: present when the trigger ({@code trigger} ≥ 0) is a message whose
+     * text matches {@code command} as a whole, which is how every text command of the model starts.
+     */
+    public Optional<Matcher> triggerMessage(int trigger, Pattern command) {
+        if (trigger < 0 || items.get(trigger).type() != ModelItem.Type.MESSAGE) {
+            return Optional.empty();
+        }
+        Matcher m = command.matcher(items.get(trigger).text());
+        return m.matches() ? Optional.of(m) : Optional.empty();
     }
 }

@@ -19,12 +19,8 @@ public final class RunCommand implements ScriptCommand {
 
     @Override
     public Optional<ModelReply> answer(ModelTurn turn, int trigger) {
-        if (trigger < 0 || turn.items().get(trigger).type() != ModelItem.Type.MESSAGE
-                || turn.tool("code_interpreter", null) == null) {
-            return Optional.empty();
-        }
-        Matcher m = PATTERN.matcher(turn.items().get(trigger).text());
-        if (!m.matches()) {
+        Matcher m = turn.triggerMessage(trigger, PATTERN).orElse(null);
+        if (m == null || turn.tool("code_interpreter", null) == null) {
             return Optional.empty();
         }
         String code = m.group(1);
