@@ -168,6 +168,11 @@ public final class HttpListener {
         }
     }
 
+    /** True while stopped with the port held (see {@link #stop()}). */
+    synchronized boolean holdsPort() {
+        return hold != null;
+    }
+
     private void releaseHold() {
         if (hold != null) {
             closeQuietly(hold, false);

@@ -42,8 +42,34 @@ class HttpListenerTest {
 
     @AfterEach
     void stop() {
-        listener.stop();
+        listener.release();
         pool.shutdownNow();
+    }
+
+    @Test
+    void aStoppedListenerHoldsItsPortEvenWithConnectionsItClosedInTimeWait() throws IOException {
+        int port = listener.port();
+        // the server closes these connections first, so they sit in TIME_WAIT on its port, where a bind
+        // without SO_REUSEADDR fails
+        for (int i = 0; i < 3; i++) {
+            try (Socket socket = connect()) {
+                socket.getOutputStream().write(ascii("GET /close HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"));
+                InputStream in = socket.getInputStream();
+                assertThat(read(in).status()).isEqualTo(200);
+                assertThat(in.read()).as("the server closes the connection").isEqualTo(-1);
+            }
+        }
+
+        listener.stop();
+
+        assertThat(listener.holdsPort()).as("port held while stopped").isTrue();
+        assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port).close())
+                .isInstanceOf(java.net.ConnectException.class);
+        listener.start();
+        assertThat(listener.holdsPort()).isFalse();
+        assertThat(listener.port()).isEqualTo(port);
+        listener.release();
+        assertThat(listener.holdsPort()).as("released for good").isFalse();
     }
 
     @Test
