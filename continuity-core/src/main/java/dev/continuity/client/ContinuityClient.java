@@ -60,7 +60,9 @@ import org.slf4j.LoggerFactory;
  * the region stops answering, the send waits up to the configured failover wait for another region to
  * become active and completes the turn there, exactly once.
  *
- * <p>Thread-safe; one instance per application.
+ * <p>Thread-safe; one instance per application. The same builder also builds the asynchronous client
+ * ({@link Builder#buildAsyncClient()}, Reactor's {@code Mono} and {@code Flux}), and {@link #async()} is this client's
+ * asynchronous face: both run this one protocol.
  */
 public final class ContinuityClient implements AutoCloseable {
 
@@ -119,11 +121,13 @@ public final class ContinuityClient implements AutoCloseable {
      * @param maxTrackedConversations conversations the client keeps per-process state for
      * @param clock the clock of journal timestamps
      * @param durability how turns are journaled
+     * @param asyncScheduler where {@link ContinuityAsyncClient} runs turns, or null for the default
+     * @param asyncStreamBuffer events a streamed {@code Flux} holds for a subscriber that requested fewer
      */
     record Settings(TurnJournal journal, Map<String, AgentService> regions, ActiveRegion activeRegion,
             RegionCatchUp catchUp, Map<String, FunctionHandler> functionHandlers, Duration lockTimeout,
             Duration failoverWait, RetrySettings retry, int maxToolRounds, int maxTrackedConversations, Clock clock,
-            TurnDurability durability) {
+            TurnDurability durability, reactor.core.scheduler.Scheduler asyncScheduler, int asyncStreamBuffer) {
 
         /** Copies the maps; checks what is required. */
         Settings {
@@ -152,6 +156,17 @@ public final class ContinuityClient implements AutoCloseable {
     /** The journal this client writes to. */
     public TurnJournal journal() {
         return journal;
+    }
+
+    /**
+     * The asynchronous face of this client: the same turns, run by this client's protocol on the builder's
+     * {@link Builder#asyncScheduler scheduler}, sharing this client's per-conversation locks and state (a
+     * conversation's turns never interleave, whichever face sends them). Closing either closes both.
+     *
+     * @return a {@link ContinuityAsyncClient} over this client
+     */
+    public ContinuityAsyncClient async() {
+        return new ContinuityAsyncClient(this, settings.asyncScheduler(), settings.asyncStreamBuffer());
     }
 
     /** Starts a conversation with the latest version of an agent under a new random key. */
@@ -245,15 +260,21 @@ public final class ContinuityClient implements AutoCloseable {
         if (input.isEmpty()) {
             throw new IllegalArgumentException("a turn needs at least one input item");
         }
+        return streamOnThread(conversationKey, listener -> sendStreaming(conversationKey, input, options, listener));
+    }
+
+    /**
+     * Runs a streamed call ({@code call} given the listener that feeds the stream) on a thread of this client and
+     * returns the stream its events go to; it ends with the call's result or exception.
+     */
+    private TurnStream streamOnThread(String conversationKey,
+            java.util.function.Function<java.util.function.Consumer<TurnEvent>, TurnResult> call) {
+        requireOpen(conversationKey, "streamed turns");
         TurnStream stream = new TurnStream();
-        if (closed) {
-            throw new IllegalStateException("the client is closed: streamed turns are no longer taken (conversation '"
-                    + conversationKey + "')");
-        }
         streamThreads().execute(() -> {
             TurnResult result;
             try {
-                result = sendTurn(conversationKey, input, options, new StreamSink(stream::emit));
+                result = call.apply(stream::emit);
             } catch (RuntimeException e) {
                 stream.finish(null, e);
                 return;
@@ -265,6 +286,14 @@ public final class ContinuityClient implements AutoCloseable {
             stream.finish(result, null);
         });
         return stream;
+    }
+
+    /** Throws when the client is closed: {@code what} (streamed turns, asynchronous turns) are no longer taken. */
+    void requireOpen(String conversationKey, String what) {
+        if (closed) {
+            throw new IllegalStateException("the client is closed: " + what + " are no longer taken"
+                    + (conversationKey == null ? "" : " (conversation '" + conversationKey + "')"));
+        }
     }
 
     /**
@@ -335,9 +364,56 @@ public final class ContinuityClient implements AutoCloseable {
      */
     public TurnResult sendAndRunTools(String conversationKey, String userMessage, TurnOptions options) {
         java.util.Objects.requireNonNull(options, "options");
-        TurnResult result = send(conversationKey, userMessage, options);
-        for (int round = 0; !result.functionCalls().isEmpty(); round++) {
-            if (round >= settings.maxToolRounds()) {
+        return runTools(conversationKey, userMessage, input -> send(conversationKey, input, options));
+    }
+
+    /**
+     * {@link #sendAndRunTools(String, String)} streamed: each round's events as they arrive. See
+     * {@link #sendAndRunToolsStreaming(String, String, TurnOptions)}.
+     */
+    public TurnStream sendAndRunToolsStreaming(String conversationKey, String userMessage) {
+        return sendAndRunToolsStreaming(conversationKey, userMessage, TurnOptions.NONE);
+    }
+
+    /**
+     * {@link #sendAndRunTools(String, String, TurnOptions)} streamed: every round is a streamed turn
+     * ({@link #sendStreaming(String, List, TurnOptions)}) journaled exactly once, and the caller reads every
+     * round's events in order, each round ending with its own {@link TurnEvent.Completed} (the round is
+     * journaled); the function outputs the handlers return are sent as the next round. The stream ends after the
+     * {@code Completed} of the round whose answer asks for no function call (its result is the stream's
+     * {@link TurnStream#result()}), or with the exception {@code sendAndRunTools} would throw (the rounds before it
+     * stay journaled). A {@link TurnEvent.Restarted} voids the events since the previous {@code Completed} only.
+     */
+    public TurnStream sendAndRunToolsStreaming(String conversationKey, String userMessage, TurnOptions options) {
+        java.util.Objects.requireNonNull(options, "options");
+        return streamOnThread(conversationKey, listener -> sendAndRunTools(conversationKey, userMessage, options,
+                listener));
+    }
+
+    /**
+     * As {@link #sendAndRunToolsStreaming(String, String, TurnOptions)}, on the caller's thread: hands
+     * {@code listener} every round's events (each round ending with its {@link TurnEvent.Completed}) and returns
+     * the last round's acknowledged turn. An exception the listener throws stops the events and the loop after the
+     * round it was thrown in (that round is still journaled), and is then thrown.
+     */
+    public TurnResult sendAndRunTools(String conversationKey, String userMessage, TurnOptions options,
+            java.util.function.Consumer<TurnEvent> listener) {
+        java.util.Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(listener, "listener");
+        return runTools(conversationKey, userMessage, input -> sendStreaming(conversationKey, input, options,
+                listener));
+    }
+
+    /**
+     * The function-call loop of every {@code sendAndRunTools}: sends the user message as the first round through
+     * {@code round}, then, while the answer asks for function calls, runs the registered handlers and sends their
+     * outputs as the next round, up to {@link Builder#maxToolRounds} rounds.
+     */
+    private TurnResult runTools(String conversationKey, String userMessage,
+            java.util.function.Function<List<TurnItem>, TurnResult> round) {
+        TurnResult result = round.apply(List.of(TurnItem.userMessage(userMessage)));
+        for (int rounds = 0; !result.functionCalls().isEmpty(); rounds++) {
+            if (rounds >= settings.maxToolRounds()) {
                 throw new ContinuityException("conversation '" + conversationKey + "': the model still asks for "
                         + "function calls after " + settings.maxToolRounds() + " rounds");
             }
@@ -357,7 +433,7 @@ public final class ContinuityClient implements AutoCloseable {
                 }
                 outputs.add(TurnItem.functionCallOutput(call.callId(), output));
             }
-            result = send(conversationKey, outputs, options);
+            result = round.apply(outputs);
         }
         return result;
     }
@@ -429,8 +505,9 @@ public final class ContinuityClient implements AutoCloseable {
     }
 
     /**
-     * Stops taking streamed turns; those running finish (and are journaled). The journal and the services belong to
-     * the application and stay open.
+     * Stops taking streamed and asynchronous turns ({@link #async()}); those running finish (and are journaled). The
+     * journal, the services and an {@link Builder#asyncScheduler asynchronous scheduler} given to the builder belong
+     * to the application and stay open.
      */
     @Override
     public void close() {
@@ -1076,6 +1153,8 @@ public final class ContinuityClient implements AutoCloseable {
         private int maxTrackedConversations = 10_000;
         private Clock clock = Clock.systemUTC();
         private TurnDurability durability;
+        private reactor.core.scheduler.Scheduler asyncScheduler;
+        private int asyncStreamBuffer = ContinuityAsyncClient.DEFAULT_STREAM_BUFFER;
 
         Builder() {
         }
@@ -1187,6 +1266,53 @@ public final class ContinuityClient implements AutoCloseable {
         }
 
         /**
+         * Where the {@link ContinuityAsyncClient} runs its turns (default {@code Schedulers.boundedElastic()}:
+         * Reactor's shared scheduler for blocking work, at most ten threads per core and 100,000 queued tasks).
+         * A turn holds one of its threads from its start to its acknowledgement (the turn protocol blocks on the
+         * journal and the service), so the scheduler's thread cap is how many asynchronous turns run at once; the
+         * others wait in its queue, and a turn the scheduler refuses fails with its
+         * {@link java.util.concurrent.RejectedExecutionException} before anything is journaled. The client does
+         * not dispose a scheduler given here (it belongs to the application).
+         */
+        public Builder asyncScheduler(reactor.core.scheduler.Scheduler scheduler) {
+            this.asyncScheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
+         * How many events a streamed turn's {@code Flux} holds for a subscriber that requested fewer than arrived
+         * (default {@value ContinuityAsyncClient#DEFAULT_STREAM_BUFFER}). The service does not wait for a slow
+         * reader, so neither does the turn: past this many undelivered events the {@code Flux} takes no more, and
+         * after the events it holds it fails with an overflow error naming the conversation; the turn still runs to
+         * its end and is journaled exactly once.
+         */
+        public Builder asyncStreamBuffer(int events) {
+            if (events < 1) {
+                throw new IllegalArgumentException("asyncStreamBuffer must be at least 1, was " + events);
+            }
+            this.asyncStreamBuffer = events;
+            return this;
+        }
+
+        /**
+         * Builds the client; the same as {@link #build()} (the Azure SDK's name, beside {@link #buildAsyncClient()}).
+         *
+         * @throws IllegalStateException when the journal or every region is missing
+         */
+        public ContinuityClient buildClient() {
+            return build();
+        }
+
+        /**
+         * Builds the asynchronous client: {@link #build()}'s client seen through {@link ContinuityClient#async()}.
+         *
+         * @throws IllegalStateException when the journal or every region is missing
+         */
+        public ContinuityAsyncClient buildAsyncClient() {
+            return build().async();
+        }
+
+        /**
          * Builds the client.
          *
          * @throws IllegalStateException when the journal or every region is missing
@@ -1201,7 +1327,7 @@ public final class ContinuityClient implements AutoCloseable {
             return new ContinuityClient(new ContinuityClient.Settings(journal, regions,
                     activeRegion != null ? activeRegion : ActiveRegion.fixed(regions.keySet().iterator().next()), catchUp,
                     functionHandlers, lockTimeout, failoverWait, retry, maxToolRounds, maxTrackedConversations, clock,
-                    durability != null ? durability : journal.defaultDurability()));
+                    durability != null ? durability : journal.defaultDurability(), asyncScheduler, asyncStreamBuffer));
         }
     }
 }
