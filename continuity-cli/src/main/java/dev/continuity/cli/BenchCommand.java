@@ -1,5 +1,6 @@
 package dev.continuity.cli;
 
+import dev.continuity.benchmarks.AsyncThroughputBenchmark;
 import dev.continuity.benchmarks.ClientOverheadBenchmark;
 import dev.continuity.benchmarks.CpuBreakdown;
 import dev.continuity.benchmarks.EmulatorBenchmark;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             BenchCommand.Emulator.class,
             BenchCommand.Client.class,
+            BenchCommand.Async.class,
             BenchCommand.Journal.class,
             BenchCommand.Rehydrate.class,
             BenchCommand.Knowledge.class,
@@ -132,6 +134,39 @@ final class BenchCommand implements Runnable {
             for (ClientOverheadBenchmark.Result r : results) {
                 out.printf(Locale.ROOT, "  %-42s %9.2f ms %9.2f ms %11.2f ms %11.2f ms %9.2f ms%n", r.journal(),
                         r.bareP50Millis(), r.bareP99Millis(), r.clientP50Millis(), r.clientP99Millis(), r.addedP50Millis());
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    /** The asynchronous client's throughput against the synchronous one, many conversations at once. */
+    @Command(name = "async", mixinStandardHelpOptions = true,
+            description = "Turns/s of ContinuityAsyncClient vs ContinuityClient with N concurrent conversations.")
+    static final class Async implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--conversations", defaultValue = "64",
+                description = "Conversations sending at once (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1, max = 10_000)
+        int conversations;
+
+        @Option(names = "--turns", defaultValue = "50", description = "Turns per conversation (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1)
+        int turns;
+
+        @Override
+        public Integer call() throws Exception {
+            AsyncThroughputBenchmark.Result r = AsyncThroughputBenchmark.run(conversations, turns);
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "async vs sync: %d conversations at once, %d turns each, in-memory journal, %d cores%n",
+                    r.conversations(), r.turnsPerConversation(), Runtime.getRuntime().availableProcessors());
+            out.printf(Locale.ROOT, "  %-42s %8s %8s %12s %10s %10s%n", "client", "threads", "turns", "turns/s",
+                    "p50", "p99");
+            for (AsyncThroughputBenchmark.Row row : r.rows()) {
+                out.printf(Locale.ROOT, "  %-42s %8d %8d %12.0f %7.2f ms %7.2f ms%n", row.name(), row.threads(),
+                        row.turns(), row.turnsPerSecond(), row.p50Millis(), row.p99Millis());
             }
             out.flush();
             return ExitCodes.OK;

@@ -1,0 +1,143 @@
+package dev.continuity.benchmarks;
+
+import dev.continuity.client.ContinuityAsyncClient;
+import dev.continuity.client.ContinuityClient;
+import dev.continuity.emulator.Emulator;
+import dev.continuity.foundry.FoundryAgentService;
+import dev.continuity.foundry.FoundryCredentials;
+import dev.continuity.journal.memory.InMemoryTurnJournal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The asynchronous client's throughput against the synchronous one: N conversations at once, each sending its turns
+ * one after another, against the same emulated region through the real SDK adapter, with the in-memory journal.
+ * Three ways: the synchronous client with a thread per conversation; {@link ContinuityAsyncClient} on its default
+ * scheduler ({@code Schedulers.boundedElastic()}: ten threads per core); and on a scheduler with a thread per
+ * conversation. Each runs once to warm up and once measured, in turn. Run with {@code ./continuity bench async}.
+ */
+public final class AsyncThroughputBenchmark {
+
+    /**
+     * One way of sending, measured.
+     *
+     * @param name how the turns were sent
+     * @param threads threads running turns at most
+     * @param turns turns measured
+     * @param turnsPerSecond acknowledged turns per second, all conversations together
+     * @param p50Millis median of a turn, from its send to its acknowledgement
+     * @param p99Millis p99 of a turn
+     */
+    public record Row(String name, int threads, int turns, double turnsPerSecond, double p50Millis,
+            double p99Millis) {
+    }
+
+    /**
+     * The result.
+     *
+     * @param conversations conversations at once
+     * @param turnsPerConversation turns each conversation sends
+     * @param rows sync, async on the default scheduler, async with a thread per conversation
+     */
+    public record Result(int conversations, int turnsPerConversation, List<Row> rows) {
+    }
+
+    private AsyncThroughputBenchmark() {
+    }
+
+    /** Runs the three ways with {@code conversations} conversations of {@code turns} turns each. */
+    public static Result run(int conversations, int turns) throws Exception {
+        int defaultThreads = Math.min(conversations, 10 * Runtime.getRuntime().availableProcessors());
+        try (Emulator emulator = Emulator.builder().region("bench").start();
+                InMemoryTurnJournal journal = new InMemoryTurnJournal()) {
+            String endpoint = emulator.region("bench").projectEndpoint();
+            FoundryAgentService service = FoundryAgentService.connect("bench", endpoint, FoundryCredentials.localToken());
+            service.createAgentVersion("bench-agent",
+                    "{\"kind\":\"prompt\",\"model\":\"gpt-4.1-mini\",\"instructions\":\"bench\"}", Map.of(), null);
+            Scheduler perConversation = Schedulers.newBoundedElastic(conversations, 100_000, "bench-async");
+            ContinuityClient client = ContinuityClient.builder().journal(journal).region(service).build();
+            ContinuityAsyncClient asyncDefault = client.async();
+            ContinuityAsyncClient asyncSized = ContinuityClient.builder().journal(journal).region(service)
+                    .asyncScheduler(perConversation).buildAsyncClient();
+            ExecutorService threads = Executors.newFixedThreadPool(conversations);
+            try {
+                List<Row> rows = new ArrayList<>();
+                for (int round = 0; round < 2; round++) {
+                    boolean measure = round == 1;
+                    Row sync = sync(client, threads, conversations, turns, round);
+                    Row async = async("async, default scheduler (boundedElastic)", defaultThreads, asyncDefault,
+                            conversations, turns, round);
+                    Row sized = async("async, a thread per conversation", conversations, asyncSized, conversations,
+                            turns, round);
+                    if (measure) {
+                        rows.addAll(List.of(sync, async, sized));
+                    }
+                }
+                return new Result(conversations, turns, rows);
+            } finally {
+                threads.shutdownNow();
+                perConversation.dispose();
+                service.clients().close();
+            }
+        }
+    }
+
+    private static String text(int turn) {
+        return "remember k" + (turn % 7) + "=v" + turn;
+    }
+
+    private static Row sync(ContinuityClient client, ExecutorService threads, int conversations, int turns, int round)
+            throws Exception {
+        LatencyRecorder latency = new LatencyRecorder(conversations * turns);
+        List<String> keys = new ArrayList<>();
+        for (int c = 0; c < conversations; c++) {
+            keys.add(client.startConversation("sync-" + round + "-" + c, "bench-agent", null));
+        }
+        long start = System.nanoTime();
+        List<Future<?>> running = new ArrayList<>();
+        for (String key : keys) {
+            running.add(threads.submit(() -> {
+                for (int t = 0; t < turns; t++) {
+                    long t0 = System.nanoTime();
+                    client.send(key, text(t));
+                    latency.record(System.nanoTime() - t0);
+                }
+            }));
+        }
+        for (Future<?> done : running) {
+            done.get();
+        }
+        long elapsed = System.nanoTime() - start;
+        return row("sync, a thread per conversation", conversations, latency, elapsed);
+    }
+
+    private static Row async(String name, int threads, ContinuityAsyncClient client, int conversations, int turns,
+            int round) {
+        LatencyRecorder latency = new LatencyRecorder(conversations * turns);
+        List<String> keys = Flux.range(0, conversations)
+                .flatMap(c -> client.startConversation(name.length() + "-async-" + round + "-" + c, "bench-agent", null))
+                .collectList().block();
+        long start = System.nanoTime();
+        Flux.fromIterable(keys)
+                .flatMap(key -> Flux.range(0, turns).concatMap(t -> Mono.defer(() -> {
+                    long t0 = System.nanoTime();
+                    return client.send(key, text(t)).doOnNext(r -> latency.record(System.nanoTime() - t0));
+                })), conversations)
+                .blockLast();
+        long elapsed = System.nanoTime() - start;
+        return row(name, threads, latency, elapsed);
+    }
+
+    private static Row row(String name, int threads, LatencyRecorder latency, long elapsedNanos) {
+        return new Row(name, threads, latency.count(), latency.count() / (elapsedNanos / 1e9),
+                latency.percentileMillis(50), latency.percentileMillis(99));
+    }
+}
