@@ -22,9 +22,14 @@ import reactor.core.scheduler.Schedulers;
  * one after another, against the same emulated region through the real SDK adapter, with the in-memory journal.
  * Three ways: the synchronous client with a thread per conversation; {@link ContinuityAsyncClient} on its default
  * scheduler ({@code Schedulers.boundedElastic()}: ten threads per core); and on a scheduler with a thread per
- * conversation. Each runs once to warm up and once measured, in turn. Run with {@code ./continuity bench async}.
+ * conversation. All three run once to warm up, then {@value #MEASURED_ROUNDS} measured rounds, each in another order
+ * (so that none always runs first, or right after the same one); a way's row is its median round by turns/s. Run
+ * with {@code ./continuity bench async}.
  */
 public final class AsyncThroughputBenchmark {
+
+    /** Measured rounds per way, after one warm-up round. */
+    public static final int MEASURED_ROUNDS = 3;
 
     /**
      * One way of sending, measured.
@@ -45,7 +50,8 @@ public final class AsyncThroughputBenchmark {
      *
      * @param conversations conversations at once
      * @param turnsPerConversation turns each conversation sends
-     * @param rows sync, async on the default scheduler, async with a thread per conversation
+     * @param rows sync, async on the default scheduler, async with a thread per conversation (each its median
+     *     measured round)
      */
     public record Result(int conversations, int turnsPerConversation, List<Row> rows) {
     }
@@ -69,17 +75,27 @@ public final class AsyncThroughputBenchmark {
                     .asyncScheduler(perConversation).buildAsyncClient();
             ExecutorService threads = Executors.newFixedThreadPool(conversations);
             try {
-                List<Row> rows = new ArrayList<>();
-                for (int round = 0; round < 2; round++) {
-                    boolean measure = round == 1;
-                    Row sync = sync(client, threads, conversations, turns, round);
-                    Row async = async("async, default scheduler (boundedElastic)", defaultThreads, asyncDefault,
-                            conversations, turns, round);
-                    Row sized = async("async, a thread per conversation", conversations, asyncSized, conversations,
-                            turns, round);
-                    if (measure) {
-                        rows.addAll(List.of(sync, async, sized));
+                List<java.util.concurrent.Callable<Row>> ways = List.of(
+                        () -> sync(client, threads, conversations, turns),
+                        () -> async("async, default scheduler (boundedElastic)", defaultThreads, asyncDefault,
+                                conversations, turns),
+                        () -> async("async, a thread per conversation", conversations, asyncSized, conversations,
+                                turns));
+                List<List<Row>> measured = new ArrayList<>();
+                ways.forEach(way -> measured.add(new ArrayList<>()));
+                for (int round = 0; round <= MEASURED_ROUNDS; round++) {
+                    for (int i = 0; i < ways.size(); i++) {
+                        int way = (i + round) % ways.size(); // rotate the order from round to round
+                        Row row = ways.get(way).call();
+                        if (round > 0) {
+                            measured.get(way).add(row);
+                        }
                     }
+                }
+                List<Row> rows = new ArrayList<>();
+                for (List<Row> runs : measured) {
+                    runs.sort(java.util.Comparator.comparingDouble(Row::turnsPerSecond));
+                    rows.add(runs.get(runs.size() / 2));
                 }
                 return new Result(conversations, turns, rows);
             } finally {
@@ -94,12 +110,12 @@ public final class AsyncThroughputBenchmark {
         return "remember k" + (turn % 7) + "=v" + turn;
     }
 
-    private static Row sync(ContinuityClient client, ExecutorService threads, int conversations, int turns, int round)
+    private static Row sync(ContinuityClient client, ExecutorService threads, int conversations, int turns)
             throws Exception {
         LatencyRecorder latency = new LatencyRecorder(conversations * turns);
         List<String> keys = new ArrayList<>();
         for (int c = 0; c < conversations; c++) {
-            keys.add(client.startConversation("sync-" + round + "-" + c, "bench-agent", null));
+            keys.add(client.startConversation("bench-agent"));
         }
         long start = System.nanoTime();
         List<Future<?>> running = new ArrayList<>();
@@ -119,11 +135,10 @@ public final class AsyncThroughputBenchmark {
         return row("sync, a thread per conversation", conversations, latency, elapsed);
     }
 
-    private static Row async(String name, int threads, ContinuityAsyncClient client, int conversations, int turns,
-            int round) {
+    private static Row async(String name, int threads, ContinuityAsyncClient client, int conversations, int turns) {
         LatencyRecorder latency = new LatencyRecorder(conversations * turns);
         List<String> keys = Flux.range(0, conversations)
-                .flatMap(c -> client.startConversation(name.length() + "-async-" + round + "-" + c, "bench-agent", null))
+                .flatMap(c -> client.startConversation("bench-agent"))
                 .collectList().block();
         long start = System.nanoTime();
         Flux.fromIterable(keys)
