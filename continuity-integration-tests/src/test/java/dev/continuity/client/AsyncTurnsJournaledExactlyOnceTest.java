@@ -4,12 +4,13 @@ import static dev.continuity.client.EmulatedRegions.AGENT;
 import static dev.continuity.client.EmulatedRegions.PRIMARY;
 import static dev.continuity.client.EmulatedRegions.SECONDARY;
 import static dev.continuity.client.EmulatedRegions.TOOL_AGENT;
+import static dev.continuity.client.StreamedEvents.completed;
+import static dev.continuity.client.StreamedEvents.shownText;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.continuity.ContinuityException;
 import dev.continuity.RetrySettings;
 import dev.continuity.agentservice.ResponseStatus;
-import dev.continuity.agentservice.StoredItem;
 import dev.continuity.agentservice.TurnOptions;
 import dev.continuity.emulator.EmulatorRegion;
 import dev.continuity.emulator.FaultRule;
@@ -80,26 +81,10 @@ class AsyncTurnsJournaledExactlyOnceTest {
                 .functionHandler("lookup", args -> LOOKUP_OUTPUT);
     }
 
-    private static String shownText(List<TurnEvent> events) {
-        StringBuilder text = new StringBuilder();
-        for (TurnEvent event : events) {
-            if (event instanceof TurnEvent.Restarted) {
-                text.setLength(0);
-            } else if (event instanceof TurnEvent.TextDelta delta) {
-                text.append(delta.delta());
-            }
-        }
-        return text.toString();
-    }
 
-    private static TurnResult completed(List<TurnEvent> events) {
-        return ((TurnEvent.Completed) events.get(events.size() - 1)).result();
-    }
 
     private List<String> regionalTexts(String region, String key) {
-        String conversationId = journal.head(key).orElseThrow().region(region).conversationId();
-        return regions.service(region).listItems(conversationId).stream().map(StoredItem::item).map(TurnItem::text)
-                .toList();
+        return regions.texts(region, journal, key);
     }
 
     @ParameterizedTest
