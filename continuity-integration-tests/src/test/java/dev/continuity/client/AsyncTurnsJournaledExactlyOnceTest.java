@@ -14,9 +14,11 @@ import dev.continuity.agentservice.ResponseStatus;
 import dev.continuity.agentservice.TurnOptions;
 import dev.continuity.emulator.EmulatorRegion;
 import dev.continuity.emulator.FaultRule;
+import dev.continuity.journal.AppendResult;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnDurability;
 import dev.continuity.journal.TurnItem;
+import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.TurnStatus;
 import dev.continuity.journal.memory.InMemoryTurnJournal;
 import dev.continuity.replay.ConversationReplayer;
@@ -29,6 +31,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,6 +40,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.reactivestreams.Subscription;
+import reactor.core.Disposable;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Scheduler;
@@ -307,6 +311,50 @@ class AsyncTurnsJournaledExactlyOnceTest {
         List<Turn> history = client.history(key).collectList().block();
         assertThat(history).hasSize(2).allMatch(t -> t.status() == TurnStatus.COMMITTED);
         assertThat(history.get(0).output()).extracting(TurnItem::text).containsExactly(ANSWER);
+        assertThat(regions.count(PRIMARY, "responses.create")).isEqualTo(2);
+        assertThat(regionalTexts(PRIMARY, key)).containsExactly("remember city=Lisbon", ANSWER, "recall city",
+                "city is Lisbon.");
+    }
+
+    @Test
+    void cancellingAMonoWhileItsTurnRunsNeitherInterruptsNorDropsTheTurn() throws Exception {
+        CountDownLatch appended = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        TurnJournal holding = new ForwardingTurnJournal(journal) {
+            @Override
+            public AppendResult append(Turn turn) {
+                AppendResult result = super.append(turn);
+                if (turn.status() == TurnStatus.PENDING) { // the turn runs: its input is journaled, not yet sent
+                    appended.countDown();
+                    while (true) {
+                        try {
+                            release.await();
+                            break;
+                        } catch (InterruptedException e) {
+                            interrupted.set(true);
+                        }
+                    }
+                }
+                return result;
+            }
+        };
+        ContinuityAsyncClient client = ContinuityClient.builder().journal(holding).region(regions.service(PRIMARY))
+                .retry(FAST).durability(TurnDurability.PENDING_INPUT).buildAsyncClient();
+        String key = client.startConversation(AGENT).block();
+        CompletableFuture<Object> signalled = new CompletableFuture<>();
+
+        Disposable subscription = client.send(key, "remember city=Lisbon")
+                .subscribe(signalled::complete, signalled::complete, () -> signalled.complete("complete"));
+        assertThat(appended.await(60, TimeUnit.SECONDS)).isTrue();
+        subscription.dispose();
+        release.countDown();
+        TurnResult next = client.send(key, "recall city").block(); // waits for the cancelled turn to end
+
+        assertThat(interrupted).as("the turn's thread is not interrupted").isFalse();
+        assertThat(signalled).as("a cancelled subscriber is told nothing").isNotDone();
+        assertThat(next.text()).isEqualTo("city is Lisbon.");
+        assertThat(journal.read(key, 1)).hasSize(2).allMatch(t -> t.status() == TurnStatus.COMMITTED);
         assertThat(regions.count(PRIMARY, "responses.create")).isEqualTo(2);
         assertThat(regionalTexts(PRIMARY, key)).containsExactly("remember city=Lisbon", ANSWER, "recall city",
                 "city is Lisbon.");
