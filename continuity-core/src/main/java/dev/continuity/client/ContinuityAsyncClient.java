@@ -16,8 +16,6 @@ import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The asynchronous client: every call of {@link ContinuityClient} as a Reactor {@link Mono} or {@link Flux} (as
@@ -38,8 +36,9 @@ import reactor.core.scheduler.Schedulers;
  * }</pre>
  *
  * <p><b>Scheduling.</b> Every publisher is cold: nothing is sent until it is subscribed, and each subscription is
- * one more call. A subscribed turn runs on the {@link ContinuityClient.Builder#asyncScheduler scheduler} (default
- * {@code Schedulers.boundedElastic()}), holding one of its threads until the turn is acknowledged or failed (the
+ * one more call. A subscribed turn runs on the {@link ContinuityClient.Builder#asyncScheduler scheduler} (default:
+ * the client's own, {@value ContinuityClient#DEFAULT_ASYNC_THREADS_PER_CORE} threads per core), holding one of its
+ * threads until the turn is acknowledged or failed (the
  * protocol blocks on the journal and the service), and the result is delivered on that thread: move heavy work
  * elsewhere with {@code publishOn}. A turn the scheduler refuses (its queue is full, or it is disposed) fails with
  * its exception and nothing is journaled.
@@ -67,12 +66,10 @@ public final class ContinuityAsyncClient implements AutoCloseable {
     public static final int DEFAULT_STREAM_BUFFER = 4096;
 
     private final ContinuityClient client;
-    private final Scheduler scheduler;
     private final int streamBuffer;
 
-    ContinuityAsyncClient(ContinuityClient client, Scheduler scheduler, int streamBuffer) {
+    ContinuityAsyncClient(ContinuityClient client, int streamBuffer) {
         this.client = Objects.requireNonNull(client, "client");
-        this.scheduler = scheduler;
         this.streamBuffer = streamBuffer;
     }
 
@@ -243,7 +240,7 @@ public final class ContinuityAsyncClient implements AutoCloseable {
             Consumer<Throwable> onError) {
         try {
             client.requireOpen(conversationKey, "asynchronous turns");
-            (scheduler != null ? scheduler : Schedulers.boundedElastic()).schedule(() -> {
+            client.asyncScheduler().schedule(() -> {
                 if (!wanted.getAsBoolean()) {
                     return; // cancelled before it started: nothing was sent
                 }

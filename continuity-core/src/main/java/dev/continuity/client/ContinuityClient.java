@@ -75,6 +75,12 @@ public final class ContinuityClient implements AutoCloseable {
     public static final RetrySettings DEFAULT_RETRY = RetrySettings.defaults().withMaxAttempts(5)
             .withMaxRetryAfter(Duration.ofSeconds(5));
 
+    /** Threads per core of the asynchronous client's default scheduler: the asynchronous turns that run at once. */
+    public static final int DEFAULT_ASYNC_THREADS_PER_CORE = 10;
+
+    /** Turns the asynchronous client's default scheduler queues beyond those running before it refuses more. */
+    public static final int DEFAULT_ASYNC_QUEUED_TURNS = 100_000;
+
     private final Settings settings;
     private final TurnJournal journal;
     private final Map<String, AgentService> regions;
@@ -94,6 +100,8 @@ public final class ContinuityClient implements AutoCloseable {
 
     /** Runs the turns of {@link #sendStreaming(String, List, TurnOptions)}; threads made on first use. */
     private volatile java.util.concurrent.ExecutorService streamThreads;
+    /** Runs {@link ContinuityAsyncClient}'s turns when the builder named no scheduler; made on first use. */
+    private volatile reactor.core.scheduler.Scheduler asyncThreads;
     private volatile boolean closed;
 
     ContinuityClient(Settings settings) {
@@ -166,7 +174,30 @@ public final class ContinuityClient implements AutoCloseable {
      * @return a {@link ContinuityAsyncClient} over this client
      */
     public ContinuityAsyncClient async() {
-        return new ContinuityAsyncClient(this, settings.asyncScheduler(), settings.asyncStreamBuffer());
+        return new ContinuityAsyncClient(this, settings.asyncStreamBuffer());
+    }
+
+    /**
+     * Where asynchronous turns run: the builder's {@link Builder#asyncScheduler scheduler}, else this client's own
+     * bounded elastic scheduler (made on first use, disposed gracefully by {@link #close()}).
+     */
+    reactor.core.scheduler.Scheduler asyncScheduler() {
+        if (settings.asyncScheduler() != null) {
+            return settings.asyncScheduler();
+        }
+        reactor.core.scheduler.Scheduler threads = asyncThreads;
+        if (threads == null) {
+            synchronized (this) {
+                requireOpen(null, "asynchronous turns");
+                if (asyncThreads == null) {
+                    asyncThreads = reactor.core.scheduler.Schedulers.newBoundedElastic(
+                            DEFAULT_ASYNC_THREADS_PER_CORE * Runtime.getRuntime().availableProcessors(),
+                            DEFAULT_ASYNC_QUEUED_TURNS, "continuity-async", 60, true);
+                }
+                threads = asyncThreads;
+            }
+        }
+        return threads;
     }
 
     /** Starts a conversation with the latest version of an agent under a new random key. */
@@ -511,10 +542,18 @@ public final class ContinuityClient implements AutoCloseable {
      */
     @Override
     public void close() {
-        closed = true;
+        synchronized (this) {
+            closed = true;
+        }
         java.util.concurrent.ExecutorService threads = streamThreads;
         if (threads != null) {
             threads.shutdown();
+        }
+        reactor.core.scheduler.Scheduler async = asyncThreads;
+        if (async != null) {
+            // stops taking tasks; running turns finish, uninterrupted (dispose() would interrupt them)
+            async.disposeGracefully().subscribe(null, e -> LOG.warn("the asynchronous scheduler did not stop: {}",
+                    e.toString()));
         }
     }
 
@@ -1266,8 +1305,11 @@ public final class ContinuityClient implements AutoCloseable {
         }
 
         /**
-         * Where the {@link ContinuityAsyncClient} runs its turns (default {@code Schedulers.boundedElastic()}:
-         * Reactor's shared scheduler for blocking work, at most ten threads per core and 100,000 queued tasks).
+         * Where the {@link ContinuityAsyncClient} runs its turns (default: the client's own bounded elastic scheduler
+         * of {@value ContinuityClient#DEFAULT_ASYNC_THREADS_PER_CORE} daemon threads per core and
+         * {@value ContinuityClient#DEFAULT_ASYNC_QUEUED_TURNS} queued turns, made on first use and disposed
+         * gracefully by {@link ContinuityClient#close()}; not Reactor's shared {@code Schedulers.boundedElastic()},
+         * which the Azure SDK uses too: turns holding its threads could starve the SDK work they wait for).
          * A turn holds one of its threads from its start to its acknowledgement (the turn protocol blocks on the
          * journal and the service), so the scheduler's thread cap is how many asynchronous turns run at once; the
          * others wait in its queue, and a turn the scheduler refuses fails with its

@@ -73,7 +73,7 @@ public final class ContinuityStack implements AutoCloseable {
     /**
      * The asynchronous face of {@link #client()} (Reactor's {@code Mono} and {@code Flux}): the same client, its
      * turns run on the scheduler set with {@code configureClient(b -> b.asyncScheduler(...))} (default
-     * {@code Schedulers.boundedElastic()}); a conversation's turns never interleave, whichever face sends them.
+     * the client's own bounded elastic scheduler); a conversation's turns never interleave, whichever face sends them.
      *
      * @return the asynchronous client
      */

@@ -316,29 +316,41 @@ class AsyncTurnsJournaledExactlyOnceTest {
                 "city is Lisbon.");
     }
 
-    @Test
-    void cancellingAMonoWhileItsTurnRunsNeitherInterruptsNorDropsTheTurn() throws Exception {
-        CountDownLatch appended = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicBoolean interrupted = new AtomicBoolean();
-        TurnJournal holding = new ForwardingTurnJournal(journal) {
-            @Override
-            public AppendResult append(Turn turn) {
-                AppendResult result = super.append(turn);
-                if (turn.status() == TurnStatus.PENDING) { // the turn runs: its input is journaled, not yet sent
-                    appended.countDown();
-                    while (true) {
-                        try {
-                            release.await();
-                            break;
-                        } catch (InterruptedException e) {
-                            interrupted.set(true);
-                        }
+    /** Holds every turn, once its pending input is journaled, until released; notes an interrupt of its thread. */
+    private static final class HoldingJournal extends ForwardingTurnJournal {
+        final CountDownLatch appended = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicBoolean interrupted = new AtomicBoolean();
+
+        HoldingJournal(TurnJournal real) {
+            super(real);
+        }
+
+        @Override
+        public AppendResult append(Turn turn) {
+            AppendResult result = super.append(turn);
+            if (turn.status() == TurnStatus.PENDING) { // the turn runs: its input is journaled, not yet sent
+                appended.countDown();
+                while (true) {
+                    try {
+                        release.await();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted.set(true);
                     }
                 }
-                return result;
             }
-        };
+            return result;
+        }
+
+        void awaitAppended() throws InterruptedException {
+            assertThat(appended.await(60, TimeUnit.SECONDS)).as("a turn reached the journal").isTrue();
+        }
+    }
+
+    @Test
+    void cancellingAMonoWhileItsTurnRunsNeitherInterruptsNorDropsTheTurn() throws Exception {
+        HoldingJournal holding = new HoldingJournal(journal);
         ContinuityAsyncClient client = ContinuityClient.builder().journal(holding).region(regions.service(PRIMARY))
                 .retry(FAST).durability(TurnDurability.PENDING_INPUT).buildAsyncClient();
         String key = client.startConversation(AGENT).block();
@@ -346,18 +358,42 @@ class AsyncTurnsJournaledExactlyOnceTest {
 
         Disposable subscription = client.send(key, "remember city=Lisbon")
                 .subscribe(signalled::complete, signalled::complete, () -> signalled.complete("complete"));
-        assertThat(appended.await(60, TimeUnit.SECONDS)).isTrue();
+        holding.awaitAppended();
         subscription.dispose();
-        release.countDown();
+        holding.release.countDown();
         TurnResult next = client.send(key, "recall city").block(); // waits for the cancelled turn to end
 
-        assertThat(interrupted).as("the turn's thread is not interrupted").isFalse();
+        assertThat(holding.interrupted).as("the turn's thread is not interrupted").isFalse();
         assertThat(signalled).as("a cancelled subscriber is told nothing").isNotDone();
         assertThat(next.text()).isEqualTo("city is Lisbon.");
         assertThat(journal.read(key, 1)).hasSize(2).allMatch(t -> t.status() == TurnStatus.COMMITTED);
         assertThat(regions.count(PRIMARY, "responses.create")).isEqualTo(2);
         assertThat(regionalTexts(PRIMARY, key)).containsExactly("remember city=Lisbon", ANSWER, "recall city",
                 "city is Lisbon.");
+    }
+
+    @Test
+    void closingTheClientLetsARunningTurnFinishOnItsOwnSchedulerAndRefusesNewOnes() throws Exception {
+        HoldingJournal holding = new HoldingJournal(journal);
+        ContinuityAsyncClient client = ContinuityClient.builder().journal(holding).region(regions.service(PRIMARY))
+                .retry(FAST).durability(TurnDurability.PENDING_INPUT).buildAsyncClient();
+        String key = client.startConversation(AGENT).block();
+        AtomicReference<String> thread = new AtomicReference<>();
+
+        CompletableFuture<TurnResult> running = client.send(key, "remember city=Lisbon")
+                .doOnNext(r -> thread.set(Thread.currentThread().getName())).toFuture();
+        holding.awaitAppended();
+        client.close();
+        holding.release.countDown();
+
+        assertThat(running.get(60, TimeUnit.SECONDS).text()).isEqualTo(ANSWER);
+        assertThat(thread.get()).as("the client's own scheduler").startsWith("continuity-async");
+        assertThat(holding.interrupted).as("closing does not interrupt a running turn").isFalse();
+        assertThat(journal.read(key, 1)).singleElement().extracting(Turn::status).isEqualTo(TurnStatus.COMMITTED);
+        StepVerifier.create(client.sendStreaming(key, "recall city"))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("closed").hasMessageContaining(key))
+                .verify();
     }
 
     @Test
