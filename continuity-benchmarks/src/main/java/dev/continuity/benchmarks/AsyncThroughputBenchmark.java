@@ -21,7 +21,7 @@ import reactor.core.scheduler.Schedulers;
  * The asynchronous client's throughput against the synchronous one: N conversations at once, each sending its turns
  * one after another, against the same emulated region through the real SDK adapter, with the in-memory journal.
  * Three ways: the synchronous client with a thread per conversation; {@link ContinuityAsyncClient} on its default
- * scheduler ({@code Schedulers.boundedElastic()}: ten threads per core); and on a scheduler with a thread per
+ * scheduler (the client's own bounded elastic one: ten threads per core); and on a scheduler with a thread per
  * conversation. All three run once to warm up, then {@value #MEASURED_ROUNDS} measured rounds, each in another order
  * (so that none always runs first, or right after the same one); a way's row is its median round by turns/s. Run
  * with {@code ./continuity bench async}.
@@ -40,9 +40,11 @@ public final class AsyncThroughputBenchmark {
      * @param turnsPerSecond acknowledged turns per second, all conversations together
      * @param p50Millis median of a turn, from its send to its acknowledgement
      * @param p99Millis p99 of a turn
+     * @param cpuMicrosPerTurn the process's CPU time (every thread: callers, SDK, emulator, JVM) per turn, which a
+     *     busy machine stretches less than wall time
      */
     public record Row(String name, int threads, int turns, double turnsPerSecond, double p50Millis,
-            double p99Millis) {
+            double p99Millis, double cpuMicrosPerTurn) {
     }
 
     /**
@@ -77,7 +79,7 @@ public final class AsyncThroughputBenchmark {
             try {
                 List<java.util.concurrent.Callable<Row>> ways = List.of(
                         () -> sync(client, threads, conversations, turns),
-                        () -> async("async, default scheduler (boundedElastic)", defaultThreads, asyncDefault,
+                        () -> async("async, default scheduler", defaultThreads, asyncDefault,
                                 conversations, turns),
                         () -> async("async, a thread per conversation", conversations, asyncSized, conversations,
                                 turns));
@@ -117,6 +119,7 @@ public final class AsyncThroughputBenchmark {
         for (int c = 0; c < conversations; c++) {
             keys.add(client.startConversation("bench-agent"));
         }
+        long cpu = processCpuNanos();
         long start = System.nanoTime();
         List<Future<?>> running = new ArrayList<>();
         for (String key : keys) {
@@ -132,7 +135,7 @@ public final class AsyncThroughputBenchmark {
             done.get();
         }
         long elapsed = System.nanoTime() - start;
-        return row("sync, a thread per conversation", conversations, latency, elapsed);
+        return row("sync, a thread per conversation", conversations, latency, elapsed, processCpuNanos() - cpu);
     }
 
     private static Row async(String name, int threads, ContinuityAsyncClient client, int conversations, int turns) {
@@ -140,6 +143,7 @@ public final class AsyncThroughputBenchmark {
         List<String> keys = Flux.range(0, conversations)
                 .flatMap(c -> client.startConversation("bench-agent"))
                 .collectList().block();
+        long cpu = processCpuNanos();
         long start = System.nanoTime();
         Flux.fromIterable(keys)
                 .flatMap(key -> Flux.range(0, turns).concatMap(t -> Mono.defer(() -> {
@@ -148,11 +152,16 @@ public final class AsyncThroughputBenchmark {
                 })), conversations)
                 .blockLast();
         long elapsed = System.nanoTime() - start;
-        return row(name, threads, latency, elapsed);
+        return row(name, threads, latency, elapsed, processCpuNanos() - cpu);
     }
 
-    private static Row row(String name, int threads, LatencyRecorder latency, long elapsedNanos) {
+    private static Row row(String name, int threads, LatencyRecorder latency, long elapsedNanos, long cpuNanos) {
         return new Row(name, threads, latency.count(), latency.count() / (elapsedNanos / 1e9),
-                latency.percentileMillis(50), latency.percentileMillis(99));
+                latency.percentileMillis(50), latency.percentileMillis(99), cpuNanos / 1e3 / latency.count());
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 }

@@ -162,11 +162,12 @@ final class BenchCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "async vs sync: %d conversations at once, %d turns each, in-memory journal, %d cores%n",
                     r.conversations(), r.turnsPerConversation(), Runtime.getRuntime().availableProcessors());
-            out.printf(Locale.ROOT, "  %-42s %8s %8s %12s %10s %10s%n", "client", "threads", "turns", "turns/s",
-                    "p50", "p99");
+            out.printf(Locale.ROOT, "  %-42s %8s %8s %10s %10s %10s %14s%n", "client", "threads", "turns", "turns/s",
+                    "p50", "p99", "CPU per turn");
             for (AsyncThroughputBenchmark.Row row : r.rows()) {
-                out.printf(Locale.ROOT, "  %-42s %8d %8d %12.0f %7.2f ms %7.2f ms%n", row.name(), row.threads(),
-                        row.turns(), row.turnsPerSecond(), row.p50Millis(), row.p99Millis());
+                out.printf(Locale.ROOT, "  %-42s %8d %8d %10.0f %7.2f ms %7.2f ms %11.0f us%n", row.name(),
+                        row.threads(), row.turns(), row.turnsPerSecond(), row.p50Millis(), row.p99Millis(),
+                        row.cpuMicrosPerTurn());
             }
             out.flush();
             return ExitCodes.OK;

@@ -23,7 +23,7 @@ class BenchAsyncCommandTest {
         assertThat(code).as(report).isEqualTo(ExitCodes.OK);
         assertThat(report).contains("async vs sync: 3 conversations at once, 2 turns each")
                 .containsPattern("sync, a thread per conversation +3 +6 ")
-                .containsPattern("async, default scheduler \\(boundedElastic\\) +3 +6 ")
+                .containsPattern("async, default scheduler +3 +6 ")
                 .containsPattern("async, a thread per conversation +3 +6 ");
     }
 }
