@@ -132,6 +132,51 @@ class AsyncTurnsJournaledExactlyOnceTest {
     }
 
     @Test
+    void anAsyncBackgroundTurnIsCancelledThroughTheAsyncClientAndNeverAcknowledged() throws Exception {
+        primary.backgroundPolls(1_000_000); // stays queued until cancelled
+        ContinuityAsyncClient client = client().buildAsyncClient();
+        String key = client.startConversation(AGENT).block();
+        StepVerifier.create(client.cancelTurn(key)).expectNext(false).verifyComplete(); // nothing is running
+
+        CompletableFuture<TurnResult> sending = client.send(key, List.of(TurnItem.userMessage("remember city=Lisbon")),
+                TurnOptions.NONE.withBackground(true)).toFuture();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (regions.count(PRIMARY, "responses.get") < 1) { // the turn polls its response
+            assertThat(System.nanoTime()).as("the client polls the background response").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+
+        StepVerifier.create(client.cancelTurn(key)).expectNext(true).verifyComplete();
+        assertThat(sending).failsWithin(Duration.ofSeconds(60)).withThrowableOfType(
+                java.util.concurrent.ExecutionException.class).havingCause().isInstanceOfSatisfying(
+                TurnFailedException.class, e -> assertThat(e.status()).isEqualTo(ResponseStatus.CANCELLED));
+        assertThat(client.history(key).collectList().block()).isEmpty();
+        assertThat(journal.pendingTurns()).isEmpty();
+    }
+
+    @Test
+    void aTurnLeftPendingByAnOutageIsCompletedOnceByTheAsyncReconciliation() {
+        ContinuityAsyncClient client = client().durability(TurnDurability.PENDING_INPUT)
+                .failoverWait(Duration.ZERO).buildAsyncClient();
+        String key = client.startConversation(AGENT).block();
+        client.send(key, "remember river=Tejo").block();
+        primary.faults().outage();
+        StepVerifier.create(client.send(key, "remember city=Lisbon"))
+                .expectError(RegionUnavailableException.class).verify();
+        assertThat(journal.pendingTurns()).singleElement().extracting(Turn::sequence).isEqualTo(2L);
+        primary.faults().restore();
+
+        StepVerifier.create(client.reconcilePendingTurns()).expectNext(1).verifyComplete();
+
+        assertThat(client.history(key).collectList().block()).hasSize(2)
+                .allMatch(t -> t.status() == TurnStatus.COMMITTED)
+                .last().satisfies(t -> assertThat(t.output()).extracting(TurnItem::text).containsExactly(ANSWER));
+        assertThat(regionalTexts(PRIMARY, key)).containsExactly("remember river=Tejo", "OK, I will remember river.",
+                "remember city=Lisbon", ANSWER);
+        StepVerifier.create(client.reconcilePendingTurns()).expectNext(0).verifyComplete();
+    }
+
+    @Test
     void anAsyncStreamCutMidwayRestartsAndEndsInExactlyOneCommittedTurn() {
         ContinuityAsyncClient client = client().buildAsyncClient();
         String key = client.startConversation(AGENT).block();
