@@ -81,6 +81,10 @@ class AsyncTurnsJournaledExactlyOnceTest {
     }
 
     private ContinuityClient.Builder client() {
+        return client(journal);
+    }
+
+    private ContinuityClient.Builder client(TurnJournal journal) {
         return ContinuityClient.builder().journal(journal).region(regions.service(PRIMARY)).retry(FAST)
                 .functionHandler("lookup", args -> LOOKUP_OUTPUT);
     }
@@ -123,12 +127,6 @@ class AsyncTurnsJournaledExactlyOnceTest {
                         .hasMessageContaining("no-such-conversation"))
                 .verify();
         assertThat(client.history(key).collectList().block()).noneMatch(t -> t.status() == TurnStatus.PENDING);
-
-        client.close();
-        StepVerifier.create(client.send(key, "recall city"))
-                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalStateException.class)
-                        .hasMessageContaining("closed").hasMessageContaining(key))
-                .verify();
     }
 
     @Test
@@ -388,24 +386,24 @@ class AsyncTurnsJournaledExactlyOnceTest {
             return result;
         }
 
-        void awaitAppended() throws InterruptedException {
+        /** Once a turn is held, runs {@code action}, then lets the turn go on. */
+        void whileHeld(Runnable action) throws InterruptedException {
             assertThat(appended.await(60, TimeUnit.SECONDS)).as("a turn reached the journal").isTrue();
+            action.run();
+            release.countDown();
         }
     }
 
     @Test
     void cancellingAMonoWhileItsTurnRunsNeitherInterruptsNorDropsTheTurn() throws Exception {
         HoldingJournal holding = new HoldingJournal(journal);
-        ContinuityAsyncClient client = ContinuityClient.builder().journal(holding).region(regions.service(PRIMARY))
-                .retry(FAST).durability(TurnDurability.PENDING_INPUT).buildAsyncClient();
+        ContinuityAsyncClient client = client(holding).durability(TurnDurability.PENDING_INPUT).buildAsyncClient();
         String key = client.startConversation(AGENT).block();
         CompletableFuture<Object> signalled = new CompletableFuture<>();
 
         Disposable subscription = client.send(key, "remember city=Lisbon")
                 .subscribe(signalled::complete, signalled::complete, () -> signalled.complete("complete"));
-        holding.awaitAppended();
-        subscription.dispose();
-        holding.release.countDown();
+        holding.whileHeld(subscription::dispose);
         TurnResult next = client.send(key, "recall city").block(); // waits for the cancelled turn to end
 
         assertThat(holding.interrupted).as("the turn's thread is not interrupted").isFalse();
@@ -420,25 +418,26 @@ class AsyncTurnsJournaledExactlyOnceTest {
     @Test
     void closingTheClientLetsARunningTurnFinishOnItsOwnSchedulerAndRefusesNewOnes() throws Exception {
         HoldingJournal holding = new HoldingJournal(journal);
-        ContinuityAsyncClient client = ContinuityClient.builder().journal(holding).region(regions.service(PRIMARY))
-                .retry(FAST).durability(TurnDurability.PENDING_INPUT).buildAsyncClient();
+        ContinuityAsyncClient client = client(holding).durability(TurnDurability.PENDING_INPUT).buildAsyncClient();
         String key = client.startConversation(AGENT).block();
         AtomicReference<String> thread = new AtomicReference<>();
 
         CompletableFuture<TurnResult> running = client.send(key, "remember city=Lisbon")
                 .doOnNext(r -> thread.set(Thread.currentThread().getName())).toFuture();
-        holding.awaitAppended();
-        client.close();
-        holding.release.countDown();
+        holding.whileHeld(client::close);
 
         assertThat(running.get(60, TimeUnit.SECONDS).text()).isEqualTo(ANSWER);
         assertThat(thread.get()).as("the client's own scheduler").startsWith("continuity-async");
         assertThat(holding.interrupted).as("closing does not interrupt a running turn").isFalse();
         assertThat(journal.read(key, 1)).singleElement().extracting(Turn::status).isEqualTo(TurnStatus.COMMITTED);
-        StepVerifier.create(client.sendStreaming(key, "recall city"))
-                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalStateException.class)
-                        .hasMessageContaining("closed").hasMessageContaining(key))
-                .verify();
+        for (org.reactivestreams.Publisher<?> refused : List.of(client.send(key, "recall city"),
+                client.sendStreaming(key, "recall city"), client.sendAndRunTools(key, "recall city"))) {
+            StepVerifier.create(refused)
+                    .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("closed").hasMessageContaining(key))
+                    .verify();
+        }
+        assertThat(journal.read(key, 1)).hasSize(1);
     }
 
     @Test
