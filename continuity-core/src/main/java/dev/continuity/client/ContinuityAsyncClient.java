@@ -53,8 +53,8 @@ import reactor.core.publisher.Mono;
  *
  * <p><b>Cancellation.</b> Cancelling a subscription (including {@code take}, {@code timeout} or disposing) before
  * its turn started running sends nothing and journals nothing. Once the turn runs, cancelling only stops the
- * delivery: the turn runs to its end on the scheduler and is journaled exactly once (like closing a
- * {@link TurnStream}); if the process stops first, the turn is left pending and {@link #reconcilePendingTurns()}
+ * delivery: the turn (a function-call loop: every remaining round) runs to its end on the scheduler and is journaled
+ * exactly once (like closing a {@link TurnStream}); if the process stops first, the turn is left pending and {@link #reconcilePendingTurns()}
  * completes it. A cancelled subscriber is never told that a turn completed. To stop a running background response
  * itself, use {@link #cancelTurn(String)}.
  *

@@ -414,6 +414,7 @@ public final class ContinuityClient implements AutoCloseable {
      * {@code Completed} of the round whose answer asks for no function call (its result is the stream's
      * {@link TurnStream#result()}), or with the exception {@code sendAndRunTools} would throw (the rounds before it
      * stay journaled). A {@link TurnEvent.Restarted} voids the events since the previous {@code Completed} only.
+     * Closing the stream early stops the events, not the loop: the remaining rounds run and are journaled.
      */
     public TurnStream sendAndRunToolsStreaming(String conversationKey, String userMessage, TurnOptions options) {
         java.util.Objects.requireNonNull(options, "options");
