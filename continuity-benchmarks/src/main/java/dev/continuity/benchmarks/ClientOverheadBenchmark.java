@@ -1,17 +1,10 @@
 package dev.continuity.benchmarks;
 
-import com.openai.core.JsonValue;
 import com.openai.models.conversations.ConversationCreateParams;
-import com.openai.models.responses.ResponseCreateParams;
 import dev.continuity.client.ContinuityClient;
-import dev.continuity.emulator.Emulator;
-import dev.continuity.foundry.FoundryAgentService;
-import dev.continuity.foundry.FoundryClientFactory;
 import dev.continuity.foundry.FoundryClients;
-import dev.continuity.foundry.FoundryCredentials;
 import dev.continuity.journal.TurnDurability;
 import dev.continuity.journal.TurnJournal;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -48,16 +41,10 @@ public final class ClientOverheadBenchmark {
      * journaling as that journal prefers ({@code durability} null) or as told.
      */
     public static Result run(String name, Supplier<TurnJournal> journals, TurnDurability durability, int turns) {
-        try (Emulator emulator = Emulator.builder().region("bench").start();
+        try (BenchRegion region = new BenchRegion();
                 TurnJournal journal = journals.get()) {
-            String endpoint = emulator.region("bench").projectEndpoint();
-            FoundryAgentService service = FoundryAgentService.connect("bench", endpoint, FoundryCredentials.localToken());
-            service.createAgentVersion("bench-agent",
-                    "{\"kind\":\"prompt\",\"model\":\"gpt-4.1-mini\",\"instructions\":\"bench\"}", Map.of(), null);
-            FoundryClients bare = FoundryClientFactory.builder().endpoint(endpoint)
-                    .credential(FoundryCredentials.localToken()).openAIMaxRetries(0).build();
-            ContinuityClient.Builder builder = ContinuityClient.builder().journal(journal).region(service);
-            ContinuityClient client = (durability == null ? builder : builder.durability(durability)).build();
+            FoundryClients bare = region.bare();
+            ContinuityClient client = region.client(journal, durability);
 
             LatencyRecorder bareLatency = new LatencyRecorder(turns);
             LatencyRecorder clientLatency = new LatencyRecorder(turns);
@@ -69,15 +56,11 @@ public final class ClientOverheadBenchmark {
                 for (int i = 0; i < turns; i++) {
                     if (i % 50 == 0) {
                         conversation = bare.openAI().conversations().create(ConversationCreateParams.builder().build()).id();
-                        key = client.startConversation("bench-agent");
+                        key = client.startConversation(BenchRegion.AGENT);
                     }
                     String text = "remember k" + (i % 7) + "=v" + i;
                     long t0 = System.nanoTime();
-                    bare.openAI().responses().create(ResponseCreateParams.builder()
-                            .conversation(conversation).input(text)
-                            .putAdditionalBodyProperty("agent", JsonValue.from(
-                                    Map.of("type", "agent_reference", "name", "bench-agent")))
-                            .build());
+                    bare.openAI().responses().create(BenchRegion.turn(conversation, text));
                     long t1 = System.nanoTime();
                     client.send(key, text);
                     long t2 = System.nanoTime();
@@ -87,8 +70,6 @@ public final class ClientOverheadBenchmark {
                     }
                 }
             }
-            bare.close();
-            service.clients().close();
             return new Result(name, turns, bareLatency.percentileMillis(50), bareLatency.percentileMillis(99),
                     clientLatency.percentileMillis(50), clientLatency.percentileMillis(99));
         }

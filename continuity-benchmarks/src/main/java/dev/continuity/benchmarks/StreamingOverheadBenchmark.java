@@ -1,18 +1,12 @@
 package dev.continuity.benchmarks;
 
-import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.conversations.ConversationCreateParams;
-import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseStreamEvent;
 import dev.continuity.client.ContinuityClient;
 import dev.continuity.client.TurnEvent;
 import dev.continuity.client.TurnStream;
-import dev.continuity.emulator.Emulator;
-import dev.continuity.foundry.FoundryAgentService;
-import dev.continuity.foundry.FoundryClientFactory;
 import dev.continuity.foundry.FoundryClients;
-import dev.continuity.foundry.FoundryCredentials;
 import dev.continuity.journal.AppendResult;
 import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.ConversationSummary;
@@ -22,7 +16,6 @@ import dev.continuity.journal.TurnDurability;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.TurnOutcome;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -70,16 +63,10 @@ public final class StreamingOverheadBenchmark {
 
     /** Measures {@code turns} streamed turns on each side with the journal {@code journals} supplies. */
     public static Result run(String name, Supplier<TurnJournal> journals, TurnDurability durability, int turns) {
-        try (Emulator emulator = Emulator.builder().region("bench").start();
+        try (BenchRegion region = new BenchRegion();
                 CountingJournal journal = new CountingJournal(journals.get())) {
-            String endpoint = emulator.region("bench").projectEndpoint();
-            FoundryAgentService service = FoundryAgentService.connect("bench", endpoint, FoundryCredentials.localToken());
-            service.createAgentVersion("bench-agent",
-                    "{\"kind\":\"prompt\",\"model\":\"gpt-4.1-mini\",\"instructions\":\"bench\"}", Map.of(), null);
-            FoundryClients bare = FoundryClientFactory.builder().endpoint(endpoint)
-                    .credential(FoundryCredentials.localToken()).openAIMaxRetries(0).build();
-            ContinuityClient.Builder builder = ContinuityClient.builder().journal(journal).region(service);
-            ContinuityClient client = (durability == null ? builder : builder.durability(durability)).build();
+            FoundryClients bare = region.bare();
+            ContinuityClient client = region.client(journal, durability);
 
             LatencyRecorder bareFirst = new LatencyRecorder(turns);
             LatencyRecorder clientFirst = new LatencyRecorder(turns);
@@ -94,17 +81,14 @@ public final class StreamingOverheadBenchmark {
                 for (int i = 0; i < turns; i++) {
                     if (i % 50 == 0) {
                         conversation = bare.openAI().conversations().create(ConversationCreateParams.builder().build()).id();
-                        key = client.startConversation("bench-agent");
+                        key = client.startConversation(BenchRegion.AGENT);
                     }
                     String text = "remember k" + (i % 7) + "=v" + i;
                     long t0 = System.nanoTime();
                     long first = -1;
                     int events = 0;
-                    try (StreamResponse<ResponseStreamEvent> stream = bare.openAI().responses().createStreaming(
-                            ResponseCreateParams.builder().conversation(conversation).input(text)
-                                    .putAdditionalBodyProperty("agent", JsonValue.from(
-                                            Map.of("type", "agent_reference", "name", "bench-agent")))
-                                    .build())) {
+                    try (StreamResponse<ResponseStreamEvent> stream = bare.openAI().responses()
+                            .createStreaming(BenchRegion.turn(conversation, text))) {
                         for (ResponseStreamEvent event : (Iterable<ResponseStreamEvent>) stream.stream()::iterator) {
                             if (first < 0 && event.isOutputItemAdded()) {
                                 first = System.nanoTime();
@@ -142,7 +126,7 @@ public final class StreamingOverheadBenchmark {
             }
             // the same turns not streamed: the journal writes of a send, for comparison
             long sentWrites = 0;
-            String key = client.startConversation("bench-agent");
+            String key = client.startConversation(BenchRegion.AGENT);
             int sent = Math.min(turns, 50);
             for (int i = 0; i < sent; i++) {
                 long before = journal.writes.sum();
@@ -150,8 +134,6 @@ public final class StreamingOverheadBenchmark {
                 sentWrites += journal.writes.sum() - before;
             }
             client.close();
-            bare.close();
-            service.clients().close();
             return new Result(name, turns, bareFirst.percentileMillis(50), bareFirst.percentileMillis(95),
                     clientFirst.percentileMillis(50), clientFirst.percentileMillis(95),
                     barePerEvent.percentileMillis(50) * 1000, clientPerEvent.percentileMillis(50) * 1000,
