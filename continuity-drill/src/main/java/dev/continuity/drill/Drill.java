@@ -621,9 +621,15 @@ public final class Drill {
                 result = client.sendStreaming(key, List.of(TurnItem.userMessage(message)), TurnOptions.NONE, event -> {
                     if (event instanceof TurnEvent.Restarted || event instanceof TurnEvent.Completed) {
                         if (event instanceof TurnEvent.Restarted restarted && !cut[0]) {
-                            cut[0] = true;
-                            cutReason[0] = restarted.reason();
-                            streamsCut.incrementAndGet();
+                            if (events.outageNanos() >= 0) {
+                                cut[0] = true;
+                                cutReason[0] = restarted.reason();
+                                streamsCut.incrementAndGet();
+                            } else {
+                                // not the outage (a request timeout, say): the client resolves it all the same
+                                progress.note(key + " turn " + turn + ": its stream was cut before the outage: "
+                                        + restarted.reason());
+                            }
                         }
                         if (shown[0]) {
                             shown[0] = false;
@@ -644,8 +650,10 @@ public final class Drill {
                     watch.streamEnded();
                 }
                 if (goDark[0]) {
-                    // it showed nothing of its answer: the primary goes dark when the first half is over
-                    LOG.warn("the outage turn of conversation '{}' showed no event; the outage waits for the first half", key);
+                    // it showed nothing of its answer: the primary goes dark now all the same (streams that stall
+                    // from the outage point on must not wait for the end of the first half)
+                    LOG.warn("the outage turn of conversation '{}' showed no event; the primary goes dark now", key);
+                    trigger.run();
                 }
             }
             streamedTurns.incrementAndGet();
