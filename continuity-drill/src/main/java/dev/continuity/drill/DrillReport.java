@@ -12,9 +12,10 @@ import java.util.Map;
  * @param streamedTurns acknowledged turns that were streamed ({@code sendStreaming})
  * @param streamsCutByOutage streamed turns the outage cut after the caller had seen part of the answer (each
  *     told {@link dev.continuity.client.TurnEvent.Restarted}); each must complete in the secondary, exactly once
- * @param regionalConversationsListed live conversations listed in both regions at the end of the drill
- * @param duplicateItems items a regional conversation holds more often than its conversation's journal (or, in a
- *     conversation no journal names, an item id listed twice), summed over every listed conversation (must be 0)
+ * @param regionalConversationsListed live conversations of the drill's journal both regions list at the end of the
+ *     drill (each region's conversations are listed; those naming a journaled conversation key are checked)
+ * @param duplicateItems items a regional conversation holds more often than its conversation's journal, summed over
+ *     those conversations (must be 0)
  * @param continuityVerified every recall of a fact stored before the outage answered correctly in the
  *     secondary, no acknowledged turn was lost, every turn the outage cut mid-stream completed in the secondary,
  *     no regional conversation holds a duplicate item, and every regional copy matches the journal

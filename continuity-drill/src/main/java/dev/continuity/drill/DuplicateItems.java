@@ -7,22 +7,21 @@ import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnJournal;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Duplicate items in the regions, counted over every live conversation each region lists: a turn sent twice
  * (a cut stream answered again in the region that had finished it) would leave its input and answer twice.
- * A conversation Continuity created names its conversation key in its metadata ({@code continuity-key}); an item
- * there is a duplicate when the region holds it (same type, role, text and call id) more often than that
+ * Every conversation Continuity creates (the client's, the replay's) names its conversation key in its metadata
+ * ({@code continuity-key}); the items of each listed conversation whose key the journal knows are read, and an
+ * item is a duplicate when the region holds it (same type, role, text and call id) more often than that
  * conversation's journal does (the journal may repeat a message legitimately, as the drill's verification
- * recalls do). In a conversation no journal names (health probes, validation copies) an item id listed twice is
- * a duplicate.
+ * recalls do). Conversations that name no journaled key (health probes, validation copies, an application's own
+ * conversations in a real project) hold no turn and are not read.
  *
- * @param conversations regional conversations listed, in every region
+ * @param conversations regional conversations whose items were checked, in every region
  * @param items duplicate items found (must be 0)
  */
 record DuplicateItems(long conversations, long items) {
@@ -35,14 +34,10 @@ record DuplicateItems(long conversations, long items) {
         long duplicates = 0;
         for (AgentService region : regions) {
             for (RegionalConversation conversation : region.listConversations(null)) {
-                conversations++;
-                List<StoredItem> items = region.listItems(conversation.id());
                 String key = conversation.metadata().get(KEY_METADATA);
                 if (key != null && journal.head(key).isPresent()) {
-                    duplicates += beyondJournal(items, journal.read(key, 1));
-                } else {
-                    Set<String> ids = new HashSet<>();
-                    duplicates += items.stream().filter(item -> !ids.add(item.id())).count();
+                    conversations++;
+                    duplicates += beyondJournal(region.listItems(conversation.id()), journal.read(key, 1));
                 }
             }
         }
