@@ -44,6 +44,38 @@ final class BenchRegion implements AutoCloseable {
         return (durability == null ? builder : builder.durability(durability)).build();
     }
 
+    /** One step of {@link #interleave}: the same turn on both sides. */
+    @FunctionalInterface
+    interface Step {
+        /**
+         * @param conversation the bare side's conversation
+         * @param key the client side's conversation key
+         * @param text the user message
+         * @param measure false in the warm-up round
+         */
+        void run(String conversation, String key, String text, boolean measure);
+    }
+
+    /**
+     * Runs {@code turns} turns twice (a warm-up round, then the measured one), a new conversation on each side
+     * every 50 turns; each step sends the same turn on both sides, interleaved so that neither gets a warmer JVM
+     * or emulator.
+     */
+    void interleave(ContinuityClient client, int turns, Step step) {
+        for (int round = 0; round < 2; round++) {
+            String conversation = null;
+            String key = null;
+            for (int i = 0; i < turns; i++) {
+                if (i % 50 == 0) {
+                    conversation = bare.openAI().conversations().create(
+                            com.openai.models.conversations.ConversationCreateParams.builder().build()).id();
+                    key = client.startConversation(AGENT);
+                }
+                step.run(conversation, key, "remember k" + (i % 7) + "=v" + i, round == 1);
+            }
+        }
+    }
+
     /** The bare request of one turn: {@code text} to the benchmark agent in {@code conversation}. */
     static ResponseCreateParams turn(String conversation, String text) {
         return ResponseCreateParams.builder().conversation(conversation).input(text)

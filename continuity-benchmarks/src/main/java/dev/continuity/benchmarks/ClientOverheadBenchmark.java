@@ -1,6 +1,5 @@
 package dev.continuity.benchmarks;
 
-import com.openai.models.conversations.ConversationCreateParams;
 import dev.continuity.client.ContinuityClient;
 import dev.continuity.foundry.FoundryClients;
 import dev.continuity.journal.TurnDurability;
@@ -48,28 +47,17 @@ public final class ClientOverheadBenchmark {
 
             LatencyRecorder bareLatency = new LatencyRecorder(turns);
             LatencyRecorder clientLatency = new LatencyRecorder(turns);
-            // interleave the two sides so that neither gets a warmer JVM or emulator
-            for (int round = 0; round < 2; round++) {
-                boolean measure = round == 1;
-                String conversation = null;
-                String key = null;
-                for (int i = 0; i < turns; i++) {
-                    if (i % 50 == 0) {
-                        conversation = bare.openAI().conversations().create(ConversationCreateParams.builder().build()).id();
-                        key = client.startConversation(BenchRegion.AGENT);
-                    }
-                    String text = "remember k" + (i % 7) + "=v" + i;
-                    long t0 = System.nanoTime();
-                    bare.openAI().responses().create(BenchRegion.turn(conversation, text));
-                    long t1 = System.nanoTime();
-                    client.send(key, text);
-                    long t2 = System.nanoTime();
-                    if (measure) {
-                        bareLatency.record(t1 - t0);
-                        clientLatency.record(t2 - t1);
-                    }
+            region.interleave(client, turns, (conversation, key, text, measure) -> {
+                long t0 = System.nanoTime();
+                bare.openAI().responses().create(BenchRegion.turn(conversation, text));
+                long t1 = System.nanoTime();
+                client.send(key, text);
+                long t2 = System.nanoTime();
+                if (measure) {
+                    bareLatency.record(t1 - t0);
+                    clientLatency.record(t2 - t1);
                 }
-            }
+            });
             return new Result(name, turns, bareLatency.percentileMillis(50), bareLatency.percentileMillis(99),
                     clientLatency.percentileMillis(50), clientLatency.percentileMillis(99));
         }

@@ -1,10 +1,8 @@
 package dev.continuity.benchmarks;
 
 import com.openai.core.http.StreamResponse;
-import com.openai.models.conversations.ConversationCreateParams;
 import com.openai.models.responses.ResponseStreamEvent;
 import dev.continuity.client.ContinuityClient;
-import dev.continuity.client.TurnEvent;
 import dev.continuity.client.TurnStream;
 import dev.continuity.foundry.FoundryClients;
 import dev.continuity.journal.AppendResult;
@@ -27,8 +25,8 @@ import java.util.function.Supplier;
  * streamed turn makes compared with a non-streamed one. Run with {@code ./continuity bench streaming}.
  *
  * <p>Time to first event: from the call to the answer's first item ({@code response.output_item.added} on the
- * bare side, {@link TurnEvent.ItemAdded} through the client). Per event: the time from that first event to the
- * end of the stream ({@code response.completed}; {@link TurnEvent.Completed}, i.e. the answer journaled),
+ * bare side, {@link dev.continuity.client.TurnEvent.ItemAdded} through the client). Per event: the time from that first event to the
+ * end of the stream ({@code response.completed}; {@link dev.continuity.client.TurnEvent.Completed}, i.e. the answer journaled),
  * divided by the events after the first.
  */
 public final class StreamingOverheadBenchmark {
@@ -72,58 +70,47 @@ public final class StreamingOverheadBenchmark {
             LatencyRecorder clientFirst = new LatencyRecorder(turns);
             LatencyRecorder barePerEvent = new LatencyRecorder(turns);
             LatencyRecorder clientPerEvent = new LatencyRecorder(turns);
-            long streamedWrites = 0;
-            // interleave the two sides so that neither gets a warmer JVM or emulator
-            for (int round = 0; round < 2; round++) {
-                boolean measure = round == 1;
-                String conversation = null;
-                String key = null;
-                for (int i = 0; i < turns; i++) {
-                    if (i % 50 == 0) {
-                        conversation = bare.openAI().conversations().create(ConversationCreateParams.builder().build()).id();
-                        key = client.startConversation(BenchRegion.AGENT);
-                    }
-                    String text = "remember k" + (i % 7) + "=v" + i;
-                    long t0 = System.nanoTime();
-                    long first = -1;
-                    int events = 0;
-                    try (StreamResponse<ResponseStreamEvent> stream = bare.openAI().responses()
-                            .createStreaming(BenchRegion.turn(conversation, text))) {
-                        for (ResponseStreamEvent event : (Iterable<ResponseStreamEvent>) stream.stream()::iterator) {
-                            if (first < 0 && event.isOutputItemAdded()) {
-                                first = System.nanoTime();
-                            } else if (first >= 0) {
-                                events++;
-                            }
-                            if (event.isCompleted()) {
-                                break;
-                            }
+            LongAdder streamedWrites = new LongAdder();
+            region.interleave(client, turns, (conversation, key, text, measure) -> {
+                long t0 = System.nanoTime();
+                long first = -1;
+                int events = 0;
+                try (StreamResponse<ResponseStreamEvent> stream = bare.openAI().responses()
+                        .createStreaming(BenchRegion.turn(conversation, text))) {
+                    for (ResponseStreamEvent event : (Iterable<ResponseStreamEvent>) stream.stream()::iterator) {
+                        if (first < 0 && event.isOutputItemAdded()) {
+                            first = System.nanoTime();
+                        } else if (first >= 0) {
+                            events++;
                         }
-                    }
-                    long t1 = System.nanoTime();
-                    long writesBefore = journal.writes.sum();
-                    long clientFirstAt = -1;
-                    int clientEvents = 0;
-                    try (TurnStream stream = client.sendStreaming(key, text)) {
-                        while (stream.hasNext()) {
-                            TurnEvent event = stream.next();
-                            if (clientFirstAt < 0) {
-                                clientFirstAt = System.nanoTime();
-                            } else {
-                                clientEvents++;
-                            }
+                        if (event.isCompleted()) {
+                            break;
                         }
-                    }
-                    long t2 = System.nanoTime();
-                    if (measure) {
-                        streamedWrites += journal.writes.sum() - writesBefore;
-                        bareFirst.record(first - t0);
-                        clientFirst.record(clientFirstAt - t1);
-                        barePerEvent.record((t1 - first) / Math.max(1, events));
-                        clientPerEvent.record((t2 - clientFirstAt) / Math.max(1, clientEvents));
                     }
                 }
-            }
+                long t1 = System.nanoTime();
+                long writesBefore = journal.writes.sum();
+                long clientFirstAt = -1;
+                int clientEvents = 0;
+                try (TurnStream stream = client.sendStreaming(key, text)) {
+                    while (stream.hasNext()) {
+                        stream.next();
+                        if (clientFirstAt < 0) {
+                            clientFirstAt = System.nanoTime();
+                        } else {
+                            clientEvents++;
+                        }
+                    }
+                }
+                long t2 = System.nanoTime();
+                if (measure) {
+                    streamedWrites.add(journal.writes.sum() - writesBefore);
+                    bareFirst.record(first - t0);
+                    clientFirst.record(clientFirstAt - t1);
+                    barePerEvent.record((t1 - first) / Math.max(1, events));
+                    clientPerEvent.record((t2 - clientFirstAt) / Math.max(1, clientEvents));
+                }
+            });
             // the same turns not streamed: the journal writes of a send, for comparison
             long sentWrites = 0;
             String key = client.startConversation(BenchRegion.AGENT);
@@ -137,7 +124,7 @@ public final class StreamingOverheadBenchmark {
             return new Result(name, turns, bareFirst.percentileMillis(50), bareFirst.percentileMillis(95),
                     clientFirst.percentileMillis(50), clientFirst.percentileMillis(95),
                     barePerEvent.percentileMillis(50) * 1000, clientPerEvent.percentileMillis(50) * 1000,
-                    (double) streamedWrites / turns, (double) sentWrites / sent);
+                    (double) streamedWrites.sum() / turns, (double) sentWrites / sent);
         }
     }
 

@@ -111,11 +111,7 @@ class ClientCrashRecoveryTest {
             // the region answered turn 2 but no journal write acknowledged it: the next send journals it first
             assertThat(client.send("conv-1", "recall b").text()).isEqualTo("b is 2.");
 
-            List<Turn> history = client.history("conv-1");
-            assertThat(history).extracting(Turn::sequence).containsExactly(1L, 2L, 3L);
-            assertThat(history).allMatch(t -> t.status() == TurnStatus.COMMITTED);
-            assertThat(history.get(1).input()).extracting(TurnItem::text).containsExactly("remember b=2");
-            assertThat(history.get(1).output()).extracting(TurnItem::text).containsExactly("OK, I will remember b.");
+            List<Turn> history = assertTurnTwoJournaledOnceOfThree(client);
             assertThat(history.get(1).region()).isEqualTo(PRIMARY);
             ConversationHead head = journal.head("conv-1").orElseThrow();
             assertThat(head.region(PRIMARY).replayedThrough()).isEqualTo(3);
@@ -167,11 +163,7 @@ class ClientCrashRecoveryTest {
             }
             assertThat(client.send("conv-1", "recall b").text()).isEqualTo("b is 2.");
 
-            List<Turn> history = client.history("conv-1");
-            assertThat(history).extracting(Turn::sequence).containsExactly(1L, 2L, 3L);
-            assertThat(history).allMatch(t -> t.status() == TurnStatus.COMMITTED);
-            assertThat(history.get(1).input()).extracting(TurnItem::text).containsExactly("remember b=2");
-            assertThat(history.get(1).output()).extracting(TurnItem::text).containsExactly("OK, I will remember b.");
+            List<Turn> history = assertTurnTwoJournaledOnceOfThree(client);
             ConversationHead head = journal.head("conv-1").orElseThrow();
             List<String> journaled = history.stream().flatMap(t -> t.items().stream()).map(TurnItem::text).toList();
             assertThat(regions.service(PRIMARY).listItems(head.region(PRIMARY).conversationId()))
@@ -180,6 +172,16 @@ class ClientCrashRecoveryTest {
             assertThat(regions.count(PRIMARY, "responses.create") - responsesBefore)
                     .as("the streamed answer the region finished was adopted; only the recall was sent").isEqualTo(1);
         }
+    }
+
+    /** Turns 1-3 committed, turn 2 ({@code remember b=2}) journaled once with its answer; returns the history. */
+    private static List<Turn> assertTurnTwoJournaledOnceOfThree(ContinuityClient client) {
+        List<Turn> history = client.history("conv-1");
+        assertThat(history).extracting(Turn::sequence).containsExactly(1L, 2L, 3L);
+        assertThat(history).allMatch(t -> t.status() == TurnStatus.COMMITTED);
+        assertThat(history.get(1).input()).extracting(TurnItem::text).containsExactly("remember b=2");
+        assertThat(history.get(1).output()).extracting(TurnItem::text).containsExactly("OK, I will remember b.");
+        return history;
     }
 
     private void killChildAt(Path file, String where, TurnDurability durability) throws Exception {
