@@ -14,6 +14,7 @@ import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.TurnOutcome;
 import dev.continuity.journal.memory.InMemoryTurnJournal;
+import dev.continuity.journal.spi.TurnWriteRules;
 import dev.continuity.json.ExactJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -291,6 +292,18 @@ class EncryptedJournalKeysTest {
         assertThat(journal.append(turn)).isEqualTo(AppendResult.ALREADY_PRESENT);
         assertThat(journal.commit("a", 1, outcome("a", 1))).isEqualTo(AppendResult.WRITTEN);
         assertThat(journal.commit("a", 1, outcome("a", 1))).isEqualTo(AppendResult.ALREADY_PRESENT);
+    }
+
+    @Test
+    void aHistoryReadPastTheEncryptingJournalIsRefusedForReplayAndImport() {
+        LocalKeyFile kek = LocalKeyFile.create(directory.resolve("k.json"), "laptop");
+        conversation(EncryptingTurnJournal.builder(store).keyEncryptionKey(kek).build(), "a", 2);
+
+        assertThat(TurnWriteRules.historyViolation(store.head("a").orElseThrow(), store.read("a", 1)))
+                .hasValueSatisfying(v -> assertThat(v).contains("turn 1 of conversation 'a' is encrypted")
+                        .contains("EncryptingTurnJournal"));
+        TurnJournal journal = EncryptingTurnJournal.builder(store).keyEncryptionKey(kek).build();
+        assertThat(TurnWriteRules.historyViolation(journal.head("a").orElseThrow(), journal.read("a", 1))).isEmpty();
     }
 
     private void conversation(TurnJournal journal, String key, int turns) {
