@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import javax.crypto.AEADBadTagException;
 import org.slf4j.Logger;
@@ -70,6 +71,8 @@ public final class EncryptingTurnJournal implements TurnJournal {
     private final List<KeyEncryptionKey> keys;
     private final boolean encryptOptions;
     private final Map<String, Keyed> cache;
+    private final AtomicLong wraps = new AtomicLong();
+    private final AtomicLong unwraps = new AtomicLong();
 
     private EncryptingTurnJournal(Builder builder) {
         this.delegate = builder.journal;
@@ -94,6 +97,21 @@ public final class EncryptingTurnJournal implements TurnJournal {
     /** A builder over {@code journal} (the backend that stores the ciphertext). */
     public static Builder builder(TurnJournal journal) {
         return new Builder(journal);
+    }
+
+    /** How often this journal called the key-encryption keys (a cached data key costs no call). */
+    public KeyCalls keyEncryptionKeyCalls() {
+        return new KeyCalls(wraps.get(), unwraps.get());
+    }
+
+    /**
+     * Calls to the key-encryption keys.
+     *
+     * @param wraps data keys wrapped (one per new conversation, and one per re-wrap)
+     * @param unwraps data keys unwrapped (one per conversation and process whose key was not created here, and one
+     *     per re-wrap)
+     */
+    public record KeyCalls(long wraps, long unwraps) {
     }
 
     /** The wrapped journal (it holds ciphertext: not for reading turns). */
@@ -386,6 +404,7 @@ public final class EncryptingTurnJournal implements TurnJournal {
     }
 
     private WrappedKey wrap(String conversationKey, byte[] plain) {
+        wraps.incrementAndGet();
         try {
             return current.wrap(plain);
         } catch (RuntimeException e) {
@@ -402,6 +421,7 @@ public final class EncryptingTurnJournal implements TurnJournal {
                         + "', which none of the configured key-encryption keys (" + names()
                         + ") recognizes; configure it (as a previous key after a rotation)", null));
         byte[] plain;
+        unwraps.incrementAndGet();
         try {
             plain = kek.unwrap(wrapped);
         } catch (RuntimeException e) {
