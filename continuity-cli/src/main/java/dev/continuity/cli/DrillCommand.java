@@ -25,6 +25,7 @@ import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code continuity drill}: the failover drill, the project's main job. */
@@ -189,20 +190,21 @@ final class DrillCommand implements Callable<Integer> {
     /** The directory of {@code --keep-journal}, checked, or null. */
     private Path keptJournalDir() throws java.io.IOException {
         if (encrypt && store.equals("memory")) {
-            throw new IllegalArgumentException("--encrypt needs a stored journal: --store sqlite or cosmos (--store was "
-                    + "'memory')");
+            throw new ParameterException(spec.commandLine(),
+                    "--encrypt needs a stored journal: --store sqlite or cosmos (--store was 'memory')");
         }
         if (keepJournal == null) {
             return null;
         }
         if (!store.equals("sqlite")) {
-            throw new IllegalArgumentException("--keep-journal needs --store sqlite (--store was '" + store + "')");
+            throw new ParameterException(spec.commandLine(),
+                    "--keep-journal needs --store sqlite (--store was '" + store + "')");
         }
         Files.createDirectories(keepJournal);
         for (String name : new String[] {"journal.db", "journal.key"}) {
             if (Files.exists(keepJournal.resolve(name))) {
-                throw new IllegalArgumentException("--keep-journal " + keepJournal + ": " + keepJournal.resolve(name)
-                        + " exists already; give an empty directory");
+                throw new ParameterException(spec.commandLine(), "--keep-journal " + keepJournal + ": "
+                        + keepJournal.resolve(name) + " exists already; give an empty directory");
             }
         }
         return keepJournal;
