@@ -3,6 +3,7 @@ package dev.continuity.cli;
 import dev.continuity.benchmarks.ClientOverheadBenchmark;
 import dev.continuity.benchmarks.CpuBreakdown;
 import dev.continuity.benchmarks.EmulatorBenchmark;
+import dev.continuity.benchmarks.EncryptionBenchmark;
 import dev.continuity.benchmarks.JournalBenchmark;
 import dev.continuity.benchmarks.KnowledgeSyncBenchmark;
 import dev.continuity.benchmarks.RehydrationBenchmark;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.Emulator.class,
             BenchCommand.Client.class,
             BenchCommand.Journal.class,
+            BenchCommand.Encryption.class,
             BenchCommand.Rehydrate.class,
             BenchCommand.Knowledge.class,
         })
@@ -149,6 +151,32 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             JournalBenchmark.main(args.toArray(new String[0]));
             return ExitCodes.OK;
+        }
+    }
+
+    /** The per-turn cost of journal encryption with a cached data key, and the key-encryption key's calls. */
+    @Command(name = "encryption", mixinStandardHelpOptions = true,
+            description = "Per-turn cost of journal encryption (append + commit, read) with a cached data key.")
+    static final class Encryption implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--conversations", defaultValue = "200", description = "Conversations (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1)
+        int conversations;
+
+        @Option(names = "--turns", defaultValue = "50", description = "Turns per conversation (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1)
+        int turns;
+
+        @Override
+        public Integer call() throws Exception {
+            EncryptionBenchmark.Result result = EncryptionBenchmark.run(conversations, turns);
+            java.io.PrintStream out = new java.io.PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true,
+                    java.nio.charset.StandardCharsets.UTF_8);
+            EncryptionBenchmark.print(out, result);
+            out.flush();
+            return result.wraps() == conversations ? ExitCodes.OK : ExitCodes.ERROR;
         }
     }
 
