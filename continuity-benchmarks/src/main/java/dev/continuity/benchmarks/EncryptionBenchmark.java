@@ -27,12 +27,6 @@ import java.util.Locale;
 public final class EncryptionBenchmark {
 
     private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
-    private static final String QUESTION = "Could you check the status of order %d and tell me when it ships? "
-            + "I ordered it last week and the tracking page has not changed since.";
-    private static final String ANSWER = "Order %d left our warehouse this morning and is with the carrier now. "
-            + "It should arrive within two to three business days; the tracking page usually updates by "
-            + "tonight. Is there anything else I can help you with regarding this order or another one?";
-
     /**
      * What was measured.
      *
@@ -111,9 +105,10 @@ public final class EncryptionBenchmark {
             journal.compareAndSetHead(ConversationHead.start(key, "bench-agent", null, T0), 0).orElseThrow();
             for (int n = 1; n <= turnsEach; n++) {
                 Turn turn = Turn.pending(key, n, "bench-agent", null,
-                        List.of(TurnItem.userMessage(String.format(QUESTION, n))), T0);
-                TurnOutcome outcome = new TurnOutcome(List.of(TurnItem.assistantMessage(String.format(ANSWER, n))),
-                        "resp_" + n, "eastus", new TokenUsage(40, 60, 100), T0);
+                        List.of(TurnItem.userMessage(String.format(JournalBenchmark.QUESTION, n))), T0);
+                TurnOutcome outcome = new TurnOutcome(
+                        List.of(TurnItem.assistantMessage(String.format(JournalBenchmark.ANSWER, n))), "resp_" + n,
+                        "eastus", new TokenUsage(40, 60, 100), T0);
                 long start = System.nanoTime();
                 journal.append(turn);
                 journal.commit(key, n, outcome);
