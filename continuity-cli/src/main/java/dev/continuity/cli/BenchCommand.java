@@ -45,6 +45,12 @@ final class BenchCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** The command's output as a UTF-8 print stream, for benchmarks that print to one. */
+    static java.io.PrintStream printStream(CommandSpec spec) {
+        return new java.io.PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true,
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Agent responses through the real SDK against the emulator, and the heap of stored conversations. */
     @Command(name = "emulator", mixinStandardHelpOptions = true,
             description = "Agent responses from concurrent SDK clients; heap holding many conversations.")
@@ -172,8 +178,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             EncryptionBenchmark.Result result = EncryptionBenchmark.run(conversations, turns);
-            java.io.PrintStream out = new java.io.PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true,
-                    java.nio.charset.StandardCharsets.UTF_8);
+            java.io.PrintStream out = printStream(spec);
             EncryptionBenchmark.print(out, result);
             out.flush();
             return result.wraps() == conversations ? ExitCodes.OK : ExitCodes.ERROR;
@@ -206,8 +211,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             List<KnowledgeSyncBenchmark.Step> steps = KnowledgeSyncBenchmark.run(files, kb, changed, concurrency);
-            java.io.PrintStream out = new java.io.PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true,
-                    java.nio.charset.StandardCharsets.UTF_8);
+            java.io.PrintStream out = printStream(spec);
             KnowledgeSyncBenchmark.print(out, files, kb, changed, concurrency, steps);
             out.flush();
             boolean expected = steps.get(0).uploads() == files && steps.get(1).uploads() == 0
