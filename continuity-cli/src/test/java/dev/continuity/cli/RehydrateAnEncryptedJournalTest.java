@@ -15,7 +15,6 @@ import dev.continuity.journal.crypto.LocalKeyFile;
 import dev.continuity.journal.sqlite.SqliteTurnJournal;
 import dev.continuity.testsupport.EmulatedTopology;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -66,11 +65,7 @@ class RehydrateAnEncryptedJournalTest {
     }
 
     private int rehydrate(String... extra) {
-        String[] base = {"rehydrate", "--topology", topology.toString(), "--to", "centralus", "--agents",
-            EmulatedTopology.shippedAgents().toString(), "--journal", "sqlite:" + dir.resolve("journal.db")};
-        String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(extra))
-                .toArray(String[]::new);
-        return Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
+        return RehydrateRun.run(topology, dir.resolve("journal.db"), out, err, extra);
     }
 
     @Test
