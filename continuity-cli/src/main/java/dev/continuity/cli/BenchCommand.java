@@ -3,6 +3,7 @@ package dev.continuity.cli;
 import dev.continuity.benchmarks.ClientOverheadBenchmark;
 import dev.continuity.benchmarks.CpuBreakdown;
 import dev.continuity.benchmarks.EmulatorBenchmark;
+import dev.continuity.benchmarks.EncryptionBenchmark;
 import dev.continuity.benchmarks.JournalBenchmark;
 import dev.continuity.benchmarks.KnowledgeSyncBenchmark;
 import dev.continuity.benchmarks.RehydrationBenchmark;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.Client.class,
             BenchCommand.Streaming.class,
             BenchCommand.Journal.class,
+            BenchCommand.Encryption.class,
             BenchCommand.Rehydrate.class,
             BenchCommand.Knowledge.class,
         })
@@ -43,6 +45,12 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The command's output as a UTF-8 print stream, for benchmarks that print to one. */
+    static java.io.PrintStream printStream(CommandSpec spec) {
+        return new java.io.PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true,
+                java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Agent responses through the real SDK against the emulator, and the heap of stored conversations. */
@@ -193,6 +201,31 @@ final class BenchCommand implements Runnable {
         }
     }
 
+    /** The per-turn cost of journal encryption with a cached data key, and the key-encryption key's calls. */
+    @Command(name = "encryption", mixinStandardHelpOptions = true,
+            description = "Per-turn cost of journal encryption (append + commit, read) with a cached data key.")
+    static final class Encryption implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--conversations", defaultValue = "200", description = "Conversations (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1)
+        int conversations;
+
+        @Option(names = "--turns", defaultValue = "50", description = "Turns per conversation (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1)
+        int turns;
+
+        @Override
+        public Integer call() throws Exception {
+            EncryptionBenchmark.Result result = EncryptionBenchmark.run(conversations, turns);
+            java.io.PrintStream out = printStream(spec);
+            EncryptionBenchmark.print(out, result);
+            out.flush();
+            return result.wraps() == conversations ? ExitCodes.OK : ExitCodes.ERROR;
+        }
+    }
+
     /** Syncing file knowledge into a region: first sync, unchanged re-sync, re-sync with some files changed. */
     @Command(name = "knowledge", mixinStandardHelpOptions = true,
             description = "Sync N files of K KB into an emulated region, re-sync unchanged, re-sync with C changed.")
@@ -219,8 +252,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             List<KnowledgeSyncBenchmark.Step> steps = KnowledgeSyncBenchmark.run(files, kb, changed, concurrency);
-            java.io.PrintStream out = new java.io.PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true,
-                    java.nio.charset.StandardCharsets.UTF_8);
+            java.io.PrintStream out = printStream(spec);
             KnowledgeSyncBenchmark.print(out, files, kb, changed, concurrency, steps);
             out.flush();
             boolean expected = steps.get(0).uploads() == files && steps.get(1).uploads() == 0
