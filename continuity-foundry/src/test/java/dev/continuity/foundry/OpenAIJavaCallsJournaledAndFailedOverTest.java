@@ -311,6 +311,37 @@ class OpenAIJavaCallsJournaledAndFailedOverTest {
     }
 
     @Test
+    void aStreamCutAtEveryEventPositionIsToldOnceWholeAndJournaledOnce() {
+        List<ResponseStreamEvent> whole;
+        try (StreamResponse<ResponseStreamEvent> stream = openAI.responses().createStreaming(
+                turn(newConversation(), "remember a=1").build())) {
+            whole = stream.stream().toList();
+        }
+        for (int cut = 1; cut < whole.size(); cut++) {
+            String conversation = newConversation();
+            emulator.region("eastus2").faults().inject(FaultRule.cutStreamAfter(cut));
+            List<ResponseStreamEvent> events;
+            try (StreamResponse<ResponseStreamEvent> stream = openAI.responses().createStreaming(
+                    turn(conversation, "remember a=1").build())) {
+                events = stream.stream().toList();
+            }
+
+            int restart = types(events).indexOf(ContinuityOpenAI.RESTARTED_EVENT);
+            assertThat(restart).as("cut after %d events", cut).isEqualTo(cut);
+            assertThat(events.stream().filter(ContinuityOpenAI::isRestart)).as("cut after %d", cut).hasSize(1);
+            StringBuilder retold = new StringBuilder();
+            events.subList(restart + 1, events.size())
+                    .forEach(e -> e.outputTextDelta().ifPresent(d -> retold.append(d.delta())));
+            assertThat(retold.toString()).as("cut after %d", cut).isEqualTo("OK, I will remember a.");
+            assertThat(events.get(events.size() - 1).isCompleted()).as("cut after %d", cut).isTrue();
+            assertThat(journal.read(conversation, 1)).as("cut after %d", cut).singleElement()
+                    .satisfies(t -> assertThat(t.status()).isEqualTo(TurnStatus.COMMITTED));
+            assertThat(itemTexts(conversation)).as("cut after %d", cut)
+                    .containsExactly("remember a=1", "OK, I will remember a.");
+        }
+    }
+
+    @Test
     void callsContinuityDoesNotCoverGoToTheActiveRegionUntouched() throws Exception {
         VectorStore store = openAI.vectorStores().create(VectorStoreCreateParams.builder().name("kb").build());
         assertThat(openAI.vectorStores().list(VectorStoreListParams.none()).data()).extracting(VectorStore::id)

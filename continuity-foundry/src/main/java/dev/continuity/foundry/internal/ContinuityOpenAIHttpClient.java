@@ -348,7 +348,11 @@ public final class ContinuityOpenAIHttpClient implements HttpClient {
                         "conversation_not_found", "conversation '" + key + "' is not journaled and no region "
                         + regionOrder() + " holds it" + (failure == null ? "" : ": " + failure.getMessage()));
             }
-            client.startConversation(key, agent.name(), agent.version());
+            try {
+                client.startConversation(key, agent.name(), agent.version());
+            } catch (ContinuityException e) {
+                throw new Refused(400, "agent_mismatch", e.getMessage());
+            }
             ConversationHead started = journal.head(key).orElseThrow();
             if (started.region(region) == null) {
                 journal.compareAndSetHead(started.withRegion(region, new RegionCursor(key, 0)), started.version());
@@ -427,7 +431,8 @@ public final class ContinuityOpenAIHttpClient implements HttpClient {
                 serviceEvents = true;
                 if (TERMINAL.contains(wire.type())) {
                     heldTerminal = wire.json(); // acknowledged only once journaled (Completed)
-                } else {
+                } else if (!wire.type().equals("error")) {
+                    // (an error event ends the attempt ambiguously: the protocol resolves it, and says so if it must)
                     send(wire.type(), rewrite(key, wire.json()));
                 }
             } else if (event instanceof TurnEvent.Restarted restarted) {
@@ -454,7 +459,7 @@ public final class ContinuityOpenAIHttpClient implements HttpClient {
         }
 
         void failed(RuntimeException e) {
-            if (sequence == 0) {
+            if (sequence == 0 && !(e instanceof TurnFailedException)) {
                 started.complete(turnFailure(key, e, null));
                 body.end();
                 return;
