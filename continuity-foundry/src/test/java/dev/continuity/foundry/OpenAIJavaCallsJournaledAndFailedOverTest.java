@@ -72,10 +72,7 @@ class OpenAIJavaCallsJournaledAndFailedOverTest {
     @BeforeEach
     void start() throws IOException {
         emulator = Emulator.builder().region("eastus2").region("centralus").start();
-        topology = Emulated.topology(emulator, dir);
-        try (FoundryRegions primary = FoundryRegions.builder(topology).regions("eastus2").build()) {
-            assertThat(primary.deploy("eastus2", agents).succeeded()).isTrue();
-        }
+        topology = Emulated.deployedInPrimary(emulator, dir, agents);
         stack = FoundryRegions.connect(topology).stack(journal, agents).probes(QUICK_PROBES)
                 .listener(event -> {
                     if (event instanceof FailoverEvent.FailoverCompleted done) {
