@@ -196,6 +196,7 @@ class OpenAIJavaCallsJournaledAndFailedOverTest {
         assertThat(types(events)).contains("response.output_item.added", "response.output_text.delta",
                 "response.output_item.done").doesNotContain(ContinuityOpenAI.RESTARTED_EVENT);
         assertThat(types(events).get(events.size() - 1)).isEqualTo("response.completed");
+        assertThat(types(events)).containsOnlyOnce("response.completed"); // the region's, sent once journaled
         for (int i = 0; i < events.size(); i++) {
             assertThat(wire(events.get(i)).path("sequence_number").asInt()).isEqualTo(i);
         }
@@ -215,6 +216,8 @@ class OpenAIJavaCallsJournaledAndFailedOverTest {
                 .isEqualTo("OK, I will remember a.");
 
         outageInThePrimary();
+        // read before any turn there: the secondary's copy, under the same id
+        assertThat(itemTexts(conversation)).containsExactly("remember a=1", "OK, I will remember a.");
         Response recalled = openAI.responses().create(turn(conversation, "recall a").build());
 
         assertThat(text(recalled)).isEqualTo("a is 1.");
@@ -364,6 +367,10 @@ class OpenAIJavaCallsJournaledAndFailedOverTest {
         assertThat(journal.read(conversation, 1)).isEmpty();
 
         openAI.responses().create(turn(conversation, "remember a=1").build());
+        // the service's refusal of a turn keeps its status; nothing of the turn is kept
+        assertThatThrownBy(() -> openAI.responses().create(turn(conversation, "x".repeat(1_500_001)).build()))
+                .isInstanceOf(BadRequestException.class);
+        assertThat(journal.read(conversation, 1)).hasSize(1);
         assertThatThrownBy(() -> openAI.conversations().items().create(ItemCreateParams.builder()
                 .conversationId(conversation).addItem(EasyInputMessage.builder().role(EasyInputMessage.Role.USER)
                         .content("sneaked in").build()).build()))
