@@ -390,6 +390,9 @@ public final class ContinuityOpenAIHttpClient implements HttpClient {
                 relay.completed(client.sendStreamingRelayed(turn.key(), turn.input(), turn.options(), relay::event));
             } catch (RuntimeException e) {
                 relay.failed(e);
+            } catch (Error e) {
+                relay.failed(new ContinuityException("streamed turn of conversation '" + turn.key() + "' failed: " + e, e));
+                throw e;
             }
         });
         try {
