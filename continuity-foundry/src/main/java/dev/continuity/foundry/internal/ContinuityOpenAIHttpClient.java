@@ -92,6 +92,8 @@ public final class ContinuityOpenAIHttpClient implements HttpClient {
     private final BiFunction<AgentService, String, RegionCursor> catchUp;
     private final Clock clock = Clock.systemUTC();
     private final ConcurrentHashMap<String, Object> adoptionLocks = new ConcurrentHashMap<>();
+    /** Regional conversation ids seen, to the key each is journaled under (rewrites answers read by response id). */
+    private final ConcurrentHashMap<String, String> keys = new ConcurrentHashMap<>();
     private final ExecutorService turns;
     private volatile boolean closed;
 
@@ -640,8 +642,6 @@ public final class ContinuityOpenAIHttpClient implements HttpClient {
     }
 
     /** The key a regional conversation id is journaled under: itself, or a key whose head holds it. */
-    private final ConcurrentHashMap<String, String> keys = new ConcurrentHashMap<>();
-
     private String keyOf(String regionalId) {
         if (journal.head(regionalId).isPresent()) {
             return regionalId;
