@@ -326,7 +326,17 @@ public final class ContinuityOpenAIHttpClient implements HttpClient {
             requireAgent(head.get(), agent);
             return;
         }
-        synchronized (adoptionLocks.computeIfAbsent(key, k -> new Object())) {
+        Object lock = adoptionLocks.computeIfAbsent(key, k -> new Object());
+        try {
+            adoptLocked(key, agent, lock);
+        } finally {
+            adoptionLocks.remove(key, lock); // once adopted, the head answers; the map stays small
+        }
+    }
+
+    private void adoptLocked(String key, AgentReference agent, Object lock) {
+        Optional<ConversationHead> head;
+        synchronized (lock) {
             head = journal.head(key);
             if (head.isPresent()) {
                 requireAgent(head.get(), agent);
