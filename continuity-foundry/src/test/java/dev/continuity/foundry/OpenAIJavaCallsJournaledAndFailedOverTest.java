@@ -56,7 +56,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class OpenAIJavaCallsJournaledAndFailedOverTest {
 
-    private static final ProbeSettings QUICK_PROBES = ProbeSettings.every(Duration.ofMillis(500));
+    /**
+     * An outage refuses connections, so a dark region fails two probes within about four seconds; a live one answers
+     * within two seconds even on a loaded machine (a spurious failover would move the pass-through calls).
+     */
+    private static final ProbeSettings QUICK_PROBES = new ProbeSettings(Duration.ofSeconds(2), Duration.ofSeconds(2), 2);
 
     @TempDir
     Path dir;
