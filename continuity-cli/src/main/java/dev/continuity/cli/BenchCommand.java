@@ -6,6 +6,7 @@ import dev.continuity.benchmarks.EmulatorBenchmark;
 import dev.continuity.benchmarks.JournalBenchmark;
 import dev.continuity.benchmarks.KnowledgeSyncBenchmark;
 import dev.continuity.benchmarks.RehydrationBenchmark;
+import dev.continuity.benchmarks.StreamingOverheadBenchmark;
 import dev.continuity.journal.TurnDurability;
 import dev.continuity.journal.memory.InMemoryTurnJournal;
 import dev.continuity.journal.sqlite.SqliteTurnJournal;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             BenchCommand.Emulator.class,
             BenchCommand.Client.class,
+            BenchCommand.Streaming.class,
             BenchCommand.Journal.class,
             BenchCommand.Rehydrate.class,
             BenchCommand.Knowledge.class,
@@ -133,6 +135,45 @@ final class BenchCommand implements Runnable {
                 out.printf(Locale.ROOT, "  %-42s %9.2f ms %9.2f ms %11.2f ms %11.2f ms %9.2f ms%n", r.journal(),
                         r.bareP50Millis(), r.bareP99Millis(), r.clientP50Millis(), r.clientP99Millis(), r.addedP50Millis());
             }
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    /** What journaling adds to a streamed turn compared with the bare SDK stream, and its journal writes. */
+    @Command(name = "streaming", mixinStandardHelpOptions = true,
+            description = "Time to first event and per-event time of ContinuityClient.sendStreaming vs the bare SDK "
+                    + "createStreaming, per journal; journal writes per streamed and per non-streamed turn.")
+    static final class Streaming implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--turns", defaultValue = "1000", description = "Measured streamed turns per side (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1)
+        int turns;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = Files.createTempDirectory("continuity-streaming-bench");
+            List<StreamingOverheadBenchmark.Result> results = new ArrayList<>();
+            results.add(StreamingOverheadBenchmark.run("memory", InMemoryTurnJournal::new, null, turns));
+            results.add(StreamingOverheadBenchmark.run("sqlite", () -> SqliteTurnJournal.open(dir.resolve("j.db")), null,
+                    turns));
+            results.add(StreamingOverheadBenchmark.run("sqlite, ANSWER_ONLY",
+                    () -> SqliteTurnJournal.open(dir.resolve("j1.db")), TurnDurability.ANSWER_ONLY, turns));
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "streaming overhead: %d sequential streamed turns per side, %d cores%n", turns,
+                    Runtime.getRuntime().availableProcessors());
+            out.printf(Locale.ROOT, "  %-20s %11s %11s %11s %11s %10s %12s %12s %9s %9s%n", "journal", "bare 1st p50",
+                    "bare 1st p95", "cont 1st p50", "cont 1st p95", "added p50", "bare/event", "cont/event",
+                    "writes/s", "writes/t");
+            for (StreamingOverheadBenchmark.Result r : results) {
+                out.printf(Locale.ROOT, "  %-20s %8.2f ms %8.2f ms %8.2f ms %8.2f ms %7.2f ms %9.1f us %9.1f us %9.1f %9.1f%n",
+                        r.journal(), r.bareFirstP50Millis(), r.bareFirstP95Millis(), r.clientFirstP50Millis(),
+                        r.clientFirstP95Millis(), r.addedFirstP50Millis(), r.barePerEventP50Micros(),
+                        r.clientPerEventP50Micros(), r.writesPerStreamedTurn(), r.writesPerSentTurn());
+            }
+            out.println("  (writes/s: journal writes per streamed turn; writes/t: per non-streamed turn)");
             out.flush();
             return ExitCodes.OK;
         }

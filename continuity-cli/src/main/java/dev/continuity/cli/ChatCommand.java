@@ -256,6 +256,8 @@ final class ChatCommand implements Callable<Integer> {
         String line = null;
         if (event instanceof FailoverEvent.RegionDown down) {
             line = down.region() + " is down (" + down.consecutiveFailures() + " failed probes: " + down.lastError() + ")";
+        } else if (event instanceof FailoverEvent.RegionSuspected suspected) {
+            line = suspected.region() + " did not answer a turn; probing it now";
         } else if (event instanceof FailoverEvent.RegionUp up) {
             line = up.region() + " answers again";
         } else if (event instanceof FailoverEvent.FailoverStarted started) {

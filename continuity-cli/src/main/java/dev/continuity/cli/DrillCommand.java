@@ -90,6 +90,10 @@ final class DrillCommand implements Callable<Integer> {
     @OptionRules.Range(min = 1, max = 10_000)
     int threads;
 
+    @Option(names = "--streaming", description = "Stream every turn (default: half the turns are streamed). The "
+            + "turn in flight when the primary goes dark is always streamed and cut in the middle of its answer.")
+    boolean streaming;
+
     @Override
     public Integer call() throws Exception {
         if (cosmosKey != null) {
@@ -106,7 +110,8 @@ final class DrillCommand implements Callable<Integer> {
                         + " the key in " + CosmosDrillStore.KEY_ENVIRONMENT_VARIABLE);
             });
         }
-        DrillOptions options = new DrillOptions(conversations, turns, store, mode, agents, topology, probeMillis, 3, threads);
+        DrillOptions options = new DrillOptions(conversations, turns, store, mode, agents, topology, probeMillis, 3, threads,
+                streaming);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (!store.equals("cosmos") && cosmosEndpoint != null) {
@@ -201,6 +206,10 @@ final class DrillCommand implements Callable<Integer> {
         row(out, "conversations", String.valueOf(r.conversations()));
         row(out, "acknowledged turns", String.valueOf(r.acknowledgedTurns()));
         row(out, "lost turns", String.valueOf(r.lostTurns()));
+        row(out, "streamed turns", String.valueOf(r.streamedTurns()));
+        row(out, "streams cut by the outage", String.valueOf(r.streamsCutByOutage()));
+        row(out, "duplicate regional items", r.duplicateItems() + " (in " + r.regionalConversationsListed()
+                + " conversations listed)");
         row(out, "detection", millis(r.detectionMillis()));
         row(out, "RTO (first correct recall)", millis(r.rtoMillis()));
         row(out, "full recovery", millis(r.fullRecoveryMillis()));

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -882,7 +883,8 @@ public final class ContinuityClient implements AutoCloseable {
      */
     private boolean retryAfter(Turn pending, String region, AgentServiceException e, int attempt) {
         if (e.kind() == AgentServiceException.Kind.UNREACHABLE) {
-            return awaitOtherRegion(region);
+            CompletableFuture<Boolean> verdict = activeRegion.reportUnreachable(region, e).toCompletableFuture();
+            return awaitOtherRegion(region, verdict, pending, e, attempt);
         }
         if (!settings.retry().mayRetry(attempt)) {
             return false;
@@ -1045,11 +1047,27 @@ public final class ContinuityClient implements AutoCloseable {
         }
     }
 
-    private boolean awaitOtherRegion(String deadRegion) {
+    /**
+     * After a call to {@code region} got no answer: waits until traffic moves to another region (true), for at
+     * most {@code failoverWait} (false). When the region is found answering meanwhile, a call that was never
+     * sent (connection refused) is tried there again after a backoff, while retries are left (true); one that
+     * may still land (sent, then no answer in time) is not sent twice: the turn stays pending for the next send
+     * or {@link #reconcilePendingTurns()} to resolve (false).
+     */
+    private boolean awaitOtherRegion(String deadRegion, CompletableFuture<Boolean> verdict, Turn pending,
+            AgentServiceException failure, int attempt) {
         long deadline = System.nanoTime() + settings.failoverWait().toNanos();
         while (System.nanoTime() < deadline) {
             if (!deadRegion.equals(activeRegion.current())) {
                 return true;
+            }
+            if (verdict.isDone() && Boolean.FALSE.equals(verdict.getNow(null))) {
+                if (failure.ambiguous() || !settings.retry().mayRetry(attempt)) {
+                    return false;
+                }
+                LOG.debug("turn {} of '{}' got no answer from {}, which answers its probes: attempt {} there",
+                        pending.sequence(), pending.conversationKey(), deadRegion, attempt + 1);
+                return Pause.millis(settings.retry().delayMillis(attempt, 0));
             }
             if (!Pause.millis(20)) {
                 return false;
