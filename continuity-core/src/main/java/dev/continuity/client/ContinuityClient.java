@@ -254,7 +254,7 @@ public final class ContinuityClient implements AutoCloseable {
         streamThreads().execute(() -> {
             TurnResult result;
             try {
-                result = sendTurn(conversationKey, input, options, new StreamSink(stream::emit));
+                result = sendTurn(conversationKey, input, options, new StreamSink(stream::emit, false));
             } catch (RuntimeException e) {
                 stream.finish(null, e);
                 return;
@@ -277,8 +277,23 @@ public final class ContinuityClient implements AutoCloseable {
      */
     public TurnResult sendStreaming(String conversationKey, List<TurnItem> input, TurnOptions options,
             java.util.function.Consumer<TurnEvent> listener) {
-        Objects.requireNonNull(listener, "listener");
-        StreamSink sink = new StreamSink(listener);
+        return streamTurn(conversationKey, input, options, new StreamSink(listener, false));
+    }
+
+    /**
+     * As {@link #sendStreaming(String, List, TurnOptions, java.util.function.Consumer)}, and {@code listener} is also
+     * told every event of the service's stream as the service wrote it ({@link TurnEvent.ServiceEvent}, before the
+     * typed event derived from it): for relaying the stream in its wire form, as the openai-java adoption path
+     * ({@code ContinuityOpenAI} in continuity-foundry) does. The same turn, journaled once, resolved after a cut
+     * the same way.
+     */
+    public TurnResult sendStreamingRelayed(String conversationKey, List<TurnItem> input, TurnOptions options,
+            java.util.function.Consumer<TurnEvent> listener) {
+        return streamTurn(conversationKey, input, options, new StreamSink(listener, true));
+    }
+
+    private TurnResult streamTurn(String conversationKey, List<TurnItem> input, TurnOptions options,
+            StreamSink sink) {
         TurnResult result = sendTurn(conversationKey, input, options, sink);
         if (sink.listenerFailure != null) {
             throw sink.listenerFailure;
@@ -784,12 +799,15 @@ public final class ContinuityClient implements AutoCloseable {
      */
     private static final class StreamSink implements java.util.function.Consumer<dev.continuity.agentservice.ResponseEvent> {
         private final java.util.function.Consumer<TurnEvent> listener;
+        /** Whether the caller is told the service's own events ({@link TurnEvent.ServiceEvent}). */
+        private final boolean relay;
         private boolean shown;
         private String responseId;
         private RuntimeException listenerFailure;
 
-        StreamSink(java.util.function.Consumer<TurnEvent> listener) {
-            this.listener = listener;
+        StreamSink(java.util.function.Consumer<TurnEvent> listener, boolean relay) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            this.relay = relay;
         }
 
         /** A new attempt starts (nothing of it is known yet). */
@@ -803,7 +821,11 @@ public final class ContinuityClient implements AutoCloseable {
 
         @Override
         public void accept(dev.continuity.agentservice.ResponseEvent event) {
-            if (event instanceof dev.continuity.agentservice.ResponseEvent.Created created) {
+            if (event instanceof dev.continuity.agentservice.ResponseEvent.ServiceEvent wire) {
+                if (relay) {
+                    emit(new TurnEvent.ServiceEvent(wire.type(), wire.json()));
+                }
+            } else if (event instanceof dev.continuity.agentservice.ResponseEvent.Created created) {
                 responseId = created.responseId();
             } else if (event instanceof dev.continuity.agentservice.ResponseEvent.ItemAdded added) {
                 emit(new TurnEvent.ItemAdded(added.outputIndex(), added.item()));
@@ -914,7 +936,8 @@ public final class ContinuityClient implements AutoCloseable {
                     .withNativeTurn(region, pending.sequence());
         }
         return new TurnResult(key, pending.sequence(), region, reply.responseId(), reply.output(), reply.usage(),
-                reply.status(), reply.status() == ResponseStatus.INCOMPLETE ? reply.statusReason() : null);
+                reply.status(), reply.status() == ResponseStatus.INCOMPLETE ? reply.statusReason() : null,
+                reply.json());
     }
 
     /**
