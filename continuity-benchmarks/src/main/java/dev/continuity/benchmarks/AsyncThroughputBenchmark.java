@@ -2,13 +2,9 @@ package dev.continuity.benchmarks;
 
 import dev.continuity.client.ContinuityAsyncClient;
 import dev.continuity.client.ContinuityClient;
-import dev.continuity.emulator.Emulator;
-import dev.continuity.foundry.FoundryAgentService;
-import dev.continuity.foundry.FoundryCredentials;
 import dev.continuity.journal.memory.InMemoryTurnJournal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -64,17 +60,12 @@ public final class AsyncThroughputBenchmark {
     /** Runs the three ways with {@code conversations} conversations of {@code turns} turns each. */
     public static Result run(int conversations, int turns) throws Exception {
         int defaultThreads = Math.min(conversations, 10 * Runtime.getRuntime().availableProcessors());
-        try (Emulator emulator = Emulator.builder().region("bench").start();
-                InMemoryTurnJournal journal = new InMemoryTurnJournal()) {
-            String endpoint = emulator.region("bench").projectEndpoint();
-            FoundryAgentService service = FoundryAgentService.connect("bench", endpoint, FoundryCredentials.localToken());
-            service.createAgentVersion("bench-agent",
-                    "{\"kind\":\"prompt\",\"model\":\"gpt-4.1-mini\",\"instructions\":\"bench\"}", Map.of(), null);
+        try (BenchRegion region = new BenchRegion(); InMemoryTurnJournal journal = new InMemoryTurnJournal()) {
             Scheduler perConversation = Schedulers.newBoundedElastic(conversations, 100_000, "bench-async");
-            ContinuityClient client = ContinuityClient.builder().journal(journal).region(service).build();
+            ContinuityClient client = region.client(journal, null);
             ContinuityAsyncClient asyncDefault = client.async();
-            ContinuityAsyncClient asyncSized = ContinuityClient.builder().journal(journal).region(service)
-                    .asyncScheduler(perConversation).buildAsyncClient();
+            ContinuityAsyncClient asyncSized = region.clientBuilder(journal).asyncScheduler(perConversation)
+                    .buildAsyncClient();
             ExecutorService threads = Executors.newFixedThreadPool(conversations);
             try {
                 List<java.util.concurrent.Callable<Row>> ways = List.of(
@@ -103,7 +94,8 @@ public final class AsyncThroughputBenchmark {
             } finally {
                 threads.shutdownNow();
                 perConversation.dispose();
-                service.clients().close();
+                client.close();
+                asyncSized.close();
             }
         }
     }
@@ -117,7 +109,7 @@ public final class AsyncThroughputBenchmark {
         LatencyRecorder latency = new LatencyRecorder(conversations * turns);
         List<String> keys = new ArrayList<>();
         for (int c = 0; c < conversations; c++) {
-            keys.add(client.startConversation("bench-agent"));
+            keys.add(client.startConversation(BenchRegion.AGENT));
         }
         long cpu = processCpuNanos();
         long start = System.nanoTime();
@@ -141,7 +133,7 @@ public final class AsyncThroughputBenchmark {
     private static Row async(String name, int threads, ContinuityAsyncClient client, int conversations, int turns) {
         LatencyRecorder latency = new LatencyRecorder(conversations * turns);
         List<String> keys = Flux.range(0, conversations)
-                .flatMap(c -> client.startConversation("bench-agent"))
+                .flatMap(c -> client.startConversation(BenchRegion.AGENT))
                 .collectList().block();
         long cpu = processCpuNanos();
         long start = System.nanoTime();

@@ -1,17 +1,9 @@
 package dev.continuity.benchmarks;
 
-import com.openai.core.JsonValue;
-import com.openai.models.conversations.ConversationCreateParams;
-import com.openai.models.responses.ResponseCreateParams;
 import dev.continuity.client.ContinuityClient;
-import dev.continuity.emulator.Emulator;
-import dev.continuity.foundry.FoundryAgentService;
-import dev.continuity.foundry.FoundryClientFactory;
 import dev.continuity.foundry.FoundryClients;
-import dev.continuity.foundry.FoundryCredentials;
 import dev.continuity.journal.TurnDurability;
 import dev.continuity.journal.TurnJournal;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -48,47 +40,24 @@ public final class ClientOverheadBenchmark {
      * journaling as that journal prefers ({@code durability} null) or as told.
      */
     public static Result run(String name, Supplier<TurnJournal> journals, TurnDurability durability, int turns) {
-        try (Emulator emulator = Emulator.builder().region("bench").start();
+        try (BenchRegion region = new BenchRegion();
                 TurnJournal journal = journals.get()) {
-            String endpoint = emulator.region("bench").projectEndpoint();
-            FoundryAgentService service = FoundryAgentService.connect("bench", endpoint, FoundryCredentials.localToken());
-            service.createAgentVersion("bench-agent",
-                    "{\"kind\":\"prompt\",\"model\":\"gpt-4.1-mini\",\"instructions\":\"bench\"}", Map.of(), null);
-            FoundryClients bare = FoundryClientFactory.builder().endpoint(endpoint)
-                    .credential(FoundryCredentials.localToken()).openAIMaxRetries(0).build();
-            ContinuityClient.Builder builder = ContinuityClient.builder().journal(journal).region(service);
-            ContinuityClient client = (durability == null ? builder : builder.durability(durability)).build();
+            FoundryClients bare = region.bare();
+            ContinuityClient client = region.client(journal, durability);
 
             LatencyRecorder bareLatency = new LatencyRecorder(turns);
             LatencyRecorder clientLatency = new LatencyRecorder(turns);
-            // interleave the two sides so that neither gets a warmer JVM or emulator
-            for (int round = 0; round < 2; round++) {
-                boolean measure = round == 1;
-                String conversation = null;
-                String key = null;
-                for (int i = 0; i < turns; i++) {
-                    if (i % 50 == 0) {
-                        conversation = bare.openAI().conversations().create(ConversationCreateParams.builder().build()).id();
-                        key = client.startConversation("bench-agent");
-                    }
-                    String text = "remember k" + (i % 7) + "=v" + i;
-                    long t0 = System.nanoTime();
-                    bare.openAI().responses().create(ResponseCreateParams.builder()
-                            .conversation(conversation).input(text)
-                            .putAdditionalBodyProperty("agent", JsonValue.from(
-                                    Map.of("type", "agent_reference", "name", "bench-agent")))
-                            .build());
-                    long t1 = System.nanoTime();
-                    client.send(key, text);
-                    long t2 = System.nanoTime();
-                    if (measure) {
-                        bareLatency.record(t1 - t0);
-                        clientLatency.record(t2 - t1);
-                    }
+            region.interleave(client, turns, (conversation, key, text, measure) -> {
+                long t0 = System.nanoTime();
+                bare.openAI().responses().create(BenchRegion.turn(conversation, text));
+                long t1 = System.nanoTime();
+                client.send(key, text);
+                long t2 = System.nanoTime();
+                if (measure) {
+                    bareLatency.record(t1 - t0);
+                    clientLatency.record(t2 - t1);
                 }
-            }
-            bare.close();
-            service.clients().close();
+            });
             return new Result(name, turns, bareLatency.percentileMillis(50), bareLatency.percentileMillis(99),
                     clientLatency.percentileMillis(50), clientLatency.percentileMillis(99));
         }

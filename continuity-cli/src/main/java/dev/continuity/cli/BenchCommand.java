@@ -4,9 +4,11 @@ import dev.continuity.benchmarks.AsyncThroughputBenchmark;
 import dev.continuity.benchmarks.ClientOverheadBenchmark;
 import dev.continuity.benchmarks.CpuBreakdown;
 import dev.continuity.benchmarks.EmulatorBenchmark;
+import dev.continuity.benchmarks.EncryptionBenchmark;
 import dev.continuity.benchmarks.JournalBenchmark;
 import dev.continuity.benchmarks.KnowledgeSyncBenchmark;
 import dev.continuity.benchmarks.RehydrationBenchmark;
+import dev.continuity.benchmarks.StreamingOverheadBenchmark;
 import dev.continuity.journal.TurnDurability;
 import dev.continuity.journal.memory.InMemoryTurnJournal;
 import dev.continuity.journal.sqlite.SqliteTurnJournal;
@@ -30,8 +32,10 @@ import picocli.CommandLine.Spec;
         subcommands = {
             BenchCommand.Emulator.class,
             BenchCommand.Client.class,
+            BenchCommand.Streaming.class,
             BenchCommand.Async.class,
             BenchCommand.Journal.class,
+            BenchCommand.Encryption.class,
             BenchCommand.Rehydrate.class,
             BenchCommand.Knowledge.class,
         })
@@ -43,6 +47,12 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The command's output as a UTF-8 print stream, for benchmarks that print to one. */
+    static java.io.PrintStream printStream(CommandSpec spec) {
+        return new java.io.PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true,
+                java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Agent responses through the real SDK against the emulator, and the heap of stored conversations. */
@@ -174,6 +184,45 @@ final class BenchCommand implements Runnable {
         }
     }
 
+    /** What journaling adds to a streamed turn compared with the bare SDK stream, and its journal writes. */
+    @Command(name = "streaming", mixinStandardHelpOptions = true,
+            description = "Time to first event and per-event time of ContinuityClient.sendStreaming vs the bare SDK "
+                    + "createStreaming, per journal; journal writes per streamed and per non-streamed turn.")
+    static final class Streaming implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--turns", defaultValue = "1000", description = "Measured streamed turns per side (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1)
+        int turns;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = Files.createTempDirectory("continuity-streaming-bench");
+            List<StreamingOverheadBenchmark.Result> results = new ArrayList<>();
+            results.add(StreamingOverheadBenchmark.run("memory", InMemoryTurnJournal::new, null, turns));
+            results.add(StreamingOverheadBenchmark.run("sqlite", () -> SqliteTurnJournal.open(dir.resolve("j.db")), null,
+                    turns));
+            results.add(StreamingOverheadBenchmark.run("sqlite, ANSWER_ONLY",
+                    () -> SqliteTurnJournal.open(dir.resolve("j1.db")), TurnDurability.ANSWER_ONLY, turns));
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "streaming overhead: %d sequential streamed turns per side, %d cores%n", turns,
+                    Runtime.getRuntime().availableProcessors());
+            out.printf(Locale.ROOT, "  %-20s %11s %11s %11s %11s %10s %12s %12s %9s %9s%n", "journal", "bare 1st p50",
+                    "bare 1st p95", "cont 1st p50", "cont 1st p95", "added p50", "bare/event", "cont/event",
+                    "writes/s", "writes/t");
+            for (StreamingOverheadBenchmark.Result r : results) {
+                out.printf(Locale.ROOT, "  %-20s %8.2f ms %8.2f ms %8.2f ms %8.2f ms %7.2f ms %9.1f us %9.1f us %9.1f %9.1f%n",
+                        r.journal(), r.bareFirstP50Millis(), r.bareFirstP95Millis(), r.clientFirstP50Millis(),
+                        r.clientFirstP95Millis(), r.addedFirstP50Millis(), r.barePerEventP50Micros(),
+                        r.clientPerEventP50Micros(), r.writesPerStreamedTurn(), r.writesPerSentTurn());
+            }
+            out.println("  (writes/s: journal writes per streamed turn; writes/t: per non-streamed turn)");
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
     /** Durable appends per second (SQLite group commit, in-memory) and conversation reads. */
     @Command(name = "journal", mixinStandardHelpOptions = true,
             description = "Journal appends/s with concurrent conversations and the time to read a long conversation.")
@@ -185,6 +234,31 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             JournalBenchmark.main(args.toArray(new String[0]));
             return ExitCodes.OK;
+        }
+    }
+
+    /** The per-turn cost of journal encryption with a cached data key, and the key-encryption key's calls. */
+    @Command(name = "encryption", mixinStandardHelpOptions = true,
+            description = "Per-turn cost of journal encryption (append + commit, read) with a cached data key.")
+    static final class Encryption implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--conversations", defaultValue = "200", description = "Conversations (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1)
+        int conversations;
+
+        @Option(names = "--turns", defaultValue = "50", description = "Turns per conversation (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1)
+        int turns;
+
+        @Override
+        public Integer call() throws Exception {
+            EncryptionBenchmark.Result result = EncryptionBenchmark.run(conversations, turns);
+            java.io.PrintStream out = printStream(spec);
+            EncryptionBenchmark.print(out, result);
+            out.flush();
+            return result.wraps() == conversations ? ExitCodes.OK : ExitCodes.ERROR;
         }
     }
 
@@ -214,8 +288,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             List<KnowledgeSyncBenchmark.Step> steps = KnowledgeSyncBenchmark.run(files, kb, changed, concurrency);
-            java.io.PrintStream out = new java.io.PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true,
-                    java.nio.charset.StandardCharsets.UTF_8);
+            java.io.PrintStream out = printStream(spec);
             KnowledgeSyncBenchmark.print(out, files, kb, changed, concurrency, steps);
             out.flush();
             boolean expected = steps.get(0).uploads() == files && steps.get(1).uploads() == 0

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -336,8 +337,23 @@ public final class ContinuityClient implements AutoCloseable {
      */
     public TurnResult sendStreaming(String conversationKey, List<TurnItem> input, TurnOptions options,
             java.util.function.Consumer<TurnEvent> listener) {
-        Objects.requireNonNull(listener, "listener");
-        StreamSink sink = new StreamSink(listener);
+        return streamTurn(conversationKey, input, options, new StreamSink(listener, false));
+    }
+
+    /**
+     * As {@link #sendStreaming(String, List, TurnOptions, java.util.function.Consumer)}, and {@code listener} is also
+     * told every event of the service's stream as the service wrote it ({@link TurnEvent.ServiceEvent}, before the
+     * typed event derived from it): for relaying the stream in its wire form, as the openai-java adoption path
+     * ({@code ContinuityOpenAI} in continuity-foundry) does. The same turn, journaled once, resolved after a cut
+     * the same way.
+     */
+    public TurnResult sendStreamingRelayed(String conversationKey, List<TurnItem> input, TurnOptions options,
+            java.util.function.Consumer<TurnEvent> listener) {
+        return streamTurn(conversationKey, input, options, new StreamSink(listener, true));
+    }
+
+    private TurnResult streamTurn(String conversationKey, List<TurnItem> input, TurnOptions options,
+            StreamSink sink) {
         TurnResult result = sendTurn(conversationKey, input, options, sink);
         if (sink.listenerFailure != null) {
             throw sink.listenerFailure;
@@ -900,12 +916,15 @@ public final class ContinuityClient implements AutoCloseable {
      */
     private static final class StreamSink implements java.util.function.Consumer<dev.continuity.agentservice.ResponseEvent> {
         private final java.util.function.Consumer<TurnEvent> listener;
+        /** Whether the caller is told the service's own events ({@link TurnEvent.ServiceEvent}). */
+        private final boolean relay;
         private boolean shown;
         private String responseId;
         private RuntimeException listenerFailure;
 
-        StreamSink(java.util.function.Consumer<TurnEvent> listener) {
-            this.listener = listener;
+        StreamSink(java.util.function.Consumer<TurnEvent> listener, boolean relay) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            this.relay = relay;
         }
 
         /** A new attempt starts (nothing of it is known yet). */
@@ -919,7 +938,11 @@ public final class ContinuityClient implements AutoCloseable {
 
         @Override
         public void accept(dev.continuity.agentservice.ResponseEvent event) {
-            if (event instanceof dev.continuity.agentservice.ResponseEvent.Created created) {
+            if (event instanceof dev.continuity.agentservice.ResponseEvent.ServiceEvent wire) {
+                if (relay) {
+                    emit(new TurnEvent.ServiceEvent(wire.type(), wire.json()));
+                }
+            } else if (event instanceof dev.continuity.agentservice.ResponseEvent.Created created) {
                 responseId = created.responseId();
             } else if (event instanceof dev.continuity.agentservice.ResponseEvent.ItemAdded added) {
                 emit(new TurnEvent.ItemAdded(added.outputIndex(), added.item()));
@@ -977,7 +1000,8 @@ public final class ContinuityClient implements AutoCloseable {
      */
     private boolean retryAfter(Turn pending, String region, AgentServiceException e, int attempt) {
         if (e.kind() == AgentServiceException.Kind.UNREACHABLE) {
-            return awaitOtherRegion(region);
+            CompletableFuture<Boolean> verdict = activeRegion.reportUnreachable(region, e).toCompletableFuture();
+            return awaitOtherRegion(region, verdict, pending, e, attempt);
         }
         if (!settings.retry().mayRetry(attempt)) {
             return false;
@@ -1029,7 +1053,8 @@ public final class ContinuityClient implements AutoCloseable {
                     .withNativeTurn(region, pending.sequence());
         }
         return new TurnResult(key, pending.sequence(), region, reply.responseId(), reply.output(), reply.usage(),
-                reply.status(), reply.status() == ResponseStatus.INCOMPLETE ? reply.statusReason() : null);
+                reply.status(), reply.status() == ResponseStatus.INCOMPLETE ? reply.statusReason() : null,
+                reply.json());
     }
 
     /**
@@ -1139,11 +1164,27 @@ public final class ContinuityClient implements AutoCloseable {
         }
     }
 
-    private boolean awaitOtherRegion(String deadRegion) {
+    /**
+     * After a call to {@code region} got no answer: waits until traffic moves to another region (true), for at
+     * most {@code failoverWait} (false). When the region is found answering meanwhile, a call that was never
+     * sent (connection refused) is tried there again after a backoff, while retries are left (true); one that
+     * may still land (sent, then no answer in time) is not sent twice: the turn stays pending for the next send
+     * or {@link #reconcilePendingTurns()} to resolve (false).
+     */
+    private boolean awaitOtherRegion(String deadRegion, CompletableFuture<Boolean> verdict, Turn pending,
+            AgentServiceException failure, int attempt) {
         long deadline = System.nanoTime() + settings.failoverWait().toNanos();
         while (System.nanoTime() < deadline) {
             if (!deadRegion.equals(activeRegion.current())) {
                 return true;
+            }
+            if (verdict.isDone() && Boolean.FALSE.equals(verdict.getNow(null))) {
+                if (failure.ambiguous() || !settings.retry().mayRetry(attempt)) {
+                    return false;
+                }
+                LOG.debug("turn {} of '{}' got no answer from {}, which answers its probes: attempt {} there",
+                        pending.sequence(), pending.conversationKey(), deadRegion, attempt + 1);
+                return Pause.millis(settings.retry().delayMillis(attempt, 0));
             }
             if (!Pause.millis(20)) {
                 return false;

@@ -18,11 +18,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +41,12 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li><b>Detect</b>: every region is probed by its {@link HealthProbe} on a schedule; after
- *       {@code failureThreshold} consecutive failures it is declared down ({@link FailoverEvent.RegionDown}).</li>
+ *       {@code failureThreshold} consecutive failures it is declared down ({@link FailoverEvent.RegionDown}).
+ *       Traffic that gets no answer ({@link #reportUnreachable}) does not wait for the schedule: the region
+ *       is probed at once in a burst ({@link FailoverEvent.RegionSuspected}), so an outage under traffic is
+ *       detected in about {@code (failureThreshold - 1) * burstSpacing} plus the probes' own time. The
+ *       burst's probes count exactly as scheduled ones do: a throttling or slow but answering region is
+ *       never declared down.</li>
  *   <li><b>Switch</b>: when the active region is down, the first other region (in the order given,
  *       primary first) that is not down takes over. Its agents are rehydrated first
  *       ({@link RehydrationMode#LAZY}: preflight + agents), then {@link #current()} returns it
@@ -70,6 +79,12 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
     private final UnaryOperator<Rehydrator.Builder> rehydration;
     private final boolean eagerReplay;
     private final Duration failbackLookback;
+    private final boolean trafficEvidence;
+    private final Duration burstSpacing;
+    /** The probe burst running per region after traffic's evidence, by its verdict (one at a time). */
+    private final Map<String, CompletableFuture<Boolean>> bursts = new ConcurrentHashMap<>();
+    /** Per region, until when (nanoTime) evidence is ignored after a burst found the region answering. */
+    private final Map<String, Long> quietUntil = new ConcurrentHashMap<>();
     private final Clock clock;
     private final List<FailoverListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -101,11 +116,13 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
         this.rehydration = b.rehydration;
         this.eagerReplay = b.eagerReplay;
         this.failbackLookback = b.failbackLookback;
+        this.trafficEvidence = b.trafficEvidence;
+        this.burstSpacing = b.burstSpacing;
         this.clock = b.clock;
         this.listeners.addAll(b.listeners);
         this.active = order.get(0);
         int id = INSTANCES.incrementAndGet();
-        this.scheduler = Executors.newScheduledThreadPool(order.size(), threads("continuity-failover-" + id + "-probe"));
+        this.scheduler = Executors.newScheduledThreadPool(order.size() + 1, threads("continuity-failover-" + id + "-probe"));
         this.worker = Executors.newSingleThreadExecutor(threads("continuity-failover-" + id + "-worker"));
         this.background = Executors.newSingleThreadExecutor(threads("continuity-failover-" + id + "-replay"));
     }
@@ -183,29 +200,110 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
         }
     }
 
+    /**
+     * Takes traffic's evidence that {@code region} does not answer: probes it at once, then every
+     * {@code burstSpacing}, up to its failure threshold or its first answer, through the same count of
+     * consecutive failures as the scheduled probes. Evidence about a region already being probed in a burst
+     * joins that burst; about a region a burst found answering within the last probe interval, it gets that
+     * verdict again without probing.
+     */
+    @Override
+    public CompletionStage<Boolean> reportUnreachable(String region, Throwable cause) {
+        RegionHealth h = health.get(region);
+        if (h == null) {
+            throw new IllegalArgumentException("unknown region '" + region + "'; regions: " + order);
+        }
+        if (h.down()) {
+            return CompletableFuture.completedFuture(true);
+        }
+        if (!trafficEvidence || state == FailoverState.STOPPED) {
+            return new CompletableFuture<>();
+        }
+        Long quiet = quietUntil.get(region);
+        if (quiet != null && System.nanoTime() - quiet < 0) {
+            return CompletableFuture.completedFuture(false);
+        }
+        CompletableFuture<Boolean> verdict = new CompletableFuture<>();
+        CompletableFuture<Boolean> running = bursts.putIfAbsent(region, verdict);
+        if (running != null) {
+            return running;
+        }
+        String evidence = cause == null ? "no answer" : String.valueOf(cause.getMessage());
+        LOG.info("traffic to region {} got no answer ({}): probing it now", region, evidence);
+        emit(new FailoverEvent.RegionSuspected(region, evidence, clock.instant()));
+        try {
+            scheduler.execute(() -> burst(region, probes.get(region).failureThreshold(), verdict));
+        } catch (RejectedExecutionException e) {
+            bursts.remove(region, verdict); // closed meanwhile: no verdict
+        }
+        return verdict;
+    }
+
+    /** One probe of a burst; schedules the next while the region neither answers nor is declared down. */
+    private void burst(String region, int remaining, CompletableFuture<Boolean> verdict) {
+        try {
+            if (state == FailoverState.STOPPED) {
+                bursts.remove(region, verdict); // no verdict
+                return;
+            }
+            ProbeResult result = probeOnce(region, "after traffic got no answer");
+            if (result.healthy()) {
+                quietUntil.put(region, System.nanoTime() + probes.get(region).interval().toNanos());
+                LOG.info("region {} answered the probe burst: no failover", region);
+                decide(region, verdict, false);
+            } else if (health.get(region).down()) {
+                decide(region, verdict, true);
+            } else if (remaining > 1) {
+                scheduler.schedule(() -> burst(region, remaining - 1, verdict), burstSpacing.toNanos(),
+                        TimeUnit.NANOSECONDS);
+            } else {
+                // the burst's last probe failed, yet a scheduled probe's answer reset the count meanwhile
+                decide(region, verdict, false);
+            }
+        } catch (RejectedExecutionException e) {
+            LOG.debug("probe burst of {} stopped: the controller is closing", region);
+            bursts.remove(region, verdict);
+        } catch (RuntimeException e) {
+            LOG.error("probe burst of region {} failed unexpectedly", region, e);
+            bursts.remove(region, verdict);
+        }
+    }
+
+    private void decide(String region, CompletableFuture<Boolean> verdict, boolean down) {
+        bursts.remove(region, verdict);
+        verdict.complete(down);
+    }
+
     private void tick(String region) {
         try {
-            HealthProbe probe = probes.get(region);
-            ProbeResult result = probe.probe();
-            RegionHealth h = health.get(region);
-            RegionHealth.Change change = h.record(result.healthy(), probe.failureThreshold());
-            if (change == RegionHealth.Change.WENT_DOWN) {
-                emit(new FailoverEvent.RegionDown(region, h.failures(), result.error(), result.at()));
-                if (region.equals(active)) {
-                    worker.execute(() -> failover(region, "region " + region + " failed "
-                            + probe.failureThreshold() + " probes in a row: " + result.error()));
-                }
-            } else if (change == RegionHealth.Change.CAME_UP) {
-                emit(new FailoverEvent.RegionUp(region, result.at()));
-                String current = active;
-                if (!region.equals(current) && health.get(current).down()) {
-                    worker.execute(() -> failover(current, "region " + current + " is still down and "
-                            + region + " answers again"));
-                }
-            }
+            probeOnce(region, "");
         } catch (RuntimeException e) {
             LOG.error("probe of region {} failed unexpectedly", region, e);
         }
+    }
+
+    /** Probes a region once, counts the result, and acts on a change (the one path for every probe). */
+    private ProbeResult probeOnce(String region, String context) {
+        HealthProbe probe = probes.get(region);
+        ProbeResult result = probe.probe();
+        RegionHealth h = health.get(region);
+        RegionHealth.Change change = h.record(result.healthy(), probe.failureThreshold());
+        if (change == RegionHealth.Change.WENT_DOWN) {
+            emit(new FailoverEvent.RegionDown(region, h.failures(), result.error(), result.at()));
+            if (region.equals(active)) {
+                worker.execute(() -> failover(region, "region " + region + " failed "
+                        + probe.failureThreshold() + " probes in a row" + (context.isEmpty() ? "" : " " + context)
+                        + ": " + result.error()));
+            }
+        } else if (change == RegionHealth.Change.CAME_UP) {
+            emit(new FailoverEvent.RegionUp(region, result.at()));
+            String current = active;
+            if (!region.equals(current) && health.get(current).down()) {
+                worker.execute(() -> failover(current, "region " + current + " is still down and "
+                        + region + " answers again"));
+            }
+        }
+        return result;
     }
 
     /** Runs on the worker. */
@@ -427,6 +525,8 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
         private UnaryOperator<Rehydrator.Builder> rehydration = UnaryOperator.identity();
         private boolean eagerReplay = true;
         private Duration failbackLookback = Duration.ofMinutes(5);
+        private boolean trafficEvidence = true;
+        private Duration burstSpacing = Duration.ofMillis(50);
         private Clock clock = Clock.systemUTC();
         private final List<FailoverListener> listeners = new ArrayList<>();
 
@@ -518,6 +618,36 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
                 throw new IllegalArgumentException("failbackLookback must not be negative, was " + lookback);
             }
             this.failbackLookback = lookback;
+            return this;
+        }
+
+        /**
+         * Whether traffic's evidence ({@link ActiveRegion#reportUnreachable}: a client's call that got no
+         * answer) starts an immediate probe burst (default true). Off, only the scheduled probes detect an
+         * outage, within about {@code failureThreshold * interval + timeout}.
+         *
+         * @param enabled whether evidence counts
+         * @return this builder
+         */
+        public Builder trafficEvidence(boolean enabled) {
+            this.trafficEvidence = enabled;
+            return this;
+        }
+
+        /**
+         * Time between the probes of a burst that confirms traffic's evidence (default 50 ms): a region is
+         * declared down after {@code failureThreshold} failed probes over about
+         * {@code (failureThreshold - 1) * spacing}, so a blip shorter than that moves nothing.
+         *
+         * @param spacing time between burst probes; not negative
+         * @return this builder
+         */
+        public Builder burstSpacing(Duration spacing) {
+            Objects.requireNonNull(spacing, "burstSpacing");
+            if (spacing.isNegative()) {
+                throw new IllegalArgumentException("burstSpacing must not be negative, was " + spacing);
+            }
+            this.burstSpacing = spacing;
             return this;
         }
 

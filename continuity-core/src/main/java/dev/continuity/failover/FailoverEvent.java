@@ -22,6 +22,18 @@ public sealed interface FailoverEvent {
     }
 
     /**
+     * Traffic to a region got no answer (see {@link ActiveRegion#reportUnreachable}): the controller probes it
+     * at once, up to its failure threshold, instead of waiting for the next scheduled probe. A
+     * {@link RegionDown} follows only if those probes fail too.
+     *
+     * @param region the region suspected down
+     * @param evidence what the traffic saw
+     * @param at when
+     */
+    record RegionSuspected(String region, String evidence, Instant at) implements FailoverEvent {
+    }
+
+    /**
      * A region that was down answered a probe again.
      *
      * @param region the region

@@ -204,10 +204,28 @@ class ChangeFeedProcessorTest {
         while (!done.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
                 throw new AssertionError("not every change was delivered within " + DEADLINE + ": expected "
-                        + expected + ", delivered " + processors.stream().map(r -> r.host + "=" + r.versions()).toList());
+                        + expected + ", delivered " + processors.stream().map(r -> r.host + "=" + r.versions()).toList()
+                        + "; processors " + processorStates() + "; leases " + leaseDocuments());
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(25));
         }
+    }
+
+    /** Each running processor's host, whether it is started, and the leases it reports (for failure messages). */
+    private List<String> processorStates() {
+        List<String> states = new ArrayList<>();
+        for (ChangeFeedProcessor processor : running) {
+            String leasesSeen;
+            try {
+                leasesSeen = processor.getCurrentState().block(Duration.ofSeconds(10)).stream()
+                        .map(s -> s.getLeaseToken() + " owner=" + s.getHostName() + " lag=" + s.getEstimatedLag())
+                        .toList().toString();
+            } catch (RuntimeException e) {
+                leasesSeen = "unknown (" + e + ")";
+            }
+            states.add(hostOf(processor) + (processor.isStarted() ? " started " : " stopped ") + leasesSeen);
+        }
+        return states;
     }
 
     private <T> T eventuallyValue(java.util.function.Supplier<T> read, java.util.function.Predicate<T> done) {

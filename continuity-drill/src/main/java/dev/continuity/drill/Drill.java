@@ -2,7 +2,9 @@ package dev.continuity.drill;
 
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.agentservice.StoredItem;
+import dev.continuity.agentservice.TurnOptions;
 import dev.continuity.client.ContinuityClient;
+import dev.continuity.client.TurnEvent;
 import dev.continuity.client.TurnResult;
 import dev.continuity.cosmos.StandbyLag;
 import dev.continuity.cosmos.StandbyTotals;
@@ -13,6 +15,7 @@ import dev.continuity.definition.DefinitionSet;
 import dev.continuity.deploy.AgentDeployer;
 import dev.continuity.deploy.DeployReport;
 import dev.continuity.emulator.Emulator;
+import dev.continuity.emulator.FaultRule;
 import dev.continuity.failover.FailoverController;
 import dev.continuity.failover.FailoverEvent;
 import dev.continuity.failover.ProbeSettings;
@@ -53,6 +56,13 @@ import java.util.function.Supplier;
  */
 public final class Drill {
 
+    /**
+     * Events a streamed answer in the primary sends once the outage is near before it stalls until the outage
+     * resets it: {@code response.created}, {@code .in_progress}, {@code .output_item.added} (the caller sees
+     * the item), the first content event and the first delta.
+     */
+    static final int EVENTS_BEFORE_STALL = 5;
+
     /** Receives progress; the CLI draws it. */
     public interface Progress {
         /** A phase began. */
@@ -89,6 +99,8 @@ public final class Drill {
     public record StandbySummary(StandbyLag lagAtOutage, long feedBacklogAtOutage, StandbyTotals beforeOutage,
             StandbyTotals afterOutage) {
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Drill.class);
 
     private final DrillOptions options;
     private KnowledgeCheck knowledge;
@@ -292,7 +304,16 @@ public final class Drill {
                     primaryPartitioned.set(true);
                 }
             };
-            traffic.run(outage, controller::current);
+            // from the outage point on, streamed answers in the primary stall mid-answer (as long answers are
+            // still streaming when a region fails) until the outage resets them; against real projects the
+            // partition cuts the streams that are open when it is thrown
+            Runnable stallStreams = () -> {
+                if (emulator != null) {
+                    emulator.region(primary.name()).faults().inject(
+                            FaultRule.stallStreamAfter(EVENTS_BEFORE_STALL).times(-1));
+                }
+            };
+            traffic.run(outage, stallStreams, controller::current);
             eagerDone.await(5, TimeUnit.MINUTES);
 
             progress.phase("verify every conversation in " + secondary.name());
@@ -356,14 +377,26 @@ public final class Drill {
             }
             List<String> failbackFailures = traffic.recallLastFacts(primary.name());
 
+            progress.phase("list every conversation in " + primary.name() + " and " + secondary.name()
+                    + " and count duplicate items");
+            DuplicateItems duplicates = DuplicateItems.count(journal,
+                    List.of(regions.service(primary.name()), regions.service(secondary.name())));
+            progress.note(traffic.streamedTurns.get() + " turns streamed, " + traffic.streamsCut.get()
+                    + " cut mid-answer by the outage and completed in " + secondary.name() + "; "
+                    + duplicates.items() + " duplicate items in " + duplicates.conversations()
+                    + " regional conversations");
+            failedRecalls.addAll(traffic.cutElsewhere);
+
             if (standby != null) {
                 standbySummary = new StandbySummary(lagAtOutage[0], backlogAtOutage[0], standbyAtOutage[0],
                         standby.totals().since(standbyAtOutage[0]));
             }
-            boolean verified = failedRecalls.isEmpty() && lost == 0 && events.rtoMillis() >= 0
+            boolean verified = failedRecalls.isEmpty() && lost == 0 && duplicates.items() == 0 && events.rtoMillis() >= 0
                     && !Boolean.FALSE.equals(knowledgeVerified) && !Boolean.FALSE.equals(toolsVerified)
                     && !Boolean.FALSE.equals(memoryVerified);
-            return new DrillReport(options.conversations(), traffic.acknowledgedCount(), lost, verified,
+            return new DrillReport(options.conversations(), traffic.acknowledgedCount(), lost,
+                    traffic.streamedTurns.get(), traffic.streamsCut.get(), duplicates.conversations(), duplicates.items(),
+                    verified,
                     failbackFailures.isEmpty(), primary.name(), secondary.name(), options.store(), client.durability().name(), options.mode(),
                     events.detectionMillis(), events.rtoMillis(), traffic.fullRecoveryMillis(events),
                     Math.max(0, rpoTurns), events.failoversBeforeOutage(), knowledgeVerified,
@@ -493,8 +526,18 @@ public final class Drill {
         final AtomicLong acknowledgedBeforeOutage = new AtomicLong();
         final Map<String, Long> lastSequenceBeforeOutage = new ConcurrentHashMap<>();
         final Map<String, Long> firstCorrectRecallInSecondary = new ConcurrentHashMap<>();
+        final AtomicLong streamedTurns = new AtomicLong();
+        final AtomicLong streamsCut = new AtomicLong();
+        /** Turns the outage cut mid-stream that completed somewhere else than the secondary. */
+        final List<String> cutElsewhere = new CopyOnWriteArrayList<>();
+        private final StreamWatch watch = new StreamWatch();
         private final Object outageLock = new Object();
         private boolean outageTriggered;
+        private boolean streamsStalled;
+        private Runnable trigger = () -> { };
+        private Runnable stallStreams = () -> { };
+        /** First-half turns started so far: the one started at the outage point takes the primary dark. */
+        private final AtomicLong started = new AtomicLong();
 
         Traffic(ContinuityClient client, List<AgentDefinition> agents, String secondary, EventClock events) {
             this.client = client;
@@ -513,14 +556,17 @@ public final class Drill {
         }
 
         /**
-         * First half of every conversation's turns, the primary going dark when 80% of them are
-         * acknowledged (the rest are in flight or queued and must complete in the secondary, exactly
-         * once); then the second half, all in the secondary.
+         * First half of every conversation's turns; the turn started when 80% of them have been started is the
+         * outage turn: from then on streamed answers in the primary stall mid-answer, and the outage turn, streamed,
+         * takes the primary dark from inside its own stream once at least half of the other traffic threads are in
+         * the middle of a streamed answer too (the rest are in flight, queued or done: every turn not acknowledged
+         * must complete in the secondary, exactly once); then the second half, all in the secondary.
          */
-        void run(Runnable outage, Supplier<String> activeRegion) throws Exception {
+        void run(Runnable outage, Runnable stallStreams, Supplier<String> activeRegion) throws Exception {
             int half = options.turns() / 2;
             long outageAfter = Math.max(1, (long) Math.ceil(0.8 * keys.size() * half));
-            Runnable trigger = () -> {
+            this.stallStreams = stallStreams;
+            this.trigger = () -> {
                 synchronized (outageLock) {
                     if (!outageTriggered) {
                         outageTriggered = true;
@@ -529,22 +575,102 @@ public final class Drill {
                 }
             };
             forEachConversation(conversation -> {
-                for (int turn = 1; turn <= half; turn++) {
-                    turn(conversation, turn, outageAfter, trigger, activeRegion);
+                watch.taskStarted();
+                try {
+                    for (int turn = 1; turn <= half; turn++) {
+                        turn(conversation, turn, outageAfter, activeRegion);
+                    }
+                } finally {
+                    watch.taskEnded();
                 }
             });
             trigger.run();
             forEachConversation(conversation -> {
                 for (int turn = half + 1; turn <= options.turns(); turn++) {
-                    turn(conversation, turn, Long.MAX_VALUE, trigger, activeRegion);
+                    turn(conversation, turn, Long.MAX_VALUE, activeRegion);
                 }
             });
         }
 
-        private void turn(int conversation, int turn, long outageAfter, Runnable outage,
-                Supplier<String> activeRegion) {
+        /** The outage point: streamed answers in the primary stall from now until the outage resets them. */
+        private void stallStreams() {
+            synchronized (outageLock) {
+                if (!streamsStalled && !outageTriggered) {
+                    streamsStalled = true;
+                    stallStreams.run();
+                }
+            }
+        }
+
+        /**
+         * Sends a turn: streamed for {@link DrillOptions#streaming()}, for half of the turns otherwise, and for the
+         * outage turn, which takes the primary dark once it has shown the start of its answer.
+         */
+        private TurnResult send(int conversation, int turn, boolean outageTurn) {
             String key = keys.get(conversation);
-            TurnResult result = client.send(key, ConversationScript.message(conversation, turn));
+            String message = ConversationScript.message(conversation, turn);
+            if (!outageTurn && !options.streaming() && (conversation + turn) % 2 != 0) {
+                return client.send(key, message);
+            }
+            boolean[] shown = {false};
+            boolean[] cut = {false};
+            String[] cutReason = {null};
+            boolean[] goDark = {outageTurn};
+            TurnResult result;
+            try {
+                result = client.sendStreaming(key, List.of(TurnItem.userMessage(message)), TurnOptions.NONE, event -> {
+                    if (event instanceof TurnEvent.Restarted || event instanceof TurnEvent.Completed) {
+                        if (event instanceof TurnEvent.Restarted restarted && !cut[0]) {
+                            if (events.outageNanos() >= 0) {
+                                cut[0] = true;
+                                cutReason[0] = restarted.reason();
+                                streamsCut.incrementAndGet();
+                            } else {
+                                // not the outage (a request timeout, say): the client resolves it all the same
+                                progress.note(key + " turn " + turn + ": its stream was cut before the outage: "
+                                        + restarted.reason());
+                            }
+                        }
+                        if (shown[0]) {
+                            shown[0] = false;
+                            watch.streamEnded();
+                        }
+                    } else if (!shown[0]) {
+                        shown[0] = true;
+                        watch.streamShown();
+                        if (goDark[0]) {
+                            goDark[0] = false;
+                            watch.awaitOthersMidStream();
+                            trigger.run();
+                        }
+                    }
+                });
+            } finally {
+                if (shown[0]) {
+                    watch.streamEnded();
+                }
+                if (goDark[0]) {
+                    // it showed nothing of its answer: the primary goes dark now all the same (streams that stall
+                    // from the outage point on must not wait for the end of the first half)
+                    LOG.warn("the outage turn of conversation '{}' showed no event; the primary goes dark now", key);
+                    trigger.run();
+                }
+            }
+            streamedTurns.incrementAndGet();
+            if (cut[0] && !result.region().equals(secondary)) {
+                cutElsewhere.add(key + " turn " + turn + ": its stream was cut by the outage but the turn completed in "
+                        + result.region() + ", not " + secondary + " (cut: " + cutReason[0] + ")");
+            }
+            return result;
+        }
+
+        private void turn(int conversation, int turn, long outageAfter, Supplier<String> activeRegion) {
+            String key = keys.get(conversation);
+            boolean outageTurn = outageAfter != Long.MAX_VALUE && started.incrementAndGet() == outageAfter;
+            if (outageTurn) {
+                stallStreams();
+            }
+            TurnResult result = send(conversation, turn, outageTurn);
             long now = System.nanoTime();
             acknowledged.get(key).add(result);
             long count = acknowledgedCount.incrementAndGet();
@@ -562,9 +688,6 @@ public final class Drill {
                 firstCorrectRecallInSecondary.putIfAbsent(key, now);
             }
             progress.turns(count, (long) keys.size() * options.turns(), activeRegion.get());
-            if (count >= outageAfter) {
-                outage.run();
-            }
         }
 
         /** After traffic: every conversation recalls every fact it stored, in the active region. */
@@ -573,7 +696,7 @@ public final class Drill {
             forEachConversation(conversation -> {
                 String key = keys.get(conversation);
                 for (int turn = 2; turn <= options.turns(); turn += 2) {
-                    TurnResult result = client.send(key, ConversationScript.message(conversation, turn));
+                    TurnResult result = send(conversation, turn, false);
                     acknowledged.get(key).add(result);
                     acknowledgedCount.incrementAndGet();
                     String expected = ConversationScript.expected(conversation, turn);
@@ -594,7 +717,7 @@ public final class Drill {
             List<String> failures = new CopyOnWriteArrayList<>();
             forEachConversation(conversation -> {
                 String key = keys.get(conversation);
-                TurnResult result = client.send(key, ConversationScript.message(conversation, 2));
+                TurnResult result = send(conversation, 2, false);
                 acknowledged.get(key).add(result);
                 acknowledgedCount.incrementAndGet();
                 String expected = ConversationScript.expected(conversation, 2);
@@ -640,6 +763,48 @@ public final class Drill {
                 }
             } finally {
                 pool.shutdownNow();
+            }
+        }
+    }
+
+    /** The first half's traffic threads, and how many of them are in the middle of a streamed answer. */
+    private static final class StreamWatch {
+        private int running;
+        private int midStream;
+
+        synchronized void taskStarted() {
+            running++;
+            notifyAll();
+        }
+
+        synchronized void taskEnded() {
+            running--;
+            notifyAll();
+        }
+
+        synchronized void streamShown() {
+            midStream++;
+            notifyAll();
+        }
+
+        synchronized void streamEnded() {
+            midStream--;
+            notifyAll();
+        }
+
+        /**
+         * Waits, on a thread in the middle of a streamed answer, until at least half of the other running traffic
+         * threads are in the middle of one too. Every other thread gets there or runs out of work: its non-streamed
+         * turns complete, and its streamed answers stall in the primary.
+         */
+        synchronized void awaitOthersMidStream() {
+            while (2 * (midStream - 1) < running - 1) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted waiting for streams to be open at the outage", e);
+                }
             }
         }
     }

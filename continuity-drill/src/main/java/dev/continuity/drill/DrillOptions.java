@@ -18,9 +18,18 @@ import java.util.Objects;
  * @param probeIntervalMillis health probe interval
  * @param failureThreshold consecutive probe failures that declare a region down
  * @param threads traffic threads
+ * @param streaming every turn is streamed ({@code --streaming}); otherwise half of them are (conversation and
+ *     turn number adding up to an even number), and the turn in flight when the primary goes dark always is
  */
 public record DrillOptions(int conversations, int turns, String store, String mode, Path agentsDir, Path topologyFile,
-        long probeIntervalMillis, int failureThreshold, int threads) {
+        long probeIntervalMillis, int failureThreshold, int threads, boolean streaming) {
+
+    /** The options with half the turns streamed (the default). */
+    public DrillOptions(int conversations, int turns, String store, String mode, Path agentsDir, Path topologyFile,
+            long probeIntervalMillis, int failureThreshold, int threads) {
+        this(conversations, turns, store, mode, agentsDir, topologyFile, probeIntervalMillis, failureThreshold, threads,
+                false);
+    }
 
     /** Validates the options. */
     public DrillOptions {

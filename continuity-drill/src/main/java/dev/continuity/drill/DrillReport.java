@@ -9,8 +9,16 @@ import java.util.Map;
  * @param conversations conversations driven
  * @param acknowledgedTurns turns the client acknowledged (returned), traffic and verification
  * @param lostTurns acknowledged turns missing or not committed in the journal at the end (must be 0)
+ * @param streamedTurns acknowledged turns that were streamed ({@code sendStreaming})
+ * @param streamsCutByOutage streamed turns the outage cut after the caller had seen part of the answer (each
+ *     told {@link dev.continuity.client.TurnEvent.Restarted}); each must complete in the secondary, exactly once
+ * @param regionalConversationsListed live conversations of the drill's journal both regions list at the end of the
+ *     drill (each region's conversations are listed; those naming a journaled conversation key are checked)
+ * @param duplicateItems items a regional conversation holds more often than its conversation's journal, summed over
+ *     those conversations (must be 0)
  * @param continuityVerified every recall of a fact stored before the outage answered correctly in the
- *     secondary, no acknowledged turn was lost, and every regional copy matches the journal
+ *     secondary, no acknowledged turn was lost, every turn the outage cut mid-stream completed in the secondary,
+ *     no regional conversation holds a duplicate item, and every regional copy matches the journal
  * @param failbackVerified after failback the primary answered recalls correctly
  * @param primary the primary region
  * @param secondary the secondary region
@@ -39,7 +47,8 @@ import java.util.Map;
  * @param failback what replay back into the primary did
  * @param totalMillis wall time of the drill
  */
-public record DrillReport(int conversations, long acknowledgedTurns, long lostTurns, boolean continuityVerified,
+public record DrillReport(int conversations, long acknowledgedTurns, long lostTurns, long streamedTurns,
+        long streamsCutByOutage, long regionalConversationsListed, long duplicateItems, boolean continuityVerified,
         boolean failbackVerified, String primary, String secondary, String store, String durability, String mode, long detectionMillis,
         long rtoMillis, long fullRecoveryMillis, long rpoTurns, long failoversBeforeOutage, Boolean knowledgeVerified,
         List<String> knowledgeCitations, Boolean toolsVerified, Boolean memoryVerified, List<String> failedRecalls, Rehydration rehydration,

@@ -41,6 +41,20 @@ final class SeverableAgentService implements AgentService {
         return body.get();
     }
 
+    /** A stream open when the switch is thrown is cut at its next event: the request had been sent. */
+    @Override
+    public AgentReply respondStreaming(AgentReference agent, String conversationId, List<TurnItem> input,
+            dev.continuity.agentservice.TurnOptions options,
+            java.util.function.Consumer<dev.continuity.agentservice.ResponseEvent> events) {
+        return call(() -> region.respondStreaming(agent, conversationId, input, options, event -> {
+            if (severed.get()) {
+                throw new AgentServiceException(region.region(), AgentServiceException.Kind.UNREACHABLE, 0, -1, true,
+                        "the drill has partitioned the application from this region in the middle of a stream", null);
+            }
+            events.accept(event);
+        }));
+    }
+
     @Override
     public String region() {
         return region.region();

@@ -64,6 +64,34 @@ class DrillTest {
                 .isEqualTo(report.rehydration().items());
         assertThat(progress.notes).anyMatch(n -> n.contains("file_search_call replayed across the failover"));
         assertThat(progress.notes).anyMatch(n -> n.contains("eastus2 is dark"));
+        // half the turns streamed; the turn that took the primary dark was cut in the middle of its answer
+        assertThat(report.streamedTurns()).isPositive().isLessThan(report.acknowledgedTurns());
+        assertThat(report.streamsCutByOutage()).isPositive();
+        assertThat(report.duplicateItems()).isZero();
+        assertThat(report.regionalConversationsListed()).isGreaterThanOrEqualTo(2L * 6);
+    }
+
+    @Test
+    void aStreamingDrillCutsAnswersMidStreamAndCompletesEachOnceInTheSecondary() throws Exception {
+        RecordingProgress progress = new RecordingProgress();
+        DrillOptions options = new DrillOptions(12, 4, "sqlite", "lazy", AGENTS, null, 500, 3, 8, true);
+
+        DrillReport report = new Drill(options, () -> SqliteTurnJournal.open(dir.resolve("streaming.db")), progress)
+                .run();
+
+        assertThat(report.continuityVerified()).as("failed: %s", report.failedRecalls()).isTrue();
+        assertThat(report.failedRecalls()).isEmpty();
+        assertThat(report.lostTurns()).isZero();
+        assertThat(report.acknowledgedTurns()).isEqualTo(12 * 4 + 12 * 2 + 12);
+        assertThat(report.streamedTurns()).as("every traffic turn streamed").isEqualTo(report.acknowledgedTurns());
+        // at least the turn that took the primary dark from inside its own stream
+        assertThat(report.streamsCutByOutage()).isPositive();
+        assertThat(report.duplicateItems()).isZero();
+        assertThat(report.regionalConversationsListed()).isGreaterThanOrEqualTo(2L * 12);
+        assertThat(report.rehydration().calls()).isEqualTo(report.rehydration().minimalCalls());
+        assertThat(report.failback().calls()).isEqualTo(report.failback().minimalCalls());
+        assertThat(report.failbackVerified()).isTrue();
+        assertThat(progress.notes).anyMatch(n -> n.contains("cut mid-answer by the outage and completed in centralus"));
     }
 
     @Test

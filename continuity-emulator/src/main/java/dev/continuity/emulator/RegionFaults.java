@@ -35,6 +35,20 @@ public final class RegionFaults {
         runtime.faults().add(java.util.Objects.requireNonNull(rule, "rule"));
     }
 
+    /**
+     * The service-stops-generating variant of a cut stream, until the rules are cleared ({@link #clear()}, a
+     * restore): a non-background streamed response whose stream ends before its terminal event reached the
+     * client (a {@link FaultRule#cutStreamAfter(int)}, an outage, a stalled stream released onto a connection its
+     * client closed) is stopped: it is stored {@code cancelled} with no output, and its input and output items
+     * are removed from the conversation, before the cut is visible to the client (before the connection closes; an
+     * outage does it while the region goes dark). Without it (the default) the response runs to its end as if
+     * the stream had been read: {@code completed}, its items in the conversation. Which one the live service
+     * does for a non-background stream is not measured (docs/emulator.md).
+     */
+    public void cancelCutStreams() {
+        runtime.faults().cancelCutStreams();
+    }
+
     /** Removes every fault rule (an outage stays until {@link #restore()}). */
     public void clear() {
         runtime.faults().clear();

@@ -177,4 +177,63 @@ class StreamedResponsesOverHttpTest {
         assertThat(admin.post("/admin/regions/eastus2/faults", "{\"kind\":\"LATENCY\",\"latencyMillis\":5,\"afterEvents\":2}")
                 .status()).isEqualTo(400);
     }
+
+    @Test
+    void withCancelCutStreamsACutStreamLeavesItsResponseCancelledAndNothingInTheConversation() {
+        String conversation = http.post("/openai/conversations", "{}").json().path("id").asText();
+        String turn = "{\"agent\":{\"type\":\"agent_reference\",\"name\":\"streamer\"},\"conversation\":\""
+                + conversation + "\",\"stream\":true,\"input\":\"remember city=Lyon\"}";
+        try {
+            east.faults().cancelCutStreams();
+            east.faults().inject(FaultRule.cutStreamAfter(5));
+            assertThatThrownBy(() -> http.post("/openai/responses", turn)).isInstanceOf(UncheckedIOException.class);
+
+            JsonNode responses = http.get("/openai/responses?conversation_id=" + conversation).json().path("data");
+            assertThat(responses).hasSize(1);
+            JsonNode stopped = http.get("/openai/responses/" + responses.get(0).path("id").asText()).json();
+            assertThat(stopped.path("status").asText()).isEqualTo("cancelled");
+            assertThat(stopped.path("output")).isEmpty();
+            assertThat(stopped.has("usage")).isFalse();
+            assertThat(http.get("/openai/conversations/" + conversation + "/items").json().path("data")).isEmpty();
+
+            // a stream read to its end is not touched: its response completes, its items stay
+            List<Event> events = events(http.post("/openai/responses", turn).text());
+            assertThat(events.get(events.size() - 1).name()).isEqualTo("response.completed");
+            assertThat(http.get("/openai/conversations/" + conversation + "/items").json().path("data")).hasSize(2);
+        } finally {
+            east.faults().clear();
+        }
+        // cleared with the rules: a cut stream's response runs to its end again
+        east.faults().inject(FaultRule.cutStreamAfter(5));
+        assertThatThrownBy(() -> http.post("/openai/responses", turn)).isInstanceOf(UncheckedIOException.class);
+        assertThat(http.get("/openai/conversations/" + conversation + "/items").json().path("data")).hasSize(4);
+    }
+
+    @Test
+    void withCancelCutStreamsAnOutageStopsTheResponseOfAStalledStream() throws Exception {
+        Emulator own = Emulator.builder().region("westus").start();
+        try (own) {
+            EmulatorRegion west = own.region("westus");
+            Http westHttp = Http.of(west);
+            String conversation = westHttp.post("/openai/conversations", "{}").json().path("id").asText();
+            west.faults().cancelCutStreams();
+            west.faults().inject(FaultRule.stallStreamAfter(4));
+            java.util.concurrent.CompletableFuture<Http.Reply> stalled = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> westHttp.post("/openai/responses", "{\"model\":\"gpt-4o-mini\",\"conversation\":\""
+                            + conversation + "\",\"stream\":true,\"input\":\"remember city=Lyon\"}"));
+            String id = null;
+            while (id == null) { // the response is stored before its first event is sent
+                JsonNode listed = westHttp.get("/openai/responses?conversation_id=" + conversation).json().path("data");
+                id = listed.isEmpty() ? null : listed.get(0).path("id").asText();
+                Thread.onSpinWait();
+            }
+
+            west.faults().outage();
+            assertThatThrownBy(stalled::join).hasCauseInstanceOf(UncheckedIOException.class);
+            west.faults().restore();
+
+            assertThat(westHttp.get("/openai/responses/" + id).json().path("status").asText()).isEqualTo("cancelled");
+            assertThat(westHttp.get("/openai/conversations/" + conversation + "/items").json().path("data")).isEmpty();
+        }
+    }
 }

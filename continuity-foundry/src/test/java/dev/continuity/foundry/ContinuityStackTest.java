@@ -45,10 +45,7 @@ class ContinuityStackTest {
     @BeforeEach
     void startRegions() throws IOException {
         emulator = Emulator.builder().region("eastus2").region("centralus").start();
-        topology = Emulated.topology(emulator, dir);
-        try (FoundryRegions primary = FoundryRegions.builder(topology).regions("eastus2").build()) {
-            assertThat(primary.deploy("eastus2", agents).succeeded()).isTrue();
-        }
+        topology = Emulated.deployedInPrimary(emulator, dir, agents);
     }
 
     @AfterEach

@@ -3,6 +3,7 @@ package dev.continuity.client;
 import static dev.continuity.client.EmulatedRegions.PRIMARY;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.continuity.emulator.FaultRule;
 import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnDurability;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The process dies (SIGKILL) in the middle of a turn; a new process completes that turn exactly once. */
@@ -109,11 +111,7 @@ class ClientCrashRecoveryTest {
             // the region answered turn 2 but no journal write acknowledged it: the next send journals it first
             assertThat(client.send("conv-1", "recall b").text()).isEqualTo("b is 2.");
 
-            List<Turn> history = client.history("conv-1");
-            assertThat(history).extracting(Turn::sequence).containsExactly(1L, 2L, 3L);
-            assertThat(history).allMatch(t -> t.status() == TurnStatus.COMMITTED);
-            assertThat(history.get(1).input()).extracting(TurnItem::text).containsExactly("remember b=2");
-            assertThat(history.get(1).output()).extracting(TurnItem::text).containsExactly("OK, I will remember b.");
+            List<Turn> history = assertTurnTwoJournaledOnceOfThree(client);
             assertThat(history.get(1).region()).isEqualTo(PRIMARY);
             ConversationHead head = journal.head("conv-1").orElseThrow();
             assertThat(head.region(PRIMARY).replayedThrough()).isEqualTo(3);
@@ -140,6 +138,50 @@ class ClientCrashRecoveryTest {
             assertThat(client.send("conv-1", "recall b").text()).as("turn 2 never reached any region")
                     .isEqualTo("I don't know b.");
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TurnDurability.class)
+    void aProcessKilledInTheMiddleOfAStreamedTurnLeavesItJournaledExactlyOnce(TurnDurability durability)
+            throws Exception {
+        Path file = dir.resolve("journal.db");
+        // the second turn's stream sends six events (its item and two text deltas among them), then stalls: the
+        // child is killed while the region is still in the middle of its answer
+        regions.emulator.region(PRIMARY).faults().inject(FaultRule.stallStreamAfter(6));
+        killChildAt(file, "mid-stream", durability);
+        long responsesBefore = regions.count(PRIMARY, "responses.create");
+
+        try (SqliteTurnJournal journal = SqliteTurnJournal.open(file)) {
+            ContinuityClient client = ContinuityClient.builder().journal(journal)
+                    .region(regions.service(PRIMARY)).durability(durability).build();
+            if (durability == TurnDurability.PENDING_INPUT) {
+                assertThat(journal.pendingTurns()).extracting(Turn::sequence).containsExactly(2L);
+                assertThat(client.reconcilePendingTurns()).isEqualTo(1);
+                assertThat(client.history("conv-1")).hasSize(2);
+            } else {
+                assertThat(journal.pendingTurns()).as("ANSWER_ONLY journals nothing before the answer").isEmpty();
+            }
+            assertThat(client.send("conv-1", "recall b").text()).isEqualTo("b is 2.");
+
+            List<Turn> history = assertTurnTwoJournaledOnceOfThree(client);
+            ConversationHead head = journal.head("conv-1").orElseThrow();
+            List<String> journaled = history.stream().flatMap(t -> t.items().stream()).map(TurnItem::text).toList();
+            assertThat(regions.service(PRIMARY).listItems(head.region(PRIMARY).conversationId()))
+                    .as("the region holds every journaled item once").extracting(i -> i.item().text())
+                    .containsExactlyElementsOf(journaled);
+            assertThat(regions.count(PRIMARY, "responses.create") - responsesBefore)
+                    .as("the streamed answer the region finished was adopted; only the recall was sent").isEqualTo(1);
+        }
+    }
+
+    /** Turns 1-3 committed, turn 2 ({@code remember b=2}) journaled once with its answer; returns the history. */
+    private static List<Turn> assertTurnTwoJournaledOnceOfThree(ContinuityClient client) {
+        List<Turn> history = client.history("conv-1");
+        assertThat(history).extracting(Turn::sequence).containsExactly(1L, 2L, 3L);
+        assertThat(history).allMatch(t -> t.status() == TurnStatus.COMMITTED);
+        assertThat(history.get(1).input()).extracting(TurnItem::text).containsExactly("remember b=2");
+        assertThat(history.get(1).output()).extracting(TurnItem::text).containsExactly("OK, I will remember b.");
+        return history;
     }
 
     private void killChildAt(Path file, String where, TurnDurability durability) throws Exception {

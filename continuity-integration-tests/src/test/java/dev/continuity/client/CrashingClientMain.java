@@ -30,7 +30,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Arguments: journal file, project endpoint, region, conversation key, where to stop:
  * {@code before-call} (journaled, not yet sent), {@code before-commit} (answered, not yet committed) or
  * {@code while-polling} (the second turn is a background one: created, {@code queued}, stopped at its first
- * poll), and
+ * poll) or {@code mid-stream} (the second turn is streamed: it announces itself after three events and reads on;
+ * the parent stalls the stream in the emulator, so the process is killed with the answer half sent), and
  * optionally the {@link TurnDurability} (default {@code PENDING_INPUT}; with {@code ANSWER_ONLY} the
  * "commit" is the turn's only journal write).
  */
@@ -57,7 +58,17 @@ public final class CrashingClientMain {
         client.startConversation(key, EmulatedRegions.AGENT, null);
         client.send(key, "remember a=1");
         System.out.println("FIRST-TURN-ACKNOWLEDGED");
-        client.send(key, "remember b=2", whilePolling ? TurnOptions.NONE.withBackground(true) : TurnOptions.NONE);
+        if (args[4].equals("mid-stream")) {
+            int[] events = {0};
+            client.sendStreaming(key, List.of(TurnItem.userMessage("remember b=2")), TurnOptions.NONE, event -> {
+                if (++events[0] == 3) {
+                    System.out.println("HALTED mid-stream"); // the parent kills this process now
+                    System.out.flush();
+                }
+            });
+        } else {
+            client.send(key, "remember b=2", whilePolling ? TurnOptions.NONE.withBackground(true) : TurnOptions.NONE);
+        }
         System.out.println("UNREACHABLE");
     }
 

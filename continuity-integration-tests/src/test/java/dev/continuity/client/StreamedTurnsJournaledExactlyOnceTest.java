@@ -36,7 +36,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * emulator: the caller gets the answer event by event, the turn is journaled exactly once with the items a
  * non-streamed turn has, a stream cut at any event position ends in exactly one committed turn (adopted from
  * the region, the caller told the answer restarts), a stalled stream whose region goes down completes in the
- * region that takes over, function calls stream, and incomplete and failed endings behave as for {@code send}.
+ * region that takes over, function calls stream, and incomplete and failed endings behave as for {@code send}. Both
+ * emulator behaviours of a cut stream are covered: the region finishes the response (the default) or stops it
+ * ({@code cancelCutStreams}: cancelled, nothing left in the conversation), which the client runs again once.
  */
 class StreamedTurnsJournaledExactlyOnceTest {
 
@@ -153,6 +155,37 @@ class StreamedTurnsJournaledExactlyOnceTest {
         assertThat(regionalTexts(PRIMARY, key)).as("no duplicate items in the region").containsExactly(
                 "remember river=Tejo", "OK, I will remember river.", "remember city=Lisbon", ANSWER);
         assertThat(client.send(key, "recall river").text()).isEqualTo("river is Tejo.");
+    }
+
+    @ParameterizedTest(name = "cut after {0} events, {1}")
+    @MethodSource("everyEventPositionWithEachDurability")
+    void aCutStreamWhoseResponseTheRegionStoppedIsRunAgainExactlyOnce(int eventsBeforeCut, TurnDurability durability) {
+        ContinuityClient client = client().durability(durability).build();
+        String key = client.startConversation(AGENT);
+        client.send(key, "remember river=Tejo");
+        // the service stops generating when the stream's client is gone: the cut response is cancelled and leaves
+        // nothing in the conversation, unless its terminal event was sent before the cut
+        primary.faults().cancelCutStreams();
+        primary.faults().inject(FaultRule.cutStreamAfter(eventsBeforeCut));
+
+        List<TurnEvent> events = readAll(client.sendStreaming(key, "remember city=Lisbon"));
+
+        boolean ended = eventsBeforeCut == EVENTS;
+        boolean cutWhileShown = eventsBeforeCut >= FIRST_EVENT_SHOWN && !ended;
+        assertThat(events.stream().filter(e -> e instanceof TurnEvent.Restarted).count())
+                .as("the caller is told the answer restarts when it saw part of it").isEqualTo(cutWhileShown ? 1 : 0);
+        TurnResult result = ((TurnEvent.Completed) events.get(events.size() - 1)).result();
+        assertThat(shownText(events)).isEqualTo(ANSWER).isEqualTo(result.text());
+        List<Turn> history = client.history(key);
+        assertThat(history).hasSize(2).allMatch(t -> t.status() == TurnStatus.COMMITTED);
+        assertThat(history.get(1).output()).extracting(TurnItem::text).containsExactly(ANSWER);
+        assertThat(history.get(1).responseId()).isEqualTo(result.responseId()).startsWith("resp");
+        assertThat(regions.count(PRIMARY, "responses.create"))
+                .as(ended ? "the response ended before the cut: adopted" : "the stopped response is run again, once")
+                .isEqualTo(ended ? 2 : 3);
+        assertThat(regionalTexts(PRIMARY, key)).as("no duplicate items in the region").containsExactly(
+                "remember river=Tejo", "OK, I will remember river.", "remember city=Lisbon", ANSWER);
+        assertThat(client.send(key, "recall city").text()).isEqualTo("city is Lisbon.");
     }
 
     @Test

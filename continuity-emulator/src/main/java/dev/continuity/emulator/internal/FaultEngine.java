@@ -70,10 +70,28 @@ public final class FaultEngine {
     /** Released (and replaced) when the rules are cleared or the region goes dark: stalled streams go on. */
     private volatile CountDownLatch stallGate = new CountDownLatch(1);
 
-    /** Removes every rule and releases every stalled stream. */
+    /** Set by {@link #cancelCutStreams()}; cleared with the rules. */
+    private volatile boolean cancelCutStreams;
+
+    /** Removes every rule (the cut-streams variant included) and releases every stalled stream. */
     public void clear() {
         rules.clear();
+        cancelCutStreams = false;
         releaseStalls();
+    }
+
+    /**
+     * From now until {@link #clear()}: a non-background stream cut before its terminal event reached the client
+     * stops its response ({@code cancelled}, nothing of it left in the conversation) instead of leaving it
+     * finished.
+     */
+    public void cancelCutStreams() {
+        cancelCutStreams = true;
+    }
+
+    /** True while cut streams stop their responses ({@link #cancelCutStreams()}). */
+    public boolean cancelsCutStreams() {
+        return cancelCutStreams;
     }
 
     /** Releases every stream stalled by a {@code STREAM_STALL} rule (it goes on, or fails on a reset connection). */

@@ -91,9 +91,26 @@ public final class RegionApi {
         responses.backgroundPolls(polls);
     }
 
-    /** A region outage loses its in-flight background responses: they become {@code failed}. */
+    /**
+     * A region outage loses its in-flight background responses (they become {@code failed}) and cuts its open
+     * streams (their responses stop when {@code cancelCutStreams} is set).
+     */
     public void failInFlightResponses() {
         responses.failInFlight();
+        responses.cutOpenStreams();
+    }
+
+    /** A streamed response's stream ended before its terminal event reached the client. */
+    void streamCut(ResponseService.Streamed streamed) {
+        responses.streamCut(streamed);
+    }
+
+    /**
+     * A streamed response's terminal event is about to be sent: false when its stream was already cut (an outage
+     * stopped its response), so it must not be sent.
+     */
+    boolean streamEnding(ResponseService.Streamed streamed) {
+        return responses.streamEnding(streamed);
     }
 
     /** Number of stored responses. */

@@ -114,40 +114,58 @@ final class RegionHandler implements RequestHandler {
     /**
      * Writes a streamed response's events as server-sent events ({@code event: TYPE}, {@code data: JSON}, a
      * blank line), one chunk each; a {@code STREAM_CUT} fault closes the connection mid-body after its count of events,
-     * a {@code STREAM_STALL} fault waits there until the rules are cleared or an outage resets the connection.
+     * a {@code STREAM_STALL} fault waits there until the rules are cleared or an outage resets the connection. A
+     * stream that ends before its last event is sent (the fault, a reset or closed connection) is reported cut
+     * before the connection closes ({@code cancelCutStreams} stops its response then).
      */
     private StreamBody eventStream(ResponseService.Streamed streamed) {
         return sink -> {
-            List<com.fasterxml.jackson.databind.node.ObjectNode> events = streamed.events();
-            FaultEngine.StreamFault fault = streamed.fault();
-            for (int i = 0; i <= events.size(); i++) {
-                if (fault != null && i == fault.rule().afterEvents()) {
-                    if (fault.rule().kind() == FaultRule.Kind.STREAM_CUT) {
-                        LOG.debug("Region {} cuts a stream after {} events (injected STREAM_CUT)", regionName, i);
-                        return false;
-                    }
-                    LOG.debug("Region {} stalls a stream after {} events (injected STREAM_STALL)", regionName, i);
-                    try {
-                        fault.gate().await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return false;
-                    }
-                }
-                if (i < events.size()) {
-                    com.fasterxml.jackson.databind.node.ObjectNode event = events.get(i);
-                    byte[] data = Json.bytes(event);
-                    byte[] head = ("event: " + event.path("type").asText() + "\ndata: ").getBytes(StandardCharsets.UTF_8);
-                    byte[] frame = new byte[head.length + data.length + 2];
-                    System.arraycopy(head, 0, frame, 0, head.length);
-                    System.arraycopy(data, 0, frame, head.length, data.length);
-                    frame[frame.length - 2] = '\n';
-                    frame[frame.length - 1] = '\n';
-                    sink.send(frame);
+            boolean ended = false;
+            try {
+                ended = sendEvents(streamed, sink);
+                return ended;
+            } finally {
+                if (!ended) {
+                    api.streamCut(streamed);
                 }
             }
-            return true;
         };
+    }
+
+    /** Sends the events; false when the stream is cut before its last one. */
+    private boolean sendEvents(ResponseService.Streamed streamed, StreamBody.Sink sink) throws java.io.IOException {
+        List<com.fasterxml.jackson.databind.node.ObjectNode> events = streamed.events();
+        FaultEngine.StreamFault fault = streamed.fault();
+        for (int i = 0; i <= events.size(); i++) {
+            if (fault != null && i == fault.rule().afterEvents()) {
+                if (fault.rule().kind() == FaultRule.Kind.STREAM_CUT) {
+                    LOG.debug("Region {} cuts a stream after {} events (injected STREAM_CUT)", regionName, i);
+                    return false;
+                }
+                LOG.debug("Region {} stalls a stream after {} events (injected STREAM_STALL)", regionName, i);
+                try {
+                    fault.gate().await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            if (i < events.size()) {
+                if (i == events.size() - 1 && !api.streamEnding(streamed)) {
+                    return false; // an outage cut it and stopped its response: its end is never sent
+                }
+                com.fasterxml.jackson.databind.node.ObjectNode event = events.get(i);
+                byte[] data = Json.bytes(event);
+                byte[] head = ("event: " + event.path("type").asText() + "\ndata: ").getBytes(StandardCharsets.UTF_8);
+                byte[] frame = new byte[head.length + data.length + 2];
+                System.arraycopy(head, 0, frame, 0, head.length);
+                System.arraycopy(data, 0, frame, head.length, data.length);
+                frame[frame.length - 2] = '\n';
+                frame[frame.length - 1] = '\n';
+                sink.send(frame);
+            }
+        }
+        return true;
     }
 
     /** {@code <scheme>://<host>/api/projects/<region>/memory_stores/<name>/updates/<id>?api-version=..}. */

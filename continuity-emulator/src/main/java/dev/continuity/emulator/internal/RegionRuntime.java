@@ -60,8 +60,10 @@ public final class RegionRuntime implements AutoCloseable {
         }
         dark = true;
         listener.stop(); // resets every open connection, open streams included
+        // in-flight background responses are lost with the region; with cancelCutStreams the open streams'
+        // responses stop, now, before anyone can look at the region again
+        api.failInFlightResponses();
         faults.releaseStalls(); // a stalled stream goes on and fails on its reset connection
-        api.failInFlightResponses(); // in-flight background responses are lost with the region
         LOG.info("Region {} is dark (outage)", info.name());
     }
 

@@ -186,9 +186,14 @@ public final class ResponseService {
      *
      * @param events the events, {@code sequence_number} from 0
      * @param fault  the fault that cuts or stalls it, or null
+     * @param openResponseId the response of a non-background stream, open until its terminal event is sent or
+     *     its stream is cut ({@link #streamEnding}, {@link #streamCut}); null for a background response's stream
      */
-    public record Streamed(List<ObjectNode> events, FaultEngine.StreamFault fault) {
+    public record Streamed(List<ObjectNode> events, FaultEngine.StreamFault fault, String openResponseId) {
     }
+
+    /** The non-background responses whose streams are being sent, by id. */
+    private final ConcurrentHashMap<String, StoredResponse> openStreams = new ConcurrentHashMap<>();
 
     /**
      * A create with {@code stream: true}: the response runs as a non-streamed create runs (the same
@@ -202,9 +207,83 @@ public final class ResponseService {
         boolean background = stored.job() != null;
         if (background) {
             stored = finish(stored);
+        } else {
+            openStreams.put(stored.id(), stored);
         }
         return new Streamed(ResponseEvents.of((ObjectNode) Json.parseTrusted(stored.json()), background),
-                faults.streamFault());
+                faults.streamFault(), background ? null : stored.id());
+    }
+
+    /**
+     * The terminal event of a streamed response is about to be sent: from here on its stream counts as read (a
+     * connection lost now leaves the response finished). False when its stream was cut first (an outage stopped
+     * the response): the terminal event must not be sent.
+     */
+    boolean streamEnding(Streamed streamed) {
+        return streamed.openResponseId() == null || openStreams.remove(streamed.openResponseId()) != null;
+    }
+
+    /**
+     * A streamed response's stream ended before its terminal event was sent: with
+     * {@link FaultEngine#cancelCutStreams()} the response stops ({@link #stop}); otherwise it stays as it ran.
+     */
+    void streamCut(Streamed streamed) {
+        StoredResponse open = streamed.openResponseId() == null ? null : openStreams.remove(streamed.openResponseId());
+        if (open != null && faults.cancelsCutStreams()) {
+            stop(open);
+        }
+    }
+
+    /** An outage cuts every open stream: with {@link FaultEngine#cancelCutStreams()} their responses stop now. */
+    void cutOpenStreams() {
+        if (!faults.cancelsCutStreams()) {
+            return;
+        }
+        for (String id : List.copyOf(openStreams.keySet())) {
+            StoredResponse open = openStreams.remove(id);
+            if (open != null) {
+                stop(open);
+            }
+        }
+    }
+
+    /**
+     * Stops a response whose stream was cut (the service stops generating when a non-background stream's client
+     * is gone): it becomes {@code cancelled} with no output and no usage, and its input and output items leave the
+     * conversation, as a cancelled background response leaves nothing there.
+     */
+    private void stop(StoredResponse stored) {
+        ObjectNode response = (ObjectNode) Json.parseTrusted(stored.json());
+        List<String> itemIds = new ArrayList<>(stored.inputIds());
+        for (JsonNode item : response.path("output")) {
+            itemIds.add(item.path("id").asText());
+        }
+        if (stored.conversationId() != null) {
+            try {
+                conversations.withConversation(stored.conversationId(), conversation -> {
+                    for (String itemId : itemIds) {
+                        int index = conversation.indexOf(itemId, ids);
+                        if (index >= 0) {
+                            conversation.remove(index);
+                        }
+                    }
+                    return null;
+                });
+            } catch (ApiException e) {
+                // the conversation was deleted meanwhile: nothing of the response is left in it
+            }
+        }
+        response.put("status", "cancelled");
+        response.putArray("output");
+        response.remove("usage");
+        response.putNull("error");
+        response.putNull("incomplete_details");
+        StoredResponse cancelled = new StoredResponse(stored.id(), stored.sequence(), Json.bytes(response),
+                stored.agentName(), stored.agentVersion(), stored.conversationId(), stored.inputIds(),
+                stored.inputItems(), stored.context(), null);
+        if (responses.replace(stored.id(), cancelled) != null) {
+            bySequence.put(stored.sequence(), cancelled);
+        }
     }
 
     /**
@@ -239,7 +318,7 @@ public final class ResponseService {
                 events.add(event);
             }
         }
-        return new Streamed(events, faults.streamFault());
+        return new Streamed(events, faults.streamFault(), null);
     }
 
     /** Runs a background response to its outcome now, unless it ended (or was cancelled) already. */

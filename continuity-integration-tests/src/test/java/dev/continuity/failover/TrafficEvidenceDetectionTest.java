@@ -1,0 +1,176 @@
+package dev.continuity.failover;
+
+import static dev.continuity.rehydrate.TwoRegions.PRIMARY;
+import static dev.continuity.rehydrate.TwoRegions.SECONDARY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.continuity.RetrySettings;
+import dev.continuity.client.ContinuityClient;
+import dev.continuity.client.RegionUnavailableException;
+import dev.continuity.client.TurnResult;
+import dev.continuity.definition.AgentDefinition;
+import dev.continuity.deploy.AgentDeployer;
+import dev.continuity.emulator.FaultRule;
+import dev.continuity.foundry.FoundryAgentService;
+import dev.continuity.foundry.FoundryClientFactory;
+import dev.continuity.foundry.FoundryClientOptions;
+import dev.continuity.foundry.FoundryCredentials;
+import dev.continuity.journal.Turn;
+import dev.continuity.journal.TurnItem;
+import dev.continuity.journal.TurnStatus;
+import dev.continuity.rehydrate.TwoRegions;
+import dev.continuity.replay.ConversationReplayer;
+import dev.continuity.replay.ReplayOptions;
+import dev.continuity.validation.ValidationOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Traffic that gets no answer is evidence ({@link ActiveRegion#reportUnreachable}): the controller confirms it
+ * with an immediate probe burst instead of waiting for its next scheduled probe, and evidence alone never
+ * moves traffic. The scheduled probes here run once at start and then every ten minutes, so anything detected
+ * within a test was detected through traffic's evidence.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class TrafficEvidenceDetectionTest {
+
+    private static final Duration NEVER_AGAIN = Duration.ofMinutes(10);
+    private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
+    private static final int THRESHOLD = 3;
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final TwoRegions regions = new TwoRegions();
+    private final List<AgentDefinition> agents = TwoRegions.definitions(1);
+    private final FailoverControllerTest.EventLog events = new FailoverControllerTest.EventLog();
+    private FailoverController controller;
+    private ContinuityClient client;
+
+    private void start(FoundryAgentService primary) {
+        new AgentDeployer(regions.service(PRIMARY), regions.topology(), PRIMARY).deploy(agents);
+        ConversationReplayer replayer = new ConversationReplayer(regions.journal, ReplayOptions.defaults()
+                .withRetry(RetrySettings.defaults().withBackoff(Duration.ofMillis(5), Duration.ofMillis(50))));
+        controller = FailoverController.builder()
+                .region(primary)
+                .region(regions.service(SECONDARY))
+                .probes(NEVER_AGAIN, PROBE_TIMEOUT, THRESHOLD)
+                .journal(regions.journal)
+                .topology(regions.topology())
+                .definitions(agents)
+                .replayer(replayer)
+                .eagerReplay(false)
+                .rehydration(b -> b.validation(ValidationOptions.none()))
+                .listener(events::add)
+                .build();
+        client = ContinuityClient.builder()
+                .journal(regions.journal)
+                .region(primary)
+                .region(regions.service(SECONDARY))
+                .activeRegion(controller)
+                .catchUp(replayer::catchUpCursor)
+                .failoverWait(WAIT)
+                .retry(ContinuityClient.DEFAULT_RETRY.withBackoff(Duration.ofMillis(10), Duration.ofMillis(100))
+                        .withMaxRetryAfter(Duration.ofMillis(100)))
+                .build();
+        client.startConversation("c", agents.get(0).name(), null);
+        assertThat(client.send("c", "remember a=1").region()).isEqualTo(PRIMARY);
+        controller.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (controller != null) {
+            controller.close();
+        }
+        regions.close();
+    }
+
+    @Test
+    void aTurnThatGetsNoAnswerIsConfirmedByAProbeBurstAndCarriesOnInTheSecondary() {
+        start(regions.service(PRIMARY));
+        regions.emulator.region(PRIMARY).faults().outage();
+
+        TurnResult recalled = client.send("c", "recall a");
+
+        assertThat(recalled.region()).isEqualTo(SECONDARY);
+        assertThat(recalled.text()).isEqualTo("a is 1.");
+        FailoverEvent.RegionSuspected suspected = events.await(FailoverEvent.RegionSuspected.class,
+                e -> e.region().equals(PRIMARY), WAIT);
+        FailoverEvent.RegionDown down = events.await(FailoverEvent.RegionDown.class,
+                e -> e.region().equals(PRIMARY), WAIT);
+        assertThat(down.consecutiveFailures()).isEqualTo(THRESHOLD);
+        assertThat(events.indexOf(FailoverEvent.RegionSuspected.class))
+                .isLessThan(events.indexOf(FailoverEvent.RegionDown.class));
+        assertThat(suspected.evidence()).isNotBlank();
+        FailoverEvent.FailoverStarted started = events.await(FailoverEvent.FailoverStarted.class, e -> true, WAIT);
+        assertThat(started.reason()).contains("after traffic got no answer");
+        assertThat(controller.current()).isEqualTo(SECONDARY);
+    }
+
+    @Test
+    void aThrottlingRegionIsAnswerNotEvidence() {
+        start(regions.service(PRIMARY));
+        regions.emulator.region(PRIMARY).faults().inject(FaultRule.throttle(10).onlyFor("POST", "/responses").times(3));
+
+        TurnResult answered = client.send("c", "recall a");
+
+        assertThat(answered.region()).isEqualTo(PRIMARY);
+        assertThat(answered.text()).isEqualTo("a is 1.");
+        assertThat(events.indexOf(FailoverEvent.RegionSuspected.class)).isEqualTo(-1);
+        assertThat(events.indexOf(FailoverEvent.FailoverStarted.class)).isEqualTo(-1);
+        assertThat(controller.current()).isEqualTo(PRIMARY);
+    }
+
+    @Test
+    void oneSlowAnswerIsProbedAndMovesNothingAndTheTurnIsNotSentTwice() {
+        String endpoint = regions.emulator.region(PRIMARY).projectEndpoint();
+        FoundryAgentService impatient = new FoundryAgentService(PRIMARY, FoundryClientFactory.builder()
+                .region(PRIMARY).endpoint(endpoint).credential(FoundryCredentials.forEndpoint(endpoint))
+                .openAIMaxRetries(0)
+                .options(FoundryClientOptions.builder().timeout(Duration.ofMillis(400)).build())
+                .build());
+        start(impatient);
+        regions.emulator.region(PRIMARY).faults().inject(
+                FaultRule.latency(Duration.ofMillis(1500)).onlyFor("POST", "/responses").times(1));
+
+        // the answer comes after the client stopped waiting: the region answers its probes, so nothing moves,
+        // and the turn, which may still land there, is not sent again but left pending
+        assertThatThrownBy(() -> client.send("c", "recall a")).isInstanceOf(RegionUnavailableException.class);
+
+        events.await(FailoverEvent.RegionSuspected.class, e -> e.region().equals(PRIMARY), WAIT);
+        assertThat(events.indexOf(FailoverEvent.RegionDown.class)).isEqualTo(-1);
+        assertThat(events.indexOf(FailoverEvent.FailoverStarted.class)).isEqualTo(-1);
+        assertThat(controller.current()).isEqualTo(PRIMARY);
+        assertThat(regions.journal.read("c", 1)).extracting(Turn::status).containsExactly(TurnStatus.COMMITTED, TurnStatus.PENDING);
+
+        // once the slow answer has landed, the pending turn adopts it instead of asking a second time
+        awaitAssistantMessages(2);
+        assertThat(client.reconcilePendingTurns()).isEqualTo(1);
+        List<Turn> turns = regions.journal.read("c", 1);
+        assertThat(turns).extracting(Turn::status).containsExactly(TurnStatus.COMMITTED, TurnStatus.COMMITTED);
+        assertThat(turns.get(1).outcome().output()).extracting(TurnItem::text).containsExactly("a is 1.");
+        assertThat(regions.regionItems("c", PRIMARY)).filteredOn(i -> i.type().equals(TurnItem.MESSAGE))
+                .extracting(TurnItem::text).containsExactly("remember a=1", "OK, I will remember a.", "recall a",
+                        "a is 1.");
+    }
+
+    /** Waits (observably, up to {@link #WAIT}) until the primary's copy of "c" holds {@code n} assistant messages. */
+    private void awaitAssistantMessages(int n) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (regions.regionItems("c", PRIMARY).stream()
+                .filter(i -> i.type().equals(TurnItem.MESSAGE) && "assistant".equals(i.role())).count() < n) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("the slow answer never landed: " + regions.regionItems("c", PRIMARY));
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+}
