@@ -94,6 +94,18 @@ final class DrillCommand implements Callable<Integer> {
             + "turn in flight when the primary goes dark is always streamed and cut in the middle of its answer.")
     boolean streaming;
 
+    @Option(names = "--chaos", defaultValue = "none", description = "What the primary suffers during the traffic"
+            + " before the outage, which must not fail it over: none, throttle (a storm of 429 answers, probes"
+            + " included) or latency (added latency, some answers after the client's time-out); emulated regions"
+            + " only (default: ${DEFAULT-VALUE}).")
+    @OptionRules.OneOf({"none", "throttle", "latency"})
+    String chaos;
+
+    @Option(names = "--load", defaultValue = "0", description = "CPU-burning threads that run through the drill,"
+            + " a loaded machine (default: ${DEFAULT-VALUE}).")
+    @OptionRules.Range(min = 0, max = 1_000)
+    int load;
+
     @Override
     public Integer call() throws Exception {
         if (cosmosKey != null) {
@@ -111,7 +123,7 @@ final class DrillCommand implements Callable<Integer> {
             });
         }
         DrillOptions options = new DrillOptions(conversations, turns, store, mode, agents, topology, probeMillis, 3, threads,
-                streaming);
+                streaming, chaos, load);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (!store.equals("cosmos") && cosmosEndpoint != null) {
@@ -212,9 +224,18 @@ final class DrillCommand implements Callable<Integer> {
                 + " conversations listed)");
         row(out, "detection", millis(r.detectionMillis()));
         row(out, "RTO (first correct recall)", millis(r.rtoMillis()));
+        DrillReport.Recovery t = r.recovery();
+        row(out, "  suspected / down / switched", millis(t.suspected()) + " / " + millis(t.detected()) + " / "
+                + millis(t.switched()) + " (agents phase " + millis(t.agentsPhaseMillis()) + "; memories rebuilt"
+                + " after the switch in " + millis(t.memoryRebuildMillis()) + ")");
+        row(out, "  first replay / first turn", millis(t.firstCatchUpStarted()) + "-" + millis(t.firstCatchUpDone())
+                + " / " + millis(t.firstTurn()));
+        row(out, "  the RTO's recall sent", t.firstRecall() < 0 ? "n/a" : t.firstRecallSent() + " ms");
         row(out, "full recovery", millis(r.fullRecoveryMillis()));
         row(out, "RPO (acknowledged turns missing)", String.valueOf(r.rpoTurns()));
         row(out, "false failovers before the outage", String.valueOf(r.failoversBeforeOutage()));
+        row(out, "probe bursts before the outage", r.suspicionsBeforeOutage() + " (chaos " + r.chaos() + ", load "
+                + r.loadThreads() + " threads, " + r.unansweredBeforeOutage() + " turns unanswered in time)");
         DrillReport.Rehydration h = r.rehydration();
         row(out, "rehydration agents", String.valueOf(h.agents()));
         row(out, "rehydration conversations/items", h.conversations() + " / " + h.items());

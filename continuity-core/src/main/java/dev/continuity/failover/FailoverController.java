@@ -49,11 +49,12 @@ import org.slf4j.LoggerFactory;
  *       never declared down.</li>
  *   <li><b>Switch</b>: when the active region is down, the first other region (in the order given,
  *       primary first) that is not down takes over. Its agents are rehydrated first
- *       ({@link RehydrationMode#LAZY}: preflight + agents), then {@link #current()} returns it
- *       ({@link FailoverEvent.FailoverCompleted}); journaling clients replay each conversation lazily on
- *       first use.</li>
- *   <li><b>Rehydrate</b>: in the background every conversation is replayed eagerly, most recently
- *       active first ({@link FailoverEvent.RehydrationCompleted}).</li>
+ *       ({@link RehydrationMode#LAZY}: preflight + agents, all at once, and the memory stores they bind),
+ *       then {@link #current()} returns it ({@link FailoverEvent.FailoverCompleted}); journaling clients
+ *       replay each conversation lazily on first use.</li>
+ *   <li><b>Rehydrate</b>: in the background, first the memory stores' memories are rebuilt from the journal
+ *       ({@link FailoverEvent.MemoriesRebuilt}, when the rehydrations have memory stores), then every
+ *       conversation is replayed eagerly, most recently active first ({@link FailoverEvent.RehydrationCompleted}).</li>
  *   <li><b>Fail back</b> ({@link #failback()}, on command only, never automatically: a flapping
  *       primary must not drag traffic back and forth): turns made meanwhile are replayed
  *       incrementally into the primary, traffic switches back, and a second incremental pass picks up
@@ -321,8 +322,10 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
         state = FailoverState.FAILING_OVER;
         emit(new FailoverEvent.FailoverStarted(from, to, reason, clock.instant()));
         RehydrationReport agents = null;
+        // the switch waits for the agents only: the memories are rebuilt after it, in the background
+        Rehydrator lazy = rehydrator(to, RehydrationMode.LAZY, null).deferMemoryRebuild(true).build();
         try {
-            agents = rehydrate(to, RehydrationMode.LAZY, null);
+            agents = lazy.run();
             if (agents.status() != RehydrationReport.Status.SUCCEEDED) {
                 LOG.error("agents of {} not fully rehydrated ({}); switching anyway, as {} is down: {}", to,
                         agents.status(), from, agents.preflightProblems());
@@ -335,8 +338,19 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
         state = to.equals(primary()) ? FailoverState.NORMAL : FailoverState.FAILED_OVER;
         LOG.info("active region is now {} (was {}, state before {})", to, from, previous);
         emit(new FailoverEvent.FailoverCompleted(from, to, agents, switchedAt));
-        if (eagerReplay) {
+        boolean memories = agents != null && lazy.rebuildsMemories();
+        if (eagerReplay || memories) {
             eager = background.submit(() -> {
+                if (memories) {
+                    try {
+                        emit(new FailoverEvent.MemoriesRebuilt(to, lazy.rebuildMemories(), clock.instant()));
+                    } catch (RuntimeException e) {
+                        LOG.error("rebuilding the memory stores of {} failed", to, e);
+                    }
+                }
+                if (!eagerReplay || Thread.currentThread().isInterrupted()) {
+                    return;
+                }
                 try {
                     RehydrationReport report = rehydrate(to, RehydrationMode.EAGER, null);
                     emit(new FailoverEvent.RehydrationCompleted(to, report, clock.instant()));
@@ -389,6 +403,10 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
     }
 
     private RehydrationReport rehydrate(String region, RehydrationMode mode, Instant since) {
+        return rehydrator(region, mode, since).build().run();
+    }
+
+    private Rehydrator.Builder rehydrator(String region, RehydrationMode mode, Instant since) {
         Rehydrator.Builder builder = Rehydrator.builder()
                 .journal(journal)
                 .target(services.get(region))
@@ -404,7 +422,7 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
             // the background or a later eager/incremental run cleans the region
             builder.validation(ValidationOptions.none()).cleanOrphans(false);
         }
-        return builder.build().run();
+        return builder;
     }
 
     private void cancelEagerReplay() {
