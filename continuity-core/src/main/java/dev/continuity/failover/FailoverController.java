@@ -1,6 +1,7 @@
 package dev.continuity.failover;
 
 import dev.continuity.agentservice.AgentService;
+import dev.continuity.agentservice.AgentServiceException;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.rehydrate.RehydrationMode;
@@ -206,7 +207,8 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
      * {@code burstSpacing}, up to its failure threshold or its first answer, through the same count of
      * consecutive failures as the scheduled probes. Evidence about a region already being probed in a burst
      * joins that burst; about a region a burst found answering within the last probe interval, it gets that
-     * verdict again without probing.
+     * verdict again without probing, unless the call was never sent (a refused connection is fresh evidence: the
+     * region may have gone dark since).
      */
     @Override
     public CompletionStage<Boolean> reportUnreachable(String region, Throwable cause) {
@@ -221,7 +223,7 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
             return new CompletableFuture<>();
         }
         Long quiet = quietUntil.get(region);
-        if (quiet != null && System.nanoTime() - quiet < 0) {
+        if (quiet != null && System.nanoTime() - quiet < 0 && !neverSent(cause)) {
             return CompletableFuture.completedFuture(false);
         }
         CompletableFuture<Boolean> verdict = new CompletableFuture<>();
@@ -238,6 +240,20 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
             bursts.remove(region, verdict); // closed meanwhile: no verdict
         }
         return verdict;
+    }
+
+    /**
+     * Whether the evidence is a call that was never sent (the connection was refused): it is fresh whenever it
+     * comes, so it is probed even right after a burst found the region answering. A call that was sent and got no
+     * answer (a time-out, a reset) may have failed before that burst, and gets the burst's verdict again.
+     */
+    private static boolean neverSent(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof AgentServiceException service) {
+                return !service.ambiguous();
+            }
+        }
+        return false;
     }
 
     /** One probe of a burst; schedules the next while the region neither answers nor is declared down. */

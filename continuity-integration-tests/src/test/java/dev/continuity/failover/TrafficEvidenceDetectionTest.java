@@ -162,6 +162,36 @@ class TrafficEvidenceDetectionTest {
                         "a is 1.");
     }
 
+    @Test
+    void aRegionThatGoesDarkRightAfterABurstFoundItAnsweringIsProbedAgainOnTheFirstRefusedCall() {
+        String endpoint = regions.emulator.region(PRIMARY).projectEndpoint();
+        FoundryAgentService impatient = new FoundryAgentService(PRIMARY, FoundryClientFactory.builder()
+                .region(PRIMARY).endpoint(endpoint).credential(FoundryCredentials.forEndpoint(endpoint))
+                .openAIMaxRetries(0)
+                .options(FoundryClientOptions.builder().timeout(Duration.ofMillis(400)).build())
+                .build());
+        start(impatient);
+        client.startConversation("d", agents.get(0).name(), null);
+        assertThat(client.send("d", "remember b=2").region()).isEqualTo(PRIMARY);
+        regions.emulator.region(PRIMARY).faults().inject(
+                FaultRule.latency(Duration.ofMillis(1500)).onlyFor("POST", "/responses").times(1));
+        // a slow answer: the burst finds the region answering, and late evidence of the same kind gets that
+        // verdict again for a probe interval (ten minutes here) without probing
+        assertThatThrownBy(() -> client.send("c", "recall a")).isInstanceOf(RegionUnavailableException.class);
+        events.await(FailoverEvent.RegionSuspected.class, e -> e.region().equals(PRIMARY), WAIT);
+        assertThat(controller.current()).isEqualTo(PRIMARY);
+
+        // the region then goes dark within that window: a refused connection is fresh evidence, probed at once
+        regions.emulator.region(PRIMARY).faults().outage();
+        TurnResult recalled = client.send("d", "recall b");
+
+        assertThat(recalled.region()).isEqualTo(SECONDARY);
+        assertThat(recalled.text()).isEqualTo("b is 2.");
+        assertThat(events.await(FailoverEvent.RegionDown.class, e -> e.region().equals(PRIMARY), WAIT)
+                .consecutiveFailures()).isEqualTo(THRESHOLD);
+        assertThat(controller.current()).isEqualTo(SECONDARY);
+    }
+
     /** Waits (observably, up to {@link #WAIT}) until the primary's copy of "c" holds {@code n} assistant messages. */
     private void awaitAssistantMessages(int n) {
         long deadline = System.nanoTime() + WAIT.toNanos();
