@@ -235,7 +235,7 @@ final class DrillCommand implements Callable<Integer> {
         row(out, "RPO (acknowledged turns missing)", String.valueOf(r.rpoTurns()));
         row(out, "false failovers before the outage", String.valueOf(r.failoversBeforeOutage()));
         row(out, "probe bursts before the outage", r.suspicionsBeforeOutage() + " (chaos " + r.chaos() + ", load "
-                + r.loadThreads() + " threads, " + r.unansweredBeforeOutage() + " turns unanswered in time)");
+                + r.loadThreads() + " threads, " + r.throttledBeforeOutage() + " answers 429, " + r.slowAnswersBeforeOutage() + " answers after the client's time-out)");
         DrillReport.Rehydration h = r.rehydration();
         row(out, "rehydration agents", String.valueOf(h.agents()));
         row(out, "rehydration conversations/items", h.conversations() + " / " + h.items());

@@ -126,6 +126,9 @@ public final class Drill {
     private final StandbyStarter standbyStarter;
     private final Progress progress;
     private volatile StandbySummary standbySummary;
+    /** Calls to the primary the application saw answered 429 before the outage. */
+    private final AtomicLong throttledBeforeOutage = new AtomicLong();
+    private volatile boolean primaryDark;
 
     /**
      * @param options what to do
@@ -199,10 +202,15 @@ public final class Drill {
         // every service of the primary (turns, deployments, its probe) sits behind a switch that can partition
         // the application from it; against the emulator the drill takes the region itself down instead
         AtomicBoolean primaryPartitioned = new AtomicBoolean();
+        throttledBeforeOutage.set(0);
         FoundryRegions.Builder building = FoundryRegions.builder(loadedTopology)
                 .regions(primary.name(), secondary.name())
                 .decorator(service -> service.region().equals(primary.name())
-                        ? new SeverableAgentService(service, primaryPartitioned) : service);
+                        ? new SeverableAgentService(service, primaryPartitioned, () -> {
+                            if (!primaryDark) {
+                                throttledBeforeOutage.incrementAndGet();
+                            }
+                        }) : service);
         if (options.chaos().equals("latency")) {
             // a time-out the drill's slow answers exceed, short enough for a drill
             building.options(FoundryClientOptions.builder().timeout(CHAOS_CLIENT_TIMEOUT).build());
@@ -318,6 +326,7 @@ public final class Drill {
             long[] backlogAtOutage = {0};
             Runnable outage = () -> {
                 events.outageStarted();
+                primaryDark = true;
                 if (standby != null) {
                     lagAtOutage[0] = standby.lag();
                     standbyAtOutage[0] = standby.totals();
@@ -437,7 +446,8 @@ public final class Drill {
                     knowledge == null ? List.of() : knowledge.primaryCitations(), toolsVerified, memoryVerified,
                     failedRecalls.size() > 20 ? failedRecalls.subList(0, 20) : failedRecalls,
                     toSecondary.snapshot(), toPrimary.snapshot(), (System.nanoTime() - started) / 1_000_000,
-                    events.burstsBeforeOutage(), traffic.unansweredBeforeOutage.get(), options.chaos(), options.load(),
+                    events.burstsBeforeOutage(), throttledBeforeOutage.get(), traffic.slowAnswersBeforeOutage.get(),
+                    options.chaos(), options.load(),
                     events.recovery());
         }
     }
@@ -577,6 +587,7 @@ public final class Drill {
         private final AtomicLong burstsBeforeOutage = new AtomicLong();
         private volatile long agentsPhaseMillis = -1;
         private volatile long memoryPhaseMillis = -1;
+        private volatile long lastSuspectedNanos = -1;
 
         void outageStarted() {
             outageNanos = System.nanoTime();
@@ -590,6 +601,7 @@ public final class Drill {
                     suspectedNanos.compareAndSet(-1, now);
                 } else {
                     burstsBeforeOutage.incrementAndGet();
+                    lastSuspectedNanos = now;
                 }
             }
             if (event instanceof FailoverEvent.RegionDown && detectedNanos < 0 && after) {
@@ -613,6 +625,11 @@ public final class Drill {
 
         long burstsBeforeOutage() {
             return burstsBeforeOutage.get();
+        }
+
+        /** When the last probe burst before the outage began ({@code -1}: none). */
+        long lastSuspectedNanos() {
+            return lastSuspectedNanos;
         }
 
         long failoversBeforeOutage() {
@@ -685,8 +702,8 @@ public final class Drill {
         final Map<String, Long> lastSequenceBeforeOutage = new ConcurrentHashMap<>();
         final Map<String, Long> firstCorrectRecallInSecondary = new ConcurrentHashMap<>();
         final AtomicLong streamedTurns = new AtomicLong();
-        /** Turns that got no answer in time before the outage (the chaos's slow answers) and were sent again. */
-        final AtomicLong unansweredBeforeOutage = new AtomicLong();
+        /** Sends that took the client's time-out or longer before the outage (the latency chaos's slow answers). */
+        final AtomicLong slowAnswersBeforeOutage = new AtomicLong();
         final AtomicLong streamsCut = new AtomicLong();
         /** Turns the outage cut mid-stream that completed somewhere else than the secondary. */
         final List<String> cutElsewhere = new CopyOnWriteArrayList<>();
@@ -750,6 +767,39 @@ public final class Drill {
                     turn(conversation, turn, Long.MAX_VALUE, activeRegion);
                 }
             });
+        }
+
+        /**
+         * {@code --chaos latency}: the outage waits until every slow answer was seen (a send that took the client's
+         * time-out: its turn left pending and sent again, or resolved by the client) and the controller's verdict on the last of them has lapsed: for a probe interval after a
+         * burst found the region answering, a turn that was sent and got no answer gets that verdict again (its
+         * turn left pending), so an outage inside that window would fail turns instead of moving them.
+         */
+        private void awaitChaosOver() {
+            if (!options.chaos().equals("latency")) {
+                return;
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            try {
+                while (slowAnswersBeforeOutage.get() < SLOW_ANSWERS && System.nanoTime() - deadline < 0) {
+                    TimeUnit.MILLISECONDS.sleep(20); // observing the traffic's own turns
+                }
+                long last = events.lastSuspectedNanos();
+                if (last >= 0) {
+                    long lapsed = last + 2 * TimeUnit.MILLISECONDS.toNanos(options.probeIntervalMillis())
+                            - System.nanoTime();
+                    if (lapsed > 0) {
+                        TimeUnit.NANOSECONDS.sleep(lapsed);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for the chaos to end before the outage", e);
+            }
+            if (slowAnswersBeforeOutage.get() < SLOW_ANSWERS) {
+                LOG.warn("only {} of the {} slow answers came before the outage", slowAnswersBeforeOutage.get(),
+                        SLOW_ANSWERS);
+            }
         }
 
         /** The outage point: streamed answers in the primary stall from now until the outage resets them. */
@@ -828,11 +878,13 @@ public final class Drill {
             String key = keys.get(conversation);
             boolean outageTurn = outageAfter != Long.MAX_VALUE && started.incrementAndGet() == outageAfter;
             if (outageTurn) {
+                awaitChaosOver();
                 stallStreams();
             }
             long sent = System.nanoTime();
             TurnResult result = null;
             for (boolean first = true; result == null; first = false) {
+                long attempt = System.nanoTime();
                 try {
                     result = send(conversation, turn, first && outageTurn);
                 } catch (RegionUnavailableException e) {
@@ -842,9 +894,13 @@ public final class Drill {
                     // an answer after the client's time-out: the turn stays pending (it may have landed) and the
                     // region answers its probes; as an application would, the drill sends the message again, and
                     // that send resolves the pending turn first
-                    unansweredBeforeOutage.incrementAndGet();
                     progress.note(key + " turn " + turn + " got no answer in time (" + e.getMessage()
                             + "); the region answers its probes: sent again");
+                } finally {
+                    if (events.outageNanos() < 0 && options.chaos().equals("latency")
+                            && System.nanoTime() - attempt >= CHAOS_CLIENT_TIMEOUT.toNanos()) {
+                        slowAnswersBeforeOutage.incrementAndGet();
+                    }
                 }
             }
             long now = System.nanoTime();
@@ -884,8 +940,10 @@ public final class Drill {
                         failures.add(key + " verification in " + result.region() + ": expected '" + expected
                                 + "', got '" + result.text() + "'");
                     } else if (result.region().equals(secondary)) {
-                        firstCorrectRecallInSecondary.putIfAbsent(key, System.nanoTime());
-                        events.correctRecallInSecondary(sent, System.nanoTime());
+                        long now = System.nanoTime();
+                        firstCorrectRecallInSecondary.putIfAbsent(key, now);
+                        events.turnInSecondary(now);
+                        events.correctRecallInSecondary(sent, now);
                     }
                 }
             });

@@ -50,8 +50,10 @@ import java.util.Map;
  * @param rehydration what replay into the secondary did
  * @param failback what replay back into the primary did
  * @param totalMillis wall time of the drill
- * @param unansweredBeforeOutage traffic turns that got no answer in time before the outage (the chaos's slow
- *     answers: each left pending, resolved and sent again; 0 without chaos)
+ * @param throttledBeforeOutage calls to the primary the application saw answered 429 before the outage (the
+ *     throttle chaos's storm; the SDK clients' own retries of the agents API are not counted)
+ * @param slowAnswersBeforeOutage traffic sends before the outage that took the client's time-out or longer (the
+ *     latency chaos's slow answers: each turn left pending and sent again, or resolved by the client; 0 otherwise)
  * @param chaos what the primary suffered before the outage ({@code none}, {@code throttle}, {@code latency})
  * @param loadThreads CPU-burning threads that ran through the traffic ({@code --load}; 0 = none)
  * @param recovery where the time to recover went, each instant in ms after the outage
@@ -61,7 +63,7 @@ public record DrillReport(int conversations, long acknowledgedTurns, long lostTu
         boolean failbackVerified, String primary, String secondary, String store, String durability, String mode, long detectionMillis,
         long rtoMillis, long fullRecoveryMillis, long rpoTurns, long failoversBeforeOutage, Boolean knowledgeVerified,
         List<String> knowledgeCitations, Boolean toolsVerified, Boolean memoryVerified, List<String> failedRecalls, Rehydration rehydration,
-        Rehydration failback, long totalMillis, long suspicionsBeforeOutage, long unansweredBeforeOutage, String chaos,
+        Rehydration failback, long totalMillis, long suspicionsBeforeOutage, long throttledBeforeOutage, long slowAnswersBeforeOutage, String chaos,
         int loadThreads,
         Recovery recovery) {
 
