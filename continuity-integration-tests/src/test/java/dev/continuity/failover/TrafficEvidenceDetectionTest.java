@@ -131,13 +131,7 @@ class TrafficEvidenceDetectionTest {
 
     @Test
     void oneSlowAnswerIsProbedAndMovesNothingAndTheTurnIsNotSentTwice() {
-        String endpoint = regions.emulator.region(PRIMARY).projectEndpoint();
-        FoundryAgentService impatient = new FoundryAgentService(PRIMARY, FoundryClientFactory.builder()
-                .region(PRIMARY).endpoint(endpoint).credential(FoundryCredentials.forEndpoint(endpoint))
-                .openAIMaxRetries(0)
-                .options(FoundryClientOptions.builder().timeout(Duration.ofMillis(400)).build())
-                .build());
-        start(impatient);
+        start(impatientPrimary());
         regions.emulator.region(PRIMARY).faults().inject(
                 FaultRule.latency(Duration.ofMillis(1500)).onlyFor("POST", "/responses").times(1));
 
@@ -164,13 +158,7 @@ class TrafficEvidenceDetectionTest {
 
     @Test
     void aRegionThatGoesDarkRightAfterABurstFoundItAnsweringIsProbedAgainOnTheFirstRefusedCall() {
-        String endpoint = regions.emulator.region(PRIMARY).projectEndpoint();
-        FoundryAgentService impatient = new FoundryAgentService(PRIMARY, FoundryClientFactory.builder()
-                .region(PRIMARY).endpoint(endpoint).credential(FoundryCredentials.forEndpoint(endpoint))
-                .openAIMaxRetries(0)
-                .options(FoundryClientOptions.builder().timeout(Duration.ofMillis(400)).build())
-                .build());
-        start(impatient);
+        start(impatientPrimary());
         client.startConversation("d", agents.get(0).name(), null);
         assertThat(client.send("d", "remember b=2").region()).isEqualTo(PRIMARY);
         regions.emulator.region(PRIMARY).faults().inject(
@@ -190,6 +178,16 @@ class TrafficEvidenceDetectionTest {
         assertThat(events.await(FailoverEvent.RegionDown.class, e -> e.region().equals(PRIMARY), WAIT)
                 .consecutiveFailures()).isEqualTo(THRESHOLD);
         assertThat(controller.current()).isEqualTo(SECONDARY);
+    }
+
+    /** The primary through a client that waits 400 ms for an answer and does not retry. */
+    private FoundryAgentService impatientPrimary() {
+        String endpoint = regions.emulator.region(PRIMARY).projectEndpoint();
+        return new FoundryAgentService(PRIMARY, FoundryClientFactory.builder()
+                .region(PRIMARY).endpoint(endpoint).credential(FoundryCredentials.forEndpoint(endpoint))
+                .openAIMaxRetries(0)
+                .options(FoundryClientOptions.builder().timeout(Duration.ofMillis(400)).build())
+                .build());
     }
 
     /** Waits (observably, up to {@link #WAIT}) until the primary's copy of "c" holds {@code n} assistant messages. */
