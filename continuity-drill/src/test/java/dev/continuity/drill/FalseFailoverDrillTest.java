@@ -1,6 +1,7 @@
 package dev.continuity.drill;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.continuity.journal.sqlite.SqliteTurnJournal;
 import dev.continuity.testsupport.RepositoryFiles;
@@ -56,6 +57,20 @@ class FalseFailoverDrillTest {
         assertThat(report.slowAnswersBeforeOutage()).isEqualTo(Drill.SLOW_ANSWERS);
         assertThat(report.suspicionsBeforeOutage()).isBetween(1L, (long) Drill.SLOW_ANSWERS);
         assertThat(report.throttledBeforeOutage()).isZero();
+    }
+
+    @Test
+    void chaosIsRefusedAgainstRealProjectsAndUnknownKindsAndNegativeLoadAreNamed() {
+        Path topology = Path.of("agents/azure.json");
+        assertThatThrownBy(() -> new DrillOptions(6, 4, "sqlite", "lazy", AGENTS, topology, 500, 3, 6, false,
+                "throttle", 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--chaos throttle").hasMessageContaining("--topology agents/azure.json");
+        assertThatThrownBy(() -> new DrillOptions(6, 4, "sqlite", "lazy", AGENTS, null, 500, 3, 6, false,
+                "flood", 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--chaos must be none, throttle or latency, not 'flood'");
+        assertThatThrownBy(() -> new DrillOptions(6, 4, "sqlite", "lazy", AGENTS, null, 500, 3, 6, false,
+                "none", -1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--load must not be negative, got -1");
     }
 
     @Test
