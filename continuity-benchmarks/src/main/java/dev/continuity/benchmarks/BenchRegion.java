@@ -40,8 +40,13 @@ final class BenchRegion implements AutoCloseable {
 
     /** A journaling client on the region, journaling as the journal prefers ({@code durability} null) or as told. */
     ContinuityClient client(TurnJournal journal, TurnDurability durability) {
-        ContinuityClient.Builder builder = ContinuityClient.builder().journal(journal).region(service);
+        ContinuityClient.Builder builder = clientBuilder(journal);
         return (durability == null ? builder : builder.durability(durability)).build();
+    }
+
+    /** A builder of journaling clients on the region, for the settings a benchmark adds. */
+    ContinuityClient.Builder clientBuilder(TurnJournal journal) {
+        return ContinuityClient.builder().journal(journal).region(service);
     }
 
     /** One step of {@link #interleave}: the same turn on both sides. */

@@ -61,9 +61,11 @@ public final class JournalBenchmark {
 
     private static final String AGENT = "bench-agent";
     private static final Instant STARTED = Instant.parse("2025-01-01T00:00:00Z");
-    private static final String QUESTION = "Could you check the status of order %d and tell me when it ships? "
+    /** The question of every benchmarked turn (135 characters with its order number). */
+    static final String QUESTION = "Could you check the status of order %d and tell me when it ships? "
             + "I ordered it last week and the tracking page has not changed since.";
-    private static final String ANSWER = "Order %d left our warehouse this morning and is with the carrier now. "
+    /** The answer of every benchmarked turn (249 characters with its order number). */
+    static final String ANSWER = "Order %d left our warehouse this morning and is with the carrier now. "
             + "It should arrive within two to three business days; the tracking page usually updates by "
             + "tonight. Is there anything else I can help you with regarding this order or another one?";
 

@@ -1,8 +1,10 @@
 package dev.continuity.cli;
 
+import dev.continuity.benchmarks.AsyncThroughputBenchmark;
 import dev.continuity.benchmarks.ClientOverheadBenchmark;
 import dev.continuity.benchmarks.CpuBreakdown;
 import dev.continuity.benchmarks.EmulatorBenchmark;
+import dev.continuity.benchmarks.EncryptionBenchmark;
 import dev.continuity.benchmarks.JournalBenchmark;
 import dev.continuity.benchmarks.KnowledgeSyncBenchmark;
 import dev.continuity.benchmarks.RehydrationBenchmark;
@@ -31,7 +33,9 @@ import picocli.CommandLine.Spec;
             BenchCommand.Emulator.class,
             BenchCommand.Client.class,
             BenchCommand.Streaming.class,
+            BenchCommand.Async.class,
             BenchCommand.Journal.class,
+            BenchCommand.Encryption.class,
             BenchCommand.Rehydrate.class,
             BenchCommand.Knowledge.class,
         })
@@ -43,6 +47,12 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The command's output as a UTF-8 print stream, for benchmarks that print to one. */
+    static java.io.PrintStream printStream(CommandSpec spec) {
+        return new java.io.PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true,
+                java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Agent responses through the real SDK against the emulator, and the heap of stored conversations. */
@@ -140,6 +150,40 @@ final class BenchCommand implements Runnable {
         }
     }
 
+    /** The asynchronous client's throughput against the synchronous one, many conversations at once. */
+    @Command(name = "async", mixinStandardHelpOptions = true,
+            description = "Turns/s of ContinuityAsyncClient vs ContinuityClient with N concurrent conversations.")
+    static final class Async implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--conversations", defaultValue = "64",
+                description = "Conversations sending at once (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1, max = 10_000)
+        int conversations;
+
+        @Option(names = "--turns", defaultValue = "50", description = "Turns per conversation (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1)
+        int turns;
+
+        @Override
+        public Integer call() throws Exception {
+            AsyncThroughputBenchmark.Result r = AsyncThroughputBenchmark.run(conversations, turns);
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "async vs sync: %d conversations at once, %d turns each, in-memory journal, %d cores%n",
+                    r.conversations(), r.turnsPerConversation(), Runtime.getRuntime().availableProcessors());
+            out.printf(Locale.ROOT, "  %-42s %8s %8s %10s %10s %10s %14s%n", "client", "threads", "turns", "turns/s",
+                    "p50", "p99", "CPU per turn");
+            for (AsyncThroughputBenchmark.Row row : r.rows()) {
+                out.printf(Locale.ROOT, "  %-42s %8d %8d %10.0f %7.2f ms %7.2f ms %11.0f us%n", row.name(),
+                        row.threads(), row.turns(), row.turnsPerSecond(), row.p50Millis(), row.p99Millis(),
+                        row.cpuMicrosPerTurn());
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
     /** What journaling adds to a streamed turn compared with the bare SDK stream, and its journal writes. */
     @Command(name = "streaming", mixinStandardHelpOptions = true,
             description = "Time to first event and per-event time of ContinuityClient.sendStreaming vs the bare SDK "
@@ -193,6 +237,31 @@ final class BenchCommand implements Runnable {
         }
     }
 
+    /** The per-turn cost of journal encryption with a cached data key, and the key-encryption key's calls. */
+    @Command(name = "encryption", mixinStandardHelpOptions = true,
+            description = "Per-turn cost of journal encryption (append + commit, read) with a cached data key.")
+    static final class Encryption implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--conversations", defaultValue = "200", description = "Conversations (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1)
+        int conversations;
+
+        @Option(names = "--turns", defaultValue = "50", description = "Turns per conversation (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1)
+        int turns;
+
+        @Override
+        public Integer call() throws Exception {
+            EncryptionBenchmark.Result result = EncryptionBenchmark.run(conversations, turns);
+            java.io.PrintStream out = printStream(spec);
+            EncryptionBenchmark.print(out, result);
+            out.flush();
+            return result.wraps() == conversations ? ExitCodes.OK : ExitCodes.ERROR;
+        }
+    }
+
     /** Syncing file knowledge into a region: first sync, unchanged re-sync, re-sync with some files changed. */
     @Command(name = "knowledge", mixinStandardHelpOptions = true,
             description = "Sync N files of K KB into an emulated region, re-sync unchanged, re-sync with C changed.")
@@ -219,8 +288,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             List<KnowledgeSyncBenchmark.Step> steps = KnowledgeSyncBenchmark.run(files, kb, changed, concurrency);
-            java.io.PrintStream out = new java.io.PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true,
-                    java.nio.charset.StandardCharsets.UTF_8);
+            java.io.PrintStream out = printStream(spec);
             KnowledgeSyncBenchmark.print(out, files, kb, changed, concurrency, steps);
             out.flush();
             boolean expected = steps.get(0).uploads() == files && steps.get(1).uploads() == 0

@@ -34,6 +34,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -87,6 +88,9 @@ final class ChatCommand implements Callable<Integer> {
     /** Where lines are read from; tests replace it. */
     InputStream in = System.in;
 
+    @Mixin
+    JournalKeyOptions keys;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -97,6 +101,7 @@ final class ChatCommand implements Callable<Integer> {
         List<Region> regions = new ArrayList<>();
         try {
             journalOption = JournalOption.parse(journal, true);
+            keys.check();
             if (probeMillis < 1) {
                 throw new IllegalArgumentException("--probe-interval must be at least 1 ms, got " + probeMillis);
             }
@@ -119,7 +124,7 @@ final class ChatCommand implements Callable<Integer> {
             return ExitCodes.INVALID;
         }
 
-        try (TurnJournal opened = journalOption.open();
+        try (TurnJournal opened = keys.wrap(journalOption.open());
                 ContinuityStack stack = FoundryRegions.connect(topology).stack(opened, List.of(definition))
                         .probes(ProbeSettings.every(Duration.ofMillis(probeMillis))) // 3 failures declare a region down
                         .eagerReplay(false) // this chat needs only its own conversation, replayed on its next turn

@@ -11,6 +11,9 @@ import dev.continuity.drill.Drill;
 import dev.continuity.drill.DrillOptions;
 import dev.continuity.drill.DrillReport;
 import dev.continuity.journal.TurnJournal;
+import dev.continuity.journal.crypto.EncryptingTurnJournal;
+import dev.continuity.journal.crypto.EncryptionAudit;
+import dev.continuity.journal.crypto.LocalKeyFile;
 import dev.continuity.journal.memory.InMemoryTurnJournal;
 import dev.continuity.journal.sqlite.SqliteTurnJournal;
 import java.io.PrintWriter;
@@ -22,6 +25,7 @@ import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code continuity drill}: the failover drill, the project's main job. */
@@ -105,6 +109,14 @@ final class DrillCommand implements Callable<Integer> {
             + " a loaded machine (default: ${DEFAULT-VALUE}).")
     @OptionRules.Range(min = 0, max = 1_000)
     int load;
+    @Option(names = "--encrypt", description = "Encrypt the journal's turn content (EncryptingTurnJournal: a data key "
+            + "per conversation, wrapped by a new local key file journal.key beside the journal), then check that the "
+            + "stored journal holds no turn in plaintext.")
+    boolean encrypt;
+
+    @Option(names = "--keep-journal", paramLabel = "DIR", description = "With --store sqlite: put the journal "
+            + "(journal.db, and journal.key with --encrypt) in DIR and leave it there for inspection.")
+    Path keepJournal;
 
     @Override
     public Integer call() throws Exception {
@@ -129,16 +141,19 @@ final class DrillCommand implements Callable<Integer> {
         if (!store.equals("cosmos") && cosmosEndpoint != null) {
             throw new IllegalArgumentException("--cosmos-endpoint needs --store cosmos (--store was '" + store + "')");
         }
+        Path journalDir = keptJournalDir();
         ConsoleProgress progress = new ConsoleProgress(err, System.console() != null);
         Path tempDir = Files.createTempDirectory("continuity-drill");
         CosmosDrillStore cosmos = null;
         Drill drill;
         DrillReport report;
+        EncryptionCheck encryption = null;
         try {
+            Path dir = journalDir != null ? journalDir : tempDir;
             Supplier<TurnJournal> journals;
             switch (store) {
                 case "memory" -> journals = InMemoryTurnJournal::new;
-                case "sqlite" -> journals = () -> SqliteTurnJournal.open(tempDir.resolve("journal.db"));
+                case "sqlite" -> journals = () -> SqliteTurnJournal.open(dir.resolve("journal.db"));
                 default -> {
                     cosmos = cosmosEndpoint != null
                             ? CosmosDrillStore.remote(cosmosEndpoint, cosmosDatabase, System::getenv)
@@ -147,8 +162,17 @@ final class DrillCommand implements Callable<Integer> {
                     journals = cosmos::openJournal;
                 }
             }
+            if (encrypt) {
+                encryption = new EncryptionCheck(LocalKeyFile.create(dir.resolve("journal.key"), "drill"), journals);
+                progress.note("journal encrypted: data keys wrapped by " + encryption.key.currentKeyId() + " ("
+                        + encryption.key.file() + ")");
+                journals = encryption::open;
+            }
             drill = new Drill(options, journals, mode.equals("warm") ? cosmos::warmStandby : null, progress);
             report = drill.run();
+            if (encryption != null) {
+                encryption.audit();
+            }
         } finally {
             if (cosmos != null) {
                 cosmos.close();
@@ -157,6 +181,12 @@ final class DrillCommand implements Callable<Integer> {
         }
         printSummary(out, report);
         drill.standbySummary().ifPresent(summary -> printStandby(out, summary));
+        if (encryption != null) {
+            encryption.print(out);
+        }
+        if (journalDir != null) {
+            out.println("journal kept in " + journalDir);
+        }
         if (json != null) {
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             ObjectNode tree = mapper.valueToTree(report);
@@ -169,7 +199,66 @@ final class DrillCommand implements Callable<Integer> {
             mapper.writeValue(json.toFile(), tree);
             out.println("report written to " + json);
         }
-        return report.continuityVerified() ? ExitCodes.OK : ExitCodes.ERROR;
+        boolean encrypted = encryption == null || encryption.audit.plaintextTurns() == 0;
+        return report.continuityVerified() && encrypted ? ExitCodes.OK : ExitCodes.ERROR;
+    }
+
+    /** The directory of {@code --keep-journal}, checked, or null. */
+    private Path keptJournalDir() throws java.io.IOException {
+        if (encrypt && store.equals("memory")) {
+            throw new ParameterException(spec.commandLine(),
+                    "--encrypt needs a stored journal: --store sqlite or cosmos (--store was 'memory')");
+        }
+        if (keepJournal == null) {
+            return null;
+        }
+        if (!store.equals("sqlite")) {
+            throw new ParameterException(spec.commandLine(),
+                    "--keep-journal needs --store sqlite (--store was '" + store + "')");
+        }
+        Files.createDirectories(keepJournal);
+        for (String name : new String[] {"journal.db", "journal.key"}) {
+            if (Files.exists(keepJournal.resolve(name))) {
+                throw new ParameterException(spec.commandLine(), "--keep-journal " + keepJournal + ": "
+                        + keepJournal.resolve(name) + " exists already; give an empty directory");
+            }
+        }
+        return keepJournal;
+    }
+
+    /** {@code --encrypt}: the encrypting journal of the run and, afterwards, what the stored journal holds. */
+    private static final class EncryptionCheck {
+        final LocalKeyFile key;
+        private final Supplier<TurnJournal> stored;
+        private EncryptingTurnJournal journal;
+        EncryptionAudit audit;
+
+        EncryptionCheck(LocalKeyFile key, Supplier<TurnJournal> stored) {
+            this.key = key;
+            this.stored = stored;
+        }
+
+        TurnJournal open() {
+            journal = EncryptingTurnJournal.builder(stored.get()).keyEncryptionKey(key).build();
+            return journal;
+        }
+
+        /** Reads the stored journal (the backend, reopened) for turns in plaintext. */
+        void audit() {
+            try (TurnJournal raw = stored.get()) {
+                audit = EncryptionAudit.of(raw);
+            }
+        }
+
+        void print(PrintWriter out) {
+            EncryptingTurnJournal.KeyCalls calls = journal.keyEncryptionKeyCalls();
+            out.println("Journal encryption (" + key.currentKeyId() + ")");
+            row(out, "stored turns encrypted", (audit.turns() - audit.plaintextTurns()) + " of " + audit.turns()
+                    + " in " + audit.conversations() + " conversations"
+                    + (audit.plaintextTurns() == 0 ? "" : "; IN PLAINTEXT: " + audit.examples()));
+            row(out, "key-encryption key calls", calls.wraps() + " wraps, " + calls.unwraps() + " unwraps");
+            out.flush();
+        }
     }
 
     private static ObjectNode standbyJson(ObjectMapper mapper, Drill.StandbySummary summary) {

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,6 +38,9 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The file to write (.jsonl).")
     Path out;
 
+    @Mixin
+    JournalKeyOptions keys;
+
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -44,12 +48,13 @@ final class ExportCommand implements Callable<Integer> {
         JournalOption option;
         try {
             option = JournalOption.parse(journal, false).requireExisting();
+            keys.check();
         } catch (IllegalArgumentException e) {
             err.println(CliErrors.describe(e));
             err.flush();
             return ExitCodes.INVALID;
         }
-        try (TurnJournal opened = option.openReadOnly()) {
+        try (TurnJournal opened = keys.wrap(option.openReadOnly())) {
             ExportResult result = new JournalExporter(opened).export(out);
             stdout.println("exported " + result.conversations() + " conversation(s), " + result.turns() + " turn(s) from "
                     + option.value() + " to " + out);

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -46,6 +47,9 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Only check the file; write nothing.")
     boolean dryRun;
 
+    @Mixin
+    JournalKeyOptions keys;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -53,6 +57,7 @@ final class ImportCommand implements Callable<Integer> {
         JournalOption option;
         try {
             option = JournalOption.parse(journal, false);
+            keys.check();
         } catch (IllegalArgumentException e) {
             err.println(CliErrors.describe(e));
             err.flush();
@@ -66,7 +71,7 @@ final class ImportCommand implements Callable<Integer> {
                 out.flush();
                 return ExitCodes.OK;
             }
-            try (TurnJournal opened = option.open()) {
+            try (TurnJournal opened = keys.wrap(option.open())) {
                 ImportResult r = new JournalImporter(opened, !dropCursors).importChecked(in); // checked above
                 out.println("imported " + in + " into " + option.value() + ": conversations " + r.conversationsWritten()
                         + " written, " + r.conversationsPresent() + " already present; turns " + r.turnsWritten()

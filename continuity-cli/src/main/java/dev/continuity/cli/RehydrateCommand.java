@@ -33,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -116,6 +117,9 @@ final class RehydrateCommand implements Callable<Integer> {
             + "Continuity created, replayed copies or probes, that no journal cursor names) after the run.")
     boolean keepOrphans;
 
+    @Mixin
+    JournalKeyOptions keys;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -133,6 +137,7 @@ final class RehydrateCommand implements Callable<Integer> {
             }
             if (journal != null) {
                 journalOption = JournalOption.parse(journal, false).requireExisting();
+                keys.check();
             } else if (rehydrationMode != RehydrationMode.LAZY) {
                 err.println("no --journal given: rehydrating agents only (conversations replay lazily on first use)");
                 rehydrationMode = RehydrationMode.LAZY;
@@ -152,7 +157,7 @@ final class RehydrateCommand implements Callable<Integer> {
             return ExitCodes.INVALID;
         }
         try (FoundryRegions connected = FoundryRegions.builder(topology).regions(target.name()).build();
-                TurnJournal opened = journalOption == null ? null : journalOption.open()) {
+                TurnJournal opened = journalOption == null ? null : keys.wrap(journalOption.open())) {
             Rehydrator.Builder builder = Rehydrator.builder()
                     .target(connected.service(target.name()))
                     .topology(topology)

@@ -6,7 +6,6 @@ import dev.continuity.emulator.Emulator;
 import dev.continuity.journal.sqlite.SqliteTurnJournal;
 import dev.continuity.testsupport.EmulatedTopology;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -41,11 +40,7 @@ class RehydrateOrphansLineTest {
     }
 
     private int rehydrate(String... extra) {
-        String[] base = {"rehydrate", "--topology", topology.toString(), "--to", "centralus", "--agents",
-            EmulatedTopology.shippedAgents().toString(), "--journal", "sqlite:" + dir.resolve("journal.db")};
-        String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(extra))
-                .toArray(String[]::new);
-        return Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
+        return RehydrateRun.run(topology, dir.resolve("journal.db"), out, err, extra);
     }
 
     @Test

@@ -50,4 +50,20 @@ public sealed interface ResponseEvent {
      */
     record ItemDone(int outputIndex, TurnItem item) implements ResponseEvent {
     }
+
+    /**
+     * Any event of the service's stream as the service wrote it ({@code response.created}, the deltas, the hosted
+     * tool events, the terminal {@code response.completed}, ...). An adapter that reads the wire hands it before the
+     * typed event derived from it; callers that relay the stream in its wire form use it, the others ignore it.
+     *
+     * @param type the event's {@code type}
+     * @param json the event's JSON object, numbers as written
+     */
+    record ServiceEvent(String type, String json) implements ResponseEvent {
+        /** Checks the fields. */
+        public ServiceEvent {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(json, "json");
+        }
+    }
 }

@@ -61,7 +61,9 @@ import org.slf4j.LoggerFactory;
  * the region stops answering, the send waits up to the configured failover wait for another region to
  * become active and completes the turn there, exactly once.
  *
- * <p>Thread-safe; one instance per application.
+ * <p>Thread-safe; one instance per application. The same builder also builds the asynchronous client
+ * ({@link Builder#buildAsyncClient()}, Reactor's {@code Mono} and {@code Flux}), and {@link #async()} is this client's
+ * asynchronous face: both run this one protocol.
  */
 public final class ContinuityClient implements AutoCloseable {
 
@@ -73,6 +75,12 @@ public final class ContinuityClient implements AutoCloseable {
      */
     public static final RetrySettings DEFAULT_RETRY = RetrySettings.defaults().withMaxAttempts(5)
             .withMaxRetryAfter(Duration.ofSeconds(5));
+
+    /** Threads per core of the asynchronous client's default scheduler: the asynchronous turns that run at once. */
+    public static final int DEFAULT_ASYNC_THREADS_PER_CORE = 10;
+
+    /** Turns the asynchronous client's default scheduler queues beyond those running before it refuses more. */
+    public static final int DEFAULT_ASYNC_QUEUED_TURNS = 100_000;
 
     private final Settings settings;
     private final TurnJournal journal;
@@ -93,6 +101,8 @@ public final class ContinuityClient implements AutoCloseable {
 
     /** Runs the turns of {@link #sendStreaming(String, List, TurnOptions)}; threads made on first use. */
     private volatile java.util.concurrent.ExecutorService streamThreads;
+    /** Runs {@link ContinuityAsyncClient}'s turns when the builder named no scheduler; made on first use. */
+    private volatile reactor.core.scheduler.Scheduler asyncThreads;
     private volatile boolean closed;
 
     ContinuityClient(Settings settings) {
@@ -120,11 +130,13 @@ public final class ContinuityClient implements AutoCloseable {
      * @param maxTrackedConversations conversations the client keeps per-process state for
      * @param clock the clock of journal timestamps
      * @param durability how turns are journaled
+     * @param asyncScheduler where {@link ContinuityAsyncClient} runs turns, or null for the default
+     * @param asyncStreamBuffer events a streamed {@code Flux} holds for a subscriber that requested fewer
      */
     record Settings(TurnJournal journal, Map<String, AgentService> regions, ActiveRegion activeRegion,
             RegionCatchUp catchUp, Map<String, FunctionHandler> functionHandlers, Duration lockTimeout,
             Duration failoverWait, RetrySettings retry, int maxToolRounds, int maxTrackedConversations, Clock clock,
-            TurnDurability durability) {
+            TurnDurability durability, reactor.core.scheduler.Scheduler asyncScheduler, int asyncStreamBuffer) {
 
         /** Copies the maps; checks what is required. */
         Settings {
@@ -153,6 +165,40 @@ public final class ContinuityClient implements AutoCloseable {
     /** The journal this client writes to. */
     public TurnJournal journal() {
         return journal;
+    }
+
+    /**
+     * The asynchronous face of this client: the same turns, run by this client's protocol on the builder's
+     * {@link Builder#asyncScheduler scheduler}, sharing this client's per-conversation locks and state (a
+     * conversation's turns never interleave, whichever face sends them). Closing either closes both.
+     *
+     * @return a {@link ContinuityAsyncClient} over this client
+     */
+    public ContinuityAsyncClient async() {
+        return new ContinuityAsyncClient(this, settings.asyncStreamBuffer());
+    }
+
+    /**
+     * Where asynchronous turns run: the builder's {@link Builder#asyncScheduler scheduler}, else this client's own
+     * bounded elastic scheduler (made on first use, disposed gracefully by {@link #close()}).
+     */
+    reactor.core.scheduler.Scheduler asyncScheduler() {
+        if (settings.asyncScheduler() != null) {
+            return settings.asyncScheduler();
+        }
+        reactor.core.scheduler.Scheduler threads = asyncThreads;
+        if (threads == null) {
+            synchronized (this) {
+                requireOpen(null, "asynchronous turns");
+                if (asyncThreads == null) {
+                    asyncThreads = reactor.core.scheduler.Schedulers.newBoundedElastic(
+                            DEFAULT_ASYNC_THREADS_PER_CORE * Runtime.getRuntime().availableProcessors(),
+                            DEFAULT_ASYNC_QUEUED_TURNS, "continuity-async", 60, true);
+                }
+                threads = asyncThreads;
+            }
+        }
+        return threads;
     }
 
     /** Starts a conversation with the latest version of an agent under a new random key. */
@@ -246,15 +292,21 @@ public final class ContinuityClient implements AutoCloseable {
         if (input.isEmpty()) {
             throw new IllegalArgumentException("a turn needs at least one input item");
         }
+        return streamOnThread(conversationKey, listener -> sendStreaming(conversationKey, input, options, listener));
+    }
+
+    /**
+     * Runs a streamed call ({@code call} given the listener that feeds the stream) on a thread of this client and
+     * returns the stream its events go to; it ends with the call's result or exception.
+     */
+    private TurnStream streamOnThread(String conversationKey,
+            java.util.function.Function<java.util.function.Consumer<TurnEvent>, TurnResult> call) {
+        requireOpen(conversationKey, "streamed turns");
         TurnStream stream = new TurnStream();
-        if (closed) {
-            throw new IllegalStateException("the client is closed: streamed turns are no longer taken (conversation '"
-                    + conversationKey + "')");
-        }
         streamThreads().execute(() -> {
             TurnResult result;
             try {
-                result = sendTurn(conversationKey, input, options, new StreamSink(stream::emit));
+                result = call.apply(stream::emit);
             } catch (RuntimeException e) {
                 stream.finish(null, e);
                 return;
@@ -268,6 +320,14 @@ public final class ContinuityClient implements AutoCloseable {
         return stream;
     }
 
+    /** Throws when the client is closed: {@code what} (streamed turns, asynchronous turns) are no longer taken. */
+    void requireOpen(String conversationKey, String what) {
+        if (closed) {
+            throw new IllegalStateException("the client is closed: " + what + " are no longer taken"
+                    + (conversationKey == null ? "" : " (conversation '" + conversationKey + "')"));
+        }
+    }
+
     /**
      * As {@link #sendStreaming(String, List, TurnOptions)}, on the caller's thread: hands {@code listener} each
      * event as it arrives (the last one {@link TurnEvent.Completed}) and returns the acknowledged turn. The
@@ -277,8 +337,23 @@ public final class ContinuityClient implements AutoCloseable {
      */
     public TurnResult sendStreaming(String conversationKey, List<TurnItem> input, TurnOptions options,
             java.util.function.Consumer<TurnEvent> listener) {
-        Objects.requireNonNull(listener, "listener");
-        StreamSink sink = new StreamSink(listener);
+        return streamTurn(conversationKey, input, options, new StreamSink(listener, false));
+    }
+
+    /**
+     * As {@link #sendStreaming(String, List, TurnOptions, java.util.function.Consumer)}, and {@code listener} is also
+     * told every event of the service's stream as the service wrote it ({@link TurnEvent.ServiceEvent}, before the
+     * typed event derived from it): for relaying the stream in its wire form, as the openai-java adoption path
+     * ({@code ContinuityOpenAI} in continuity-foundry) does. The same turn, journaled once, resolved after a cut
+     * the same way.
+     */
+    public TurnResult sendStreamingRelayed(String conversationKey, List<TurnItem> input, TurnOptions options,
+            java.util.function.Consumer<TurnEvent> listener) {
+        return streamTurn(conversationKey, input, options, new StreamSink(listener, true));
+    }
+
+    private TurnResult streamTurn(String conversationKey, List<TurnItem> input, TurnOptions options,
+            StreamSink sink) {
         TurnResult result = sendTurn(conversationKey, input, options, sink);
         if (sink.listenerFailure != null) {
             throw sink.listenerFailure;
@@ -336,9 +411,57 @@ public final class ContinuityClient implements AutoCloseable {
      */
     public TurnResult sendAndRunTools(String conversationKey, String userMessage, TurnOptions options) {
         java.util.Objects.requireNonNull(options, "options");
-        TurnResult result = send(conversationKey, userMessage, options);
-        for (int round = 0; !result.functionCalls().isEmpty(); round++) {
-            if (round >= settings.maxToolRounds()) {
+        return runTools(conversationKey, userMessage, input -> send(conversationKey, input, options));
+    }
+
+    /**
+     * {@link #sendAndRunTools(String, String)} streamed: each round's events as they arrive. See
+     * {@link #sendAndRunToolsStreaming(String, String, TurnOptions)}.
+     */
+    public TurnStream sendAndRunToolsStreaming(String conversationKey, String userMessage) {
+        return sendAndRunToolsStreaming(conversationKey, userMessage, TurnOptions.NONE);
+    }
+
+    /**
+     * {@link #sendAndRunTools(String, String, TurnOptions)} streamed: every round is a streamed turn
+     * ({@link #sendStreaming(String, List, TurnOptions)}) journaled exactly once, and the caller reads every
+     * round's events in order, each round ending with its own {@link TurnEvent.Completed} (the round is
+     * journaled); the function outputs the handlers return are sent as the next round. The stream ends after the
+     * {@code Completed} of the round whose answer asks for no function call (its result is the stream's
+     * {@link TurnStream#result()}), or with the exception {@code sendAndRunTools} would throw (the rounds before it
+     * stay journaled). A {@link TurnEvent.Restarted} voids the events since the previous {@code Completed} only.
+     * Closing the stream early stops the events, not the loop: the remaining rounds run and are journaled.
+     */
+    public TurnStream sendAndRunToolsStreaming(String conversationKey, String userMessage, TurnOptions options) {
+        java.util.Objects.requireNonNull(options, "options");
+        return streamOnThread(conversationKey, listener -> sendAndRunTools(conversationKey, userMessage, options,
+                listener));
+    }
+
+    /**
+     * As {@link #sendAndRunToolsStreaming(String, String, TurnOptions)}, on the caller's thread: hands
+     * {@code listener} every round's events (each round ending with its {@link TurnEvent.Completed}) and returns
+     * the last round's acknowledged turn. An exception the listener throws stops the events and the loop after the
+     * round it was thrown in (that round is still journaled), and is then thrown.
+     */
+    public TurnResult sendAndRunTools(String conversationKey, String userMessage, TurnOptions options,
+            java.util.function.Consumer<TurnEvent> listener) {
+        java.util.Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(listener, "listener");
+        return runTools(conversationKey, userMessage, input -> sendStreaming(conversationKey, input, options,
+                listener));
+    }
+
+    /**
+     * The function-call loop of every {@code sendAndRunTools}: sends the user message as the first round through
+     * {@code round}, then, while the answer asks for function calls, runs the registered handlers and sends their
+     * outputs as the next round, up to {@link Builder#maxToolRounds} rounds.
+     */
+    private TurnResult runTools(String conversationKey, String userMessage,
+            java.util.function.Function<List<TurnItem>, TurnResult> round) {
+        TurnResult result = round.apply(List.of(TurnItem.userMessage(userMessage)));
+        for (int rounds = 0; !result.functionCalls().isEmpty(); rounds++) {
+            if (rounds >= settings.maxToolRounds()) {
                 throw new ContinuityException("conversation '" + conversationKey + "': the model still asks for "
                         + "function calls after " + settings.maxToolRounds() + " rounds");
             }
@@ -358,7 +481,7 @@ public final class ContinuityClient implements AutoCloseable {
                 }
                 outputs.add(TurnItem.functionCallOutput(call.callId(), output));
             }
-            result = send(conversationKey, outputs, options);
+            result = round.apply(outputs);
         }
         return result;
     }
@@ -430,15 +553,24 @@ public final class ContinuityClient implements AutoCloseable {
     }
 
     /**
-     * Stops taking streamed turns; those running finish (and are journaled). The journal and the services belong to
-     * the application and stay open.
+     * Stops taking streamed and asynchronous turns ({@link #async()}); those running finish (and are journaled). The
+     * journal, the services and an {@link Builder#asyncScheduler asynchronous scheduler} given to the builder belong
+     * to the application and stay open.
      */
     @Override
     public void close() {
-        closed = true;
+        synchronized (this) {
+            closed = true;
+        }
         java.util.concurrent.ExecutorService threads = streamThreads;
         if (threads != null) {
             threads.shutdown();
+        }
+        reactor.core.scheduler.Scheduler async = asyncThreads;
+        if (async != null) {
+            // stops taking tasks; running turns finish, uninterrupted (dispose() would interrupt them)
+            async.disposeGracefully().subscribe(null, e -> LOG.warn("the asynchronous scheduler did not stop: {}",
+                    e.toString()));
         }
     }
 
@@ -784,12 +916,15 @@ public final class ContinuityClient implements AutoCloseable {
      */
     private static final class StreamSink implements java.util.function.Consumer<dev.continuity.agentservice.ResponseEvent> {
         private final java.util.function.Consumer<TurnEvent> listener;
+        /** Whether the caller is told the service's own events ({@link TurnEvent.ServiceEvent}). */
+        private final boolean relay;
         private boolean shown;
         private String responseId;
         private RuntimeException listenerFailure;
 
-        StreamSink(java.util.function.Consumer<TurnEvent> listener) {
-            this.listener = listener;
+        StreamSink(java.util.function.Consumer<TurnEvent> listener, boolean relay) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            this.relay = relay;
         }
 
         /** A new attempt starts (nothing of it is known yet). */
@@ -803,7 +938,11 @@ public final class ContinuityClient implements AutoCloseable {
 
         @Override
         public void accept(dev.continuity.agentservice.ResponseEvent event) {
-            if (event instanceof dev.continuity.agentservice.ResponseEvent.Created created) {
+            if (event instanceof dev.continuity.agentservice.ResponseEvent.ServiceEvent wire) {
+                if (relay) {
+                    emit(new TurnEvent.ServiceEvent(wire.type(), wire.json()));
+                }
+            } else if (event instanceof dev.continuity.agentservice.ResponseEvent.Created created) {
                 responseId = created.responseId();
             } else if (event instanceof dev.continuity.agentservice.ResponseEvent.ItemAdded added) {
                 emit(new TurnEvent.ItemAdded(added.outputIndex(), added.item()));
@@ -914,7 +1053,8 @@ public final class ContinuityClient implements AutoCloseable {
                     .withNativeTurn(region, pending.sequence());
         }
         return new TurnResult(key, pending.sequence(), region, reply.responseId(), reply.output(), reply.usage(),
-                reply.status(), reply.status() == ResponseStatus.INCOMPLETE ? reply.statusReason() : null);
+                reply.status(), reply.status() == ResponseStatus.INCOMPLETE ? reply.statusReason() : null,
+                reply.json());
     }
 
     /**
@@ -1094,6 +1234,8 @@ public final class ContinuityClient implements AutoCloseable {
         private int maxTrackedConversations = 10_000;
         private Clock clock = Clock.systemUTC();
         private TurnDurability durability;
+        private reactor.core.scheduler.Scheduler asyncScheduler;
+        private int asyncStreamBuffer = ContinuityAsyncClient.DEFAULT_STREAM_BUFFER;
 
         Builder() {
         }
@@ -1205,6 +1347,56 @@ public final class ContinuityClient implements AutoCloseable {
         }
 
         /**
+         * Where the {@link ContinuityAsyncClient} runs its turns (default: the client's own bounded elastic scheduler
+         * of {@value ContinuityClient#DEFAULT_ASYNC_THREADS_PER_CORE} daemon threads per core and
+         * {@value ContinuityClient#DEFAULT_ASYNC_QUEUED_TURNS} queued turns, made on first use and disposed
+         * gracefully by {@link ContinuityClient#close()}; not Reactor's shared {@code Schedulers.boundedElastic()},
+         * which the Azure SDK uses too: turns holding its threads could starve the SDK work they wait for).
+         * A turn holds one of its threads from its start to its acknowledgement (the turn protocol blocks on the
+         * journal and the service), so the scheduler's thread cap is how many asynchronous turns run at once; the
+         * others wait in its queue, and a turn the scheduler refuses fails with its
+         * {@link java.util.concurrent.RejectedExecutionException} before anything is journaled. The client does
+         * not dispose a scheduler given here (it belongs to the application).
+         */
+        public Builder asyncScheduler(reactor.core.scheduler.Scheduler scheduler) {
+            this.asyncScheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
+         * How many events a streamed turn's {@code Flux} holds for a subscriber that requested fewer than arrived
+         * (default {@value ContinuityAsyncClient#DEFAULT_STREAM_BUFFER}). The service does not wait for a slow
+         * reader, so neither does the turn: past this many undelivered events the {@code Flux} takes no more, and
+         * after the events it holds it fails with an overflow error naming the conversation; the turn still runs to
+         * its end and is journaled exactly once.
+         */
+        public Builder asyncStreamBuffer(int events) {
+            if (events < 1) {
+                throw new IllegalArgumentException("asyncStreamBuffer must be at least 1, was " + events);
+            }
+            this.asyncStreamBuffer = events;
+            return this;
+        }
+
+        /**
+         * Builds the client; the same as {@link #build()} (the Azure SDK's name, beside {@link #buildAsyncClient()}).
+         *
+         * @throws IllegalStateException when the journal or every region is missing
+         */
+        public ContinuityClient buildClient() {
+            return build();
+        }
+
+        /**
+         * Builds the asynchronous client: {@link #build()}'s client seen through {@link ContinuityClient#async()}.
+         *
+         * @throws IllegalStateException when the journal or every region is missing
+         */
+        public ContinuityAsyncClient buildAsyncClient() {
+            return build().async();
+        }
+
+        /**
          * Builds the client.
          *
          * @throws IllegalStateException when the journal or every region is missing
@@ -1219,7 +1411,7 @@ public final class ContinuityClient implements AutoCloseable {
             return new ContinuityClient(new ContinuityClient.Settings(journal, regions,
                     activeRegion != null ? activeRegion : ActiveRegion.fixed(regions.keySet().iterator().next()), catchUp,
                     functionHandlers, lockTimeout, failoverWait, retry, maxToolRounds, maxTrackedConversations, clock,
-                    durability != null ? durability : journal.defaultDurability()));
+                    durability != null ? durability : journal.defaultDurability(), asyncScheduler, asyncStreamBuffer));
         }
     }
 }

@@ -66,4 +66,22 @@ public sealed interface TurnEvent {
             Objects.requireNonNull(result, "result");
         }
     }
+
+    /**
+     * An event of the service's stream as the service wrote it (its JSON, ids and {@code sequence_number} the
+     * region's): told only to callers of {@link ContinuityClient#sendStreamingRelayed}, who relay the stream in its
+     * wire form (the openai-java adoption path). It comes before the typed event derived from it; the terminal
+     * event ({@code response.completed}, ...) comes before the turn is journaled: acknowledge only on
+     * {@link Completed}. An answer told again from a finished response after a cut has no service events.
+     *
+     * @param type the event's {@code type}
+     * @param json the event's JSON object
+     */
+    record ServiceEvent(String type, String json) implements TurnEvent {
+        /** Checks the fields. */
+        public ServiceEvent {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(json, "json");
+        }
+    }
 }

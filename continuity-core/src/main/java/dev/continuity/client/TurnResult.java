@@ -20,9 +20,13 @@ import java.util.List;
  * @param status how the response ended ({@link ResponseStatus#COMPLETED} or {@link ResponseStatus#INCOMPLETE})
  * @param incompleteReason for an incomplete answer, the service's reason ({@code max_output_tokens},
  *     {@code content_filter}); null otherwise
+ * @param responseJson the response object as the region wrote it (every field, numbers as written; ids are the
+ *     region's), or null when the answer was adopted from the regional conversation's items rather than read
+ *     from a response ({@code responseId} then starts with {@code recovered:})
  */
 public record TurnResult(String conversationKey, long sequence, String region, String responseId,
-        List<TurnItem> output, TokenUsage usage, ResponseStatus status, String incompleteReason) {
+        List<TurnItem> output, TokenUsage usage, ResponseStatus status, String incompleteReason,
+        String responseJson) {
 
     /** Copies the output. */
     public TurnResult {
@@ -30,10 +34,16 @@ public record TurnResult(String conversationKey, long sequence, String region, S
         status = status == null ? ResponseStatus.COMPLETED : status;
     }
 
+    /** A turn without the service's response object. */
+    public TurnResult(String conversationKey, long sequence, String region, String responseId,
+            List<TurnItem> output, TokenUsage usage, ResponseStatus status, String incompleteReason) {
+        this(conversationKey, sequence, region, responseId, output, usage, status, incompleteReason, null);
+    }
+
     /** A completed turn. */
     public TurnResult(String conversationKey, long sequence, String region, String responseId,
             List<TurnItem> output, TokenUsage usage) {
-        this(conversationKey, sequence, region, responseId, output, usage, ResponseStatus.COMPLETED, null);
+        this(conversationKey, sequence, region, responseId, output, usage, ResponseStatus.COMPLETED, null, null);
     }
 
     /** True when the model finished its answer (status {@link ResponseStatus#COMPLETED}). */

@@ -20,6 +20,7 @@ import dev.continuity.journal.RegionCursor;
 import dev.continuity.journal.TokenUsage;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnItem;
+import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.TurnOutcome;
 import dev.continuity.journal.TurnStatus;
 import dev.continuity.testsupport.LocalCosmosServer;
@@ -37,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * What the warm standby tests and benchmark run on: the local Cosmos DB server with a fresh journal
@@ -57,10 +59,15 @@ final class StandbyTestbed implements AutoCloseable {
     final CosmosAsyncClient asyncClient;
     final CosmosAsyncContainer feed;
     final CosmosAsyncContainer leases;
-    final CosmosTurnJournal journal;
+    final TurnJournal journal;
     final String containerName;
 
     StandbyTestbed() {
+        this(UnaryOperator.identity());
+    }
+
+    /** A testbed whose journal is {@code wrap} applied to the Cosmos DB journal (for example an encrypting one). */
+    StandbyTestbed(UnaryOperator<TurnJournal> wrap) {
         emulator = Emulator.builder().region(PRIMARY).region(STANDBY).start();
         for (String region : List.of(PRIMARY, STANDBY)) {
             String endpoint = emulator.region(region).projectEndpoint();
@@ -79,7 +86,8 @@ final class StandbyTestbed implements AutoCloseable {
         CosmosAsyncDatabase database = asyncClient.getDatabase(DATABASE);
         feed = database.getContainer(containerName);
         leases = WarmStandby.createLeaseContainerIfNotExists(database, "leases-" + suffix);
-        journal = CosmosTurnJournal.builder().client(client).database(DATABASE).container(containerName).build();
+        journal = wrap.apply(
+                CosmosTurnJournal.builder().client(client).database(DATABASE).container(containerName).build());
     }
 
     FoundryAgentService standby() {

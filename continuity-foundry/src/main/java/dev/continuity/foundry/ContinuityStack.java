@@ -1,6 +1,7 @@
 package dev.continuity.foundry;
 
 import dev.continuity.agentservice.AgentService;
+import dev.continuity.client.ContinuityAsyncClient;
 import dev.continuity.client.ContinuityClient;
 import dev.continuity.client.FunctionHandler;
 import dev.continuity.definition.AgentDefinition;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
  *         .start()) {
  *     stack.client().reconcilePendingTurns();
  *     TurnResult reply = stack.client().send(key, "hello");
+ *     stack.asyncClient().sendStreaming(key, "and now?").subscribe(event -> { ... });
  * }
  * }</pre>
  */
@@ -47,6 +49,7 @@ public final class ContinuityStack implements AutoCloseable {
     private final ConversationReplayer replayer;
     private final FailoverController failover;
     private final ContinuityClient client;
+    private final ContinuityAsyncClient asyncClient;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ContinuityStack(FoundryRegions regions, ConversationReplayer replayer, FailoverController failover,
@@ -55,6 +58,7 @@ public final class ContinuityStack implements AutoCloseable {
         this.replayer = replayer;
         this.failover = failover;
         this.client = client;
+        this.asyncClient = client.async();
     }
 
     /**
@@ -64,6 +68,17 @@ public final class ContinuityStack implements AutoCloseable {
      */
     public ContinuityClient client() {
         return client;
+    }
+
+    /**
+     * The asynchronous face of {@link #client()} (Reactor's {@code Mono} and {@code Flux}): the same client, its
+     * turns run on the scheduler set with {@code configureClient(b -> b.asyncScheduler(...))} (default
+     * the client's own bounded elastic scheduler); a conversation's turns never interleave, whichever face sends them.
+     *
+     * @return the asynchronous client
+     */
+    public ContinuityAsyncClient asyncClient() {
+        return asyncClient;
     }
 
     /**

@@ -354,6 +354,7 @@ public final class FoundryAgentService implements AgentService {
                     JsonNode event = parse(data.toString());
                     data.setLength(0);
                     String type = event.path("type").asText("");
+                    events.accept(new dev.continuity.agentservice.ResponseEvent.ServiceEvent(type, ExactJson.write(event)));
                     switch (type) {
                         case "response.created" -> {
                             responseId = event.path("response").path("id").asText(null);
@@ -530,7 +531,8 @@ public final class FoundryAgentService implements AgentService {
             JsonNode error = response.path("error");
             reason = error.path("code").asText("error") + ": " + error.path("message").asText("");
         }
-        return new AgentReply(id, output, usage, model == null || model.isNull() ? null : model.asText(), status, reason);
+        return new AgentReply(id, output, usage, model == null || model.isNull() ? null : model.asText(), status, reason,
+                ExactJson.write(response));
     }
 
     /** The body of a successful raw response (the client has already turned errors into exceptions). */

@@ -10,6 +10,7 @@ import com.openai.azure.AzureOpenAIServiceVersion;
 import com.openai.client.OpenAIClient;
 import com.openai.credential.BearerTokenCredential;
 import dev.continuity.foundry.internal.BearerTokenHeaderPolicy;
+import dev.continuity.foundry.internal.RegionalOpenAI;
 import dev.continuity.foundry.internal.CachingTokenSupplier;
 import dev.continuity.topology.CredentialEndpointException;
 import dev.continuity.topology.CredentialEndpointRule;
@@ -142,6 +143,40 @@ public final class FoundryClientFactory {
      *     token has been fetched then
      */
     public FoundryClients build() {
+        Prepared prepared = prepare();
+        HttpPipeline pipeline = SdkHttp.pipeline(prepared.options(), prepared.base(), region,
+                new BearerTokenHeaderPolicy(prepared.tokens(), prepared.rule(), region), agentsMaxRetries, extraPolicies);
+        OpenAIClient openAI = SdkHttp.openAI(prepared.options(), prepared.openAIBase(), region,
+                BearerTokenCredential.create(prepared.openAITokens()),
+                AzureOpenAIServiceVersion.fromString(SERVICE_VERSION.getVersion()), openAIRetries(prepared));
+        return new FoundryClients(prepared.base(), buildAgents(prepared.base(), pipeline), openAI, pipeline);
+    }
+
+    /**
+     * The region's OpenAI side for {@link ContinuityOpenAI}: its base URL, a transport of its own (the caller
+     * owns and closes it) and the credential's tokens, checked against {@link CredentialEndpointRule} like the
+     * OpenAI client's.
+     */
+    RegionalOpenAI regionalOpenAI() {
+        Prepared prepared = prepare();
+        return new RegionalOpenAI(region, prepared.openAIBase(),
+                SdkHttp.openAITransport(prepared.options(), prepared.openAIBase(), region), prepared.openAITokens());
+    }
+
+    /** An OpenAI client configured as {@link #build()}'s (headers, service version, retries) over {@code transport}. */
+    OpenAIClient openAIOver(com.openai.core.http.HttpClient transport) {
+        Prepared prepared = prepare();
+        return SdkHttp.openAI(transport, prepared.options(), prepared.openAIBase(),
+                BearerTokenCredential.create(prepared.openAITokens()),
+                AzureOpenAIServiceVersion.fromString(SERVICE_VERSION.getVersion()), openAIRetries(prepared));
+    }
+
+    private int openAIRetries(Prepared prepared) {
+        return openAIMaxRetries != null ? openAIMaxRetries : prepared.options().openAIRetries();
+    }
+
+    /** What every client of this factory is built from; refuses a missing endpoint or credential. */
+    private Prepared prepare() {
         if (endpoint == null) {
             throw new IllegalStateException("endpoint is required");
         }
@@ -160,12 +195,11 @@ public final class FoundryClientFactory {
             rule.require(openAIBase, region);
             return tokens.get();
         };
-        HttpPipeline pipeline = SdkHttp.pipeline(effective, base, region,
-                new BearerTokenHeaderPolicy(tokens, rule, region), agentsMaxRetries, extraPolicies);
-        OpenAIClient openAI = SdkHttp.openAI(effective, openAIBase, region, BearerTokenCredential.create(openAITokens),
-                AzureOpenAIServiceVersion.fromString(SERVICE_VERSION.getVersion()),
-                openAIMaxRetries != null ? openAIMaxRetries : effective.openAIRetries());
-        return new FoundryClients(base, buildAgents(base, pipeline), openAI, pipeline);
+        return new Prepared(base, openAIBase, effective, rule, tokens, openAITokens);
+    }
+
+    private record Prepared(String base, String openAIBase, FoundryClientOptions options, CredentialEndpointRule rule,
+            Supplier<String> tokens, Supplier<String> openAITokens) {
     }
 
     private AgentsClient buildAgents(String base, HttpPipeline pipeline) {

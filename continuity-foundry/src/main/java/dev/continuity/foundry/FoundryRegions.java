@@ -6,6 +6,7 @@ import dev.continuity.agentservice.AgentService;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.deploy.AgentDeployer;
 import dev.continuity.deploy.DeployReport;
+import dev.continuity.foundry.internal.RegionalOpenAI;
 import dev.continuity.failover.HealthProbe;
 import dev.continuity.failover.ProbeResult;
 import dev.continuity.failover.ProbeSettings;
@@ -289,13 +290,36 @@ public final class FoundryRegions implements AutoCloseable {
 
     private static FoundryClients newClients(FoundryClientOptions sdkOptions, Consumer<FoundryClientFactory> options,
             Region region, TokenCredential credential, boolean probe) {
-        FoundryClientFactory factory = FoundryClientFactory.builder().options(sdkOptions);
-        options.accept(factory);
-        FoundryAgentService.serving(factory, region.projectEndpoint(), credential).region(region.name());
+        FoundryClientFactory factory = factory(sdkOptions, options, region, credential);
         if (probe) {
             factory.agentsMaxRetries(0); // a refused connection counts at once
         }
         return factory.build();
+    }
+
+    private static FoundryClientFactory factory(FoundryClientOptions sdkOptions, Consumer<FoundryClientFactory> options,
+            Region region, TokenCredential credential) {
+        FoundryClientFactory factory = FoundryClientFactory.builder().options(sdkOptions);
+        options.accept(factory);
+        FoundryAgentService.serving(factory, region.projectEndpoint(), credential).region(region.name());
+        return factory;
+    }
+
+    /**
+     * A connected region's OpenAI side with a transport of its own, configured as the region's clients are (the
+     * caller owns and closes the transport): what {@link ContinuityOpenAI} forwards requests through.
+     */
+    RegionalOpenAI regionalOpenAI(String region) {
+        requireOpen();
+        Connected connected = require(region);
+        return factory(options, clientOptions, connected.region(), connected.credential()).regionalOpenAI();
+    }
+
+    /** An OpenAI client configured as a connected region's (headers, service version, retries) over {@code transport}. */
+    com.openai.client.OpenAIClient openAIOver(String region, com.openai.core.http.HttpClient transport) {
+        requireOpen();
+        Connected connected = require(region);
+        return factory(options, clientOptions, connected.region(), connected.credential()).openAIOver(transport);
     }
 
     private static void closeAll(Collection<FoundryClients> clients) {

@@ -20,7 +20,6 @@ import com.openai.azure.AzureOpenAIServiceVersion;
 import com.openai.azure.AzureUrlPathMode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.OpenAIClientImpl;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.credential.Credential;
 import dev.continuity.foundry.internal.AzureCoreOpenAIHttpClient;
 import dev.continuity.foundry.internal.EndpointGuardPolicy;
@@ -136,32 +135,37 @@ final class SdkHttp {
      */
     static OpenAIClient openAI(FoundryClientOptions options, String openAIBase, String region, Credential credential,
             AzureOpenAIServiceVersion version, int maxRetries) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (Header h : headers(options)) {
-            headers.computeIfAbsent(h.getName(), k -> new ArrayList<>()).add(h.getValue());
-        }
-        String app = options.applicationId();
+        return openAI(openAITransport(options, openAIBase, region), options, openAIBase, credential, version,
+                maxRetries);
+    }
+
+    /**
+     * The HTTP transport of an OpenAI client rooted at {@code openAIBase} (see {@link #openAI}): openai-java's
+     * OkHttp client, or openai-java over azure-core when the options need it. Sends what it is given: no
+     * credential, no retries (openai-java's client adds both above it).
+     */
+    static com.openai.core.http.HttpClient openAITransport(FoundryClientOptions options, String openAIBase,
+            String region) {
         if (!options.needsAzureTransport()) {
-            OpenAIOkHttpClient.Builder builder = OpenAIOkHttpClient.builder()
-                    .baseUrl(openAIBase)
-                    .credential(credential)
-                    .azureServiceVersion(version)
-                    .azureUrlPathMode(AzureUrlPathMode.UNIFIED)
-                    .maxRetries(maxRetries)
-                    .timeout(options.timeout())
-                    .putAllHeaders(headers);
-            if (app != null) {
-                builder.replaceHeaders("User-Agent", app + " " + USER_AGENT + " openai-java");
-            }
-            return builder.build();
+            return com.openai.client.okhttp.OkHttpClient.builder().timeout(options.timeout()).build();
         }
         HttpPipelineBuilder transport = new HttpPipelineBuilder().policies(
                 new EndpointGuardPolicy(CredentialEndpointRule.system(), region),
                 new HttpLoggingPolicy(options.logOptions()));
         HttpClient client = httpClient(options, openAIBase, region);
         transport.httpClient(client != null ? client : built(options));
+        return new AzureCoreOpenAIHttpClient(transport.build());
+    }
+
+    /** The OpenAI client over {@code transport}, with the options' headers, application id and timeout. */
+    static OpenAIClient openAI(com.openai.core.http.HttpClient transport, FoundryClientOptions options,
+            String openAIBase, Credential credential, AzureOpenAIServiceVersion version, int maxRetries) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (Header h : headers(options)) {
+            headers.computeIfAbsent(h.getName(), k -> new ArrayList<>()).add(h.getValue());
+        }
         com.openai.core.ClientOptions.Builder builder = com.openai.core.ClientOptions.builder()
-                .httpClient(new AzureCoreOpenAIHttpClient(transport.build()))
+                .httpClient(transport)
                 .baseUrl(openAIBase)
                 .credential(credential)
                 .azureServiceVersion(version)
@@ -169,6 +173,7 @@ final class SdkHttp {
                 .maxRetries(maxRetries)
                 .timeout(options.timeout())
                 .putAllHeaders(headers);
+        String app = options.applicationId();
         if (app != null) {
             builder.replaceHeaders("User-Agent", app + " " + USER_AGENT + " openai-java");
         }

@@ -19,11 +19,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /** {@link ContinuityStack} over two emulated regions: a turn, a failover, closing. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -42,10 +45,7 @@ class ContinuityStackTest {
     @BeforeEach
     void startRegions() throws IOException {
         emulator = Emulator.builder().region("eastus2").region("centralus").start();
-        topology = Emulated.topology(emulator, dir);
-        try (FoundryRegions primary = FoundryRegions.builder(topology).regions("eastus2").build()) {
-            assertThat(primary.deploy("eastus2", agents).succeeded()).isTrue();
-        }
+        topology = Emulated.deployedInPrimary(emulator, dir, agents);
     }
 
     @AfterEach
@@ -67,6 +67,29 @@ class ContinuityStackTest {
             assertThat(stack.failover().current()).isEqualTo("eastus2");
             assertThat(stack.failover().state()).isEqualTo(FailoverState.NORMAL);
             assertThat(journal.read("c-1", 1)).extracting(Turn::status).containsExactly(TurnStatus.COMMITTED);
+        }
+    }
+
+    @Test
+    void theAsyncClientIsTheSameClientRunOnTheConfiguredScheduler() {
+        Scheduler scheduler = Schedulers.newBoundedElastic(2, 100, "stack-async");
+        try (ContinuityStack stack = FoundryRegions.connect(topology).stack(journal, agents).probes(QUICK_PROBES)
+                .configureClient(client -> client.asyncScheduler(scheduler)).start()) {
+            stack.client().startConversation("c-4", "policy-bot", null);
+            stack.client().send("c-4", "remember a=1");
+            AtomicReference<String> thread = new AtomicReference<>();
+
+            TurnResult recalled = stack.asyncClient().send("c-4", "recall a")
+                    .doOnNext(r -> thread.set(Thread.currentThread().getName())).block();
+
+            assertThat(recalled.text()).isEqualTo("a is 1.");
+            assertThat(recalled.sequence()).isEqualTo(2);
+            assertThat(thread.get()).startsWith("stack-async");
+            assertThat(stack.asyncClient().syncClient()).isSameAs(stack.client());
+            assertThat(journal.read("c-4", 1)).extracting(Turn::status)
+                    .containsExactly(TurnStatus.COMMITTED, TurnStatus.COMMITTED);
+        } finally {
+            scheduler.dispose();
         }
     }
 

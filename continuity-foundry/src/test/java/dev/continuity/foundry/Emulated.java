@@ -24,6 +24,18 @@ final class Emulated {
         return new TopologyLoader().load(EmulatedTopology.write(emulator, dir.resolve("topology.json")));
     }
 
+    /** {@link #topology}, with {@code agents} deployed to its primary (eastus2) only. */
+    static Topology deployedInPrimary(Emulator emulator, Path dir, java.util.List<AgentDefinition> agents)
+            throws IOException {
+        Topology topology = topology(emulator, dir);
+        try (FoundryRegions primary = FoundryRegions.builder(topology).regions("eastus2").build()) {
+            if (!primary.deploy("eastus2", agents).succeeded()) {
+                throw new IllegalStateException("deploying " + agents + " to eastus2 failed");
+            }
+        }
+        return topology;
+    }
+
     /** The latest shipped definition of {@code agent}. */
     static AgentDefinition agent(String agent) {
         return new DefinitionLoader().load(EmulatedTopology.shippedAgents()).latest(agent).orElseThrow();

@@ -45,6 +45,13 @@ final class EmulatedRegions implements AutoCloseable {
         return services.get(region);
     }
 
+    /** The texts of the items of a conversation's copy in a region, in order (where the journal's head points). */
+    java.util.List<String> texts(String region, dev.continuity.journal.TurnJournal journal, String key) {
+        String conversationId = journal.head(key).orElseThrow().region(region).conversationId();
+        return service(region).listItems(conversationId).stream().map(dev.continuity.agentservice.StoredItem::item)
+                .map(dev.continuity.journal.TurnItem::text).toList();
+    }
+
     long count(String region, String operation) {
         return emulator.region(region).operationCounts().getOrDefault(operation, 0L);
     }

@@ -4,12 +4,12 @@ import static dev.continuity.client.EmulatedRegions.AGENT;
 import static dev.continuity.client.EmulatedRegions.PRIMARY;
 import static dev.continuity.client.EmulatedRegions.SECONDARY;
 import static dev.continuity.client.EmulatedRegions.TOOL_AGENT;
+import static dev.continuity.client.StreamedEvents.shownText;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.continuity.RetrySettings;
 import dev.continuity.agentservice.ResponseStatus;
-import dev.continuity.agentservice.StoredItem;
 import dev.continuity.agentservice.TurnOptions;
 import dev.continuity.emulator.EmulatorRegion;
 import dev.continuity.emulator.FaultRule;
@@ -78,23 +78,9 @@ class StreamedTurnsJournaledExactlyOnceTest {
         return events;
     }
 
-    /** The text the caller shows: the deltas after the last restart. */
-    private static String shownText(List<TurnEvent> events) {
-        StringBuilder text = new StringBuilder();
-        for (TurnEvent event : events) {
-            if (event instanceof TurnEvent.Restarted) {
-                text.setLength(0);
-            } else if (event instanceof TurnEvent.TextDelta delta) {
-                text.append(delta.delta());
-            }
-        }
-        return text.toString();
-    }
 
     private List<String> regionalTexts(String region, String key) {
-        String conversationId = journal.head(key).orElseThrow().region(region).conversationId();
-        return regions.service(region).listItems(conversationId).stream().map(StoredItem::item).map(TurnItem::text)
-                .toList();
+        return regions.texts(region, journal, key);
     }
 
     @ParameterizedTest

@@ -8,6 +8,7 @@ import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnConflictException;
 import dev.continuity.journal.TurnOutcome;
 import dev.continuity.journal.TurnStatus;
+import dev.continuity.journal.crypto.internal.SealedParts;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -275,6 +276,12 @@ public final class TurnWriteRules {
             }
             if (turn.sequence() != expected) {
                 return Optional.of(gap(head.conversationKey(), turn.sequence(), expected - 1).getMessage());
+            }
+            if (SealedParts.isSealed(turn.input()) || SealedParts.isSealed(turn.output())) {
+                // ciphertext read past the encrypting journal: replaying or importing it would send it as an item
+                return Optional.of("turn " + turn.sequence() + " of conversation '" + turn.conversationKey()
+                        + "' is encrypted (an item of type '" + SealedParts.TYPE + "'): read the journal through an "
+                        + "EncryptingTurnJournal with its key-encryption key");
             }
             try {
                 requireAppendable(head.agentName(), head.agentVersion(), previous == null ? null : previous.status(),
