@@ -339,8 +339,9 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
         emit(new FailoverEvent.FailoverStarted(from, to, reason, clock.instant()));
         RehydrationReport agents = null;
         // the switch waits for the agents only: the memories are rebuilt after it, in the background
-        Rehydrator lazy = rehydrator(to, RehydrationMode.LAZY, null).deferMemoryRebuild(true).build();
+        Rehydrator lazy = null;
         try {
+            lazy = rehydrator(to, RehydrationMode.LAZY, null).deferMemoryRebuild(true).build();
             agents = lazy.run();
             if (agents.status() != RehydrationReport.Status.SUCCEEDED) {
                 LOG.error("agents of {} not fully rehydrated ({}); switching anyway, as {} is down: {}", to,
@@ -354,12 +355,15 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
         state = to.equals(primary()) ? FailoverState.NORMAL : FailoverState.FAILED_OVER;
         LOG.info("active region is now {} (was {}, state before {})", to, from, previous);
         emit(new FailoverEvent.FailoverCompleted(from, to, agents, switchedAt));
-        boolean memories = agents != null && lazy.rebuildsMemories();
-        if (eagerReplay || memories) {
+        // as the rehydration itself would have: only after its agents phase ran (a preflight problem changes nothing)
+        Rehydrator deferred = lazy != null && agents != null && lazy.rebuildsMemories()
+                && agents.status() != RehydrationReport.Status.PREFLIGHT_FAILED
+                && agents.status() != RehydrationReport.Status.CANCELLED ? lazy : null;
+        if (eagerReplay || deferred != null) {
             eager = background.submit(() -> {
-                if (memories) {
+                if (deferred != null) {
                     try {
-                        emit(new FailoverEvent.MemoriesRebuilt(to, lazy.rebuildMemories(), clock.instant()));
+                        emit(new FailoverEvent.MemoriesRebuilt(to, deferred.rebuildMemories(), clock.instant()));
                     } catch (RuntimeException e) {
                         LOG.error("rebuilding the memory stores of {} failed", to, e);
                     }
