@@ -98,6 +98,17 @@ final class DrillCommand implements Callable<Integer> {
             + "turn in flight when the primary goes dark is always streamed and cut in the middle of its answer.")
     boolean streaming;
 
+    @Option(names = "--chaos", defaultValue = "none", description = "What the primary suffers during the traffic"
+            + " before the outage, which must not fail it over: none, throttle (a storm of 429 answers, probes"
+            + " included) or latency (added latency, some answers after the client's time-out); emulated regions"
+            + " only (default: ${DEFAULT-VALUE}).")
+    @OptionRules.OneOf({"none", "throttle", "latency"})
+    String chaos;
+
+    @Option(names = "--load", defaultValue = "0", description = "CPU-burning threads that run through the drill,"
+            + " a loaded machine (default: ${DEFAULT-VALUE}).")
+    @OptionRules.Range(min = 0, max = 1_000)
+    int load;
     @Option(names = "--encrypt", description = "Encrypt the journal's turn content (EncryptingTurnJournal: a data key "
             + "per conversation, wrapped by a new local key file journal.key beside the journal), then check that the "
             + "stored journal holds no turn in plaintext.")
@@ -124,7 +135,7 @@ final class DrillCommand implements Callable<Integer> {
             });
         }
         DrillOptions options = new DrillOptions(conversations, turns, store, mode, agents, topology, probeMillis, 3, threads,
-                streaming);
+                streaming, chaos, load);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (!store.equals("cosmos") && cosmosEndpoint != null) {
@@ -302,9 +313,18 @@ final class DrillCommand implements Callable<Integer> {
                 + " conversations listed)");
         row(out, "detection", millis(r.detectionMillis()));
         row(out, "RTO (first correct recall)", millis(r.rtoMillis()));
+        DrillReport.Recovery t = r.recovery();
+        row(out, "  suspected / down / switched", millis(t.suspected()) + " / " + millis(t.detected()) + " / "
+                + millis(t.switched()) + " (agents phase " + millis(t.agentsPhaseMillis()) + "; memories rebuilt"
+                + " after the switch in " + millis(t.memoryRebuildMillis()) + ")");
+        row(out, "  first replay / first turn", millis(t.firstCatchUpStarted()) + "-" + millis(t.firstCatchUpDone())
+                + " / " + millis(t.firstTurn()));
+        row(out, "  the RTO's recall sent", t.firstRecall() < 0 ? "n/a" : t.firstRecallSent() + " ms");
         row(out, "full recovery", millis(r.fullRecoveryMillis()));
         row(out, "RPO (acknowledged turns missing)", String.valueOf(r.rpoTurns()));
         row(out, "false failovers before the outage", String.valueOf(r.failoversBeforeOutage()));
+        row(out, "probe bursts before the outage", r.suspicionsBeforeOutage() + " (chaos " + r.chaos() + ", load "
+                + r.loadThreads() + " threads, " + r.throttledBeforeOutage() + " answers 429, " + r.slowAnswersBeforeOutage() + " answers after the client's time-out)");
         DrillReport.Rehydration h = r.rehydration();
         row(out, "rehydration agents", String.valueOf(h.agents()));
         row(out, "rehydration conversations/items", h.conversations() + " / " + h.items());

@@ -1,6 +1,7 @@
 package dev.continuity.failover;
 
 import dev.continuity.agentservice.AgentService;
+import dev.continuity.agentservice.AgentServiceException;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.rehydrate.RehydrationMode;
@@ -49,11 +50,12 @@ import org.slf4j.LoggerFactory;
  *       never declared down.</li>
  *   <li><b>Switch</b>: when the active region is down, the first other region (in the order given,
  *       primary first) that is not down takes over. Its agents are rehydrated first
- *       ({@link RehydrationMode#LAZY}: preflight + agents), then {@link #current()} returns it
- *       ({@link FailoverEvent.FailoverCompleted}); journaling clients replay each conversation lazily on
- *       first use.</li>
- *   <li><b>Rehydrate</b>: in the background every conversation is replayed eagerly, most recently
- *       active first ({@link FailoverEvent.RehydrationCompleted}).</li>
+ *       ({@link RehydrationMode#LAZY}: preflight + agents, all at once, and the memory stores they bind),
+ *       then {@link #current()} returns it ({@link FailoverEvent.FailoverCompleted}); journaling clients
+ *       replay each conversation lazily on first use.</li>
+ *   <li><b>Rehydrate</b>: in the background, first the memory stores' memories are rebuilt from the journal
+ *       ({@link FailoverEvent.MemoriesRebuilt}, when the rehydrations have memory stores), then every
+ *       conversation is replayed eagerly, most recently active first ({@link FailoverEvent.RehydrationCompleted}).</li>
  *   <li><b>Fail back</b> ({@link #failback()}, on command only, never automatically: a flapping
  *       primary must not drag traffic back and forth): turns made meanwhile are replayed
  *       incrementally into the primary, traffic switches back, and a second incremental pass picks up
@@ -205,7 +207,8 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
      * {@code burstSpacing}, up to its failure threshold or its first answer, through the same count of
      * consecutive failures as the scheduled probes. Evidence about a region already being probed in a burst
      * joins that burst; about a region a burst found answering within the last probe interval, it gets that
-     * verdict again without probing.
+     * verdict again without probing, unless the call was never sent (a refused connection is fresh evidence: the
+     * region may have gone dark since).
      */
     @Override
     public CompletionStage<Boolean> reportUnreachable(String region, Throwable cause) {
@@ -220,7 +223,7 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
             return new CompletableFuture<>();
         }
         Long quiet = quietUntil.get(region);
-        if (quiet != null && System.nanoTime() - quiet < 0) {
+        if (quiet != null && System.nanoTime() - quiet < 0 && !neverSent(cause)) {
             return CompletableFuture.completedFuture(false);
         }
         CompletableFuture<Boolean> verdict = new CompletableFuture<>();
@@ -237,6 +240,20 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
             bursts.remove(region, verdict); // closed meanwhile: no verdict
         }
         return verdict;
+    }
+
+    /**
+     * Whether the evidence is a call that was never sent (the connection was refused): it is fresh whenever it
+     * comes, so it is probed even right after a burst found the region answering. A call that was sent and got no
+     * answer (a time-out, a reset) may have failed before that burst, and gets the burst's verdict again.
+     */
+    private static boolean neverSent(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof AgentServiceException service) {
+                return !service.ambiguous();
+            }
+        }
+        return false;
     }
 
     /** One probe of a burst; schedules the next while the region neither answers nor is declared down. */
@@ -321,8 +338,11 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
         state = FailoverState.FAILING_OVER;
         emit(new FailoverEvent.FailoverStarted(from, to, reason, clock.instant()));
         RehydrationReport agents = null;
+        // the switch waits for the agents only: the memories are rebuilt after it, in the background
+        Rehydrator lazy = null;
         try {
-            agents = rehydrate(to, RehydrationMode.LAZY, null);
+            lazy = rehydrator(to, RehydrationMode.LAZY, null).deferMemoryRebuild(true).build();
+            agents = lazy.run();
             if (agents.status() != RehydrationReport.Status.SUCCEEDED) {
                 LOG.error("agents of {} not fully rehydrated ({}); switching anyway, as {} is down: {}", to,
                         agents.status(), from, agents.preflightProblems());
@@ -335,8 +355,22 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
         state = to.equals(primary()) ? FailoverState.NORMAL : FailoverState.FAILED_OVER;
         LOG.info("active region is now {} (was {}, state before {})", to, from, previous);
         emit(new FailoverEvent.FailoverCompleted(from, to, agents, switchedAt));
-        if (eagerReplay) {
+        // as the rehydration itself would have: only after its agents phase ran (a preflight problem changes nothing)
+        Rehydrator deferred = lazy != null && agents != null && lazy.rebuildsMemories()
+                && agents.status() != RehydrationReport.Status.PREFLIGHT_FAILED
+                && agents.status() != RehydrationReport.Status.CANCELLED ? lazy : null;
+        if (eagerReplay || deferred != null) {
             eager = background.submit(() -> {
+                if (deferred != null) {
+                    try {
+                        emit(new FailoverEvent.MemoriesRebuilt(to, deferred.rebuildMemories(), clock.instant()));
+                    } catch (RuntimeException e) {
+                        LOG.error("rebuilding the memory stores of {} failed", to, e);
+                    }
+                }
+                if (!eagerReplay || Thread.currentThread().isInterrupted()) {
+                    return;
+                }
                 try {
                     RehydrationReport report = rehydrate(to, RehydrationMode.EAGER, null);
                     emit(new FailoverEvent.RehydrationCompleted(to, report, clock.instant()));
@@ -389,6 +423,10 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
     }
 
     private RehydrationReport rehydrate(String region, RehydrationMode mode, Instant since) {
+        return rehydrator(region, mode, since).build().run();
+    }
+
+    private Rehydrator.Builder rehydrator(String region, RehydrationMode mode, Instant since) {
         Rehydrator.Builder builder = Rehydrator.builder()
                 .journal(journal)
                 .target(services.get(region))
@@ -404,7 +442,7 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
             // the background or a later eager/incremental run cleans the region
             builder.validation(ValidationOptions.none()).cleanOrphans(false);
         }
-        return builder.build().run();
+        return builder;
     }
 
     private void cancelEagerReplay() {

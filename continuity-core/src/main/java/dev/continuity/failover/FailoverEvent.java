@@ -1,5 +1,6 @@
 package dev.continuity.failover;
 
+import dev.continuity.memory.MemoryRebuildReport;
 import dev.continuity.rehydrate.RehydrationEvent;
 import dev.continuity.rehydrate.RehydrationReport;
 import java.time.Instant;
@@ -83,6 +84,18 @@ public sealed interface FailoverEvent {
      * @param at when the active region switched
      */
     record FailoverCompleted(String from, String to, RehydrationReport agents, Instant at) implements FailoverEvent {
+    }
+
+    /**
+     * After a failover's switch, the new active region's memory stores were rebuilt from the journal, in the
+     * background (the switch does not wait for them: the service's own memories are eventually consistent too).
+     * Only sent when the controller's rehydrations have memory stores.
+     *
+     * @param region the region
+     * @param report what the rebuild did
+     * @param at when
+     */
+    record MemoriesRebuilt(String region, MemoryRebuildReport report, Instant at) implements FailoverEvent {
     }
 
     /**

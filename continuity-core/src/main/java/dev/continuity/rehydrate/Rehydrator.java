@@ -40,6 +40,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,8 +105,12 @@ public final class Rehydrator {
     private final Clock clock;
     private final MemoryStoreService memoryStores;
     private final MemoryScopeResolver memoryScopes;
+    private final boolean deferMemoryRebuild;
+    /** The memory stores the last {@link #run()}'s agents phase made sure of, for {@link #rebuildMemories()}. */
+    private volatile List<MemoryStores.Ensured> memoryStoresEnsured = List.of();
 
     private Rehydrator(Builder b) {
+        this.deferMemoryRebuild = b.deferMemoryRebuild;
         this.memoryStores = b.memoryStoresFor(b.target.region());
         this.memoryScopes = b.memoryScopes;
         this.cleanOrphans = b.cleanOrphans;
@@ -155,7 +163,7 @@ public final class Rehydrator {
         }
 
         t = begin(RehydrationPhase.AGENTS);
-        List<MemoryStores.Ensured> memoryStoresEnsured = ensureMemoryStores();
+        memoryStoresEnsured = ensureMemoryStores();
         List<AgentResult> agents = deployAgents();
         phases.add(end(RehydrationPhase.AGENTS, t));
 
@@ -201,11 +209,8 @@ public final class Rehydrator {
         }
 
         MemoryRebuildReport memory = MemoryRebuildReport.NONE;
-        if (memoryStores != null && journal != null && !cancelled && !guard.gaveUp()
-                && !Thread.currentThread().isInterrupted()) {
-            memory = MemoryRebuild.builder().journal(journal).topology(topology).definitions(definitions)
-                    .target(memoryStores).scopes(memoryScopes).pageSize(pageSize).ensured(memoryStoresEnsured)
-                    .build().run();
+        if (!deferMemoryRebuild && !cancelled && !guard.gaveUp() && !Thread.currentThread().isInterrupted()) {
+            memory = rebuildMemories();
         }
 
         ReplayTotals replay = totals.totals();
@@ -221,6 +226,31 @@ public final class Rehydrator {
                 replay.replayed(), replay.upToDate(), replay.failed(), replay.itemsWritten(), replay.writeCalls(),
                 replay.minimalWriteCalls(), orphans.cleaned(), report.totalMillis());
         return finish(report);
+    }
+
+    /**
+     * Whether this rehydration rebuilds memory stores: it has the target's memory stores
+     * ({@link Builder#memoryStores}) and a journal.
+     */
+    public boolean rebuildsMemories() {
+        return memoryStores != null && journal != null;
+    }
+
+    /**
+     * Rebuilds the target's memory stores from the journal ({@link MemoryRebuild}), using the stores the last
+     * {@link #run()}'s agents phase created or found; {@link #run()} calls it after the conversations, unless
+     * {@link Builder#deferMemoryRebuild} leaves it to the caller (a failover switches first, then rebuilds). Blocks
+     * until every update finished or timed out.
+     *
+     * @return what it did; {@link MemoryRebuildReport#NONE} when this rehydration has no memory stores
+     */
+    public MemoryRebuildReport rebuildMemories() {
+        if (!rebuildsMemories()) {
+            return MemoryRebuildReport.NONE;
+        }
+        return MemoryRebuild.builder().journal(journal).topology(topology).definitions(definitions)
+                .target(memoryStores).scopes(memoryScopes).pageSize(pageSize).ensured(memoryStoresEnsured)
+                .build().run();
     }
 
     /** Every problem that must be fixed before this region can be rehydrated. Changes nothing. */
@@ -300,15 +330,49 @@ public final class Rehydrator {
         return ensured;
     }
 
+    /**
+     * Deploys every agent, up to {@code concurrency} at a time: the agents are independent of each other, and a
+     * failover's switch waits for this phase, so it takes about the time of the slowest agent instead of their sum.
+     * The results keep the definitions' order.
+     */
     private List<AgentResult> deployAgents() {
         AgentDeployer deployer = new AgentDeployer(target, topology, target.region());
-        List<AgentResult> results = new ArrayList<>();
-        for (AgentDefinition definition : definitions) {
-            AgentResult result = AgentResult.of(deployer.deploy(definition));
-            results.add(result);
-            events.emit(new RehydrationEvent.AgentDeployed(target.region(), result));
+        int threads = Math.min(concurrency, definitions.size());
+        if (threads <= 1) {
+            return definitions.stream().map(definition -> deployAgent(deployer, definition)).toList();
         }
-        return results;
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "continuity-rehydrate-agents-" + target.region());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<AgentResult>> deploying = new ArrayList<>();
+            for (AgentDefinition definition : definitions) {
+                deploying.add(pool.submit(() -> deployAgent(deployer, definition)));
+            }
+            List<AgentResult> results = new ArrayList<>();
+            for (Future<AgentResult> result : deploying) {
+                results.add(result.get());
+            }
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while deploying the agents of " + target.region(), e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("deploying the agents of " + target.region() + " failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private AgentResult deployAgent(AgentDeployer deployer, AgentDefinition definition) {
+        AgentResult result = AgentResult.of(deployer.deploy(definition));
+        events.emit(new RehydrationEvent.AgentDeployed(target.region(), result));
+        return result;
     }
 
     private long begin(RehydrationPhase phase) {
@@ -361,8 +425,23 @@ public final class Rehydrator {
         private MemoryStoreService memoryStores;
         private java.util.function.Function<String, MemoryStoreService> memoryStoresByRegion;
         private MemoryScopeResolver memoryScopes = MemoryScopeResolver.FIXED_SCOPES;
+        private boolean deferMemoryRebuild;
 
         private Builder() {
+        }
+
+        /**
+         * Whether {@link Rehydrator#run()} leaves the memory rebuild out (default {@code false}): the agents phase
+         * still creates the memory stores the agents bind, and the caller runs {@link Rehydrator#rebuildMemories()}
+         * when it suits it. A failover does: traffic switches after the agents, and the memories follow in the
+         * background.
+         *
+         * @param defer whether to leave the rebuild to the caller
+         * @return this builder
+         */
+        public Builder deferMemoryRebuild(boolean defer) {
+            this.deferMemoryRebuild = defer;
+            return this;
         }
 
         /** The journal to replay from (required, except in {@link RehydrationMode#LAZY}). */

@@ -4,6 +4,7 @@ import dev.continuity.agentservice.AgentService;
 import dev.continuity.agentservice.StoredItem;
 import dev.continuity.agentservice.TurnOptions;
 import dev.continuity.client.ContinuityClient;
+import dev.continuity.client.RegionCatchUp;
 import dev.continuity.client.TurnEvent;
 import dev.continuity.client.TurnResult;
 import dev.continuity.cosmos.StandbyLag;
@@ -16,11 +17,15 @@ import dev.continuity.deploy.AgentDeployer;
 import dev.continuity.deploy.DeployReport;
 import dev.continuity.emulator.Emulator;
 import dev.continuity.emulator.FaultRule;
+import dev.continuity.emulator.RegionFaults;
 import dev.continuity.failover.FailoverController;
 import dev.continuity.failover.FailoverEvent;
 import dev.continuity.failover.ProbeSettings;
+import dev.continuity.client.RegionUnavailableException;
 import dev.continuity.foundry.ContinuityStack;
+import dev.continuity.foundry.FoundryClientOptions;
 import dev.continuity.foundry.FoundryRegions;
+import dev.continuity.journal.RegionCursor;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnJournal;
@@ -62,6 +67,17 @@ public final class Drill {
      * the item), the first content event and the first delta.
      */
     static final int EVENTS_BEFORE_STALL = 5;
+
+    /** {@code --chaos throttle}: requests answered 429 per traffic thread, from the start of the traffic. */
+    static final int THROTTLED_PER_THREAD = 6;
+    /** {@code --chaos throttle}: the retry-after the 429s carry. */
+    static final Duration THROTTLE_RETRY_AFTER = Duration.ofMillis(50);
+    /** {@code --chaos latency}: latency added to every request to the primary. */
+    static final Duration CHAOS_LATENCY = Duration.ofMillis(40);
+    /** {@code --chaos latency}: the client's per-request time-out in that drill. */
+    static final Duration CHAOS_CLIENT_TIMEOUT = Duration.ofSeconds(2);
+    /** {@code --chaos latency}: answers that come after the client's time-out. */
+    static final int SLOW_ANSWERS = 3;
 
     /** Receives progress; the CLI draws it. */
     public interface Progress {
@@ -110,6 +126,9 @@ public final class Drill {
     private final StandbyStarter standbyStarter;
     private final Progress progress;
     private volatile StandbySummary standbySummary;
+    /** Calls to the primary the application saw answered 429 before the outage. */
+    private final AtomicLong throttledBeforeOutage = new AtomicLong();
+    private volatile boolean primaryDark;
 
     /**
      * @param options what to do
@@ -164,7 +183,12 @@ public final class Drill {
             Region primary = topology.primary().orElseThrow(() -> new IllegalArgumentException(
                     topology.source() + ": no region has the role primary"));
             Region secondary = topology.secondaries().get(0);
-            return run(started, topology, primary, secondary, agents, emulator);
+            try (AutoCloseable load = burnCpu(options.load())) {
+                if (options.load() > 0) {
+                    progress.note("load: " + options.load() + " threads burn CPU through the drill");
+                }
+                return run(started, topology, primary, secondary, agents, emulator);
+            }
         } finally {
             if (emulator != null) {
                 emulator.close();
@@ -178,11 +202,20 @@ public final class Drill {
         // every service of the primary (turns, deployments, its probe) sits behind a switch that can partition
         // the application from it; against the emulator the drill takes the region itself down instead
         AtomicBoolean primaryPartitioned = new AtomicBoolean();
-        FoundryRegions regions = FoundryRegions.builder(loadedTopology)
+        throttledBeforeOutage.set(0);
+        FoundryRegions.Builder building = FoundryRegions.builder(loadedTopology)
                 .regions(primary.name(), secondary.name())
                 .decorator(service -> service.region().equals(primary.name())
-                        ? new SeverableAgentService(service, primaryPartitioned) : service)
-                .build();
+                        ? new SeverableAgentService(service, primaryPartitioned, () -> {
+                            if (!primaryDark) {
+                                throttledBeforeOutage.incrementAndGet();
+                            }
+                        }) : service);
+        if (options.chaos().equals("latency")) {
+            // a time-out the drill's slow answers exceed, short enough for a drill
+            building.options(FoundryClientOptions.builder().timeout(CHAOS_CLIENT_TIMEOUT).build());
+        }
+        FoundryRegions regions = building.build();
         try (regions) {
             Topology topology = loadedTopology;
             knowledge = KnowledgeCheck.find(agents, options.agentsDir()).orElse(null);
@@ -233,6 +266,8 @@ public final class Drill {
         ReplayTally toPrimary = new ReplayTally(replayer);
         EventClock events = new EventClock();
         CountDownLatch eagerDone = new CountDownLatch(options.mode().equals("eager") ? 1 : 0);
+        // the failover rebuilds the memory stores after the switch: the memory check waits for it
+        CountDownLatch memoriesRebuilt = new CountDownLatch(memory != null ? 1 : 0);
 
         Duration probeInterval = Duration.ofMillis(options.probeIntervalMillis());
         ContinuityStack running = regions.stack(journal, agents)
@@ -249,14 +284,17 @@ public final class Drill {
                     describe(event);
                     if (event instanceof FailoverEvent.FailoverCompleted done && done.agents() != null) {
                         toSecondary.add(done.agents());
+                    } else if (event instanceof FailoverEvent.MemoriesRebuilt rebuilt) {
+                        toSecondary.add(rebuilt.report());
+                        memoriesRebuilt.countDown();
                     } else if (event instanceof FailoverEvent.RehydrationCompleted done) {
                         toSecondary.add(done.report());
                         eagerDone.countDown();
                     }
                 })
                 .configureClient(client -> client
-                        .catchUp((target, key) -> (target.region().equals(primary.name()) ? toPrimary : toSecondary)
-                                .catchUp(target, key))
+                        .catchUp(events.timed((target, key) -> (target.region().equals(primary.name()) ? toPrimary
+                                : toSecondary).catchUp(target, key), secondary.name()))
                         .failoverWait(Duration.ofSeconds(60)))
                 .start();
         // the standby replicates through the secondary's clients: it stops before the stack closes them
@@ -278,6 +316,9 @@ public final class Drill {
                 memory.askBefore(client, emulator != null);
             }
 
+            if (emulator != null) {
+                startChaos(emulator.region(primary.name()).faults(), primary.name());
+            }
             progress.phase("traffic: " + options.conversations() + " conversations x " + options.turns()
                     + " turns; " + primary.name() + " goes dark halfway");
             StandbyTotals[] standbyAtOutage = {StandbyTotals.NONE};
@@ -285,6 +326,7 @@ public final class Drill {
             long[] backlogAtOutage = {0};
             Runnable outage = () -> {
                 events.outageStarted();
+                primaryDark = true;
                 if (standby != null) {
                     lagAtOutage[0] = standby.lag();
                     standbyAtOutage[0] = standby.totals();
@@ -315,6 +357,7 @@ public final class Drill {
             };
             traffic.run(outage, stallStreams, controller::current);
             eagerDone.await(5, TimeUnit.MINUTES);
+            memoriesRebuilt.await(5, TimeUnit.MINUTES);
 
             progress.phase("verify every conversation in " + secondary.name());
             List<String> failedRecalls = new ArrayList<>(traffic.failedRecalls);
@@ -402,8 +445,66 @@ public final class Drill {
                     Math.max(0, rpoTurns), events.failoversBeforeOutage(), knowledgeVerified,
                     knowledge == null ? List.of() : knowledge.primaryCitations(), toolsVerified, memoryVerified,
                     failedRecalls.size() > 20 ? failedRecalls.subList(0, 20) : failedRecalls,
-                    toSecondary.snapshot(), toPrimary.snapshot(), (System.nanoTime() - started) / 1_000_000);
+                    toSecondary.snapshot(), toPrimary.snapshot(), (System.nanoTime() - started) / 1_000_000,
+                    events.burstsBeforeOutage(), throttledBeforeOutage.get(), traffic.slowAnswersBeforeOutage.get(),
+                    options.chaos(), options.load(),
+                    events.recovery());
         }
+    }
+
+    /**
+     * Starts the {@link DrillOptions#chaos()} on the primary: until the outage (which it must not be taken for) it
+     * throttles or slows the primary's answers, its probes' included.
+     */
+    private void startChaos(RegionFaults faults, String primary) {
+        switch (options.chaos()) {
+            case "throttle" -> {
+                int storm = THROTTLED_PER_THREAD * options.threads();
+                faults.inject(FaultRule.throttle(THROTTLE_RETRY_AFTER.toMillis()).times(storm));
+                progress.note("chaos: the next " + storm + " requests to " + primary + " are answered 429 (retry after "
+                        + THROTTLE_RETRY_AFTER.toMillis() + " ms), its probes' included");
+            }
+            case "latency" -> {
+                faults.inject(FaultRule.latency(CHAOS_LATENCY).times(-1));
+                faults.inject(FaultRule.latency(CHAOS_CLIENT_TIMEOUT.plus(CHAOS_LATENCY).plusMillis(200))
+                        .onlyFor("POST", "/responses").times(SLOW_ANSWERS));
+                progress.note("chaos: every request to " + primary + " is " + CHAOS_LATENCY.toMillis() + " ms slower, its"
+                        + " probes' included, and " + SLOW_ANSWERS + " answers come after the client's time-out ("
+                        + CHAOS_CLIENT_TIMEOUT.toMillis() + " ms)");
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** CPU-burning threads for {@link DrillOptions#load()}: a loaded machine; closing stops them. */
+    private static AutoCloseable burnCpu(int threads) {
+        AtomicBoolean burning = new AtomicBoolean(threads > 0);
+        List<Thread> burners = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            Thread burner = new Thread(() -> {
+                long x = System.nanoTime();
+                while (burning.get()) {
+                    for (int k = 0; k < 100_000; k++) {
+                        x ^= x << 13;
+                        x ^= x >>> 7;
+                        x ^= x << 17;
+                    }
+                }
+                if (x == 42) {
+                    LOG.trace("unlikely");
+                }
+            }, "continuity-drill-load-" + (i + 1));
+            burner.setDaemon(true);
+            burner.start();
+            burners.add(burner);
+        }
+        return () -> {
+            burning.set(false);
+            for (Thread burner : burners) {
+                burner.join();
+            }
+        };
     }
 
     private void describe(FailoverEvent event) {
@@ -475,28 +576,102 @@ public final class Drill {
         private volatile long outageNanos = -1;
         private volatile long detectedNanos = -1;
         private final AtomicLong firstCorrectRecallNanos = new AtomicLong(-1);
+        private final AtomicLong firstRecallStartedNanos = new AtomicLong(-1);
+        private final AtomicLong suspectedNanos = new AtomicLong(-1);
+        private final AtomicLong failoverStartedNanos = new AtomicLong(-1);
+        private final AtomicLong switchedNanos = new AtomicLong(-1);
+        private final AtomicLong firstCatchUpStartedNanos = new AtomicLong(-1);
+        private final AtomicLong firstCatchUpDoneNanos = new AtomicLong(-1);
+        private final AtomicLong firstTurnNanos = new AtomicLong(-1);
+        private final AtomicLong failoversBeforeOutage = new AtomicLong();
+        private final AtomicLong burstsBeforeOutage = new AtomicLong();
+        private volatile long agentsPhaseMillis = -1;
+        private volatile long memoryPhaseMillis = -1;
+        private volatile long lastSuspectedNanos = -1;
 
         void outageStarted() {
             outageNanos = System.nanoTime();
         }
 
-        private final AtomicLong failoversBeforeOutage = new AtomicLong();
-
         void record(FailoverEvent event) {
-            if (event instanceof FailoverEvent.RegionDown && detectedNanos < 0 && outageNanos >= 0) {
-                detectedNanos = System.nanoTime();
+            long now = System.nanoTime();
+            boolean after = outageNanos >= 0;
+            if (event instanceof FailoverEvent.RegionSuspected) {
+                if (after) {
+                    suspectedNanos.compareAndSet(-1, now);
+                } else {
+                    burstsBeforeOutage.incrementAndGet();
+                    lastSuspectedNanos = now;
+                }
             }
-            if (event instanceof FailoverEvent.FailoverStarted && outageNanos < 0) {
-                failoversBeforeOutage.incrementAndGet();
+            if (event instanceof FailoverEvent.RegionDown && detectedNanos < 0 && after) {
+                detectedNanos = now;
             }
+            if (event instanceof FailoverEvent.FailoverStarted) {
+                if (after) {
+                    failoverStartedNanos.compareAndSet(-1, now);
+                } else {
+                    failoversBeforeOutage.incrementAndGet();
+                }
+            }
+            if (event instanceof FailoverEvent.FailoverCompleted done && after
+                    && switchedNanos.compareAndSet(-1, now) && done.agents() != null) {
+                agentsPhaseMillis = done.agents().totalMillis();
+            }
+            if (event instanceof FailoverEvent.MemoriesRebuilt rebuilt && after) {
+                memoryPhaseMillis = rebuilt.report().millis();
+            }
+        }
+
+        long burstsBeforeOutage() {
+            return burstsBeforeOutage.get();
+        }
+
+        /** When the last probe burst before the outage began ({@code -1}: none). */
+        long lastSuspectedNanos() {
+            return lastSuspectedNanos;
         }
 
         long failoversBeforeOutage() {
             return failoversBeforeOutage.get();
         }
 
-        void correctRecallInSecondary(long nanos) {
-            firstCorrectRecallNanos.compareAndSet(-1, nanos);
+        /** A correct recall of a pre-outage fact answered by the secondary, sent at {@code sentNanos}. */
+        void correctRecallInSecondary(long sentNanos, long nanos) {
+            if (firstCorrectRecallNanos.compareAndSet(-1, nanos)) {
+                firstRecallStartedNanos.set(sentNanos);
+            }
+        }
+
+        /** A correct answer from the secondary after the outage. */
+        void turnInSecondary(long nanos) {
+            firstTurnNanos.compareAndSet(-1, nanos);
+        }
+
+        /** Wraps a catch-up into the secondary to time the first one after the outage. */
+        RegionCatchUp timed(RegionCatchUp catchUp, String secondaryRegion) {
+            return (target, key) -> {
+                if (outageNanos < 0 || !target.region().equals(secondaryRegion)) {
+                    return catchUp.catchUp(target, key);
+                }
+                firstCatchUpStartedNanos.compareAndSet(-1, System.nanoTime());
+                RegionCursor cursor = catchUp.catchUp(target, key);
+                firstCatchUpDoneNanos.compareAndSet(-1, System.nanoTime());
+                return cursor;
+            };
+        }
+
+        private long since(long nanos) {
+            return nanos < 0 || outageNanos < 0 ? -1 : (nanos - outageNanos) / 1_000_000;
+        }
+
+        DrillReport.Recovery recovery() {
+            long sent = firstRecallStartedNanos.get();
+            return new DrillReport.Recovery(since(suspectedNanos.get()), since(detectedNanos),
+                    since(failoverStartedNanos.get()), agentsPhaseMillis, memoryPhaseMillis, since(switchedNanos.get()),
+                    since(firstCatchUpStartedNanos.get()), since(firstCatchUpDoneNanos.get()),
+                    since(firstTurnNanos.get()), sent < 0 || outageNanos < 0 ? -1 : Math.floorDiv(sent - outageNanos,
+                            1_000_000L), since(firstCorrectRecallNanos.get()));
         }
 
         long outageNanos() {
@@ -527,6 +702,8 @@ public final class Drill {
         final Map<String, Long> lastSequenceBeforeOutage = new ConcurrentHashMap<>();
         final Map<String, Long> firstCorrectRecallInSecondary = new ConcurrentHashMap<>();
         final AtomicLong streamedTurns = new AtomicLong();
+        /** Sends that took the client's time-out or longer before the outage (the latency chaos's slow answers). */
+        final AtomicLong slowAnswersBeforeOutage = new AtomicLong();
         final AtomicLong streamsCut = new AtomicLong();
         /** Turns the outage cut mid-stream that completed somewhere else than the secondary. */
         final List<String> cutElsewhere = new CopyOnWriteArrayList<>();
@@ -590,6 +767,39 @@ public final class Drill {
                     turn(conversation, turn, Long.MAX_VALUE, activeRegion);
                 }
             });
+        }
+
+        /**
+         * {@code --chaos latency}: the outage waits until every slow answer was seen (a send that took the client's
+         * time-out: its turn left pending and sent again, or resolved by the client) and the controller's verdict on the last of them has lapsed: for a probe interval after a
+         * burst found the region answering, a turn that was sent and got no answer gets that verdict again (its
+         * turn left pending), so an outage inside that window would fail turns instead of moving them.
+         */
+        private void awaitChaosOver() {
+            if (!options.chaos().equals("latency")) {
+                return;
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            try {
+                while (slowAnswersBeforeOutage.get() < SLOW_ANSWERS && System.nanoTime() - deadline < 0) {
+                    TimeUnit.MILLISECONDS.sleep(20); // observing the traffic's own turns
+                }
+                long last = events.lastSuspectedNanos();
+                if (last >= 0) {
+                    long lapsed = last + 2 * TimeUnit.MILLISECONDS.toNanos(options.probeIntervalMillis())
+                            - System.nanoTime();
+                    if (lapsed > 0) {
+                        TimeUnit.NANOSECONDS.sleep(lapsed);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for the chaos to end before the outage", e);
+            }
+            if (slowAnswersBeforeOutage.get() < SLOW_ANSWERS) {
+                LOG.warn("only {} of the {} slow answers came before the outage", slowAnswersBeforeOutage.get(),
+                        SLOW_ANSWERS);
+            }
         }
 
         /** The outage point: streamed answers in the primary stall from now until the outage resets them. */
@@ -668,9 +878,31 @@ public final class Drill {
             String key = keys.get(conversation);
             boolean outageTurn = outageAfter != Long.MAX_VALUE && started.incrementAndGet() == outageAfter;
             if (outageTurn) {
+                awaitChaosOver();
                 stallStreams();
             }
-            TurnResult result = send(conversation, turn, outageTurn);
+            long sent = System.nanoTime();
+            TurnResult result = null;
+            for (boolean first = true; result == null; first = false) {
+                long attempt = System.nanoTime();
+                try {
+                    result = send(conversation, turn, first && outageTurn);
+                } catch (RegionUnavailableException e) {
+                    if (events.outageNanos() >= 0 || options.chaos().equals("none")) {
+                        throw e;
+                    }
+                    // an answer after the client's time-out: the turn stays pending (it may have landed) and the
+                    // region answers its probes; as an application would, the drill sends the message again, and
+                    // that send resolves the pending turn first
+                    progress.note(key + " turn " + turn + " got no answer in time (" + e.getMessage()
+                            + "); the region answers its probes: sent again");
+                } finally {
+                    if (events.outageNanos() < 0 && options.chaos().equals("latency")
+                            && System.nanoTime() - attempt >= CHAOS_CLIENT_TIMEOUT.toNanos()) {
+                        slowAnswersBeforeOutage.incrementAndGet();
+                    }
+                }
+            }
             long now = System.nanoTime();
             acknowledged.get(key).add(result);
             long count = acknowledgedCount.incrementAndGet();
@@ -683,9 +915,12 @@ public final class Drill {
             if (!expected.equals(result.text())) {
                 failedRecalls.add(key + " turn " + turn + " in " + result.region() + ": expected '" + expected
                         + "', got '" + result.text() + "'");
-            } else if (ConversationScript.isRecall(turn) && result.region().equals(secondary) && outageStarted) {
-                events.correctRecallInSecondary(now);
-                firstCorrectRecallInSecondary.putIfAbsent(key, now);
+            } else if (result.region().equals(secondary) && outageStarted) {
+                events.turnInSecondary(now);
+                if (ConversationScript.isRecall(turn)) {
+                    events.correctRecallInSecondary(sent, now);
+                    firstCorrectRecallInSecondary.putIfAbsent(key, now);
+                }
             }
             progress.turns(count, (long) keys.size() * options.turns(), activeRegion.get());
         }
@@ -696,6 +931,7 @@ public final class Drill {
             forEachConversation(conversation -> {
                 String key = keys.get(conversation);
                 for (int turn = 2; turn <= options.turns(); turn += 2) {
+                    long sent = System.nanoTime();
                     TurnResult result = send(conversation, turn, false);
                     acknowledged.get(key).add(result);
                     acknowledgedCount.incrementAndGet();
@@ -704,8 +940,10 @@ public final class Drill {
                         failures.add(key + " verification in " + result.region() + ": expected '" + expected
                                 + "', got '" + result.text() + "'");
                     } else if (result.region().equals(secondary)) {
-                        firstCorrectRecallInSecondary.putIfAbsent(key, System.nanoTime());
-                        events.correctRecallInSecondary(System.nanoTime());
+                        long now = System.nanoTime();
+                        firstCorrectRecallInSecondary.putIfAbsent(key, now);
+                        events.turnInSecondary(now);
+                        events.correctRecallInSecondary(sent, now);
                     }
                 }
             });

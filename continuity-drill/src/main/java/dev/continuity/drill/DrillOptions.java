@@ -20,9 +20,21 @@ import java.util.Objects;
  * @param threads traffic threads
  * @param streaming every turn is streamed ({@code --streaming}); otherwise half of them are (conversation and
  *     turn number adding up to an even number), and the turn in flight when the primary goes dark always is
+ * @param chaos what the primary suffers during the traffic before the outage, which must not fail it over
+ *     ({@code --chaos}): {@code none}; {@code throttle}, a storm of 429 answers to every kind of request, probes
+ *     included; {@code latency}, added latency on every request and, on some answers, more than the client's
+ *     time-out (emulated regions only)
+ * @param load CPU-burning threads that run through the traffic, a loaded machine ({@code --load}; 0 = none)
  */
 public record DrillOptions(int conversations, int turns, String store, String mode, Path agentsDir, Path topologyFile,
-        long probeIntervalMillis, int failureThreshold, int threads, boolean streaming) {
+        long probeIntervalMillis, int failureThreshold, int threads, boolean streaming, String chaos, int load) {
+
+    /** The options without chaos or load. */
+    public DrillOptions(int conversations, int turns, String store, String mode, Path agentsDir, Path topologyFile,
+            long probeIntervalMillis, int failureThreshold, int threads, boolean streaming) {
+        this(conversations, turns, store, mode, agentsDir, topologyFile, probeIntervalMillis, failureThreshold, threads,
+                streaming, "none", 0);
+    }
 
     /** The options with half the turns streamed (the default). */
     public DrillOptions(int conversations, int turns, String store, String mode, Path agentsDir, Path topologyFile,
@@ -54,6 +66,17 @@ public record DrillOptions(int conversations, int turns, String store, String mo
         }
         if (!mode.equals("lazy") && !mode.equals("eager") && !mode.equals("warm")) {
             throw new IllegalArgumentException("--mode must be lazy, eager or warm, not '" + mode + "'");
+        }
+        Objects.requireNonNull(chaos, "chaos");
+        if (!chaos.equals("none") && !chaos.equals("throttle") && !chaos.equals("latency")) {
+            throw new IllegalArgumentException("--chaos must be none, throttle or latency, not '" + chaos + "'");
+        }
+        if (!chaos.equals("none") && topologyFile != null) {
+            throw new IllegalArgumentException("--chaos " + chaos + " needs the emulated regions: it injects faults"
+                    + " into the primary, which --topology " + topologyFile + " does not let the drill do");
+        }
+        if (load < 0) {
+            throw new IllegalArgumentException("--load must not be negative, got " + load);
         }
         if (mode.equals("warm") && !store.equals("cosmos")) {
             throw new IllegalArgumentException("--mode warm needs --store cosmos: the warm standby follows the Cosmos DB"

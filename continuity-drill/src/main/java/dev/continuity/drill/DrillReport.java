@@ -31,7 +31,11 @@ import java.util.Map;
  * @param fullRecoveryMillis outage start until every conversation had a correct recall in the secondary
  * @param rpoTurns acknowledged turns absent from the secondary's view after failover (journal RPO)
  * @param failoversBeforeOutage failovers the controller started before the outage (false positives:
- *     probes that timed out on a slow machine); the RTO is only meaningful when this is 0
+ *     probes that timed out on a slow machine, or a chaos mode's throttling or latency taken for an outage); the
+ *     RTO is only meaningful when this is 0
+ * @param suspicionsBeforeOutage probe bursts traffic's evidence started before the outage
+ *     ({@link dev.continuity.failover.FailoverEvent.RegionSuspected}): each confirmed the primary answering, or
+ *     it would have counted as a failover
  * @param knowledgeVerified the knowledge agent's answer in the secondary cited the same files as in the
  *     primary ({@code null} when the definitions have no agent with file knowledge under agents/knowledge)
  * @param knowledgeCitations the files the knowledge agent cited in the primary
@@ -46,13 +50,46 @@ import java.util.Map;
  * @param rehydration what replay into the secondary did
  * @param failback what replay back into the primary did
  * @param totalMillis wall time of the drill
+ * @param throttledBeforeOutage calls to the primary the application saw answered 429 before the outage (the
+ *     throttle chaos's storm; the SDK clients' own retries of the agents API are not counted)
+ * @param slowAnswersBeforeOutage traffic sends before the outage that took the client's time-out or longer (the
+ *     latency chaos's slow answers: each turn left pending and sent again, or resolved by the client; 0 otherwise)
+ * @param chaos what the primary suffered before the outage ({@code none}, {@code throttle}, {@code latency})
+ * @param loadThreads CPU-burning threads that ran through the traffic ({@code --load}; 0 = none)
+ * @param recovery where the time to recover went, each instant in ms after the outage
  */
 public record DrillReport(int conversations, long acknowledgedTurns, long lostTurns, long streamedTurns,
         long streamsCutByOutage, long regionalConversationsListed, long duplicateItems, boolean continuityVerified,
         boolean failbackVerified, String primary, String secondary, String store, String durability, String mode, long detectionMillis,
         long rtoMillis, long fullRecoveryMillis, long rpoTurns, long failoversBeforeOutage, Boolean knowledgeVerified,
         List<String> knowledgeCitations, Boolean toolsVerified, Boolean memoryVerified, List<String> failedRecalls, Rehydration rehydration,
-        Rehydration failback, long totalMillis) {
+        Rehydration failback, long totalMillis, long suspicionsBeforeOutage, long throttledBeforeOutage, long slowAnswersBeforeOutage, String chaos,
+        int loadThreads,
+        Recovery recovery) {
+
+    /**
+     * The recovery's timeline: each instant in milliseconds after the outage began, {@code -1} when it did not
+     * happen. The RTO ({@code firstRecall}) is the sum of the system's part (detection, the failover's agents phase,
+     * the switch, the conversation's lazy replay, the turn itself) and the drill's schedule: a recall of a
+     * pre-outage fact is only sent once its conversation's turns before it completed.
+     *
+     * @param suspected traffic's first evidence ({@code RegionSuspected}: a turn got no answer)
+     * @param detected the primary declared down ({@code RegionDown})
+     * @param failoverStarted the failover began (agents phase into the secondary)
+     * @param agentsPhaseMillis how long the failover's agents phase ran (preflight, agents, memory stores)
+     * @param memoryRebuildMillis how long the memory rebuild from the journal ran, after the switch and in the
+     *     background ({@code -1}: none)
+     * @param switched the secondary became the active region ({@code FailoverCompleted})
+     * @param firstCatchUpStarted the first conversation's lazy replay into the secondary began
+     * @param firstCatchUpDone the first conversation's lazy replay into the secondary ended
+     * @param firstTurn the first turn acknowledged from the secondary with a correct answer (service restored)
+     * @param firstRecallSent the RTO's recall was sent (before the outage when it was in flight then: negative)
+     * @param firstRecall the first correct recall of a pre-outage fact in the secondary (the RTO)
+     */
+    public record Recovery(long suspected, long detected, long failoverStarted, long agentsPhaseMillis,
+            long memoryRebuildMillis, long switched, long firstCatchUpStarted, long firstCatchUpDone, long firstTurn,
+            long firstRecallSent, long firstRecall) {
+    }
 
     /**
      * Replay totals.

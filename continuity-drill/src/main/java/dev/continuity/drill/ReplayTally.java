@@ -60,7 +60,11 @@ final class ReplayTally implements RegionCatchUp {
         minimalCalls.add(totals.minimalWriteCalls());
         failures.add(report.failuresByReason().values().stream().mapToLong(Long::longValue).sum());
         orphansCleaned.add(report.orphansCleaned());
-        MemoryRebuildReport rebuilt = report.memory();
+        add(report.memory());
+    }
+
+    /** A memory rebuild (a rehydration's, or the one a failover runs after its switch). */
+    void add(MemoryRebuildReport rebuilt) {
         if (!MemoryRebuildReport.NONE.equals(rebuilt)) {
             long[] values = {1, rebuilt.storesCreated(), rebuilt.conversations(), rebuilt.updates(), rebuilt.completed(),
                 rebuilt.failed(), rebuilt.unscoped(), rebuilt.calls()};

@@ -23,14 +23,17 @@ import java.util.function.Supplier;
 final class SeverableAgentService implements AgentService {
     private final AgentService region;
     private final AtomicBoolean severed;
+    private final Runnable throttled;
 
     /**
      * @param region the region's service
      * @param severed the switch: while true every call but {@link #region()} fails
+     * @param throttled told of every call the region answered 429 (throttled), as the application saw it
      */
-    SeverableAgentService(AgentService region, AtomicBoolean severed) {
+    SeverableAgentService(AgentService region, AtomicBoolean severed, Runnable throttled) {
         this.region = region;
         this.severed = severed;
+        this.throttled = throttled;
     }
 
     private <T> T call(Supplier<T> body) {
@@ -38,7 +41,14 @@ final class SeverableAgentService implements AgentService {
             throw new AgentServiceException(region.region(), AgentServiceException.Kind.UNREACHABLE, 0, -1,
                     "the drill has partitioned the application from this region", null);
         }
-        return body.get();
+        try {
+            return body.get();
+        } catch (AgentServiceException e) {
+            if (e.kind() == AgentServiceException.Kind.THROTTLED) {
+                throttled.run();
+            }
+            throw e;
+        }
     }
 
     /** A stream open when the switch is thrown is cut at its next event: the request had been sent. */

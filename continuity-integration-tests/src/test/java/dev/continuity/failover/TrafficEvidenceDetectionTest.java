@@ -131,13 +131,7 @@ class TrafficEvidenceDetectionTest {
 
     @Test
     void oneSlowAnswerIsProbedAndMovesNothingAndTheTurnIsNotSentTwice() {
-        String endpoint = regions.emulator.region(PRIMARY).projectEndpoint();
-        FoundryAgentService impatient = new FoundryAgentService(PRIMARY, FoundryClientFactory.builder()
-                .region(PRIMARY).endpoint(endpoint).credential(FoundryCredentials.forEndpoint(endpoint))
-                .openAIMaxRetries(0)
-                .options(FoundryClientOptions.builder().timeout(Duration.ofMillis(400)).build())
-                .build());
-        start(impatient);
+        start(impatientPrimary());
         regions.emulator.region(PRIMARY).faults().inject(
                 FaultRule.latency(Duration.ofMillis(1500)).onlyFor("POST", "/responses").times(1));
 
@@ -160,6 +154,40 @@ class TrafficEvidenceDetectionTest {
         assertThat(regions.regionItems("c", PRIMARY)).filteredOn(i -> i.type().equals(TurnItem.MESSAGE))
                 .extracting(TurnItem::text).containsExactly("remember a=1", "OK, I will remember a.", "recall a",
                         "a is 1.");
+    }
+
+    @Test
+    void aRegionThatGoesDarkRightAfterABurstFoundItAnsweringIsProbedAgainOnTheFirstRefusedCall() {
+        start(impatientPrimary());
+        client.startConversation("d", agents.get(0).name(), null);
+        assertThat(client.send("d", "remember b=2").region()).isEqualTo(PRIMARY);
+        regions.emulator.region(PRIMARY).faults().inject(
+                FaultRule.latency(Duration.ofMillis(1500)).onlyFor("POST", "/responses").times(1));
+        // a slow answer: the burst finds the region answering, and late evidence of the same kind gets that
+        // verdict again for a probe interval (ten minutes here) without probing
+        assertThatThrownBy(() -> client.send("c", "recall a")).isInstanceOf(RegionUnavailableException.class);
+        events.await(FailoverEvent.RegionSuspected.class, e -> e.region().equals(PRIMARY), WAIT);
+        assertThat(controller.current()).isEqualTo(PRIMARY);
+
+        // the region then goes dark within that window: a refused connection is fresh evidence, probed at once
+        regions.emulator.region(PRIMARY).faults().outage();
+        TurnResult recalled = client.send("d", "recall b");
+
+        assertThat(recalled.region()).isEqualTo(SECONDARY);
+        assertThat(recalled.text()).isEqualTo("b is 2.");
+        assertThat(events.await(FailoverEvent.RegionDown.class, e -> e.region().equals(PRIMARY), WAIT)
+                .consecutiveFailures()).isEqualTo(THRESHOLD);
+        assertThat(controller.current()).isEqualTo(SECONDARY);
+    }
+
+    /** The primary through a client that waits 400 ms for an answer and does not retry. */
+    private FoundryAgentService impatientPrimary() {
+        String endpoint = regions.emulator.region(PRIMARY).projectEndpoint();
+        return new FoundryAgentService(PRIMARY, FoundryClientFactory.builder()
+                .region(PRIMARY).endpoint(endpoint).credential(FoundryCredentials.forEndpoint(endpoint))
+                .openAIMaxRetries(0)
+                .options(FoundryClientOptions.builder().timeout(Duration.ofMillis(400)).build())
+                .build());
     }
 
     /** Waits (observably, up to {@link #WAIT}) until the primary's copy of "c" holds {@code n} assistant messages. */

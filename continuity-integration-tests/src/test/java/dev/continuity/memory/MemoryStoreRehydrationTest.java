@@ -20,6 +20,8 @@ import dev.continuity.drift.DriftDetector;
 import dev.continuity.drift.DriftFinding;
 import dev.continuity.drift.DriftKind;
 import dev.continuity.drift.DriftReport;
+import dev.continuity.failover.FailoverController;
+import dev.continuity.failover.FailoverEvent;
 import dev.continuity.foundry.FoundryMemoryStoreService;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.rehydrate.RehydrationMode;
@@ -36,6 +38,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -167,6 +171,49 @@ class MemoryStoreRehydrationTest {
         assertThat(types(answer)).containsExactly("memory_search_call", "message");
         assertThat(answer.output().get(0).node().at("/results/0/memory_item/scope").asText()).isEqualTo("customer-42");
         assertThat(answer.output().get(1).text()).isEqualTo("size is L.");
+    }
+
+    @Test
+    void aFailoverSwitchesBeforeTheMemoriesAreRebuiltAndRebuildsThemRightAfter() throws Exception {
+        deploy(PRIMARY, topology());
+        String told = client.startConversation(AGENT);
+        client.send(told, "remember color=blue");
+        List<FailoverEvent> events = new CopyOnWriteArrayList<>();
+        CompletableFuture<FailoverEvent.FailoverCompleted> switched = new CompletableFuture<>();
+        CompletableFuture<FailoverEvent.MemoriesRebuilt> rebuilt = new CompletableFuture<>();
+        try (FailoverController controller = FailoverController.builder()
+                .region(regions.service(PRIMARY)).region(regions.service(SECONDARY))
+                .probes(Duration.ofMillis(200), Duration.ofMillis(200), 2)
+                .journal(regions.journal).topology(topology()).definitions(definitions)
+                .eagerReplay(false)
+                .rehydration(b -> b.memoryStoresByRegion(memory::get))
+                .listener(event -> {
+                    events.add(event);
+                    if (event instanceof FailoverEvent.FailoverCompleted done) {
+                        switched.complete(done);
+                    } else if (event instanceof FailoverEvent.MemoriesRebuilt done) {
+                        rebuilt.complete(done);
+                    }
+                })
+                .build().start()) {
+            regions.emulator.region(PRIMARY).faults().outage();
+
+            // the switch waited for the agents and the store they bind, not for the memories
+            RehydrationReport agents = switched.get(30, TimeUnit.SECONDS).agents();
+            assertThat(agents.status()).as(agents.toString()).isEqualTo(RehydrationReport.Status.SUCCEEDED);
+            assertThat(agents.memory()).isEqualTo(MemoryRebuildReport.NONE);
+            MemoryRebuildReport memories = rebuilt.get(30, TimeUnit.SECONDS).report();
+            assertThat(events.indexOf(switched.get())).isLessThan(events.indexOf(rebuilt.get()));
+            assertThat(memories.region()).isEqualTo(SECONDARY);
+            assertThat(memories.stores()).singleElement().satisfies(store -> assertThat(store.created()).isTrue());
+            assertThat(memories.conversations()).isEqualTo(1);
+            assertThat(memories.completed()).isEqualTo(memories.updates()).isPositive();
+            assertThat(regions.count(SECONDARY, "memory_stores.create")).isEqualTo(1);
+        }
+        String fresh = regions.service(SECONDARY).createConversation(List.of(), Map.of());
+        AgentReply answer = regions.service(SECONDARY).respond(new AgentReference(AGENT, null), fresh,
+                List.of(TurnItem.userMessage("recall color")));
+        assertThat(answer.output().get(answer.output().size() - 1).text()).isEqualTo("color is blue.");
     }
 
     @Test
