@@ -10,6 +10,7 @@ import dev.continuity.benchmarks.KnowledgeSyncBenchmark;
 import dev.continuity.benchmarks.RehydrationBenchmark;
 import dev.continuity.benchmarks.StreamingOverheadBenchmark;
 import dev.continuity.journal.TurnDurability;
+import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.memory.InMemoryTurnJournal;
 import dev.continuity.journal.sqlite.SqliteTurnJournal;
 import java.io.PrintWriter;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -116,6 +118,27 @@ final class BenchCommand implements Runnable {
                 cpu.jvmMicros(), cpu.otherThreadMicros());
     }
 
+    /** One client benchmark over one journal: its name, a new journal each time, the durability (null: default). */
+    @FunctionalInterface
+    interface JournalRun<R> {
+        R run(String name, Supplier<TurnJournal> journals, TurnDurability durability) throws Exception;
+    }
+
+    /**
+     * Runs a client benchmark over the three journals the client benchmarks compare: in memory, SQLite with the
+     * default durability, and SQLite with one write per turn ({@code ANSWER_ONLY}, named {@code answerOnlyName}).
+     */
+    static <R> List<R> perJournal(String tempPrefix, String answerOnlyName, JournalRun<R> benchmark)
+            throws Exception {
+        Path dir = Files.createTempDirectory(tempPrefix);
+        List<R> results = new ArrayList<>();
+        results.add(benchmark.run("memory", InMemoryTurnJournal::new, null));
+        results.add(benchmark.run("sqlite", () -> SqliteTurnJournal.open(dir.resolve("j.db")), null));
+        results.add(benchmark.run(answerOnlyName, () -> SqliteTurnJournal.open(dir.resolve("j1.db")),
+                TurnDurability.ANSWER_ONLY));
+        return results;
+    }
+
     /** What the journaling client adds to a turn compared with the bare SDK call. */
     @Command(name = "client", mixinStandardHelpOptions = true,
             description = "Median/p99 of a turn through ContinuityClient vs the bare SDK call, per journal.")
@@ -129,13 +152,9 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Path dir = Files.createTempDirectory("continuity-client-bench");
-            List<ClientOverheadBenchmark.Result> results = new ArrayList<>();
-            results.add(ClientOverheadBenchmark.run("memory", InMemoryTurnJournal::new, null, turns));
-            results.add(ClientOverheadBenchmark.run("sqlite", () -> SqliteTurnJournal.open(dir.resolve("j.db")), null,
-                    turns));
-            results.add(ClientOverheadBenchmark.run("sqlite, one write per turn (ANSWER_ONLY)",
-                    () -> SqliteTurnJournal.open(dir.resolve("j1.db")), TurnDurability.ANSWER_ONLY, turns));
+            List<ClientOverheadBenchmark.Result> results = perJournal("continuity-client-bench",
+                    "sqlite, one write per turn (ANSWER_ONLY)",
+                    (name, journals, durability) -> ClientOverheadBenchmark.run(name, journals, durability, turns));
             PrintWriter out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "client overhead: %d sequential turns per side, %d cores%n", turns,
                     Runtime.getRuntime().availableProcessors());
@@ -198,13 +217,9 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Path dir = Files.createTempDirectory("continuity-streaming-bench");
-            List<StreamingOverheadBenchmark.Result> results = new ArrayList<>();
-            results.add(StreamingOverheadBenchmark.run("memory", InMemoryTurnJournal::new, null, turns));
-            results.add(StreamingOverheadBenchmark.run("sqlite", () -> SqliteTurnJournal.open(dir.resolve("j.db")), null,
-                    turns));
-            results.add(StreamingOverheadBenchmark.run("sqlite, ANSWER_ONLY",
-                    () -> SqliteTurnJournal.open(dir.resolve("j1.db")), TurnDurability.ANSWER_ONLY, turns));
+            List<StreamingOverheadBenchmark.Result> results = perJournal("continuity-streaming-bench",
+                    "sqlite, ANSWER_ONLY",
+                    (name, journals, durability) -> StreamingOverheadBenchmark.run(name, journals, durability, turns));
             PrintWriter out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "streaming overhead: %d sequential streamed turns per side, %d cores%n", turns,
                     Runtime.getRuntime().availableProcessors());
