@@ -144,8 +144,7 @@ public final class JournalImporter {
             try {
                 Optional<ConversationHead> stored = journal.head(key);
                 if (stored.isEmpty()) {
-                    ConversationHead fresh = new ConversationHead(key, head.agentName(), head.agentVersion(), 0,
-                            head.createdAt(), head.lastActivityAt(), Map.of(), 0);
+                    ConversationHead fresh = head.with(0, head.createdAt(), head.lastActivityAt(), Map.of(), 0);
                     if (journal.compareAndSetHead(fresh, 0).isPresent()) {
                         conversationsWritten++;
                         return;
