@@ -488,7 +488,8 @@ public final class ContinuityClient implements AutoCloseable {
 
     private ConversationHead head(String conversationKey) {
         return journal.head(conversationKey).orElseThrow(() -> new ContinuityException(
-                "unknown conversation '" + conversationKey + "': start it with startConversation first"));
+                "unknown conversation '" + conversationKey + "'" + (journal instanceof TenantScopedJournal scoped
+                        ? " for tenant '" + scoped.tenant() + "'" : "") + ": start it with startConversation first"));
     }
 
     private ConversationStates.State lock(String conversationKey) {
