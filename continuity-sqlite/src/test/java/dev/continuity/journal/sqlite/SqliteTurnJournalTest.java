@@ -69,13 +69,7 @@ class SqliteTurnJournalTest extends TurnJournalContract {
             v1.append(Turn.pending("old", 1, "agent", null, List.of(TurnItem.userMessage("hi")),
                     Instant.parse("2025-01-01T00:00:01Z")));
         }
-        try (Connection raw = raw(file); Statement statement = raw.createStatement()) {
-            statement.execute("ALTER TABLE turn DROP COLUMN options_json");
-            statement.execute("DROP INDEX conversation_by_tenant");
-            statement.execute("ALTER TABLE conversation DROP COLUMN tenant");
-            statement.execute("DELETE FROM schema_version");
-            statement.execute("INSERT INTO schema_version (version) VALUES (1)");
-        }
+        downgrade(file, 1);
         try (SqliteTurnJournal readOnly = SqliteTurnJournal.openReadOnly(file)) {
             assertThat(readOnly.schemaVersion()).isEqualTo(1);
             assertThat(readOnly.turn("old", 1).orElseThrow().options()).isNull();
@@ -99,12 +93,7 @@ class SqliteTurnJournalTest extends TurnJournalContract {
             v2.compareAndSetHead(ConversationHead.start("old", "agent", null, Instant.parse("2025-01-01T00:00:00Z")), 0)
                     .orElseThrow();
         }
-        try (Connection raw = raw(file); Statement statement = raw.createStatement()) {
-            statement.execute("DROP INDEX conversation_by_tenant");
-            statement.execute("ALTER TABLE conversation DROP COLUMN tenant");
-            statement.execute("DELETE FROM schema_version");
-            statement.execute("INSERT INTO schema_version (version) VALUES (2)");
-        }
+        downgrade(file, 2);
         try (SqliteTurnJournal readOnly = SqliteTurnJournal.openReadOnly(file)) {
             assertThat(readOnly.schemaVersion()).isEqualTo(2);
             assertThat(readOnly.head("old").orElseThrow().tenant()).isEqualTo(Tenants.DEFAULT);
@@ -123,6 +112,19 @@ class SqliteTurnJournalTest extends TurnJournalContract {
                     .extracting(ConversationSummary::conversationKey).containsExactly("old");
             assertThat(upgraded.listTenantConversations("t1", null, 10).items())
                     .extracting(ConversationSummary::conversationKey).containsExactly("new");
+        }
+    }
+
+    /** Makes the journal at {@code file} one of schema {@code version} (1: no options; 1 and 2: no tenants). */
+    private static void downgrade(Path file, int version) throws SQLException {
+        try (Connection raw = raw(file); Statement statement = raw.createStatement()) {
+            if (version < 2) {
+                statement.execute("ALTER TABLE turn DROP COLUMN options_json");
+            }
+            statement.execute("DROP INDEX conversation_by_tenant");
+            statement.execute("ALTER TABLE conversation DROP COLUMN tenant");
+            statement.execute("DELETE FROM schema_version");
+            statement.execute("INSERT INTO schema_version (version) VALUES (" + version + ")");
         }
     }
 
