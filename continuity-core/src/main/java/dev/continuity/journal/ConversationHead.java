@@ -38,7 +38,7 @@ public record ConversationHead(
     public ConversationHead {
         Objects.requireNonNull(conversationKey, "conversationKey");
         tenant = tenant == null ? Tenants.DEFAULT : tenant;
-        if (!Tenants.isValid(tenant)) {
+        if (!Tenants.DEFAULT.equals(tenant) && !Tenants.isValid(tenant)) { // heads are built on every turn
             Tenants.require(tenant, "conversation '" + conversationKey + "'");
         }
         Objects.requireNonNull(agentName, "agentName");
