@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
             ChatCommand.class,
             ExportCommand.class,
             ImportCommand.class,
+            CompareCommand.class,
             KeysCommand.class,
             BenchCommand.class,
         })

@@ -10,6 +10,8 @@ final class ExitCodes {
     public static final int INVALID = 2;
     /** Drift found between the definitions and a region. */
     public static final int DRIFT = 3;
+    /** {@code compare}: the later export changed or lacks turns of the earlier one (the same code as drift). */
+    public static final int CHANGED = 3;
 
     private ExitCodes() {
     }

@@ -1,6 +1,8 @@
 package dev.continuity.cli;
 
 import dev.continuity.journal.JournalException;
+import dev.continuity.journal.TenantScopedJournal;
+import dev.continuity.journal.Tenants;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.io.ExportResult;
 import dev.continuity.journal.io.ImportResult;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code continuity import --journal sqlite:PATH --in FILE.jsonl [--drop-cursors] [--dry-run]}: writes
+ * {@code continuity import --journal sqlite:PATH --in FILE.jsonl [--drop-cursors] [--dry-run] [--tenant T]}: writes
  * an exported journal file into a journal, idempotently (importing the same file again writes nothing).
  */
 @Command(name = "import",
@@ -47,6 +49,10 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Only check the file; write nothing.")
     boolean dryRun;
 
+    @Option(names = "--tenant", paramLabel = "TENANT", description = "Import every conversation of the file into this "
+            + "tenant (moves conversations from before tenants into one); without it each keeps the file's tenant.")
+    String tenant;
+
     @Mixin
     JournalKeyOptions keys;
 
@@ -57,6 +63,9 @@ final class ImportCommand implements Callable<Integer> {
         JournalOption option;
         try {
             option = JournalOption.parse(journal, false);
+            if (tenant != null) {
+                Tenants.require(tenant, "--tenant");
+            }
             keys.check();
         } catch (IllegalArgumentException e) {
             err.println(CliErrors.describe(e));
@@ -72,7 +81,8 @@ final class ImportCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             try (TurnJournal opened = keys.wrap(option.open())) {
-                ImportResult r = new JournalImporter(opened, !dropCursors).importChecked(in); // checked above
+                TurnJournal into = tenant == null ? opened : TenantScopedJournal.of(opened, tenant);
+                ImportResult r = new JournalImporter(into, !dropCursors).importChecked(in); // checked above
                 out.println("imported " + in + " into " + option.value() + ": conversations " + r.conversationsWritten()
                         + " written, " + r.conversationsPresent() + " already present; turns " + r.turnsWritten()
                         + " written, " + r.turnsPresent() + " already present; region cursors " + r.cursorsWritten()

@@ -77,6 +77,23 @@ class ExportImportCommandsTest {
     }
 
     @Test
+    void importWithATenantMovesTheFilesConversationsIntoThatTenant() {
+        Path source = sourceJournal();
+        Path file = dir.resolve("journal.jsonl");
+        Path target = dir.resolve("tenant.db");
+        assertThat(run(new ExportCommand(), "--journal", "sqlite:" + source, "--out", file.toString())).isZero();
+
+        assertThat(run(new ImportCommand(), "--journal", "sqlite:" + target, "--in", file.toString(), "--tenant", "acme"))
+                .as("stderr: %s", err).isZero();
+
+        try (SqliteTurnJournal to = SqliteTurnJournal.open(target)) {
+            assertThat(to.head("a").orElseThrow().tenant()).isEqualTo("acme");
+            assertThat(to.listTenantConversations("acme", null, 10).items()).hasSize(2);
+            assertThat(to.read("b", 1)).hasSize(3);
+        }
+    }
+
+    @Test
     void aBadLineIsReportedWithFileAndLineAndNothingIsImported() throws IOException {
         Path file = dir.resolve("journal.jsonl");
         assertThat(run(new ExportCommand(), "--journal", "sqlite:" + sourceJournal(), "--out", file.toString())).isZero();

@@ -73,7 +73,9 @@ class ExportImportNumberFidelityTest {
         assertThat(run(new ExportCommand(), "--journal", "sqlite:" + source, "--out", file.toString())).isZero();
         String text = Files.readString(file, StandardCharsets.UTF_8);
         assertThat(text).contains(PLACEHOLDER);
-        Files.writeString(file, text.replace(PLACEHOLDER, itemJson), StandardCharsets.UTF_8);
+        // written by hand: without the digest (a changed line that keeps its digest is refused)
+        Files.writeString(file, text.replace(PLACEHOLDER, itemJson).replaceAll(",\"digest\":\"sha256:[0-9a-f]{64}\"", ""),
+                StandardCharsets.UTF_8);
         return file;
     }
 }

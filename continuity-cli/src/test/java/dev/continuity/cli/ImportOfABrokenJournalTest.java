@@ -81,6 +81,7 @@ class ImportOfABrokenJournalTest {
         ObjectNode turn = (ObjectNode) JSON.readTree(lines.get(line - 1));
         assertThat(turn.get("type").asText()).isEqualTo("turn");
         edit.accept(turn);
+        turn.remove("digest"); // edited by hand: a changed line that keeps its digest is refused for that alone
         lines.set(line - 1, JSON.writeValueAsString(turn));
         Files.write(file, lines);
         return file;

@@ -16,6 +16,8 @@ import dev.continuity.failover.ActiveRegion;
 import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.RegionCursor;
+import dev.continuity.journal.TenantScopedJournal;
+import dev.continuity.journal.Tenants;
 import dev.continuity.journal.TokenUsage;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnConflictException;
@@ -201,6 +203,14 @@ public final class ContinuityClient implements AutoCloseable {
         return threads;
     }
 
+    /**
+     * The tenant whose conversations this client starts and reaches: the tenant its journal is scoped to
+     * ({@link Builder#tenant}, {@link TenantScopedJournal}), or {@link Tenants#DEFAULT}.
+     */
+    public String tenant() {
+        return journal instanceof TenantScopedJournal scoped ? scoped.tenant() : Tenants.DEFAULT;
+    }
+
     /** Starts a conversation with the latest version of an agent under a new random key. */
     public String startConversation(String agentName) {
         return startConversation(UUID.randomUUID().toString(), agentName, null);
@@ -213,7 +223,8 @@ public final class ContinuityClient implements AutoCloseable {
      * @throws ContinuityException if the key is already used for another agent
      */
     public String startConversation(String conversationKey, String agentName, String agentVersion) {
-        ConversationHead fresh = ConversationHead.start(conversationKey, agentName, agentVersion, clock.instant());
+        ConversationHead fresh = ConversationHead.start(tenant(), conversationKey, agentName, agentVersion,
+                clock.instant());
         Optional<ConversationHead> stored = journal.compareAndSetHead(fresh, 0);
         if (stored.isEmpty()) {
             ConversationHead existing = journal.head(conversationKey).orElseThrow();
@@ -594,7 +605,8 @@ public final class ContinuityClient implements AutoCloseable {
 
     private ConversationHead head(String conversationKey) {
         return journal.head(conversationKey).orElseThrow(() -> new ContinuityException(
-                "unknown conversation '" + conversationKey + "': start it with startConversation first"));
+                "unknown conversation '" + conversationKey + "'" + (journal instanceof TenantScopedJournal scoped
+                        ? " for tenant '" + scoped.tenant() + "'" : "") + ": start it with startConversation first"));
     }
 
     private ConversationStates.State lock(String conversationKey) {
@@ -1048,9 +1060,8 @@ public final class ContinuityClient implements AutoCloseable {
         }
         state.committedHere = pending.sequence();
         if (!journaled && basis != null) {
-            state.headWrittenHere = new ConversationHead(key, basis.agentName(), basis.agentVersion(),
-                    pending.sequence(), basis.createdAt(), outcome.completedAt(), basis.regions(), basis.version())
-                    .withNativeTurn(region, pending.sequence());
+            state.headWrittenHere = basis.with(pending.sequence(), basis.createdAt(), outcome.completedAt(),
+                    basis.regions(), basis.version()).withNativeTurn(region, pending.sequence());
         }
         return new TurnResult(key, pending.sequence(), region, reply.responseId(), reply.output(), reply.usage(),
                 reply.status(), reply.status() == ResponseStatus.INCOMPLETE ? reply.statusReason() : null,
@@ -1236,8 +1247,22 @@ public final class ContinuityClient implements AutoCloseable {
         private TurnDurability durability;
         private reactor.core.scheduler.Scheduler asyncScheduler;
         private int asyncStreamBuffer = ContinuityAsyncClient.DEFAULT_STREAM_BUFFER;
+        private String tenant;
 
         Builder() {
+        }
+
+        /**
+         * Scopes the client to one tenant: its journal is seen through a {@link TenantScopedJournal}, so the
+         * conversations it starts belong to {@code tenant} and it cannot read, send to, replay or recover another
+         * tenant's conversation, whatever key it is given (such a conversation reads as absent). Default: the
+         * journal as given (conversations of {@link Tenants#DEFAULT}).
+         *
+         * @throws IllegalArgumentException if the tenant id is not valid ({@link Tenants})
+         */
+        public Builder tenant(String tenant) {
+            this.tenant = Tenants.require(tenant, "ContinuityClient.builder().tenant");
+            return this;
         }
 
         /** The journal every turn is written to (required). */
@@ -1408,6 +1433,7 @@ public final class ContinuityClient implements AutoCloseable {
             if (regions.isEmpty()) {
                 throw new IllegalStateException("at least one region is required");
             }
+            TurnJournal journal = tenant == null ? this.journal : TenantScopedJournal.of(this.journal, tenant);
             return new ContinuityClient(new ContinuityClient.Settings(journal, regions,
                     activeRegion != null ? activeRegion : ActiveRegion.fixed(regions.keySet().iterator().next()), catchUp,
                     functionHandlers, lockTimeout, failoverWait, retry, maxToolRounds, maxTrackedConversations, clock,

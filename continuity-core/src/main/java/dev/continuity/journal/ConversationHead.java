@@ -20,6 +20,8 @@ import java.util.TreeMap;
  * @param lastActivityAt time of the latest append or head change
  * @param regions region name to cursor
  * @param version optimistic-concurrency version (0 = not stored yet)
+ * @param tenant the tenant the conversation belongs to ({@link Tenants#DEFAULT} unless the application names
+ *     one); set when the conversation is created and never changed (see {@link Tenants})
  */
 public record ConversationHead(
         String conversationKey,
@@ -29,21 +31,46 @@ public record ConversationHead(
         Instant createdAt,
         Instant lastActivityAt,
         Map<String, RegionCursor> regions,
-        long version) {
+        long version,
+        String tenant) {
 
-    /** Validates required fields and copies the region map (sorted by region name). */
+    /** Validates required fields and the tenant id, and copies the region map (sorted by region name). */
     public ConversationHead {
         Objects.requireNonNull(conversationKey, "conversationKey");
+        tenant = tenant == null ? Tenants.DEFAULT : tenant;
+        if (!Tenants.DEFAULT.equals(tenant) && !Tenants.isValid(tenant)) { // heads are built on every turn
+            Tenants.require(tenant, "conversation '" + conversationKey + "'");
+        }
         Objects.requireNonNull(agentName, "agentName");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(lastActivityAt, "lastActivityAt");
         regions = regions == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(regions));
     }
 
-    /** A head for a new conversation, not stored yet. */
+    /** A head of the {@link Tenants#DEFAULT default tenant} (for data journaled before tenants existed). */
+    public ConversationHead(String conversationKey, String agentName, String agentVersion, long lastSequence,
+            Instant createdAt, Instant lastActivityAt, Map<String, RegionCursor> regions, long version) {
+        this(conversationKey, agentName, agentVersion, lastSequence, createdAt, lastActivityAt, regions, version,
+                Tenants.DEFAULT);
+    }
+
+    /** A head for a new conversation of the default tenant, not stored yet. */
     public static ConversationHead start(String conversationKey, String agentName, String agentVersion,
             Instant now) {
-        return new ConversationHead(conversationKey, agentName, agentVersion, 0, now, now, Map.of(), 0);
+        return start(Tenants.DEFAULT, conversationKey, agentName, agentVersion, now);
+    }
+
+    /** A head for a new conversation of {@code tenant}, not stored yet. */
+    public static ConversationHead start(String tenant, String conversationKey, String agentName,
+            String agentVersion, Instant now) {
+        return new ConversationHead(conversationKey, agentName, agentVersion, 0, now, now, Map.of(), 0, tenant);
+    }
+
+    /** A copy with other fields of the journal's choosing: everything but the tenant, which travels along. */
+    public ConversationHead with(long lastSequence, Instant createdAt, Instant lastActivityAt,
+            Map<String, RegionCursor> regions, long version) {
+        return new ConversationHead(conversationKey, agentName, agentVersion, lastSequence, createdAt,
+                lastActivityAt, regions, version, tenant);
     }
 
     /** The cursor for a region, or {@code null} when the conversation has never been in that region. */
@@ -56,7 +83,7 @@ public record ConversationHead(
         Map<String, RegionCursor> copy = new TreeMap<>(regions);
         copy.put(region, cursor);
         return new ConversationHead(conversationKey, agentName, agentVersion, lastSequence, createdAt,
-                lastActivityAt, copy, version);
+                lastActivityAt, copy, version, tenant);
     }
 
     /**

@@ -93,6 +93,23 @@ public interface TurnJournal extends AutoCloseable {
      */
     Page<ConversationSummary> listConversations(String continuationToken, int pageSize);
 
+    /**
+     * Lists the conversations of one tenant ({@link ConversationHead#tenant()}), most recently active first,
+     * as {@link #listConversations} does. Backends answer it with a query filtered by tenant; this default
+     * filters the full listing, so one of its pages may hold fewer than {@code pageSize} conversations (even
+     * none) before the last.
+     *
+     * @param tenant the tenant id ({@link Tenants})
+     * @param continuationToken token from the previous page of this listing, or {@code null} for the first
+     * @param pageSize at most this many per page (at least 1)
+     */
+    default Page<ConversationSummary> listTenantConversations(String tenant, String continuationToken, int pageSize) {
+        Tenants.require(tenant, "listTenantConversations");
+        Page<ConversationSummary> page = listConversations(continuationToken, pageSize);
+        return new Page<>(page.items().stream().filter(s -> s.tenant().equals(tenant)).toList(),
+                page.continuationToken());
+    }
+
     /** Every turn still pending (a process died between the service call and the commit). */
     List<Turn> pendingTurns();
 

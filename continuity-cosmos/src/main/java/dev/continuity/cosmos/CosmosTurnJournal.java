@@ -28,6 +28,7 @@ import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.ConversationSummary;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.Page;
+import dev.continuity.journal.Tenants;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnConflictException;
 import dev.continuity.journal.TurnDurability;
@@ -293,8 +294,7 @@ public final class CosmosTurnJournal implements TurnJournal {
                 continue;
             }
             ConversationHead current = head.head();
-            ConversationHead next = new ConversationHead(key, current.agentName(), current.agentVersion(),
-                    sequence - 1, current.createdAt(),
+            ConversationHead next = current.with(sequence - 1, current.createdAt(),
                     TurnWriteRules.later(current.lastActivityAt(), clock.instant()), current.regions(),
                     current.version() + 1);
             CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
@@ -465,6 +465,20 @@ public final class CosmosTurnJournal implements TurnJournal {
      */
     @Override
     public Page<ConversationSummary> listConversations(String continuationToken, int pageSize) {
+        return listing(null, continuationToken, pageSize);
+    }
+
+    /**
+     * Lists one tenant's conversations, as {@link #listConversations} (a cross-partition query filtered by the head
+     * documents' {@code tenant}; heads written before tenants existed have none and count as the default tenant's).
+     */
+    @Override
+    public Page<ConversationSummary> listTenantConversations(String tenant, String continuationToken, int pageSize) {
+        return listing(Tenants.require(tenant, "listTenantConversations"), continuationToken, pageSize);
+    }
+
+    /** The listing of {@code tenant}'s conversations, or of all when it is null. */
+    private Page<ConversationSummary> listing(String tenant, String continuationToken, int pageSize) {
         if (pageSize < 1) {
             throw new IllegalArgumentException("pageSize must be at least 1, was " + pageSize);
         }
@@ -474,9 +488,15 @@ public final class CosmosTurnJournal implements TurnJournal {
                 : ListingToken.decode(continuationToken, TOKEN_SCHEME, TOKEN_ISSUER);
         int limit = Math.min(pageSize, MAX_LIST_PAGE);
         StringBuilder sql = new StringBuilder("SELECT TOP ").append(limit + 1)
-                .append(" c.conversationKey, c.agentName, c.lastSequence, c.lastActivityAt FROM c WHERE c.type = @type");
+                .append(" c.conversationKey, c.agentName, c.lastSequence, c.lastActivityAt, c.tenant FROM c"
+                        + " WHERE c.type = @type");
         List<SqlParameter> parameters = new ArrayList<>();
         parameters.add(new SqlParameter("@type", JournalLayout.TYPE_HEAD));
+        if (tenant != null) {
+            sql.append(Tenants.DEFAULT.equals(tenant) ? " AND (c.tenant = @tenant OR NOT IS_DEFINED(c.tenant))"
+                    : " AND c.tenant = @tenant");
+            parameters.add(new SqlParameter("@tenant", tenant));
+        }
         if (after != null) {
             sql.append(" AND (c.lastActivityAt < @at OR (c.lastActivityAt = @at AND c.conversationKey > @key))");
             parameters.add(new SqlParameter("@at", JournalDocuments.timestamp(after.lastActivityAt())));
@@ -591,8 +611,7 @@ public final class CosmosTurnJournal implements TurnJournal {
     }
 
     private ConversationHead advanced(ConversationHead head, long sequence) {
-        return new ConversationHead(head.conversationKey(), head.agentName(), head.agentVersion(),
-                Math.max(head.lastSequence(), sequence), head.createdAt(),
+        return head.with(Math.max(head.lastSequence(), sequence), head.createdAt(),
                 TurnWriteRules.later(head.lastActivityAt(), clock.instant()), head.regions(), head.version() + 1);
     }
 

@@ -21,6 +21,7 @@ import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.ConversationSummary;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.RegionCursor;
+import dev.continuity.journal.Tenants;
 import dev.continuity.journal.TokenUsage;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnConflictException;
@@ -390,6 +391,30 @@ class CosmosJournalBehaviourTest {
 
         assertThat(journal(otherProcessClient).turn("c", 1).orElseThrow().options())
                 .isEqualTo("{\"temperature\":0.2,\"x_ratio\":1.5}");
+    }
+
+    @Test
+    void aHeadWrittenBeforeTenantsBelongsToTheDefaultTenantAndGetsItsTenantOnItsNextWrite() {
+        create(journal, "old");
+        journal.compareAndSetHead(ConversationHead.start("t1", "new", "agent", "1",
+                Instant.now().truncatedTo(ChronoUnit.MILLIS)), 0).orElseThrow();
+        JsonNode stored = raw.readItem(JournalLayout.HEAD_ID, new PartitionKey("old"), JsonNode.class).getItem();
+        assertThat(stored.path("tenant").asText()).isEqualTo(Tenants.DEFAULT);
+        com.fasterxml.jackson.databind.node.ObjectNode older = stored.deepCopy();
+        older.remove("tenant"); // the form a build before tenants wrote
+        raw.replaceItem(older, JournalLayout.HEAD_ID, new PartitionKey("old"), new CosmosItemRequestOptions());
+        CosmosTurnJournal reader = journal(otherProcessClient);
+
+        assertThat(reader.head("old").orElseThrow().tenant()).isEqualTo(Tenants.DEFAULT);
+        assertThat(reader.listTenantConversations(Tenants.DEFAULT, null, 10).items())
+                .extracting(ConversationSummary::conversationKey).containsExactly("old");
+        assertThat(reader.listTenantConversations("t1", null, 10).items())
+                .extracting(ConversationSummary::conversationKey).containsExactly("new");
+        assertThat(reader.listConversations(null, 10).items()).extracting(ConversationSummary::tenant)
+                .containsExactlyInAnyOrder(Tenants.DEFAULT, "t1");
+        reader.append(pending("old", 1, "hi"));
+        assertThat(raw.readItem(JournalLayout.HEAD_ID, new PartitionKey("old"), JsonNode.class).getItem()
+                .path("tenant").asText()).as("the head's next write names its tenant").isEqualTo(Tenants.DEFAULT);
     }
 
     @Test

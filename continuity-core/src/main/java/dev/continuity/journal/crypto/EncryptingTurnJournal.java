@@ -5,6 +5,7 @@ import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.ConversationSummary;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.Page;
+import dev.continuity.journal.Tenants;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnDurability;
 import dev.continuity.journal.TurnItem;
@@ -48,6 +49,13 @@ import org.slf4j.LoggerFactory;
  * version (after a rotation) without rewriting any turn. A conversation journaled before encryption was turned
  * on gets its data key on its next write; its earlier turns are read as they were stored.
  *
+ * <p><b>Per-tenant keys</b>: {@link Builder#tenantKeyEncryptionKey} gives a tenant ({@link ConversationHead#tenant()})
+ * its own key-encryption key: its conversations' data keys are wrapped by that key, and unwrapped only by it (or a
+ * {@link Builder#previousKeyEncryptionKeys previous} key, for a migration), never by the journal's
+ * {@link Builder#keyEncryptionKey default key} or another tenant's. A tenant's data is then readable only where its
+ * key is, and destroying the key makes it unreadable everywhere (every region, the warm standby, every export).
+ * A tenant without a key of its own uses the default key; with no default key its conversations are refused.
+ *
  * <p><b>Fails closed</b>: a write whose data key cannot be had (no head, a key-encryption key that refuses) throws
  * and writes nothing; nothing is ever written in plaintext. A read that cannot decrypt throws
  * {@link JournalKeyException} naming the key id and the conversation (and turn).
@@ -68,7 +76,8 @@ public final class EncryptingTurnJournal implements TurnJournal {
 
     private final TurnJournal delegate;
     private final KeyEncryptionKey current;
-    private final List<KeyEncryptionKey> keys;
+    private final Map<String, KeyEncryptionKey> tenantKeys;
+    private final List<KeyEncryptionKey> previous;
     private final boolean encryptOptions;
     private final Map<String, Keyed> cache;
     private final AtomicLong wraps = new AtomicLong();
@@ -76,12 +85,13 @@ public final class EncryptingTurnJournal implements TurnJournal {
 
     private EncryptingTurnJournal(Builder builder) {
         this.delegate = builder.journal;
-        this.current = Objects.requireNonNull(builder.current,
-                "EncryptingTurnJournal.builder(journal): keyEncryptionKey(...) is required");
-        List<KeyEncryptionKey> all = new ArrayList<>();
-        all.add(current);
-        all.addAll(builder.previous);
-        this.keys = List.copyOf(all);
+        if (builder.current == null && builder.tenantKeys.isEmpty()) {
+            throw new NullPointerException("EncryptingTurnJournal.builder(journal): keyEncryptionKey(...) or "
+                    + "tenantKeyEncryptionKey(...) is required");
+        }
+        this.current = builder.current;
+        this.tenantKeys = Map.copyOf(builder.tenantKeys);
+        this.previous = List.copyOf(builder.previous);
         this.encryptOptions = builder.encryptOptions;
         int max = builder.maxCachedKeys;
         this.cache = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
@@ -178,7 +188,7 @@ public final class EncryptingTurnJournal implements TurnJournal {
         String key = head.conversationKey();
         if (expectedVersion == 0) {
             byte[] plain = DataKey.generate();
-            WrappedKey wrapped = wrap(key, plain);
+            WrappedKey wrapped = wrap(head, plain);
             Optional<ConversationHead> stored = delegate.compareAndSetHead(HeadKeys.with(head, wrapped), 0);
             if (stored.isPresent()) {
                 cache.put(key, new Keyed(DataKey.of(plain), wrapped.keyId()));
@@ -199,6 +209,11 @@ public final class EncryptingTurnJournal implements TurnJournal {
     @Override
     public Page<ConversationSummary> listConversations(String continuationToken, int pageSize) {
         return delegate.listConversations(continuationToken, pageSize);
+    }
+
+    @Override
+    public Page<ConversationSummary> listTenantConversations(String tenant, String continuationToken, int pageSize) {
+        return delegate.listTenantConversations(tenant, continuationToken, pageSize);
     }
 
     @Override
@@ -241,8 +256,8 @@ public final class EncryptingTurnJournal implements TurnJournal {
             }
             token = page.continuationToken();
         } while (token != null);
-        LOG.info("re-wrapped the data keys of {} of {} conversations with key '{}' ({} already current, {} without a "
-                + "data key)", rewrapped, conversations, this.current.name(), current, without);
+        LOG.info("re-wrapped the data keys of {} of {} conversations with their tenant's current key ({} already "
+                + "current, {} without a data key)", rewrapped, conversations, current, without);
         return new RewrapReport(conversations, rewrapped, current, without);
     }
 
@@ -264,9 +279,9 @@ public final class EncryptingTurnJournal implements TurnJournal {
             if (wrapped.isEmpty()) {
                 return Rewrap.NO_KEY;
             }
-            byte[] plain = unwrap(conversationKey, wrapped.get());
+            byte[] plain = unwrap(head.get(), wrapped.get());
             try {
-                WrappedKey again = wrap(conversationKey, plain);
+                WrappedKey again = wrap(head.get(), plain);
                 if (again.keyId().equals(wrapped.get().keyId())) {
                     return Rewrap.ALREADY_CURRENT;
                 }
@@ -356,7 +371,7 @@ public final class EncryptingTurnJournal implements TurnJournal {
                     + conversationKey + "' is encrypted but the conversation's head holds no data key ("
                     + (head.isEmpty() ? "the conversation has no head" : "its data key entry was removed") + ")", null);
         }
-        return cached(conversationKey, wrapped.get());
+        return cached(head.get(), wrapped.get());
     }
 
     private DataKey dataKeyForWrite(String conversationKey, Supplier<JournalException> noHead) {
@@ -371,12 +386,12 @@ public final class EncryptingTurnJournal implements TurnJournal {
             }
             Optional<WrappedKey> wrapped = HeadKeys.wrappedKey(head.get());
             if (wrapped.isPresent()) {
-                return cached(conversationKey, wrapped.get()).key();
+                return cached(head.get(), wrapped.get()).key();
             }
             // a conversation journaled before encryption was turned on: it gets its data key now
             byte[] plain = DataKey.generate();
             try {
-                WrappedKey fresh = wrap(conversationKey, plain);
+                WrappedKey fresh = wrap(head.get(), plain);
                 if (delegate.compareAndSetHead(HeadKeys.with(head.get(), fresh), head.get().version()).isPresent()) {
                     LOG.info("conversation '{}' had no data key (journaled before encryption); created one wrapped "
                             + "by key '{}'", conversationKey, fresh.keyId());
@@ -392,8 +407,9 @@ public final class EncryptingTurnJournal implements TurnJournal {
                 + KEY_ATTEMPTS + " attempts to give it a data key; try again");
     }
 
-    private Keyed cached(String conversationKey, WrappedKey wrapped) {
-        byte[] plain = unwrap(conversationKey, wrapped);
+    private Keyed cached(ConversationHead head, WrappedKey wrapped) {
+        String conversationKey = head.conversationKey();
+        byte[] plain = unwrap(head, wrapped);
         try {
             Keyed key = new Keyed(DataKey.of(plain), wrapped.keyId());
             cache.put(conversationKey, key);
@@ -403,23 +419,51 @@ public final class EncryptingTurnJournal implements TurnJournal {
         }
     }
 
-    private WrappedKey wrap(String conversationKey, byte[] plain) {
+    /** The key that wraps the data keys of {@code head}'s tenant: its own, else the default one. */
+    private KeyEncryptionKey wrappingKey(ConversationHead head) {
+        KeyEncryptionKey key = tenantKeys.getOrDefault(head.tenant(), current);
+        if (key == null) {
+            throw new JournalKeyException(head.conversationKey(), null, "conversation '" + head.conversationKey()
+                    + "' belongs to tenant '" + head.tenant() + "', which has no key-encryption key here (tenants with "
+                    + "keys: " + String.join(", ", new java.util.TreeSet<>(tenantKeys.keySet()))
+                    + "; no default key); nothing was written or read", null);
+        }
+        return key;
+    }
+
+    /** The keys that may unwrap a data key of {@code head}'s tenant: its wrapping key, then the previous ones. */
+    private List<KeyEncryptionKey> unwrappingKeys(ConversationHead head) {
+        List<KeyEncryptionKey> candidates = new ArrayList<>();
+        KeyEncryptionKey own = tenantKeys.getOrDefault(head.tenant(), current);
+        if (own != null) {
+            candidates.add(own);
+        }
+        candidates.addAll(previous);
+        return candidates;
+    }
+
+    private WrappedKey wrap(ConversationHead head, byte[] plain) {
+        String conversationKey = head.conversationKey();
+        KeyEncryptionKey kek = wrappingKey(head);
         wraps.incrementAndGet();
         try {
-            return current.wrap(plain);
+            return kek.wrap(plain);
         } catch (RuntimeException e) {
-            throw new JournalKeyException(conversationKey, current.name(), "conversation '" + conversationKey
-                    + "': key-encryption key '" + current.name() + "' could not wrap a data key: " + e.getMessage()
+            throw new JournalKeyException(conversationKey, kek.name(), "conversation '" + conversationKey
+                    + "': key-encryption key '" + kek.name() + "' could not wrap a data key: " + e.getMessage()
                     + " (nothing was written)", e);
         }
     }
 
-    private byte[] unwrap(String conversationKey, WrappedKey wrapped) {
-        KeyEncryptionKey kek = keys.stream().filter(k -> k.recognizes(wrapped.keyId())).findFirst()
+    private byte[] unwrap(ConversationHead head, WrappedKey wrapped) {
+        String conversationKey = head.conversationKey();
+        List<KeyEncryptionKey> candidates = unwrappingKeys(head);
+        KeyEncryptionKey kek = candidates.stream().filter(k -> k.recognizes(wrapped.keyId())).findFirst()
                 .orElseThrow(() -> new JournalKeyException(conversationKey, wrapped.keyId(), "conversation '"
-                        + conversationKey + "': its data key was wrapped by key '" + wrapped.keyId()
-                        + "', which none of the configured key-encryption keys (" + names()
-                        + ") recognizes; configure it (as a previous key after a rotation)", null));
+                        + conversationKey + "' (tenant '" + head.tenant() + "'): its data key was wrapped by key '"
+                        + wrapped.keyId() + "', which none of the key-encryption keys for this tenant ("
+                        + names(candidates) + ") recognizes; configure it (as the tenant's key, or as a previous key "
+                        + "after a rotation)", null));
         byte[] plain;
         unwraps.incrementAndGet();
         try {
@@ -437,8 +481,8 @@ public final class EncryptingTurnJournal implements TurnJournal {
         return plain;
     }
 
-    private String names() {
-        return String.join(", ", keys.stream().map(k -> "'" + k.name() + "'").toList());
+    private static String names(List<KeyEncryptionKey> keys) {
+        return keys.isEmpty() ? "none" : String.join(", ", keys.stream().map(k -> "'" + k.name() + "'").toList());
     }
 
     /** Builds an {@link EncryptingTurnJournal}. */
@@ -446,6 +490,7 @@ public final class EncryptingTurnJournal implements TurnJournal {
         private final TurnJournal journal;
         private KeyEncryptionKey current;
         private final List<KeyEncryptionKey> previous = new ArrayList<>();
+        private final Map<String, KeyEncryptionKey> tenantKeys = new LinkedHashMap<>();
         private boolean encryptOptions = true;
         private int maxCachedKeys = 10_000;
 
@@ -459,6 +504,21 @@ public final class EncryptingTurnJournal implements TurnJournal {
         /** The key-encryption key that wraps new data keys (required). */
         public Builder keyEncryptionKey(KeyEncryptionKey key) {
             this.current = Objects.requireNonNull(key, "keyEncryptionKey");
+            return this;
+        }
+
+        /**
+         * The key-encryption key of one tenant ({@link ConversationHead#tenant()}): it wraps the data keys of that
+         * tenant's conversations, and only it (or a {@link #previousKeyEncryptionKeys previous} key) unwraps them.
+         * Without a {@link #keyEncryptionKey default key}, tenants without a key of their own are refused.
+         *
+         * @throws IllegalArgumentException if the tenant id is not valid or already has a key
+         */
+        public Builder tenantKeyEncryptionKey(String tenant, KeyEncryptionKey key) {
+            Tenants.require(tenant, "tenantKeyEncryptionKey");
+            if (tenantKeys.putIfAbsent(tenant, Objects.requireNonNull(key, "tenantKeyEncryptionKey")) != null) {
+                throw new IllegalArgumentException("tenant '" + tenant + "' already has a key-encryption key");
+            }
             return this;
         }
 

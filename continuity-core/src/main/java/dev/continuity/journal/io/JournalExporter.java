@@ -7,6 +7,7 @@ import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.ConversationSummary;
 import dev.continuity.journal.Page;
 import dev.continuity.journal.RegionCursor;
+import dev.continuity.journal.Tenants;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnJournal;
@@ -46,6 +47,7 @@ public final class JournalExporter {
 
     private final TurnJournal journal;
     private final Clock clock;
+    private final String tenant;
 
     /** An exporter of {@code journal}. */
     public JournalExporter(TurnJournal journal) {
@@ -54,8 +56,23 @@ public final class JournalExporter {
 
     /** An exporter of {@code journal} that stamps the file with {@code clock}'s time. */
     public JournalExporter(TurnJournal journal, Clock clock) {
+        this(journal, clock, null);
+    }
+
+    private JournalExporter(TurnJournal journal, Clock clock, String tenant) {
         this.journal = Objects.requireNonNull(journal, "journal");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.tenant = tenant;
+    }
+
+    /**
+     * An exporter of {@code tenant}'s conversations only ({@link TurnJournal#listTenantConversations}); the file's
+     * format line names the tenant.
+     *
+     * @throws IllegalArgumentException if the tenant id is not valid
+     */
+    public JournalExporter tenant(String tenant) {
+        return new JournalExporter(journal, clock, Tenants.require(tenant, "the export"));
     }
 
     /**
@@ -101,6 +118,9 @@ public final class JournalExporter {
         line(buffered, g -> {
             g.writeStringField("format", JournalFormat.FORMAT);
             g.writeStringField("exported_at", clock.instant().toString());
+            if (tenant != null) {
+                g.writeStringField("tenant", tenant);
+            }
         });
         long conversations = 0;
         long turns = 0;
@@ -134,7 +154,8 @@ public final class JournalExporter {
         Set<String> keys = new LinkedHashSet<>();
         String token = null;
         do {
-            Page<ConversationSummary> page = journal.listConversations(token, PAGE);
+            Page<ConversationSummary> page = tenant == null ? journal.listConversations(token, PAGE)
+                    : journal.listTenantConversations(tenant, token, PAGE);
             page.items().forEach(s -> keys.add(s.conversationKey()));
             token = page.continuationToken();
         } while (token != null);
@@ -145,6 +166,7 @@ public final class JournalExporter {
         line(out, g -> {
             g.writeStringField(JournalFormat.TYPE, JournalFormat.CONVERSATION);
             g.writeStringField("key", head.conversationKey());
+            g.writeStringField("tenant", head.tenant());
             g.writeStringField("agent", head.agentName());
             g.writeStringField("agent_version", head.agentVersion());
             g.writeNumberField("last_sequence", lastSequence);
@@ -162,7 +184,28 @@ public final class JournalExporter {
     }
 
     private static void writeTurn(Writer out, Turn turn) throws IOException {
+        String digest = TurnDigest.of(turn);
         line(out, g -> {
+            turnFields(g, turn);
+            g.writeStringField("digest", digest);
+        });
+    }
+
+    /** The canonical form of a turn: its line without the digest ({@link TurnDigest}). */
+    static String canonicalTurn(Turn turn) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            turnFields(g, turn);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return out.toString();
+    }
+
+    private static void turnFields(JsonGenerator g, Turn turn) throws IOException {
+        {
             g.writeStringField(JournalFormat.TYPE, JournalFormat.TURN);
             g.writeStringField("key", turn.conversationKey());
             g.writeNumberField("sequence", turn.sequence());
@@ -184,7 +227,7 @@ public final class JournalExporter {
                 g.writeFieldName("options");
                 g.writeRawValue(turn.options()); // the turn's Responses API options, a JSON object
             }
-        });
+        }
     }
 
     private static void items(JsonGenerator g, String field, List<TurnItem> items) throws IOException {

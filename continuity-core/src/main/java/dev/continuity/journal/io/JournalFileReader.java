@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.RegionCursor;
+import dev.continuity.journal.Tenants;
 import dev.continuity.journal.TokenUsage;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnConflictException;
@@ -166,6 +167,13 @@ final class JournalFileReader {
                     } catch (TurnConflictException e) {
                         throw problem(line, e.getMessage() + " (conversation line " + currentLine + ")", e);
                     }
+                    JsonNode digest = node.get("digest");
+                    if (digest != null && !digest.isNull()
+                            && !(digest.isTextual() && digest.asText().equals(TurnDigest.of(turn)))) {
+                        throw problem(line, "turn " + turn.sequence() + " of conversation '" + turn.conversationKey()
+                                + "': its 'digest' does not match its content (the line was changed after it was "
+                                + "exported)", null);
+                    }
                     previous = turn;
                     expectedSequence++;
                     turns++;
@@ -212,6 +220,11 @@ final class JournalFileReader {
 
     private ConversationHead head(ObjectNode node, long line) {
         String key = text(node, "key", line, true);
+        String tenant = text(node, "tenant", line, false);
+        if (tenant != null && !Tenants.isValid(tenant)) {
+            throw problem(line, "'tenant' '" + tenant + "' is not a tenant id (1 to 128 letters, digits, '.', '_' or "
+                    + "'-', starting with a letter or digit)", null);
+        }
         String agent = text(node, "agent", line, true);
         String agentVersion = text(node, "agent_version", line, false);
         long lastSequence = number(node, "last_sequence", line);
@@ -237,7 +250,8 @@ final class JournalFileReader {
                 regions.put(region.getKey(), new RegionCursor(conversationId, through));
             }
         }
-        return new ConversationHead(key, agent, agentVersion, lastSequence, createdAt, lastActivityAt, regions, 0);
+        return new ConversationHead(key, agent, agentVersion, lastSequence, createdAt, lastActivityAt, regions, 0,
+                tenant);
     }
 
     private Turn turn(ObjectNode node, long line) {

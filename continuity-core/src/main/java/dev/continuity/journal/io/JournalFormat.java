@@ -6,12 +6,13 @@ package dev.continuity.journal.io;
  * line ends), written by {@link JournalExporter} and read by {@link JournalImporter}.
  *
  * <pre>
- * {"format":"continuity-journal/1","exported_at":"2026-07-01T10:00:00Z"}
- * {"type":"conversation","key":"k1","agent":"triage","agent_version":null,"last_sequence":2,
+ * {"format":"continuity-journal/1","exported_at":"2026-07-01T10:00:00Z","tenant":"t1"}
+ * {"type":"conversation","key":"k1","tenant":"t1","agent":"triage","agent_version":null,"last_sequence":2,
  *  "created_at":"...","last_activity_at":"...","regions":{"eastus2":{"conversation_id":"conv_..","replayed_through":2}}}
  * {"type":"turn","key":"k1","sequence":1,"agent":"triage","agent_version":null,"status":"COMMITTED",
  *  "input":[{item}],"output":[{item}],"response_id":"resp_..","region":"eastus2",
- *  "usage":{"input_tokens":10,"output_tokens":5,"total_tokens":15},"started_at":"...","completed_at":"..."}
+ *  "usage":{"input_tokens":10,"output_tokens":5,"total_tokens":15},"started_at":"...","completed_at":"...",
+ *  "digest":"sha256:9f86d0..."}
  * {"type":"turn","key":"k1","sequence":2,...}
  * {"type":"conversation","key":"k2",...}
  * ...
@@ -37,6 +38,12 @@ package dev.continuity.journal.io;
  *       absent for a turn without options (older files have none).</li>
  *   <li>{@code regions} holds the head's per-region cursors: the regional conversation id and the last
  *       sequence replayed there. They are only meaningful against the same Foundry projects.</li>
+ *   <li>{@code tenant} on the format line: the export holds that tenant's conversations only (absent: every
+ *       tenant's). {@code tenant} on a conversation line: the conversation's tenant; absent in files written
+ *       before tenants existed, which import into the default tenant ({@code Tenants.DEFAULT}).</li>
+ *   <li>{@code digest} on a turn line: {@link TurnDigest}, the SHA-256 of the line without the digest. A reader
+ *       refuses a turn whose digest does not match its content; older files have none.
+ *       {@link ExportComparison} compares two exports turn by turn by digest.</li>
  *   <li>The last line is {@code end} with the counts, so a truncated file is recognised and refused.</li>
  *   <li>Within version 1 fields may be added (readers ignore fields they do not know); a change a
  *       version-1 reader would misread gets a new format value.</li>

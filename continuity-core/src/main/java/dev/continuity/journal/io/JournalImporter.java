@@ -4,6 +4,7 @@ import dev.continuity.journal.AppendResult;
 import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.RegionCursor;
+import dev.continuity.journal.TenantScopedJournal;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.TurnStatus;
@@ -31,6 +32,9 @@ import org.slf4j.LoggerFactory;
  *       with the file's outcome; anything else different is a conflict); finally the region cursors
  *       the head has no cursor for are added (unless cursors are dropped).</li>
  * </ol>
+ * A conversation keeps the file's tenant (the default tenant for files without one), except through a
+ * {@link TenantScopedJournal}: then every conversation of the file joins that tenant (how existing conversations
+ * move to a tenant). A conversation the journal holds for another tenant is a conflict.
  * Importing the same file twice changes nothing the second time. A conflict stops the import at that
  * line; what the lines before it described is in the journal, and importing again (after resolving the
  * conflict) continues where it stopped. The journal stamps activity itself, so an imported head's
@@ -142,10 +146,12 @@ public final class JournalImporter {
         public void conversation(ConversationHead head, long line) {
             String key = head.conversationKey();
             try {
+                // into a tenant's view, every conversation of the file joins that tenant; else it keeps the file's
+                String tenant = journal instanceof TenantScopedJournal scoped ? scoped.tenant() : head.tenant();
                 Optional<ConversationHead> stored = journal.head(key);
                 if (stored.isEmpty()) {
                     ConversationHead fresh = new ConversationHead(key, head.agentName(), head.agentVersion(), 0,
-                            head.createdAt(), head.lastActivityAt(), Map.of(), 0);
+                            head.createdAt(), head.lastActivityAt(), Map.of(), 0, tenant);
                     if (journal.compareAndSetHead(fresh, 0).isPresent()) {
                         conversationsWritten++;
                         return;
@@ -158,6 +164,10 @@ public final class JournalImporter {
                     throw conflict(line, "conversation '" + key + "' exists in the journal for agent '"
                             + existing.agentName() + "'" + version(existing.agentVersion()) + ", the file has agent '"
                             + head.agentName() + "'" + version(head.agentVersion()), null);
+                }
+                if (!existing.tenant().equals(tenant)) {
+                    throw conflict(line, "conversation '" + key + "' exists in the journal for tenant '"
+                            + existing.tenant() + "', the file's conversation is tenant '" + tenant + "'", null);
                 }
                 conversationsPresent++;
             } catch (JournalException e) {

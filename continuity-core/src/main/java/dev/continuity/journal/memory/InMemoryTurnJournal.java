@@ -5,6 +5,7 @@ import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.ConversationSummary;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.Page;
+import dev.continuity.journal.Tenants;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.TurnOutcome;
@@ -196,6 +197,16 @@ public final class InMemoryTurnJournal implements TurnJournal {
 
     @Override
     public Page<ConversationSummary> listConversations(String continuationToken, int pageSize) {
+        return listing(null, continuationToken, pageSize);
+    }
+
+    @Override
+    public Page<ConversationSummary> listTenantConversations(String tenant, String continuationToken, int pageSize) {
+        return listing(Tenants.require(tenant, "listTenantConversations"), continuationToken, pageSize);
+    }
+
+    /** The listing of {@code tenant}'s conversations, or of all when it is null. */
+    private Page<ConversationSummary> listing(String tenant, String continuationToken, int pageSize) {
         if (pageSize < 1) {
             throw new IllegalArgumentException("pageSize must be at least 1, was " + pageSize);
         }
@@ -204,9 +215,9 @@ public final class InMemoryTurnJournal implements TurnJournal {
         List<ConversationSummary> all = new ArrayList<>(conversations.size());
         for (Conversation conversation : conversations.values()) {
             ConversationHead head = conversation.head;
-            if (after == null || after.isFollowedBy(head.lastActivityAt(), head.conversationKey())) {
-                all.add(new ConversationSummary(head.conversationKey(), head.agentName(), head.lastSequence(),
-                        head.lastActivityAt()));
+            if ((tenant == null || tenant.equals(head.tenant()))
+                    && (after == null || after.isFollowedBy(head.lastActivityAt(), head.conversationKey()))) {
+                all.add(ConversationSummary.of(head));
             }
         }
         all.sort(MOST_RECENT_FIRST);
@@ -269,8 +280,8 @@ public final class InMemoryTurnJournal implements TurnJournal {
 
         private void moveTo(long lastSequence, Instant now) {
             ConversationHead h = head;
-            head = new ConversationHead(h.conversationKey(), h.agentName(), h.agentVersion(), lastSequence,
-                    h.createdAt(), TurnWriteRules.later(h.lastActivityAt(), now), h.regions(), h.version() + 1);
+            head = h.with(lastSequence, h.createdAt(), TurnWriteRules.later(h.lastActivityAt(), now), h.regions(),
+                    h.version() + 1);
         }
     }
 }

@@ -120,8 +120,7 @@ public final class TurnWriteRules {
                     + "from sequence 1)");
         }
         requireCursorsWithin(key, Map.of(), head.regions(), 0);
-        return new ConversationHead(key, head.agentName(), head.agentVersion(), 0, head.createdAt(),
-                head.lastActivityAt(), head.regions(), 1);
+        return head.with(0, head.createdAt(), head.lastActivityAt(), head.regions(), 1);
     }
 
     /**
@@ -145,6 +144,11 @@ public final class TurnWriteRules {
                     + version(stored.agentVersion()) + "; a head change cannot move it to agent '" + head.agentName()
                     + "'" + version(head.agentVersion()) + " (a conversation has one agent)");
         }
+        if (!stored.tenant().equals(head.tenant())) {
+            throw new JournalException("conversation '" + key + "' belongs to tenant '" + stored.tenant()
+                    + "'; a head change cannot move it to tenant '" + head.tenant() + "' (a conversation's tenant "
+                    + "is set when it is created)");
+        }
         if (head.lastSequence() > stored.lastSequence()) {
             throw new JournalException("conversation '" + key + "': a head change cannot claim turns up to "
                     + head.lastSequence() + ", the journal holds turns up to " + stored.lastSequence()
@@ -158,9 +162,8 @@ public final class TurnWriteRules {
                 throw cursorOnPending(key, cursor.getKey(), cursor.getValue());
             }
         }
-        return new ConversationHead(key, stored.agentName(), stored.agentVersion(), stored.lastSequence(),
-                stored.createdAt(), later(stored.lastActivityAt(), head.lastActivityAt()), head.regions(),
-                stored.version() + 1);
+        return stored.with(stored.lastSequence(), stored.createdAt(),
+                later(stored.lastActivityAt(), head.lastActivityAt()), head.regions(), stored.version() + 1);
     }
 
     /** Refuses a cursor in {@code regions} that is new or moved and stands beyond {@code lastSequence}. */

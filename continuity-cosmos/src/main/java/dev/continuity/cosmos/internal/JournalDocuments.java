@@ -114,6 +114,7 @@ public final class JournalDocuments {
         doc.put("id", JournalLayout.HEAD_ID);
         doc.put(JournalLayout.PARTITION_KEY_PROPERTY, head.conversationKey());
         doc.put("type", JournalLayout.TYPE_HEAD);
+        doc.put(JournalLayout.TENANT_PROPERTY, head.tenant());
         doc.put("agentName", head.agentName());
         doc.put("agentVersion", head.agentVersion());
         doc.put("lastSequence", head.lastSequence());
@@ -148,7 +149,7 @@ public final class JournalDocuments {
                 optionalText(doc, "agentVersion"), number(doc, "lastSequence", where),
                 Timestamps.parse(text(doc, "createdAt", where), where + " createdAt"),
                 Timestamps.parse(text(doc, "lastActivityAt", where), where + " lastActivityAt"),
-                regions, number(doc, "version", where));
+                regions, number(doc, "version", where), optionalText(doc, JournalLayout.TENANT_PROPERTY));
         String lastTurnStatus = optionalText(doc, "lastTurnStatus");
         TurnStatus status;
         try {
@@ -164,7 +165,8 @@ public final class JournalDocuments {
         String key = text(doc, JournalLayout.PARTITION_KEY_PROPERTY, "head document");
         String where = "head document of conversation '" + key + "'";
         return new ConversationSummary(key, text(doc, "agentName", where), number(doc, "lastSequence", where),
-                Timestamps.parse(text(doc, "lastActivityAt", where), where + " lastActivityAt"));
+                Timestamps.parse(text(doc, "lastActivityAt", where), where + " lastActivityAt"),
+                optionalText(doc, JournalLayout.TENANT_PROPERTY));
     }
 
     /** The stored form of an instant (fixed width, sorts like the instant). */

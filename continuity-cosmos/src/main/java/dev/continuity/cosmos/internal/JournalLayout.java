@@ -21,6 +21,11 @@ public final class JournalLayout {
     public static final String PARTITION_KEY_PATH = "/conversationKey";
     /** The partition key's property name in every document. */
     public static final String PARTITION_KEY_PROPERTY = "conversationKey";
+    /**
+     * The tenant's property in a head document ({@code ConversationHead.tenant()}); a head written before tenants
+     * existed has none and belongs to the default tenant.
+     */
+    public static final String TENANT_PROPERTY = "tenant";
     /** Id of a conversation's head document. */
     public static final String HEAD_ID = "head";
     /** Prefix of a turn document's id, followed by the zero-padded sequence. */
@@ -53,7 +58,8 @@ public final class JournalLayout {
                 new IncludedPath("/sequence/?"),
                 new IncludedPath("/status/?"),
                 new IncludedPath("/lastActivityAt/?"),
-                new IncludedPath("/conversationKey/?")));
+                new IncludedPath("/conversationKey/?"),
+                new IncludedPath("/tenant/?")));
         policy.setExcludedPaths(List.of(new ExcludedPath("/*")));
         policy.setCompositeIndexes(List.of(List.of(
                 new CompositePath().setPath("/lastActivityAt").setOrder(CompositePathSortOrder.DESCENDING),

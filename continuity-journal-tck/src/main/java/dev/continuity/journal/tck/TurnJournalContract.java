@@ -10,6 +10,8 @@ import dev.continuity.journal.ConversationSummary;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.Page;
 import dev.continuity.journal.RegionCursor;
+import dev.continuity.journal.TenantScopedJournal;
+import dev.continuity.journal.Tenants;
 import dev.continuity.journal.TokenUsage;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnConflictException;
@@ -1066,6 +1068,107 @@ public abstract class TurnJournalContract {
         assertThat(journal.turn(key("c"), 1)).contains(pending(key("c"), 1, "hello").committed(outcome));
     }
 
+    // --------------------------------------------------------------------------------------- tenants
+
+    @Test
+    void aConversationKeepsTheTenantItWasCreatedForAndOneCreatedWithoutIsTheDefaultTenants() throws Exception {
+        String tenant = tenant("a");
+        ConversationHead created = journal.compareAndSetHead(
+                ConversationHead.start(tenant, key("t"), AGENT, AGENT_VERSION, now()), 0).orElseThrow();
+        ConversationHead plain = create(key("d"));
+        journal.append(pending(key("t"), 1, "hello"));
+        journal.commit(key("t"), 1, outcome("hi", "resp_1"));
+
+        assertThat(created.tenant()).isEqualTo(tenant);
+        assertThat(plain.tenant()).isEqualTo(Tenants.DEFAULT);
+        journal = reopen(journal);
+        ConversationHead head = journal.head(key("t")).orElseThrow();
+        assertThat(head.tenant()).as("the tenant after two writes and a reopen").isEqualTo(tenant);
+        assertThat(head.lastSequence()).isEqualTo(1);
+        assertThat(journal.head(key("d")).orElseThrow().tenant()).isEqualTo(Tenants.DEFAULT);
+        ConversationHead moved = journal.compareAndSetHead(head.withRegion("eastus", new RegionCursor("conv_1", 1)),
+                head.version()).orElseThrow();
+        assertThat(moved.tenant()).isEqualTo(tenant);
+    }
+
+    @Test
+    void aHeadChangeCannotMoveAConversationToAnotherTenant() {
+        String tenant = tenant("a");
+        ConversationHead head = journal.compareAndSetHead(
+                ConversationHead.start(tenant, key("c"), AGENT, AGENT_VERSION, now()), 0).orElseThrow();
+        ConversationHead elsewhere = new ConversationHead(head.conversationKey(), head.agentName(), head.agentVersion(),
+                head.lastSequence(), head.createdAt(), head.lastActivityAt(), head.regions(), head.version(),
+                tenant("b"));
+
+        Throwable moved = catchThrowable(() -> journal.compareAndSetHead(elsewhere, head.version()));
+
+        assertThat(moved).isInstanceOf(JournalException.class).hasMessageContaining(key("c"))
+                .hasMessageContaining(tenant).hasMessageContaining(tenant("b"));
+        assertThat(journal.head(key("c")).orElseThrow().tenant()).isEqualTo(tenant);
+        assertThat(journal.head(key("c")).orElseThrow().version()).isEqualTo(head.version());
+    }
+
+    @Test
+    void listingByTenantHoldsThatTenantsConversationsOnlyOnEveryPage() {
+        String a = tenant("a");
+        String b = tenant("b");
+        Instant base = now();
+        for (int i = 0; i < 5; i++) {
+            journal.compareAndSetHead(ConversationHead.start(i % 2 == 0 ? a : b, key("c" + i), AGENT, null,
+                    base.plusSeconds(i)), 0).orElseThrow();
+        }
+        create(key("default"));
+
+        List<ConversationSummary> ofA = eventually(() -> listTenant(a, 2), list -> list.size() >= 3);
+        List<ConversationSummary> ofB = eventually(() -> listTenant(b, 1), list -> list.size() >= 2);
+
+        assertThat(ofA).extracting(ConversationSummary::conversationKey)
+                .containsExactly(key("c4"), key("c2"), key("c0"));
+        assertThat(ofA).extracting(ConversationSummary::tenant).containsOnly(a);
+        assertThat(ofB).extracting(ConversationSummary::conversationKey).containsExactly(key("c3"), key("c1"));
+        assertThat(listTenant(tenant("none"), 10)).isEmpty();
+        assertThat(eventually(() -> ownKeys(listAll(100)), keys -> keys.size() >= 6)).hasSize(6);
+        assertThat(listAll(100)).filteredOn(s -> s.conversationKey().equals(key("c1")))
+                .extracting(ConversationSummary::tenant).containsExactly(b);
+    }
+
+    @Test
+    void aTenantsViewCannotReadWriteListOrRecoverAnotherTenantsConversation() {
+        String a = tenant("a");
+        TurnJournal ofA = TenantScopedJournal.of(journal, a);
+        TurnJournal ofB = TenantScopedJournal.of(journal, tenant("b"));
+        ofA.compareAndSetHead(ConversationHead.start(a, key("c"), AGENT, AGENT_VERSION, now()), 0).orElseThrow();
+        ofA.append(pending(key("c"), 1, "tenant a's secret"));
+        ofA.commit(key("c"), 1, outcome("answer for a", "resp_1"));
+        ofA.append(pending(key("c"), 2, "tenant a's pending question"));
+
+        assertThat(ofB.head(key("c"))).isEmpty();
+        assertThat(ofB.read(key("c"), 1)).isEmpty();
+        assertThat(ofB.turn(key("c"), 1)).isEmpty();
+        assertThat(ofB.pendingTurns()).noneMatch(t -> t.conversationKey().equals(key("c")));
+        assertThat(ofB.listConversations(null, 100).items()).isEmpty();
+        assertThat(catchThrowable(() -> ofB.append(pending(key("c"), 3, "b writes into a"))))
+                .isInstanceOf(JournalException.class).hasMessageContaining(key("c")).hasMessageContaining(tenant("b"));
+        assertThat(catchThrowable(() -> ofB.commit(key("c"), 2, outcome("b answers for a", "resp_2"))))
+                .isInstanceOf(JournalException.class).hasMessageContaining(tenant("b"));
+        assertThat(catchThrowable(() -> ofB.discardPending(key("c"), 2)))
+                .isInstanceOf(JournalException.class).hasMessageContaining(tenant("b"));
+        assertThat(catchThrowable(() -> ofB.compareAndSetHead(
+                ConversationHead.start(tenant("b"), key("c"), AGENT, AGENT_VERSION, now()), 0)))
+                .as("b cannot take a's key").isInstanceOf(JournalException.class).hasMessageContaining("taken");
+        assertThat(catchThrowable(() -> ofB.listTenantConversations(a, null, 10)))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        Turn pendingOfA = journal.turn(key("c"), 2).orElseThrow();
+        assertThat(pendingOfA.status()).as("b's commit and discard wrote nothing").isEqualTo(TurnStatus.PENDING);
+        assertThat(journal.turn(key("c"), 3)).isEmpty();
+        assertThat(ofA.read(key("c"), 1)).extracting(Turn::sequence).containsExactly(1L, 2L);
+        assertThat(eventually(() -> ofA.pendingTurns(), p -> !p.isEmpty())).extracting(Turn::conversationKey)
+                .containsExactly(key("c"));
+        assertThat(eventually(() -> ofA.listConversations(null, 100).items(), items -> !items.isEmpty()))
+                .extracting(ConversationSummary::conversationKey).containsExactly(key("c"));
+    }
+
     // ------------------------------------------------------------------------------------ durability
 
     @Test
@@ -1100,6 +1203,24 @@ public abstract class TurnJournalContract {
         return "contract-" + run + "-" + name;
     }
 
+    /** A tenant id of this test run (tenants, like keys, never collide across tests). */
+    protected final String tenant(String name) {
+        return "tenant-" + run + "-" + name;
+    }
+
+    /** Every conversation of {@code tenant}, walking all pages of at most {@code pageSize}. */
+    private List<ConversationSummary> listTenant(String tenant, int pageSize) {
+        List<ConversationSummary> all = new ArrayList<>();
+        String token = null;
+        do {
+            Page<ConversationSummary> page = journal.listTenantConversations(tenant, token, pageSize);
+            assertThat(page.items().size()).as("items on a page of size %d", pageSize).isLessThanOrEqualTo(pageSize);
+            all.addAll(page.items());
+            token = page.continuationToken();
+        } while (token != null);
+        return all;
+    }
+
     /** Polls {@code read} until {@code done} holds or {@link #listingLag()} has passed; returns the last value. */
     protected final <T> T eventually(Supplier<T> read, Predicate<T> done) {
         long deadline = System.nanoTime() + listingLag().toNanos();
@@ -1131,8 +1252,7 @@ public abstract class TurnJournalContract {
     }
 
     private static ConversationHead withActivity(ConversationHead head, Instant activity) {
-        return new ConversationHead(head.conversationKey(), head.agentName(), head.agentVersion(),
-                head.lastSequence(), head.createdAt(), activity, head.regions(), head.version());
+        return head.with(head.lastSequence(), head.createdAt(), activity, head.regions(), head.version());
     }
 
     private static void assertSameHeadFields(ConversationHead actual, ConversationHead expected) {

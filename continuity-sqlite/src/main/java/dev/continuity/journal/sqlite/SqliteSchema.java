@@ -20,16 +20,27 @@ import java.util.List;
  *       pending turns. {@code row_id} is only the storage order: new turns of all conversations land
  *       on the same few pages, so a group commit writes few pages. Nothing is ever ordered by it.</li>
  * </ul>
+ * Version 2 adds {@code turn.options_json}; version 3 adds {@code conversation.tenant} (default
+ * {@code 'default'}) and an index by tenant and activity. A journal opened for writing is upgraded in place; one
+ * opened read-only is read as it is (no options, every conversation of the default tenant).
  * Times are INTEGER nanoseconds since the epoch (exact, and cheap to read back; in {@code sqlite3}:
  * {@code datetime(started_at / 1e9, 'unixepoch')}).
  */
 final class SqliteSchema {
 
     /** The schema version this code writes. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     /** Version 2: a turn's Responses API options (JSON object text, NULL for none). */
     private static final String VERSION_2 = "ALTER TABLE turn ADD COLUMN options_json TEXT";
+
+    /**
+     * Version 3: each conversation's tenant; conversations journaled before (versions 1 and 2) belong to the
+     * default tenant ({@code Tenants.DEFAULT}). The index serves the listing by tenant.
+     */
+    private static final List<String> VERSION_3 = List.of(
+            "ALTER TABLE conversation ADD COLUMN tenant TEXT NOT NULL DEFAULT 'default'",
+            "CREATE INDEX conversation_by_tenant ON conversation (tenant, activity, conversation_key)");
 
     private static final List<String> VERSION_1 = List.of(
             """
@@ -127,6 +138,9 @@ final class SqliteSchema {
                 statement.execute(ddl);
             }
             statement.execute(VERSION_2);
+            for (String ddl : VERSION_3) {
+                statement.execute(ddl);
+            }
             statement.execute("INSERT INTO schema_version (version) VALUES (" + VERSION + ")");
             return VERSION;
         }
@@ -149,7 +163,15 @@ final class SqliteSchema {
             // opened for writing: upgrade in place (adds a nullable column; version-1 turns have no options)
             statement.execute(VERSION_2);
             statement.execute("INSERT INTO schema_version (version) VALUES (2)");
-            return 2;
+            version = 2;
+        }
+        if (version == 2 && create) {
+            // opened for writing: every existing conversation joins the default tenant
+            for (String ddl : VERSION_3) {
+                statement.execute(ddl);
+            }
+            statement.execute("INSERT INTO schema_version (version) VALUES (3)");
+            version = 3;
         }
         return version;
     }

@@ -6,6 +6,7 @@ import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.ConversationSummary;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.Page;
+import dev.continuity.journal.Tenants;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.TurnOutcome;
@@ -52,8 +53,7 @@ public final class SqliteTurnJournal implements TurnJournal {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqliteTurnJournal.class);
 
-    private static final String SELECT_HEAD = "SELECT " + TurnRows.HEAD_COLUMNS
-            + " FROM conversation WHERE conversation_key = ?";
+    private static final String SELECT_HEAD = " FROM conversation WHERE conversation_key = ?";
     private static final String SELECT_TURN = " FROM turn WHERE conversation_key = ? AND sequence = ?";
     private static final String SELECT_TURNS_FROM = " FROM turn WHERE conversation_key = ? AND sequence >= ? ORDER BY sequence";
     private static final String SELECT_PENDING = " FROM turn WHERE status = 'PENDING' ORDER BY conversation_key, sequence";
@@ -88,16 +88,20 @@ public final class SqliteTurnJournal implements TurnJournal {
     private static final String MOVE_HEAD = "UPDATE conversation SET last_sequence = ?, activity = ?,"
             + " version = version + 1 WHERE conversation_key = ?";
     private static final String INSERT_HEAD = "INSERT INTO conversation (" + TurnRows.HEAD_COLUMNS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String UPDATE_HEAD = "UPDATE conversation SET agent_name = ?, agent_version = ?,"
             + " last_sequence = ?, activity = ?, regions_json = ?, version = ?"
             + " WHERE conversation_key = ? AND version = ?";
-    private static final String LIST_COLUMNS = "SELECT conversation_key, agent_name, last_sequence, activity"
+    private static final String LIST_COLUMNS = "SELECT conversation_key, agent_name, last_sequence, activity, tenant"
             + " FROM conversation";
     private static final String LIST_FIRST = LIST_COLUMNS
             + " ORDER BY activity DESC, conversation_key DESC LIMIT ?";
     private static final String LIST_AFTER = LIST_COLUMNS
             + " WHERE (activity, conversation_key) < (?, ?) ORDER BY activity DESC, conversation_key DESC LIMIT ?";
+    private static final String LIST_TENANT_FIRST = LIST_COLUMNS
+            + " WHERE tenant = ? ORDER BY activity DESC, conversation_key DESC LIMIT ?";
+    private static final String LIST_TENANT_AFTER = LIST_COLUMNS + " WHERE tenant = ? AND (activity, conversation_key)"
+            + " < (?, ?) ORDER BY activity DESC, conversation_key DESC LIMIT ?";
 
     private final Path file;
     private final Clock clock;
@@ -459,6 +463,7 @@ public final class SqliteTurnJournal implements TurnJournal {
                 insert.setLong(6, activityNanos);
                 insert.setString(7, regionsJson);
                 insert.setLong(8, created.version());
+                insert.setString(9, created.tenant());
                 insert.executeUpdate();
                 return Optional.of(created);
             }
@@ -484,26 +489,45 @@ public final class SqliteTurnJournal implements TurnJournal {
 
     @Override
     public Page<ConversationSummary> listConversations(String continuationToken, int pageSize) {
+        return listing(null, continuationToken, pageSize);
+    }
+
+    @Override
+    public Page<ConversationSummary> listTenantConversations(String tenant, String continuationToken, int pageSize) {
+        return listing(Tenants.require(tenant, "listTenantConversations"), continuationToken, pageSize);
+    }
+
+    /** The listing of {@code tenant}'s conversations, or of all when it is null. */
+    private Page<ConversationSummary> listing(String tenant, String continuationToken, int pageSize) {
         if (pageSize < 1) {
             throw new IllegalArgumentException("pageSize must be at least 1, was " + pageSize);
         }
         ListingToken after = continuationToken == null ? null : ListingToken.decode(continuationToken, TOKEN_SCHEME);
+        if (tenant != null && schemaVersion < 3) {
+            // a journal from before tenants, opened read-only: every conversation is the default tenant's
+            return Tenants.DEFAULT.equals(tenant) ? listing(null, continuationToken, pageSize) : new Page<>(List.of(), null);
+        }
         return readers.run("listing of conversations", c -> {
             PreparedStatement select;
-            if (after == null) {
-                select = c.prepare(LIST_FIRST);
-                select.setInt(1, pageSize + 1);
+            int p = 1;
+            if (tenant == null) {
+                String sql = after == null ? LIST_FIRST : LIST_AFTER;
+                select = c.prepare(schemaVersion >= 3 ? sql
+                        : sql.replace(", tenant FROM", ", '" + Tenants.DEFAULT + "' FROM"));
             } else {
-                select = c.prepare(LIST_AFTER);
-                select.setLong(1, TurnRows.nanos(after.lastActivityAt(), "continuation token"));
-                select.setString(2, after.conversationKey());
-                select.setInt(3, pageSize + 1);
+                select = c.prepare(after == null ? LIST_TENANT_FIRST : LIST_TENANT_AFTER);
+                select.setString(p++, tenant);
             }
+            if (after != null) {
+                select.setLong(p++, TurnRows.nanos(after.lastActivityAt(), "continuation token"));
+                select.setString(p++, after.conversationKey());
+            }
+            select.setInt(p, pageSize + 1);
             List<ConversationSummary> items = new ArrayList<>(pageSize + 1);
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     items.add(new ConversationSummary(rs.getString(1), rs.getString(2), rs.getLong(3),
-                            TurnRows.instant(rs.getLong(4))));
+                            TurnRows.instant(rs.getLong(4)), rs.getString(5)));
                 }
             }
             if (items.size() <= pageSize) {
@@ -554,8 +578,8 @@ public final class SqliteTurnJournal implements TurnJournal {
         return "turn " + sequence + " of conversation '" + conversationKey + "'";
     }
 
-    private static ConversationHead selectHead(StatementCache c, String key) throws SQLException {
-        PreparedStatement select = c.prepare(SELECT_HEAD);
+    private ConversationHead selectHead(StatementCache c, String key) throws SQLException {
+        PreparedStatement select = c.prepare("SELECT " + TurnRows.headColumns(schemaVersion) + SELECT_HEAD);
         select.setString(1, key);
         try (ResultSet rs = select.executeQuery()) {
             return rs.next() ? TurnRows.head(rs) : null;

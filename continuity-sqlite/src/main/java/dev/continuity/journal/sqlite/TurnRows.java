@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.RegionCursor;
+import dev.continuity.journal.Tenants;
 import dev.continuity.journal.TokenUsage;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnStatus;
@@ -44,7 +45,16 @@ final class TurnRows {
 
     /** Columns of {@code conversation} in the order {@link #head(ResultSet)} reads them. */
     static final String HEAD_COLUMNS = "conversation_key, agent_name, agent_version, last_sequence, created_at, "
-            + "activity, regions_json, version";
+            + "activity, regions_json, version, tenant";
+
+    /**
+     * The select list {@link #head(ResultSet)} reads from a journal of {@code schemaVersion}: a journal before
+     * version 3 opened read-only has no {@code tenant}; its conversations belong to the default tenant.
+     */
+    static String headColumns(int schemaVersion) {
+        return schemaVersion >= 3 ? HEAD_COLUMNS
+                : HEAD_COLUMNS.substring(0, HEAD_COLUMNS.lastIndexOf(',')) + ", '" + Tenants.DEFAULT + "'";
+    }
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
@@ -123,7 +133,8 @@ final class TurnRows {
         String key = rs.getString(1);
         try {
             return new ConversationHead(key, rs.getString(2), rs.getString(3), rs.getLong(4),
-                    instant(rs.getLong(5)), instant(rs.getLong(6)), regions(rs.getString(7), key), rs.getLong(8));
+                    instant(rs.getLong(5)), instant(rs.getLong(6)), regions(rs.getString(7), key), rs.getLong(8),
+                    rs.getString(9));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new JournalException("head of conversation '" + key + "' is stored in an unreadable form: "
                     + e.getMessage(), e);

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.continuity.journal.AppendResult;
 import dev.continuity.journal.ConversationHead;
+import dev.continuity.journal.ConversationSummary;
 import dev.continuity.journal.JournalException;
+import dev.continuity.journal.Tenants;
 import dev.continuity.journal.TokenUsage;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnConflictException;
@@ -67,17 +69,14 @@ class SqliteTurnJournalTest extends TurnJournalContract {
             v1.append(Turn.pending("old", 1, "agent", null, List.of(TurnItem.userMessage("hi")),
                     Instant.parse("2025-01-01T00:00:01Z")));
         }
-        try (Connection raw = raw(file); Statement statement = raw.createStatement()) {
-            statement.execute("ALTER TABLE turn DROP COLUMN options_json");
-            statement.execute("DELETE FROM schema_version");
-            statement.execute("INSERT INTO schema_version (version) VALUES (1)");
-        }
+        downgrade(file, 1);
         try (SqliteTurnJournal readOnly = SqliteTurnJournal.openReadOnly(file)) {
             assertThat(readOnly.schemaVersion()).isEqualTo(1);
             assertThat(readOnly.turn("old", 1).orElseThrow().options()).isNull();
         }
         try (SqliteTurnJournal upgraded = SqliteTurnJournal.open(file)) {
-            assertThat(upgraded.schemaVersion()).isEqualTo(2);
+            assertThat(upgraded.schemaVersion()).isEqualTo(SqliteSchema.VERSION);
+            assertThat(upgraded.head("old").orElseThrow().tenant()).isEqualTo(Tenants.DEFAULT);
             assertThat(upgraded.turn("old", 1).orElseThrow().input()).containsExactly(TurnItem.userMessage("hi"));
             upgraded.commit("old", 1, new TurnOutcome(List.of(TurnItem.userMessage("x")), "resp_1", "eastus",
                     TokenUsage.NONE, Instant.parse("2025-01-01T00:00:02Z")));
@@ -88,11 +87,53 @@ class SqliteTurnJournalTest extends TurnJournalContract {
     }
 
     @Test
+    void aJournalFromBeforeTenantsHoldsDefaultTenantConversationsReadOnlyAndAfterItsUpgrade() throws SQLException {
+        Path file = directory.resolve("v2.db");
+        try (TurnJournal v2 = SqliteTurnJournal.open(file)) {
+            v2.compareAndSetHead(ConversationHead.start("old", "agent", null, Instant.parse("2025-01-01T00:00:00Z")), 0)
+                    .orElseThrow();
+        }
+        downgrade(file, 2);
+        try (SqliteTurnJournal readOnly = SqliteTurnJournal.openReadOnly(file)) {
+            assertThat(readOnly.schemaVersion()).isEqualTo(2);
+            assertThat(readOnly.head("old").orElseThrow().tenant()).isEqualTo(Tenants.DEFAULT);
+            assertThat(readOnly.listTenantConversations(Tenants.DEFAULT, null, 10).items())
+                    .extracting(ConversationSummary::conversationKey).containsExactly("old");
+            assertThat(readOnly.listTenantConversations("t1", null, 10).items()).isEmpty();
+            assertThat(readOnly.listConversations(null, 10).items()).extracting(ConversationSummary::tenant)
+                    .containsExactly(Tenants.DEFAULT);
+        }
+        try (SqliteTurnJournal upgraded = SqliteTurnJournal.open(file)) {
+            assertThat(upgraded.schemaVersion()).isEqualTo(3);
+            upgraded.compareAndSetHead(ConversationHead.start("t1", "new", "agent", null,
+                    Instant.parse("2025-01-02T00:00:00Z")), 0).orElseThrow();
+            assertThat(upgraded.head("old").orElseThrow().tenant()).isEqualTo(Tenants.DEFAULT);
+            assertThat(upgraded.listTenantConversations(Tenants.DEFAULT, null, 10).items())
+                    .extracting(ConversationSummary::conversationKey).containsExactly("old");
+            assertThat(upgraded.listTenantConversations("t1", null, 10).items())
+                    .extracting(ConversationSummary::conversationKey).containsExactly("new");
+        }
+    }
+
+    /** Makes the journal at {@code file} one of schema {@code version} (1: no options; 1 and 2: no tenants). */
+    private static void downgrade(Path file, int version) throws SQLException {
+        try (Connection raw = raw(file); Statement statement = raw.createStatement()) {
+            if (version < 2) {
+                statement.execute("ALTER TABLE turn DROP COLUMN options_json");
+            }
+            statement.execute("DROP INDEX conversation_by_tenant");
+            statement.execute("ALTER TABLE conversation DROP COLUMN tenant");
+            statement.execute("DELETE FROM schema_version");
+            statement.execute("INSERT INTO schema_version (version) VALUES (" + version + ")");
+        }
+    }
+
+    @Test
     void theFileIsAVersionedJournalInWalMode() throws SQLException {
         try (Connection raw = raw(directory.resolve("journal.db"));
                 Statement statement = raw.createStatement()) {
             assertThat(single(statement, "PRAGMA journal_mode")).isEqualTo("wal");
-            assertThat(single(statement, "SELECT version FROM schema_version")).isEqualTo("2");
+            assertThat(single(statement, "SELECT version FROM schema_version")).isEqualTo("3");
             assertThat(single(statement, "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
                     + "AND name IN ('conversation', 'turn', 'schema_version')")).isEqualTo("3");
         }

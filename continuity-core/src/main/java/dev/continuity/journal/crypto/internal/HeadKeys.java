@@ -62,7 +62,6 @@ public final class HeadKeys {
         }
         Map<String, RegionCursor> regions = new TreeMap<>(head.regions());
         regions.remove(ENTRY);
-        return new ConversationHead(head.conversationKey(), head.agentName(), head.agentVersion(), head.lastSequence(),
-                head.createdAt(), head.lastActivityAt(), regions, head.version());
+        return head.with(head.lastSequence(), head.createdAt(), head.lastActivityAt(), regions, head.version());
     }
 }
