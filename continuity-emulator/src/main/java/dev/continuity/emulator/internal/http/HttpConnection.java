@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,12 +39,14 @@ final class HttpConnection implements Runnable {
     private final Socket socket;
     private final RequestHandler handler;
     private final Runnable onClose;
+    private final AtomicBoolean stopped;
     private final byte[] line = new byte[MAX_LINE];
 
-    HttpConnection(Socket socket, RequestHandler handler, Runnable onClose) {
+    HttpConnection(Socket socket, RequestHandler handler, Runnable onClose, AtomicBoolean stopped) {
         this.socket = socket;
         this.handler = handler;
         this.onClose = onClose;
+        this.stopped = stopped;
     }
 
     @Override
@@ -64,7 +67,15 @@ final class HttpConnection implements Runnable {
                     return;
                 }
                 keepAlive = keepAlive(request);
+                if (stopped.get()) {
+                    reset(); // the listener is stopping (an outage): a request read now is never answered
+                    return;
+                }
                 RawResponse response = handler.handle(request);
+                if (stopped.get()) {
+                    reset(); // it stopped while this request ran: the answer is lost with the connection
+                    return;
+                }
                 if (response.stream() != null) {
                     if (!writeStream(out, response, keepAlive)) {
                         // closed (FIN, not RST: a reset could drop events the client has not read yet) inside the
@@ -89,7 +100,13 @@ final class HttpConnection implements Runnable {
         }
     }
 
-    /** Reads one request; null on a clean end of stream before a request line. */
+    /** Drops the connection with a reset, as a region that goes dark does. */
+    private void reset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
+        /** Reads one request; null on a clean end of stream before a request line. */
     private RawRequest readRequest(InputStream in, OutputStream out) throws IOException {
         String requestLine = readLine(in);
         while (requestLine != null && requestLine.isEmpty()) {

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLContext;
@@ -35,6 +36,8 @@ public final class HttpListener {
     private final ExecutorService connections;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private ServerSocket server;
+    /** Set first thing by {@link #stop()}: the connections accepted since the last start answer nothing more. */
+    private AtomicBoolean stopped = new AtomicBoolean();
     private Socket hold;
     private Thread acceptor;
     private int port;
@@ -65,6 +68,7 @@ public final class HttpListener {
             return;
         }
         releaseHold();
+        stopped = new AtomicBoolean();
         ServerSocket socket = null;
         try {
             socket = ssl != null ? ssl.getServerSocketFactory().createServerSocket() : new ServerSocket();
@@ -83,12 +87,13 @@ public final class HttpListener {
         server = socket;
         port = socket.getLocalPort();
         ServerSocket accepting = socket;
-        acceptor = new Thread(() -> accept(accepting), name + "-acceptor");
+        AtomicBoolean stopping = stopped;
+        acceptor = new Thread(() -> accept(accepting, stopping), name + "-acceptor");
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
-    private void accept(ServerSocket accepting) {
+    private void accept(ServerSocket accepting, AtomicBoolean stopping) {
         while (!accepting.isClosed()) {
             Socket socket;
             try {
@@ -106,7 +111,7 @@ public final class HttpListener {
                 if (accepting.isClosed()) {
                     throw new SocketException("listener stopped");
                 }
-                connections.execute(new HttpConnection(socket, handler, () -> open.remove(socket)));
+                connections.execute(new HttpConnection(socket, handler, () -> open.remove(socket), stopping));
             } catch (IOException | RejectedExecutionException e) {
                 open.remove(socket);
                 closeQuietly(socket, true);
@@ -119,6 +124,8 @@ public final class HttpListener {
         if (server == null) {
             return;
         }
+        // first of all: no open connection answers another request (one read meanwhile is reset, unanswered)
+        stopped.set(true);
         try {
             server.close();
         } catch (IOException e) {
