@@ -24,7 +24,9 @@ import dev.continuity.cosmos.internal.StoredHead;
 import dev.continuity.cosmos.internal.StoredTurn;
 import dev.continuity.cosmos.internal.SyncContainerGateway;
 import dev.continuity.journal.AppendResult;
+import dev.continuity.journal.ConversationForgottenException;
 import dev.continuity.journal.ConversationHead;
+import dev.continuity.journal.Tombstone;
 import dev.continuity.journal.ConversationSummary;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.Page;
@@ -386,6 +388,10 @@ public final class CosmosTurnJournal implements TurnJournal {
 
     private Optional<ConversationHead> createHead(ConversationHead head) {
         String key = head.conversationKey();
+        Optional<Tombstone> tombstone = tombstone(key);
+        if (tombstone.isPresent()) {
+            throw new ConversationForgottenException(key, tombstone.get().forgottenAt());
+        }
         ConversationHead created = TurnWriteRules.createdHead(head);
         try {
             CosmosItemResponse<ObjectNode> response =
@@ -526,6 +532,109 @@ public final class CosmosTurnJournal implements TurnJournal {
             throw storeFailure(e, "listing pending turns");
         }
         pending.sort(Comparator.comparing(Turn::conversationKey).thenComparingLong(Turn::sequence));
+        return pending;
+    }
+
+    /**
+     * Deletes the head (guarded by its etag when a version is expected), then every turn document of the
+     * partition in transactional batches of at most 100 deletions. Deleting the head first makes every later
+     * write of the conversation fail; a crash before the turns are gone leaves turns without a head, which a
+     * deletion with {@link #ANY_VERSION} (erasure, and its retries) removes.
+     */
+    @Override
+    public boolean deleteConversation(String conversationKey, long expectedVersion) {
+        Objects.requireNonNull(conversationKey, "conversationKey");
+        ensureOpen();
+        String key = conversationKey;
+        cache.remove(key);
+        Optional<StoredHead> head = readHead(key);
+        boolean deleted = false;
+        if (head.isPresent()) {
+            if (expectedVersion != ANY_VERSION && head.get().head().version() != expectedVersion) {
+                return false;
+            }
+            CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
+            batch.deleteItemOperation(JournalLayout.HEAD_ID, ifMatch(head.get().etag()));
+            CosmosBatchResponse response = execute(batch, "deletion", key, 0);
+            int status = status(response, 0);
+            if (!response.isSuccessStatusCode() && status == 412) {
+                return false; // changed since: not idle after all
+            }
+            if (!response.isSuccessStatusCode() && status != 404) {
+                throw failed(response, "deletion", key, 0);
+            }
+            deleted = response.isSuccessStatusCode();
+        } else if (expectedVersion != ANY_VERSION) {
+            return false;
+        }
+        SqlQuerySpec turns = new SqlQuerySpec("SELECT c.id FROM c WHERE c.type = @type",
+                new SqlParameter("@type", JournalLayout.TYPE_TURN));
+        CosmosQueryRequestOptions options = new CosmosQueryRequestOptions().setPartitionKey(new PartitionKey(key));
+        List<String> ids = new ArrayList<>();
+        try {
+            for (FeedResponse<ObjectNode> page : store.query(turns, options, READ_PAGE_SIZE)) {
+                page.getResults().forEach(document -> ids.add(document.path("id").asText()));
+            }
+        } catch (CosmosException e) {
+            throw storeFailure(e, "listing the turns of conversation '" + key + "' to delete them");
+        }
+        for (int from = 0; from < ids.size(); from += 100) {
+            CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
+            ids.subList(from, Math.min(ids.size(), from + 100)).forEach(id -> batch.deleteItemOperation(id));
+            CosmosBatchResponse response = execute(batch, "deletion of turns", key, 0);
+            if (!response.isSuccessStatusCode()) {
+                throw failed(response, "deletion of turns", key, 0);
+            }
+        }
+        cache.remove(key);
+        return deleted;
+    }
+
+    @Override
+    public Optional<Tombstone> tombstone(String conversationKey) {
+        Objects.requireNonNull(conversationKey, "conversationKey");
+        ensureOpen();
+        try {
+            CosmosItemResponse<ObjectNode> response =
+                    store.read(JournalLayout.TOMBSTONE_ID, new PartitionKey(conversationKey));
+            return Optional.of(JournalDocuments.tombstone(response.getItem()));
+        } catch (CosmosException e) {
+            if (e.getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            throw storeFailure(e, "reading the tombstone of conversation '" + conversationKey + "'");
+        }
+    }
+
+    /** Upserts the tombstone document ({@code ttl: -1}: a retention time to live never expires it). */
+    @Override
+    public void putTombstone(Tombstone tombstone) {
+        Objects.requireNonNull(tombstone, "tombstone");
+        ensureOpen();
+        String key = tombstone.conversationKey();
+        CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
+        batch.upsertItemOperation(JournalDocuments.tombstoneDocument(tombstone));
+        CosmosBatchResponse response = execute(batch, "tombstone", key, 0);
+        if (!response.isSuccessStatusCode()) {
+            throw failed(response, "tombstone", key, 0);
+        }
+    }
+
+    /** A cross-partition query; sorted by conversation key. */
+    @Override
+    public List<Tombstone> pendingTombstones() {
+        ensureOpen();
+        SqlQuerySpec query = new SqlQuerySpec("SELECT * FROM c WHERE c.type = @type AND c.pending > 0",
+                new SqlParameter("@type", JournalLayout.TYPE_TOMBSTONE));
+        List<Tombstone> pending = new ArrayList<>();
+        try {
+            for (FeedResponse<ObjectNode> page : store.query(query, new CosmosQueryRequestOptions(), READ_PAGE_SIZE)) {
+                page.getResults().forEach(document -> pending.add(JournalDocuments.tombstone(document)));
+            }
+        } catch (CosmosException e) {
+            throw storeFailure(e, "listing pending tombstones");
+        }
+        pending.sort(Comparator.comparing(Tombstone::conversationKey));
         return pending;
     }
 

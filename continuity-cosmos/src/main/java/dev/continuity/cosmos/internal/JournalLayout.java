@@ -29,6 +29,10 @@ public final class JournalLayout {
     public static final String TYPE_HEAD = "head";
     /** {@code type} of a turn document. */
     public static final String TYPE_TURN = "turn";
+    /** The id of a forgotten conversation's tombstone document (in the conversation's partition). */
+    public static final String TOMBSTONE_ID = "tombstone";
+    /** {@code type} of a tombstone document. */
+    public static final String TYPE_TOMBSTONE = "tombstone";
     /** Cosmos DB's limit on one item, in bytes of JSON. */
     public static final int MAX_ITEM_BYTES = 2 * 1024 * 1024;
 

@@ -20,6 +20,8 @@ import java.util.List;
  *       pending turns. {@code row_id} is only the storage order: new turns of all conversations land
  *       on the same few pages, so a group commit writes few pages. Nothing is ever ordered by it.</li>
  * </ul>
+ * Created by every open for writing, whatever the version (issue 15, erasure; no version change): {@code
+ * tombstone}, one row per forgotten conversation with the regional copies still to be deleted.
  * Times are INTEGER nanoseconds since the epoch (exact, and cheap to read back; in {@code sqlite3}:
  * {@code datetime(started_at / 1e9, 'unixepoch')}).
  */
@@ -30,6 +32,15 @@ final class SqliteSchema {
 
     /** Version 2: a turn's Responses API options (JSON object text, NULL for none). */
     private static final String VERSION_2 = "ALTER TABLE turn ADD COLUMN options_json TEXT";
+
+    /** Tombstones of forgotten conversations (created when missing, by every open for writing). */
+    static final String TOMBSTONES = """
+            CREATE TABLE IF NOT EXISTS tombstone (
+              conversation_key TEXT NOT NULL PRIMARY KEY,
+              forgotten_at     INTEGER NOT NULL,
+              pending_json     TEXT NOT NULL,
+              pending          INTEGER NOT NULL
+            ) WITHOUT ROWID""";
 
     private static final List<String> VERSION_1 = List.of(
             """
@@ -107,7 +118,9 @@ final class SqliteSchema {
     }
 
     private static int ensureInTransaction(Statement statement, Path file) throws SQLException {
-        return inspect(statement, file, true);
+        int version = inspect(statement, file, true);
+        statement.execute(TOMBSTONES);
+        return version;
     }
 
     private static int inspect(Statement statement, Path file, boolean create) throws SQLException {
