@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
             ExportCommand.class,
             ImportCommand.class,
             KeysCommand.class,
+            PruneCommand.class,
+            ForgetCommand.class,
             BenchCommand.class,
         })
 final class ContinuityCommand implements Runnable {
