@@ -40,6 +40,7 @@ import dev.continuity.journal.spi.ListingToken;
 import dev.continuity.journal.spi.TurnWriteRules;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -85,9 +86,12 @@ public final class CosmosTurnJournal implements TurnJournal {
     private final ContainerGateway store;
     private final Clock clock;
     private final ConversationCache cache;
+    /** The retention period, or null when documents carry no time to live of their own. */
+    private final Duration retention;
     private volatile boolean closed;
 
-    private CosmosTurnJournal(ContainerGateway store, Clock clock, int cachedConversations) {
+    private CosmosTurnJournal(ContainerGateway store, Clock clock, int cachedConversations, Duration retention) {
+        this.retention = retention;
         this.store = store;
         this.clock = clock;
         this.cache = new ConversationCache(cachedConversations);
@@ -117,11 +121,12 @@ public final class CosmosTurnJournal implements TurnJournal {
         ensureOpen();
         String key = turn.conversationKey();
         long sequence = turn.sequence();
-        ObjectNode turnDocument = JournalDocuments.turnDocument(turn);
+        ObjectNode turnDocument = timed(JournalDocuments.turnDocument(turn));
         requireFits(turnDocument, key, sequence);
         ConversationCache.Entry cached = cache.get(key);
         StoredHead head = cached == null ? null : cached.head();
         boolean fresh = false;
+        boolean renewed = false; // the time to live is renewed at most once per write
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             if (head == null) {
                 head = readHead(key).orElseThrow(() -> TurnWriteRules.noHead(key, sequence));
@@ -169,13 +174,16 @@ public final class CosmosTurnJournal implements TurnJournal {
                 throw refused;
             }
             ConversationHead next = advanced(head.head(), sequence);
+            if (!renewed) {
+                renewed = refreshTimeToLive(head.head(), next);
+            }
             if (turn.status() == TurnStatus.COMMITTED) {
                 next = next.withNativeTurn(turn.region(), sequence); // as commit does: still one batch
             }
             CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
             batch.createItemOperation(turnDocument);
             batch.replaceItemOperation(JournalLayout.HEAD_ID,
-                    JournalDocuments.headDocument(next, sequence, turn.status()), ifMatch(head.etag()));
+                    timed(JournalDocuments.headDocument(next, sequence, turn.status())), ifMatch(head.etag()));
             CosmosBatchResponse response = execute(batch, "append", key, sequence);
             if (response.isSuccessStatusCode()) {
                 List<CosmosBatchOperationResult> results = response.getResults();
@@ -213,6 +221,7 @@ public final class CosmosTurnJournal implements TurnJournal {
         StoredHead head = cached == null ? null : cached.head();
         StoredTurn stored = cached != null && cached.lastTurn() != null
                 && cached.lastTurn().turn().sequence() == sequence ? cached.lastTurn() : null;
+        boolean renewed = false; // the time to live is renewed at most once per write
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             if (stored == null) {
                 stored = readTurn(key, sequence).orElseThrow(() -> TurnWriteRules.noTurn(key, sequence));
@@ -225,15 +234,19 @@ public final class CosmosTurnJournal implements TurnJournal {
                 head = readHead(key).orElseThrow(() -> TurnWriteRules.noTurn(key, sequence));
             }
             Turn committed = stored.turn().committed(outcome);
-            ObjectNode turnDocument = JournalDocuments.turnDocument(committed);
+            ObjectNode turnDocument = timed(JournalDocuments.turnDocument(committed));
             requireFits(turnDocument, key, sequence);
             ConversationHead next = advanced(head.head(), sequence).withNativeTurn(outcome.region(), sequence);
+            if (!renewed) {
+                renewed = refreshTimeToLive(head.head(), next);
+            }
             CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
             batch.replaceItemOperation(JournalLayout.turnId(sequence), turnDocument, ifMatch(stored.etag()));
             TurnStatus lastTurnStatus = sequence == head.journaledThrough() ? TurnStatus.COMMITTED
                     : head.lastTurnStatus();
             batch.replaceItemOperation(JournalLayout.HEAD_ID,
-                    JournalDocuments.headDocument(next, head.journaledThrough(), lastTurnStatus), ifMatch(head.etag()));
+                    timed(JournalDocuments.headDocument(next, head.journaledThrough(), lastTurnStatus)),
+                    ifMatch(head.etag()));
             CosmosBatchResponse response = execute(batch, "commit", key, sequence);
             if (response.isSuccessStatusCode()) {
                 List<CosmosBatchOperationResult> results = response.getResults();
@@ -270,6 +283,7 @@ public final class CosmosTurnJournal implements TurnJournal {
                 && cached.lastTurn().turn().sequence() == sequence ? cached.lastTurn() : null;
         boolean headFresh = false;
         boolean turnFresh = false;
+        boolean renewed = false; // the time to live is renewed at most once per write
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             if (stored == null) {
                 Optional<StoredTurn> found = readTurn(key, sequence);
@@ -299,9 +313,12 @@ public final class CosmosTurnJournal implements TurnJournal {
                     sequence - 1, current.createdAt(),
                     TurnWriteRules.later(current.lastActivityAt(), clock.instant()), current.regions(),
                     current.version() + 1);
+            if (!renewed) {
+                renewed = refreshTimeToLive(current, next);
+            }
             CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
             batch.deleteItemOperation(JournalLayout.turnId(sequence), ifMatch(stored.etag()));
-            batch.replaceItemOperation(JournalLayout.HEAD_ID, JournalDocuments.headDocument(next, sequence - 1),
+            batch.replaceItemOperation(JournalLayout.HEAD_ID, timed(JournalDocuments.headDocument(next, sequence - 1)),
                     ifMatch(head.etag()));
             CosmosBatchResponse response = execute(batch, "discard", key, sequence);
             if (response.isSuccessStatusCode()) {
@@ -339,6 +356,7 @@ public final class CosmosTurnJournal implements TurnJournal {
         ConversationCache.Entry cached = cache.get(key);
         StoredHead current = cached == null ? null : cached.head();
         boolean fresh = false;
+        boolean renewed = false; // the time to live is renewed at most once per write
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             if (current == null) {
                 Optional<StoredHead> read = readHead(key);
@@ -363,9 +381,12 @@ public final class CosmosTurnJournal implements TurnJournal {
                 }
                 return stored.lastSequence() == 0 ? null : statusOf(previousTurn(key, stored.lastSequence()));
             });
+            if (!renewed) {
+                renewed = refreshTimeToLive(stored, next);
+            }
             CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
             batch.replaceItemOperation(JournalLayout.HEAD_ID,
-                    JournalDocuments.headDocument(next, current.journaledThrough(), current.lastTurnStatus()),
+                    timed(JournalDocuments.headDocument(next, current.journaledThrough(), current.lastTurnStatus())),
                     ifMatch(current.etag()));
             CosmosBatchResponse response = execute(batch, "head change", key, 0);
             if (response.isSuccessStatusCode()) {
@@ -395,7 +416,7 @@ public final class CosmosTurnJournal implements TurnJournal {
         ConversationHead created = TurnWriteRules.createdHead(head);
         try {
             CosmosItemResponse<ObjectNode> response =
-                    store.create(JournalDocuments.headDocument(created, 0), new PartitionKey(key));
+                    store.create(timed(JournalDocuments.headDocument(created, 0)), new PartitionKey(key));
             cache.put(key, new ConversationCache.Entry(new StoredHead(created, 0, null, response.getETag()), null));
             return Optional.of(created);
         } catch (CosmosException e) {
@@ -705,6 +726,64 @@ public final class CosmosTurnJournal implements TurnJournal {
                 TurnWriteRules.later(head.lastActivityAt(), clock.instant()), head.regions(), head.version() + 1);
     }
 
+    /** {@code document} with its time to live ({@link Builder#retention}), when the journal has a retention. */
+    private ObjectNode timed(ObjectNode document) {
+        if (retention != null) {
+            document.put("ttl", JournalLayout.documentTimeToLive(retention));
+        }
+        return document;
+    }
+
+    /**
+     * Keeps a live conversation whole under a time to live: before a write moves the conversation's last activity
+     * into a new refresh period ({@link JournalLayout#refreshPeriod}, counted from its creation), every turn
+     * document is written again (its {@code ttl} set, which restarts its clock). Every document of a conversation
+     * then expires at least the retention period after its last activity, and at most a refresh period later:
+     * Cosmos DB never removes a prefix of a conversation still in use. Each replace is guarded by the document's
+     * etag (a turn changed meanwhile was just written, which restarted its clock anyway).
+     */
+    private boolean refreshTimeToLive(ConversationHead before, ConversationHead after) {
+        if (retention == null) {
+            return false;
+        }
+        long period = JournalLayout.refreshPeriod(retention).toMillis();
+        long was = Math.floorDiv(before.lastActivityAt().toEpochMilli() - before.createdAt().toEpochMilli(), period);
+        long now = Math.floorDiv(after.lastActivityAt().toEpochMilli() - after.createdAt().toEpochMilli(), period);
+        if (now <= was || before.lastSequence() == 0) {
+            return false;
+        }
+        String key = after.conversationKey();
+        SqlQuerySpec query = new SqlQuerySpec("SELECT * FROM c WHERE c.type = @type",
+                new SqlParameter("@type", JournalLayout.TYPE_TURN));
+        CosmosQueryRequestOptions options = new CosmosQueryRequestOptions().setPartitionKey(new PartitionKey(key));
+        List<ObjectNode> turns = new ArrayList<>();
+        try {
+            for (FeedResponse<ObjectNode> page : store.query(query, options, READ_PAGE_SIZE)) {
+                turns.addAll(page.getResults());
+            }
+        } catch (CosmosException e) {
+            throw storeFailure(e, "reading the turns of conversation '" + key + "' to renew their time to live");
+        }
+        int ttl = JournalLayout.documentTimeToLive(retention);
+        for (ObjectNode turn : turns) {
+            String etag = turn.path("_etag").asText(null);
+            CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
+            ObjectNode renewed = turn.deepCopy();
+            renewed.remove(List.of("_rid", "_self", "_etag", "_attachments", "_ts", "_lsn"));
+            renewed.put("ttl", ttl);
+            batch.replaceItemOperation(turn.path("id").asText(), renewed,
+                    etag == null ? new CosmosBatchItemRequestOptions() : ifMatch(etag));
+            CosmosBatchResponse response = execute(batch, "renewing the time to live", key, 0);
+            int status = status(response, 0);
+            if (!response.isSuccessStatusCode() && status != 412 && status != 404) {
+                throw failed(response, "renewing the time to live", key, 0);
+            }
+        }
+        cache.remove(key); // cached turn etags changed
+        LOG.debug("conversation '{}': renewed the time to live of {} turn documents", key, turns.size());
+        return true;
+    }
+
     private CosmosBatchResponse execute(CosmosBatch batch, String operation, String key, long sequence) {
         try {
             return store.execute(batch);
@@ -775,8 +854,26 @@ public final class CosmosTurnJournal implements TurnJournal {
         private Clock clock = Clock.systemUTC();
         private int cachedConversations = 10_000;
         private boolean verifyContainer = true;
+        private Duration retention;
 
         private Builder() {
+        }
+
+        /**
+         * A retention period enforced by Cosmos DB itself: every head and turn document carries a time to live
+         * ({@code ttl}) of the period plus a quarter, and a live conversation's turn documents get it renewed once
+         * per quarter of the period, so Cosmos DB removes a conversation whole between the period and 1.25 times the
+         * period after its last activity, never a prefix of one still in use. Tombstones never expire. Needs a
+         * container with time to live on ({@code CosmosJournalProvisioner.retention(...)}); default: none.
+         */
+        public Builder retention(Duration retention) {
+            if (retention != null && (retention.isNegative() || retention.toMinutes() < 4
+                    || retention.toSeconds() > Integer.MAX_VALUE / 2)) {
+                throw new IllegalArgumentException("retention must be between 4 minutes and " + Integer.MAX_VALUE / 2
+                        + " s, was " + retention);
+            }
+            this.retention = retention;
+            return this;
         }
 
         /** The synchronous client to use (not closed by the journal). */
@@ -850,7 +947,13 @@ public final class CosmosTurnJournal implements TurnJournal {
                     : new AsyncContainerGateway(asyncClient.getDatabase(database).getContainer(container), database);
             if (verifyContainer) {
                 try {
-                    LayoutCheck.requireJournalPartitionKey(database, gateway.properties());
+                    com.azure.cosmos.models.CosmosContainerProperties properties = gateway.properties();
+                    LayoutCheck.requireJournalPartitionKey(database, properties);
+                    if (retention != null && properties.getDefaultTimeToLiveInSeconds() == null) {
+                        throw new JournalException(gateway.describe() + " has time to live off, so the retention "
+                                + "of " + retention + " would never remove anything: provision it with "
+                                + "CosmosJournalProvisioner.retention(...), or turn time to live on (default -1)");
+                    }
                 } catch (CosmosException e) {
                     if (e.getStatusCode() == 404) {
                         throw new JournalException(gateway.describe() + " does not exist: create it with "
@@ -860,7 +963,7 @@ public final class CosmosTurnJournal implements TurnJournal {
                             + ": " + firstLine(e.getMessage()), e);
                 }
             }
-            return new CosmosTurnJournal(gateway, clock, cachedConversations);
+            return new CosmosTurnJournal(gateway, clock, cachedConversations, retention);
         }
 
         private static void requireName(String value, String what) {

@@ -14,6 +14,7 @@ import dev.continuity.journal.crypto.LocalKeyFile;
 import dev.continuity.retention.JournalPruner;
 import dev.continuity.retention.PruneReport;
 import dev.continuity.testsupport.LocalCosmosServer;
+import dev.continuity.testsupport.MovableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -39,6 +39,24 @@ public final class JournalLayout {
     private JournalLayout() {
     }
 
+    /**
+     * How often a live conversation's turn documents get their time to live renewed under a retention period: a
+     * quarter of it.
+     */
+    public static Duration refreshPeriod(Duration retention) {
+        return retention.dividedBy(4);
+    }
+
+    /**
+     * The {@code ttl} of a journal document under a retention period: the period plus one refresh period (plus a
+     * minute for clocks), so that no document of a conversation expires before the period has passed since the
+     * conversation's last activity.
+     */
+    public static int documentTimeToLive(Duration retention) {
+        return Math.toIntExact(Math.min(Integer.MAX_VALUE,
+                retention.plus(refreshPeriod(retention)).plusMinutes(1).toSeconds()));
+    }
+
     /** The id of turn {@code sequence}: {@code turn:} and 19 digits, so ids sort like sequences. */
     public static String turnId(long sequence) {
         return TURN_ID_PREFIX + String.format("%019d", sequence);

@@ -1,4 +1,4 @@
-package dev.continuity.erasure;
+package dev.continuity.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,14 +7,16 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock a test moves forward by hand (whole milliseconds, as journals store them). */
-final class MovableClock extends Clock {
+public final class MovableClock extends Clock {
     private volatile Instant now;
 
-    MovableClock(Instant start) {
+    /** A clock standing at {@code start}. */
+    public MovableClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration by) {
+    /** Moves the clock forward. */
+    public void advance(Duration by) {
         now = now.plus(by);
     }
 
