@@ -119,17 +119,30 @@ public final class Eraser implements FailoverListener, AutoCloseable {
     @Override
     public void onEvent(FailoverEvent event) {
         if (event instanceof FailoverEvent.RegionUp up && services.containsKey(up.region())) {
-            try {
-                retries.execute(() -> {
-                    try {
-                        retryPending(up.region());
-                    } catch (RuntimeException e) {
-                        LOG.warn("retrying erasures in {} failed: {}", up.region(), e.toString());
-                    }
-                });
-            } catch (RejectedExecutionException closed) {
-                LOG.debug("eraser closed: not retrying erasures in {}", up.region());
-            }
+            retryInBackground(up.region());
+        }
+    }
+
+    /**
+     * Starts {@link #retryPending()} on the eraser's own thread and returns at once (for example when a process
+     * starts: copies a region outage left pending before a restart are retried without waiting for the region to go
+     * down and up again).
+     */
+    public void retryPendingInBackground() {
+        retryInBackground(null);
+    }
+
+    private void retryInBackground(String region) {
+        try {
+            retries.execute(() -> {
+                try {
+                    retry(region);
+                } catch (RuntimeException e) {
+                    LOG.warn("retrying erasures{} failed: {}", region == null ? "" : " in " + region, e.toString());
+                }
+            });
+        } catch (RejectedExecutionException closed) {
+            LOG.debug("eraser closed: not retrying erasures");
         }
     }
 
