@@ -545,13 +545,8 @@ public final class CosmosTurnJournal implements TurnJournal {
                 new SqlParameter("@type", JournalLayout.TYPE_TURN),
                 new SqlParameter("@status", TurnStatus.PENDING.name()));
         List<Turn> pending = new ArrayList<>();
-        try {
-            for (FeedResponse<ObjectNode> page : store.query(query, new CosmosQueryRequestOptions(), READ_PAGE_SIZE)) {
-                page.getResults().forEach(document -> pending.add(JournalDocuments.turn(document)));
-            }
-        } catch (CosmosException e) {
-            throw storeFailure(e, "listing pending turns");
-        }
+        queryAll(query, new CosmosQueryRequestOptions(), "listing pending turns")
+                .forEach(document -> pending.add(JournalDocuments.turn(document)));
         pending.sort(Comparator.comparing(Turn::conversationKey).thenComparingLong(Turn::sequence));
         return pending;
     }
@@ -592,13 +587,8 @@ public final class CosmosTurnJournal implements TurnJournal {
                 new SqlParameter("@type", JournalLayout.TYPE_TURN));
         CosmosQueryRequestOptions options = new CosmosQueryRequestOptions().setPartitionKey(new PartitionKey(key));
         List<String> ids = new ArrayList<>();
-        try {
-            for (FeedResponse<ObjectNode> page : store.query(turns, options, READ_PAGE_SIZE)) {
-                page.getResults().forEach(document -> ids.add(document.path("id").asText()));
-            }
-        } catch (CosmosException e) {
-            throw storeFailure(e, "listing the turns of conversation '" + key + "' to delete them");
-        }
+        queryAll(turns, options, "listing the turns of conversation '" + key + "' to delete them")
+                .forEach(document -> ids.add(document.path("id").asText()));
         for (int from = 0; from < ids.size(); from += 100) {
             CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
             ids.subList(from, Math.min(ids.size(), from + 100)).forEach(id -> batch.deleteItemOperation(id));
@@ -648,13 +638,8 @@ public final class CosmosTurnJournal implements TurnJournal {
         SqlQuerySpec query = new SqlQuerySpec("SELECT * FROM c WHERE c.type = @type AND c.pending > 0",
                 new SqlParameter("@type", JournalLayout.TYPE_TOMBSTONE));
         List<Tombstone> pending = new ArrayList<>();
-        try {
-            for (FeedResponse<ObjectNode> page : store.query(query, new CosmosQueryRequestOptions(), READ_PAGE_SIZE)) {
-                page.getResults().forEach(document -> pending.add(JournalDocuments.tombstone(document)));
-            }
-        } catch (CosmosException e) {
-            throw storeFailure(e, "listing pending tombstones");
-        }
+        queryAll(query, new CosmosQueryRequestOptions(), "listing pending tombstones")
+                .forEach(document -> pending.add(JournalDocuments.tombstone(document)));
         pending.sort(Comparator.comparing(Tombstone::conversationKey));
         return pending;
     }
@@ -674,6 +659,19 @@ public final class CosmosTurnJournal implements TurnJournal {
     }
 
     // ------------------------------------------------------------------------------------------ helpers
+
+    /** Every document {@code query} finds (all pages), or a {@link JournalException} saying what failed. */
+    private List<ObjectNode> queryAll(SqlQuerySpec query, CosmosQueryRequestOptions options, String what) {
+        List<ObjectNode> documents = new ArrayList<>();
+        try {
+            for (FeedResponse<ObjectNode> page : store.query(query, options, READ_PAGE_SIZE)) {
+                documents.addAll(page.getResults());
+            }
+        } catch (CosmosException e) {
+            throw storeFailure(e, what);
+        }
+        return documents;
+    }
 
     private Optional<StoredHead> readHead(String key) {
         try {
@@ -756,14 +754,8 @@ public final class CosmosTurnJournal implements TurnJournal {
         SqlQuerySpec query = new SqlQuerySpec("SELECT * FROM c WHERE c.type = @type",
                 new SqlParameter("@type", JournalLayout.TYPE_TURN));
         CosmosQueryRequestOptions options = new CosmosQueryRequestOptions().setPartitionKey(new PartitionKey(key));
-        List<ObjectNode> turns = new ArrayList<>();
-        try {
-            for (FeedResponse<ObjectNode> page : store.query(query, options, READ_PAGE_SIZE)) {
-                turns.addAll(page.getResults());
-            }
-        } catch (CosmosException e) {
-            throw storeFailure(e, "reading the turns of conversation '" + key + "' to renew their time to live");
-        }
+        List<ObjectNode> turns = queryAll(query, options,
+                "reading the turns of conversation '" + key + "' to renew their time to live");
         int ttl = JournalLayout.documentTimeToLive(retention);
         for (ObjectNode turn : turns) {
             String etag = turn.path("_etag").asText(null);
