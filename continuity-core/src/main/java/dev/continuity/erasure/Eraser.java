@@ -208,8 +208,11 @@ public final class Eraser implements FailoverListener, AutoCloseable {
         }
     }
 
-    /** The head's regional copies: region to conversation id, without the journal's reserved entries. */
-    static Map<String, String> regionalCopies(ConversationHead head) {
+    /**
+     * The head's regional copies: region to conversation id, without the entries a journal reserves for its own
+     * bookkeeping (names starting with {@code #}, such as the encrypted journal's data key).
+     */
+    public static Map<String, String> regionalCopies(ConversationHead head) {
         Map<String, String> copies = new LinkedHashMap<>();
         for (Map.Entry<String, RegionCursor> entry : head.regions().entrySet()) {
             if (!entry.getKey().startsWith("#")) {

@@ -1,5 +1,6 @@
 package dev.continuity.retention;
 
+import dev.continuity.erasure.Eraser;
 import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.ConversationSummary;
 import dev.continuity.journal.Page;
@@ -142,14 +143,11 @@ public final class JournalPruner {
                 continue;
             }
             Map<String, Long> behind = new TreeMap<>();
-            Map<String, String> copies = new TreeMap<>();
-            for (Map.Entry<String, RegionCursor> region : head.regions().entrySet()) {
-                if (region.getKey().startsWith("#")) {
-                    continue; // the journal's own bookkeeping (an encrypted journal's data key), not a region
-                }
-                copies.put(region.getKey(), region.getValue().conversationId());
-                if (region.getValue().replayedThrough() < head.lastSequence()) {
-                    behind.put(region.getKey(), region.getValue().replayedThrough());
+            Map<String, String> copies = new TreeMap<>(Eraser.regionalCopies(head));
+            for (String region : copies.keySet()) {
+                RegionCursor cursor = head.region(region);
+                if (cursor.replayedThrough() < head.lastSequence()) {
+                    behind.put(region, cursor.replayedThrough());
                 }
             }
             pruned.add(new PruneReport.Pruned(key, head.agentName(), head.lastSequence(), head.lastActivityAt(),
