@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
             ImportCommand.class,
             CompareCommand.class,
             KeysCommand.class,
+            PruneCommand.class,
+            ForgetCommand.class,
             BenchCommand.class,
         })
 final class ContinuityCommand implements Runnable {

@@ -401,9 +401,35 @@ public final class ContinuityClient implements AutoCloseable {
                 sink.emit(new TurnEvent.Completed(result));
             }
             return result;
+        } catch (ContinuityException e) {
+            throw forgottenOr(conversationKey, e);
         } finally {
             state.unlock();
         }
+    }
+
+    /**
+     * {@code failure}, or a {@link dev.continuity.journal.ConversationForgottenException} when the conversation
+     * was forgotten meanwhile (a head this client still held, its regional copy deleted): checked on failures
+     * only, so a turn costs no extra read.
+     */
+    private ContinuityException forgottenOr(String conversationKey, ContinuityException failure) {
+        if (failure instanceof dev.continuity.journal.ConversationForgottenException) {
+            return failure;
+        }
+        try {
+            Optional<dev.continuity.journal.Tombstone> tombstone = journal.tombstone(conversationKey);
+            if (tombstone.isPresent()) {
+                dev.continuity.journal.ConversationForgottenException forgotten =
+                        new dev.continuity.journal.ConversationForgottenException(conversationKey,
+                                tombstone.get().forgottenAt());
+                forgotten.addSuppressed(failure);
+                return forgotten;
+            }
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+        return failure;
     }
 
     /**
@@ -604,9 +630,16 @@ public final class ContinuityClient implements AutoCloseable {
     }
 
     private ConversationHead head(String conversationKey) {
-        return journal.head(conversationKey).orElseThrow(() -> new ContinuityException(
-                "unknown conversation '" + conversationKey + "'" + (journal instanceof TenantScopedJournal scoped
-                        ? " for tenant '" + scoped.tenant() + "'" : "") + ": start it with startConversation first"));
+        return journal.head(conversationKey).orElseThrow(() -> {
+            Optional<dev.continuity.journal.Tombstone> forgotten = journal.tombstone(conversationKey);
+            if (forgotten.isPresent()) {
+                return new dev.continuity.journal.ConversationForgottenException(conversationKey,
+                        forgotten.get().forgottenAt());
+            }
+            return new ContinuityException("unknown conversation '" + conversationKey + "'"
+                    + (journal instanceof TenantScopedJournal scoped ? " for tenant '" + scoped.tenant() + "'" : "")
+                    + ": start it with startConversation first");
+        });
     }
 
     private ConversationStates.State lock(String conversationKey) {

@@ -135,6 +135,51 @@ public final class TenantScopedJournal implements TurnJournal {
         return listConversations(continuationToken, pageSize);
     }
 
+    /**
+     * Deletes one of this tenant's conversations; another tenant's is refused like any write to it.
+     *
+     * @throws JournalException if the conversation belongs to another tenant
+     */
+    @Override
+    public boolean deleteConversation(String conversationKey, long expectedVersion) {
+        requireNotOthers(conversationKey, "delete");
+        return journal.deleteConversation(conversationKey, expectedVersion);
+    }
+
+    /**
+     * The tombstone of a forgotten key. Tombstones are journal-wide, as keys are: a forgotten key stays taken for
+     * every tenant. They hold the key and regional ids, never content.
+     */
+    @Override
+    public Optional<Tombstone> tombstone(String conversationKey) {
+        return journal.tombstone(conversationKey);
+    }
+
+    /**
+     * Stores a tombstone for a key that is this tenant's, or no longer anyone's (an erasure's later updates).
+     *
+     * @throws JournalException if the key names another tenant's conversation
+     */
+    @Override
+    public void putTombstone(Tombstone tombstone) {
+        requireNotOthers(tombstone.conversationKey(), "forget");
+        journal.putTombstone(tombstone);
+    }
+
+    /** The journal's pending tombstones (journal-wide, see {@link #tombstone}): what erasure retries still owe. */
+    @Override
+    public List<Tombstone> pendingTombstones() {
+        return journal.pendingTombstones();
+    }
+
+    private void requireNotOthers(String conversationKey, String action) {
+        Optional<ConversationHead> stored = journal.head(conversationKey);
+        if (stored.isPresent() && !stored.get().tenant().equals(tenant)) {
+            throw new JournalException("conversation '" + conversationKey + "' belongs to another tenant; tenant '"
+                    + tenant + "' cannot " + action + " it");
+        }
+    }
+
     @Override
     public List<Turn> pendingTurns() {
         return journal.pendingTurns().stream().filter(t -> owns(t.conversationKey())).toList();

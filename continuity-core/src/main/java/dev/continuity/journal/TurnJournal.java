@@ -80,6 +80,7 @@ public interface TurnJournal extends AutoCloseable {
      * sequence), its {@code lastActivityAt} is kept if higher; the region cursors are {@code head}'s.
      *
      * @return the stored head, or empty if the version did not match (re-read and try again)
+     * @throws ConversationForgottenException if {@code expectedVersion} is 0 and the key has a {@link Tombstone}
      * @throws JournalException if the head would change the conversation's agent, claim turns that are
      *     not journaled, or move a region cursor beyond the last journaled turn
      */
@@ -112,6 +113,43 @@ public interface TurnJournal extends AutoCloseable {
 
     /** Every turn still pending (a process died between the service call and the commit). */
     List<Turn> pendingTurns();
+
+    // ----------------------------------------------------------- retention and erasure (issue 15)
+    // Defaults refuse, so that journals written before these calls still compile; every journal of this
+    // project implements them and TurnJournalContract checks them.
+
+    /**
+     * Deletes a conversation whole: its head and every turn (retention and erasure; never a prefix). With
+     * {@code expectedVersion >= 1} only if the stored head has that version (a prune that must not remove a
+     * conversation that became active after it looked); with {@link #ANY_VERSION} whatever is stored, including
+     * turns left without a head by an interrupted earlier deletion (erasure).
+     *
+     * @return whether a head was deleted ({@code false}: none, or another version)
+     */
+    default boolean deleteConversation(String conversationKey, long expectedVersion) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot delete conversations");
+    }
+
+    /** {@link #deleteConversation}'s version that matches whatever is stored. */
+    long ANY_VERSION = -1;
+
+    /** The tombstone of a forgotten conversation, if it was forgotten. */
+    default Optional<Tombstone> tombstone(String conversationKey) {
+        return Optional.empty();
+    }
+
+    /**
+     * Stores (creates or replaces) a tombstone. From then on {@link #compareAndSetHead compareAndSetHead(head, 0)}
+     * for its key throws {@link ConversationForgottenException}. A tombstone is never removed.
+     */
+    default void putTombstone(Tombstone tombstone) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot store tombstones");
+    }
+
+    /** Every tombstone whose regional copies are not all deleted yet ({@link Tombstone#clean()} false). */
+    default List<Tombstone> pendingTombstones() {
+        return List.of();
+    }
 
     /**
      * How clients journal turns here unless told otherwise. {@link TurnDurability#PENDING_INPUT} by

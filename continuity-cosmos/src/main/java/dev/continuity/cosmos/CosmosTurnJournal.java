@@ -24,7 +24,9 @@ import dev.continuity.cosmos.internal.StoredHead;
 import dev.continuity.cosmos.internal.StoredTurn;
 import dev.continuity.cosmos.internal.SyncContainerGateway;
 import dev.continuity.journal.AppendResult;
+import dev.continuity.journal.ConversationForgottenException;
 import dev.continuity.journal.ConversationHead;
+import dev.continuity.journal.Tombstone;
 import dev.continuity.journal.ConversationSummary;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.Page;
@@ -39,6 +41,7 @@ import dev.continuity.journal.spi.ListingToken;
 import dev.continuity.journal.spi.TurnWriteRules;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -84,9 +87,12 @@ public final class CosmosTurnJournal implements TurnJournal {
     private final ContainerGateway store;
     private final Clock clock;
     private final ConversationCache cache;
+    /** The retention period, or null when documents carry no time to live of their own. */
+    private final Duration retention;
     private volatile boolean closed;
 
-    private CosmosTurnJournal(ContainerGateway store, Clock clock, int cachedConversations) {
+    private CosmosTurnJournal(ContainerGateway store, Clock clock, int cachedConversations, Duration retention) {
+        this.retention = retention;
         this.store = store;
         this.clock = clock;
         this.cache = new ConversationCache(cachedConversations);
@@ -116,11 +122,12 @@ public final class CosmosTurnJournal implements TurnJournal {
         ensureOpen();
         String key = turn.conversationKey();
         long sequence = turn.sequence();
-        ObjectNode turnDocument = JournalDocuments.turnDocument(turn);
+        ObjectNode turnDocument = timed(JournalDocuments.turnDocument(turn));
         requireFits(turnDocument, key, sequence);
         ConversationCache.Entry cached = cache.get(key);
         StoredHead head = cached == null ? null : cached.head();
         boolean fresh = false;
+        boolean renewed = false; // the time to live is renewed at most once per write
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             if (head == null) {
                 head = readHead(key).orElseThrow(() -> TurnWriteRules.noHead(key, sequence));
@@ -168,13 +175,16 @@ public final class CosmosTurnJournal implements TurnJournal {
                 throw refused;
             }
             ConversationHead next = advanced(head.head(), sequence);
+            if (!renewed) {
+                renewed = refreshTimeToLive(head.head(), next);
+            }
             if (turn.status() == TurnStatus.COMMITTED) {
                 next = next.withNativeTurn(turn.region(), sequence); // as commit does: still one batch
             }
             CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
             batch.createItemOperation(turnDocument);
             batch.replaceItemOperation(JournalLayout.HEAD_ID,
-                    JournalDocuments.headDocument(next, sequence, turn.status()), ifMatch(head.etag()));
+                    timed(JournalDocuments.headDocument(next, sequence, turn.status())), ifMatch(head.etag()));
             CosmosBatchResponse response = execute(batch, "append", key, sequence);
             if (response.isSuccessStatusCode()) {
                 List<CosmosBatchOperationResult> results = response.getResults();
@@ -212,6 +222,7 @@ public final class CosmosTurnJournal implements TurnJournal {
         StoredHead head = cached == null ? null : cached.head();
         StoredTurn stored = cached != null && cached.lastTurn() != null
                 && cached.lastTurn().turn().sequence() == sequence ? cached.lastTurn() : null;
+        boolean renewed = false; // the time to live is renewed at most once per write
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             if (stored == null) {
                 stored = readTurn(key, sequence).orElseThrow(() -> TurnWriteRules.noTurn(key, sequence));
@@ -224,15 +235,19 @@ public final class CosmosTurnJournal implements TurnJournal {
                 head = readHead(key).orElseThrow(() -> TurnWriteRules.noTurn(key, sequence));
             }
             Turn committed = stored.turn().committed(outcome);
-            ObjectNode turnDocument = JournalDocuments.turnDocument(committed);
+            ObjectNode turnDocument = timed(JournalDocuments.turnDocument(committed));
             requireFits(turnDocument, key, sequence);
             ConversationHead next = advanced(head.head(), sequence).withNativeTurn(outcome.region(), sequence);
+            if (!renewed) {
+                renewed = refreshTimeToLive(head.head(), next);
+            }
             CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
             batch.replaceItemOperation(JournalLayout.turnId(sequence), turnDocument, ifMatch(stored.etag()));
             TurnStatus lastTurnStatus = sequence == head.journaledThrough() ? TurnStatus.COMMITTED
                     : head.lastTurnStatus();
             batch.replaceItemOperation(JournalLayout.HEAD_ID,
-                    JournalDocuments.headDocument(next, head.journaledThrough(), lastTurnStatus), ifMatch(head.etag()));
+                    timed(JournalDocuments.headDocument(next, head.journaledThrough(), lastTurnStatus)),
+                    ifMatch(head.etag()));
             CosmosBatchResponse response = execute(batch, "commit", key, sequence);
             if (response.isSuccessStatusCode()) {
                 List<CosmosBatchOperationResult> results = response.getResults();
@@ -269,6 +284,7 @@ public final class CosmosTurnJournal implements TurnJournal {
                 && cached.lastTurn().turn().sequence() == sequence ? cached.lastTurn() : null;
         boolean headFresh = false;
         boolean turnFresh = false;
+        boolean renewed = false; // the time to live is renewed at most once per write
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             if (stored == null) {
                 Optional<StoredTurn> found = readTurn(key, sequence);
@@ -297,9 +313,12 @@ public final class CosmosTurnJournal implements TurnJournal {
             ConversationHead next = current.with(sequence - 1, current.createdAt(),
                     TurnWriteRules.later(current.lastActivityAt(), clock.instant()), current.regions(),
                     current.version() + 1);
+            if (!renewed) {
+                renewed = refreshTimeToLive(current, next);
+            }
             CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
             batch.deleteItemOperation(JournalLayout.turnId(sequence), ifMatch(stored.etag()));
-            batch.replaceItemOperation(JournalLayout.HEAD_ID, JournalDocuments.headDocument(next, sequence - 1),
+            batch.replaceItemOperation(JournalLayout.HEAD_ID, timed(JournalDocuments.headDocument(next, sequence - 1)),
                     ifMatch(head.etag()));
             CosmosBatchResponse response = execute(batch, "discard", key, sequence);
             if (response.isSuccessStatusCode()) {
@@ -337,6 +356,7 @@ public final class CosmosTurnJournal implements TurnJournal {
         ConversationCache.Entry cached = cache.get(key);
         StoredHead current = cached == null ? null : cached.head();
         boolean fresh = false;
+        boolean renewed = false; // the time to live is renewed at most once per write
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             if (current == null) {
                 Optional<StoredHead> read = readHead(key);
@@ -361,9 +381,12 @@ public final class CosmosTurnJournal implements TurnJournal {
                 }
                 return stored.lastSequence() == 0 ? null : statusOf(previousTurn(key, stored.lastSequence()));
             });
+            if (!renewed) {
+                renewed = refreshTimeToLive(stored, next);
+            }
             CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
             batch.replaceItemOperation(JournalLayout.HEAD_ID,
-                    JournalDocuments.headDocument(next, current.journaledThrough(), current.lastTurnStatus()),
+                    timed(JournalDocuments.headDocument(next, current.journaledThrough(), current.lastTurnStatus())),
                     ifMatch(current.etag()));
             CosmosBatchResponse response = execute(batch, "head change", key, 0);
             if (response.isSuccessStatusCode()) {
@@ -386,10 +409,14 @@ public final class CosmosTurnJournal implements TurnJournal {
 
     private Optional<ConversationHead> createHead(ConversationHead head) {
         String key = head.conversationKey();
+        Optional<Tombstone> tombstone = tombstone(key);
+        if (tombstone.isPresent()) {
+            throw new ConversationForgottenException(key, tombstone.get().forgottenAt());
+        }
         ConversationHead created = TurnWriteRules.createdHead(head);
         try {
             CosmosItemResponse<ObjectNode> response =
-                    store.create(JournalDocuments.headDocument(created, 0), new PartitionKey(key));
+                    store.create(timed(JournalDocuments.headDocument(created, 0)), new PartitionKey(key));
             cache.put(key, new ConversationCache.Entry(new StoredHead(created, 0, null, response.getETag()), null));
             return Optional.of(created);
         } catch (CosmosException e) {
@@ -538,14 +565,102 @@ public final class CosmosTurnJournal implements TurnJournal {
                 new SqlParameter("@type", JournalLayout.TYPE_TURN),
                 new SqlParameter("@status", TurnStatus.PENDING.name()));
         List<Turn> pending = new ArrayList<>();
-        try {
-            for (FeedResponse<ObjectNode> page : store.query(query, new CosmosQueryRequestOptions(), READ_PAGE_SIZE)) {
-                page.getResults().forEach(document -> pending.add(JournalDocuments.turn(document)));
-            }
-        } catch (CosmosException e) {
-            throw storeFailure(e, "listing pending turns");
-        }
+        queryAll(query, new CosmosQueryRequestOptions(), "listing pending turns")
+                .forEach(document -> pending.add(JournalDocuments.turn(document)));
         pending.sort(Comparator.comparing(Turn::conversationKey).thenComparingLong(Turn::sequence));
+        return pending;
+    }
+
+    /**
+     * Deletes the head (guarded by its etag when a version is expected), then every turn document of the
+     * partition in transactional batches of at most 100 deletions. Deleting the head first makes every later
+     * write of the conversation fail; a crash before the turns are gone leaves turns without a head, which a
+     * deletion with {@link #ANY_VERSION} (erasure, and its retries) removes.
+     */
+    @Override
+    public boolean deleteConversation(String conversationKey, long expectedVersion) {
+        Objects.requireNonNull(conversationKey, "conversationKey");
+        ensureOpen();
+        String key = conversationKey;
+        cache.remove(key);
+        Optional<StoredHead> head = readHead(key);
+        boolean deleted = false;
+        if (head.isPresent()) {
+            if (expectedVersion != ANY_VERSION && head.get().head().version() != expectedVersion) {
+                return false;
+            }
+            CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
+            batch.deleteItemOperation(JournalLayout.HEAD_ID, ifMatch(head.get().etag()));
+            CosmosBatchResponse response = execute(batch, "deletion", key, 0);
+            int status = status(response, 0);
+            if (!response.isSuccessStatusCode() && status == 412) {
+                return false; // changed since: not idle after all
+            }
+            if (!response.isSuccessStatusCode() && status != 404) {
+                throw failed(response, "deletion", key, 0);
+            }
+            deleted = response.isSuccessStatusCode();
+        } else if (expectedVersion != ANY_VERSION) {
+            return false;
+        }
+        SqlQuerySpec turns = new SqlQuerySpec("SELECT c.id FROM c WHERE c.type = @type",
+                new SqlParameter("@type", JournalLayout.TYPE_TURN));
+        CosmosQueryRequestOptions options = new CosmosQueryRequestOptions().setPartitionKey(new PartitionKey(key));
+        List<String> ids = new ArrayList<>();
+        queryAll(turns, options, "listing the turns of conversation '" + key + "' to delete them")
+                .forEach(document -> ids.add(document.path("id").asText()));
+        for (int from = 0; from < ids.size(); from += 100) {
+            CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
+            ids.subList(from, Math.min(ids.size(), from + 100)).forEach(id -> batch.deleteItemOperation(id));
+            CosmosBatchResponse response = execute(batch, "deletion of turns", key, 0);
+            if (!response.isSuccessStatusCode()) {
+                throw failed(response, "deletion of turns", key, 0);
+            }
+        }
+        cache.remove(key);
+        return deleted;
+    }
+
+    @Override
+    public Optional<Tombstone> tombstone(String conversationKey) {
+        Objects.requireNonNull(conversationKey, "conversationKey");
+        ensureOpen();
+        try {
+            CosmosItemResponse<ObjectNode> response =
+                    store.read(JournalLayout.TOMBSTONE_ID, new PartitionKey(conversationKey));
+            return Optional.of(JournalDocuments.tombstone(response.getItem()));
+        } catch (CosmosException e) {
+            if (e.getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            throw storeFailure(e, "reading the tombstone of conversation '" + conversationKey + "'");
+        }
+    }
+
+    /** Upserts the tombstone document ({@code ttl: -1}: a retention time to live never expires it). */
+    @Override
+    public void putTombstone(Tombstone tombstone) {
+        Objects.requireNonNull(tombstone, "tombstone");
+        ensureOpen();
+        String key = tombstone.conversationKey();
+        CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
+        batch.upsertItemOperation(JournalDocuments.tombstoneDocument(tombstone));
+        CosmosBatchResponse response = execute(batch, "tombstone", key, 0);
+        if (!response.isSuccessStatusCode()) {
+            throw failed(response, "tombstone", key, 0);
+        }
+    }
+
+    /** A cross-partition query; sorted by conversation key. */
+    @Override
+    public List<Tombstone> pendingTombstones() {
+        ensureOpen();
+        SqlQuerySpec query = new SqlQuerySpec("SELECT * FROM c WHERE c.type = @type AND c.pending > 0",
+                new SqlParameter("@type", JournalLayout.TYPE_TOMBSTONE));
+        List<Tombstone> pending = new ArrayList<>();
+        queryAll(query, new CosmosQueryRequestOptions(), "listing pending tombstones")
+                .forEach(document -> pending.add(JournalDocuments.tombstone(document)));
+        pending.sort(Comparator.comparing(Tombstone::conversationKey));
         return pending;
     }
 
@@ -564,6 +679,19 @@ public final class CosmosTurnJournal implements TurnJournal {
     }
 
     // ------------------------------------------------------------------------------------------ helpers
+
+    /** Every document {@code query} finds (all pages), or a {@link JournalException} saying what failed. */
+    private List<ObjectNode> queryAll(SqlQuerySpec query, CosmosQueryRequestOptions options, String what) {
+        List<ObjectNode> documents = new ArrayList<>();
+        try {
+            for (FeedResponse<ObjectNode> page : store.query(query, options, READ_PAGE_SIZE)) {
+                documents.addAll(page.getResults());
+            }
+        } catch (CosmosException e) {
+            throw storeFailure(e, what);
+        }
+        return documents;
+    }
 
     private Optional<StoredHead> readHead(String key) {
         try {
@@ -613,6 +741,58 @@ public final class CosmosTurnJournal implements TurnJournal {
     private ConversationHead advanced(ConversationHead head, long sequence) {
         return head.with(Math.max(head.lastSequence(), sequence), head.createdAt(),
                 TurnWriteRules.later(head.lastActivityAt(), clock.instant()), head.regions(), head.version() + 1);
+    }
+
+    /** {@code document} with its time to live ({@link Builder#retention}), when the journal has a retention. */
+    private ObjectNode timed(ObjectNode document) {
+        if (retention != null) {
+            document.put("ttl", JournalLayout.documentTimeToLive(retention));
+        }
+        return document;
+    }
+
+    /**
+     * Keeps a live conversation whole under a time to live: before a write moves the conversation's last activity
+     * into a new refresh period ({@link JournalLayout#refreshPeriod}, counted from its creation), every turn
+     * document is written again (its {@code ttl} set, which restarts its clock). Every document of a conversation
+     * then expires at least the retention period after its last activity, and at most a refresh period later:
+     * Cosmos DB never removes a prefix of a conversation still in use. Each replace is guarded by the document's
+     * etag (a turn changed meanwhile was just written, which restarted its clock anyway).
+     */
+    private boolean refreshTimeToLive(ConversationHead before, ConversationHead after) {
+        if (retention == null) {
+            return false;
+        }
+        long period = JournalLayout.refreshPeriod(retention).toMillis();
+        long was = Math.floorDiv(before.lastActivityAt().toEpochMilli() - before.createdAt().toEpochMilli(), period);
+        long now = Math.floorDiv(after.lastActivityAt().toEpochMilli() - after.createdAt().toEpochMilli(), period);
+        if (now <= was || before.lastSequence() == 0) {
+            return false;
+        }
+        String key = after.conversationKey();
+        SqlQuerySpec query = new SqlQuerySpec("SELECT * FROM c WHERE c.type = @type",
+                new SqlParameter("@type", JournalLayout.TYPE_TURN));
+        CosmosQueryRequestOptions options = new CosmosQueryRequestOptions().setPartitionKey(new PartitionKey(key));
+        List<ObjectNode> turns = queryAll(query, options,
+                "reading the turns of conversation '" + key + "' to renew their time to live");
+        int ttl = JournalLayout.documentTimeToLive(retention);
+        for (ObjectNode turn : turns) {
+            String etag = turn.path("_etag").asText(null);
+            CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
+            ObjectNode renewed = turn.deepCopy();
+            renewed.remove(List.of("_rid", "_self", "_etag", "_attachments", "_ts", "_lsn"));
+            renewed.put("ttl", ttl);
+            batch.replaceItemOperation(turn.path("id").asText(), renewed,
+                    etag == null ? new CosmosBatchItemRequestOptions() : ifMatch(etag));
+            CosmosBatchResponse response = execute(batch, "renewing the time to live", key, 0);
+            int status = status(response, 0);
+            if (!response.isSuccessStatusCode() && status != 412 && status != 404) {
+                throw failed(response, "renewing the time to live", key, 0);
+            }
+        }
+        cache.remove(key); // cached turn etags changed
+        LOG.debug("conversation '{}': renewed the time to live of {} turn documents", key, turns.size());
+        return true;
     }
 
     private CosmosBatchResponse execute(CosmosBatch batch, String operation, String key, long sequence) {
@@ -685,8 +865,26 @@ public final class CosmosTurnJournal implements TurnJournal {
         private Clock clock = Clock.systemUTC();
         private int cachedConversations = 10_000;
         private boolean verifyContainer = true;
+        private Duration retention;
 
         private Builder() {
+        }
+
+        /**
+         * A retention period enforced by Cosmos DB itself: every head and turn document carries a time to live
+         * ({@code ttl}) of the period plus a quarter, and a live conversation's turn documents get it renewed once
+         * per quarter of the period, so Cosmos DB removes a conversation whole between the period and 1.25 times the
+         * period after its last activity, never a prefix of one still in use. Tombstones never expire. Needs a
+         * container with time to live on ({@code CosmosJournalProvisioner.retention(...)}); default: none.
+         */
+        public Builder retention(Duration retention) {
+            if (retention != null && (retention.isNegative() || retention.toMinutes() < 4
+                    || retention.toSeconds() > Integer.MAX_VALUE / 2)) {
+                throw new IllegalArgumentException("retention must be between 4 minutes and " + Integer.MAX_VALUE / 2
+                        + " s, was " + retention);
+            }
+            this.retention = retention;
+            return this;
         }
 
         /** The synchronous client to use (not closed by the journal). */
@@ -760,7 +958,13 @@ public final class CosmosTurnJournal implements TurnJournal {
                     : new AsyncContainerGateway(asyncClient.getDatabase(database).getContainer(container), database);
             if (verifyContainer) {
                 try {
-                    LayoutCheck.requireJournalPartitionKey(database, gateway.properties());
+                    com.azure.cosmos.models.CosmosContainerProperties properties = gateway.properties();
+                    LayoutCheck.requireJournalPartitionKey(database, properties);
+                    if (retention != null && properties.getDefaultTimeToLiveInSeconds() == null) {
+                        throw new JournalException(gateway.describe() + " has time to live off, so the retention "
+                                + "of " + retention + " would never remove anything: provision it with "
+                                + "CosmosJournalProvisioner.retention(...), or turn time to live on (default -1)");
+                    }
                 } catch (CosmosException e) {
                     if (e.getStatusCode() == 404) {
                         throw new JournalException(gateway.describe() + " does not exist: create it with "
@@ -770,7 +974,7 @@ public final class CosmosTurnJournal implements TurnJournal {
                             + ": " + firstLine(e.getMessage()), e);
                 }
             }
-            return new CosmosTurnJournal(gateway, clock, cachedConversations);
+            return new CosmosTurnJournal(gateway, clock, cachedConversations, retention);
         }
 
         private static void requireName(String value, String what) {

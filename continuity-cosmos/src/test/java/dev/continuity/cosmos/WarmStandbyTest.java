@@ -100,6 +100,36 @@ class WarmStandbyTest {
     }
 
     @Test
+    void aConversationForgottenWhileTheStandbyRegionIsDarkIsNotReplicatedAgainAndItsCopyGoesWhenTheRegionIsBack() {
+        WarmStandby standby = started(bed.standbyBuilder("host-a"));
+        for (String key : List.of("gone", "kept")) {
+            bed.start(key);
+            bed.commitTurns(key, 1, 2);
+        }
+        awaitReplicated(List.of("gone", "kept"), standby);
+        String standbyCopy = bed.journal.head("gone").orElseThrow().region(STANDBY).conversationId();
+        bed.emulator.region(STANDBY).faults().outage();
+        bed.commitTurns("gone", 3, 3); // a change the standby holds while its region is dark
+
+        try (dev.continuity.erasure.Eraser eraser = dev.continuity.erasure.Eraser.builder().journal(bed.journal)
+                .region(bed.primary()).region(bed.standby()).build()) {
+            dev.continuity.erasure.ErasureReport forgotten = eraser.forget("gone");
+            assertThat(forgotten.pendingRegions()).containsExactly(STANDBY);
+
+            bed.emulator.region(STANDBY).faults().restore();
+            bed.commitTurns("kept", 3, 3);
+            awaitReplicated(List.of("kept"), standby);
+            assertThat(eraser.retryPending()).singleElement()
+                    .satisfies(report -> assertThat(report.clean()).isTrue());
+        }
+
+        assertThat(bed.standby().deleteConversation(standbyCopy)).as("the standby's copy").isFalse();
+        assertThat(bed.standby().listConversations(null)).extracting(c -> c.metadata().get("continuity-key"))
+                .doesNotContain("gone").contains("kept");
+        assertThat(bed.journal.head("gone")).isEmpty();
+    }
+
+    @Test
     void theLagCountsCommittedTurnsNotYetInTheStandbyRegion() throws Exception {
         // journaled before the standby starts, so the feed's first batch holds all of it; the standby region
         // is dark, so every delivered commit stays unreplicated

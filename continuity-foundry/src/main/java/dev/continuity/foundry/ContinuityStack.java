@@ -5,6 +5,8 @@ import dev.continuity.client.ContinuityAsyncClient;
 import dev.continuity.client.ContinuityClient;
 import dev.continuity.client.FunctionHandler;
 import dev.continuity.definition.AgentDefinition;
+import dev.continuity.erasure.Eraser;
+import dev.continuity.erasure.ErasureReport;
 import dev.continuity.failover.FailoverController;
 import dev.continuity.failover.FailoverListener;
 import dev.continuity.failover.HealthProbe;
@@ -50,10 +52,12 @@ public final class ContinuityStack implements AutoCloseable {
     private final FailoverController failover;
     private final ContinuityClient client;
     private final ContinuityAsyncClient asyncClient;
+    private final Eraser eraser;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ContinuityStack(FoundryRegions regions, ConversationReplayer replayer, FailoverController failover,
-            ContinuityClient client) {
+            ContinuityClient client, Eraser eraser) {
+        this.eraser = eraser;
         this.regions = regions;
         this.replayer = replayer;
         this.failover = failover;
@@ -100,6 +104,27 @@ public final class ContinuityStack implements AutoCloseable {
     }
 
     /**
+     * The stack's eraser over the journal and every region: a listener of {@link #failover()} (a region's pending
+     * erasures are retried when it is up again) that also retried, when the stack started, what earlier processes
+     * left pending.
+     *
+     * @return the eraser
+     */
+    public Eraser eraser() {
+        return eraser;
+    }
+
+    /**
+     * Forgets a conversation everywhere: {@link Eraser#forget} of {@link #eraser()}.
+     *
+     * @param conversationKey the conversation
+     * @return what was erased where
+     */
+    public ErasureReport forget(String conversationKey) {
+        return eraser.forget(conversationKey);
+    }
+
+    /**
      * The connected regions the stack runs on (owned by the stack).
      *
      * @return the regions
@@ -116,6 +141,7 @@ public final class ContinuityStack implements AutoCloseable {
         }
         try {
             failover.close();
+            eraser.close();
             client.close();
         } finally {
             regions.close();
@@ -262,6 +288,7 @@ public final class ContinuityStack implements AutoCloseable {
             started = true;
             List<HealthProbe> probesBuilt = new ArrayList<>();
             FailoverController controller = null;
+            Eraser eraser = null;
             try {
                 ConversationReplayer shared = replayer != null ? replayer : new ConversationReplayer(journal);
                 FailoverController.Builder failover = FailoverController.builder()
@@ -273,6 +300,10 @@ public final class ContinuityStack implements AutoCloseable {
                         // every rehydration recreates the target's memory stores and rebuilds their memories
                         // (fixed scopes; per-user scopes need the application's MemoryScopeResolver)
                         .rehydration(r -> r.memoryStoresByRegion(regions::memoryStores));
+                Eraser.Builder erasing = Eraser.builder().journal(journal);
+                regions.regionNames().forEach(region -> erasing.region(regions.service(region)));
+                eraser = erasing.build();
+                failover.listener(eraser);
                 listeners.forEach(failover::listener);
                 ContinuityClient.Builder client = ContinuityClient.builder().journal(journal);
                 for (String region : regions.regionNames()) {
@@ -287,10 +318,14 @@ public final class ContinuityStack implements AutoCloseable {
                 client.activeRegion(controller).catchUp(shared::catchUpCursor);
                 functionHandlers.forEach(client::functionHandler);
                 clientOptions.accept(client);
-                ContinuityStack stack = new ContinuityStack(regions, shared, controller, client.build());
+                ContinuityStack stack = new ContinuityStack(regions, shared, controller, client.build(), eraser);
+                eraser.retryPendingInBackground();
                 LOG.debug("continuity stack started over {}", regions.regionNames());
                 return stack;
             } catch (RuntimeException e) {
+                if (eraser != null) {
+                    eraser.close();
+                }
                 if (controller != null) {
                     controller.close(); // closes the probes too
                 } else {

@@ -94,6 +94,31 @@ class ContinuityStackTest {
     }
 
     @Test
+    void forgetErasesTheConversationInTheJournalAndTheRegionAndTheClientRefusesItsKey() {
+        try (ContinuityStack stack = FoundryRegions.connect(topology).stack(journal, agents).probes(QUICK_PROBES)
+                .start()) {
+            stack.client().startConversation("c-9", "policy-bot", null);
+            stack.client().send("c-9", "remember a=1");
+            String regional = journal.head("c-9").orElseThrow().region("eastus2").conversationId();
+
+            dev.continuity.erasure.ErasureReport report = stack.forget("c-9");
+
+            assertThat(report.turnsDeleted()).isEqualTo(1);
+            assertThat(report.clean()).isTrue();
+            assertThat(report.regions()).singleElement().satisfies(r -> {
+                assertThat(r.region()).isEqualTo("eastus2");
+                assertThat(r.conversationId()).isEqualTo(regional);
+                assertThat(r.outcome()).isEqualTo(dev.continuity.erasure.RegionErasure.Outcome.ERASED);
+            });
+            assertThat(stack.regions().service("eastus2").deleteConversation(regional)).isFalse();
+            assertThat(journal.read("c-9", 1)).isEmpty();
+            assertThatThrownBy(() -> stack.client().send("c-9", "recall a"))
+                    .isInstanceOf(dev.continuity.journal.ConversationForgottenException.class)
+                    .hasMessageContaining("'c-9'");
+        }
+    }
+
+    @Test
     void closingStopsTheControllerAndClosesEveryClient() throws Exception {
         ContinuityStack stack = FoundryRegions.connect(topology).stack(journal, agents).probes(QUICK_PROBES).start();
         FoundryRegions regions = stack.regions();

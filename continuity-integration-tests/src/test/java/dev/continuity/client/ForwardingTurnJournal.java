@@ -65,6 +65,26 @@ abstract class ForwardingTurnJournal implements TurnJournal {
     }
 
     @Override
+    public boolean deleteConversation(String conversationKey, long expectedVersion) {
+        return real.deleteConversation(conversationKey, expectedVersion);
+    }
+
+    @Override
+    public Optional<dev.continuity.journal.Tombstone> tombstone(String conversationKey) {
+        return real.tombstone(conversationKey);
+    }
+
+    @Override
+    public void putTombstone(dev.continuity.journal.Tombstone tombstone) {
+        real.putTombstone(tombstone);
+    }
+
+    @Override
+    public List<dev.continuity.journal.Tombstone> pendingTombstones() {
+        return real.pendingTombstones();
+    }
+
+    @Override
     public void close() {
         real.close();
     }

@@ -44,11 +44,17 @@ public final class TwoRegions implements AutoCloseable {
     /** The running emulator. */
     public final Emulator emulator;
     /** The journal. */
-    public final TurnJournal journal = new InMemoryTurnJournal();
+    public final TurnJournal journal;
     private final Map<String, FoundryAgentService> services = new LinkedHashMap<>();
 
-    /** Starts the emulator and connects to both regions. */
+    /** Starts the emulator and connects to both regions; an in-memory journal. */
     public TwoRegions() {
+        this(new InMemoryTurnJournal());
+    }
+
+    /** Starts the emulator and connects to both regions, journaling into {@code journal}. */
+    public TwoRegions(TurnJournal journal) {
+        this.journal = journal;
         emulator = Emulator.builder().region(PRIMARY).region(SECONDARY).start();
         for (String region : List.of(PRIMARY, SECONDARY)) {
             String endpoint = emulator.region(region).projectEndpoint();

@@ -226,6 +226,34 @@ public final class EncryptingTurnJournal implements TurnJournal {
         return turns;
     }
 
+    /**
+     * Deletes the conversation from the wrapped journal and drops its cached data key (the key goes with the
+     * head; a conversation later created under the same key gets a new one).
+     */
+    @Override
+    public boolean deleteConversation(String conversationKey, long expectedVersion) {
+        try {
+            return delegate.deleteConversation(conversationKey, expectedVersion);
+        } finally {
+            cache.remove(conversationKey);
+        }
+    }
+
+    @Override
+    public Optional<dev.continuity.journal.Tombstone> tombstone(String conversationKey) {
+        return delegate.tombstone(conversationKey);
+    }
+
+    @Override
+    public void putTombstone(dev.continuity.journal.Tombstone tombstone) {
+        delegate.putTombstone(tombstone);
+    }
+
+    @Override
+    public List<dev.continuity.journal.Tombstone> pendingTombstones() {
+        return delegate.pendingTombstones();
+    }
+
     @Override
     public TurnDurability defaultDurability() {
         return delegate.defaultDurability();

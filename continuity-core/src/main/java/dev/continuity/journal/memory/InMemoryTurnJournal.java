@@ -37,6 +37,7 @@ public final class InMemoryTurnJournal implements TurnJournal {
 
     private final Clock clock;
     private final ConcurrentHashMap<String, Conversation> conversations = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, dev.continuity.journal.Tombstone> tombstones = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /** A journal that stamps activity with the system clock. */
@@ -174,6 +175,11 @@ public final class InMemoryTurnJournal implements TurnJournal {
         }
         ensureOpen();
         if (expectedVersion == 0) {
+            dev.continuity.journal.Tombstone tombstone = tombstones.get(head.conversationKey());
+            if (tombstone != null) {
+                throw new dev.continuity.journal.ConversationForgottenException(head.conversationKey(),
+                        tombstone.forgottenAt());
+            }
             ConversationHead created = TurnWriteRules.createdHead(head);
             Conversation fresh = new Conversation(created);
             return conversations.putIfAbsent(head.conversationKey(), fresh) == null
@@ -242,6 +248,43 @@ public final class InMemoryTurnJournal implements TurnJournal {
         }
         pending.sort(Comparator.comparing(Turn::conversationKey).thenComparingLong(Turn::sequence));
         return pending;
+    }
+
+    @Override
+    public boolean deleteConversation(String conversationKey, long expectedVersion) {
+        Objects.requireNonNull(conversationKey, "conversationKey");
+        ensureOpen();
+        Conversation conversation = conversations.get(conversationKey);
+        if (conversation == null) {
+            return false;
+        }
+        synchronized (conversation) {
+            if (expectedVersion != ANY_VERSION && conversation.head.version() != expectedVersion) {
+                return false;
+            }
+            return conversations.remove(conversationKey, conversation);
+        }
+    }
+
+    @Override
+    public Optional<dev.continuity.journal.Tombstone> tombstone(String conversationKey) {
+        Objects.requireNonNull(conversationKey, "conversationKey");
+        ensureOpen();
+        return Optional.ofNullable(tombstones.get(conversationKey));
+    }
+
+    @Override
+    public void putTombstone(dev.continuity.journal.Tombstone tombstone) {
+        Objects.requireNonNull(tombstone, "tombstone");
+        ensureOpen();
+        tombstones.put(tombstone.conversationKey(), tombstone);
+    }
+
+    @Override
+    public List<dev.continuity.journal.Tombstone> pendingTombstones() {
+        ensureOpen();
+        return tombstones.values().stream().filter(t -> !t.clean())
+                .sorted(Comparator.comparing(dev.continuity.journal.Tombstone::conversationKey)).toList();
     }
 
     /** Marks the journal closed; later calls fail with {@link JournalException}. */

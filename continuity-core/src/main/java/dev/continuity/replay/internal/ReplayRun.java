@@ -6,6 +6,7 @@ import dev.continuity.agentservice.StoredItem;
 import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.RegionCursor;
+import dev.continuity.journal.Tombstone;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnJournal;
@@ -23,6 +24,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -380,8 +382,7 @@ public final class ReplayRun {
     private RegionCursor advance(RegionCursor expected, RegionCursor next) {
         RegionCursor base = expected;
         for (int attempt = 0; attempt < options.headUpdateAttempts(); attempt++) {
-            ConversationHead head = journal.head(key).orElseThrow(() -> failure(FailureReason.JOURNAL,
-                    "the conversation disappeared from the journal during replay", null));
+            ConversationHead head = journal.head(key).orElseThrow(() -> disappeared(next));
             RegionCursor current = head.region(region);
             if (!Objects.equals(current, base)) {
                 boolean sameConversationForward = current != null && base != null
@@ -457,6 +458,33 @@ public final class ReplayRun {
         return new ReplayOutcome(key, region, cursor, created, recreated, fromSequence, throughSequence,
                 turnsReplayed, itemsWritten, itemsFoundPresent, itemsDropped, writeCalls, readCalls, retries,
                 minimalWriteCalls, possibleOrphans, itemsByType);
+    }
+
+    /**
+     * The head is gone while replay had written {@code next}: when the conversation was forgotten meanwhile, the
+     * copy this run created is deleted at once (or left in the tombstone for the eraser's retry), so a replay
+     * never brings a forgotten conversation back.
+     */
+    private ReplayException disappeared(RegionCursor next) {
+        Optional<Tombstone> tombstone = journal.tombstone(key);
+        if (tombstone.isEmpty()) {
+            return failure(FailureReason.JOURNAL, "the conversation disappeared from the journal during replay", null);
+        }
+        String copy = next.conversationId();
+        String what;
+        try {
+            target.deleteConversation(copy);
+            what = "deleted its copy " + copy + " written meanwhile";
+        } catch (AgentServiceException e) {
+            Map<String, String> pending = new java.util.TreeMap<>(tombstone.get().pendingRegions());
+            pending.put(region, copy);
+            journal.putTombstone(new Tombstone(key, tombstone.get().forgottenAt(), pending));
+            what = "could not delete its copy " + copy + " written meanwhile (" + e.getMessage()
+                    + "); the tombstone keeps it for the eraser's retry";
+        }
+        LOG.info("conversation '{}' was forgotten during replay into {}: {}", key, region, what);
+        return failure(FailureReason.UNKNOWN_CONVERSATION, "the conversation was forgotten during replay; " + what,
+                null);
     }
 
     private ReplayException failure(FailureReason reason, String message, Throwable cause) {

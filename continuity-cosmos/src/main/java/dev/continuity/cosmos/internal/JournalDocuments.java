@@ -174,6 +174,30 @@ public final class JournalDocuments {
         return Timestamps.format(instant);
     }
 
+    /** A tombstone document; {@code ttl: -1} keeps it whatever the container's default time to live. */
+    public static ObjectNode tombstoneDocument(dev.continuity.journal.Tombstone tombstone) {
+        ObjectNode doc = NODES.objectNode();
+        doc.put("id", JournalLayout.TOMBSTONE_ID);
+        doc.put(JournalLayout.PARTITION_KEY_PROPERTY, tombstone.conversationKey());
+        doc.put("type", JournalLayout.TYPE_TOMBSTONE);
+        doc.put("forgottenAt", timestamp(tombstone.forgottenAt()));
+        ObjectNode pending = doc.putObject("pendingRegions");
+        tombstone.pendingRegions().forEach(pending::put);
+        doc.put("pending", tombstone.pendingRegions().size());
+        doc.put("ttl", -1);
+        return doc;
+    }
+
+    /** The tombstone a tombstone document holds. */
+    public static dev.continuity.journal.Tombstone tombstone(JsonNode doc) {
+        String key = text(doc, JournalLayout.PARTITION_KEY_PROPERTY, "tombstone");
+        java.util.Map<String, String> pending = new java.util.TreeMap<>();
+        doc.path("pendingRegions").fields().forEachRemaining(e -> pending.put(e.getKey(), e.getValue().asText()));
+        return new dev.continuity.journal.Tombstone(key,
+                Timestamps.parse(text(doc, "forgottenAt", "tombstone of conversation '" + key + "'"),
+                        "tombstone of conversation '" + key + "' forgottenAt"), pending);
+    }
+
     private static ArrayNode items(List<TurnItem> items) {
         ArrayNode array = NODES.arrayNode(items.size());
         for (TurnItem item : items) {

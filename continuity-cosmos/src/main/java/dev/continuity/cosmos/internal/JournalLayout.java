@@ -34,10 +34,32 @@ public final class JournalLayout {
     public static final String TYPE_HEAD = "head";
     /** {@code type} of a turn document. */
     public static final String TYPE_TURN = "turn";
+    /** The id of a forgotten conversation's tombstone document (in the conversation's partition). */
+    public static final String TOMBSTONE_ID = "tombstone";
+    /** {@code type} of a tombstone document. */
+    public static final String TYPE_TOMBSTONE = "tombstone";
     /** Cosmos DB's limit on one item, in bytes of JSON. */
     public static final int MAX_ITEM_BYTES = 2 * 1024 * 1024;
 
     private JournalLayout() {
+    }
+
+    /**
+     * How often a live conversation's turn documents get their time to live renewed under a retention period: a
+     * quarter of it.
+     */
+    public static Duration refreshPeriod(Duration retention) {
+        return retention.dividedBy(4);
+    }
+
+    /**
+     * The {@code ttl} of a journal document under a retention period: the period plus one refresh period (plus a
+     * minute for clocks), so that no document of a conversation expires before the period has passed since the
+     * conversation's last activity.
+     */
+    public static int documentTimeToLive(Duration retention) {
+        return Math.toIntExact(Math.min(Integer.MAX_VALUE,
+                retention.plus(refreshPeriod(retention)).plusMinutes(1).toSeconds()));
     }
 
     /** The id of turn {@code sequence}: {@code turn:} and 19 digits, so ids sort like sequences. */

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.continuity.journal.AppendResult;
+import dev.continuity.journal.ConversationForgottenException;
 import dev.continuity.journal.ConversationHead;
+import dev.continuity.journal.Tombstone;
 import dev.continuity.journal.ConversationSummary;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.Page;
@@ -1169,6 +1171,27 @@ public abstract class TurnJournalContract {
                 .extracting(ConversationSummary::conversationKey).containsExactly(key("c"));
     }
 
+    @Test
+    void aTenantsViewCannotDeleteOrForgetAnotherTenantsConversation() {
+        String a = tenant("a");
+        TurnJournal ofA = TenantScopedJournal.of(journal, a);
+        TurnJournal ofB = TenantScopedJournal.of(journal, tenant("b"));
+        ofA.compareAndSetHead(ConversationHead.start(a, key("kept"), AGENT, AGENT_VERSION, now()), 0).orElseThrow();
+        ofA.append(pending(key("kept"), 1, "tenant a's secret"));
+
+        assertThat(catchThrowable(() -> ofB.deleteConversation(key("kept"), TurnJournal.ANY_VERSION)))
+                .isInstanceOf(JournalException.class).hasMessageContaining(key("kept")).hasMessageContaining(tenant("b"));
+        assertThat(catchThrowable(() -> ofB.putTombstone(new Tombstone(key("kept"), now(), Map.of()))))
+                .isInstanceOf(JournalException.class).hasMessageContaining(tenant("b"));
+        assertThat(journal.tombstone(key("kept"))).as("b's refused forget left no tombstone").isEmpty();
+        assertThat(ofA.read(key("kept"), 1)).extracting(Turn::sequence).containsExactly(1L);
+
+        ofA.putTombstone(new Tombstone(key("kept"), now(), Map.of()));
+        assertThat(ofA.deleteConversation(key("kept"), TurnJournal.ANY_VERSION)).isTrue();
+        assertThat(journal.head(key("kept"))).isEmpty();
+        assertThat(ofB.tombstone(key("kept"))).as("a forgotten key stays taken for every tenant").isPresent();
+    }
+
     // ------------------------------------------------------------------------------------ durability
 
     @Test
@@ -1219,6 +1242,101 @@ public abstract class TurnJournalContract {
             token = page.continuationToken();
         } while (token != null);
         return all;
+    }
+
+    // ------------------------------------------------------------- retention and erasure (issue 15)
+
+    @Test
+    void deletingAConversationRemovesItsHeadAndEveryTurnButNoOther() {
+        String key = key("gone");
+        create(key);
+        journal.append(pending(key, 1, "one"));
+        journal.commit(key, 1, outcome("a1", "resp_1"));
+        journal.append(pending(key, 2, "two"));
+        create(key("kept"));
+        journal.append(pending(key("kept"), 1, "other"));
+
+        assertThat(journal.deleteConversation(key, TurnJournal.ANY_VERSION)).isTrue();
+
+        assertThat(journal.head(key)).isEmpty();
+        assertThat(journal.read(key, 1)).isEmpty();
+        assertThat(journal.turn(key, 1)).isEmpty();
+        assertThat(ownKeys(eventually(() -> listAll(100), all -> !ownKeys(all).contains(key))))
+                .containsExactly(key("kept"));
+        assertThat(eventually(this::ownPendingTurns, turns -> turns.size() == 1))
+                .extracting(Turn::conversationKey).containsExactly(key("kept"));
+        assertThat(journal.read(key("kept"), 1)).hasSize(1);
+        assertThat(journal.deleteConversation(key, TurnJournal.ANY_VERSION)).isFalse();
+    }
+
+    @Test
+    void deletingAtAStaleVersionLeavesTheConversationWhole() {
+        String key = key("active");
+        ConversationHead head = create(key);
+        journal.append(pending(key, 1, "one"));
+
+        assertThat(journal.deleteConversation(key, head.version())).isFalse();
+
+        assertThat(journal.head(key)).isPresent();
+        assertThat(journal.read(key, 1)).hasSize(1);
+        long current = journal.head(key).orElseThrow().version();
+        assertThat(journal.deleteConversation(key, current)).isTrue();
+        assertThat(journal.head(key)).isEmpty();
+        assertThat(journal.read(key, 1)).isEmpty();
+    }
+
+    @Test
+    void aDeletedConversationWithoutATombstoneCanBeStartedAgainFromNothing() {
+        String key = key("again");
+        create(key);
+        journal.append(pending(key, 1, "old"));
+        journal.deleteConversation(key, TurnJournal.ANY_VERSION);
+
+        ConversationHead fresh = create(key);
+
+        assertThat(fresh.lastSequence()).isZero();
+        assertThat(journal.append(pending(key, 1, "new"))).isEqualTo(AppendResult.WRITTEN);
+        assertThat(journal.read(key, 1)).extracting(t -> t.input().get(0).text()).containsExactly("new");
+    }
+
+    @Test
+    void aTombstoneRefusesToStartTheConversationAgainNamingTheKey() throws Exception {
+        String key = key("forgotten");
+        create(key);
+        Tombstone tombstone = new Tombstone(key, now(), Map.of("eastus", "conv_1"));
+        journal.putTombstone(tombstone);
+        journal.deleteConversation(key, TurnJournal.ANY_VERSION);
+        journal = reopen(journal);
+
+        assertThat(journal.tombstone(key)).contains(tombstone);
+        assertThat(journal.tombstone(key("never"))).isEmpty();
+        assertThatThrownBy(() -> journal.compareAndSetHead(ConversationHead.start(key, AGENT, null, now()), 0))
+                .isInstanceOf(ConversationForgottenException.class).hasMessageContaining(key)
+                .hasMessageContaining("forgotten");
+        assertThatThrownBy(() -> journal.append(pending(key, 1, "again"))).isInstanceOf(JournalException.class);
+        assertThat(journal.head(key)).isEmpty();
+    }
+
+    @Test
+    void pendingTombstonesListOnlyThoseWithRegionsLeftAndSurviveAReopen() throws Exception {
+        Instant at = now();
+        journal.putTombstone(new Tombstone(key("dirty"), at, Map.of("eastus", "conv_1", "westus", "conv_2")));
+        journal.putTombstone(new Tombstone(key("clean"), at, Map.of()));
+        journal.putTombstone(new Tombstone(key("dirty"), at, Map.of("eastus", "conv_1")));
+        journal = reopen(journal);
+
+        List<Tombstone> pending = eventually(this::ownPendingTombstones,
+                list -> list.size() == 1 && list.get(0).pendingRegions().size() == 1);
+        assertThat(pending).containsExactly(new Tombstone(key("dirty"), at, Map.of("eastus", "conv_1")));
+
+        journal.putTombstone(pending.get(0).withRegionErased("eastus"));
+        assertThat(eventually(this::ownPendingTombstones, List::isEmpty)).isEmpty();
+        assertThat(journal.tombstone(key("dirty")).orElseThrow().clean()).isTrue();
+    }
+
+    private List<Tombstone> ownPendingTombstones() {
+        String prefix = key("");
+        return journal.pendingTombstones().stream().filter(t -> t.conversationKey().startsWith(prefix)).toList();
     }
 
     /** Polls {@code read} until {@code done} holds or {@link #listingLag()} has passed; returns the last value. */

@@ -23,7 +23,9 @@ import java.util.List;
  * Version 2 adds {@code turn.options_json}; version 3 adds {@code conversation.tenant} (default
  * {@code 'default'}) and an index by tenant and activity. A journal opened for writing is upgraded in place; one
  * opened read-only is read as it is (no options, every conversation of the default tenant).
- * Times are INTEGER nanoseconds since the epoch (exact, and cheap to read back; in {@code sqlite3}:
+ * <p>Every open for writing also creates, whatever the version (no version change), the {@code tombstone} table:
+ * one row per forgotten conversation with the regional copies still to be deleted.
+ * <p> * Times are INTEGER nanoseconds since the epoch (exact, and cheap to read back; in {@code sqlite3}:
  * {@code datetime(started_at / 1e9, 'unixepoch')}).
  */
 final class SqliteSchema {
@@ -41,6 +43,15 @@ final class SqliteSchema {
     private static final List<String> VERSION_3 = List.of(
             "ALTER TABLE conversation ADD COLUMN tenant TEXT NOT NULL DEFAULT 'default'",
             "CREATE INDEX conversation_by_tenant ON conversation (tenant, activity, conversation_key)");
+
+    /** Tombstones of forgotten conversations (created when missing, by every open for writing). */
+    static final String TOMBSTONES = """
+            CREATE TABLE IF NOT EXISTS tombstone (
+              conversation_key TEXT NOT NULL PRIMARY KEY,
+              forgotten_at     INTEGER NOT NULL,
+              pending_json     TEXT NOT NULL,
+              pending          INTEGER NOT NULL
+            ) WITHOUT ROWID""";
 
     private static final List<String> VERSION_1 = List.of(
             """
@@ -118,7 +129,9 @@ final class SqliteSchema {
     }
 
     private static int ensureInTransaction(Statement statement, Path file) throws SQLException {
-        return inspect(statement, file, true);
+        int version = inspect(statement, file, true);
+        statement.execute(TOMBSTONES);
+        return version;
     }
 
     private static int inspect(Statement statement, Path file, boolean create) throws SQLException {

@@ -2,11 +2,13 @@ package dev.continuity.journal.sqlite;
 
 import dev.continuity.ContinuityFiles;
 import dev.continuity.journal.AppendResult;
+import dev.continuity.journal.ConversationForgottenException;
 import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.ConversationSummary;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.Page;
 import dev.continuity.journal.Tenants;
+import dev.continuity.journal.Tombstone;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.TurnOutcome;
@@ -102,6 +104,13 @@ public final class SqliteTurnJournal implements TurnJournal {
             + " WHERE tenant = ? ORDER BY activity DESC, conversation_key DESC LIMIT ?";
     private static final String LIST_TENANT_AFTER = LIST_COLUMNS + " WHERE tenant = ? AND (activity, conversation_key)"
             + " < (?, ?) ORDER BY activity DESC, conversation_key DESC LIMIT ?";
+
+    private static final String SELECT_TOMBSTONE = "SELECT conversation_key, forgotten_at, pending_json FROM tombstone"
+            + " WHERE conversation_key = ?";
+    private static final String SELECT_PENDING_TOMBSTONES = "SELECT conversation_key, forgotten_at, pending_json"
+            + " FROM tombstone WHERE pending > 0 ORDER BY conversation_key";
+    private static final String PUT_TOMBSTONE = "INSERT OR REPLACE INTO tombstone (conversation_key, forgotten_at,"
+            + " pending_json, pending) VALUES (?, ?, ?, ?)";
 
     private final Path file;
     private final Clock clock;
@@ -453,6 +462,10 @@ public final class SqliteTurnJournal implements TurnJournal {
                 if (stored != null) {
                     return Optional.empty();
                 }
+                Tombstone tombstone = selectTombstone(c, key);
+                if (tombstone != null) {
+                    throw new ConversationForgottenException(key, tombstone.forgottenAt());
+                }
                 ConversationHead created = TurnWriteRules.createdHead(head);
                 PreparedStatement insert = c.prepare(INSERT_HEAD);
                 insert.setString(1, key);
@@ -550,6 +563,68 @@ public final class SqliteTurnJournal implements TurnJournal {
             }
             return turns;
         });
+    }
+
+    /** Deletes the head and every turn in one transaction (so never a prefix). */
+    @Override
+    public boolean deleteConversation(String conversationKey, long expectedVersion) {
+        Objects.requireNonNull(conversationKey, "conversationKey");
+        return writer().submit("deletion of conversation '" + conversationKey + "'", c -> {
+            ConversationHead stored = selectHead(c, conversationKey);
+            if (expectedVersion != ANY_VERSION && (stored == null || stored.version() != expectedVersion)) {
+                return false;
+            }
+            PreparedStatement turns = c.prepare("DELETE FROM turn WHERE conversation_key = ?");
+            turns.setString(1, conversationKey);
+            turns.executeUpdate();
+            PreparedStatement head = c.prepare("DELETE FROM conversation WHERE conversation_key = ?");
+            head.setString(1, conversationKey);
+            return head.executeUpdate() == 1;
+        });
+    }
+
+    @Override
+    public Optional<Tombstone> tombstone(String conversationKey) {
+        Objects.requireNonNull(conversationKey, "conversationKey");
+        return readers.run("read of the tombstone of conversation '" + conversationKey + "'",
+                c -> Optional.ofNullable(selectTombstone(c, conversationKey)));
+    }
+
+    @Override
+    public void putTombstone(Tombstone tombstone) {
+        Objects.requireNonNull(tombstone, "tombstone");
+        String key = tombstone.conversationKey();
+        long forgottenAt = TurnRows.nanos(tombstone.forgottenAt(), "forgottenAt of conversation '" + key + "'");
+        writer().submit("tombstone of conversation '" + key + "'", c -> {
+            PreparedStatement put = c.prepare(PUT_TOMBSTONE);
+            put.setString(1, key);
+            put.setLong(2, forgottenAt);
+            put.setString(3, TurnRows.pendingJson(tombstone.pendingRegions()));
+            put.setInt(4, tombstone.pendingRegions().size());
+            put.executeUpdate();
+            return null;
+        });
+    }
+
+    @Override
+    public List<Tombstone> pendingTombstones() {
+        return readers.run("listing of pending tombstones", c -> {
+            List<Tombstone> tombstones = new ArrayList<>();
+            try (ResultSet rs = c.prepare(SELECT_PENDING_TOMBSTONES).executeQuery()) {
+                while (rs.next()) {
+                    tombstones.add(TurnRows.tombstone(rs));
+                }
+            }
+            return tombstones;
+        });
+    }
+
+    private static Tombstone selectTombstone(StatementCache c, String key) throws SQLException {
+        PreparedStatement select = c.prepare(SELECT_TOMBSTONE);
+        select.setString(1, key);
+        try (ResultSet rs = select.executeQuery()) {
+            return rs.next() ? TurnRows.tombstone(rs) : null;
+        }
     }
 
     /**

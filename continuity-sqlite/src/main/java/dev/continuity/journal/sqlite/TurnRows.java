@@ -174,6 +174,26 @@ final class TurnRows {
         return regions;
     }
 
+    /** A tombstone's pending regions as a JSON object {@code {"region": "conv_..."}}. */
+    static String pendingJson(Map<String, String> pending) {
+        ObjectNode node = MAPPER.createObjectNode();
+        pending.forEach(node::put);
+        return node.toString();
+    }
+
+    /** A tombstone from {@code conversation_key, forgotten_at, pending_json}. */
+    static dev.continuity.journal.Tombstone tombstone(ResultSet rs) throws SQLException {
+        String key = rs.getString(1);
+        Map<String, String> pending = new TreeMap<>();
+        try {
+            MAPPER.readTree(rs.getString(3)).fields().forEachRemaining(e -> pending.put(e.getKey(), e.getValue().asText()));
+        } catch (JsonProcessingException e) {
+            throw new JournalException("tombstone of conversation '" + key + "' is not valid JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+        return new dev.continuity.journal.Tombstone(key, instant(rs.getLong(2)), pending);
+    }
+
     private static Instant instantOrNull(ResultSet rs, int column) throws SQLException {
         long nanos = rs.getLong(column);
         return rs.wasNull() ? null : instant(nanos);

@@ -242,8 +242,28 @@ public final class ChangeReplicator {
             if (stopped.isDone()) {
                 return Result.RETRY; // interrupted by the stop: the lease is not checkpointed past it
             }
+            if (goneFromJournal(key, e)) {
+                return Result.DONE;
+            }
             return failed(key, e);
         }
+    }
+
+    /**
+     * Whether the catch-up failed because the conversation is no longer in the journal (forgotten or pruned since
+     * the change was journaled): then nothing is owed to the region, and the conversation leaves the lag.
+     */
+    private boolean goneFromJournal(String key, RuntimeException error) {
+        if (!(error instanceof ReplayException replay) || replay.reason() != FailureReason.UNKNOWN_CONVERSATION
+                || replayer.journal().head(key).isPresent()) {
+            return false;
+        }
+        tracker.removed(key);
+        failuresInRow.remove(key);
+        parked.remove(key);
+        LOG.info("warm standby {}: conversation '{}' is no longer in the journal (forgotten or pruned): nothing to "
+                + "replicate", region, key);
+        return true;
     }
 
     private Result failed(String key, RuntimeException error) {

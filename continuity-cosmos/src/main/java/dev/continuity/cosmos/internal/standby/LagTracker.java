@@ -195,6 +195,16 @@ public final class LagTracker {
         return new StandbyLag(turns, seconds, behind, oldest);
     }
 
+    /**
+     * Drops a conversation that is no longer in the journal (forgotten or pruned): nothing of it is owed to the
+     * region any more.
+     */
+    public synchronized void removed(String conversationKey) {
+        entries.remove(conversationKey);
+        caughtUp.remove(conversationKey);
+        notifyAll();
+    }
+
     /** Forgets everything (a restart learns again from the feed). */
     public synchronized void clear() {
         entries.clear();
