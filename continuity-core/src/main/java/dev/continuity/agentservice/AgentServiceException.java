@@ -1,6 +1,7 @@
 package dev.continuity.agentservice;
 
 import dev.continuity.ContinuityException;
+import java.util.Optional;
 
 /**
  * A call to a region's Agent Service failed. The message names the region and the operation; {@link
@@ -121,5 +122,21 @@ public class AgentServiceException extends ContinuityException {
      */
     public boolean ambiguous() {
         return requestSent && (kind == Kind.SERVICE_ERROR || kind == Kind.UNREACHABLE);
+    }
+
+    /**
+     * The service failure behind an error: the error itself or the first of its causes that is one (a catch-up
+     * or a listener may wrap the service's exception).
+     *
+     * @param error any error, or null
+     * @return the service failure, if there is one
+     */
+    public static Optional<AgentServiceException> in(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof AgentServiceException service) {
+                return Optional.of(service);
+            }
+        }
+        return Optional.empty();
     }
 }

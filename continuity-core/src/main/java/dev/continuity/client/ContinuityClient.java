@@ -768,7 +768,7 @@ public final class ContinuityClient implements AutoCloseable {
                 basis = placement.head();
                 knownHead = null; // later attempts read the head again
             } catch (RuntimeException e) {
-                AgentServiceException cause = serviceFailure(e);
+                AgentServiceException cause = AgentServiceException.in(e).orElse(null);
                 if (cause == null || !cause.retryable()) {
                     // the turn itself was not refused: it stays pending and is completed later
                     throw new ContinuityException("turn " + pending.sequence() + " of conversation '" + key
@@ -1054,16 +1054,6 @@ public final class ContinuityClient implements AutoCloseable {
         LOG.debug("turn {} of '{}' attempt {} failed in {}: {}", pending.sequence(), pending.conversationKey(), attempt,
                 region, e.getMessage());
         return Pause.millis(settings.retry().delayMillis(attempt, e.retryAfterMillis()));
-    }
-
-    /** The service failure behind an exception (a catch-up wraps the service's exception), or null. */
-    private static AgentServiceException serviceFailure(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof AgentServiceException service) {
-                return service;
-            }
-        }
-        return null;
     }
 
     /**

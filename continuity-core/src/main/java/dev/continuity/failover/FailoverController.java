@@ -248,12 +248,7 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
      * answer (a time-out, a reset) may have failed before that burst, and gets the burst's verdict again.
      */
     private static boolean neverSent(Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof AgentServiceException service) {
-                return !service.ambiguous();
-            }
-        }
-        return false;
+        return AgentServiceException.in(cause).map(service -> !service.ambiguous()).orElse(false);
     }
 
     /** One probe of a burst; schedules the next while the region neither answers nor is declared down. */
