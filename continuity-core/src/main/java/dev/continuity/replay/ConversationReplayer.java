@@ -28,9 +28,13 @@ import java.util.Objects;
  *   <li>The created conversation's metadata names its source: {@code continuity-key} (the key, or
  *       {@code sha256:<hex>} of it beyond 512 characters), {@code continuity-through},
  *       {@code continuity-agent}, {@code continuity-source=replay}.</li>
- *   <li>After every successful call the head's cursor for the region is advanced by compare-and-set
- *       (re-read and retried when only the head's version moved), to the last turn whose items are all
- *       in the region. A crash therefore leaves at most the items of one call beyond the cursor.</li>
+ *   <li>The head is read once per replay (with the history); the region's cursor is recorded in it by
+ *       compare-and-set against that head (re-read and retried when only the head's version moved), to the
+ *       last turn whose items are all in the region: once, after the replay's last call, and in a longer
+ *       replay also after every 10 calls. A crash leaves the items of at most that many calls beyond the recorded cursor, of which only
+ *       the last call's is uncertain; the next replay lists the regional copy and aligns it with the journal
+ *       (below) before writing, so none is written twice. A copy this replay created and had not recorded yet
+ *       is referenced by nothing: its metadata names the key, and the orphans phase deletes it.</li>
  *   <li>Resuming into an existing regional conversation first lists its items and aligns them with the
  *       journal (count and content): items an interrupted replay, or a turn served natively in the
  *       region, already put there are not written again. After an ambiguous failure (5xx, lost
@@ -46,7 +50,7 @@ import java.util.Objects;
  * </ul>
  *
  * <p>Not guaranteed: a create-conversation call whose answer is lost (or a crash between it and the
- * cursor update) leaves a regional conversation nobody references, counted as
+ * cursor's first record) leaves a regional conversation nobody references, counted as
  * {@link ReplayOutcome#possibleOrphans()}; its metadata names the key, so a later rehydration's orphans
  * phase finds it through the region's list of conversations and deletes it. Two processes replaying the same conversation
  * into the same region at once can interleave writes; the cursor CAS detects it and the next replay
@@ -76,7 +80,8 @@ public final class ConversationReplayer {
      *
      * @return what was done (calls, items, the resulting cursor)
      * @throws ReplayException when it could not finish; {@link ReplayException#progress()} tells how far
-     *     it got, and every cursor advance made is durable, so calling again continues from there
+     *     it got (the calls that succeeded are recorded before it is thrown, unless the journal is what
+     *     failed), so calling again continues from there
      */
     public ReplayOutcome catchUp(AgentService target, String conversationKey) {
         Objects.requireNonNull(target, "target");

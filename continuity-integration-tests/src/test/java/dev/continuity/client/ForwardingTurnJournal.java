@@ -11,11 +11,11 @@ import java.util.List;
 import java.util.Optional;
 
 /** Passes every call to a real journal; tests override the calls they watch or interrupt. */
-abstract class ForwardingTurnJournal implements TurnJournal {
+public abstract class ForwardingTurnJournal implements TurnJournal {
 
     private final TurnJournal real;
 
-    ForwardingTurnJournal(TurnJournal real) {
+    protected ForwardingTurnJournal(TurnJournal real) {
         this.real = real;
     }
 

@@ -31,9 +31,18 @@ public record JournalHistory(ConversationHead head, List<Turn> turns, String vio
 
     /** The conversation's history, or empty when the journal has no such conversation. */
     public static Optional<JournalHistory> read(TurnJournal journal, String conversationKey) {
+        return read(journal, conversationKey, null);
+    }
+
+    /**
+     * As {@link #read(TurnJournal, String)}, taking {@code head} (just read by the caller; may be {@code null})
+     * as the first read's head instead of reading it again.
+     */
+    public static Optional<JournalHistory> read(TurnJournal journal, String conversationKey, ConversationHead head0) {
         JournalHistory history = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Optional<ConversationHead> head = journal.head(conversationKey);
+            Optional<ConversationHead> head = attempt == 0 && head0 != null ? Optional.of(head0)
+                    : journal.head(conversationKey);
             if (head.isEmpty()) {
                 return Optional.empty();
             }

@@ -26,6 +26,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +52,13 @@ public final class ReplayRun {
     /** Metadata values are at most this long (the service's limit). */
     public static final int METADATA_VALUE_MAX = 512;
 
+    /**
+     * Calls a run makes at most between two cursor records: the cursor is recorded once, after the run's
+     * last call, and in a longer run also after every this many calls, so that a crash redoes at most this
+     * many calls (the last of them the one uncertain call).
+     */
+    public static final int CALLS_PER_CURSOR_RECORD = 10;
+
     private static final Logger LOG = LoggerFactory.getLogger(ConversationReplayer.class);
 
     private final TurnJournal journal;
@@ -56,7 +69,14 @@ public final class ReplayRun {
     private final String key;
     private final GiveUpGuard guard;
 
+    /** What the region holds as far as this run knows (ahead of {@link #recorded} between records). */
     private RegionCursor cursor;
+    /** The cursor as last read from or recorded in the head ({@code null}: none). */
+    private RegionCursor recorded;
+    /** The head as last read or stored: the first compare-and-set of a record uses it, no re-read. */
+    private ConversationHead head;
+    /** Successful write calls since the cursor was last recorded. */
+    private int unrecordedCalls;
     private String agentName;
     private boolean created;
     private boolean recreated;
@@ -100,47 +120,148 @@ public final class ReplayRun {
      */
     public static ReplayOutcome locked(TurnJournal journal, ReplayOptions options, ServiceRetry retry,
             AgentService target, String conversationKey, GiveUpGuard guard) {
-        ReplayLocks.Held held;
+        try (ReplayLocks.Held held = lock(target, conversationKey)) {
+            return new ReplayRun(journal, options, retry, target, conversationKey, guard).run();
+        }
+    }
+
+    /** Runs the catch-up: every call, then the cursor's record. */
+    public ReplayOutcome run() {
+        return guarded(() -> {
+            write();
+            return recordAndFinish();
+        });
+    }
+
+    /**
+     * Runs the catch-up's calls holding the conversation's {@link ReplayLocks replay lock} and starts recording
+     * the cursor on {@code recorder} (one compare-and-set with the head already read), without waiting for
+     * the record: {@link Deferred#finish()} (on the calling thread) waits for it, completes it if it failed
+     * (re-reading the head, or starting over when another replay moved the cursor), releases the lock and
+     * returns the outcome. The replay counts as done only then: a crash before leaves a regional copy that
+     * the next replay reconciles by listing it (or, when this run created it, an unreferenced copy that the
+     * orphans phase deletes). With a journal whose writes are durable one by one, this takes the record off
+     * the caller's critical path, and concurrent records share one journal transaction.
+     */
+    public static Deferred deferred(TurnJournal journal, ReplayOptions options, ServiceRetry retry,
+            AgentService target, String conversationKey, GiveUpGuard guard, Executor recorder) {
+        ReplayLocks.Held held = lock(target, conversationKey);
+        ReplayRun run = new ReplayRun(journal, options, retry, target, conversationKey, guard);
         try {
-            held = ReplayLocks.acquire(target.region(), conversationKey);
+            run.guarded(() -> {
+                run.write();
+                return null;
+            });
+        } catch (RuntimeException e) {
+            held.close();
+            throw e;
+        }
+        if (run.cursor == null || run.cursor.equals(run.recorded)) {
+            return () -> {
+                held.close();
+                return run.outcome();
+            };
+        }
+        CompletableFuture<Optional<ConversationHead>> pending = run.startRecord(recorder);
+        return () -> {
+            try (held) {
+                return run.guarded(() -> {
+                    Optional<ConversationHead> stored;
+                    try {
+                        stored = pending.join();
+                    } catch (CompletionException | CancellationException e) {
+                        LOG.debug("conversation '{}' in {}: deferred cursor record failed ({}); recording again",
+                                conversationKey, run.region, e.getMessage());
+                        stored = Optional.empty();
+                    }
+                    if (stored.isPresent()) {
+                        run.recordedAs(stored.get(), run.cursor);
+                        return run.outcome();
+                    }
+                    return run.recordAndFinish();
+                });
+            }
+        };
+    }
+
+    /** One compare-and-set of {@link #cursor} on {@code recorder}, against the head already read. */
+    private CompletableFuture<Optional<ConversationHead>> startRecord(Executor recorder) {
+        ConversationHead base = head;
+        if (base == null) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        ConversationHead next = base.withRegion(region, cursor);
+        try {
+            return CompletableFuture.supplyAsync(() -> journal.compareAndSetHead(next, base.version()), recorder);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(Optional.empty()); // finish() records it itself
+        }
+    }
+
+    /** A replay whose calls are made and whose cursor record may still be under way. */
+    public interface Deferred {
+        /**
+         * Waits for the cursor's record (completing it if needed), releases the replay lock and returns the
+         * outcome.
+         *
+         * @throws ReplayException when the replay could not finish
+         */
+        ReplayOutcome finish();
+    }
+
+    private static ReplayLocks.Held lock(AgentService target, String conversationKey) {
+        try {
+            return ReplayLocks.acquire(target.region(), conversationKey);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ReplayException(FailureReason.INTERRUPTED, "replay of conversation '" + conversationKey
                     + "' into " + target.region() + " interrupted while waiting for another replay of it",
                     null, e);
         }
-        try (held) {
-            return new ReplayRun(journal, options, retry, target, conversationKey, guard).run();
-        }
     }
 
-    /** Runs the catch-up. */
-    public ReplayOutcome run() {
+    /** Records the cursor; when another replay moved it meanwhile, starts over once. */
+    private ReplayOutcome recordAndFinish() {
         try {
-            try {
-                return attempt();
-            } catch (CursorTaken taken) {
-                // another replayer (another process) moved the cursor: if we had just created a regional
-                // conversation it is unreferenced now. Start over from the stored cursor; resuming verifies
-                // what the regional conversation holds before writing anything (and recreates it from the
-                // journal if the race left it inconsistent).
-                if (taken.afterCreate) {
-                    possibleOrphans++;
-                }
-                LOG.warn("conversation '{}' in {}: another replay moved the region's cursor to {}; starting over",
-                        key, region, taken.current);
-                return attempt();
+            record();
+        } catch (CursorTaken taken) {
+            // another replayer (another process) moved the cursor: if we had just created a regional
+            // conversation it is unreferenced now. Start over from the stored cursor; resuming verifies
+            // what the regional conversation holds before writing anything (and recreates it from the
+            // journal if the race left it inconsistent).
+            if (taken.afterCreate) {
+                possibleOrphans++;
             }
+            LOG.warn("conversation '{}' in {}: another replay moved the region's cursor to {}; starting over",
+                    key, region, taken.current);
+            unrecordedCalls = 0;
+            write();
+            record();
+        }
+        return outcome();
+    }
+
+    /** Runs {@code body}, turning what it throws into a {@link ReplayException} with the progress made. */
+    private <T> T guarded(Supplier<T> body) {
+        try {
+            return body.get();
         } catch (CursorTaken taken) {
             throw failure(FailureReason.CONCURRENT_REPLAY, "the region's cursor was changed by another replay to "
                     + taken.current + " while this one was writing", null);
         } catch (Gone gone) {
+            saveProgress();
             throw failure(FailureReason.DIVERGED, gone.getMessage(), null);
         } catch (GiveUpGuard.GaveUpException gaveUp) {
+            saveProgress();
             throw failure(FailureReason.GAVE_UP, gaveUp.getMessage(), null);
         } catch (ReplayException e) {
-            throw e;
+            if (e.reason() != FailureReason.INTERRUPTED && e.reason() != FailureReason.GAVE_UP) {
+                throw e; // nothing written since the last record, or the journal is what failed
+            }
+            saveProgress();
+            throw new ReplayException(e.reason(), e.getMessage(), outcome(), e);
         } catch (AgentServiceException e) {
+            saveProgress();
             FailureReason reason = Thread.currentThread().isInterrupted()
                     ? FailureReason.INTERRUPTED : FailureReason.of(e.kind());
             throw failure(reason, e.getMessage(), e);
@@ -151,18 +272,45 @@ public final class ReplayRun {
         }
     }
 
-    private ReplayOutcome attempt() {
-        ConversationHead head = journal.head(key).orElseThrow(() -> failure(FailureReason.UNKNOWN_CONVERSATION,
+    /**
+     * After a failure: records the calls that succeeded since the last record, so that calling again continues
+     * from there (best effort: when it fails too, the next replay finds them by listing the regional copy).
+     * The outcome then reports the cursor as recorded.
+     */
+    private void saveProgress() {
+        if (cursor == null || cursor.equals(recorded)) {
+            return;
+        }
+        try {
+            record();
+        } catch (RuntimeException e) {
+            LOG.debug("conversation '{}' in {}: could not record cursor {} after the failure: {}", key, region,
+                    cursor, e.toString());
+            cursor = recorded;
+        }
+    }
+
+    /**
+     * Makes every call the catch-up needs; the cursor ({@link #cursor}) is then ahead of {@link #recorded}
+     * by what the last {@link #CALLS_PER_CURSOR_RECORD} calls at most wrote.
+     */
+    private void write() {
+        head = journal.head(key).orElseThrow(() -> failure(FailureReason.UNKNOWN_CONVERSATION,
                 "the journal has no conversation with this key", null));
         agentName = head.agentName();
         cursor = head.region(region);
+        recorded = cursor;
         if (cursor != null && nothingAfter(journal.read(key, cursor.replayedThrough() + 1), cursor.replayedThrough())) {
             fromSequence = cursor.replayedThrough() + 1;
             throughSequence = cursor.replayedThrough();
-            return outcome();
+            return;
         }
         List<Turn> all = committedHistory();
-        return cursor == null ? create(all, null) : resume(all);
+        if (cursor == null) {
+            create(all);
+        } else {
+            resume(all);
+        }
     }
 
     /**
@@ -182,8 +330,14 @@ public final class ReplayRun {
      * conversation replayed while acknowledged turns are missing from the region.
      */
     private List<Turn> committedHistory() {
-        JournalHistory history = JournalHistory.read(journal, key).orElseThrow(() -> failure(
+        JournalHistory history = JournalHistory.read(journal, key, head).orElseThrow(() -> failure(
                 FailureReason.UNKNOWN_CONVERSATION, "the journal has no conversation with this key", null));
+        if (!history.head().equals(head)) {
+            head = history.head(); // re-read after a violation that was a moment's view
+            agentName = head.agentName();
+            cursor = head.region(region);
+            recorded = cursor;
+        }
         if (!history.valid()) {
             throw failure(FailureReason.INVALID_JOURNAL, "the journal's history of the conversation breaks an "
                     + "invariant, so it is not replayed: " + history.violation(), null);
@@ -191,8 +345,13 @@ public final class ReplayRun {
         return history.committed();
     }
 
-    /** Creates the regional conversation with every committed turn; {@code replacing} is the stale cursor. */
-    private ReplayOutcome create(List<Turn> turns, RegionCursor replacing) {
+    /**
+     * Creates the regional conversation with every committed turn, replacing the cursor's (stale) one. The new
+     * conversation's cursor is recorded after its last call (or the {@value #CALLS_PER_CURSOR_RECORD}th):
+     * until then nothing references it, and a crash leaves it to the orphans phase, which finds it by its
+     * metadata.
+     */
+    private void create(List<Turn> turns) {
         ReplayPlan plan = ReplayPlan.of(0, turns);
         describe(plan);
         minimalWriteCalls = Math.max(1, plan.leastCalls(0, AgentService.MAX_ITEMS_PER_CALL));
@@ -214,13 +373,13 @@ public final class ReplayRun {
         created = true;
         written(plan, 0, end);
         LOG.debug("conversation '{}': created {} in {} with {} items", key, id, region, end);
-        cursor = advance(replacing, new RegionCursor(id, plan.cursorAfter(end)));
+        cursor = new RegionCursor(id, plan.cursorAfter(end));
+        unrecordedCalls++;
         fill(plan, end, 0);
-        return outcome();
     }
 
     /** Continues into the existing regional conversation of {@link #cursor}. */
-    private ReplayOutcome resume(List<Turn> all) {
+    private void resume(List<Turn> all) {
         long through = cursor.replayedThrough();
         List<Turn> history = all.subList(0, (int) Math.min(through, all.size()));
         List<Turn> rest = all.subList(history.size(), all.size());
@@ -232,13 +391,15 @@ public final class ReplayRun {
             region = listFingerprints(cursor.conversationId());
         } catch (AgentServiceException e) {
             if (e.kind() == AgentServiceException.Kind.NOT_FOUND) {
-                return diverged(all, "conversation " + cursor.conversationId() + " no longer exists");
+                diverged(all, "conversation " + cursor.conversationId() + " no longer exists");
+                return;
             }
             throw e;
         }
         Alignment alignment = Alignment.of(region, before.fingerprints(), plan.fingerprints());
         if (!alignment.consistent()) {
-            return diverged(all, "conversation " + cursor.conversationId() + ": " + alignment.problem());
+            diverged(all, "conversation " + cursor.conversationId() + ": " + alignment.problem());
+            return;
         }
         if (alignment.trailing() > 0) {
             LOG.info("conversation '{}' in {}: {} items after the committed turns belong to a turn not committed"
@@ -250,17 +411,16 @@ public final class ReplayRun {
         if (present > 0 && plan.cursorAfter(present) > cursor.replayedThrough()) {
             LOG.info("conversation '{}' in {}: {} items of turns after {} were already there (an earlier replay"
                     + " or a native turn); not writing them again", key, this.region, present, through);
-            cursor = advance(cursor, new RegionCursor(cursor.conversationId(), plan.cursorAfter(present)));
+            cursor = new RegionCursor(cursor.conversationId(), plan.cursorAfter(present));
         }
         try {
             fill(plan, present, alignment.base());
         } catch (Gone gone) {
-            return diverged(all, gone.getMessage());
+            diverged(all, gone.getMessage());
         }
-        return outcome();
     }
 
-    private ReplayOutcome diverged(List<Turn> all, String problem) {
+    private void diverged(List<Turn> all, String problem) {
         if (options.divergence() == DivergencePolicy.FAIL || recreated) {
             throw failure(FailureReason.DIVERGED, problem, null);
         }
@@ -268,7 +428,8 @@ public final class ReplayRun {
                 key, region, problem);
         recreated = true;
         possibleOrphans++;
-        return create(all, cursor);
+        cursor = null;
+        create(all);
     }
 
     /** Writes the plan's items from {@code position} on into the cursor's conversation. */
@@ -278,14 +439,18 @@ public final class ReplayRun {
         while (written < plan.size()) {
             checkInterrupted();
             int end = plan.nextChunkEnd(written, options.maxItemsPerCall());
+            if (unrecordedCalls >= CALLS_PER_CURSOR_RECORD) {
+                record();
+            }
             written = writeChunk(id, plan, written, end, base);
+            unrecordedCalls++;
             long next = plan.cursorAfter(written);
             if (next > cursor.replayedThrough()) {
-                cursor = advance(cursor, new RegionCursor(id, next));
+                cursor = new RegionCursor(id, next);
             }
         }
         if (plan.throughSequence() > cursor.replayedThrough()) {
-            cursor = advance(cursor, cursor.advancedTo(plan.throughSequence()));
+            cursor = cursor.advancedTo(plan.throughSequence());
         }
     }
 
@@ -382,7 +547,8 @@ public final class ReplayRun {
     private RegionCursor advance(RegionCursor expected, RegionCursor next) {
         RegionCursor base = expected;
         for (int attempt = 0; attempt < options.headUpdateAttempts(); attempt++) {
-            ConversationHead head = journal.head(key).orElseThrow(() -> disappeared(next));
+            ConversationHead head = attempt == 0 && this.head != null ? this.head
+                    : journal.head(key).orElseThrow(() -> disappeared(next));
             RegionCursor current = head.region(region);
             if (!Objects.equals(current, base)) {
                 boolean sameConversationForward = current != null && base != null
@@ -393,16 +559,34 @@ public final class ReplayRun {
                     throw new CursorTaken(current, base == null || !base.conversationId().equals(next.conversationId()));
                 }
                 if (current.replayedThrough() >= next.replayedThrough()) {
+                    this.head = head;
                     return current;
                 }
                 base = current;
             }
-            if (journal.compareAndSetHead(head.withRegion(region, next), head.version()).isPresent()) {
+            Optional<ConversationHead> stored = journal.compareAndSetHead(head.withRegion(region, next), head.version());
+            if (stored.isPresent()) {
+                this.head = stored.get();
                 return next;
             }
+            this.head = null;
         }
         throw failure(FailureReason.JOURNAL, "could not record cursor " + next + ": the head kept changing ("
                 + options.headUpdateAttempts() + " attempts)", null);
+    }
+
+    /** Records {@link #cursor} in the head (compare-and-set against {@link #recorded}). */
+    private void record() {
+        RegionCursor stored = advance(recorded, cursor);
+        recordedAs(head, stored);
+    }
+
+    /** The head now stores {@code stored} as the region's cursor. */
+    private void recordedAs(ConversationHead storedHead, RegionCursor stored) {
+        head = storedHead;
+        recorded = stored;
+        cursor = stored;
+        unrecordedCalls = 0;
     }
 
     /** Counts plan items {@code [from, to)} as written, in total and per item type. */

@@ -1,0 +1,184 @@
+package dev.continuity.replay;
+
+import static dev.continuity.rehydrate.TwoRegions.PRIMARY;
+import static dev.continuity.rehydrate.TwoRegions.SECONDARY;
+import static dev.continuity.rehydrate.TwoRegions.content;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.continuity.RetrySettings;
+import dev.continuity.agentservice.AgentService;
+import dev.continuity.agentservice.RegionalConversation;
+import dev.continuity.client.ForwardingTurnJournal;
+import dev.continuity.emulator.FaultRule;
+import dev.continuity.journal.ConversationHead;
+import dev.continuity.journal.JournalException;
+import dev.continuity.journal.RegionCursor;
+import dev.continuity.journal.Turn;
+import dev.continuity.journal.TurnJournal;
+import dev.continuity.journal.memory.InMemoryTurnJournal;
+import dev.continuity.rehydrate.RehydrationMode;
+import dev.continuity.rehydrate.RehydrationReport;
+import dev.continuity.rehydrate.Rehydrator;
+import dev.continuity.rehydrate.TwoRegions;
+import dev.continuity.replay.internal.ReplayRun;
+import dev.continuity.validation.ValidationOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The journal work of a replay: the head is read once (the compare-and-set's answer is the next head), the
+ * cursor is recorded once per run (every {@value ReplayRun#CALLS_PER_CURSOR_RECORD} calls in a longer one),
+ * and a crash before a record, however many calls it leaves unrecorded, costs one list and no duplicate.
+ */
+class ReplayJournalWorkTest {
+
+    private static final String AGENT = "agent-1";
+    private static final ReplayOptions FAST = ReplayOptions.defaults()
+            .withRetry(RetrySettings.defaults().withBackoff(Duration.ofMillis(5), Duration.ofMillis(50)));
+
+    private WatchedJournal journal;
+    private TwoRegions regions;
+    private AgentService secondary;
+
+    @BeforeEach
+    void start() {
+        journal = new WatchedJournal(new InMemoryTurnJournal());
+        regions = new TwoRegions(journal);
+        secondary = regions.service(SECONDARY);
+    }
+
+    @AfterEach
+    void stop() {
+        regions.close();
+    }
+
+    @Test
+    void aReplayReadsTheHeadAndTheHistoryOnceAndRecordsTheCursorOnce() {
+        regions.conversation("c", AGENT, 45, Set.of());
+        journal.calls.clear();
+
+        ReplayOutcome outcome = new ConversationReplayer(journal, FAST).catchUp(secondary, "c");
+
+        assertThat(outcome.writeCalls()).isEqualTo(3).isEqualTo(outcome.minimalWriteCalls());
+        assertThat(journal.count("head")).isEqualTo(1);
+        assertThat(journal.count("read")).isEqualTo(1);
+        assertThat(journal.count("compareAndSetHead")).isEqualTo(1);
+        RegionCursor cursor = journal.head("c").orElseThrow().region(SECONDARY);
+        assertThat(cursor).isEqualTo(outcome.cursor());
+        assertThat(cursor.replayedThrough()).isEqualTo(23);
+        assertThat(content(regions.regionItems("c", SECONDARY))).isEqualTo(content(regions.journalItems("c")));
+    }
+
+    @Test
+    void aLongReplayRecordsTheCursorEveryTenCalls() {
+        regions.conversation("c", AGENT, 50, Set.of());
+        journal.calls.clear();
+
+        ReplayOutcome outcome = new ConversationReplayer(journal, FAST.withMaxItemsPerCall(2)).catchUp(secondary, "c");
+
+        assertThat(outcome.writeCalls()).isEqualTo(25);
+        assertThat(journal.count("compareAndSetHead")).isEqualTo(3); // after calls 10 and 20, and after the last
+        assertThat(journal.count("head")).isEqualTo(1);
+        assertThat(content(regions.regionItems("c", SECONDARY))).isEqualTo(content(regions.journalItems("c")));
+    }
+
+    @Test
+    void aCrashBeforeTheRecordAfterSeveralCallsOneOfThemUncertainCostsOneListAndNoDuplicate() {
+        regions.conversation("c", AGENT, 10, Set.of());
+        ConversationReplayer replayer = new ConversationReplayer(journal, FAST.withMaxItemsPerCall(5));
+        replayer.catchUp(secondary, "c");
+        regions.appendItems("c", AGENT, TwoRegions.chatItems("more", 30, Set.of()), PRIMARY);
+        regions.resetCounts();
+        // the first add-items call lands but answers 500 (found by listing, not sent again), the other five
+        // succeed, and the process dies before it records the cursor
+        regions.emulator.region(SECONDARY).faults()
+                .inject(FaultRule.failAfterCommit().onlyFor("POST", "/items").times(1));
+        journal.crashOnRecord = true;
+        assertThatThrownBy(() -> replayer.catchUp(secondary, "c"))
+                .isInstanceOfSatisfying(ReplayException.class,
+                        e -> assertThat(e.reason()).isEqualTo(FailureReason.JOURNAL));
+        assertThat(journal.head("c").orElseThrow().region(SECONDARY).replayedThrough()).isEqualTo(5);
+        assertThat(regions.count(SECONDARY, "items.create")).isEqualTo(6);
+        journal.crashOnRecord = false;
+
+        ReplayOutcome resumed = replayer.catchUp(secondary, "c");
+
+        assertThat(content(regions.regionItems("c", SECONDARY))).isEqualTo(content(regions.journalItems("c")));
+        assertThat(resumed.itemsFoundPresent()).isEqualTo(30);
+        assertThat(resumed.itemsWritten()).isZero();
+        assertThat(resumed.readCalls()).isEqualTo(1);
+        assertThat(regions.count(SECONDARY, "items.create")).isEqualTo(6);
+        assertThat(resumed.cursor().replayedThrough()).isEqualTo(20);
+    }
+
+    @Test
+    void aCrashBeforeANewCopyIsRecordedLeavesItUnreferencedAndNamedForTheOrphansPhase() {
+        regions.conversation("c", AGENT, 45, Set.of());
+        ConversationReplayer replayer = new ConversationReplayer(journal, FAST);
+        journal.crashOnRecord = true;
+        assertThatThrownBy(() -> replayer.catchUp(secondary, "c")).isInstanceOf(ReplayException.class);
+        assertThat(journal.head("c").orElseThrow().region(SECONDARY)).isNull();
+        List<RegionalConversation> unreferenced = secondary.listConversations(null);
+        assertThat(unreferenced).singleElement().satisfies(c -> assertThat(c.metadata())
+                .containsEntry(ReplayRun.KEY_METADATA, "c").containsEntry(ReplayRun.SOURCE_METADATA, "replay"));
+        journal.crashOnRecord = false;
+
+        ReplayOutcome again = replayer.catchUp(secondary, "c");
+
+        assertThat(again.created()).isTrue();
+        assertThat(again.cursor().conversationId()).isNotEqualTo(unreferenced.get(0).id());
+        assertThat(content(regions.regionItems("c", SECONDARY))).isEqualTo(content(regions.journalItems("c")));
+    }
+
+    /** The real journal, counting calls; it can refuse cursor records (a crash) or lose the race for them. */
+    static final class WatchedJournal extends ForwardingTurnJournal {
+        final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        final AtomicInteger deferredRecords = new AtomicInteger();
+        volatile boolean crashOnRecord;
+        volatile boolean bumpBeforeDeferredRecord;
+
+        WatchedJournal(TurnJournal real) {
+            super(real);
+        }
+
+        int count(String method) {
+            AtomicInteger n = calls.get(method);
+            return n == null ? 0 : n.get();
+        }
+
+        @Override
+        public Optional<ConversationHead> head(String conversationKey) {
+            calls.computeIfAbsent("head", k -> new AtomicInteger()).incrementAndGet();
+            return super.head(conversationKey);
+        }
+
+        @Override
+        public List<Turn> read(String conversationKey, long fromSequence) {
+            calls.computeIfAbsent("read", k -> new AtomicInteger()).incrementAndGet();
+            return super.read(conversationKey, fromSequence);
+        }
+
+        @Override
+        public Optional<ConversationHead> compareAndSetHead(ConversationHead head, long expectedVersion) {
+            calls.computeIfAbsent("compareAndSetHead", k -> new AtomicInteger()).incrementAndGet();
+            if (crashOnRecord && head.regions().containsKey(SECONDARY)) {
+                throw new JournalException("the process crashed before recording " + head.region(SECONDARY));
+            }
+            if (bumpBeforeDeferredRecord && Thread.currentThread().getName().endsWith("-cursor")) {
+                deferredRecords.incrementAndGet();
+                ConversationHead current = super.head(head.conversationKey()).orElseThrow();
+                super.compareAndSetHead(current, current.version()); // a commit elsewhere moves the version
+            }
+            return super.compareAndSetHead(head, expectedVersion);
+        }
+    }
+}
