@@ -139,6 +139,28 @@ class ReplayJournalWorkTest {
         assertThat(content(regions.regionItems("c", SECONDARY))).isEqualTo(content(regions.journalItems("c")));
     }
 
+    @Test
+    void aRehydrationRecordsCursorsWhileReplayingTheNextConversationAndRetriesARecordThatLostARace() {
+        for (int i = 0; i < 6; i++) {
+            regions.conversation("c" + i, AGENT, 30, Set.of());
+        }
+        // every record made off the replaying thread finds the head changed by a commit just before it
+        journal.bumpBeforeDeferredRecord = true;
+
+        RehydrationReport report = Rehydrator.builder().journal(journal).target(secondary)
+                .topology(regions.topology()).definitions(TwoRegions.definitions(1)).mode(RehydrationMode.EAGER)
+                .concurrency(2).validation(ValidationOptions.none()).replayOptions(FAST).build().run();
+
+        assertThat(report.succeeded()).isTrue();
+        assertThat(journal.deferredRecords.get()).isEqualTo(6);
+        assertThat(report.conversations().writeCalls()).isEqualTo(12).isEqualTo(report.conversations().minimalWriteCalls());
+        for (int i = 0; i < 6; i++) {
+            assertThat(journal.head("c" + i).orElseThrow().region(SECONDARY).replayedThrough()).isEqualTo(15);
+            assertThat(content(regions.regionItems("c" + i, SECONDARY)))
+                    .isEqualTo(content(regions.journalItems("c" + i)));
+        }
+    }
+
     /** The real journal, counting calls; it can refuse cursor records (a crash) or lose the race for them. */
     static final class WatchedJournal extends ForwardingTurnJournal {
         final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();

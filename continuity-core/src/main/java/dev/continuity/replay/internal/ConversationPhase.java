@@ -101,28 +101,41 @@ public final class ConversationPhase {
         };
         int workerCount = (int) Math.max(1, Math.min(concurrency, total));
         ExecutorService workers = Executors.newFixedThreadPool(workerCount, factory);
+        // cursor records run here while the worker replays its next conversation (their journal writes are
+        // durable one by one; concurrent ones share a transaction); a worker finishes one before its next
+        ExecutorService recorder = Executors.newFixedThreadPool(workerCount, r -> {
+            Thread t = new Thread(r, "continuity-rehydrate-" + region + "-" + pool + "-cursor");
+            t.setDaemon(true);
+            return t;
+        });
         // each worker takes the next key in listing order (most recently active first): no hand-off per
         // conversation, so a loaded machine's scheduling latency is not paid once per conversation
         Runnable work = () -> {
             int index;
-            while (!Thread.currentThread().isInterrupted() && (index = next.getAndIncrement()) < keys.size()) {
-                String key = keys.get(index);
-                try {
-                    if (guard.gaveUp()) {
-                        throw new ReplayException(FailureReason.GAVE_UP, "replay of conversation '" + key
-                                + "' into " + region + " not started: " + guard.reason(), null, null);
+            String pendingKey = null;
+            ReplayRun.Deferred pending = null;
+            try {
+                while (!Thread.currentThread().isInterrupted() && (index = next.getAndIncrement()) < keys.size()) {
+                    String key = keys.get(index);
+                    ReplayRun.Deferred started = null;
+                    try {
+                        if (guard.gaveUp()) {
+                            throw new ReplayException(FailureReason.GAVE_UP, "replay of conversation '" + key
+                                    + "' into " + region + " not started: " + guard.reason(), null, null);
+                        }
+                        started = ReplayRun.deferred(replayer.journal(), replayer.options(), retry, target, key,
+                                guard, recorder);
+                    } catch (RuntimeException e) {
+                        failed(key, e, failed);
+                        events.emit(new RehydrationEvent.ConversationsProgress(region, done.incrementAndGet(),
+                                total, failed.get()));
                     }
-                    totals.add(ReplayRun.locked(replayer.journal(), replayer.options(), retry, target, key, guard));
-                } catch (RuntimeException e) {
-                    failed.incrementAndGet();
-                    totals.fail(key, e);
-                    if (!guard.gaveUp()) {
-                        LOG.warn("conversation '{}' not replayed into {}: {}", key, region, e.getMessage());
-                    }
-                } finally {
-                    events.emit(new RehydrationEvent.ConversationsProgress(region, done.incrementAndGet(), total,
-                            failed.get()));
+                    finish(pendingKey, pending, done, failed, total);
+                    pendingKey = key;
+                    pending = started;
                 }
+            } finally {
+                finish(pendingKey, pending, done, failed, total);
             }
         };
         List<Future<?>> running = new ArrayList<>();
@@ -154,6 +167,30 @@ public final class ConversationPhase {
             throw new IllegalStateException("replay worker failed", e.getCause());
         } finally {
             workers.shutdownNow();
+            recorder.shutdown(); // records already queued still run: a worker may be waiting for one
+        }
+    }
+
+    /** Waits for a replay's cursor record ({@code pending} may be {@code null}) and counts it. */
+    private void finish(String key, ReplayRun.Deferred pending, AtomicLong done, AtomicLong failed, long total) {
+        if (pending == null) {
+            return;
+        }
+        try {
+            totals.add(pending.finish());
+        } catch (RuntimeException e) {
+            failed(key, e, failed);
+        } finally {
+            events.emit(new RehydrationEvent.ConversationsProgress(target.region(), done.incrementAndGet(), total,
+                    failed.get()));
+        }
+    }
+
+    private void failed(String key, RuntimeException e, AtomicLong failed) {
+        failed.incrementAndGet();
+        totals.fail(key, e);
+        if (!guard.gaveUp()) {
+            LOG.warn("conversation '{}' not replayed into {}: {}", key, target.region(), e.getMessage());
         }
     }
 }
