@@ -107,11 +107,10 @@ public final class ConversationReplayer {
      * region holds the conversation, whether it was served natively or filled by replay.
      */
     public static java.util.List<TurnItem> replayedItems(java.util.List<TurnItem> items) {
-        boolean[] keep = ItemReplayPolicy.replayed(items);
         java.util.List<TurnItem> replayed = new java.util.ArrayList<>(items.size());
-        for (int i = 0; i < keep.length; i++) {
-            if (keep[i]) {
-                replayed.add(ItemReplayPolicy.inputForm(items.get(i)));
+        for (TurnItem form : ItemReplayPolicy.replayedInputForms(items)) {
+            if (form != null) {
+                replayed.add(form);
             }
         }
         return replayed;

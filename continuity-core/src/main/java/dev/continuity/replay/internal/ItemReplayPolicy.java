@@ -111,19 +111,49 @@ public final class ItemReplayPolicy {
      * region's items to compare them with the plan, so both sides leave out the same items.
      */
     public static boolean[] replayed(List<TurnItem> items) {
+        return replayed(items, parse(items));
+    }
+
+    /**
+     * For each of {@code items}, its {@link #inputForm input form} when replay writes it ({@link #replayed}),
+     * else {@code null}; each item's JSON is parsed once for both.
+     */
+    public static TurnItem[] replayedInputForms(List<TurnItem> items) {
+        ObjectNode[] nodes = parse(items);
+        boolean[] keep = replayed(items, nodes);
+        TurnItem[] forms = new TurnItem[items.size()];
+        for (int i = 0; i < forms.length; i++) {
+            forms[i] = keep[i] ? inputForm(items.get(i), nodes[i]) : null;
+        }
+        return forms;
+    }
+
+    /** Each item's parsed JSON, {@code null} for the types left out whatever their fields. */
+    private static ObjectNode[] parse(List<TurnItem> items) {
+        ObjectNode[] nodes = new ObjectNode[items.size()];
+        for (int i = 0; i < nodes.length; i++) {
+            String type = items.get(i).type();
+            if (INPUT_REQUIRED.containsKey(type) && !LEFT_OUT.containsKey(type)) {
+                nodes[i] = items.get(i).node();
+            }
+        }
+        return nodes;
+    }
+
+    private static boolean[] replayed(List<TurnItem> items, ObjectNode[] nodes) {
         boolean[] keep = new boolean[items.size()];
         java.util.Set<String> requests = new java.util.HashSet<>();
         java.util.Set<String> answered = new java.util.HashSet<>();
         for (int i = 0; i < items.size(); i++) {
             TurnItem item = items.get(i);
-            keep[i] = leftOutReason(item) == null;
+            keep[i] = leftOutReason(item, nodes[i]) == null;
             if (!keep[i]) {
                 continue;
             }
             if (TurnItem.MCP_APPROVAL_REQUEST.equals(item.type())) {
-                requests.add(item.node().path("id").asText());
+                requests.add(nodes[i].path("id").asText());
             } else if (TurnItem.MCP_APPROVAL_RESPONSE.equals(item.type())) {
-                String request = item.node().path("approval_request_id").asText();
+                String request = nodes[i].path("approval_request_id").asText();
                 if (requests.contains(request)) {
                     answered.add(request);
                 }
@@ -132,9 +162,9 @@ public final class ItemReplayPolicy {
         for (int i = 0; i < items.size(); i++) {
             TurnItem item = items.get(i);
             if (keep[i] && TurnItem.MCP_APPROVAL_REQUEST.equals(item.type())) {
-                keep[i] = answered.contains(item.node().path("id").asText());
+                keep[i] = answered.contains(nodes[i].path("id").asText());
             } else if (keep[i] && TurnItem.MCP_APPROVAL_RESPONSE.equals(item.type())) {
-                keep[i] = answered.contains(item.node().path("approval_request_id").asText());
+                keep[i] = answered.contains(nodes[i].path("approval_request_id").asText());
             }
         }
         return keep;
@@ -145,11 +175,15 @@ public final class ItemReplayPolicy {
      * declare ({@link #INPUT_FIELDS}); the item itself when it has none.
      */
     public static TurnItem inputForm(TurnItem item) {
+        return INPUT_FIELDS.containsKey(item.type()) ? inputForm(item, item.node()) : item;
+    }
+
+    /** {@link #inputForm(TurnItem)} of an item already parsed into {@code node} (changed by the call). */
+    private static TurnItem inputForm(TurnItem item, ObjectNode node) {
         Set<String> admitted = INPUT_FIELDS.get(item.type());
         if (admitted == null) {
             return item;
         }
-        ObjectNode node = item.node();
         boolean extra = false;
         for (java.util.Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             extra |= !admitted.contains(names.next());
@@ -172,6 +206,11 @@ public final class ItemReplayPolicy {
      * is decided by {@link ReplayPlan}, which sees the neighbours).
      */
     public static String leftOutReason(TurnItem item) {
+        return leftOutReason(item, null);
+    }
+
+    /** {@link #leftOutReason(TurnItem)} of an item already parsed into {@code node} ({@code null}: not yet). */
+    private static String leftOutReason(TurnItem item, ObjectNode parsed) {
         String reason = LEFT_OUT.get(item.type());
         if (reason != null) {
             return reason;
@@ -181,7 +220,7 @@ public final class ItemReplayPolicy {
             return "'" + item.type() + "' is not an input item type of the service's specification, so no region"
                     + " would accept it back";
         }
-        ObjectNode node = item.node();
+        ObjectNode node = parsed != null ? parsed : item.node();
         for (String field : required) {
             if (!node.has(field)) {
                 return "the journaled item lacks '" + field + "', which the specification requires on input"

@@ -67,13 +67,13 @@ public final class ReplayPlan {
         // an MCP approval request and its response go into a region together or not at all: a request
         // alone would leave the region waiting for an answer the application gave elsewhere (or never), a
         // response alone names a request the region does not hold
-        boolean[] keep = ItemReplayPolicy.replayed(all);
+        TurnItem[] forms = ItemReplayPolicy.replayedInputForms(all);
         List<TurnItem> items = new ArrayList<>(all.size());
         List<Long> sequences = new ArrayList<>(all.size());
         int dropped = 0;
         for (int i = 0; i < all.size(); i++) {
-            if (keep[i]) {
-                items.add(ItemReplayPolicy.inputForm(all.get(i)));
+            if (forms[i] != null) {
+                items.add(forms[i]);
                 sequences.add(allSequences.get(i));
             } else {
                 dropped++;
