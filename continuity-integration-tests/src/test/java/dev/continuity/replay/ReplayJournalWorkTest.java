@@ -79,6 +79,27 @@ class ReplayJournalWorkTest {
     }
 
     @Test
+    void turnsCommittedWhileTheHistoryIsReadAreLeftForTheNextReplayNotTakenForABrokenJournal() {
+        regions.conversation("c", AGENT, 10, Set.of());
+        ConversationReplayer replayer = new ConversationReplayer(journal, FAST);
+        replayer.catchUp(secondary, "c");
+        regions.appendItems("c", AGENT, TwoRegions.chatItems("more", 4, Set.of()), PRIMARY);
+        // a writer commits a turn after every head read and before every history read (turns 8, 9, 10, ...):
+        // the state of a conversation appended to faster than the journal answers two reads
+        journal.beforeHistoryRead = () -> regions.appendItems("c", AGENT,
+                TwoRegions.chatItems("late", 2, Set.of()), PRIMARY);
+
+        ReplayOutcome outcome = replayer.catchUp(secondary, "c");
+        journal.beforeHistoryRead = null;
+
+        assertThat(outcome.cursor().replayedThrough()).isEqualTo(7);
+        assertThat(outcome.itemsWritten()).isEqualTo(4);
+        ReplayOutcome next = replayer.catchUp(secondary, "c");
+        assertThat(next.cursor().replayedThrough()).isEqualTo(next.throughSequence());
+        assertThat(content(regions.regionItems("c", SECONDARY))).isEqualTo(content(regions.journalItems("c")));
+    }
+
+    @Test
     void aLongReplayRecordsTheCursorEveryTenCalls() {
         regions.conversation("c", AGENT, 50, Set.of());
         journal.calls.clear();
@@ -167,6 +188,7 @@ class ReplayJournalWorkTest {
         final AtomicInteger deferredRecords = new AtomicInteger();
         volatile boolean crashOnRecord;
         volatile boolean bumpBeforeDeferredRecord;
+        volatile Runnable beforeHistoryRead;
 
         WatchedJournal(TurnJournal real) {
             super(real);
@@ -186,6 +208,10 @@ class ReplayJournalWorkTest {
         @Override
         public List<Turn> read(String conversationKey, long fromSequence) {
             calls.computeIfAbsent("read", k -> new AtomicInteger()).incrementAndGet();
+            Runnable hook = beforeHistoryRead;
+            if (hook != null && fromSequence == 1) {
+                hook.run();
+            }
             return super.read(conversationKey, fromSequence);
         }
 

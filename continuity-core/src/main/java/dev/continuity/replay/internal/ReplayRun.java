@@ -178,6 +178,7 @@ public final class ReplayRun {
                         run.recordedAs(stored.get(), run.cursor);
                         return run.outcome();
                     }
+                    run.head = null; // it moved (or the record failed): read it again
                     return run.recordAndFinish();
                 });
             }
