@@ -130,9 +130,13 @@ class ReplayJournalWorkTest {
         assertThat(journal.head("c").orElseThrow().region(SECONDARY).replayedThrough()).isEqualTo(5);
         assertThat(regions.count(SECONDARY, "items.create")).isEqualTo(6);
         journal.crashOnRecord = false;
+        journal.calls.clear();
 
         ReplayOutcome resumed = replayer.catchUp(secondary, "c");
 
+        assertThat(journal.count("head")).isEqualTo(1);
+        assertThat(journal.count("read")).isEqualTo(1); // the whole history at once, no read of the tail first
+        assertThat(journal.count("compareAndSetHead")).isEqualTo(1);
         assertThat(content(regions.regionItems("c", SECONDARY))).isEqualTo(content(regions.journalItems("c")));
         assertThat(resumed.itemsFoundPresent()).isEqualTo(30);
         assertThat(resumed.itemsWritten()).isZero();

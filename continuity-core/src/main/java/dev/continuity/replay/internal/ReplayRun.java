@@ -10,7 +10,6 @@ import dev.continuity.journal.Tombstone;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnJournal;
-import dev.continuity.journal.TurnStatus;
 import dev.continuity.replay.ConversationReplayer;
 import dev.continuity.replay.DivergencePolicy;
 import dev.continuity.replay.FailureReason;
@@ -301,12 +300,17 @@ public final class ReplayRun {
         agentName = head.agentName();
         cursor = head.region(region);
         recorded = cursor;
-        if (cursor != null && nothingAfter(journal.read(key, cursor.replayedThrough() + 1), cursor.replayedThrough())) {
-            fromSequence = cursor.replayedThrough() + 1;
-            throughSequence = cursor.replayedThrough();
+        if (cursor != null && cursor.replayedThrough() >= head.lastSequence()) {
+            upToDate();
             return;
         }
+        // one read of the whole history, not a read of the turns after the cursor first: a replay is asked for
+        // when the region is behind, so that read would find them nearly always (the warm standby's case)
         List<Turn> all = committedHistory();
+        if (cursor != null && all.size() <= cursor.replayedThrough()) {
+            upToDate(); // only a pending turn after the cursor
+            return;
+        }
         if (cursor == null) {
             create(all);
         } else {
@@ -314,14 +318,10 @@ public final class ReplayRun {
         }
     }
 
-    /**
-     * True when {@code tail} (the turns after {@code through}) holds nothing to replay: no turn, or only a
-     * pending one right after {@code through}. Anything else (a committed turn, or turns that break the
-     * invariants, such as a committed turn after a pending one) is for the full, checked read.
-     */
-    private static boolean nothingAfter(List<Turn> tail, long through) {
-        return tail.isEmpty() || (tail.size() == 1 && tail.get(0).status() == TurnStatus.PENDING
-                && tail.get(0).sequence() == through + 1);
+    /** Nothing to replay: the cursor covers every committed turn. */
+    private void upToDate() {
+        fromSequence = cursor.replayedThrough() + 1;
+        throughSequence = cursor.replayedThrough();
     }
 
     /**
