@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Change-feed replication lag under load: {@code CONVERSATIONS} (32) writers journal committed turns
  * (one batch each, as {@code ContinuityClient} does on Cosmos DB by default) to their own conversation, as fast as the journal takes them or {@code bench.pauseMillis} apart (a model
  * call takes seconds; the journal alone takes milliseconds), while a {@link WarmStandby} (SDK default lease
- * timings, 1 s feed poll delay) replicates into an emulated standby region. Reports, per turn, the time
+ * timings, its default feed poll delay unless -Dbench.pollDelayMillis) replicates into an emulated standby region. Reports, per turn, the time
  * from its commit returning to the standby's cursor covering it, the standby's lag sampled every 100 ms,
  * and the time to drain after the last commit. Not part of the test suite (the name matches no surefire
  * include); run it explicitly:
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <pre>
  * mvn -o -q -Dbuild.dir.name=target-warm -pl continuity-emulator,continuity-core,continuity-cosmos \
  *     test -Dtest=WarmStandbyLagBenchmark -Dsurefire.failIfNoSpecifiedTests=false -Dbench.turns=25 \
- *     -Dbench.concurrency=8 -Dbench.page=100 -Dbench.pauseMillis=0
+ *     -Dbench.concurrency=8 -Dbench.page=100 -Dbench.pauseMillis=0     # or -Dbench.rate=200: paced
  * </pre>
  */
 @ExtendWith(LocalCosmosServer.class)
@@ -47,6 +47,14 @@ class WarmStandbyLagBenchmark {
     private static final int PAGE = Integer.getInteger("bench.page", 100);
     /** Pause of each writer between its turns (0: as fast as the journal takes them). */
     private static final int PAUSE_MILLIS = Integer.getInteger("bench.pauseMillis", 0);
+    /** The standby's feed poll delay ({@code WarmStandby.Builder.feedPollDelay}; its default unless set). */
+    private static final Duration POLL_DELAY = Duration.ofMillis(Long.getLong("bench.pollDelayMillis",
+            WarmStandby.DEFAULT_FEED_POLL_DELAY.toMillis()));
+    /**
+     * Turns per second over all writers (0: not paced, {@code bench.pauseMillis} applies): each writer commits
+     * on a fixed schedule, {@code CONVERSATIONS / rate} seconds apart, the writers' schedules evenly staggered.
+     */
+    private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "0"));
 
     @Test
     void replicationLagWith32ConversationsAppending() throws Exception {
@@ -88,7 +96,7 @@ class WarmStandbyLagBenchmark {
         }
         WarmStandby standby = WarmStandby.builder().feedContainer(bed.feed).leaseContainer(bed.leases)
                 .journal(bed.journal).target(bed.standby()).leasePrefix("load.").startFromBeginning(false)
-                .concurrency(CONCURRENCY).maxItemCount(PAGE)
+                .concurrency(CONCURRENCY).maxItemCount(PAGE).feedPollDelay(POLL_DELAY)
                 .listener(new WarmStandbyListener() {
                     @Override
                     public void replayed(ReplayOutcome outcome) {
@@ -119,10 +127,16 @@ class WarmStandbyLagBenchmark {
                 samples.add(new long[] {System.nanoTime(), lag.unreplicatedTurns(), (long) (lag.seconds() * 1000)});
             }, 0, 100, TimeUnit.MILLISECONDS);
             List<CompletableFuture<Void>> work = new ArrayList<>();
+            long period = RATE > 0 ? (long) (CONVERSATIONS * 1e9 / RATE) : 0;
             for (int c = 0; c < CONVERSATIONS; c++) {
                 CompletableFuture<Void> done = new CompletableFuture<>();
                 work.add(done);
-                writers.execute(new Writer(bed, keys.get(c), committedAt[c], writers, done));
+                Writer writer = new Writer(bed, keys.get(c), committedAt[c], writers, done, period);
+                if (period > 0) {
+                    writers.schedule(writer, c * period / CONVERSATIONS, TimeUnit.NANOSECONDS);
+                } else {
+                    writers.execute(writer);
+                }
             }
             CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).get();
             for (long[] times : committedAt) {
@@ -152,9 +166,11 @@ class WarmStandbyLagBenchmark {
             long maxSeconds = samples.stream().mapToLong(s -> s[2]).max().orElse(0);
             double writeSeconds = (writesDone - start) / 1e9;
             System.out.printf(Locale.ROOT, "%nWARM STANDBY LAG: %d conversations x %d turns = %d turns (%d items), written in"
-                    + " %.2f s (%.0f turns/s, writers pausing %d ms between turns); standby concurrency %d, feed pages"
-                    + " of %d documents%n", CONVERSATIONS, TURNS, total, 2 * total, writeSeconds, total / writeSeconds,
-                    PAUSE_MILLIS, CONCURRENCY, PAGE);
+                    + " %.2f s (%.0f turns/s, %s); standby concurrency %d, feed pages of %d documents, poll delay %d ms; load"
+                    + " average %.2f%n", CONVERSATIONS, TURNS, total, 2 * total, writeSeconds, total / writeSeconds,
+                    RATE > 0 ? "paced at " + RATE + " turns/s" : "writers pausing " + PAUSE_MILLIS + " ms between turns",
+                    CONCURRENCY, PAGE, POLL_DELAY.toMillis(), java.lang.management.ManagementFactory
+                            .getOperatingSystemMXBean().getSystemLoadAverage());
             System.out.printf(Locale.ROOT, "  commit -> in standby region: p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n",
                     ms(latencies[total / 2]), ms(latencies[(int) (total * 0.95)]), ms(latencies[(int) (total * 0.99)]),
                     ms(latencies[total - 1]));
@@ -172,17 +188,23 @@ class WarmStandbyLagBenchmark {
         }
     }
 
-    /** Commits a conversation's turns one after the other, {@code PAUSE_MILLIS} apart. */
+    /**
+     * Commits a conversation's turns one after the other, {@code PAUSE_MILLIS} apart, or every {@code period}
+     * nanoseconds from its first (a late turn goes at once, the schedule is kept).
+     */
     private static final class Writer implements Runnable {
         private final StandbyTestbed bed;
         private final String key;
         private final long[] committedAt;
         private final ScheduledExecutorService pool;
         private final CompletableFuture<Void> done;
+        private final long period;
+        private long firstAt;
         private int turn = 1;
 
         Writer(StandbyTestbed bed, String key, long[] committedAt, ScheduledExecutorService pool,
-                CompletableFuture<Void> done) {
+                CompletableFuture<Void> done, long period) {
+            this.period = period;
             this.bed = bed;
             this.key = key;
             this.committedAt = committedAt;
@@ -193,10 +215,16 @@ class WarmStandbyLagBenchmark {
         @Override
         public void run() {
             try {
+                if (turn == 1) {
+                    firstAt = System.nanoTime();
+                }
                 bed.answerTurns(key, turn, turn); // one batch, as the client writes on Cosmos by default
                 committedAt[turn] = System.nanoTime();
                 if (turn++ == TURNS) {
                     done.complete(null);
+                } else if (period > 0) {
+                    pool.schedule(this, Math.max(0, firstAt + (turn - 1) * period - System.nanoTime()),
+                            TimeUnit.NANOSECONDS);
                 } else if (PAUSE_MILLIS == 0) {
                     pool.execute(this);
                 } else {
