@@ -316,7 +316,7 @@ final class BenchCommand implements Runnable {
     @Command(name = "rehydrate", mixinStandardHelpOptions = true,
             description = "Rehydrate 5 agents and N conversations of K items; compare with the emulator's own ceiling.")
     static final class Rehydrate implements Callable<Integer> {
-        @Parameters(arity = "0..4", description = "conversations (1000), items per conversation (30), concurrency (8), journal (memory|sqlite).")
+        @Parameters(arity = "0..5", description = "conversations (1000), items per conversation (30), concurrency (8), journal (memory|sqlite), rounds (3: ceiling and replay measured in alternating pairs, the median ratio counts).")
         List<String> args = new ArrayList<>();
 
         @Override
