@@ -163,11 +163,12 @@ public final class RehydrationBenchmark {
             Topology topology = topology(emulator);
             List<AgentDefinition> agents = agents();
 
-            // warm-up: a smaller rehydration into another region, so the measured run sees a warm JVM
+            // warm-up: a rehydration and a ceiling run of the same size into another region, so the measured
+            // rounds see a warm JVM (with a tenth of it, the first round's ceiling still ran 2-3 times slower)
             try (TurnJournal warm = new InMemoryTurnJournal()) {
-                seed(warm, Math.max(50, conversations / 10), items);
+                seed(warm, conversations, items);
                 rehydrator(warm, warmup, topology, agents, concurrency).run();
-                raw(warmup, Math.max(50, conversations / 10), items, concurrency);
+                raw(warmup, conversations, items, concurrency);
             }
             warmup.clients().close();
 
