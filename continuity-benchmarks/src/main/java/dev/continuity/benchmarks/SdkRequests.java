@@ -5,9 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * The bytes of the HTTP requests openai-java 4.6.1 sends for the calls the emulator benchmark makes, as built by
- * {@code FoundryClientFactory} (API version pinned, no retries, the default 30 s time-outs): request line,
- * headers in the SDK's order with the SDK's values, and the body as the SDK serializes it. Lets a load generator
+ * The bytes of the HTTP requests the library sends through openai-java 4.6.1 for the calls the emulator benchmark
+ * makes, as built by {@code FoundryClientFactory} (API version pinned, no retries, the default 30 s time-outs):
+ * request line, headers in the SDK's order with the SDK's values, and the body as the SDK serializes it. Lets a load generator
  * send the SDK's exact request without the SDK's CPU cost; {@code SdkRequestsMatchTheSdkTest} compares them
  * byte for byte with what the SDK itself sends.
  */
@@ -44,13 +44,14 @@ public final class SdkRequests {
     }
 
     /**
-     * {@code client.responses().create(...)} with a conversation, a text input and an agent reference, as the
-     * library sends a turn: {@code {"conversation":..,"input":..,"agent":{"type":"agent_reference","name":..}}}.
-     * The arguments are JSON-safe text (ids, names and plain words; nothing is escaped).
+     * A turn as the library sends it ({@code FoundryAgentService.respond}: {@code client.responses().create(...)}
+     * with the conversation, the user's message as an input item and the agent reference). The arguments are
+     * JSON-safe text (ids, names and plain words; nothing is escaped).
      */
-    public byte[] responsesCreate(String conversation, String input, String agent) {
-        return post("/responses", "{\"conversation\":\"" + conversation + "\",\"input\":\"" + input
-                + "\",\"agent\":{\"type\":\"agent_reference\",\"name\":\"" + agent + "\"}}");
+    public byte[] responsesCreate(String conversation, String userText, String agent) {
+        return post("/responses", "{\"conversation\":\"" + conversation + "\",\"input\":[{\"content\":[{\"text\":\""
+                + userText + "\",\"type\":\"input_text\"}],\"role\":\"user\",\"type\":\"message\"}],"
+                + "\"agent\":{\"type\":\"agent_reference\",\"name\":\"" + agent + "\"}}");
     }
 
     /**
