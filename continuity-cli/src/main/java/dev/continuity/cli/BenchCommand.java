@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -59,6 +60,25 @@ final class BenchCommand implements Runnable {
                 java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /** The options both emulator benchmarks share: the warm-up, the paced rate and the held conversations. */
+    static final class EmulatorLoad {
+        @Option(names = "--warmup", defaultValue = "20000",
+                description = "Responses sent before measuring, half back to back and half paced, while the JIT "
+                        + "compiles (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 0)
+        int warmup;
+
+        @Option(names = "--rate", defaultValue = "1500",
+                description = "Responses/s offered in the paced phase (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1, unit = "responses/s")
+        double rate;
+
+        @Option(names = "--conversations", defaultValue = "10000",
+                description = "Conversations of 20 items held for the heap measurement (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 0)
+        int conversations;
+    }
+
     /**
      * The emulator's own figure: the emulator alone in its own JVM, loaded from this one by an open-loop generator
      * sending the SDK's responses call on many connections; its heap holding many conversations.
@@ -77,10 +97,8 @@ final class BenchCommand implements Runnable {
         @OptionRules.Range(min = 1, max = 10_000)
         int connections;
 
-        @Option(names = "--rate", defaultValue = "1500",
-                description = "Responses/s offered in the paced phase (default: ${DEFAULT-VALUE}).")
-        @OptionRules.Range(min = 1, unit = "responses/s")
-        double rate;
+        @Mixin
+        EmulatorLoad load;
 
         @Option(names = "--seconds", defaultValue = "30",
                 description = "Length of the paced phase (default: ${DEFAULT-VALUE}).")
@@ -91,17 +109,6 @@ final class BenchCommand implements Runnable {
                 description = "Responses of the back-to-back phase (default: ${DEFAULT-VALUE}).")
         @OptionRules.Range(min = 1)
         int saturation;
-
-        @Option(names = "--warmup", defaultValue = "20000",
-                description = "Responses sent before measuring, half back to back and half paced (default: "
-                        + "${DEFAULT-VALUE}).")
-        @OptionRules.Range(min = 0)
-        int warmup;
-
-        @Option(names = "--conversations", defaultValue = "10000",
-                description = "Conversations of 20 items created for the heap measurement (default: ${DEFAULT-VALUE}).")
-        @OptionRules.Range(min = 0)
-        int conversations;
 
         @Option(names = "--emulator-jvm", defaultValue = "",
                 description = "Options of the load phases' emulator JVM, space-separated (default: none).")
@@ -115,7 +122,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             ExternalEmulatorBenchmark.Result result = ExternalEmulatorBenchmark.run(new ExternalEmulatorBenchmark.Settings(
-                    connections, warmup, saturation, rate, seconds, conversations, jvmOptions(emulatorJvm),
+                    connections, load.warmup, saturation, load.rate, seconds, load.conversations, jvmOptions(emulatorJvm),
                     jvmOptions(heapJvm)));
             java.io.PrintStream out = printStream(spec);
             ExternalEmulatorBenchmark.print(out, result);
@@ -148,25 +155,13 @@ final class BenchCommand implements Runnable {
         @OptionRules.Range(min = 1, max = 10_000)
         int clients;
 
-        @Option(names = "--conversations", defaultValue = "10000",
-                description = "Conversations of 20 items held for the heap measurement (default: ${DEFAULT-VALUE}).")
-        @OptionRules.Range(min = 0)
-        int conversations;
-
-        @Option(names = "--warmup", defaultValue = "20000",
-                description = "Responses sent before measuring, half back to back and half paced, while the JIT "
-                        + "compiles the SDK and emulator paths (default: ${DEFAULT-VALUE}).")
-        @OptionRules.Range(min = 0)
-        int warmup;
-
-        @Option(names = "--rate", defaultValue = "1500",
-                description = "Responses/s the clients together offer in the paced phase (default: ${DEFAULT-VALUE}).")
-        @OptionRules.Range(min = 1, unit = "responses/s")
-        double rate;
+        @Mixin
+        EmulatorLoad load;
 
         @Override
         public Integer call() throws Exception {
-            EmulatorBenchmark.Result r = EmulatorBenchmark.run(warmup, responses, clients, rate, conversations);
+            EmulatorBenchmark.Result r = EmulatorBenchmark.run(load.warmup, responses, clients, load.rate,
+                    load.conversations);
             PrintWriter out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "SDK clients and emulator in one JVM (the client's figure; the emulator's own: bench "
                     + "emulator-server): %d concurrent SDK clients, %d agent responses per phase, %d cores%n",
