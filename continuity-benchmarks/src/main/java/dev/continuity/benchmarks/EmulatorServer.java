@@ -132,11 +132,12 @@ public final class EmulatorServer {
 
         /**
          * Starts the emulator in a new JVM: this JVM's {@code java} and class path, with {@code jvmOptions}
-         * (e.g. {@code -Xmx256m}); its standard error is this process's.
+         * (e.g. {@code -Xmx256m}); its standard error is this process's, its log (slf4j-simple) at WARN.
          */
         public static Process start(List<String> jvmOptions) throws IOException {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"); // its start-up lines would clutter the report
             command.addAll(jvmOptions);
             command.add("-cp");
             command.add(System.getProperty("java.class.path"));
