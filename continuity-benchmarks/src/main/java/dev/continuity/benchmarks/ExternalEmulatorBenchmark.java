@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * fresh emulator process: a warm-up (half back to back, half paced), <b>saturation</b> (every connection back to
  * back: the throughput ceiling), <b>paced</b> (a fixed rate offered, latency from each request's scheduled send).
  * Each conversation of the load phases takes 200 turns, then the connection moves on to a new one. Every turn
- * stays stored, as the service stores it (about 3.7 KB of the emulator's heap each), which is why the load has a
+ * stays stored, as the service stores it (about 2.6 KB of the emulator's heap each), which is why the load has a
  * process of its own.
  */
 public final class ExternalEmulatorBenchmark {
