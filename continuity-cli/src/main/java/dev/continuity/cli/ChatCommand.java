@@ -53,8 +53,7 @@ import picocli.CommandLine.Spec;
             "The primary region is probed; when it goes dark the chat fails over to the next region of the topology and "
                     + "the conversation continues there (replayed from the journal on the next turn).",
             "Commands: /history (the journaled turns), /region (the active region and each region's health), /quit.",
-            "Resume a conversation later with --conversation KEY and the same --journal.",
-            "Exit codes: 0 after /quit or end of input, 1 the journal failed, 2 invalid options, definitions or topology."})
+            "Resume a conversation later with --conversation KEY and the same --journal."})
 final class ChatCommand implements Callable<Integer> {
 
     @Spec
