@@ -124,16 +124,16 @@ final class DrillCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (cosmosKey != null) {
-            // never echo the value: it is a secret
-            throw new IllegalArgumentException("--cosmos-key is not accepted: a key on the command line is visible to"
-                    + " every user of the machine (ps); set the environment variable "
+            // never echo the value: it is a secret; a usage error (exit 2), nothing is done
+            throw new ParameterException(spec.commandLine(), "--cosmos-key is not accepted: a key on the command line"
+                    + " is visible to every user of the machine (ps); set the environment variable "
                     + CosmosDrillStore.KEY_ENVIRONMENT_VARIABLE + " instead, or leave it unset to authenticate with"
                     + " Entra ID (DefaultAzureCredential)");
         }
         if (cosmosEndpoint != null) {
             Secrets.problemIn(cosmosEndpoint).ifPresent(reason -> {
-                throw new IllegalArgumentException("--cosmos-endpoint is refused: " + reason + "; a secret on the"
-                        + " command line is visible to every user of the machine (ps): give the account URL alone and"
+                throw new ParameterException(spec.commandLine(), "--cosmos-endpoint is refused: " + reason
+                        + "; a secret on the command line is visible to every user of the machine (ps): give the account URL alone and"
                         + " the key in " + CosmosDrillStore.KEY_ENVIRONMENT_VARIABLE);
             });
         }
