@@ -307,30 +307,30 @@ final class DrillCommand implements Callable<Integer> {
         out.println();
         out.println("Failover drill: " + r.primary() + " -> " + r.secondary() + " -> " + r.primary()
                 + "  (store " + r.store() + ", durability " + r.durability() + ", mode " + r.mode() + ")");
-        out.println("  every time is in ms after the outage began; report format " + r.reportFormat()
-                + " (docs/drill-report.md)");
+        out.println("  ('at' times are in ms after the outage began; report format " + r.reportFormat()
+                + ", docs/drill-report.md)");
         row(out, "conversations", String.valueOf(r.conversations()));
         DrillReport.Turns turns = r.turns();
         row(out, "acknowledged turns", r.acknowledgedTurns() + " = " + turns.traffic() + " traffic + "
                 + turns.verification() + " verification recalls in " + r.secondary() + " + "
                 + turns.failbackRecalls() + " recalls after failback");
-        row(out, "lost turns (acknowledged, not journaled)", String.valueOf(r.lostTurns()));
+        row(out, "lost turns (acknowledged, not kept)", String.valueOf(r.lostTurns()));
         row(out, "streamed turns", r.streamedTurns() + " of " + r.acknowledgedTurns());
         row(out, "streams cut by the outage", r.streamsCutByOutage() + " (each completed once in " + r.secondary()
                 + ")");
         row(out, "duplicate regional items", r.duplicateItems() + " (in " + r.regionalConversationsListed()
                 + " regional conversations listed)");
-        row(out, "detection (declared down)", millis(r.detectionMillis()));
-        row(out, "RTO (first correct recall)", millis(r.rtoMillis()));
+        row(out, "detection (outage -> declared down)", millis(r.detectionMillis()));
+        row(out, "RTO (outage -> first correct recall)", millis(r.rtoMillis()));
         DrillReport.Recovery t = r.recovery();
-        row(out, "  suspected / down / switched", millis(t.suspected()) + " / " + millis(t.detected()) + " / "
+        row(out, "  at: suspected / down / switched", millis(t.suspected()) + " / " + millis(t.detected()) + " / "
                 + millis(t.switched()) + " (agents phase took " + millis(t.agentsPhaseMillis()) + "; memories"
                 + " rebuilt after the switch, in " + millis(t.memoryRebuildMillis()) + ")");
-        row(out, "  first lazy replay / first turn", millis(t.firstCatchUpStarted()) + " to "
+        row(out, "  at: first lazy replay / first turn", millis(t.firstCatchUpStarted()) + " to "
                 + millis(t.firstCatchUpDone()) + " / " + millis(t.firstTurn()));
-        row(out, "  the RTO's recall sent at", t.firstRecall() < 0 ? "n/a" : t.firstRecallSent() + " ms"
+        row(out, "  at: the RTO's recall was sent", t.firstRecall() < 0 ? "n/a" : t.firstRecallSent() + " ms"
                 + (t.firstRecallSent() < 0 ? " (before the outage: in flight when it began)" : ""));
-        row(out, "full recovery (every conversation)", millis(r.fullRecoveryMillis()));
+        row(out, "full recovery (all conversations)", millis(r.fullRecoveryMillis()));
         row(out, "RPO (acknowledged turns missing)", String.valueOf(r.rpoTurns()));
         row(out, "false failovers before the outage", String.valueOf(r.failoversBeforeOutage()));
         row(out, "probe bursts before the outage", r.suspicionsBeforeOutage() + " (chaos " + r.chaos() + ", load "
@@ -395,13 +395,14 @@ final class DrillCommand implements Callable<Integer> {
 
     /** A memory rebuild's totals on one line: stores created, updates completed of started, calls. */
     private static String memory(DrillReport.Memory m) {
-        return m.storesCreated() + " store(s) created, " + m.completed() + "/" + m.updates() + " updates completed"
+        return m.rebuilds() + (m.rebuilds() == 1 ? " rebuild: " : " rebuilds (one per pass): ") + m.storesCreated()
+                + " store(s) created, " + m.completed() + "/" + m.updates() + " updates completed"
                 + (m.failed() > 0 ? ", " + m.failed() + " FAILED" : "") + (m.unscoped() > 0 ? ", " + m.unscoped()
                 + " conversations unscoped" : "") + ", " + m.calls() + " calls";
     }
 
     private static void row(PrintWriter out, String name, String value) {
-        out.printf(Locale.ROOT, "  %-34s %s%n", name, value);
+        out.printf(Locale.ROOT, "  %-38s %s%n", name, value);
     }
 
     private static String millis(long value) {
