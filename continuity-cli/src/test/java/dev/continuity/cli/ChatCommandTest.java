@@ -119,13 +119,30 @@ class ChatCommandTest {
         assertThat(err.toString()).contains("conversation c-2 with agent policy-bot (1 earlier turns)");
     }
 
-    @Test
-    void theConversationCarriesOnInTheSecondaryWhenThePrimaryGoesDark() throws Exception {
+    /** What a user types into a running chat, waiting for its answers. */
+    @FunctionalInterface
+    private interface Typing {
+        void type(PipedOutputStream keyboard) throws Exception;
+    }
+
+    /** Runs a chat (probes every second) that the user types {@code typing} into, then /quit; its exit code. */
+    private int interactive(String conversation, Typing typing) throws Exception {
         PipedOutputStream keyboard = new PipedOutputStream();
         PipedInputStream input = new PipedInputStream(keyboard);
         ExecutorService session = Executors.newSingleThreadExecutor();
         try {
-            Future<Integer> exit = session.submit(() -> chat(input, args("c-3", "1000")));
+            Future<Integer> exit = session.submit(() -> chat(input, args(conversation, "1000")));
+            typing.type(keyboard);
+            type(keyboard, "/quit");
+            return exit.get(60, TimeUnit.SECONDS);
+        } finally {
+            session.shutdownNow();
+        }
+    }
+
+    @Test
+    void theConversationCarriesOnInTheSecondaryWhenThePrimaryGoesDark() throws Exception {
+        int code = interactive("c-3", keyboard -> {
             type(keyboard, "remember a=1");
             out.await(lines -> lines.contains("[eastus2] OK, I will remember a."));
 
@@ -134,12 +151,9 @@ class ChatCommandTest {
             out.await(lines -> lines.stream().anyMatch(l -> l.endsWith("a is 1.")));
             type(keyboard, "/region");
             out.await(lines -> lines.stream().anyMatch(l -> l.startsWith("active region:")));
-            type(keyboard, "/quit");
+        });
 
-            assertThat(exit.get(60, TimeUnit.SECONDS)).as("stderr: %s", err).isZero();
-        } finally {
-            session.shutdownNow();
-        }
+        assertThat(code).as("stderr: %s", err).isZero();
         assertThat(out.lines()).containsExactly(
                 "[eastus2] OK, I will remember a.",
                 "[centralus] a is 1.",
@@ -156,11 +170,7 @@ class ChatCommandTest {
 
     @Test
     void failbackReturnsTheConversationToThePrimaryWithTheTurnsMadeMeanwhile() throws Exception {
-        PipedOutputStream keyboard = new PipedOutputStream();
-        PipedInputStream input = new PipedInputStream(keyboard);
-        ExecutorService session = Executors.newSingleThreadExecutor();
-        try {
-            Future<Integer> exit = session.submit(() -> chat(input, args("c-6", "1000")));
+        int code = interactive("c-6", keyboard -> {
             type(keyboard, "/failback");
             type(keyboard, "remember a=1");
             out.await(lines -> lines.contains("[eastus2] OK, I will remember a."));
@@ -173,12 +183,9 @@ class ChatCommandTest {
             out.await(lines -> lines.stream().anyMatch(l -> l.startsWith("failed back")));
             type(keyboard, "recall b");
             out.await(lines -> lines.stream().anyMatch(l -> l.endsWith("b is 2.")));
-            type(keyboard, "/quit");
+        });
 
-            assertThat(exit.get(60, TimeUnit.SECONDS)).as("stderr: %s", err).isZero();
-        } finally {
-            session.shutdownNow();
-        }
+        assertThat(code).as("stderr: %s", err).isZero();
         assertThat(out.lines()).containsExactly(
                 "[eastus2] OK, I will remember a.",
                 "[centralus] OK, I will remember b.",

@@ -16,10 +16,8 @@ import dev.continuity.topology.TopologyLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,9 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * that are the sample's own.
  */
 class ReadmeSnippetsTest {
-
-    private static final Pattern SNIPPET = Pattern.compile("// \\[snippet (readme-[a-z-]+)]\\n(.*?)\\n\\s*// \\[end]",
-            Pattern.DOTALL);
 
     @TempDir
     Path dir;
@@ -92,27 +87,15 @@ class ReadmeSnippetsTest {
         String source = Files.readString(RepositoryFiles.find(
                 "continuity-samples/src/main/java/dev/continuity/samples/ReadmeSnippets.java"));
         String readme = Files.readString(RepositoryFiles.find("README.md"));
-        List<String> names = new ArrayList<>();
-        Matcher snippets = SNIPPET.matcher(source);
-        while (snippets.find()) {
-            names.add(snippets.group(1));
-            assertThat(readme).as("README.md shows snippet '%s' of ReadmeSnippets.java", snippets.group(1))
-                    .contains(unindent(snippets.group(2)));
-        }
-        assertThat(names).containsExactly("readme-client", "readme-stack");
+        Map<String, String> snippets = DocSnippets.of(source);
+        snippets.forEach((name, code) -> assertThat(readme)
+                .as("README.md shows snippet '%s' of ReadmeSnippets.java", name).contains(code));
+        assertThat(snippets.keySet()).containsExactly("readme-client", "readme-stack");
         List<String> imports = source.lines().filter(line -> line.startsWith("import ")).toList();
         List<String> shown = readme.lines().filter(line -> line.startsWith("import dev.continuity.")
                 || line.startsWith("import java.")).map(line -> line.replaceAll("\\s*//.*$", "")).toList();
         assertThat(shown).as("README import lines").isNotEmpty();
         assertThat(imports).as("every import the README shows is one ReadmeSnippets.java compiles with")
                 .containsAll(shown);
-    }
-
-    /** The lines without the indentation they share. */
-    private static String unindent(String block) {
-        List<String> lines = block.lines().toList();
-        int common = lines.stream().filter(l -> !l.isBlank())
-                .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
-        return String.join("\n", lines.stream().map(l -> l.isBlank() ? "" : l.substring(common)).toList());
     }
 }
