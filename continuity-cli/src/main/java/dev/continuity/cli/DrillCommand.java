@@ -84,7 +84,8 @@ final class DrillCommand implements Callable<Integer> {
             + "(default: two emulated regions in-process, from agents/topology.local.json).")
     Path topology;
 
-    @Option(names = "--json", description = "Write the report as JSON to this file.")
+    @Option(names = "--json", description = "Write the report as JSON to this file (format "
+            + DrillReport.FORMAT + ", every field in docs/drill-report.md).")
     Path json;
 
     @Option(names = "--probe-interval", defaultValue = "500",
@@ -282,8 +283,8 @@ final class DrillCommand implements Callable<Integer> {
         StandbyTotals before = s.beforeOutage();
         row(out, "replicated before the outage", before.conversationsCreated() + " conversations created, "
                 + before.turnsReplayed() + " turns / " + before.itemsWritten() + " items");
-        row(out, "  calls (minimal), listings", before.writeCalls() + " (" + before.minimalWriteCalls() + "), "
-                + before.readCalls());
+        row(out, "  write calls (least possible), reads", before.writeCalls() + " (" + before.minimalWriteCalls()
+                + "), " + before.readCalls());
         row(out, "lag at the outage", s.lagAtOutage().unreplicatedTurns() + " turns in "
                 + s.lagAtOutage().conversationsBehind() + " conversations"
                 + String.format(Locale.ROOT, " (%.1f s)", s.lagAtOutage().seconds()));

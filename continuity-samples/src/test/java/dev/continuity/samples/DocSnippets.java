@@ -1,5 +1,8 @@
 package dev.continuity.samples;
 
+import dev.continuity.testsupport.RepositoryFiles;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +19,12 @@ final class DocSnippets {
             Pattern.DOTALL);
 
     private DocSnippets() {
+    }
+
+    /** The snippets of the sample class {@code name} (in continuity-samples) by name, in order, unindented. */
+    static Map<String, String> ofSample(String name) throws IOException {
+        return of(Files.readString(RepositoryFiles.find(
+                "continuity-samples/src/main/java/dev/continuity/samples/" + name + ".java")));
     }
 
     /** The snippets of {@code source} by name, in order, unindented. */

@@ -77,10 +77,8 @@ class GettingStartedSnippetsTest {
 
     @Test
     void theGettingStartedGuideShowsEachSnippetWordForWord() throws IOException {
-        String source = Files.readString(RepositoryFiles.find(
-                "continuity-samples/src/main/java/dev/continuity/samples/GettingStarted.java"));
         String guide = Files.readString(RepositoryFiles.find("docs/getting-started.md"));
-        Map<String, String> snippets = DocSnippets.of(source);
+        Map<String, String> snippets = DocSnippets.ofSample("GettingStarted");
         snippets.forEach((name, code) -> assertThat(guide)
                 .as("docs/getting-started.md shows snippet '%s' of GettingStarted.java", name)
                 .contains("```java\n" + code + "\n```"));

@@ -84,14 +84,13 @@ class ReadmeSnippetsTest {
 
     @Test
     void theReadmeShowsEachSnippetWordForWordWithTheSamplesImports() throws IOException {
-        String source = Files.readString(RepositoryFiles.find(
-                "continuity-samples/src/main/java/dev/continuity/samples/ReadmeSnippets.java"));
         String readme = Files.readString(RepositoryFiles.find("README.md"));
-        Map<String, String> snippets = DocSnippets.of(source);
+        Map<String, String> snippets = DocSnippets.ofSample("ReadmeSnippets");
         snippets.forEach((name, code) -> assertThat(readme)
                 .as("README.md shows snippet '%s' of ReadmeSnippets.java", name).contains(code));
         assertThat(snippets.keySet()).containsExactly("readme-client", "readme-stack");
-        List<String> imports = source.lines().filter(line -> line.startsWith("import ")).toList();
+        List<String> imports = Files.readString(RepositoryFiles.find(
+                "continuity-samples/src/main/java/dev/continuity/samples/ReadmeSnippets.java")).lines().filter(line -> line.startsWith("import ")).toList();
         List<String> shown = readme.lines().filter(line -> line.startsWith("import dev.continuity.")
                 || line.startsWith("import java.")).map(line -> line.replaceAll("\\s*//.*$", "")).toList();
         assertThat(shown).as("README import lines").isNotEmpty();
