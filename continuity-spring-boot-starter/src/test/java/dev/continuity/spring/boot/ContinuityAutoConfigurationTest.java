@@ -1,0 +1,160 @@
+package dev.continuity.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.continuity.client.ContinuityAsyncClient;
+import dev.continuity.client.ContinuityClient;
+import dev.continuity.definition.AgentDefinition;
+import dev.continuity.definition.DefinitionLoader;
+import dev.continuity.emulator.Emulator;
+import dev.continuity.failover.FailoverController;
+import dev.continuity.foundry.ContinuityStack;
+import dev.continuity.foundry.FoundryRegions;
+import dev.continuity.journal.TurnDurability;
+import dev.continuity.journal.TurnJournal;
+import dev.continuity.testsupport.EmulatedTopology;
+import dev.continuity.topology.TopologyLoader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/** The auto-configuration against two emulated regions: what it builds from properties, and what it refuses. */
+class ContinuityAutoConfigurationTest {
+
+    @TempDir
+    static Path dir;
+
+    private static Emulator emulator;
+    private static Path topology;
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ContinuityCosmosAutoConfiguration.class,
+                    ContinuityAutoConfiguration.class, ContinuityActuatorAutoConfiguration.class));
+
+    @BeforeAll
+    static void startRegions() throws IOException {
+        emulator = Emulator.builder().region("eastus2").region("centralus").start();
+        topology = EmulatedTopology.write(emulator, dir.resolve("topology.json"));
+        AgentDefinition triage = new DefinitionLoader().load(EmulatedTopology.shippedAgents()).latest("triage")
+                .orElseThrow();
+        try (FoundryRegions regions = FoundryRegions.builder(new TopologyLoader().load(topology))
+                .regions("eastus2").build()) {
+            assertThat(regions.deploy("eastus2", List.of(triage)).succeeded()).isTrue();
+        }
+    }
+
+    @AfterAll
+    static void stopRegions() {
+        emulator.close();
+    }
+
+    private ApplicationContextRunner configured(String journal) {
+        return runner.withPropertyValues("continuity.topology=" + topology,
+                "continuity.agents=" + EmulatedTopology.shippedAgents(),
+                "continuity.journal.sqlite=" + dir.resolve(journal),
+                "continuity.failover.probe-interval=1s", "continuity.failover.probe-timeout=1s");
+    }
+
+    @Test
+    void theStacksClientsAndControllerAreBeansAndTheApplicationsCustomizersAddToTheProperties() {
+        configured("beans.db")
+                .withPropertyValues("continuity.durability=answer-only", "continuity.region=eastus2")
+                // the customizer's client options add to the properties' (durability), they do not replace them
+                .withBean("tickets", ContinuityStackCustomizer.class, () -> stack -> stack.configureClient(client ->
+                        client.functionHandler("lookup_ticket", arguments -> "{\"ticket\":\"TCK-7\"}")))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    ContinuityStack stack = context.getBean(ContinuityStack.class);
+                    assertThat(context.getBean(ContinuityClient.class)).isSameAs(stack.client());
+                    assertThat(context.getBean(ContinuityAsyncClient.class)).isSameAs(stack.asyncClient());
+                    assertThat(context.getBean(FailoverController.class)).isSameAs(stack.failover());
+                    assertThat(context.getBean(TurnJournal.class)).isSameAs(stack.client().journal());
+                    assertThat(context.getBean(ContinuityLifecycle.class).isRunning()).isTrue();
+
+                    ContinuityClient client = stack.client();
+                    assertThat(client.durability()).isEqualTo(TurnDurability.ANSWER_ONLY);
+                    client.startConversation("beans-1", "triage", null);
+                    assertThat(client.sendAndRunTools("beans-1", "call lookup_ticket {\"ticket_id\":\"TCK-7\"}").text())
+                            .isEqualTo("lookup_ticket returned: {\"ticket\":\"TCK-7\"}");
+
+                    Health health = context.getBean("continuityHealthIndicator", HealthIndicator.class).health();
+                    assertThat(health.getStatus()).isEqualTo(Status.UP);
+                    assertThat(health.getDetails()).containsEntry("activeRegion", "eastus2")
+                            .containsEntry("frontedRegion", "eastus2").containsEntry("state", "NORMAL")
+                            .containsEntry("regions", Map.of("eastus2", "UP", "centralus", "UP"))
+                            .doesNotContainKey("standby");
+                });
+    }
+
+    @Test
+    void withoutActuatorTheStackStillStartsAndNoHealthIndicatorIsDeclared() {
+        configured("no-actuator.db")
+                .withClassLoader(new FilteredClassLoader(HealthIndicator.class,
+                        org.springframework.boot.actuate.endpoint.annotation.Endpoint.class))
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(ContinuityClient.class)
+                            .doesNotHaveBean(ContinuityHealthIndicator.class)
+                            .doesNotHaveBean(ContinuityEndpoint.class);
+                });
+    }
+
+    @Test
+    void disabledItDeclaresNothing() {
+        configured("disabled.db").withPropertyValues("continuity.enabled=false")
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(ContinuityStack.class)
+                        .doesNotHaveBean(TurnJournal.class).doesNotHaveBean(ContinuityMonitor.class));
+    }
+
+    @Test
+    void anUnsetTopologyFailsNamingTheProperty() {
+        runner.withPropertyValues("continuity.agents=" + EmulatedTopology.shippedAgents(),
+                "continuity.journal.sqlite=" + dir.resolve("no-topology.db"))
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("continuity.topology is not set"));
+    }
+
+    @Test
+    void anUnsetJournalFailsNamingBothProperties() {
+        runner.withPropertyValues("continuity.topology=" + topology,
+                "continuity.agents=" + EmulatedTopology.shippedAgents())
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("continuity.journal.sqlite")
+                        .hasMessageContaining("continuity.journal.cosmos.endpoint"));
+    }
+
+    @Test
+    void aFrontedRegionOutsideTheTopologyFailsNamingTheRegions() {
+        configured("bad-region.db").withPropertyValues("continuity.region=westeurope")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("continuity.region: region 'westeurope' is not in the topology")
+                        .hasMessageContaining("eastus2, centralus"));
+    }
+
+    @Test
+    void aWarmStandbyWithoutACosmosJournalFailsSayingWhatItNeeds() {
+        configured("standby.db").withPropertyValues("continuity.standby.enabled=true")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("continuity.standby.enabled needs a Cosmos DB journal"));
+    }
+
+    @Test
+    void aCosmosJournalWithoutContinuityCosmosFailsNamingTheDependency() {
+        runner.withClassLoader(new FilteredClassLoader("dev.continuity.cosmos."))
+                .withPropertyValues("continuity.topology=" + topology,
+                        "continuity.agents=" + EmulatedTopology.shippedAgents(),
+                        "continuity.journal.cosmos.endpoint=https://example.documents.azure.com:443/")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("add the dependency dev.continuity:continuity-cosmos"));
+    }
+}
