@@ -11,15 +11,20 @@ import dev.continuity.Secrets;
 import dev.continuity.cosmos.CosmosJournalProvisioner;
 import dev.continuity.cosmos.CosmosTurnJournal;
 import dev.continuity.cosmos.StandbyLag;
+import dev.continuity.cosmos.StandbyFailure;
 import dev.continuity.cosmos.WarmStandby;
+import dev.continuity.cosmos.WarmStandbyListener;
 import dev.continuity.foundry.ContinuityStack;
 import dev.continuity.journal.TurnJournal;
+import dev.continuity.replay.ReplayOutcome;
 import dev.continuity.topology.CredentialEndpointRule;
 import dev.continuity.topology.Region;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -105,32 +110,47 @@ public class ContinuityCosmosAutoConfiguration {
 
     /**
      * The warm standby into {@code continuity.standby.region} (default: the topology's first secondary),
-     * following the journal container with the lease container {@code continuity.standby.lease-container};
-     * started and stopped by {@link ContinuityLifecycle}.
+     * following the journal container with the lease container {@code continuity.standby.lease-container} and
+     * replaying with the stack's replayer; not started here ({@link ContinuityLifecycle} starts and stops it).
      *
      * @param properties the settings
      * @param clients the clients
      * @param stack the stack whose replayer and region the standby uses
+     * @param listeners the application's listeners of the standby's replays and failures, each told of every one
      * @return the standby, not started
      */
     @Bean(destroyMethod = "")
     @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = "continuity.standby", name = "enabled", havingValue = "true")
-    public ContinuityStandby continuityStandby(ContinuityProperties properties, ContinuityCosmosClients clients,
-            ContinuityStack stack) {
+    public WarmStandby continuityWarmStandby(ContinuityProperties properties, ContinuityCosmosClients clients,
+            ContinuityStack stack, ObjectProvider<WarmStandbyListener> listeners) {
         ContinuityProperties.Cosmos cosmos = properties.journal().cosmos();
-        String region = properties.standby().region() != null ? properties.standby().region()
+        ContinuityProperties.Standby settings = properties.standby();
+        String region = settings.region() != null ? settings.region()
                 : stack.regions().topology().secondaries().stream().map(Region::name).findFirst()
                         .orElseThrow(() -> new IllegalStateException("continuity.standby.enabled: the topology has no"
                                 + " secondary region; set continuity.standby.region"));
         CosmosAsyncDatabase database = clients.asyncClient().getDatabase(cosmos.database());
-        WarmStandby.createLeaseContainerIfNotExists(database, properties.standby().leaseContainer());
-        WarmStandby standby = WarmStandby.builder()
+        WarmStandby.createLeaseContainerIfNotExists(database, settings.leaseContainer());
+        return WarmStandby.builder()
                 .feedContainer(database.getContainer(cosmos.container()))
-                .leaseContainer(database.getContainer(properties.standby().leaseContainer()))
+                .leaseContainer(database.getContainer(settings.leaseContainer()))
                 .replayer(stack.replayer())
                 .target(stack.regions().service(region))
+                .feedPollDelay(settings.feedPollDelay())
+                .listener(allOf(listeners.orderedStream().toList()))
                 .build();
+    }
+
+    /**
+     * The warm standby as {@link ContinuityLifecycle} and {@link ContinuityMonitor} see it.
+     *
+     * @param standby the warm standby
+     * @return its control
+     */
+    @Bean
+    @ConditionalOnBean(WarmStandby.class)
+    public ContinuityStandby continuityStandby(WarmStandby standby) {
         return new ContinuityStandby() {
             @Override
             public void start() {
@@ -148,6 +168,20 @@ public class ContinuityCosmosAutoConfiguration {
                 StandbyLag lag = running ? standby.lag() : StandbyLag.NONE;
                 return new ContinuityStatus.StandbyStatus(standby.region(), running, lag.unreplicatedTurns(),
                         lag.seconds(), lag.conversationsBehind());
+            }
+        };
+    }
+
+    private static WarmStandbyListener allOf(List<WarmStandbyListener> listeners) {
+        return new WarmStandbyListener() {
+            @Override
+            public void replayed(ReplayOutcome outcome) {
+                listeners.forEach(listener -> listener.replayed(outcome));
+            }
+
+            @Override
+            public void failed(StandbyFailure failure) {
+                listeners.forEach(listener -> listener.failed(failure));
             }
         };
     }

@@ -87,8 +87,10 @@ public record ContinuityProperties(
      * @param region the standby region; unset, the topology's first secondary
      * @param leaseContainer the change feed's lease container in the journal's database (created when absent);
      *     instances sharing it share the feed
+     * @param feedPollDelay how long the change feed processor waits before reading again once it has read
+     *     everything (the floor of the standby's lag while idle)
      */
     public record Standby(@DefaultValue("false") boolean enabled, String region,
-            @DefaultValue("turns-leases") String leaseContainer) {
+            @DefaultValue("turns-leases") String leaseContainer, @DefaultValue("1s") Duration feedPollDelay) {
     }
 }
