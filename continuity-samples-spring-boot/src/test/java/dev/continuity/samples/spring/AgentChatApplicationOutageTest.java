@@ -31,7 +31,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.TestRestTemplate;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureTestRestTemplate;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -88,6 +90,7 @@ class AgentChatApplicationOutageTest {
     @Test
     void frontDoorHealthGoesDownForTheDarkRegionAndConversationsCarryOnInTheSecondary() throws Exception {
         Map<String, Object> healthy = frontDoorHealth(HttpStatus.OK);
+        assertThat(frontDoorProbe()).isEqualTo(HttpStatus.OK);
         assertThat(healthy).containsEntry("status", "UP");
         assertThat(continuityDetails(healthy)).containsEntry("activeRegion", "eastus2")
                 .containsEntry("frontedRegion", "eastus2")
@@ -134,6 +137,7 @@ class AgentChatApplicationOutageTest {
             assertThat(failedOver.get(60, TimeUnit.SECONDS).to()).isEqualTo("centralus");
 
             Map<String, Object> dark = frontDoorHealth(HttpStatus.SERVICE_UNAVAILABLE);
+            assertThat(frontDoorProbe()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
             assertThat(dark).containsEntry("status", "DOWN");
             assertThat(continuityDetails(dark)).containsEntry("activeRegion", "centralus")
                     .containsEntry("state", "FAILED_OVER")
@@ -179,6 +183,11 @@ class AgentChatApplicationOutageTest {
 
     private Map<String, Object> frontDoorHealth(HttpStatus expected) {
         return get("/actuator/health/frontdoor", expected);
+    }
+
+    /** Front Door's default probe: HEAD on the health path, read by status code alone. */
+    private HttpStatusCode frontDoorProbe() {
+        return http.exchange("/actuator/health/frontdoor", HttpMethod.HEAD, null, Void.class).getStatusCode();
     }
 
     @SuppressWarnings("unchecked")

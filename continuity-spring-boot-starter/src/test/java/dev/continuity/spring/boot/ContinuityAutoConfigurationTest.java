@@ -4,19 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.continuity.client.ContinuityAsyncClient;
 import dev.continuity.client.ContinuityClient;
-import dev.continuity.definition.AgentDefinition;
-import dev.continuity.definition.DefinitionLoader;
-import dev.continuity.emulator.Emulator;
 import dev.continuity.failover.FailoverController;
 import dev.continuity.foundry.ContinuityStack;
-import dev.continuity.foundry.FoundryRegions;
 import dev.continuity.journal.TurnDurability;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.testsupport.EmulatedTopology;
-import dev.continuity.topology.TopologyLoader;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,7 +29,7 @@ class ContinuityAutoConfigurationTest {
     @TempDir
     static Path dir;
 
-    private static Emulator emulator;
+    private static TwoEmulatedRegions regions;
     private static Path topology;
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -44,19 +38,13 @@ class ContinuityAutoConfigurationTest {
 
     @BeforeAll
     static void startRegions() throws IOException {
-        emulator = Emulator.builder().region("eastus2").region("centralus").start();
-        topology = EmulatedTopology.write(emulator, dir.resolve("topology.json"));
-        AgentDefinition triage = new DefinitionLoader().load(EmulatedTopology.shippedAgents()).latest("triage")
-                .orElseThrow();
-        try (FoundryRegions regions = FoundryRegions.builder(new TopologyLoader().load(topology))
-                .regions("eastus2").build()) {
-            assertThat(regions.deploy("eastus2", List.of(triage)).succeeded()).isTrue();
-        }
+        regions = new TwoEmulatedRegions(dir);
+        topology = regions.topology;
     }
 
     @AfterAll
     static void stopRegions() {
-        emulator.close();
+        regions.close();
     }
 
     private ApplicationContextRunner configured(String journal) {

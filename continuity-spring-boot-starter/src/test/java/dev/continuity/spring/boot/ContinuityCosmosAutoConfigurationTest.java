@@ -6,19 +6,13 @@ import dev.continuity.client.ContinuityClient;
 import dev.continuity.cosmos.CosmosTurnJournal;
 import dev.continuity.cosmos.WarmStandby;
 import dev.continuity.cosmos.WarmStandbyListener;
-import dev.continuity.definition.AgentDefinition;
-import dev.continuity.definition.DefinitionLoader;
-import dev.continuity.emulator.Emulator;
-import dev.continuity.foundry.FoundryRegions;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.replay.ReplayOutcome;
 import dev.continuity.testsupport.EmulatedTopology;
 import dev.continuity.testsupport.LocalCosmosServer;
-import dev.continuity.topology.TopologyLoader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -43,24 +37,18 @@ class ContinuityCosmosAutoConfigurationTest {
     @TempDir
     static Path dir;
 
-    private static Emulator emulator;
+    private static TwoEmulatedRegions regions;
     private static Path topology;
 
     @BeforeAll
     static void startRegions() throws IOException {
-        emulator = Emulator.builder().region("eastus2").region("centralus").start();
-        topology = EmulatedTopology.write(emulator, dir.resolve("topology.json"));
-        AgentDefinition triage = new DefinitionLoader().load(EmulatedTopology.shippedAgents()).latest("triage")
-                .orElseThrow();
-        try (FoundryRegions regions = FoundryRegions.builder(new TopologyLoader().load(topology))
-                .regions("eastus2").build()) {
-            assertThat(regions.deploy("eastus2", List.of(triage)).succeeded()).isTrue();
-        }
+        regions = new TwoEmulatedRegions(dir);
+        topology = regions.topology;
     }
 
     @AfterAll
     static void stopRegions() {
-        emulator.close();
+        regions.close();
     }
 
     @Test
