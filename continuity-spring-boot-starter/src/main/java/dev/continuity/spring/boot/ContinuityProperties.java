@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * come from the same topology file and agent definitions directory the command line uses; the journal is SQLite
  * ({@code continuity.journal.sqlite}) or Cosmos DB ({@code continuity.journal.cosmos.endpoint}, with the
  * application's {@code TokenCredential} bean, or the key in the environment variable
- * {@value ContinuityAutoConfiguration#COSMOS_KEY_VARIABLE}: never a key in a properties file).
+ * {@value ContinuityCosmosAutoConfiguration#KEY_VARIABLE}: never a key in a properties file).
  *
  * @param enabled whether the starter builds a stack at all
  * @param topology the topology file: regions, their project endpoints and bindings, the primary first
