@@ -73,9 +73,18 @@ public record ContinuityProperties(
             @DefaultValue("3") int failureThreshold, @DefaultValue("true") boolean eagerReplay,
             Duration failoverWait) {
 
-        /** The probe settings these values make. */
+        /**
+         * The probe settings these values make.
+         *
+         * @throws IllegalStateException naming the properties when they do not make probe settings
+         */
         ProbeSettings probes() {
-            return new ProbeSettings(probeInterval, probeTimeout, failureThreshold);
+            try {
+                return new ProbeSettings(probeInterval, probeTimeout, failureThreshold);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("continuity.failover.probe-interval, probe-timeout, failure-threshold: "
+                        + e.getMessage(), e);
+            }
         }
     }
 

@@ -6,11 +6,17 @@ import dev.continuity.client.ContinuityAsyncClient;
 import dev.continuity.client.ContinuityClient;
 import dev.continuity.failover.FailoverController;
 import dev.continuity.foundry.ContinuityStack;
+import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnDurability;
+import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnJournal;
+import dev.continuity.journal.TurnStatus;
+import dev.continuity.journal.sqlite.SqliteTurnJournal;
 import dev.continuity.testsupport.EmulatedTopology;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +57,7 @@ class ContinuityAutoConfigurationTest {
         return runner.withPropertyValues("continuity.topology=" + topology,
                 "continuity.agents=" + EmulatedTopology.shippedAgents(),
                 "continuity.journal.sqlite=" + dir.resolve(journal),
-                "continuity.failover.probe-interval=1s", "continuity.failover.probe-timeout=1s");
+                "continuity.failover.probe-interval=2s", "continuity.failover.probe-timeout=2s");
     }
 
     @Test
@@ -83,6 +89,28 @@ class ContinuityAutoConfigurationTest {
                             .containsEntry("regions", Map.of("eastus2", "UP", "centralus", "UP"))
                             .doesNotContainKey("standby");
                 });
+    }
+
+    @Test
+    void aTurnAnEarlierProcessLeftPendingIsCompletedWhenTheContextStarts() {
+        ApplicationContextRunner app = configured("crashed.db");
+        app.run(context -> {
+            ContinuityClient client = context.getBean(ContinuityClient.class);
+            client.startConversation("crashed-1", "triage", null);
+            client.send("crashed-1", "remember colour=teal");
+        });
+        // the process died after journaling turn 2 pending, before it reached the service
+        try (SqliteTurnJournal journal = SqliteTurnJournal.open(dir.resolve("crashed.db"))) {
+            Turn first = journal.read("crashed-1", 1).get(0);
+            journal.append(Turn.pending("crashed-1", 2, first.agentName(), first.agentVersion(),
+                    List.of(TurnItem.userMessage("recall colour")), Instant.now()));
+        }
+        app.run(context -> {
+            assertThat(context).hasNotFailed();
+            List<Turn> history = context.getBean(ContinuityClient.class).history("crashed-1");
+            assertThat(history).extracting(Turn::status).containsExactly(TurnStatus.COMMITTED, TurnStatus.COMMITTED);
+            assertThat(history.get(1).output()).extracting(TurnItem::text).containsExactly("colour is teal.");
+        });
     }
 
     @Test
@@ -127,6 +155,14 @@ class ContinuityAutoConfigurationTest {
                 .run(context -> assertThat(context).getFailure().rootCause()
                         .hasMessageContaining("continuity.region: region 'westeurope' is not in the topology")
                         .hasMessageContaining("eastus2, centralus"));
+    }
+
+    @Test
+    void aProbeTimeoutLongerThanTheIntervalFailsNamingTheProperties() {
+        configured("probes.db").withPropertyValues("continuity.failover.probe-timeout=3s")
+                .run(context -> assertThat(context).getFailure()
+                        .hasStackTraceContaining("continuity.failover.probe-interval, probe-timeout, failure-threshold:"
+                                + " probe timeout PT3S must not exceed the interval PT2S"));
     }
 
     @Test

@@ -77,7 +77,7 @@ class ContinuityCosmosAutoConfigurationTest {
                         "continuity.standby.enabled=true",
                         "continuity.standby.lease-container=leases-" + suffix,
                         "continuity.standby.feed-poll-delay=100ms",
-                        "continuity.failover.probe-interval=1s", "continuity.failover.probe-timeout=1s")
+                        "continuity.failover.probe-interval=2s", "continuity.failover.probe-timeout=2s")
                 .withBean(WarmStandbyListener.class, () -> listener)
                 .run(context -> {
                     assertThat(context).hasNotFailed();
