@@ -89,12 +89,7 @@ class AgentChatApplicationOutageTest {
 
     @Test
     void frontDoorHealthGoesDownForTheDarkRegionAndConversationsCarryOnInTheSecondary() throws Exception {
-        Map<String, Object> healthy = frontDoorHealth(HttpStatus.OK);
-        assertThat(frontDoorProbe()).isEqualTo(HttpStatus.OK);
-        assertThat(healthy).containsEntry("status", "UP");
-        assertThat(continuityDetails(healthy)).containsEntry("activeRegion", "eastus2")
-                .containsEntry("frontedRegion", "eastus2")
-                .containsEntry("regions", Map.of("eastus2", "UP", "centralus", "UP"));
+        assertFrontDoorHealth(HttpStatus.OK, "UP", "eastus2", "NORMAL", Map.of("eastus2", "UP", "centralus", "UP"));
 
         for (int c = 0; c < CONVERSATIONS; c++) {
             assertThat(chat("chat-" + c, "remember colour=c" + c).region()).isEqualTo("eastus2");
@@ -136,12 +131,8 @@ class AgentChatApplicationOutageTest {
             assertThat(primaryDown.get(60, TimeUnit.SECONDS).region()).isEqualTo("eastus2");
             assertThat(failedOver.get(60, TimeUnit.SECONDS).to()).isEqualTo("centralus");
 
-            Map<String, Object> dark = frontDoorHealth(HttpStatus.SERVICE_UNAVAILABLE);
-            assertThat(frontDoorProbe()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
-            assertThat(dark).containsEntry("status", "DOWN");
-            assertThat(continuityDetails(dark)).containsEntry("activeRegion", "centralus")
-                    .containsEntry("state", "FAILED_OVER")
-                    .containsEntry("regions", Map.of("eastus2", "DOWN", "centralus", "UP"));
+            assertFrontDoorHealth(HttpStatus.SERVICE_UNAVAILABLE, "DOWN", "centralus", "FAILED_OVER",
+                    Map.of("eastus2", "DOWN", "centralus", "UP"));
 
             Map<String, Object> status = get("/actuator/continuity", HttpStatus.OK);
             assertThat(status).containsEntry("activeRegion", "centralus").containsEntry("primary", "eastus2");
@@ -181,8 +172,20 @@ class AgentChatApplicationOutageTest {
         return reply.getBody();
     }
 
-    private Map<String, Object> frontDoorHealth(HttpStatus expected) {
-        return get("/actuator/health/frontdoor", expected);
+    /**
+     * Front Door's health path of this instance (fronting eastus2): the status code of a GET and of a HEAD (Front
+     * Door's default probe, read by status code alone), and the continuity indicator's details.
+     */
+    @SuppressWarnings("unchecked")
+    private void assertFrontDoorHealth(HttpStatus code, String status, String activeRegion, String state,
+            Map<String, String> regions) {
+        Map<String, Object> health = get("/actuator/health/frontdoor", code);
+        assertThat(frontDoorProbe()).isEqualTo(code);
+        assertThat(health).containsEntry("status", status);
+        Map<String, Object> components = (Map<String, Object>) health.get("components");
+        assertThat((Map<String, Object>) ((Map<String, Object>) components.get("continuity")).get("details"))
+                .containsEntry("activeRegion", activeRegion).containsEntry("frontedRegion", "eastus2")
+                .containsEntry("state", state).containsEntry("regions", regions);
     }
 
     /** Front Door's default probe: HEAD on the health path, read by status code alone. */
@@ -195,11 +198,5 @@ class AgentChatApplicationOutageTest {
         ResponseEntity<Map> response = http.getForEntity(path, Map.class);
         assertThat(response.getStatusCode()).as("GET %s", path).isEqualTo(expected);
         return response.getBody();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> continuityDetails(Map<String, Object> health) {
-        Map<String, Object> components = (Map<String, Object>) health.get("components");
-        return (Map<String, Object>) ((Map<String, Object>) components.get("continuity")).get("details");
     }
 }

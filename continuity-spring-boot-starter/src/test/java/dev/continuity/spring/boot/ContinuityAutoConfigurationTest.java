@@ -13,15 +13,11 @@ import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.TurnStatus;
 import dev.continuity.journal.sqlite.SqliteTurnJournal;
 import dev.continuity.testsupport.EmulatedTopology;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -32,31 +28,17 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 /** The auto-configuration against two emulated regions: what it builds from properties, and what it refuses. */
 class ContinuityAutoConfigurationTest {
 
-    @TempDir
-    static Path dir;
-
-    private static TwoEmulatedRegions regions;
-    private static Path topology;
+    @RegisterExtension
+    static final TwoEmulatedRegions REGIONS = new TwoEmulatedRegions();
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(ContinuityCosmosAutoConfiguration.class,
                     ContinuityAutoConfiguration.class, ContinuityActuatorAutoConfiguration.class));
 
-    @BeforeAll
-    static void startRegions() throws IOException {
-        regions = new TwoEmulatedRegions(dir);
-        topology = regions.topology;
-    }
-
-    @AfterAll
-    static void stopRegions() {
-        regions.close();
-    }
-
     private ApplicationContextRunner configured(String journal) {
-        return runner.withPropertyValues("continuity.topology=" + topology,
+        return runner.withPropertyValues("continuity.topology=" + REGIONS.topology(),
                 "continuity.agents=" + EmulatedTopology.shippedAgents(),
-                "continuity.journal.sqlite=" + dir.resolve(journal),
+                "continuity.journal.sqlite=" + REGIONS.directory().resolve(journal),
                 "continuity.failover.probe-interval=2s", "continuity.failover.probe-timeout=2s");
     }
 
@@ -100,7 +82,7 @@ class ContinuityAutoConfigurationTest {
             client.send("crashed-1", "remember colour=teal");
         });
         // the process died after journaling turn 2 pending, before it reached the service
-        try (SqliteTurnJournal journal = SqliteTurnJournal.open(dir.resolve("crashed.db"))) {
+        try (SqliteTurnJournal journal = SqliteTurnJournal.open(REGIONS.directory().resolve("crashed.db"))) {
             Turn first = journal.read("crashed-1", 1).get(0);
             journal.append(Turn.pending("crashed-1", 2, first.agentName(), first.agentVersion(),
                     List.of(TurnItem.userMessage("recall colour")), Instant.now()));
@@ -135,14 +117,14 @@ class ContinuityAutoConfigurationTest {
     @Test
     void anUnsetTopologyFailsNamingTheProperty() {
         runner.withPropertyValues("continuity.agents=" + EmulatedTopology.shippedAgents(),
-                "continuity.journal.sqlite=" + dir.resolve("no-topology.db"))
+                "continuity.journal.sqlite=" + REGIONS.directory().resolve("no-topology.db"))
                 .run(context -> assertThat(context).getFailure().rootCause()
                         .hasMessageContaining("continuity.topology is not set"));
     }
 
     @Test
     void anUnsetJournalFailsNamingBothProperties() {
-        runner.withPropertyValues("continuity.topology=" + topology,
+        runner.withPropertyValues("continuity.topology=" + REGIONS.topology(),
                 "continuity.agents=" + EmulatedTopology.shippedAgents())
                 .run(context -> assertThat(context).getFailure().rootCause()
                         .hasMessageContaining("continuity.journal.sqlite")
@@ -175,7 +157,7 @@ class ContinuityAutoConfigurationTest {
     @Test
     void aCosmosJournalWithoutContinuityCosmosFailsNamingTheDependency() {
         runner.withClassLoader(new FilteredClassLoader("dev.continuity.cosmos."))
-                .withPropertyValues("continuity.topology=" + topology,
+                .withPropertyValues("continuity.topology=" + REGIONS.topology(),
                         "continuity.agents=" + EmulatedTopology.shippedAgents(),
                         "continuity.journal.cosmos.endpoint=https://example.documents.azure.com:443/")
                 .run(context -> assertThat(context).getFailure().rootCause()

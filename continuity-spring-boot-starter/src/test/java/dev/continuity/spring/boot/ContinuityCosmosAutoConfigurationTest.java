@@ -10,17 +10,13 @@ import dev.continuity.journal.TurnJournal;
 import dev.continuity.replay.ReplayOutcome;
 import dev.continuity.testsupport.EmulatedTopology;
 import dev.continuity.testsupport.LocalCosmosServer;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -34,22 +30,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 @ExtendWith(LocalCosmosServer.class)
 class ContinuityCosmosAutoConfigurationTest {
 
-    @TempDir
-    static Path dir;
-
-    private static TwoEmulatedRegions regions;
-    private static Path topology;
-
-    @BeforeAll
-    static void startRegions() throws IOException {
-        regions = new TwoEmulatedRegions(dir);
-        topology = regions.topology;
-    }
-
-    @AfterAll
-    static void stopRegions() {
-        regions.close();
-    }
+    @RegisterExtension
+    static final TwoEmulatedRegions REGIONS = new TwoEmulatedRegions();
 
     @Test
     void theWarmStandbyFollowsTheCosmosJournalIntoTheSecondaryAndTheHealthReportsItsLag() throws Exception {
@@ -66,7 +48,7 @@ class ContinuityCosmosAutoConfigurationTest {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(ContinuityCosmosAutoConfiguration.class,
                         ContinuityAutoConfiguration.class, ContinuityActuatorAutoConfiguration.class))
-                .withPropertyValues("continuity.topology=" + topology,
+                .withPropertyValues("continuity.topology=" + REGIONS.topology(),
                         "continuity.agents=" + EmulatedTopology.shippedAgents(),
                         "continuity.journal.cosmos.endpoint=" + LocalCosmosServer.shared().endpoint(),
                         "continuity.journal.cosmos.database=starter",
