@@ -41,6 +41,7 @@ import org.springframework.core.env.Environment;
  */
 @AutoConfiguration(before = ContinuityAutoConfiguration.class)
 @ConditionalOnClass(name = "dev.continuity.cosmos.CosmosTurnJournal")
+@ConditionalOnProperty(prefix = "continuity", name = "enabled", matchIfMissing = true)
 @ConditionalOnProperty(prefix = "continuity.journal.cosmos", name = "endpoint")
 @EnableConfigurationProperties(ContinuityProperties.class)
 public class ContinuityCosmosAutoConfiguration {

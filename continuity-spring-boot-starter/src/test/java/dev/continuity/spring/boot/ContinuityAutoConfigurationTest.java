@@ -109,9 +109,12 @@ class ContinuityAutoConfigurationTest {
 
     @Test
     void disabledItDeclaresNothing() {
-        configured("disabled.db").withPropertyValues("continuity.enabled=false")
+        // a Cosmos DB journal configured too: no client is built for it (nothing listens on port 1)
+        configured("disabled.db").withPropertyValues("continuity.enabled=false",
+                        "continuity.journal.cosmos.endpoint=https://127.0.0.1:1/")
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(ContinuityStack.class)
-                        .doesNotHaveBean(TurnJournal.class).doesNotHaveBean(ContinuityMonitor.class));
+                        .doesNotHaveBean(TurnJournal.class).doesNotHaveBean(ContinuityMonitor.class)
+                        .doesNotHaveBean(ContinuityCosmosAutoConfiguration.ContinuityCosmosClients.class));
     }
 
     @Test
