@@ -1,4 +1,4 @@
-package dev.continuity.emulator.model;
+package dev.continuity.emulator.internal.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

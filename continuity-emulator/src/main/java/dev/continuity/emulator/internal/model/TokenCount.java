@@ -1,4 +1,4 @@
-package dev.continuity.emulator.model;
+package dev.continuity.emulator.internal.model;
 
 /** The scripted model's token arithmetic: one token per four characters, rounded up, at least one. */
 public final class TokenCount {

@@ -1,4 +1,4 @@
-package dev.continuity.emulator.model;
+package dev.continuity.emulator.internal.model;
 
 /** The scripted model refuses the request; the emulator answers 400 with this message. */
 public final class ModelException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.continuity.emulator.model;
+package dev.continuity.emulator.internal.model;
 
 /** The model's view of one conversation item. */
 public interface ModelItem {

@@ -1,4 +1,4 @@
-package dev.continuity.emulator.model;
+package dev.continuity.emulator.internal.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

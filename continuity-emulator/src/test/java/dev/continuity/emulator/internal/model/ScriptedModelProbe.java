@@ -1,4 +1,4 @@
-package dev.continuity.emulator.model;
+package dev.continuity.emulator.internal.model;
 
 /** Test access to the model's package-private derivations. */
 public final class ScriptedModelProbe {
