@@ -6,12 +6,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import dev.continuity.drill.junit.DrillRegions;
 import dev.continuity.drill.junit.Outage;
 import dev.continuity.drill.junit.RegionOutageDrill;
-import java.nio.file.Path;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
@@ -63,24 +58,7 @@ class RegionOutageDrillBoundsTest {
 
     /** The support desk in a drill whose RTO bound is zero: no failover is instantaneous. */
     @RegionOutageDrill(agents = "../agents", deploy = SupportDeskApp.AGENT, rto = "PT0S", rpo = 0)
-    static class ImpossibleRto {
-        @TempDir
-        Path dir;
-
-        private SupportDeskApp app;
-
-        @BeforeEach
-        void startTheDesk(DrillRegions regions, Outage outage) {
-            app = SupportDeskApp.start(regions.topologyFile(), regions.agentsDir(), dir.resolve("desk.db"),
-                    Duration.ofSeconds(1), new TicketDesk());
-            outage.watch(app.client(), app.failover());
-        }
-
-        @AfterEach
-        void stopTheDesk() {
-            app.close();
-        }
-
+    static class ImpossibleRto extends SupportDeskUnderADrill {
         @Test
         void recall(Outage outage) {
             app.startConversation("desk-1");

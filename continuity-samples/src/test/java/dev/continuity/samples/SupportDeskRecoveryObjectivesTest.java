@@ -7,13 +7,8 @@ import dev.continuity.drill.junit.DrillRegions;
 import dev.continuity.drill.junit.Outage;
 import dev.continuity.drill.junit.RecoveryMeasurement;
 import dev.continuity.drill.junit.RegionOutageDrill;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The support desk (the samples' own application code, its own {@code agents/} definitions and topology) meets
@@ -21,26 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
  * asserts its recovery objectives in CI with {@link RegionOutageDrill}.
  */
 @RegionOutageDrill(agents = "../agents", deploy = SupportDeskApp.AGENT, rto = "PT30S", rpo = 0)
-class SupportDeskRecoveryObjectivesTest {
+class SupportDeskRecoveryObjectivesTest extends SupportDeskUnderADrill {
 
     static final List<String> TICKETS = List.of("TCK-1042", "TCK-1043");
-
-    @TempDir
-    Path dir;
-
-    private SupportDeskApp app;
-
-    @BeforeEach
-    void startTheDesk(DrillRegions regions, Outage outage) {
-        app = SupportDeskApp.start(regions.topologyFile(), regions.agentsDir(), dir.resolve("desk.db"),
-                Duration.ofSeconds(1), new TicketDesk());
-        outage.watch(app.client(), app.failover());
-    }
-
-    @AfterEach
-    void stopTheDesk() {
-        app.close();
-    }
 
     @Test
     void everyDeskConversationRecallsItsTicketInTheSecondaryAfterThePrimaryGoesDark(DrillRegions regions,

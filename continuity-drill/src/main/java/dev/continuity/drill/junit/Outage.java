@@ -208,20 +208,20 @@ public final class Outage {
         long acknowledgedBefore = before.values().stream().mapToLong(Long::longValue).sum();
         long lost;
         long held;
-        List<String> divergent = new ArrayList<>();
         try {
             lost = RecoveryPoint.lostTurns(read, acknowledged);
             held = secondary == null ? 0 : RecoveryPoint.turnsHeldBy(read, secondary, before);
-            if (secondary != null && !continued.isEmpty()) {
-                try (FoundryRegions regions = FoundryRegions.builder(topology).regions(secondary).build()) {
-                    divergent.addAll(RecoveryPoint.divergentCopies(read, regions.service(secondary),
-                            List.copyOf(continued.keySet())));
-                }
-            }
         } catch (RuntimeException e) {
             throw new IllegalStateException("the drill could not read the application's journal to measure the RPO"
                     + " (keep the application open until the test method returns: start it in @BeforeEach and close"
                     + " it in @AfterEach, or call outage.measure() before closing it): " + e, e);
+        }
+        List<String> divergent = new ArrayList<>();
+        if (secondary != null && !continued.isEmpty()) {
+            try (FoundryRegions regions = FoundryRegions.builder(topology).regions(secondary).build()) {
+                divergent.addAll(RecoveryPoint.divergentCopies(read, regions.service(secondary),
+                        List.copyOf(continued.keySet())));
+            }
         }
         return new RecoveryMeasurement(darkRegion, secondary,
                 rtoMillis < 0 ? null : Duration.ofMillis(rtoMillis), clock.recovery(), clock.failoversBeforeOutage(),

@@ -43,6 +43,8 @@ public record RecoveryMeasurement(String darkRegion, String secondary, Duration 
                 + recovery.firstTurn() + " ms); RPO " + rpoTurns() + " turns (" + lostTurns + " lost from the journal, "
                 + unreplicatedTurns + " acknowledged before the outage missing in " + secondary + "; "
                 + continuedConversations + " conversations continued, " + acknowledgedTurns + " turns acknowledged), "
-                + divergentCopies.size() + " copies diverging from the journal";
+                + divergentCopies.size() + " copies diverging from the journal" + (failoversBeforeOutage == 0 ? ""
+                        : "; " + failoversBeforeOutage + " failovers before the outage (false positives: probe settings"
+                        + " too tight for this machine; the RTO is not meaningful)");
     }
 }
