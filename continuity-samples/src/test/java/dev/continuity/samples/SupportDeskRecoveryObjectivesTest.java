@@ -59,7 +59,8 @@ class SupportDeskRecoveryObjectivesTest extends SupportDeskUnderADrill {
         outage.turn(() -> app.ask("desk-scheduled", "remember ticket=TCK-1042"), "OK, I will remember ticket.");
 
         assertThat(outage.darkRegion()).isEqualTo("eastus2");
-        outage.turn(() -> app.ask("desk-scheduled", "call escalate {\"ticket_id\":\"TCK-1042\",\"reason\":\"lost data\"}"),
+        String escalate = "call escalate {\"ticket_id\":\"TCK-1042\",\"reason\":\"lost data\"}";
+        outage.turn(() -> app.ask("desk-scheduled", escalate),
                 result -> result.region().equals("centralus") && result.text().startsWith("escalate returned:"));
         outage.turn(() -> app.ask("desk-scheduled", "recall ticket"), "ticket is TCK-1042.");
         assertThat(app.desk().escalations()).hasSize(1);

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -86,8 +87,8 @@ public final class RegionOutageDrillExtension implements BeforeEachCallback, Aft
         Path agents = Path.of(declared.agents()).toAbsolutePath().normalize();
         if (!Files.isDirectory(agents)) {
             throw new ExtensionConfigurationException(where + ": agents = \"" + declared.agents() + "\": no directory "
-                    + agents + " (a relative path resolves against the working directory " + Path.of("").toAbsolutePath()
-                    + ")");
+                    + agents + " (a relative path resolves against the working directory "
+                    + Path.of("").toAbsolutePath() + ")");
         }
         Path topologyFile = agents.resolve(declared.topology()).normalize();
         if (!Files.isRegularFile(topologyFile)) {
@@ -97,8 +98,13 @@ public final class RegionOutageDrillExtension implements BeforeEachCallback, Aft
         List<AgentDefinition> definitions = definitions(agents, declared.deploy(), where);
         ObjectNode tree = readTopology(topologyFile);
         EmulatorBuilder building = Emulator.builder();
-        for (Iterator<String> names = regions(tree, topologyFile).fieldNames(); names.hasNext(); ) {
-            building.region(names.next());
+        for (Iterator<Map.Entry<String, JsonNode>> all = regions(tree, topologyFile).fields(); all.hasNext(); ) {
+            Map.Entry<String, JsonNode> region = all.next();
+            if (!region.getValue().isObject()) {
+                throw new ExtensionConfigurationException(topologyFile + ": region '" + region.getKey()
+                        + "' is not a JSON object");
+            }
+            building.region(region.getKey());
         }
         Emulator emulator = building.start();
         Path directory = null;
@@ -224,7 +230,8 @@ public final class RegionOutageDrillExtension implements BeforeEachCallback, Aft
         for (String name : names) {
             chosen.add(latest.stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow(() ->
                     new ExtensionConfigurationException(where + ": deploy names agent '" + name + "', which " + agents
-                            + " does not define (agents: " + latest.stream().map(AgentDefinition::name).toList() + ")")));
+                            + " does not define (agents: " + latest.stream().map(AgentDefinition::name).toList()
+                            + ")")));
         }
         return chosen;
     }
