@@ -4,12 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import dev.continuity.client.ContinuityClient;
-import dev.continuity.failover.ProbeSettings;
-import dev.continuity.foundry.ContinuityStack;
-import dev.continuity.journal.memory.InMemoryTurnJournal;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -39,24 +33,7 @@ class RegionOutageDrillRpoBoundTest {
 
     /** Two conversations continue in the secondary; then the application forgets one of them. */
     @RegionOutageDrill(agents = "../agents", deploy = "triage", rpo = 0)
-    static class ForgetsAConversation {
-        private final InMemoryTurnJournal journal = new InMemoryTurnJournal();
-        private ContinuityStack stack;
-
-        @BeforeEach
-        void startTheStack(DrillRegions regions, Outage outage) {
-            stack = regions.connect().stack(journal, regions.definitions())
-                    .probes(ProbeSettings.every(Duration.ofSeconds(1)))
-                    .start();
-            outage.watch(stack);
-        }
-
-        @AfterEach
-        void stopTheStack() {
-            stack.close();
-            journal.close();
-        }
-
+    static class ForgetsAConversation extends StackUnderADrill {
         @Test
         void forgets(Outage outage) {
             ContinuityClient client = stack.client();

@@ -5,14 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.continuity.client.ContinuityClient;
 import dev.continuity.definition.AgentDefinition;
-import dev.continuity.failover.ProbeSettings;
-import dev.continuity.foundry.ContinuityStack;
-import dev.continuity.journal.memory.InMemoryTurnJournal;
 import dev.continuity.topology.TopologyLoader;
-import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,24 +15,7 @@ import org.junit.jupiter.api.Test;
  * through {@link Outage#turn} are timed and checked, and the measurement is the drill's.
  */
 @RegionOutageDrill(agents = "../agents", deploy = "triage", rto = "PT60S", rpo = 0)
-class RegionOutageDrillWithAnAssembledStackTest {
-
-    private final InMemoryTurnJournal journal = new InMemoryTurnJournal();
-    private ContinuityStack stack;
-
-    @BeforeEach
-    void startTheStack(DrillRegions regions, Outage outage) {
-        stack = regions.connect().stack(journal, regions.definitions())
-                .probes(ProbeSettings.every(Duration.ofSeconds(1)))
-                .start();
-        outage.watch(stack);
-    }
-
-    @AfterEach
-    void stopTheStack() {
-        stack.close();
-        journal.close();
-    }
+class RegionOutageDrillWithAnAssembledStackTest extends StackUnderADrill {
 
     @Test
     void aConversationBegunInThePrimaryIsMeasuredRecallingItsFactInTheSecondary(DrillRegions regions, Outage outage) {
