@@ -421,7 +421,10 @@ public final class CosmosTurnJournal implements TurnJournal {
         }
         ConversationHead created = TurnWriteRules.createdHead(head);
         if (partitions.hierarchical() && !holdKey(key, created.tenant())) {
-            return Optional.empty(); // another tenant holds the key: as if its head existed
+            throw new JournalException("conversation key '" + key + "' is taken by another tenant; tenant '"
+                    + created.tenant() + "' cannot use it (conversation keys are unique across the journal, and with "
+                    + "hierarchical partitioning a key stays with the tenant that first used it, also after its "
+                    + "conversation was deleted)");
         }
         try {
             CosmosItemResponse<ObjectNode> response = store.create(timed(JournalDocuments.headDocument(created, 0)),
@@ -810,7 +813,7 @@ public final class CosmosTurnJournal implements TurnJournal {
      * Conversation keys stay unique across the journal, as under the single-path key, where the key is the
      * partition: the key document is what two tenants creating one key race for, and Cosmos DB lets one create win.
      *
-     * @return whether {@code tenant} holds the key (false: another tenant does)
+     * @return whether {@code tenant} holds the key (false: another tenant does; its name is not for the caller)
      */
     private boolean holdKey(String key, String tenant) {
         String holder = cache.tenantOf(key);

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.azure.cosmos.CosmosClient;
 import dev.continuity.ContinuityException;
 import dev.continuity.cosmos.CosmosJournalProvisioner;
+import dev.continuity.cosmos.CosmosPartitioning;
 import dev.continuity.cosmos.CosmosTurnJournal;
 import dev.continuity.journal.ConversationSummary;
 import dev.continuity.journal.JournalException;
@@ -21,6 +22,7 @@ import dev.continuity.journal.crypto.LocalKeyFile;
 import dev.continuity.journal.sqlite.SqliteTurnJournal;
 import dev.continuity.replay.ConversationReplayer;
 import dev.continuity.testsupport.LocalCosmosServer;
+import dev.continuity.testsupport.OfficialCosmosEmulator;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -36,7 +38,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Tenant isolation through the client, against SQLite and the local Cosmos DB server, with the emulator's two
+ * Tenant isolation through the client, against SQLite, the local Cosmos DB server and (where Docker runs) the
+ * official Cosmos DB emulator with the hierarchical partition key, with the emulator's two
  * regions behind the real SDK: two tenants' clients share one journal; one tenant's client cannot read, send to,
  * replay (in a failover) or recover the other's conversation, and with per-tenant keys the other tenant's key
  * cannot open it.
@@ -59,7 +62,27 @@ class TenantClientIsolationTest {
                     CosmosJournalProvisioner.of(cosmos()).provision("continuity", container);
                     return CosmosTurnJournal.builder().client(cosmos()).database("continuity").container(container)
                             .build();
+                }),
+                // the hierarchical key [/tenant, /conversationKey] only the official emulator serves: not run (skipped,
+                // with the reason) where there is no Docker engine
+                Arguments.of("cosmos-hierarchical-official-emulator", (Function<Path, TurnJournal>) dir -> {
+                    String container = "tenants-hpk-" + UUID.randomUUID();
+                    CosmosClient client = officialEmulator();
+                    CosmosJournalProvisioner.of(client).partitioning(CosmosPartitioning.HIERARCHICAL)
+                            .provision("continuity", container);
+                    return CosmosTurnJournal.builder().client(client).database("continuity").container(container)
+                            .partitioning(CosmosPartitioning.HIERARCHICAL).build();
                 }));
+    }
+
+    private static CosmosClient officialEmulatorClient;
+
+    /** A client of the official emulator; aborts the test (not run) without Docker. */
+    private static synchronized CosmosClient officialEmulator() {
+        if (officialEmulatorClient == null) {
+            officialEmulatorClient = OfficialCosmosEmulator.shared().clientBuilder().buildClient();
+        }
+        return officialEmulatorClient;
     }
 
     private static synchronized CosmosClient cosmos() {
@@ -73,6 +96,9 @@ class TenantClientIsolationTest {
     static void closeCosmos() {
         if (cosmos != null) {
             cosmos.close();
+        }
+        if (officialEmulatorClient != null) {
+            officialEmulatorClient.close();
         }
     }
 
