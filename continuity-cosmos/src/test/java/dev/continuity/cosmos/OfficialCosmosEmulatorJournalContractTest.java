@@ -4,9 +4,7 @@ import com.azure.cosmos.CosmosClient;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.tck.TurnJournalContract;
 import dev.continuity.testsupport.OfficialCosmosEmulator;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -25,74 +23,62 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class OfficialCosmosEmulatorJournalContractTest {
 
     private static final String DATABASE = "continuity";
-    private static final List<CosmosClient> CLIENTS = new ArrayList<>();
+    private static final CosmosClients CLIENTS =
+            new CosmosClients(() -> OfficialCosmosEmulator.shared().clientBuilder());
     private static final Map<CosmosPartitioning, String> CONTAINERS = new EnumMap<>(CosmosPartitioning.class);
 
     @AfterAll
     static void closeClients() {
-        synchronized (CLIENTS) {
-            CLIENTS.forEach(CosmosClient::close);
-            CLIENTS.clear();
-        }
-    }
-
-    private static CosmosClient newClient() {
-        CosmosClient client = OfficialCosmosEmulator.shared().clientBuilder().buildClient();
-        synchronized (CLIENTS) {
-            CLIENTS.add(client);
-        }
-        return client;
-    }
-
-    private static CosmosClient sharedClient() {
-        synchronized (CLIENTS) {
-            return CLIENTS.isEmpty() ? newClient() : CLIENTS.get(0);
-        }
+        CLIENTS.closeAll();
     }
 
     /** The container of one partitioning, provisioned by its first test (the contract's keys never collide). */
     private static synchronized String container(CosmosPartitioning partitioning) {
         return CONTAINERS.computeIfAbsent(partitioning, p -> {
-            String name = "contract-" + p.name().toLowerCase() + "-" + UUID.randomUUID();
-            CosmosJournalProvisioner.of(sharedClient()).partitioning(p).provision(DATABASE, name);
+            String name = "contract-" + p.name().toLowerCase(java.util.Locale.ROOT) + "-" + UUID.randomUUID();
+            CosmosJournalProvisioner.of(CLIENTS.shared()).partitioning(p).provision(DATABASE, name);
             return name;
         });
     }
 
-    private static TurnJournal journal(CosmosClient client, CosmosPartitioning partitioning) {
-        return CosmosTurnJournal.builder().client(client).database(DATABASE).container(container(partitioning))
-                .partitioning(partitioning).build();
+    /** The contract on a container of one partitioning; {@code reopen} is a new client and journal (nothing cached). */
+    abstract class OnePartitioning extends TurnJournalContract {
+        private final CosmosPartitioning partitioning;
+
+        OnePartitioning(CosmosPartitioning partitioning) {
+            this.partitioning = partitioning;
+        }
+
+        @Override
+        protected TurnJournal createJournal() {
+            return journal(CLIENTS.shared());
+        }
+
+        @Override
+        protected TurnJournal reopen(TurnJournal journal) {
+            journal.close();
+            return journal(CLIENTS.newClient());
+        }
+
+        private TurnJournal journal(CosmosClient client) {
+            return CosmosTurnJournal.builder().client(client).database(DATABASE).container(container(partitioning))
+                    .partitioning(partitioning).build();
+        }
     }
 
     /** The contract on a container partitioned by {@code /conversationKey}. */
     @Nested
-    class PartitionedByConversationKey extends TurnJournalContract {
-        @Override
-        protected TurnJournal createJournal() {
-            return journal(sharedClient(), CosmosPartitioning.CONVERSATION);
-        }
-
-        /** A restarted process: a new client and a new journal (nothing cached) on the same container. */
-        @Override
-        protected TurnJournal reopen(TurnJournal journal) {
-            journal.close();
-            return journal(newClient(), CosmosPartitioning.CONVERSATION);
+    class PartitionedByConversationKey extends OnePartitioning {
+        PartitionedByConversationKey() {
+            super(CosmosPartitioning.CONVERSATION);
         }
     }
 
     /** The contract on a container partitioned by the hierarchical key {@code [/tenant, /conversationKey]}. */
     @Nested
-    class PartitionedByTenantThenConversationKey extends TurnJournalContract {
-        @Override
-        protected TurnJournal createJournal() {
-            return journal(sharedClient(), CosmosPartitioning.HIERARCHICAL);
-        }
-
-        /** A restarted process: a new client and a new journal (no cached tenant or head) on the same container. */
-        @Override
-        protected TurnJournal reopen(TurnJournal journal) {
-            journal.close();
-            return journal(newClient(), CosmosPartitioning.HIERARCHICAL);
+    class PartitionedByTenantThenConversationKey extends OnePartitioning {
+        PartitionedByTenantThenConversationKey() {
+            super(CosmosPartitioning.HIERARCHICAL);
         }
     }
 }
