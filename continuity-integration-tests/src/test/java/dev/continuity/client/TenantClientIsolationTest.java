@@ -38,8 +38,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Tenant isolation through the client, against SQLite, the local Cosmos DB server and (where Docker runs) the
- * official Cosmos DB emulator with the hierarchical partition key, with the emulator's two
+ * Tenant isolation through the client, against SQLite, the local Cosmos DB server (partitioned by conversation, and
+ * by the hierarchical key tenant/conversation) and, where Docker runs, the official Cosmos DB emulator with the
+ * hierarchical key, with the emulator's two
  * regions behind the real SDK: two tenants' clients share one journal; one tenant's client cannot read, send to,
  * replay (in a failover) or recover the other's conversation, and with per-tenant keys the other tenant's key
  * cannot open it.
@@ -63,16 +64,19 @@ class TenantClientIsolationTest {
                     return CosmosTurnJournal.builder().client(cosmos()).database("continuity").container(container)
                             .build();
                 }),
-                // the hierarchical key [/tenant, /conversationKey] only the official emulator serves: not run (skipped,
-                // with the reason) where there is no Docker engine
-                Arguments.of("cosmos-hierarchical-official-emulator", (Function<Path, TurnJournal>) dir -> {
-                    String container = "tenants-hpk-" + UUID.randomUUID();
-                    CosmosClient client = officialEmulator();
-                    CosmosJournalProvisioner.of(client).partitioning(CosmosPartitioning.HIERARCHICAL)
-                            .provision("continuity", container);
-                    return CosmosTurnJournal.builder().client(client).database("continuity").container(container)
-                            .partitioning(CosmosPartitioning.HIERARCHICAL).build();
-                }));
+                Arguments.of("cosmos-hierarchical", (Function<Path, TurnJournal>) dir -> hierarchical(cosmos())),
+                // the official emulator hashes the hierarchical key as Azure does: not run (skipped, with the reason)
+                // where there is no Docker engine
+                Arguments.of("cosmos-hierarchical-official-emulator",
+                        (Function<Path, TurnJournal>) dir -> hierarchical(officialEmulator())));
+    }
+
+    /** A journal partitioned by [/tenant, /conversationKey] on a new container. */
+    private static TurnJournal hierarchical(CosmosClient client) {
+        String container = "tenants-hpk-" + UUID.randomUUID();
+        CosmosJournalProvisioner.of(client).partitioning(CosmosPartitioning.HIERARCHICAL).provision("continuity", container);
+        return CosmosTurnJournal.builder().client(client).database("continuity").container(container)
+                .partitioning(CosmosPartitioning.HIERARCHICAL).build();
     }
 
     private static CosmosClient officialEmulatorClient;

@@ -28,8 +28,9 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * The official Azure Cosmos DB emulator, run in Docker through Testcontainers ({@code
  * org.testcontainers:testcontainers-azure}), for a CI that has a Docker engine. Builds never depend on it: the
- * npm-based {@link LocalCosmosServer} is the Cosmos DB every build uses; this fixture adds the real emulator's
- * behaviour (hierarchical partition keys, its query engine, its error answers) where Docker runs.
+ * npm-based {@link LocalCosmosServer} is the Cosmos DB every build uses; this fixture adds Microsoft's own emulator
+ * (its query engine, its hashing of hierarchical partition keys and prefix queries, its error answers) where Docker
+ * runs.
  *
  * <p>Use {@code @ExtendWith(OfficialCosmosEmulator.class)} on a test class: without a reachable Docker engine its
  * tests are <b>not run</b> (a JUnit assumption per test, reported as skipped with the reason, never as passed); with one, the
@@ -84,8 +85,7 @@ public final class OfficialCosmosEmulator implements BeforeEachCallback {
         if (unavailable == null && !DockerClientFactory.instance().isDockerAvailable()) {
             unavailable = "not run: no Docker engine is reachable (Testcontainers found none: set DOCKER_HOST or run a "
                     + "Docker daemon), and the official Azure Cosmos DB emulator (" + image() + ") runs only in Docker. "
-                    + "Every build runs the journal suites on the local Cosmos DB compatible server (LocalCosmosServer) "
-                    + "instead, partitioned by conversation key only: it cannot serve hierarchical partition keys";
+                    + "Every build runs the same journal suites on the local Cosmos DB compatible server (LocalCosmosServer)";
         }
         Assumptions.assumeTrue(unavailable == null, unavailable);
         shared = Running.start(DockerImageName.parse(image()));
