@@ -247,7 +247,10 @@ public final class RehydrationBenchmark {
                 .mode(RehydrationMode.EAGER).concurrency(concurrency).validation(ValidationOptions.none()).build();
     }
 
-    /** The same calls a replay sends (create with the first 20 items, then add-items), straight to the region. */
+    /**
+     * The same calls a replay sends (create with the first 20 items and the replay's metadata, then add-items),
+     * straight to the region.
+     */
     private static int raw(AgentService target, int conversations, int items, int concurrency) throws Exception {
         List<TurnItem> conversation = chat(items);
         AtomicInteger next = new AtomicInteger();
@@ -257,9 +260,15 @@ public final class RehydrationBenchmark {
             List<Future<?>> workers = new ArrayList<>();
             for (int w = 0; w < concurrency; w++) {
                 workers.add(pool.submit(() -> {
-                    while (next.getAndIncrement() < conversations) {
+                    int c;
+                    while ((c = next.getAndIncrement()) < conversations) {
                         int first = Math.min(AgentService.MAX_ITEMS_PER_CALL, conversation.size());
-                        String id = target.createConversation(conversation.subList(0, first), Map.of());
+                        // the metadata a replay's create carries (dev.continuity.replay.internal.ReplayRun): the
+                        // same requests, not lighter ones
+                        Map<String, String> metadata = Map.of("continuity-key", "bench-" + c, "continuity-through",
+                                Integer.toString((items + 1) / 2), "continuity-agent", "agent-" + (1 + c % AGENTS),
+                                "continuity-source", "replay");
+                        String id = target.createConversation(conversation.subList(0, first), metadata);
                         calls.incrementAndGet();
                         for (int from = first; from < conversation.size(); from += AgentService.MAX_ITEMS_PER_CALL) {
                             int to = Math.min(conversation.size(), from + AgentService.MAX_ITEMS_PER_CALL);
