@@ -122,14 +122,18 @@ public final class Rehydrator {
         this.definitions = List.copyOf(b.definitions);
         this.mode = b.mode;
         this.replayer = b.replayer != null ? b.replayer
-                : b.journal == null ? null : new ConversationReplayer(b.journal, b.replayOptions);
+                : b.journal == null ? null : new ConversationReplayer(b.journal, b.replayOptions, b.telemetry);
         this.replayOptions = b.replayer != null ? b.replayer.options() : b.replayOptions;
         this.concurrency = b.concurrency;
         this.pageSize = b.pageSize;
         this.changedSince = b.changedSince;
         this.validation = b.validation;
         this.preflightChecks = List.copyOf(b.preflightChecks);
-        this.events = new Events(b.listener);
+        this.events = new Events(b.telemetry == dev.continuity.telemetry.ContinuityTelemetry.NONE ? b.listener
+                : event -> {
+                    b.telemetry.onRehydrationEvent(event);
+                    b.listener.onEvent(event);
+                });
     }
 
     /** A new builder. */
@@ -419,6 +423,7 @@ public final class Rehydrator {
         private ValidationOptions validation = ValidationOptions.defaults();
         private final List<PreflightCheck> preflightChecks = new ArrayList<>();
         private RehydrationListener listener = RehydrationListener.none();
+        private dev.continuity.telemetry.ContinuityTelemetry telemetry = dev.continuity.telemetry.ContinuityTelemetry.NONE;
         private Duration giveUpAfter = DEFAULT_GIVE_UP_AFTER;
         private boolean cleanOrphans = true;
         private Clock clock = Clock.systemUTC();
@@ -572,6 +577,16 @@ public final class Rehydrator {
          */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Where the run tells what it does (default none): every {@link RehydrationEvent} (phases, the report)
+         * besides the {@link #listener}. Leave it unset on a rehydration a {@code FailoverController} runs: the
+         * controller's own telemetry sees its events already.
+         */
+        public Builder telemetry(dev.continuity.telemetry.ContinuityTelemetry telemetry) {
+            this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
             return this;
         }
 

@@ -1,5 +1,7 @@
 package dev.continuity.replay;
 
+import dev.continuity.telemetry.Activity;
+import dev.continuity.telemetry.ContinuityTelemetry;
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.journal.RegionCursor;
 import dev.continuity.journal.TurnItem;
@@ -57,12 +59,22 @@ public final class ConversationReplayer {
     private final TurnJournal journal;
     private final ReplayOptions options;
     private final ServiceRetry retry;
+    private final ContinuityTelemetry telemetry;
 
     /** A replayer over {@code journal} with {@code options}. */
     public ConversationReplayer(TurnJournal journal, ReplayOptions options) {
+        this(journal, options, ContinuityTelemetry.NONE);
+    }
+
+    /**
+     * A replayer over {@code journal} with {@code options} that tells {@code telemetry} of every replay (an
+     * activity per {@link #catchUp}, with what it did) and every retry.
+     */
+    public ConversationReplayer(TurnJournal journal, ReplayOptions options, ContinuityTelemetry telemetry) {
         this.journal = Objects.requireNonNull(journal, "journal");
         this.options = Objects.requireNonNull(options, "options");
-        this.retry = new ServiceRetry("continuity-replay", options.retry());
+        this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
+        this.retry = new ServiceRetry("continuity-replay", options.retry(), telemetry);
     }
 
     /** A replayer with {@link ReplayOptions#defaults()}. */
@@ -81,7 +93,22 @@ public final class ConversationReplayer {
     public ReplayOutcome catchUp(AgentService target, String conversationKey) {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(conversationKey, "conversationKey");
-        return ReplayRun.locked(journal, options, retry, target, conversationKey, null);
+        Activity replay = telemetry.replay(target.region(), conversationKey);
+        try {
+            ReplayOutcome outcome = ReplayRun.locked(journal, options, retry, target, conversationKey, null);
+            replay.replayed(outcome);
+            return outcome;
+        } catch (RuntimeException | Error e) {
+            replay.failed(e);
+            throw e;
+        } finally {
+            replay.close();
+        }
+    }
+
+    /** The telemetry this replayer tells of its replays. */
+    public ContinuityTelemetry telemetry() {
+        return telemetry;
     }
 
     /**
