@@ -1,7 +1,5 @@
 package dev.continuity.replay;
 
-import dev.continuity.telemetry.Activity;
-import dev.continuity.telemetry.ContinuityTelemetry;
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.journal.RegionCursor;
 import dev.continuity.journal.TurnItem;
@@ -12,6 +10,8 @@ import dev.continuity.replay.internal.ItemFingerprint;
 import dev.continuity.replay.internal.ItemReplayPolicy;
 import dev.continuity.replay.internal.ReplayRun;
 import dev.continuity.replay.internal.ServiceRetry;
+import dev.continuity.replay.internal.TracedReplay;
+import dev.continuity.telemetry.ContinuityTelemetry;
 import java.util.Objects;
 
 /**
@@ -93,17 +93,8 @@ public final class ConversationReplayer {
     public ReplayOutcome catchUp(AgentService target, String conversationKey) {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(conversationKey, "conversationKey");
-        Activity replay = telemetry.replay(target.region(), conversationKey);
-        try {
-            ReplayOutcome outcome = ReplayRun.locked(journal, options, retry, target, conversationKey, null);
-            replay.replayed(outcome);
-            return outcome;
-        } catch (RuntimeException | Error e) {
-            replay.failed(e);
-            throw e;
-        } finally {
-            replay.close();
-        }
+        return TracedReplay.run(telemetry, target.region(), conversationKey,
+                () -> ReplayRun.locked(journal, options, retry, target, conversationKey, null));
     }
 
     /** The telemetry this replayer tells of its replays. */

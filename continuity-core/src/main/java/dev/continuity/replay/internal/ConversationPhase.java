@@ -53,7 +53,7 @@ public final class ConversationPhase {
     public ConversationPhase(TurnJournal journal, ConversationReplayer replayer, AgentService target, int concurrency,
             int pageSize, Instant changedSince, Events events, TotalsAccumulator totals, GiveUpGuard guard) {
         this.guard = guard;
-        this.retry = new ServiceRetry("continuity-replay", replayer.options().retry());
+        this.retry = new ServiceRetry("continuity-replay", replayer.options().retry(), replayer.telemetry());
         this.journal = journal;
         this.replayer = replayer;
         this.target = target;
@@ -112,7 +112,8 @@ public final class ConversationPhase {
                         throw new ReplayException(FailureReason.GAVE_UP, "replay of conversation '" + key
                                 + "' into " + region + " not started: " + guard.reason(), null, null);
                     }
-                    totals.add(ReplayRun.locked(replayer.journal(), replayer.options(), retry, target, key, guard));
+                    totals.add(TracedReplay.run(replayer.telemetry(), target.region(), key,
+                            () -> ReplayRun.locked(replayer.journal(), replayer.options(), retry, target, key, guard)));
                 } catch (RuntimeException e) {
                     failed.incrementAndGet();
                     totals.fail(key, e);

@@ -1,8 +1,8 @@
 package dev.continuity.replay.internal;
 
-import dev.continuity.telemetry.ContinuityTelemetry;
 import dev.continuity.RetrySettings;
 import dev.continuity.agentservice.AgentServiceException;
+import dev.continuity.telemetry.ContinuityTelemetry;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
