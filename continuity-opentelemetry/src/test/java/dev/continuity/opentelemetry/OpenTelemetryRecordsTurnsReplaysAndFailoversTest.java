@@ -1,10 +1,13 @@
 package dev.continuity.opentelemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.continuity.client.TurnRejectedException;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.DefinitionLoader;
 import dev.continuity.emulator.Emulator;
+import dev.continuity.emulator.FaultRule;
 import dev.continuity.failover.FailoverEvent;
 import dev.continuity.failover.ProbeSettings;
 import dev.continuity.foundry.ContinuityStack;
@@ -15,6 +18,7 @@ import dev.continuity.topology.Topology;
 import dev.continuity.topology.TopologyLoader;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
@@ -23,6 +27,7 @@ import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.io.IOException;
@@ -131,6 +136,48 @@ class OpenTelemetryRecordsTurnsReplaysAndFailoversTest {
         assertThat(metric("continuity.turn.duration").getUnit()).isEqualTo("s");
         assertThat(metric("continuity.turn.duration").getHistogramData().getPoints()).singleElement()
                 .satisfies(p -> assertThat(p.getAttributes().get(key("continuity.region"))).isEqualTo("eastus2"));
+    }
+
+    @Test
+    void aThrottledAgentCallIsRetriedAndEachRetryCountsByReasonAndShowsOnTheTurn() {
+        try (ContinuityStack stack = stack(ContinuityOpenTelemetry.create(sdk), new CompletableFuture<>())) {
+            stack.client().startConversation("c-5", "policy-bot", null);
+            emulator.region("eastus2").faults().inject(FaultRule.throttle(10).onlyFor("POST", "/responses").times(2));
+            stack.client().send("c-5", "remember a=1");
+        }
+
+        SpanData turn = only("continuity.turn");
+        assertThat(turn.getEvents()).extracting(EventData::getName)
+                .containsExactly("continuity.retry", "continuity.retry");
+        assertThat(turn.getEvents().get(0).getAttributes().get(key("continuity.retry.reason"))).isEqualTo("throttled");
+        List<SpanData> calls = childrenOf(turn).stream().filter(s -> s.getName().startsWith("invoke_agent")).toList();
+        assertThat(calls).extracting(s -> s.getStatus().getStatusCode())
+                .containsExactly(StatusCode.ERROR, StatusCode.ERROR, StatusCode.UNSET);
+        assertThat(calls.get(0).getAttributes().get(key("error.type")))
+                .isEqualTo("dev.continuity.agentservice.AgentServiceException");
+        assertThat(sum("continuity.retries", "continuity.retry.reason", "throttled")).isEqualTo(2);
+        assertThat(sum("continuity.turns.journaled")).isEqualTo(1);
+    }
+
+    @Test
+    void aRefusedTurnIsAFailedSpanWithItsDiscardAndIsNotCountedAsJournaled() {
+        try (ContinuityStack stack = stack(ContinuityOpenTelemetry.create(sdk), new CompletableFuture<>())) {
+            stack.client().startConversation("c-6", "policy-bot", null);
+            emulator.region("eastus2").faults().inject(FaultRule.httpError(400).onlyFor("POST", "/responses").times(1));
+            assertThatThrownBy(() -> stack.client().send("c-6", "remember a=1"))
+                    .isInstanceOf(TurnRejectedException.class);
+        }
+
+        SpanData turn = only("continuity.turn");
+        assertThat(turn.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(turn.getAttributes().get(key("error.type"))).isEqualTo(TurnRejectedException.class.getName());
+        assertThat(childrenOf(turn)).filteredOn(s -> s.getName().equals("continuity.journal.write"))
+                .extracting(s -> s.getAttributes().get(key("continuity.journal.operation")))
+                .containsExactly("append", "discard");
+        assertThat(metric("continuity.turn.duration").getHistogramData().getPoints()).singleElement()
+                .satisfies(p -> assertThat(p.getAttributes().get(key("error.type")))
+                        .isEqualTo(TurnRejectedException.class.getName()));
+        assertThat(collected).extracting(MetricData::getName).doesNotContain("continuity.turns.journaled");
     }
 
     @Test
