@@ -384,16 +384,11 @@ public final class ContinuityClient implements AutoCloseable {
             throw new IllegalArgumentException("a turn needs at least one input item");
         }
         Activity turn = settings.telemetry().turn(conversationKey, durability, input);
-        try {
+        return Activity.within(turn, () -> {
             TurnResult result = sendTurnLocked(conversationKey, input, options, sink, turn);
             turn.answered(result);
             return result;
-        } catch (RuntimeException | Error e) {
-            turn.failed(e);
-            throw e;
-        } finally {
-            turn.close();
-        }
+        });
     }
 
     /** {@link #sendTurn} within its telemetry activity {@code turn}. */
@@ -758,28 +753,16 @@ public final class ContinuityClient implements AutoCloseable {
 
     /** Completes a turn an earlier failure left pending, within a reconciliation activity. */
     private TurnResult reconcile(Turn pending) {
-        Activity activity = settings.telemetry().reconciliation(pending.conversationKey(), pending.sequence());
-        try {
-            return complete(pending, true);
-        } catch (RuntimeException | Error e) {
-            activity.failed(e);
-            throw e;
-        } finally {
-            activity.close();
-        }
+        return Activity.within(settings.telemetry().reconciliation(pending.conversationKey(), pending.sequence()),
+                () -> complete(pending, true));
     }
 
     /** Runs one journal write ({@code append}, {@code commit}, {@code discard}) within its telemetry activity. */
     private void journalWrite(String operation, Runnable write) {
-        Activity activity = settings.telemetry().journalWrite(operation);
-        try {
+        Activity.within(settings.telemetry().journalWrite(operation), () -> {
             write.run();
-        } catch (RuntimeException | Error e) {
-            activity.failed(e);
-            throw e;
-        } finally {
-            activity.close();
-        }
+            return null;
+        });
     }
 
     /**
@@ -890,22 +873,20 @@ public final class ContinuityClient implements AutoCloseable {
                 if (reply == null) {
                     responding = true;
                     AgentReference agent = new AgentReference(pending.agentName(), pending.agentVersion());
-                    Activity call = settings.telemetry().agentCall(region, agent, cursor.conversationId(), input,
-                            sink != null);
-                    try {
+                    List<TurnItem> sent = input;
+                    String conversationId = cursor.conversationId();
+                    Activity call = settings.telemetry().agentCall(region, agent, conversationId, sent, sink != null);
+                    reply = Activity.within(call, () -> {
+                        AgentReply answered;
                         if (sink == null) {
-                            reply = service.respond(agent, cursor.conversationId(), input, options);
+                            answered = service.respond(agent, conversationId, sent, options);
                         } else {
                             sink.attempt();
-                            reply = service.respondStreaming(agent, cursor.conversationId(), input, options, sink);
+                            answered = service.respondStreaming(agent, conversationId, sent, options, sink);
                         }
-                        call.reply(reply);
-                    } catch (RuntimeException | Error e) {
-                        call.failed(e);
-                        throw e;
-                    } finally {
-                        call.close();
-                    }
+                        call.reply(answered);
+                        return answered;
+                    });
                     responding = false;
                 }
                 reply = awaitFinal(pending, region, service, reply);

@@ -42,4 +42,21 @@ public interface Activity extends AutoCloseable {
     /** Ends the activity (and its timing). */
     @Override
     void close();
+
+    /**
+     * Runs {@code work} within {@code activity}: a failure is recorded ({@link #failed}) and thrown on, and the
+     * activity is closed either way. The one way the callers of {@link ContinuityTelemetry} run their work.
+     *
+     * @return what {@code work} returned
+     */
+    static <T> T within(Activity activity, java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (RuntimeException | Error e) {
+            activity.failed(e);
+            throw e;
+        } finally {
+            activity.close();
+        }
+    }
 }

@@ -170,20 +170,10 @@ public final class ContinuityOpenTelemetry implements ContinuityTelemetry {
                 .setDescription("Duration of an agent call").build();
         meter.gaugeBuilder("continuity.standby.lag").ofLongs().setUnit("{turn}")
                 .setDescription("Committed turns a warm standby has not replicated yet")
-                .buildWithCallback(m -> standbys.forEach((region, lag) -> {
-                    StandbyLagSample sample = read(region, lag);
-                    if (sample != null) {
-                        m.record(sample.turns(), Attributes.of(REGION, region));
-                    }
-                }));
+                .buildWithCallback(m -> eachStandby((region, lag) -> m.record(lag.turns(), region)));
         meter.gaugeBuilder("continuity.standby.lag.duration").setUnit("s")
                 .setDescription("How long the oldest turn a warm standby has not replicated has waited")
-                .buildWithCallback(m -> standbys.forEach((region, lag) -> {
-                    StandbyLagSample sample = read(region, lag);
-                    if (sample != null) {
-                        m.record(sample.seconds(), Attributes.of(REGION, region));
-                    }
-                }));
+                .buildWithCallback(m -> eachStandby((region, lag) -> m.record(lag.seconds(), region)));
     }
 
     /** The telemetry of {@link GlobalOpenTelemetry}, without message content. */
@@ -413,13 +403,15 @@ public final class ContinuityOpenTelemetry implements ContinuityTelemetry {
         return builder.startSpan();
     }
 
-    private static StandbyLagSample read(String region, Supplier<StandbyLagSample> lag) {
-        try {
-            return lag.get();
-        } catch (RuntimeException e) {
-            LOG.warn("warm standby {}: reading its lag failed: {}", region, e.toString());
-            return null;
-        }
+    /** Hands each observed standby's current lag, with its region as attributes, to {@code measure}. */
+    private void eachStandby(java.util.function.BiConsumer<Attributes, StandbyLagSample> measure) {
+        standbys.forEach((region, lag) -> {
+            try {
+                measure.accept(Attributes.of(REGION, region), lag.get());
+            } catch (RuntimeException e) {
+                LOG.warn("warm standby {}: reading its lag failed: {}", region, e.toString());
+            }
+        });
     }
 
     /** Puts {@code span} under {@code key}, ending one a lost event left open there. */

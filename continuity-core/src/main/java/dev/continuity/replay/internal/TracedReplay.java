@@ -15,15 +15,10 @@ public final class TracedReplay {
     public static ReplayOutcome run(ContinuityTelemetry telemetry, String region, String conversationKey,
             Supplier<ReplayOutcome> replay) {
         Activity activity = telemetry.replay(region, conversationKey);
-        try {
+        return Activity.within(activity, () -> {
             ReplayOutcome outcome = replay.get();
             activity.replayed(outcome);
             return outcome;
-        } catch (RuntimeException | Error e) {
-            activity.failed(e);
-            throw e;
-        } finally {
-            activity.close();
-        }
+        });
     }
 }
