@@ -164,6 +164,11 @@ public final class ContinuityClient implements AutoCloseable {
         return new Builder();
     }
 
+    /** Where this client tells what it does ({@link Builder#telemetry}); its asynchronous face hands tasks over. */
+    ContinuityTelemetry telemetry() {
+        return settings.telemetry();
+    }
+
     /** How this client journals turns. */
     public TurnDurability durability() {
         return durability;
@@ -319,7 +324,7 @@ public final class ContinuityClient implements AutoCloseable {
             java.util.function.Function<java.util.function.Consumer<TurnEvent>, TurnResult> call) {
         requireOpen(conversationKey, "streamed turns");
         TurnStream stream = new TurnStream();
-        streamThreads().execute(() -> {
+        streamThreads().execute(settings.telemetry().propagating(() -> {
             TurnResult result;
             try {
                 result = call.apply(stream::emit);
@@ -332,7 +337,7 @@ public final class ContinuityClient implements AutoCloseable {
                 throw e;
             }
             stream.finish(result, null);
-        });
+        }));
         return stream;
     }
 

@@ -40,6 +40,16 @@ public interface ContinuityTelemetry {
     }
 
     /**
+     * {@code task}, which runs later on another thread (an asynchronous or streamed turn on the client's threads),
+     * carrying the context current where it was handed over: the caller's span stays the parent of that turn's.
+     *
+     * @return the task to run instead (by default {@code task} itself)
+     */
+    default Runnable propagating(Runnable task) {
+        return task;
+    }
+
+    /**
      * A journal write of the current turn.
      *
      * @param operation {@code append}, {@code commit} or {@code discard}

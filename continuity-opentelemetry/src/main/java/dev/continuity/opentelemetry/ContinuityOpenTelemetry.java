@@ -205,6 +205,11 @@ public final class ContinuityOpenTelemetry implements ContinuityTelemetry {
     }
 
     @Override
+    public Runnable propagating(Runnable task) {
+        return Context.current().wrap(task);
+    }
+
+    @Override
     public Activity journalWrite(String operation) {
         Span span = tracer.spanBuilder("continuity.journal.write").setAttribute(JOURNAL_OPERATION, operation)
                 .startSpan();

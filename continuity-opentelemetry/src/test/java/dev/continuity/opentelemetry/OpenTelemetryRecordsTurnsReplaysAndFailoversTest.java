@@ -181,6 +181,27 @@ class OpenTelemetryRecordsTurnsReplaysAndFailoversTest {
     }
 
     @Test
+    void anAsynchronousOrStreamedTurnIsAChildOfTheSpanCurrentWhereTheApplicationAskedForIt() {
+        io.opentelemetry.api.trace.Span request = sdk.getTracer("app").spanBuilder("request").startSpan();
+        try (ContinuityStack stack = stack(ContinuityOpenTelemetry.create(sdk), new CompletableFuture<>());
+                io.opentelemetry.context.Scope ignored = request.makeCurrent()) {
+            stack.client().startConversation("c-7", "policy-bot", null);
+            stack.asyncClient().send("c-7", "remember a=1").block();
+            stack.client().sendStreaming("c-7", "recall a").result().toCompletableFuture().join();
+        } finally {
+            request.end();
+        }
+
+        SpanData parent = only("request");
+        List<SpanData> turns = spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals("continuity.turn"))
+                .toList();
+        assertThat(turns).hasSize(2).allSatisfy(turn -> {
+            assertThat(turn.getParentSpanId()).isEqualTo(parent.getSpanId());
+            assertThat(turn.getTraceId()).isEqualTo(parent.getTraceId());
+        });
+    }
+
+    @Test
     void messageContentIsNotRecordedByDefault() {
         try (ContinuityStack stack = stack(ContinuityOpenTelemetry.create(sdk), new CompletableFuture<>())) {
             stack.client().startConversation("c-2", "policy-bot", null);
