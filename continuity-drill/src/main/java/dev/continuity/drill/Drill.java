@@ -87,8 +87,16 @@ public final class Drill {
         /** Traffic progressed. */
         void turns(long acknowledged, long expected, String activeRegion);
 
-        /** Something worth a line. */
+        /** Something worth a line: what happened, as expected. */
         void note(String message);
+
+        /**
+         * A problem worth a line: a check that failed, a failover that aborted, something the drill did not expect
+         * (default: a {@link #note}).
+         */
+        default void problem(String message) {
+            note(message);
+        }
     }
 
     /** Starts the warm standby into the secondary ({@code --mode warm}; the Cosmos DB store provides it). */
@@ -278,6 +286,7 @@ public final class Drill {
             TurnJournal journal, ConversationReplayer replayer, WarmStandby standby) throws Exception {
         ReplayTally toSecondary = new ReplayTally(replayer);
         ReplayTally toPrimary = new ReplayTally(replayer);
+        AtomicBoolean failingBack = new AtomicBoolean();
         EventClock events = new EventClock();
         CountDownLatch eagerDone = new CountDownLatch(options.mode().equals("eager") ? 1 : 0);
         // the failover rebuilds the memory stores after the switch: the memory check waits for it
@@ -298,18 +307,21 @@ public final class Drill {
                     events.record(event);
                     describe(event);
                     if (event instanceof FailoverEvent.FailoverCompleted done && done.agents() != null) {
-                        toSecondary.add(done.agents());
+                        toSecondary.add("failover", done.agents());
                     } else if (event instanceof FailoverEvent.MemoriesRebuilt rebuilt) {
                         toSecondary.add(rebuilt.report());
                         memoriesRebuilt.countDown();
                     } else if (event instanceof FailoverEvent.RehydrationCompleted done) {
-                        toSecondary.add(done.report());
+                        toSecondary.add("background replay", done.report());
                         eagerDone.countDown();
                     }
                 })
                 .configureClient(client -> client
-                        .catchUp(events.timed((target, key) -> (target.region().equals(primary.name()) ? toPrimary
-                                : toSecondary).catchUp(target, key), secondary.name()))
+                        .catchUp(events.timed((target, key) -> !target.region().equals(primary.name())
+                                ? toSecondary.catchUp(target, key)
+                                // a conversation's start in the primary is no failback: only catch-ups from then on
+                                : failingBack.get() ? toPrimary.catchUp(target, key)
+                                : replayer.catchUpCursor(target, key), secondary.name()))
                         .failoverWait(Duration.ofSeconds(60)))
                 .start();
         // the standby replicates through the secondary's clients: it stops before the stack closes them
@@ -335,7 +347,9 @@ public final class Drill {
                 startChaos(emulator.region(primary.name()).faults(), primary.name());
             }
             progress.phase("traffic: " + options.conversations() + " conversations x " + options.turns()
-                    + " turns; " + primary.name() + " goes dark halfway");
+                    + " turns = " + traffic.trafficTurns() + " traffic turns; " + primary.name() + " goes dark halfway"
+                    + " (then " + traffic.verificationTurns() + " verification recalls in " + secondary.name() + " and "
+                    + options.conversations() + " recalls after failback)");
             StandbyTotals[] standbyAtOutage = {StandbyTotals.NONE};
             StandbyLag[] lagAtOutage = {StandbyLag.NONE};
             long[] backlogAtOutage = {0};
@@ -381,9 +395,13 @@ public final class Drill {
             if (knowledge != null) {
                 knowledge.askAfter(client);
                 knowledgeVerified = knowledge.verified(secondary.name(), journal, regions.service(secondary.name()));
-                progress.note("knowledge agent cited " + knowledge.primaryCitations() + " in " + primary.name()
-                        + " and " + knowledge.secondaryCitations() + " in " + secondary.name()
-                        + (knowledgeVerified ? ", its file_search_call replayed across the failover" : ""));
+                String cited = "knowledge agent cited " + knowledge.primaryCitations() + " in " + primary.name()
+                        + " and " + knowledge.secondaryCitations() + " in " + secondary.name();
+                if (knowledgeVerified) {
+                    progress.note(cited + ", its file_search_call replayed across the failover");
+                } else {
+                    progress.problem(cited + ": not the same citations, or its file_search_call was not replayed");
+                }
             }
             Boolean toolsVerified = null;
             List<String> compared = new ArrayList<>(traffic.keys);
@@ -395,9 +413,13 @@ public final class Drill {
                 failedRecalls.addAll(toolProblems);
                 compared.addAll(tools.keys());
                 acknowledged.putAll(tools.acknowledged());
-                progress.note("hosted-tool conversations " + String.join(", ", tools.conversations().keySet())
-                        + (toolsVerified ? " continued in " + secondary.name() + " with their items replayed"
-                                + " (reasoning and the pending approval left out)" : ": " + toolProblems));
+                String hosted = "hosted-tool conversations " + String.join(", ", tools.conversations().keySet());
+                if (toolsVerified) {
+                    progress.note(hosted + " continued in " + secondary.name() + " with their items replayed"
+                            + " (reasoning and the pending approval left out)");
+                } else {
+                    progress.problem(hosted + ": " + toolProblems);
+                }
             }
             Boolean memoryVerified = null;
             if (memory != null) {
@@ -408,10 +430,14 @@ public final class Drill {
                 compared.addAll(memory.keys());
                 acknowledged.putAll(memory.acknowledged());
                 DrillReport.Memory rebuilt = toSecondary.snapshot().memory();
-                progress.note("memory store of " + memory.agent() + " in " + secondary.name() + " rebuilt from the"
+                String store = "memory store of " + memory.agent() + " in " + secondary.name() + " rebuilt from the"
                         + " journal (" + rebuilt.storesCreated() + " created, " + rebuilt.updates() + " updates, "
-                        + rebuilt.completed() + " completed)" + (memoryVerified
-                                ? ": a new conversation there recalled the guest's preference" : ": " + memoryProblems));
+                        + rebuilt.completed() + " completed)";
+                if (memoryVerified) {
+                    progress.note(store + ": a new conversation there recalled the guest's preference");
+                } else {
+                    progress.problem(store + ": " + memoryProblems);
+                }
             }
             progress.phase("compare the journal with every regional copy");
             long lost = lostTurns(journal, acknowledged);
@@ -428,10 +454,11 @@ public final class Drill {
             }
             awaitHealthy(controller, primary.name());
             progress.note(primary.name() + " answers again; failing back");
+            failingBack.set(true);
             FailoverEvent.FailbackCompleted failback = controller.failback();
-            toPrimary.add(failback.beforeSwitch());
+            toPrimary.add("before the switch", failback.beforeSwitch());
             if (failback.afterSwitch() != null) {
-                toPrimary.add(failback.afterSwitch());
+                toPrimary.add("after the switch", failback.afterSwitch());
             }
             List<String> failbackFailures = traffic.recallLastFacts(primary.name());
 
@@ -439,10 +466,16 @@ public final class Drill {
                     + " and count duplicate items");
             DuplicateItems duplicates = DuplicateItems.count(journal,
                     List.of(regions.service(primary.name()), regions.service(secondary.name())));
-            progress.note(traffic.streamedTurns.get() + " turns streamed, " + traffic.streamsCut.get()
+            String streamed = traffic.streamedTurns.get() + " turns streamed, " + traffic.streamsCut.get()
                     + " cut mid-answer by the outage and completed in " + secondary.name() + "; "
                     + duplicates.items() + " duplicate items in " + duplicates.conversations()
-                    + " regional conversations");
+                    + " regional conversations";
+            if (duplicates.items() == 0 && traffic.cutElsewhere.isEmpty()) {
+                progress.note(streamed);
+            } else {
+                progress.problem(streamed + (traffic.cutElsewhere.isEmpty() ? ""
+                        : "; " + traffic.cutElsewhere.size() + " cut but completed elsewhere"));
+            }
             failedRecalls.addAll(traffic.cutElsewhere);
 
             if (standby != null) {
@@ -452,7 +485,8 @@ public final class Drill {
             boolean verified = failedRecalls.isEmpty() && lost == 0 && duplicates.items() == 0 && events.rtoMillis() >= 0
                     && !Boolean.FALSE.equals(knowledgeVerified) && !Boolean.FALSE.equals(toolsVerified)
                     && !Boolean.FALSE.equals(memoryVerified);
-            return new DrillReport(options.conversations(), traffic.acknowledgedCount(), lost,
+            return new DrillReport(DrillReport.FORMAT, options.conversations(), traffic.acknowledgedCount(),
+                    traffic.turns(), lost,
                     traffic.streamedTurns.get(), traffic.streamsCut.get(), duplicates.conversations(), duplicates.items(),
                     verified,
                     failbackFailures.isEmpty(), primary.name(), secondary.name(), options.store(), client.durability().name(), options.mode(),
@@ -528,7 +562,7 @@ public final class Drill {
         } else if (event instanceof FailoverEvent.FailoverCompleted done) {
             progress.note("failed over " + done.from() + " -> " + done.to() + " (agents rehydrated)");
         } else if (event instanceof FailoverEvent.FailoverAborted aborted) {
-            progress.note("failover from " + aborted.from() + " aborted: " + aborted.reason());
+            progress.problem("failover from " + aborted.from() + " aborted: " + aborted.reason());
         } else if (event instanceof FailoverEvent.FailbackCompleted done) {
             progress.note("failed back " + done.from() + " -> " + done.to());
         }
@@ -713,6 +747,10 @@ public final class Drill {
         final Map<String, List<TurnResult>> acknowledged = new ConcurrentHashMap<>();
         final List<String> failedRecalls = new CopyOnWriteArrayList<>();
         final AtomicLong acknowledgedCount = new AtomicLong();
+        /** Acknowledged turns of the traffic, of the verification after it and of the recalls after failback. */
+        final AtomicLong trafficAcknowledged = new AtomicLong();
+        final AtomicLong verificationAcknowledged = new AtomicLong();
+        final AtomicLong failbackRecallsAcknowledged = new AtomicLong();
         final AtomicLong acknowledgedBeforeOutage = new AtomicLong();
         final Map<String, Long> lastSequenceBeforeOutage = new ConcurrentHashMap<>();
         final Map<String, Long> firstCorrectRecallInSecondary = new ConcurrentHashMap<>();
@@ -745,6 +783,22 @@ public final class Drill {
 
         long acknowledgedCount() {
             return acknowledgedCount.get();
+        }
+
+        /** The traffic's turns (the progress bar's total). */
+        long trafficTurns() {
+            return (long) keys.size() * options.turns();
+        }
+
+        /** The verification's recalls: each conversation recalls every fact it stored (one per two turns). */
+        long verificationTurns() {
+            return (long) keys.size() * (options.turns() / 2);
+        }
+
+        /** The acknowledged turns by what sent them. */
+        DrillReport.Turns turns() {
+            return new DrillReport.Turns(trafficAcknowledged.get(), verificationAcknowledged.get(),
+                    failbackRecallsAcknowledged.get());
         }
 
         /**
@@ -852,7 +906,7 @@ public final class Drill {
                                 streamsCut.incrementAndGet();
                             } else {
                                 // not the outage (a request timeout, say): the client resolves it all the same
-                                progress.note(key + " turn " + turn + ": its stream was cut before the outage: "
+                                progress.problem(key + " turn " + turn + ": its stream was cut before the outage: "
                                         + restarted.reason());
                             }
                         }
@@ -920,7 +974,8 @@ public final class Drill {
             }
             long now = System.nanoTime();
             acknowledged.get(key).add(result);
-            long count = acknowledgedCount.incrementAndGet();
+            acknowledgedCount.incrementAndGet();
+            long trafficCount = trafficAcknowledged.incrementAndGet();
             boolean outageStarted = events.outageNanos() >= 0;
             if (!outageStarted) {
                 acknowledgedBeforeOutage.incrementAndGet();
@@ -937,7 +992,7 @@ public final class Drill {
                     firstCorrectRecallInSecondary.putIfAbsent(key, now);
                 }
             }
-            progress.turns(count, (long) keys.size() * options.turns(), activeRegion.get());
+            progress.turns(trafficCount, trafficTurns(), activeRegion.get());
         }
 
         /** After traffic: every conversation recalls every fact it stored, in the active region. */
@@ -950,6 +1005,7 @@ public final class Drill {
                     TurnResult result = send(conversation, turn, false);
                     acknowledged.get(key).add(result);
                     acknowledgedCount.incrementAndGet();
+                    verificationAcknowledged.incrementAndGet();
                     String expected = ConversationScript.expected(conversation, turn);
                     if (!expected.equals(result.text())) {
                         failures.add(key + " verification in " + result.region() + ": expected '" + expected
@@ -973,6 +1029,7 @@ public final class Drill {
                 TurnResult result = send(conversation, 2, false);
                 acknowledged.get(key).add(result);
                 acknowledgedCount.incrementAndGet();
+                failbackRecallsAcknowledged.incrementAndGet();
                 String expected = ConversationScript.expected(conversation, 2);
                 if (!expected.equals(result.text()) || !result.region().equals(expectedRegion)) {
                     failures.add(key + " after failback in " + result.region() + ": expected '" + expected
