@@ -287,7 +287,7 @@ public final class Drill {
         ReplayTally toSecondary = new ReplayTally(replayer);
         ReplayTally toPrimary = new ReplayTally(replayer);
         AtomicBoolean failingBack = new AtomicBoolean();
-        EventClock events = new EventClock();
+        RecoveryClock events = new RecoveryClock();
         CountDownLatch eagerDone = new CountDownLatch(options.mode().equals("eager") ? 1 : 0);
         // the failover rebuilds the memory stores after the switch: the memory check waits for it
         CountDownLatch memoriesRebuilt = new CountDownLatch(memory != null ? 1 : 0);
@@ -304,7 +304,7 @@ public final class Drill {
                 .configureFailover(failover -> failover.rehydration(rehydration -> rehydration
                         .memoryScopes(MemoryCheck.scopes(emulator != null))))
                 .listener(event -> {
-                    events.record(event);
+                    events.onEvent(event);
                     describe(event);
                     if (event instanceof FailoverEvent.FailoverCompleted done && done.agents() != null) {
                         toSecondary.add("failover", done.agents());
@@ -440,11 +440,11 @@ public final class Drill {
                 }
             }
             progress.phase("compare the journal with every regional copy");
-            long lost = lostTurns(journal, acknowledged);
-            List<String> mismatches = compareRegionalCopies(journal, regions.service(secondary.name()), compared);
+            long lost = RecoveryPoint.lostTurns(journal, acknowledged);
+            List<String> mismatches = RecoveryPoint.divergentCopies(journal, regions.service(secondary.name()), compared);
             failedRecalls.addAll(mismatches);
-            long rpoTurns = traffic.acknowledgedBeforeOutage.get() - traffic.preOutageTurnsSeenInSecondary(journal,
-                    secondary.name());
+            long rpoTurns = traffic.acknowledgedBeforeOutage.get() - RecoveryPoint.turnsHeldBy(journal,
+                    secondary.name(), traffic.lastSequenceBeforeOutage);
 
             progress.phase("fail back to " + primary.name());
             if (emulator != null) {
@@ -575,173 +575,11 @@ public final class Drill {
         }
     }
 
-    /** Acknowledged turns that the journal does not hold as committed with the same answer. */
-    private static long lostTurns(TurnJournal journal, Map<String, List<TurnResult>> acknowledged) {
-        long lost = 0;
-        for (var entry : acknowledged.entrySet()) {
-            Map<Long, Turn> stored = new HashMap<>();
-            journal.read(entry.getKey(), 1).forEach(t -> stored.put(t.sequence(), t));
-            for (TurnResult result : entry.getValue()) {
-                Turn turn = stored.get(result.sequence());
-                if (turn == null || turn.status() != TurnStatus.COMMITTED || !turn.output().equals(result.output())) {
-                    lost++;
-                }
-            }
-        }
-        return lost;
-    }
-
-    /**
-     * Every conversation's copy in the region holds exactly the journal's items, in order, compared as replay
-     * and validation compare them ({@link ConversationReplayer#divergence}: no reasoning, no MCP approval
-     * request without its response on either side), so a copy served natively and one filled by replay
-     * compare alike.
-     */
-    private static List<String> compareRegionalCopies(TurnJournal journal, AgentService region, List<String> keys) {
-        List<String> problems = new ArrayList<>();
-        for (String key : keys) {
-            var cursor = journal.head(key).orElseThrow().region(region.region());
-            if (cursor == null) {
-                problems.add(key + ": no copy in " + region.region());
-                continue;
-            }
-            List<TurnItem> journaled = new ArrayList<>();
-            for (Turn turn : journal.read(key, 1)) {
-                if (turn.sequence() > cursor.replayedThrough()) {
-                    break;
-                }
-                journaled.addAll(turn.items());
-            }
-            List<TurnItem> copy = region.listItems(cursor.conversationId()).stream().map(StoredItem::item).toList();
-            ConversationReplayer.divergence(journaled, copy).ifPresent(problem -> problems.add(key + ": "
-                    + region.region() + "'s copy does not hold the journal's items through turn "
-                    + cursor.replayedThrough() + ": " + problem));
-        }
-        return problems;
-    }
-
-    /** Outage and failover instants as the drill and the controller saw them. */
-    static final class EventClock {
-        private volatile long outageNanos = -1;
-        private volatile long detectedNanos = -1;
-        private final AtomicLong firstCorrectRecallNanos = new AtomicLong(-1);
-        private final AtomicLong firstRecallStartedNanos = new AtomicLong(-1);
-        private final AtomicLong suspectedNanos = new AtomicLong(-1);
-        private final AtomicLong failoverStartedNanos = new AtomicLong(-1);
-        private final AtomicLong switchedNanos = new AtomicLong(-1);
-        private final AtomicLong firstCatchUpStartedNanos = new AtomicLong(-1);
-        private final AtomicLong firstCatchUpDoneNanos = new AtomicLong(-1);
-        private final AtomicLong firstTurnNanos = new AtomicLong(-1);
-        private final AtomicLong failoversBeforeOutage = new AtomicLong();
-        private final AtomicLong burstsBeforeOutage = new AtomicLong();
-        private volatile long agentsPhaseMillis = -1;
-        private volatile long memoryPhaseMillis = -1;
-        private volatile long lastSuspectedNanos = -1;
-
-        void outageStarted() {
-            outageNanos = System.nanoTime();
-        }
-
-        void record(FailoverEvent event) {
-            long now = System.nanoTime();
-            boolean after = outageNanos >= 0;
-            if (event instanceof FailoverEvent.RegionSuspected) {
-                if (after) {
-                    suspectedNanos.compareAndSet(-1, now);
-                } else {
-                    burstsBeforeOutage.incrementAndGet();
-                    lastSuspectedNanos = now;
-                }
-            }
-            if (event instanceof FailoverEvent.RegionDown && detectedNanos < 0 && after) {
-                detectedNanos = now;
-            }
-            if (event instanceof FailoverEvent.FailoverStarted) {
-                if (after) {
-                    failoverStartedNanos.compareAndSet(-1, now);
-                } else {
-                    failoversBeforeOutage.incrementAndGet();
-                }
-            }
-            if (event instanceof FailoverEvent.FailoverCompleted done && after
-                    && switchedNanos.compareAndSet(-1, now) && done.agents() != null) {
-                agentsPhaseMillis = done.agents().totalMillis();
-            }
-            if (event instanceof FailoverEvent.MemoriesRebuilt rebuilt && after) {
-                memoryPhaseMillis = rebuilt.report().millis();
-            }
-        }
-
-        long burstsBeforeOutage() {
-            return burstsBeforeOutage.get();
-        }
-
-        /** When the last probe burst before the outage began ({@code -1}: none). */
-        long lastSuspectedNanos() {
-            return lastSuspectedNanos;
-        }
-
-        long failoversBeforeOutage() {
-            return failoversBeforeOutage.get();
-        }
-
-        /** A correct recall of a pre-outage fact answered by the secondary, sent at {@code sentNanos}. */
-        void correctRecallInSecondary(long sentNanos, long nanos) {
-            if (firstCorrectRecallNanos.compareAndSet(-1, nanos)) {
-                firstRecallStartedNanos.set(sentNanos);
-            }
-        }
-
-        /** A correct answer from the secondary after the outage. */
-        void turnInSecondary(long nanos) {
-            firstTurnNanos.compareAndSet(-1, nanos);
-        }
-
-        /** Wraps a catch-up into the secondary to time the first one after the outage. */
-        RegionCatchUp timed(RegionCatchUp catchUp, String secondaryRegion) {
-            return (target, key) -> {
-                if (outageNanos < 0 || !target.region().equals(secondaryRegion)) {
-                    return catchUp.catchUp(target, key);
-                }
-                firstCatchUpStartedNanos.compareAndSet(-1, System.nanoTime());
-                RegionCursor cursor = catchUp.catchUp(target, key);
-                firstCatchUpDoneNanos.compareAndSet(-1, System.nanoTime());
-                return cursor;
-            };
-        }
-
-        private long since(long nanos) {
-            return nanos < 0 || outageNanos < 0 ? -1 : (nanos - outageNanos) / 1_000_000;
-        }
-
-        DrillReport.Recovery recovery() {
-            long sent = firstRecallStartedNanos.get();
-            return new DrillReport.Recovery(since(suspectedNanos.get()), since(detectedNanos),
-                    since(failoverStartedNanos.get()), agentsPhaseMillis, memoryPhaseMillis, since(switchedNanos.get()),
-                    since(firstCatchUpStartedNanos.get()), since(firstCatchUpDoneNanos.get()),
-                    since(firstTurnNanos.get()), sent < 0 || outageNanos < 0 ? -1 : Math.floorDiv(sent - outageNanos,
-                            1_000_000L), since(firstCorrectRecallNanos.get()));
-        }
-
-        long outageNanos() {
-            return outageNanos;
-        }
-
-        long detectionMillis() {
-            return detectedNanos < 0 ? -1 : (detectedNanos - outageNanos) / 1_000_000;
-        }
-
-        long rtoMillis() {
-            long at = firstCorrectRecallNanos.get();
-            return at < 0 ? -1 : (at - outageNanos) / 1_000_000;
-        }
-    }
-
     /** The conversations, their turns, and what they prove. */
     private final class Traffic {
         final ContinuityClient client;
         final String secondary;
-        final EventClock events;
+        final RecoveryClock events;
         final String runId = UUID.randomUUID().toString().substring(0, 8);
         final List<String> keys = new ArrayList<>();
         final Map<String, List<TurnResult>> acknowledged = new ConcurrentHashMap<>();
@@ -769,7 +607,7 @@ public final class Drill {
         /** First-half turns started so far: the one started at the outage point takes the primary dark. */
         private final AtomicLong started = new AtomicLong();
 
-        Traffic(ContinuityClient client, List<AgentDefinition> agents, String secondary, EventClock events) {
+        Traffic(ContinuityClient client, List<AgentDefinition> agents, String secondary, RecoveryClock events) {
             this.client = client;
             this.secondary = secondary;
             this.events = events;
@@ -1039,17 +877,7 @@ public final class Drill {
             return failures;
         }
 
-        long preOutageTurnsSeenInSecondary(TurnJournal journal, String region) {
-            long seen = 0;
-            for (String key : keys) {
-                var cursor = journal.head(key).orElseThrow().region(region);
-                long before = lastSequenceBeforeOutage.getOrDefault(key, 0L);
-                seen += cursor == null ? 0 : Math.min(before, cursor.replayedThrough());
-            }
-            return seen;
-        }
-
-        long fullRecoveryMillis(EventClock clock) {
+        long fullRecoveryMillis(RecoveryClock clock) {
             if (firstCorrectRecallInSecondary.size() < keys.size()) {
                 return -1;
             }
