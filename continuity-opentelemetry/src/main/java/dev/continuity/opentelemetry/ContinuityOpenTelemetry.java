@@ -348,14 +348,17 @@ public final class ContinuityOpenTelemetry implements ContinuityTelemetry {
         try {
             String region = event.region();
             if (event instanceof RehydrationEvent.PhaseStarted started) {
-                Span run = rehydrations.computeIfAbsent(region, r -> {
-                    Span parent = switches.get(r);
-                    SpanBuilder builder = tracer.spanBuilder("continuity.rehydration").setAttribute(REGION, r);
+                Span run = rehydrations.get(region);
+                if (run == null || started.phase() == RehydrationPhase.PREFLIGHT) {
+                    // a run starts with its preflight: a run still open here ended without its Completed event
+                    Span parent = switches.get(region);
+                    SpanBuilder builder = tracer.spanBuilder("continuity.rehydration").setAttribute(REGION, region);
                     if (parent != null) {
                         builder.setParent(Context.root().with(parent));
                     }
-                    return builder.startSpan();
-                });
+                    run = builder.startSpan();
+                    replace(rehydrations, region, run);
+                }
                 replace(phases, region + "/" + started.phase(), phaseSpan(run, region, started.phase(), null));
             } else if (event instanceof RehydrationEvent.PhaseCompleted completed) {
                 Span phase = phases.remove(region + "/" + completed.phase());
