@@ -5,6 +5,7 @@ import dev.continuity.benchmarks.ClientOverheadBenchmark;
 import dev.continuity.benchmarks.CpuBreakdown;
 import dev.continuity.benchmarks.EmulatorBenchmark;
 import dev.continuity.benchmarks.EncryptionBenchmark;
+import dev.continuity.benchmarks.ExternalEmulatorBenchmark;
 import dev.continuity.benchmarks.JournalBenchmark;
 import dev.continuity.benchmarks.KnowledgeSyncBenchmark;
 import dev.continuity.benchmarks.RehydrationBenchmark;
@@ -22,6 +23,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,6 +34,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Run a benchmark (numbers go to docs/benchmarks.md; speed targets live here, not in unit tests).",
         subcommands = {
+            BenchCommand.EmulatorServer.class,
             BenchCommand.Emulator.class,
             BenchCommand.Client.class,
             BenchCommand.Streaming.class,
@@ -57,9 +60,89 @@ final class BenchCommand implements Runnable {
                 java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    /** Agent responses through the real SDK against the emulator, and the heap of stored conversations. */
+    /** The options both emulator benchmarks share: the warm-up, the paced rate and the held conversations. */
+    static final class EmulatorLoad {
+        @Option(names = "--warmup", defaultValue = "20000",
+                description = "Responses sent before measuring, half back to back and half paced, while the JIT "
+                        + "compiles (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 0)
+        int warmup;
+
+        @Option(names = "--rate", defaultValue = "1500",
+                description = "Responses/s offered in the paced phase (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1, unit = "responses/s")
+        double rate;
+
+        @Option(names = "--conversations", defaultValue = "10000",
+                description = "Conversations of 20 items held for the heap measurement (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 0)
+        int conversations;
+    }
+
+    /**
+     * The emulator's own figure: the emulator alone in its own JVM, loaded from this one by an open-loop generator
+     * sending the SDK's responses call on many connections; its heap holding many conversations.
+     */
+    @Command(name = "emulator-server", mixinStandardHelpOptions = true,
+            description = {"The emulator's own figure: the emulator in its own JVM, load from this JVM (open loop, "
+                    + "many keep-alive connections, the SDK's exact responses call): throughput at saturation, "
+                    + "latency at a fixed rate from each request's scheduled send, the emulator's service times and "
+                    + "CPU, its heap holding N conversations x 20 items."})
+    static final class EmulatorServer implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--connections", defaultValue = "64",
+                description = "Keep-alive connections of the load generator (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1, max = 10_000)
+        int connections;
+
+        @Mixin
+        EmulatorLoad load;
+
+        @Option(names = "--seconds", defaultValue = "30",
+                description = "Length of the paced phase (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1, unit = "s")
+        int seconds;
+
+        @Option(names = "--saturation", defaultValue = "20000",
+                description = "Responses of the back-to-back phase (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1)
+        int saturation;
+
+        @Option(names = "--emulator-jvm", defaultValue = "",
+                description = "Options of the load phases' emulator JVM, space-separated (default: none).")
+        String emulatorJvm;
+
+        @Option(names = "--heap-jvm", defaultValue = "-Xmx256m",
+                description = "Options of the heap measurement's emulator JVM, space-separated (default: "
+                        + "${DEFAULT-VALUE}: the conversations must fit in 256 MB).")
+        String heapJvm;
+
+        @Override
+        public Integer call() throws Exception {
+            ExternalEmulatorBenchmark.Result result = ExternalEmulatorBenchmark.run(new ExternalEmulatorBenchmark.Settings(
+                    connections, load.warmup, saturation, load.rate, seconds, load.conversations, jvmOptions(emulatorJvm),
+                    jvmOptions(heapJvm)));
+            java.io.PrintStream out = printStream(spec);
+            ExternalEmulatorBenchmark.print(out, result);
+            out.flush();
+            return result.failures() == 0 ? ExitCodes.OK : ExitCodes.ERROR;
+        }
+
+        private static List<String> jvmOptions(String options) {
+            return options.isBlank() ? List.of() : List.of(options.trim().split("\\s+"));
+        }
+    }
+
+    /**
+     * The client's figure: agent responses through the real SDK against an emulator in the same JVM (the SDK's CPU
+     * and the emulator's share the cores and the heap), and the heap of stored conversations.
+     */
     @Command(name = "emulator", mixinStandardHelpOptions = true,
-            description = "Agent responses from concurrent SDK clients; heap holding many conversations.")
+            description = {"The SDK client's figure: agent responses from concurrent openai-java clients against an "
+                    + "emulator in the same JVM (most of the CPU is the SDK's); heap holding many conversations.",
+                "For the emulator's own figure see 'bench emulator-server'."})
     static final class Emulator implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -72,27 +155,16 @@ final class BenchCommand implements Runnable {
         @OptionRules.Range(min = 1, max = 10_000)
         int clients;
 
-        @Option(names = "--conversations", defaultValue = "10000",
-                description = "Conversations of 20 items held for the heap measurement (default: ${DEFAULT-VALUE}).")
-        @OptionRules.Range(min = 0)
-        int conversations;
-
-        @Option(names = "--warmup", defaultValue = "20000",
-                description = "Responses sent before measuring, half back to back and half paced, while the JIT "
-                        + "compiles the SDK and emulator paths (default: ${DEFAULT-VALUE}).")
-        @OptionRules.Range(min = 0)
-        int warmup;
-
-        @Option(names = "--rate", defaultValue = "1500",
-                description = "Responses/s the clients together offer in the paced phase (default: ${DEFAULT-VALUE}).")
-        @OptionRules.Range(min = 1, unit = "responses/s")
-        double rate;
+        @Mixin
+        EmulatorLoad load;
 
         @Override
         public Integer call() throws Exception {
-            EmulatorBenchmark.Result r = EmulatorBenchmark.run(warmup, responses, clients, rate, conversations);
+            EmulatorBenchmark.Result r = EmulatorBenchmark.run(load.warmup, responses, clients, load.rate,
+                    load.conversations);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf(Locale.ROOT, "emulator: %d concurrent SDK clients, %d agent responses per phase, %d cores%n",
+            out.printf(Locale.ROOT, "SDK clients and emulator in one JVM (the client's figure; the emulator's own: bench "
+                    + "emulator-server): %d concurrent SDK clients, %d agent responses per phase, %d cores%n",
                     r.clients(), r.saturation().responses(), Runtime.getRuntime().availableProcessors());
             printPhase(out, "saturation (back to back)", r.saturation());
             printPhase(out, String.format(Locale.ROOT, "paced at %.0f/s offered", r.pacedRate()), r.paced());

@@ -28,7 +28,8 @@ class BenchEmulatorCommandTest {
 
         String report = out.toString();
         assertThat(code).as(report).isEqualTo(ExitCodes.OK);
-        assertThat(report).contains("emulator: 2 concurrent SDK clients, 40 agent responses per phase")
+        assertThat(report).contains("SDK clients and emulator in one JVM (the client's figure")
+                .contains("2 concurrent SDK clients, 40 agent responses per phase")
                 .contains("saturation (back to back)").contains("paced at 200/s offered")
                 .contains("holding 3 conversations x 20 items").contains("emulator's answers  p50 / p99");
         Matcher cpu = CPU_LINE.matcher(report);

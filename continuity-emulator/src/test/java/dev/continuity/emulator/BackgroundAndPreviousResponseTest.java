@@ -171,6 +171,23 @@ class BackgroundAndPreviousResponseTest {
         assertThat(fresh.at("/output/0/content/0/text").asText()).isNotEqualTo("city is Lisbon.");
     }
 
+    @Test
+    void previousResponseIdContinuesFromAResponseMadeInAConversation() {
+        String conversation = conversation();
+        JsonNode inConversation = http.post("/openai/responses", "{\"model\":\"gpt-4o-mini\",\"conversation\":\""
+                + conversation + "\",\"input\":\"remember city=Lisbon\"}").json();
+        JsonNode second = http.post("/openai/responses", "{\"model\":\"gpt-4o-mini\",\"input\":\"remember river=Tejo\","
+                + "\"previous_response_id\":\"" + inConversation.get("id").asText() + "\"}").json();
+
+        JsonNode third = http.post("/openai/responses", "{\"model\":\"gpt-4o-mini\",\"input\":\"recall city\","
+                + "\"previous_response_id\":\"" + second.get("id").asText() + "\"}").json();
+
+        assertThat(third.at("/output/0/content/0/text").asText()).as("the conversation's turn is seen")
+                .isEqualTo("city is Lisbon.");
+        assertThat(texts(conversation)).as("continuing from it adds nothing to the conversation").hasSize(2)
+                .first().isEqualTo("remember city=Lisbon");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"/openai/responses", "/openai/v1/responses"})
     void previousResponseIdIsRefusedWithAConversationAndWhenUnknown(String route) {

@@ -55,7 +55,7 @@ public final class ResponseService {
      */
     private record StoredResponse(String id, long sequence, byte[] json, String agentName, String agentVersion,
                                   String conversationId, List<String> inputIds, List<byte[]> inputItems,
-                                  List<InputItem> context, Job job) {
+                                  List<ContextItem> context, Job job) {
     }
 
     /**
@@ -136,7 +136,7 @@ public final class ResponseService {
      * or {@code content_filter}; {@code failed}: the error message).
      */
     private record Outcome(List<byte[]> output, List<String> inputIds, List<byte[]> inputItems, long inputChars,
-                           long outputChars, String status, String reason, List<InputItem> context) {
+                           long outputChars, String status, String reason, List<ContextItem> context) {
     }
 
     /**
@@ -771,11 +771,11 @@ public final class ResponseService {
         Set<String> include = request.include();
         boolean store = request.store();
         Options options = request.options();
-        List<InputItem> before = request.previous() == null ? List.of() : request.previous().context();
+        List<ContextItem> before = request.previous() == null ? List.of() : request.previous().context();
         Conversation target = conversation == null ? new Conversation("(none)", 0, null, before.size()) : conversation;
-        for (InputItem item : before) {
+        for (ContextItem item : before) {
             // previous_response_id: the model sees the previous response's context, input and output first
-            target.append(StoredItem.of(item, ids.nextSequence(), ids));
+            target.append(item.store(ids.nextSequence(), ids));
         }
         conversations.checkBatch(target, input, "input");
         List<ModelItem> items = target.view(input);
@@ -848,14 +848,19 @@ public final class ResponseService {
         List<byte[]> rendered = new ArrayList<>(outputs.size());
         List<String> inputIds = new ArrayList<>(input.size());
         List<byte[]> inputItems = new ArrayList<>(input.size());
+        List<ContextItem> context = new ArrayList<>(before.size() + input.size() + outputs.size());
+        context.addAll(before);
         if (conversation == null) {
             for (InputItem item : input) {
                 String itemId = ids.next(item.prefix());
                 inputIds.add(itemId);
                 inputItems.add(Json.bytes(item.render(itemId)));
+                context.add(ContextItem.of(item, itemId, inputItems.get(inputItems.size() - 1)));
             }
             for (InputItem item : outputs) {
-                rendered.add(Json.bytes(item.render(ids.next(item.prefix()))));
+                String itemId = ids.next(item.prefix());
+                rendered.add(Json.bytes(item.render(itemId)));
+                context.add(ContextItem.of(item, itemId, rendered.get(rendered.size() - 1)));
             }
         } else {
             Limits.checkConversationSize(conversation.id, conversation.items.size(), input.size() + outputs.size());
@@ -863,6 +868,7 @@ public final class ResponseService {
                 StoredItem stored = conversations.appendItem(conversation, item);
                 inputIds.add(stored.id(ids));
                 inputItems.add(stored.json);
+                context.add(ContextItem.of(item, stored.id(ids), stored.json));
             }
             for (InputItem item : outputs) {
                 // created_by is a conversation item's field (OpenAI.ItemResource), not a response output
@@ -871,6 +877,7 @@ public final class ResponseService {
                 StoredItem stored = conversations.appendItem(conversation, item);
                 item.createdBy = null;
                 rendered.add(Json.bytes(item.render(stored.id(ids))));
+                context.add(ContextItem.ofConversationOutput(item, stored, ids));
             }
             if (responder.agent() != null) {
                 conversation.agents.add(responder.agent().name() + ":" + responder.agent().version());
@@ -879,12 +886,8 @@ public final class ResponseService {
         if (!"failed".equals(status)) {
             rememberTurn(responder, input);
         }
-        List<InputItem> context = new ArrayList<>(before.size() + input.size() + outputs.size());
-        context.addAll(before);
-        context.addAll(input);
-        context.addAll(outputs);
         return new Outcome(rendered, inputIds, inputItems, inputChars,
-                "completed".equals(status) ? reply.outputChars() : outputChars, status, reason, List.copyOf(context));
+                "completed".equals(status) ? reply.outputChars() : outputChars, status, reason, context);
     }
 
     /** The request's generation options, validated as the spec types them; consumes a response-outcome fault. */

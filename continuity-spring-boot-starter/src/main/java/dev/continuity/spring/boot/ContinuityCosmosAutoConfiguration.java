@@ -9,6 +9,7 @@ import com.azure.cosmos.CosmosClientBuilder;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import dev.continuity.Secrets;
 import dev.continuity.cosmos.CosmosJournalProvisioner;
+import dev.continuity.cosmos.CosmosPartitioning;
 import dev.continuity.cosmos.CosmosTurnJournal;
 import dev.continuity.cosmos.StandbyLag;
 import dev.continuity.cosmos.StandbyFailure;
@@ -20,6 +21,7 @@ import dev.continuity.replay.ReplayOutcome;
 import dev.continuity.topology.CredentialEndpointRule;
 import dev.continuity.topology.Region;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -92,21 +94,37 @@ public class ContinuityCosmosAutoConfiguration {
     }
 
     /**
-     * The journal on {@code continuity.journal.cosmos.container} (created, partitioned by
-     * {@code /conversationKey}, when absent).
+     * The journal on {@code continuity.journal.cosmos.container} (created when absent, partitioned as
+     * {@code continuity.journal.cosmos.partitioning} says; an existing container partitioned otherwise is refused,
+     * naming it).
      *
      * @param properties the settings
      * @param clients the clients
      * @return the journal, closed with the context
+     * @throws IllegalStateException naming the property when {@code continuity.journal.cosmos.partitioning} is not
+     *     a partitioning
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public TurnJournal continuityCosmosJournal(ContinuityProperties properties, ContinuityCosmosClients clients) {
         ContinuityProperties.Cosmos cosmos = properties.journal().cosmos();
-        CosmosJournalProvisioner.of(clients.client()).provision(cosmos.database(), cosmos.container());
+        CosmosPartitioning partitioning = partitioning(cosmos.partitioning());
+        CosmosJournalProvisioner.of(clients.client()).partitioning(partitioning)
+                .provision(cosmos.database(), cosmos.container());
         // provisioning has just checked the container's layout
         return CosmosTurnJournal.builder().client(clients.client()).database(cosmos.database())
-                .container(cosmos.container()).verifyContainer(false).build();
+                .container(cosmos.container()).partitioning(partitioning).verifyContainer(false).build();
+    }
+
+    static CosmosPartitioning partitioning(String name) {
+        String wanted = name == null ? "" : name.trim().replace('-', '_').toUpperCase(Locale.ROOT);
+        for (CosmosPartitioning partitioning : CosmosPartitioning.values()) {
+            if (partitioning.name().equals(wanted)) {
+                return partitioning;
+            }
+        }
+        throw new IllegalStateException("continuity.journal.cosmos.partitioning: '" + name
+                + "' is not a partitioning; use conversation or hierarchical");
     }
 
     /**

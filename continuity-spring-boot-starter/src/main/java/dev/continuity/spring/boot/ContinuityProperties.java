@@ -50,11 +50,15 @@ public record ContinuityProperties(
      *
      * @param endpoint the account endpoint, e.g. {@code https://my-account.documents.azure.com:443/}
      * @param database the database
-     * @param container the journal container (partitioned by {@code /conversationKey}; created when absent)
+     * @param container the journal container (created when absent, partitioned as {@code partitioning} says)
      * @param gatewayMode connect in gateway mode (the local emulators speak nothing else) instead of direct mode
+     * @param partitioning {@code conversation} (the default: {@code /conversationKey}) or {@code hierarchical}
+     *     ({@code [/tenant, /conversationKey]}); a name of {@code dev.continuity.cosmos.CosmosPartitioning}, kept
+     *     as text so that these properties bind without {@code continuity-cosmos} on the classpath
      */
     public record Cosmos(String endpoint, @DefaultValue("continuity") String database,
-            @DefaultValue("turns") String container, @DefaultValue("false") boolean gatewayMode) {
+            @DefaultValue("turns") String container, @DefaultValue("false") boolean gatewayMode,
+            @DefaultValue("conversation") String partitioning) {
     }
 
     /**

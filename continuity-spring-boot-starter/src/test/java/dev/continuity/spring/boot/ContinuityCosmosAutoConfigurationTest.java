@@ -2,6 +2,7 @@ package dev.continuity.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.azure.cosmos.CosmosClient;
 import dev.continuity.client.ContinuityClient;
 import dev.continuity.cosmos.CosmosTurnJournal;
 import dev.continuity.cosmos.WarmStandby;
@@ -84,5 +85,48 @@ class ContinuityCosmosAutoConfigurationTest {
                     context.getBean(ContinuityLifecycle.class).stop();
                     assertThat(standby.isRunning()).as("stopped with the context").isFalse();
                 });
+    }
+
+    @Test
+    void aHierarchicalPartitioningPropertyCreatesTheContainerWithTheTenantAndConversationKey() {
+        String container = "turns-hpk-" + UUID.randomUUID().toString().substring(0, 8);
+        cosmosJournal("continuity.journal.cosmos.container=" + container,
+                "continuity.journal.cosmos.partitioning=hierarchical")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    CosmosClient client = context.getBean(
+                            ContinuityCosmosAutoConfiguration.ContinuityCosmosClients.class).client();
+                    assertThat(client.getDatabase("starter").getContainer(container).read().getProperties()
+                            .getPartitionKeyDefinition().getPaths())
+                            .containsExactly("/tenant", "/conversationKey");
+
+                    ContinuityClient continuity = context.getBean(ContinuityClient.class);
+                    continuity.startConversation("hpk-1", "triage", null);
+                    continuity.send("hpk-1", "remember colour=teal");
+                    assertThat(continuity.journal().head("hpk-1").orElseThrow().lastSequence()).isEqualTo(1);
+                });
+    }
+
+    @Test
+    void aPartitioningThatIsNoneFailsNamingTheProperty() {
+        cosmosJournal("continuity.journal.cosmos.container=turns-bad",
+                "continuity.journal.cosmos.partitioning=by-tenant")
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("continuity.journal.cosmos.partitioning")
+                        .hasMessageContaining("'by-tenant'"));
+    }
+
+    private static ApplicationContextRunner cosmosJournal(String... more) {
+        return new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ContinuityCosmosAutoConfiguration.class,
+                        ContinuityAutoConfiguration.class))
+                .withPropertyValues("continuity.topology=" + REGIONS.topology(),
+                        "continuity.agents=" + EmulatedTopology.shippedAgents(),
+                        "continuity.journal.cosmos.endpoint=" + LocalCosmosServer.shared().endpoint(),
+                        "continuity.journal.cosmos.database=starter",
+                        "continuity.journal.cosmos.gateway-mode=true",
+                        ContinuityCosmosAutoConfiguration.KEY_VARIABLE + "=" + LocalCosmosServer.KEY,
+                        "continuity.failover.probe-interval=2s", "continuity.failover.probe-timeout=2s")
+                .withPropertyValues(more);
     }
 }
