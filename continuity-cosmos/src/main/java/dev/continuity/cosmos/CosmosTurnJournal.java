@@ -90,12 +90,14 @@ public final class CosmosTurnJournal implements TurnJournal {
     /** The retention period, or null when documents carry no time to live of their own. */
     private final Duration retention;
     private volatile boolean closed;
+    private final dev.continuity.cosmos.internal.CosmosWorkLeases workLeases;
 
     private CosmosTurnJournal(ContainerGateway store, Clock clock, int cachedConversations, Duration retention) {
         this.retention = retention;
         this.store = store;
         this.clock = clock;
         this.cache = new ConversationCache(cachedConversations);
+        this.workLeases = new dev.continuity.cosmos.internal.CosmosWorkLeases(store);
     }
 
     /** A builder. */
@@ -662,6 +664,16 @@ public final class CosmosTurnJournal implements TurnJournal {
                 .forEach(document -> pending.add(JournalDocuments.tombstone(document)));
         pending.sort(Comparator.comparing(Tombstone::conversationKey));
         return pending;
+    }
+
+    /**
+     * Work leases as documents in the journal container, one logical partition per scope
+     * ({@link dev.continuity.cosmos.internal.CosmosWorkLeases}): every instance using the container shares them.
+     */
+    @Override
+    public dev.continuity.journal.WorkLeases workLeases() {
+        ensureOpen();
+        return workLeases;
     }
 
     /**
