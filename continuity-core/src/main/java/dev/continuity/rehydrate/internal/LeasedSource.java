@@ -228,18 +228,20 @@ public final class LeasedSource implements ConversationSource {
         completed = state.completed;
     }
 
-    /** A run not completed that nobody has worked on for a lease duration (its coordinator and chunks all expired). */
+    /**
+     * A run not completed that nobody has held anything of for a whole lease duration: the coordinator and every chunk
+     * not done expired at least a lease duration ago (every instance of it crashed or stopped). A new run replaces
+     * it, so that conversations its done chunks visited long ago are visited again. A run whose instances died only
+     * moments ago is joined instead, and their chunks are taken over.
+     */
     private boolean abandoned(WorkLease coordinator, RunState state) {
-        Instant now = clock.instant();
-        if (!coordinator.expiredAt(now)) {
-            return false;
-        }
+        Instant latest = coordinator.expiresAt();
         for (WorkLease chunk : leases.list(scope + "/" + state.run)) {
-            if (!ChunkState.parse(chunk.state()).done && !chunk.expiredAt(now)) {
-                return false;
+            if (!ChunkState.parse(chunk.state()).done && chunk.expiresAt().isAfter(latest)) {
+                latest = chunk.expiresAt();
             }
         }
-        return true;
+        return !clock.instant().isBefore(latest.plus(sharing.leaseDuration()));
     }
 
     /** Claims the next chunk of the listing, or finds the listing exhausted (or helps a stuck coordinator on). */
