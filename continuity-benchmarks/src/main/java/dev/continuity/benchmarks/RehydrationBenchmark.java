@@ -53,7 +53,7 @@ public final class RehydrationBenchmark {
 
     private static final String REGION = "bench";
     private static final String WARMUP_REGION = "warmup";
-    private static final int AGENTS = 5;
+    static final int AGENTS = 5;
 
     /**
      * Results.
@@ -204,7 +204,7 @@ public final class RehydrationBenchmark {
         return calls.get();
     }
 
-    private static void seed(TurnJournal journal, int conversations, int items) {
+    static void seed(TurnJournal journal, int conversations, int items) {
         List<TurnItem> chat = chat(items);
         Instant now = Instant.now();
         for (int c = 0; c < conversations; c++) {
@@ -221,7 +221,7 @@ public final class RehydrationBenchmark {
         }
     }
 
-    private static List<TurnItem> chat(int items) {
+    static List<TurnItem> chat(int items) {
         List<TurnItem> chat = new ArrayList<>(items);
         for (int i = 0; i < items; i++) {
             chat.add(i % 2 == 0 ? TurnItem.userMessage("remember k" + i + "=value number " + i)
@@ -230,7 +230,7 @@ public final class RehydrationBenchmark {
         return chat;
     }
 
-    private static List<AgentDefinition> agents() {
+    static List<AgentDefinition> agents() {
         List<AgentDefinition> agents = new ArrayList<>();
         for (int i = 1; i <= AGENTS; i++) {
             agents.add(new AgentDefinition("agent-" + i, "1", "chat", "Benchmark agent " + i + ".", null, List.of(),
