@@ -208,16 +208,21 @@ public final class RehydrationBenchmark {
         List<TurnItem> chat = chat(items);
         Instant now = Instant.now();
         for (int c = 0; c < conversations; c++) {
-            String key = "bench-" + c;
-            String agent = "agent-" + (1 + c % AGENTS);
-            journal.compareAndSetHead(ConversationHead.start(key, agent, null, now), 0);
-            long sequence = 0;
-            for (int i = 0; i < chat.size(); i += 2) {
-                List<TurnItem> output = i + 1 < chat.size() ? List.of(chat.get(i + 1)) : List.of();
-                journal.append(Turn.pending(key, ++sequence, agent, null, List.of(chat.get(i)), now)
-                        .committed(new TurnOutcome(output, "resp_" + key + "_" + sequence, "eastus2",
-                                TokenUsage.NONE, now)));
-            }
+            seedConversation(journal, c, chat, now);
+        }
+    }
+
+    /** Journals conversation {@code bench-<c>} (agent {@code c % 5 + 1}): its head, then {@code chat} in committed turns. */
+    static void seedConversation(TurnJournal journal, int c, List<TurnItem> chat, Instant at) {
+        String key = "bench-" + c;
+        String agent = "agent-" + (1 + c % AGENTS);
+        journal.compareAndSetHead(ConversationHead.start(key, agent, null, at), 0);
+        long sequence = 0;
+        for (int i = 0; i < chat.size(); i += 2) {
+            List<TurnItem> output = i + 1 < chat.size() ? List.of(chat.get(i + 1)) : List.of();
+            journal.append(Turn.pending(key, ++sequence, agent, null, List.of(chat.get(i)), at)
+                    .committed(new TurnOutcome(output, "resp_" + key + "_" + sequence, "eastus2",
+                            TokenUsage.NONE, at)));
         }
     }
 

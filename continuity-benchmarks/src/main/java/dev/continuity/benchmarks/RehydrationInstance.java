@@ -52,6 +52,8 @@ public final class RehydrationInstance {
         watchHeapAfterGc(peakAfterGc);
         AtomicLong phaseStart = new AtomicLong();
         AtomicLong phaseEnd = new AtomicLong();
+        AtomicLong cpuStart = new AtomicLong();
+        AtomicLong cpuEnd = new AtomicLong();
         try (SqliteTurnJournal journal = SqliteTurnJournal.open(file)) {
             FoundryAgentService target = FoundryAgentService.connect(region, endpoint,
                     FoundryCredentials.forEndpoint(endpoint));
@@ -65,9 +67,11 @@ public final class RehydrationInstance {
                         if (event instanceof RehydrationEvent.PhaseStarted p
                                 && p.phase() == RehydrationPhase.CONVERSATIONS) {
                             phaseStart.set(System.currentTimeMillis());
+                            cpuStart.set(processCpuNanos());
                         } else if (event instanceof RehydrationEvent.PhaseCompleted p
                                 && p.phase() == RehydrationPhase.CONVERSATIONS) {
                             phaseEnd.set(System.currentTimeMillis());
+                            cpuEnd.set(processCpuNanos());
                         }
                     })
                     .build().run();
@@ -81,12 +85,18 @@ public final class RehydrationInstance {
                     report.status().name(), phaseStart.get(), phaseEnd.get(), report.work().conversations(),
                     report.work().chunks(), report.work().takenOver(), report.conversations().writeCalls(),
                     report.conversations().minimalWriteCalls(), Runtime.getRuntime().maxMemory(), peakAfterGc.get(),
-                    gcCount, gcMillis);
+                    gcCount, gcMillis, (cpuEnd.get() - cpuStart.get()) / 1_000_000);
             System.out.println(REPORT + new ObjectMapper().writeValueAsString(result));
             System.out.flush();
             target.clients().close();
         }
         System.exit(0);
+    }
+
+    /** CPU time of this process (all threads, the JVM's own included). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Records into {@code peak} the heap in use after every collection (all heap pools, from the GC's own report). */

@@ -2,11 +2,7 @@ package dev.continuity.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.continuity.journal.ConversationHead;
-import dev.continuity.journal.TokenUsage;
-import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnItem;
-import dev.continuity.journal.TurnOutcome;
 import dev.continuity.journal.sqlite.SqliteTurnJournal;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -81,10 +77,11 @@ public final class ScaleRehydrationBenchmark {
      * @param peakAfterGcBytes the most heap it held after a collection
      * @param gcCount collections
      * @param gcMillis time in collections
+     * @param cpuMillis CPU time the instance's process spent during the conversations phase (all its threads)
      */
     public record InstanceReport(String instance, String status, long phaseStartMillis, long phaseEndMillis,
             long conversations, long chunks, long takenOver, long writeCalls, long minimalWriteCalls,
-            long maxHeapBytes, long peakAfterGcBytes, long gcCount, long gcMillis) {
+            long maxHeapBytes, long peakAfterGcBytes, long gcCount, long gcMillis, long cpuMillis) {
     }
 
     private ScaleRehydrationBenchmark() {
@@ -185,9 +182,10 @@ public final class ScaleRehydrationBenchmark {
                 minimal, emulatorWrites);
         for (InstanceReport r : reports) {
             out.printf(Locale.ROOT, "  %-12s %s: %d conversations, %d chunks (%d taken over), %d ms, heap -Xmx %d MB,"
-                    + " peak after GC %.1f MB, %d GCs (%d ms)%n", r.instance(), r.status(), r.conversations(),
-                    r.chunks(), r.takenOver(), r.phaseEndMillis() - r.phaseStartMillis(), r.maxHeapBytes() >> 20,
-                    r.peakAfterGcBytes() / 1048576.0, r.gcCount(), r.gcMillis());
+                    + " peak after GC %.1f MB, %d GCs (%d ms), CPU %d ms (%.0f us per conversation)%n", r.instance(),
+                    r.status(), r.conversations(), r.chunks(), r.takenOver(), r.phaseEndMillis() - r.phaseStartMillis(),
+                    r.maxHeapBytes() >> 20, r.peakAfterGcBytes() / 1048576.0, r.gcCount(), r.gcMillis(),
+                    r.cpuMillis(), r.cpuMillis() * 1000.0 / Math.max(1, r.conversations()));
         }
     }
 
@@ -208,17 +206,7 @@ public final class ScaleRehydrationBenchmark {
                     int first = t;
                     workers.add(pool.submit(() -> {
                         for (int c = first; c < conversations; c += threads) {
-                            String key = "bench-" + c;
-                            String agent = "agent-" + (1 + c % RehydrationBenchmark.AGENTS);
-                            Instant at = now.plusNanos(c * 1000L);
-                            journal.compareAndSetHead(ConversationHead.start(key, agent, null, at), 0);
-                            long sequence = 0;
-                            for (int i = 0; i < chat.size(); i += 2) {
-                                List<TurnItem> output = i + 1 < chat.size() ? List.of(chat.get(i + 1)) : List.of();
-                                journal.append(Turn.pending(key, ++sequence, agent, null, List.of(chat.get(i)), at)
-                                        .committed(new TurnOutcome(output, "resp_" + key + "_" + sequence, "eastus2",
-                                                TokenUsage.NONE, at)));
-                            }
+                            RehydrationBenchmark.seedConversation(journal, c, chat, now.plusNanos(c * 1000L));
                         }
                         return null;
                     }));

@@ -256,14 +256,8 @@ public final class LeasedSource implements ConversationSource {
         String name = String.format("chunk-%09d", state.chunks);
         Page<ConversationSummary> page = journal.listConversations(state.next, sharing.chunkSize());
         List<String> keys = new ArrayList<>(page.items().size());
-        boolean exhausted = page.continuationToken() == null;
-        for (ConversationSummary summary : page.items()) {
-            if (changedSince != null && summary.lastActivityAt().isBefore(changedSince)) {
-                exhausted = true; // most recent first: everything after is older
-                break;
-            }
-            keys.add(summary.conversationKey());
-        }
+        boolean exhausted = !ListingSource.keysChangedSince(page, changedSince, keys)
+                || page.continuationToken() == null;
         ChunkState chunk = new ChunkState(keys, page.continuationToken(), exhausted, false);
         Optional<WorkLease> created = leases.compareAndSet(
                 WorkLease.create(chunkScope, name, sharing.instance(), expiry(), chunk.json()), 0);

@@ -39,14 +39,8 @@ public final class ListingSource implements ConversationSource {
         try {
             while (page.isEmpty() && !ended) {
                 Page<ConversationSummary> listed = journal.listConversations(token, pageSize);
-                for (ConversationSummary summary : listed.items()) {
-                    if (changedSince != null && summary.lastActivityAt().isBefore(changedSince)) {
-                        ended = true; // most recent first: everything after is older
-                        break;
-                    }
-                    page.add(summary.conversationKey());
-                    taken++;
-                }
+                ended = !keysChangedSince(listed, changedSince, page);
+                taken += page.size();
                 token = listed.continuationToken();
                 ended |= token == null;
             }
@@ -55,6 +49,22 @@ public final class ListingSource implements ConversationSource {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Adds to {@code keys} the keys of {@code page} active at or after {@code since} (all when null).
+     *
+     * @return false when the page held an older conversation: the listing is most recent first, so everything
+     *     after it is older too
+     */
+    static boolean keysChangedSince(Page<ConversationSummary> page, Instant since, java.util.Collection<String> keys) {
+        for (ConversationSummary summary : page.items()) {
+            if (since != null && summary.lastActivityAt().isBefore(since)) {
+                return false;
+            }
+            keys.add(summary.conversationKey());
+        }
+        return true;
     }
 
     @Override
