@@ -131,6 +131,7 @@ public final class ScaleRehydrationBenchmark {
             drain.setDaemon(true);
             drain.start();
 
+            long emulatorCpuBefore = cpuMillis(emulator);
             List<Process> instances = new ArrayList<>();
             for (int i = 1; i <= s.instances(); i++) {
                 instances.add(new ProcessBuilder(java, "-Xmx" + s.instanceHeap(), "-cp", classpath,
@@ -152,11 +153,12 @@ public final class ScaleRehydrationBenchmark {
                 reports.add(JSON.readValue(report.substring(RehydrationInstance.REPORT.length()),
                         InstanceReport.class));
             }
+            long emulatorCpu = cpuMillis(emulator) - emulatorCpuBefore;
             JsonNode operations = JSON.readTree(get(admin + "/admin/regions/" + REGION + "/operations"))
                     .path("operations");
             long emulatorWrites = operations.path("conversations.create").asLong()
                     + operations.path("items.create").asLong();
-            print(out, s, reports, emulatorWrites);
+            print(out, s, reports, emulatorWrites, emulatorCpu);
             long minimal = reports.stream().mapToLong(InstanceReport::minimalWriteCalls).sum();
             return reports.stream().allMatch(r -> r.status().equals("SUCCEEDED")) && emulatorWrites == minimal;
         } finally {
@@ -165,7 +167,8 @@ public final class ScaleRehydrationBenchmark {
         }
     }
 
-    private static void print(PrintStream out, Settings s, List<InstanceReport> reports, long emulatorWrites) {
+    private static void print(PrintStream out, Settings s, List<InstanceReport> reports, long emulatorWrites,
+            long emulatorCpu) {
         long start = reports.stream().mapToLong(InstanceReport::phaseStartMillis).min().orElse(0);
         long end = reports.stream().mapToLong(InstanceReport::phaseEndMillis).max().orElse(0);
         long calls = reports.stream().mapToLong(InstanceReport::writeCalls).sum();
@@ -180,6 +183,12 @@ public final class ScaleRehydrationBenchmark {
                 calls * 1000.0 / Math.max(1, end - start));
         out.printf(Locale.ROOT, "  write calls              %d issued, %d minimal, %d counted by the emulator%n", calls,
                 minimal, emulatorWrites);
+        long clientCpu = reports.stream().mapToLong(InstanceReport::cpuMillis).sum();
+        double perConversation = (clientCpu + emulatorCpu) * 1000.0 / s.conversations();
+        out.printf(Locale.ROOT, "  CPU                      instances %d ms, emulator %d ms while they ran: %.0f us per"
+                + " conversation, so %d cores allow at most %.0f conversations/s%n", clientCpu, emulatorCpu,
+                perConversation, Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().availableProcessors() * 1_000_000.0 / Math.max(1, perConversation));
         for (InstanceReport r : reports) {
             out.printf(Locale.ROOT, "  %-12s %s: %d conversations, %d chunks (%d taken over), %d ms, heap -Xmx %d MB,"
                     + " peak after GC %.1f MB, %d GCs (%d ms), CPU %d ms (%.0f us per conversation)%n", r.instance(),
@@ -219,6 +228,11 @@ public final class ScaleRehydrationBenchmark {
             }
         }
         Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** CPU time the process has used so far (all its threads), from the operating system. */
+    private static long cpuMillis(Process process) {
+        return process.toHandle().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(0L);
     }
 
     private static String get(String url) {
