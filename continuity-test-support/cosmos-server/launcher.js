@@ -19,7 +19,12 @@
  *     latest-version semantics (the newest version of each item, no deletes), as plain documents with
  *     "_lsn" or, when the 2021-09-15 wire format is asked for (the SDK's latest-version processor),
  *     as {current, metadata}; enough for the Java SDK's ChangeFeedProcessor with a lease container;
- *   - collection alt-content-path / content-path headers, keep-alive connections.
+ *   - collection alt-content-path / content-path headers, keep-alive connections;
+ *   - hierarchical (MultiHash) partition keys: the package keys documents by the first path only, so a
+ *     multi-path container's documents are keyed by all their key values (as one JSON array text) everywhere
+ *     the package and this launcher name a partition. A query under a key prefix comes as an effective
+ *     partition key range (x-ms-start-epk / x-ms-end-epk), which needs MultiHash hashing this server does not
+ *     do: such a query reads the whole container (its one range), so its SQL must filter by the prefix too.
  *
  * Usage: node launcher.js [--port N] [--host 127.0.0.1] [--http] [--verbose] [--exit-with-stdin]
  *   --port 0 (default) picks a free port. When listening, prints one line on stdout:
@@ -52,7 +57,7 @@ const routes = lib("routes").default;
 const readJson = lib("json").default;
 const documentOperations = lib("handler/_document-operations");
 const patchOperations = lib("handler/_patch-operations");
-const { parsePartitionKey } = lib("utils/get-partition-from-header");
+const partitionHeader = lib("utils/get-partition-from-header");
 const cosmosQuery = packageRequire("@zeit/cosmosdb-query");
 const { SyntaxError: QuerySyntaxError } = cosmosQuery;
 
@@ -118,6 +123,29 @@ for (const operation of ["create", "replace"]) {
   };
 }
 
+// Multi-path (hierarchical) partition keys: the package keys a document by its first partition key path only
+// (Items._getPartition) and a request by the first value of its partition key header (parsePartitionKey, which
+// every package handler calls through the module's exports). Both are made to name a multi-path partition by all
+// its values, as the JSON text of the array of them, so [acme, c1] and [acme, c2] are different partitions.
+const packageParsePartitionKey = partitionHeader.parsePartitionKey;
+partitionHeader.parsePartitionKey = function parseFullPartitionKey(value, defaultValue) {
+  let parsed;
+  try {
+    parsed = JSON.parse(value);
+  } catch (e) {
+    return packageParsePartitionKey(value, defaultValue); // the package's error
+  }
+  if (Array.isArray(parsed) && parsed.length > 1) return JSON.stringify(parsed);
+  return packageParsePartitionKey(value, defaultValue);
+};
+const { parsePartitionKey } = partitionHeader;
+
+const packageGetPartition = Items.prototype._getPartition;
+Items.prototype._getPartition = function getFullPartition(data) {
+  const paths = this._partitionKeyPath || [];
+  return paths.length > 1 ? partitionText(paths, data) : packageGetPartition.call(this, data);
+};
+
 const originalSet = Items.prototype._set;
 Documents.prototype._set = function setWithLsn(data) {
   if (!restoring) {
@@ -154,8 +182,11 @@ function isTrue(req, name) {
   return typeof value === "string" && value.toLowerCase() === "true";
 }
 
-/** The partition key value of the request header, or undefined when the header is absent or empty. */
-function partitionFromHeader(req) {
+/**
+ * The partition the request's partition key header names, or undefined when the header is absent or empty: the
+ * value for a single-path container, the JSON text of the values for a multi-path one.
+ */
+function partitionFromHeader(req, collectionData) {
   const raw = header(req, "x-ms-documentdb-partitionkey");
   if (!raw || raw === "[{}]" || raw === "[]") return undefined;
   let parsed;
@@ -166,22 +197,41 @@ function partitionFromHeader(req) {
     err.badRequest = true;
     throw err;
   }
-  if (Array.isArray(parsed)) {
-    if (parsed.length !== 1) {
-      const err = new Error(`this server supports single-path partition keys only, got ${raw}`);
-      err.badRequest = true;
-      throw err;
-    }
-    return parsed[0];
+  const paths = partitionPaths(collectionData);
+  const values = Array.isArray(parsed) ? parsed : [parsed];
+  if (values.length !== paths.length) {
+    const err = new Error(`x-ms-documentdb-partitionkey ${raw} does not have one value per partition key path `
+      + `${JSON.stringify(paths)}`);
+    err.badRequest = true;
+    throw err;
   }
-  return parsed;
+  return paths.length === 1 ? values[0] : JSON.stringify(values);
 }
 
-function partitionPath(collectionData) {
+/** The container's partition key paths (["/id"] when it has none). */
+function partitionPaths(collectionData) {
   const paths = ((collectionData || {}).partitionKey || {}).paths || [];
-  const first = paths[0];
-  if (!first || first === "/_partitionKey") return ["id"];
-  return first.slice(1).split("/");
+  if (!paths.length || paths[0] === "/_partitionKey") return ["/id"];
+  return paths;
+}
+
+/** The JSON text of a document's values at several partition key paths (undefined values as null). */
+function partitionText(paths, doc) {
+  return JSON.stringify(paths.map((p) => {
+    const value = valueAt(p.slice(1).split("/"), doc);
+    return value === undefined ? null : value;
+  }));
+}
+
+/** The partition of a document in the container: its key value (one path), or the JSON text of its values. */
+function partitionOf(collectionData, doc) {
+  const paths = partitionPaths(collectionData);
+  return paths.length === 1 ? valueAt(paths[0].slice(1).split("/"), doc) : partitionText(paths, doc);
+}
+
+/** Whether a document is in the partition {@link partitionFromHeader} answered (every document: undefined). */
+function inPartition(collectionData, doc, partition) {
+  return partition === undefined || partitionOf(collectionData, doc) === partition;
 }
 
 function valueAt(keys, obj) {
@@ -257,12 +307,8 @@ async function queryDocuments(account, req, res, { dbId, collId }) {
     res.statusCode = 404;
     return NOT_FOUND;
   }
-  const partition = partitionFromHeader(req);
-  const keys = partitionPath(collection.read());
-  let data = documentsOf(collection);
-  if (partition !== undefined) {
-    data = data.filter((doc) => valueAt(keys, doc) === partition);
-  }
+  const partition = partitionFromHeader(req, collection.read());
+  const data = documentsOf(collection).filter((doc) => inPartition(collection.read(), doc, partition));
   const continuationHeader = header(req, "x-ms-continuation");
   let continuation = null;
   if (continuationHeader) {
@@ -303,10 +349,9 @@ function readDocument(account, req, res, { dbId, collId, docId }) {
     res.statusCode = 404;
     return NOT_FOUND;
   }
-  const partition = partitionFromHeader(req);
-  const keys = partitionPath(collection.read());
+  const partition = partitionFromHeader(req, collection.read());
   const data = collection.document(docId, partition === undefined ? docId : partition).read();
-  if (!data || data.id !== docId || (partition !== undefined && valueAt(keys, data) !== partition)) {
+  if (!data || data.id !== docId || !inPartition(collection.read(), data, partition)) {
     res.statusCode = 404;
     return NOT_FOUND;
   }
@@ -379,7 +424,6 @@ async function batchDocuments(account, req, res, { dbId, collId }) {
       message: `operation type '${(unsupported || {}).operationType}' is not supported in a batch`
     };
   }
-  const keys = partitionPath(collection.read());
   const undo = []; // [id, partition, previous document or null]
   const results = [];
   let failedAt = -1;
@@ -395,7 +439,7 @@ async function batchDocuments(account, req, res, { dbId, collId }) {
       if (!input.partitionKey) input.partitionKey = headerPartition;
       const id = input.id || (input.resourceBody || {}).id;
       const partition = input.partitionKey ? parsePartitionKey(input.partitionKey, id) : id;
-      if (atomic && input.resourceBody && valueAt(keys, input.resourceBody) !== partition
+      if (atomic && input.resourceBody && partitionOf(collection.read(), input.resourceBody) !== partition
           && ["Create", "Upsert", "Replace"].includes(input.operationType)) {
         results.push({ statusCode: 400, requestCharge: 0, message: "partition key of the document does not match the batch's" });
         failedAt = i;
@@ -492,12 +536,11 @@ function changeFeed(account, req, res, { dbId, collId }) {
   } else if (header(req, "if-modified-since")) {
     sinceTime = Date.parse(header(req, "if-modified-since")) / 1000;
   }
-  const partition = partitionFromHeader(req);
-  const keys = partitionPath(collection.read());
+  const partition = partitionFromHeader(req, collection.read());
   const changes = documentsOf(collection)
     .filter((doc) => doc.__lsn > since)
     .filter((doc) => sinceTime === null || doc._ts >= Math.floor(sinceTime))
-    .filter((doc) => partition === undefined || valueAt(keys, doc) === partition)
+    .filter((doc) => inPartition(collection.read(), doc, partition))
     .sort((a, b) => a.__lsn - b.__lsn);
   const limit = maxItemCount(req) || 100;
   let end = Math.min(limit, changes.length);

@@ -17,6 +17,10 @@ import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.TurnStatus;
+import dev.continuity.rehydrate.RehydrationReport;
+import dev.continuity.replay.ConversationReplayer;
+import dev.continuity.replay.ReplayOutcome;
+import dev.continuity.replay.ReplayTotals;
 import dev.continuity.topology.Region;
 import dev.continuity.topology.Topology;
 import dev.continuity.topology.TopologyLoader;
@@ -52,10 +56,16 @@ import picocli.CommandLine.Spec;
                 + "served it, e.g. [eastus2] ....",
             "The primary region is probed; when it goes dark the chat fails over to the next region of the topology and "
                     + "the conversation continues there (replayed from the journal on the next turn).",
-            "Commands: /history (the journaled turns), /region (the active region and each region's health), /quit.",
-            "Resume a conversation later with --conversation KEY and the same --journal.",
-            "Exit codes: 0 after /quit or end of input, 1 the journal failed, 2 invalid options, definitions or topology."})
+            "When a turn goes to a region that does not hold the conversation (yet), the chat says so: the conversation is "
+                    + "replayed there from the journal (which region, how many turns and items).",
+            "Commands: /history (the journaled turns), /region (the active region and each region's health), "
+                    + "/failback (back to the primary once it answers: the turns made meanwhile are replayed into it), "
+                    + "/quit.",
+            "Resume a conversation later with --conversation KEY and the same --journal."})
 final class ChatCommand implements Callable<Integer> {
+
+    /** The chat's commands, as the start line and an unknown command name them. */
+    static final String COMMANDS = "/history, /region, /failback, /quit";
 
     @Spec
     CommandSpec spec;
@@ -125,11 +135,7 @@ final class ChatCommand implements Callable<Integer> {
         }
 
         try (TurnJournal opened = keys.wrap(journalOption.open());
-                ContinuityStack stack = FoundryRegions.connect(topology).stack(opened, List.of(definition))
-                        .probes(ProbeSettings.every(Duration.ofMillis(probeMillis))) // 3 failures declare a region down
-                        .eagerReplay(false) // this chat needs only its own conversation, replayed on its next turn
-                        .listener(event -> note(err, event))
-                        .start()) {
+                ContinuityStack stack = stack(opened, topology, definition, err)) {
             ContinuityClient client = stack.client();
             String key = conversation != null ? conversation : "chat-" + UUID.randomUUID();
             try {
@@ -145,7 +151,7 @@ final class ChatCommand implements Callable<Integer> {
             err.println("conversation " + key + " with agent " + agent + (earlier == 0 ? " (new)"
                     : " (" + earlier + " earlier turns)") + "; journal " + journalOption.value() + "; regions "
                     + regions.stream().map(Region::name).collect(Collectors.joining(", "))
-                    + "; commands /history /region /quit");
+                    + "; commands " + COMMANDS);
             err.flush();
             return converse(client, stack.failover(), regions, key, out, err);
         } catch (JournalException e) {
@@ -153,6 +159,42 @@ final class ChatCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.ERROR;
         }
+    }
+
+    /**
+     * The stack of the chat: probes, no eager replay (the chat needs only its own conversation, replayed on its next
+     * turn in a region that lacks it, and said so), the controller's events as notes.
+     */
+    private ContinuityStack stack(TurnJournal journal, Topology topology, AgentDefinition definition, PrintWriter err) {
+        ConversationReplayer replayer = new ConversationReplayer(journal);
+        return FoundryRegions.connect(topology).stack(journal, List.of(definition))
+                .replayer(replayer)
+                .probes(ProbeSettings.every(Duration.ofMillis(probeMillis))) // 3 failures declare a region down
+                .eagerReplay(false)
+                .configureClient(client -> client.catchUp((target, key) -> {
+                    ReplayOutcome outcome = replayer.catchUp(target, key);
+                    replayed(err, outcome);
+                    return outcome.cursor();
+                }))
+                .listener(event -> note(err, event))
+                .start();
+    }
+
+    /** Says when a turn's region lacked the conversation's turns and they were replayed into it. */
+    private static void replayed(PrintWriter err, ReplayOutcome outcome) {
+        if (outcome.turnsReplayed() == 0 && !outcome.recreated()) {
+            return; // a new conversation's copy, or nothing to do
+        }
+        err.println("* conversation " + outcome.conversationKey() + " replayed into " + outcome.region()
+                + " from the journal: " + count(outcome.turnsReplayed(), "turn") + " (through turn "
+                + outcome.throughSequence() + "), " + count(outcome.itemsWritten(), "item") + " written in "
+                + count(outcome.writeCalls(), "call") + (outcome.created() ? "; the region had no copy"
+                        : outcome.recreated() ? "; its copy there had diverged and was replaced" : ""));
+        err.flush();
+    }
+
+    private static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     private int converse(ContinuityClient client, FailoverController controller, List<Region> regions, String key,
@@ -182,9 +224,10 @@ final class ChatCommand implements Callable<Integer> {
             switch (text) {
                 case "/history" -> history(client, key, out);
                 case "/region" -> region(controller, regions, out);
+                case "/failback" -> failback(controller, out, err);
                 default -> {
                     if (text.startsWith("/")) {
-                        err.println("unknown command " + text + "; commands: /history, /region, /quit");
+                        err.println("unknown command " + text + "; commands: " + COMMANDS);
                         err.flush();
                     } else {
                         send(client, key, text, out, err);
@@ -240,6 +283,30 @@ final class ChatCommand implements Callable<Integer> {
         }
     }
 
+    /** {@code /failback}: back to the primary, when it answers; what the failback replayed into it. */
+    private static void failback(FailoverController controller, PrintWriter out, PrintWriter err) {
+        FailoverEvent.FailbackCompleted done;
+        try {
+            done = controller.failback();
+        } catch (IllegalStateException e) {
+            err.println("cannot fail back: " + CliErrors.describe(e));
+            err.flush();
+            return;
+        }
+        out.println("failed back " + done.from() + " -> " + done.to() + ": " + replayedIn("before the switch",
+                done.beforeSwitch()) + "; " + replayedIn("after the switch", done.afterSwitch()) + "; active region "
+                + controller.current());
+    }
+
+    private static String replayedIn(String pass, RehydrationReport report) {
+        if (report == null) {
+            return pass + " nothing";
+        }
+        ReplayTotals totals = report.conversations();
+        return pass + " " + count(totals.replayed(), "conversation") + " replayed (" + count(totals.itemsWritten(),
+                "item") + ")" + (totals.failed() > 0 ? ", " + totals.failed() + " FAILED" : "");
+    }
+
     private static void region(FailoverController controller, List<Region> regions, PrintWriter out) {
         out.println("active region: " + controller.current() + " (" + controller.state() + "); "
                 + regions.stream().map(r -> r.name() + (controller.isDown(r.name()) ? " down" : " up"))
@@ -271,6 +338,9 @@ final class ChatCommand implements Callable<Integer> {
             line = done.to() + " is now active";
         } else if (event instanceof FailoverEvent.FailoverAborted aborted) {
             line = "no region can take over from " + aborted.from() + ": " + aborted.reason();
+        } else if (event instanceof FailoverEvent.FailbackStarted started) {
+            line = "failing back " + started.from() + " -> " + started.to() + "; the turns made in " + started.from()
+                    + " are replayed into " + started.to();
         }
         if (line != null) {
             err.println("* " + line);

@@ -21,9 +21,7 @@ import picocli.CommandLine.Spec;
         description = {"Compare two journal exports (format " + JournalFormat.FORMAT + ") turn by turn by their SHA-256 "
                 + "digests: which turns of the earlier export the later one changed or lacks, and which it adds.",
             "Both files are validated in full; a turn line whose digest does not match its content is refused.",
-            "Compare exports of the same form (both decrypted or both still encrypted).",
-            "Exit codes: 0 every earlier turn is unchanged (turns may be added), 3 turns changed or missing, 1 a file "
-                    + "is not a valid export, 2 invalid options."})
+            "Compare exports of the same form (both decrypted or both still encrypted)."})
 final class CompareCommand implements Callable<Integer> {
 
     @Spec

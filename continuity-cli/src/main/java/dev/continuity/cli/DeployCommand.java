@@ -30,8 +30,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {"Deploy agent definitions to one region; only changed agents get a new version.",
             "Prints one line per agent: CREATED <agent> <region> version <n> (source <v>), UNCHANGED ..., or FAILED ...",
-            "Authenticates with DefaultAzureCredential (a fixed local token for a loopback emulator endpoint).",
-            "Exit codes: 0 nothing failed, 1 an agent failed to deploy, 2 invalid definitions, topology or options."})
+            "Authenticates with DefaultAzureCredential (a fixed local token for a loopback emulator endpoint)."})
 final class DeployCommand implements Callable<Integer> {
 
     @Spec

@@ -36,8 +36,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {"Compare every region's deployed agents with the definitions: missing agents, another "
                 + "content hash (continuity-hash), another model deployment, agents no longer defined, and model "
-                + "deployments that are missing or run another model or version than the topology declares.",
-            "Exit codes: 0 no drift, 3 drift found, 1 a region could not be checked, 2 invalid input."})
+                + "deployments that are missing or run another model or version than the topology declares."})
 final class DriftCommand implements Callable<Integer> {
 
     @Spec

@@ -20,8 +20,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,9 +33,10 @@ import picocli.CommandLine.Spec;
 /** {@code continuity drill}: the failover drill, the project's main job. */
 @Command(name = "drill",
         mixinStandardHelpOptions = true,
-        description = {"Run a failover drill: two regions, live conversations, the primary goes dark mid-traffic,",
-            "Continuity detects it, fails over, rehydrates, verifies every conversation, then fails back.",
-            "Exit 0 only when continuity is verified (no acknowledged turn lost, every pre-outage fact recalled)."})
+        description = {"Run a failover drill: the primary region goes dark mid-traffic; verify every conversation "
+                + "continues in the secondary, then fail back.",
+            "Two regions, live conversations; Continuity detects the outage, fails over, rehydrates, verifies every "
+                + "conversation, then fails back. The report labels every figure (docs/drill-report.md)."})
 final class DrillCommand implements Callable<Integer> {
 
     @Spec
@@ -81,7 +84,8 @@ final class DrillCommand implements Callable<Integer> {
             + "(default: two emulated regions in-process, from agents/topology.local.json).")
     Path topology;
 
-    @Option(names = "--json", description = "Write the report as JSON to this file.")
+    @Option(names = "--json", description = "Write the report as JSON to this file (format "
+            + DrillReport.FORMAT + ", every field in docs/drill-report.md).")
     Path json;
 
     @Option(names = "--probe-interval", defaultValue = "500",
@@ -121,16 +125,16 @@ final class DrillCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (cosmosKey != null) {
-            // never echo the value: it is a secret
-            throw new IllegalArgumentException("--cosmos-key is not accepted: a key on the command line is visible to"
-                    + " every user of the machine (ps); set the environment variable "
+            // never echo the value: it is a secret; a usage error (exit 2), nothing is done
+            throw new ParameterException(spec.commandLine(), "--cosmos-key is not accepted: a key on the command line"
+                    + " is visible to every user of the machine (ps); set the environment variable "
                     + CosmosDrillStore.KEY_ENVIRONMENT_VARIABLE + " instead, or leave it unset to authenticate with"
                     + " Entra ID (DefaultAzureCredential)");
         }
         if (cosmosEndpoint != null) {
             Secrets.problemIn(cosmosEndpoint).ifPresent(reason -> {
-                throw new IllegalArgumentException("--cosmos-endpoint is refused: " + reason + "; a secret on the"
-                        + " command line is visible to every user of the machine (ps): give the account URL alone and"
+                throw new ParameterException(spec.commandLine(), "--cosmos-endpoint is refused: " + reason
+                        + "; a secret on the command line is visible to every user of the machine (ps): give the account URL alone and"
                         + " the key in " + CosmosDrillStore.KEY_ENVIRONMENT_VARIABLE);
             });
         }
@@ -279,8 +283,8 @@ final class DrillCommand implements Callable<Integer> {
         StandbyTotals before = s.beforeOutage();
         row(out, "replicated before the outage", before.conversationsCreated() + " conversations created, "
                 + before.turnsReplayed() + " turns / " + before.itemsWritten() + " items");
-        row(out, "  calls (minimal), listings", before.writeCalls() + " (" + before.minimalWriteCalls() + "), "
-                + before.readCalls());
+        row(out, "  write calls (least possible), reads", before.writeCalls() + " (" + before.minimalWriteCalls()
+                + "), " + before.readCalls());
         row(out, "lag at the outage", s.lagAtOutage().unreplicatedTurns() + " turns in "
                 + s.lagAtOutage().conversationsBehind() + " conversations"
                 + String.format(Locale.ROOT, " (%.1f s)", s.lagAtOutage().seconds()));
@@ -304,43 +308,37 @@ final class DrillCommand implements Callable<Integer> {
         out.println();
         out.println("Failover drill: " + r.primary() + " -> " + r.secondary() + " -> " + r.primary()
                 + "  (store " + r.store() + ", durability " + r.durability() + ", mode " + r.mode() + ")");
+        out.println("  ('at' times are in ms after the outage began; report format " + r.reportFormat()
+                + ", docs/drill-report.md)");
         row(out, "conversations", String.valueOf(r.conversations()));
-        row(out, "acknowledged turns", String.valueOf(r.acknowledgedTurns()));
-        row(out, "lost turns", String.valueOf(r.lostTurns()));
-        row(out, "streamed turns", String.valueOf(r.streamedTurns()));
-        row(out, "streams cut by the outage", String.valueOf(r.streamsCutByOutage()));
+        DrillReport.Turns turns = r.turns();
+        row(out, "acknowledged turns", r.acknowledgedTurns() + " = " + turns.traffic() + " traffic + "
+                + turns.verification() + " verification recalls in " + r.secondary() + " + "
+                + turns.failbackRecalls() + " recalls after failback");
+        row(out, "lost turns (acknowledged, not kept)", String.valueOf(r.lostTurns()));
+        row(out, "streamed turns", r.streamedTurns() + " of " + r.acknowledgedTurns());
+        row(out, "streams cut by the outage", r.streamsCutByOutage() + " (each completed once in " + r.secondary()
+                + ")");
         row(out, "duplicate regional items", r.duplicateItems() + " (in " + r.regionalConversationsListed()
-                + " conversations listed)");
-        row(out, "detection", millis(r.detectionMillis()));
-        row(out, "RTO (first correct recall)", millis(r.rtoMillis()));
+                + " regional conversations listed)");
+        row(out, "detection (outage -> declared down)", millis(r.detectionMillis()));
+        row(out, "RTO (outage -> first correct recall)", millis(r.rtoMillis()));
         DrillReport.Recovery t = r.recovery();
-        row(out, "  suspected / down / switched", millis(t.suspected()) + " / " + millis(t.detected()) + " / "
-                + millis(t.switched()) + " (agents phase " + millis(t.agentsPhaseMillis()) + "; memories rebuilt"
-                + " after the switch in " + millis(t.memoryRebuildMillis()) + ")");
-        row(out, "  first replay / first turn", millis(t.firstCatchUpStarted()) + "-" + millis(t.firstCatchUpDone())
-                + " / " + millis(t.firstTurn()));
-        row(out, "  the RTO's recall sent", t.firstRecall() < 0 ? "n/a" : t.firstRecallSent() + " ms");
-        row(out, "full recovery", millis(r.fullRecoveryMillis()));
+        row(out, "  at: suspected / down / switched", millis(t.suspected()) + " / " + millis(t.detected()) + " / "
+                + millis(t.switched()) + " (agents phase took " + millis(t.agentsPhaseMillis()) + "; memories"
+                + " rebuilt after the switch, in " + millis(t.memoryRebuildMillis()) + ")");
+        row(out, "  at: first lazy replay / first turn", millis(t.firstCatchUpStarted()) + " to "
+                + millis(t.firstCatchUpDone()) + " / " + millis(t.firstTurn()));
+        row(out, "  at: the RTO's recall was sent", t.firstRecall() < 0 ? "n/a" : t.firstRecallSent() + " ms"
+                + (t.firstRecallSent() < 0 ? " (before the outage: in flight when it began)" : ""));
+        row(out, "full recovery (all conversations)", millis(r.fullRecoveryMillis()));
         row(out, "RPO (acknowledged turns missing)", String.valueOf(r.rpoTurns()));
         row(out, "false failovers before the outage", String.valueOf(r.failoversBeforeOutage()));
         row(out, "probe bursts before the outage", r.suspicionsBeforeOutage() + " (chaos " + r.chaos() + ", load "
-                + r.loadThreads() + " threads, " + r.throttledBeforeOutage() + " answers 429, " + r.slowAnswersBeforeOutage() + " answers after the client's time-out)");
-        DrillReport.Rehydration h = r.rehydration();
-        row(out, "rehydration agents", String.valueOf(h.agents()));
-        row(out, "rehydration conversations/items", h.conversations() + " / " + h.items());
-        row(out, "rehydration calls (minimal)", h.calls() + " (" + h.minimalCalls() + ")");
-        row(out, "rehydration items by type", h.itemsByType().toString());
-        row(out, "rehydration failures", String.valueOf(h.failures()));
-        row(out, "rehydration orphans cleaned", String.valueOf(h.orphansCleaned()));
-        if (h.memory().rebuilds() > 0) {
-            row(out, "rehydration memory", memory(h.memory()));
-        }
-        DrillReport.Rehydration f = r.failback();
-        row(out, "failback conversations/items", f.conversations() + " / " + f.items());
-        row(out, "failback calls (minimal)", f.calls() + " (" + f.minimalCalls() + ")");
-        if (f.memory().rebuilds() > 0) {
-            row(out, "failback memory", memory(f.memory()));
-        }
+                + r.loadThreads() + " threads, " + r.throttledBeforeOutage() + " answers 429, "
+                + r.slowAnswersBeforeOutage() + " answers after the client's time-out)");
+        printReplay(out, "rehydration into " + r.secondary(), r.rehydration());
+        printReplay(out, "failback into " + r.primary(), r.failback());
         row(out, "failback verified", r.failbackVerified() ? "yes" : "NO");
         if (r.knowledgeVerified() != null) {
             row(out, "knowledge: same citations", (r.knowledgeVerified() ? "yes " : "NO ") + r.knowledgeCitations());
@@ -359,15 +357,53 @@ final class DrillCommand implements Callable<Integer> {
         out.flush();
     }
 
+    /**
+     * One direction's replay: its passes one per line (a failback checks every agent in each of its two passes), then
+     * the totals, which add the passes up, and every failure listed by its pass.
+     */
+    private static void printReplay(PrintWriter out, String title, DrillReport.Rehydration h) {
+        out.println("  " + title + ": " + h.passes().size() + (h.passes().size() == 1 ? " pass" : " passes")
+                + (h.passes().isEmpty() ? "" : " ("
+                        + h.passes().stream().map(DrillReport.Pass::name).collect(Collectors.joining(", ")) + ")"));
+        for (DrillReport.Pass pass : h.passes()) {
+            row(out, "  " + pass.name(), pass.agents() + " agents, " + pass.conversations() + " conversations, "
+                    + pass.items() + " items, " + pass.calls() + " write calls (least " + pass.minimalCalls() + "), "
+                    + failures(pass.failures(), pass.failuresByReason())
+                    + (pass.orphansCleaned() > 0 ? ", " + pass.orphansCleaned() + " orphans cleaned" : ""));
+        }
+        if (h.passes().stream().filter(pass -> pass.agents() > 0).count() > 1) {
+            out.println("    (each rehydration pass checks every agent again: the passes' agents add up to a multiple"
+                    + " of the distinct agents)");
+        }
+        row(out, "  agents (distinct)", String.valueOf(h.agents()));
+        row(out, "  conversations / items (all passes)", h.conversations() + " / " + h.items());
+        row(out, "  write calls (least possible)", h.calls() + " (" + h.minimalCalls() + ")");
+        row(out, "  items by type", h.itemsByType().toString());
+        row(out, "  failures", failures(h.failures(), h.failuresByReason()));
+        row(out, "  orphans cleaned", h.orphansCleaned() + (h.orphansCleaned() == 0 ? ""
+                : " (each rehydration's own validation probe conversations included)"));
+        if (h.memory().rebuilds() > 0) {
+            row(out, "  memory", memory(h.memory()));
+        }
+        for (String failure : h.failureExamples()) {
+            out.println("    ! " + failure);
+        }
+    }
+
+    private static String failures(long count, Map<String, Long> byReason) {
+        return count + (count == 1 ? " failure" : " failures") + (byReason.isEmpty() ? "" : " " + byReason);
+    }
+
     /** A memory rebuild's totals on one line: stores created, updates completed of started, calls. */
     private static String memory(DrillReport.Memory m) {
-        return m.storesCreated() + " store(s) created, " + m.completed() + "/" + m.updates() + " updates completed"
+        return m.rebuilds() + (m.rebuilds() == 1 ? " rebuild: " : " rebuilds (one per pass): ") + m.storesCreated()
+                + " store(s) created, " + m.completed() + "/" + m.updates() + " updates completed"
                 + (m.failed() > 0 ? ", " + m.failed() + " FAILED" : "") + (m.unscoped() > 0 ? ", " + m.unscoped()
                 + " conversations unscoped" : "") + ", " + m.calls() + " calls";
     }
 
     private static void row(PrintWriter out, String name, String value) {
-        out.printf(Locale.ROOT, "  %-34s %s%n", name, value);
+        out.printf(Locale.ROOT, "  %-38s %s%n", name, value);
     }
 
     private static String millis(long value) {

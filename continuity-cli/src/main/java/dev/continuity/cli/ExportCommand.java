@@ -30,8 +30,7 @@ import picocli.CommandLine.Spec;
             "The file is written beside its final name and moved into place when complete.",
             "Every turn line carries a SHA-256 digest of its content (continuity compare checks a later export against "
                     + "this one). An encrypted journal is exported decrypted with --key-file/--key-vault-key, and as "
-                    + "stored (still encrypted) without.",
-            "Exit codes: 0 exported, 1 the journal or the file failed, 2 invalid options."})
+                    + "stored (still encrypted) without."})
 final class ExportCommand implements Callable<Integer> {
 
     @Spec

@@ -34,8 +34,7 @@ import picocli.CommandLine.Spec;
                 + "every region of the topology, and leave a tombstone so that nothing (clients, replay, "
                 + "rehydration, the warm standby, failback) brings it back; the key can never be used again.",
             "A region that cannot be reached stays pending in the tombstone: run 'forget --retry' until it is clean "
-                    + "(an application's Eraser also retries when the failover controller sees the region up).",
-            "Exit codes: 0 erased everywhere, 1 a region is still pending or the journal failed, 2 invalid options."})
+                    + "(an application's Eraser also retries when the failover controller sees the region up)."})
 final class ForgetCommand implements Callable<Integer> {
 
     @Spec

@@ -27,9 +27,7 @@ import picocli.CommandLine.Spec;
         description = {"Import a journal file written by 'continuity export' (format " + JournalFormat.FORMAT + ").",
             "The whole file is checked first: a bad line is reported with its line number and nothing is written.",
             "Idempotent: conversations and turns the journal already holds identically are counted as already "
-                    + "present, so importing the same file twice changes nothing.",
-            "Exit codes: 0 imported, 1 a line conflicts with the journal (lines before it imported) or the journal "
-                    + "failed, 2 invalid options or a malformed file (nothing imported)."})
+                    + "present, so importing the same file twice changes nothing."})
 final class ImportCommand implements Callable<Integer> {
 
     @Spec

@@ -23,7 +23,9 @@ public final class Main {
 
     /** The configured command line (tests execute it with captured output). */
     public static CommandLine commandLine() {
-        return new CommandLine(new ContinuityCommand())
+        CommandLine root = new CommandLine(new ContinuityCommand());
+        ExitCodes.describeIn(root);
+        return root
                 .setExecutionStrategy(parseResult -> {
                     // every option value is checked before any command does any work
                     OptionRules.check(parseResult);

@@ -28,8 +28,7 @@ import picocli.CommandLine.Spec;
                 + "(head and every turn), never a prefix of a conversation still in use.",
             "Kept, with the reason: conversations whose last turn is still pending, and those that became active "
                     + "during the run. Regions whose copy had not received every turn are named.",
-            "Regional copies are left as they are (use 'forget' to erase a conversation everywhere).",
-            "Exit codes: 0 done, 1 the journal failed, 2 invalid options."})
+            "Regional copies are left as they are (use 'forget' to erase a conversation everywhere)."})
 final class PruneCommand implements Callable<Integer> {
 
     @Spec

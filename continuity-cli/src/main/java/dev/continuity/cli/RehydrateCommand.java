@@ -49,9 +49,7 @@ import picocli.CommandLine.Spec;
             "Phases: preflight (bindings, reachability; all problems reported, nothing changed), agents, "
                     + "conversations (most recently active first), validation (a probe turn per agent in a probe "
                     + "conversation, a sample of conversations compared with the journal).",
-            "Without --journal only agents are rehydrated (conversations then replay lazily on first use).",
-            "Exit codes: 0 success, 1 failures (agents, conversations or validation), 2 invalid input or "
-                    + "preflight problems."})
+            "Without --journal only agents are rehydrated (conversations then replay lazily on first use)."})
 final class RehydrateCommand implements Callable<Integer> {
 
     @Spec

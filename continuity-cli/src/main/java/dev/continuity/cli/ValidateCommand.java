@@ -29,8 +29,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "validate",
         mixinStandardHelpOptions = true,
         description = {"Check agent definition files (and, with --topology, every region's bindings).",
-            "Prints a summary when valid; otherwise every problem as file:pointer: reason.",
-            "Exit codes: 0 valid, 2 problems found."})
+            "Prints a summary when valid; otherwise every problem as file:pointer: reason."})
 final class ValidateCommand implements Callable<Integer> {
 
     @Spec

@@ -119,13 +119,30 @@ class ChatCommandTest {
         assertThat(err.toString()).contains("conversation c-2 with agent policy-bot (1 earlier turns)");
     }
 
-    @Test
-    void theConversationCarriesOnInTheSecondaryWhenThePrimaryGoesDark() throws Exception {
+    /** What a user types into a running chat, waiting for its answers. */
+    @FunctionalInterface
+    private interface Typing {
+        void type(PipedOutputStream keyboard) throws Exception;
+    }
+
+    /** Runs a chat (probes every second) that the user types {@code typing} into, then /quit; its exit code. */
+    private int interactive(String conversation, Typing typing) throws Exception {
         PipedOutputStream keyboard = new PipedOutputStream();
         PipedInputStream input = new PipedInputStream(keyboard);
         ExecutorService session = Executors.newSingleThreadExecutor();
         try {
-            Future<Integer> exit = session.submit(() -> chat(input, args("c-3", "1000")));
+            Future<Integer> exit = session.submit(() -> chat(input, args(conversation, "1000")));
+            typing.type(keyboard);
+            type(keyboard, "/quit");
+            return exit.get(60, TimeUnit.SECONDS);
+        } finally {
+            session.shutdownNow();
+        }
+    }
+
+    @Test
+    void theConversationCarriesOnInTheSecondaryWhenThePrimaryGoesDark() throws Exception {
+        int code = interactive("c-3", keyboard -> {
             type(keyboard, "remember a=1");
             out.await(lines -> lines.contains("[eastus2] OK, I will remember a."));
 
@@ -134,21 +151,64 @@ class ChatCommandTest {
             out.await(lines -> lines.stream().anyMatch(l -> l.endsWith("a is 1.")));
             type(keyboard, "/region");
             out.await(lines -> lines.stream().anyMatch(l -> l.startsWith("active region:")));
-            type(keyboard, "/quit");
+        });
 
-            assertThat(exit.get(60, TimeUnit.SECONDS)).as("stderr: %s", err).isZero();
-        } finally {
-            session.shutdownNow();
-        }
+        assertThat(code).as("stderr: %s", err).isZero();
         assertThat(out.lines()).containsExactly(
                 "[eastus2] OK, I will remember a.",
                 "[centralus] a is 1.",
                 "active region: centralus (FAILED_OVER); eastus2 down, centralus up");
         assertThat(err.toString()).contains("* eastus2 is down", "* centralus is now active");
+        // the turn went to a region that did not hold the conversation: the chat says it was replayed there
+        assertThat(err.toString()).contains("* conversation c-3 replayed into centralus from the journal: 1 turn"
+                + " (through turn 1), 2 items written in 1 call; the region had no copy");
         try (SqliteTurnJournal journal = SqliteTurnJournal.open(dir.resolve("journal.db"))) {
             assertThat(journal.read("c-3", 1)).extracting(Turn::region).containsExactly("eastus2", "centralus");
             assertThat(journal.head("c-3").orElseThrow().region("centralus").replayedThrough()).isEqualTo(2);
         }
+    }
+
+    @Test
+    void failbackReturnsTheConversationToThePrimaryWithTheTurnsMadeMeanwhile() throws Exception {
+        int code = interactive("c-6", keyboard -> {
+            type(keyboard, "/failback");
+            type(keyboard, "remember a=1");
+            out.await(lines -> lines.contains("[eastus2] OK, I will remember a."));
+            emulator.region("eastus2").faults().outage();
+            type(keyboard, "remember b=2");
+            out.await(lines -> lines.contains("[centralus] OK, I will remember b."));
+
+            emulator.region("eastus2").faults().restore();
+            type(keyboard, "/failback");
+            out.await(lines -> lines.stream().anyMatch(l -> l.startsWith("failed back")));
+            type(keyboard, "recall b");
+            out.await(lines -> lines.stream().anyMatch(l -> l.endsWith("b is 2.")));
+        });
+
+        assertThat(code).as("stderr: %s", err).isZero();
+        assertThat(out.lines()).containsExactly(
+                "[eastus2] OK, I will remember a.",
+                "[centralus] OK, I will remember b.",
+                "failed back centralus -> eastus2: before the switch 1 conversation replayed (2 items); after the"
+                        + " switch 0 conversations replayed (0 items); active region eastus2",
+                "[eastus2] b is 2.");
+        // /failback while the primary is active is refused, naming why; the failback is announced
+        assertThat(err.toString()).contains("cannot fail back: the primary region eastus2 is already active")
+                .contains("* failing back centralus -> eastus2; the turns made in centralus are replayed into eastus2");
+        try (SqliteTurnJournal journal = SqliteTurnJournal.open(dir.resolve("journal.db"))) {
+            assertThat(journal.read("c-6", 1)).extracting(Turn::region)
+                    .containsExactly("eastus2", "centralus", "eastus2");
+        }
+    }
+
+    @Test
+    void theHelpNamesTheCommandsAndEveryExitCode() {
+        StringWriter help = new StringWriter();
+        Main.commandLine().setOut(new PrintWriter(help, true)).execute("chat", "--help");
+
+        assertThat(help.toString()).contains("/failback").contains("replayed there from the journal")
+                .contains("Exit codes:").containsPattern("\\n\\s+0\\s+after /quit")
+                .containsPattern("\\n\\s+1\\s+the journal failed").containsPattern("\\n\\s+2\\s+invalid options");
     }
 
     @Test

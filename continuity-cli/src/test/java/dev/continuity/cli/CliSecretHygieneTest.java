@@ -99,7 +99,8 @@ class CliSecretHygieneTest {
 
             int code = run(args);
 
-            assertThat(code).as(String.join(" ", args)).isEqualTo(ExitCodes.ERROR);
+            // a usage error: nothing was done, and the help's exit code 2 says so
+            assertThat(code).as(String.join(" ", args)).isEqualTo(ExitCodes.INVALID);
             assertThat(err.toString()).as(String.join(" ", args)).contains("--cosmos-key is not accepted")
                     .contains("CONTINUITY_COSMOS_KEY").contains("DefaultAzureCredential").doesNotContain(SECRET);
         }
@@ -113,7 +114,7 @@ class CliSecretHygieneTest {
 
             int code = run("drill", "--store", "cosmos", "--cosmos-endpoint", endpoint);
 
-            assertThat(code).as(endpoint).isEqualTo(ExitCodes.ERROR);
+            assertThat(code).as(endpoint).isEqualTo(ExitCodes.INVALID);
             assertThat(err.toString()).as(endpoint).contains("--cosmos-endpoint is refused")
                     .contains("CONTINUITY_COSMOS_KEY").doesNotContain(SECRET);
         }

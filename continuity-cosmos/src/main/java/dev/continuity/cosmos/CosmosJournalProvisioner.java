@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates the journal's database and container, or checks existing ones.
  *
- * <p>The container is partitioned by {@code /conversationKey}, indexes only the properties the journal
+ * <p>The container is partitioned by {@code /conversationKey} (or {@code [/tenant, /conversationKey]} with
+ * {@link #partitioning partitioning(HIERARCHICAL)}), indexes only the properties the journal
  * queries ({@code type}, {@code sequence}, {@code status}, {@code lastActivityAt},
  * {@code conversationKey}; never item payloads) and has the composite index the conversation listing
  * sorts by. An existing container whose partition key differs is refused with
@@ -37,6 +38,7 @@ public final class CosmosJournalProvisioner {
     private final CosmosAsyncClient asyncClient;
     private Duration retention;
     private ThroughputProperties throughput;
+    private CosmosPartitioning partitioning = CosmosPartitioning.CONVERSATION;
 
     private CosmosJournalProvisioner(CosmosClient client, CosmosAsyncClient asyncClient) {
         this.client = client;
@@ -68,6 +70,15 @@ public final class CosmosJournalProvisioner {
         return this;
     }
 
+    /**
+     * How a new container is partitioned, and what an existing one must be partitioned by (default
+     * {@link CosmosPartitioning#CONVERSATION}); the journals on the container must be built with the same.
+     */
+    public CosmosJournalProvisioner partitioning(CosmosPartitioning partitioning) {
+        this.partitioning = Objects.requireNonNull(partitioning, "partitioning");
+        return this;
+    }
+
     /** Throughput for a new container (default: none, which suits serverless accounts and shared database throughput). */
     public CosmosJournalProvisioner throughput(ThroughputProperties throughput) {
         this.throughput = throughput;
@@ -76,14 +87,15 @@ public final class CosmosJournalProvisioner {
 
     /** The properties a new journal container gets. */
     public CosmosContainerProperties containerProperties(String container) {
-        return JournalLayout.containerProperties(container, retention);
+        return JournalLayout.containerProperties(container, retention, partitioning);
     }
 
     /**
      * Creates the database and the container if they do not exist; checks the container if it does.
      *
      * @return the container's properties as stored
-     * @throws JournalContainerMismatchException if the existing container is not partitioned by conversation key
+     * @throws JournalContainerMismatchException if the existing container's partition key paths are not the ones
+     *     {@link #partitioning} needs
      * @throws JournalException if Cosmos DB refuses or fails
      */
     public CosmosContainerProperties provision(String database, String container) {
@@ -109,7 +121,7 @@ public final class CosmosJournalProvisioner {
             throw new JournalException("cannot provision container '" + container + "' in database '" + database
                     + "': status " + e.getStatusCode() + ": " + e.getShortMessage(), e);
         }
-        LayoutCheck.requireJournalPartitionKey(database, actual);
+        LayoutCheck.requireJournalPartitionKey(database, actual, partitioning);
         warnAboutDifferences(database, wanted, actual);
         return actual;
     }

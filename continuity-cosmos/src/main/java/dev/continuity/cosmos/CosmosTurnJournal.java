@@ -19,6 +19,7 @@ import dev.continuity.cosmos.internal.ContainerGateway;
 import dev.continuity.cosmos.internal.ConversationCache;
 import dev.continuity.cosmos.internal.JournalDocuments;
 import dev.continuity.cosmos.internal.JournalLayout;
+import dev.continuity.cosmos.internal.JournalPartitions;
 import dev.continuity.cosmos.internal.LayoutCheck;
 import dev.continuity.cosmos.internal.StoredHead;
 import dev.continuity.cosmos.internal.StoredTurn;
@@ -51,7 +52,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link TurnJournal} in one Azure Cosmos DB (NoSQL API) container, partitioned by conversation key.
+ * A {@link TurnJournal} in one Azure Cosmos DB (NoSQL API) container, partitioned by conversation key, or by
+ * tenant and conversation key ({@link Builder#partitioning}, {@link CosmosPartitioning}).
  *
  * <p>Each conversation is one logical partition holding one head document ({@code id "head"}) and one
  * document per turn ({@code id "turn:<19-digit sequence>"}). Every write (append, commit, discard) is
@@ -85,6 +87,7 @@ public final class CosmosTurnJournal implements TurnJournal {
     private static final int BATCH_OVERHEAD_BYTES = 64 * 1024;
 
     private final ContainerGateway store;
+    private final JournalPartitions partitions;
     private final Clock clock;
     private final ConversationCache cache;
     /** The retention period, or null when documents carry no time to live of their own. */
@@ -92,9 +95,11 @@ public final class CosmosTurnJournal implements TurnJournal {
     private volatile boolean closed;
     private final dev.continuity.cosmos.internal.CosmosWorkLeases workLeases;
 
-    private CosmosTurnJournal(ContainerGateway store, Clock clock, int cachedConversations, Duration retention) {
+    private CosmosTurnJournal(ContainerGateway store, CosmosPartitioning partitioning, Clock clock,
+            int cachedConversations, Duration retention) {
         this.retention = retention;
         this.store = store;
+        this.partitions = new JournalPartitions(partitioning);
         this.clock = clock;
         this.cache = new ConversationCache(cachedConversations);
         this.workLeases = new dev.continuity.cosmos.internal.CosmosWorkLeases(store);
@@ -183,8 +188,8 @@ public final class CosmosTurnJournal implements TurnJournal {
             if (turn.status() == TurnStatus.COMMITTED) {
                 next = next.withNativeTurn(turn.region(), sequence); // as commit does: still one batch
             }
-            CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
-            batch.createItemOperation(turnDocument);
+            CosmosBatch batch = CosmosBatch.createCosmosBatch(partitionOf(head));
+            batch.createItemOperation(partitions.place(turnDocument, head.head().tenant()));
             batch.replaceItemOperation(JournalLayout.HEAD_ID,
                     timed(JournalDocuments.headDocument(next, sequence, turn.status())), ifMatch(head.etag()));
             CosmosBatchResponse response = execute(batch, "append", key, sequence);
@@ -237,13 +242,14 @@ public final class CosmosTurnJournal implements TurnJournal {
                 head = readHead(key).orElseThrow(() -> TurnWriteRules.noTurn(key, sequence));
             }
             Turn committed = stored.turn().committed(outcome);
-            ObjectNode turnDocument = timed(JournalDocuments.turnDocument(committed));
+            ObjectNode turnDocument = partitions.place(timed(JournalDocuments.turnDocument(committed)),
+                    head.head().tenant());
             requireFits(turnDocument, key, sequence);
             ConversationHead next = advanced(head.head(), sequence).withNativeTurn(outcome.region(), sequence);
             if (!renewed) {
                 renewed = refreshTimeToLive(head.head(), next);
             }
-            CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
+            CosmosBatch batch = CosmosBatch.createCosmosBatch(partitionOf(head));
             batch.replaceItemOperation(JournalLayout.turnId(sequence), turnDocument, ifMatch(stored.etag()));
             TurnStatus lastTurnStatus = sequence == head.journaledThrough() ? TurnStatus.COMMITTED
                     : head.lastTurnStatus();
@@ -318,7 +324,7 @@ public final class CosmosTurnJournal implements TurnJournal {
             if (!renewed) {
                 renewed = refreshTimeToLive(current, next);
             }
-            CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
+            CosmosBatch batch = CosmosBatch.createCosmosBatch(partitionOf(head));
             batch.deleteItemOperation(JournalLayout.turnId(sequence), ifMatch(stored.etag()));
             batch.replaceItemOperation(JournalLayout.HEAD_ID, timed(JournalDocuments.headDocument(next, sequence - 1)),
                     ifMatch(head.etag()));
@@ -386,7 +392,7 @@ public final class CosmosTurnJournal implements TurnJournal {
             if (!renewed) {
                 renewed = refreshTimeToLive(stored, next);
             }
-            CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
+            CosmosBatch batch = CosmosBatch.createCosmosBatch(partitionOf(current));
             batch.replaceItemOperation(JournalLayout.HEAD_ID,
                     timed(JournalDocuments.headDocument(next, current.journaledThrough(), current.lastTurnStatus())),
                     ifMatch(current.etag()));
@@ -416,9 +422,15 @@ public final class CosmosTurnJournal implements TurnJournal {
             throw new ConversationForgottenException(key, tombstone.get().forgottenAt());
         }
         ConversationHead created = TurnWriteRules.createdHead(head);
+        if (partitions.hierarchical() && !holdKey(key, created.tenant())) {
+            throw new JournalException("conversation key '" + key + "' is taken by another tenant; tenant '"
+                    + created.tenant() + "' cannot use it (conversation keys are unique across the journal, and with "
+                    + "hierarchical partitioning a key stays with the tenant that first used it, also after its "
+                    + "conversation was deleted)");
+        }
         try {
-            CosmosItemResponse<ObjectNode> response =
-                    store.create(timed(JournalDocuments.headDocument(created, 0)), new PartitionKey(key));
+            CosmosItemResponse<ObjectNode> response = store.create(timed(JournalDocuments.headDocument(created, 0)),
+                    partitions.conversation(created.tenant(), key));
             cache.put(key, new ConversationCache.Entry(new StoredHead(created, 0, null, response.getETag()), null));
             return Optional.of(created);
         } catch (CosmosException e) {
@@ -438,8 +450,11 @@ public final class CosmosTurnJournal implements TurnJournal {
         SqlQuerySpec query = new SqlQuerySpec(
                 "SELECT * FROM c WHERE c.type = @type AND c.sequence >= @from ORDER BY c.sequence",
                 new SqlParameter("@type", JournalLayout.TYPE_TURN), new SqlParameter("@from", fromSequence));
-        CosmosQueryRequestOptions options = new CosmosQueryRequestOptions()
-                .setPartitionKey(new PartitionKey(conversationKey));
+        PartitionKey partition = partitionOrNull(conversationKey);
+        if (partition == null) {
+            return List.of(); // no tenant holds the key: no conversation
+        }
+        CosmosQueryRequestOptions options = new CosmosQueryRequestOptions().setPartitionKey(partition);
         List<Turn> turns = new ArrayList<>();
         long expected = Math.max(1, fromSequence);
         try {
@@ -533,9 +548,13 @@ public final class CosmosTurnJournal implements TurnJournal {
         }
         sql.append(" ORDER BY c.lastActivityAt DESC, c.conversationKey ASC");
         List<ConversationSummary> found = new ArrayList<>(limit + 1);
+        CosmosQueryRequestOptions options = new CosmosQueryRequestOptions();
+        if (tenant != null && partitions.hierarchical()) {
+            options.setPartitionKey(partitions.tenantPrefix(tenant)); // only the tenant's partitions
+        }
         try {
             for (FeedResponse<ObjectNode> page : store.query(new SqlQuerySpec(sql.toString(), parameters),
-                    new CosmosQueryRequestOptions(), limit + 1)) {
+                    options, limit + 1)) {
                 for (ObjectNode document : page.getResults()) {
                     if (found.size() <= limit) {
                         found.add(JournalDocuments.summary(document));
@@ -585,13 +604,17 @@ public final class CosmosTurnJournal implements TurnJournal {
         ensureOpen();
         String key = conversationKey;
         cache.remove(key);
+        PartitionKey partition = partitionOrNull(key);
+        if (partition == null) {
+            return false; // no tenant holds the key: nothing of it is stored
+        }
         Optional<StoredHead> head = readHead(key);
         boolean deleted = false;
         if (head.isPresent()) {
             if (expectedVersion != ANY_VERSION && head.get().head().version() != expectedVersion) {
                 return false;
             }
-            CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
+            CosmosBatch batch = CosmosBatch.createCosmosBatch(partition);
             batch.deleteItemOperation(JournalLayout.HEAD_ID, ifMatch(head.get().etag()));
             CosmosBatchResponse response = execute(batch, "deletion", key, 0);
             int status = status(response, 0);
@@ -607,12 +630,12 @@ public final class CosmosTurnJournal implements TurnJournal {
         }
         SqlQuerySpec turns = new SqlQuerySpec("SELECT c.id FROM c WHERE c.type = @type",
                 new SqlParameter("@type", JournalLayout.TYPE_TURN));
-        CosmosQueryRequestOptions options = new CosmosQueryRequestOptions().setPartitionKey(new PartitionKey(key));
+        CosmosQueryRequestOptions options = new CosmosQueryRequestOptions().setPartitionKey(partition);
         List<String> ids = new ArrayList<>();
         queryAll(turns, options, "listing the turns of conversation '" + key + "' to delete them")
                 .forEach(document -> ids.add(document.path("id").asText()));
         for (int from = 0; from < ids.size(); from += 100) {
-            CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
+            CosmosBatch batch = CosmosBatch.createCosmosBatch(partition);
             ids.subList(from, Math.min(ids.size(), from + 100)).forEach(id -> batch.deleteItemOperation(id));
             CosmosBatchResponse response = execute(batch, "deletion of turns", key, 0);
             if (!response.isSuccessStatusCode()) {
@@ -629,7 +652,7 @@ public final class CosmosTurnJournal implements TurnJournal {
         ensureOpen();
         try {
             CosmosItemResponse<ObjectNode> response =
-                    store.read(JournalLayout.TOMBSTONE_ID, new PartitionKey(conversationKey));
+                    store.read(JournalLayout.TOMBSTONE_ID, partitions.keyDocuments(conversationKey));
             return Optional.of(JournalDocuments.tombstone(response.getItem()));
         } catch (CosmosException e) {
             if (e.getStatusCode() == 404) {
@@ -645,8 +668,8 @@ public final class CosmosTurnJournal implements TurnJournal {
         Objects.requireNonNull(tombstone, "tombstone");
         ensureOpen();
         String key = tombstone.conversationKey();
-        CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
-        batch.upsertItemOperation(JournalDocuments.tombstoneDocument(tombstone));
+        CosmosBatch batch = CosmosBatch.createCosmosBatch(partitions.keyDocuments(key));
+        batch.upsertItemOperation(partitions.placeTombstone(JournalDocuments.tombstoneDocument(tombstone)));
         CosmosBatchResponse response = execute(batch, "tombstone", key, 0);
         if (!response.isSuccessStatusCode()) {
             throw failed(response, "tombstone", key, 0);
@@ -664,6 +687,11 @@ public final class CosmosTurnJournal implements TurnJournal {
                 .forEach(document -> pending.add(JournalDocuments.tombstone(document)));
         pending.sort(Comparator.comparing(Tombstone::conversationKey));
         return pending;
+    }
+
+    /** How this journal's container is partitioned. */
+    public CosmosPartitioning partitioning() {
+        return partitions.partitioning();
     }
 
     /**
@@ -706,8 +734,12 @@ public final class CosmosTurnJournal implements TurnJournal {
     }
 
     private Optional<StoredHead> readHead(String key) {
+        PartitionKey partition = partitionOrNull(key);
+        if (partition == null) {
+            return Optional.empty();
+        }
         try {
-            CosmosItemResponse<ObjectNode> response = store.read(JournalLayout.HEAD_ID, new PartitionKey(key));
+            CosmosItemResponse<ObjectNode> response = store.read(JournalLayout.HEAD_ID, partition);
             return Optional.of(JournalDocuments.head(response.getItem(), response.getETag()));
         } catch (CosmosException e) {
             if (e.getStatusCode() == 404) {
@@ -718,9 +750,12 @@ public final class CosmosTurnJournal implements TurnJournal {
     }
 
     private Optional<StoredTurn> readTurn(String key, long sequence) {
+        PartitionKey partition = partitionOrNull(key);
+        if (partition == null) {
+            return Optional.empty();
+        }
         try {
-            CosmosItemResponse<ObjectNode> response =
-                    store.read(JournalLayout.turnId(sequence), new PartitionKey(key));
+            CosmosItemResponse<ObjectNode> response = store.read(JournalLayout.turnId(sequence), partition);
             return Optional.of(new StoredTurn(JournalDocuments.turn(response.getItem()), response.getETag()));
         } catch (CosmosException e) {
             if (e.getStatusCode() == 404) {
@@ -744,6 +779,78 @@ public final class CosmosTurnJournal implements TurnJournal {
             return cached.lastTurn().turn();
         }
         return readTurn(key, sequence).map(StoredTurn::turn).orElse(null);
+    }
+
+    /** The partition of the conversation whose head is {@code head} (the head names its tenant). */
+    private PartitionKey partitionOf(StoredHead head) {
+        return partitions.conversation(head.head().tenant(), head.head().conversationKey());
+    }
+
+    /**
+     * The partition of conversation {@code key}'s head and turns, or null when the key is hierarchical and no tenant
+     * holds {@code key} (no conversation, nor anything of one, is stored under it). Under a hierarchical key this is
+     * where an operation that names only the conversation key learns its tenant: from the key's key document, one
+     * point read the first time this journal meets the key, then from the cache (a key's tenant never changes).
+     */
+    private PartitionKey partitionOrNull(String key) {
+        if (!partitions.hierarchical()) {
+            return partitions.conversation(null, key);
+        }
+        String tenant = cache.tenantOf(key);
+        if (tenant == null) {
+            tenant = keyHolder(key);
+            if (tenant == null) {
+                return null;
+            }
+            cache.putTenant(key, tenant);
+        }
+        return partitions.conversation(tenant, key);
+    }
+
+    /** The tenant conversation key {@code key}'s key document names, or null when there is none (one point read). */
+    private String keyHolder(String key) {
+        try {
+            return JournalPartitions.heldBy(store.read(JournalLayout.KEY_ID, partitions.keyDocuments(key)).getItem());
+        } catch (CosmosException e) {
+            if (e.getStatusCode() == 404) {
+                return null;
+            }
+            throw storeFailure(e, "reading the key document of conversation '" + key + "'");
+        }
+    }
+
+    /**
+     * Makes {@code tenant} the holder of conversation key {@code key} (hierarchical keys only): creates the key's key
+     * document unless this journal knows the holder already (one request), or reads the one that exists (a second).
+     * Conversation keys stay unique across the journal, as under the single-path key, where the key is the
+     * partition: the key document is what two tenants creating one key race for, and Cosmos DB lets one create win.
+     *
+     * @return whether {@code tenant} holds the key (false: another tenant does; its name is not for the caller)
+     */
+    private boolean holdKey(String key, String tenant) {
+        String holder = cache.tenantOf(key);
+        if (holder == null) {
+            try {
+                store.create(JournalPartitions.keyDocument(key, tenant), partitions.keyDocuments(key));
+                holder = tenant;
+            } catch (CosmosException e) {
+                if (e.getStatusCode() != 409) {
+                    throw storeFailure(e, "creating the key document of conversation '" + key + "' for tenant '"
+                            + tenant + "'");
+                }
+                holder = keyHolder(key);
+                if (holder == null) {
+                    throw new JournalException("the key document of conversation '" + key + "' in " + store.describe()
+                            + " was there (409) and then was not: deleted outside the journal");
+                }
+            }
+            cache.putTenant(key, holder);
+        }
+        if (!holder.equals(tenant)) {
+            LOG.debug("conversation key '{}' is held by a tenant other than '{}'", key, tenant);
+            return false;
+        }
+        return true;
     }
 
     private static TurnStatus statusOf(Turn turn) {
@@ -784,13 +891,14 @@ public final class CosmosTurnJournal implements TurnJournal {
         String key = after.conversationKey();
         SqlQuerySpec query = new SqlQuerySpec("SELECT * FROM c WHERE c.type = @type",
                 new SqlParameter("@type", JournalLayout.TYPE_TURN));
-        CosmosQueryRequestOptions options = new CosmosQueryRequestOptions().setPartitionKey(new PartitionKey(key));
+        PartitionKey partition = partitions.conversation(after.tenant(), key);
+        CosmosQueryRequestOptions options = new CosmosQueryRequestOptions().setPartitionKey(partition);
         List<ObjectNode> turns = queryAll(query, options,
                 "reading the turns of conversation '" + key + "' to renew their time to live");
         int ttl = JournalLayout.documentTimeToLive(retention);
         for (ObjectNode turn : turns) {
             String etag = turn.path("_etag").asText(null);
-            CosmosBatch batch = CosmosBatch.createCosmosBatch(new PartitionKey(key));
+            CosmosBatch batch = CosmosBatch.createCosmosBatch(partition);
             ObjectNode renewed = turn.deepCopy();
             renewed.remove(List.of("_rid", "_self", "_etag", "_attachments", "_ts", "_lsn"));
             renewed.put("ttl", ttl);
@@ -878,6 +986,7 @@ public final class CosmosTurnJournal implements TurnJournal {
         private int cachedConversations = 10_000;
         private boolean verifyContainer = true;
         private Duration retention;
+        private CosmosPartitioning partitioning = CosmosPartitioning.CONVERSATION;
 
         private Builder() {
         }
@@ -896,6 +1005,19 @@ public final class CosmosTurnJournal implements TurnJournal {
                         + " s, was " + retention);
             }
             this.retention = retention;
+            return this;
+        }
+
+        /**
+         * How the container is partitioned (default {@link CosmosPartitioning#CONVERSATION}); it must be what the
+         * container was created with ({@link CosmosJournalProvisioner#partitioning}), which {@link #build()} checks.
+         * With {@link CosmosPartitioning#HIERARCHICAL} every point read, write, batch and partition-scoped query
+         * names the conversation's tenant and key; an operation that names only the key learns the tenant from
+         * the key's key document (one point read the first time this journal meets the key, then cached), and
+         * creating a conversation writes that document first (one more request per new conversation).
+         */
+        public Builder partitioning(CosmosPartitioning partitioning) {
+            this.partitioning = Objects.requireNonNull(partitioning, "partitioning");
             return this;
         }
 
@@ -944,8 +1066,8 @@ public final class CosmosTurnJournal implements TurnJournal {
         }
 
         /**
-         * Whether {@link #build()} reads the container to check that it exists and is partitioned by
-         * {@code /conversationKey} (default true; one request).
+         * Whether {@link #build()} reads the container to check that it exists and is partitioned as
+         * {@link #partitioning} says (default true; one request).
          */
         public Builder verifyContainer(boolean verifyContainer) {
             this.verifyContainer = verifyContainer;
@@ -956,7 +1078,8 @@ public final class CosmosTurnJournal implements TurnJournal {
          * The journal.
          *
          * @throws IllegalStateException if the client, database or container is missing
-         * @throws JournalContainerMismatchException if the container's partition key is not the conversation key
+         * @throws JournalContainerMismatchException if the container's partition key paths are not
+         *     {@link #partitioning}'s
          * @throws JournalException if the container does not exist or cannot be read
          */
         public CosmosTurnJournal build() {
@@ -971,7 +1094,7 @@ public final class CosmosTurnJournal implements TurnJournal {
             if (verifyContainer) {
                 try {
                     com.azure.cosmos.models.CosmosContainerProperties properties = gateway.properties();
-                    LayoutCheck.requireJournalPartitionKey(database, properties);
+                    LayoutCheck.requireJournalPartitionKey(database, properties, partitioning);
                     if (retention != null && properties.getDefaultTimeToLiveInSeconds() == null) {
                         throw new JournalException(gateway.describe() + " has time to live off, so the retention "
                                 + "of " + retention + " would never remove anything: provision it with "
@@ -986,7 +1109,7 @@ public final class CosmosTurnJournal implements TurnJournal {
                             + ": " + firstLine(e.getMessage()), e);
                 }
             }
-            return new CosmosTurnJournal(gateway, clock, cachedConversations, retention);
+            return new CosmosTurnJournal(gateway, partitioning, clock, cachedConversations, retention);
         }
 
         private static void requireName(String value, String what) {

@@ -15,6 +15,10 @@ import com.azure.cosmos.models.CosmosQueryRequestOptions;
 import com.azure.cosmos.models.FeedRange;
 import com.azure.cosmos.models.FeedResponse;
 import com.azure.cosmos.models.PartitionKey;
+import com.azure.cosmos.models.PartitionKeyBuilder;
+import com.azure.cosmos.models.PartitionKeyDefinition;
+import com.azure.cosmos.models.PartitionKeyDefinitionVersion;
+import com.azure.cosmos.models.PartitionKind;
 import com.azure.cosmos.models.SqlParameter;
 import com.azure.cosmos.models.SqlQuerySpec;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -171,5 +175,66 @@ class LocalCosmosServerTest {
             continuation = page.getContinuationToken();
         }
         return continuation;
+    }
+
+    /**
+     * A hierarchical (MultiHash) key: the package alone keys documents by the first path only (so {@code [t, a]/x}
+     * and {@code [t, b]/x} were one document) and the launcher refused two-value partition key headers (400). A
+     * query under a prefix reads the whole container (the launcher does not hash effective partition keys).
+     */
+    @Test
+    void hierarchicalPartitionKeysKeepEveryKeyValueApartAndPrefixQueriesReadThePrefix() {
+        PartitionKeyDefinition definition = new PartitionKeyDefinition();
+        definition.setPaths(List.of("/t", "/c"));
+        definition.setKind(PartitionKind.MULTI_HASH);
+        definition.setVersion(PartitionKeyDefinitionVersion.V2);
+        String name = "hpk-" + UUID.randomUUID();
+        client.getDatabase("server-test").createContainer(new CosmosContainerProperties(name, definition));
+        CosmosContainer hpk = client.getDatabase("server-test").getContainer(name);
+        PartitionKey ta = new PartitionKeyBuilder().add("t").add("a").build();
+        PartitionKey tb = new PartitionKeyBuilder().add("t").add("b").build();
+        PartitionKey ua = new PartitionKeyBuilder().add("u").add("a").build();
+        hpk.createItem(hierarchical("t", "a", "x", 1), ta, null);
+        hpk.createItem(hierarchical("t", "b", "x", 2), tb, null);
+        hpk.createItem(hierarchical("u", "a", "x", 3), ua, null);
+
+        assertThat(hpk.readItem("x", ta, JsonNode.class).getItem().get("n").asInt()).isEqualTo(1);
+        assertThat(hpk.readItem("x", tb, JsonNode.class).getItem().get("n").asInt()).isEqualTo(2);
+        assertThatThrownBy(() -> hpk.readItem("x", new PartitionKeyBuilder().add("u").add("b").build(), JsonNode.class))
+                .isInstanceOfSatisfying(CosmosException.class, e -> assertThat(e.getStatusCode()).isEqualTo(404));
+
+        CosmosBatch batch = CosmosBatch.createCosmosBatch(tb);
+        batch.replaceItemOperation("x", hierarchical("t", "b", "x", 20));
+        batch.createItemOperation(hierarchical("t", "b", "y", 21));
+        assertThat(hpk.executeCosmosBatch(batch).isSuccessStatusCode()).isTrue();
+        CosmosBatch elsewhere = CosmosBatch.createCosmosBatch(tb);
+        elsewhere.createItemOperation(hierarchical("t", "a", "z", 22));
+        assertThat(hpk.executeCosmosBatch(elsewhere).isSuccessStatusCode())
+                .as("a document of another partition in the batch").isFalse();
+
+        SqlQuerySpec all = new SqlQuerySpec("SELECT * FROM c ORDER BY c.n");
+        assertThat(numbers(hpk, all, new CosmosQueryRequestOptions().setPartitionKey(tb))).containsExactly(20, 21);
+        // a prefix query comes as an effective partition key range, which the launcher does not hash: the SQL filters
+        SqlQuerySpec ofT = new SqlQuerySpec("SELECT * FROM c WHERE c.t = 't' ORDER BY c.n");
+        assertThat(numbers(hpk, ofT, new CosmosQueryRequestOptions()
+                .setPartitionKey(new PartitionKeyBuilder().add("t").build()))).containsExactly(1, 20, 21);
+        assertThat(numbers(hpk, all, new CosmosQueryRequestOptions())).containsExactly(1, 3, 20, 21);
+        hpk.deleteItem("x", ta, null);
+        assertThat(numbers(hpk, all, new CosmosQueryRequestOptions())).containsExactly(3, 20, 21);
+    }
+
+    private static ObjectNode hierarchical(String t, String c, String id, int n) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("id", id);
+        node.put("t", t);
+        node.put("c", c);
+        node.put("n", n);
+        return node;
+    }
+
+    private static List<Integer> numbers(CosmosContainer in, SqlQuerySpec query, CosmosQueryRequestOptions options) {
+        List<Integer> numbers = new ArrayList<>();
+        in.queryItems(query, options, JsonNode.class).forEach(node -> numbers.add(node.get("n").asInt()));
+        return numbers;
     }
 }

@@ -68,6 +68,11 @@ final class StandbyTestbed implements AutoCloseable {
 
     /** A testbed whose journal is {@code wrap} applied to the Cosmos DB journal (for example an encrypting one). */
     StandbyTestbed(UnaryOperator<TurnJournal> wrap) {
+        this(CosmosPartitioning.CONVERSATION, wrap);
+    }
+
+    /** A testbed on a container partitioned as {@code partitioning} says. */
+    StandbyTestbed(CosmosPartitioning partitioning, UnaryOperator<TurnJournal> wrap) {
         emulator = Emulator.builder().region(PRIMARY).region(STANDBY).start();
         for (String region : List.of(PRIMARY, STANDBY)) {
             String endpoint = emulator.region(region).projectEndpoint();
@@ -82,12 +87,13 @@ final class StandbyTestbed implements AutoCloseable {
         asyncClient = server.clientBuilder().contentResponseOnWriteEnabled(true).buildAsyncClient();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         containerName = "turns-" + suffix;
-        CosmosJournalProvisioner.of(client).provision(DATABASE, containerName);
+        CosmosJournalProvisioner.of(client).partitioning(partitioning).provision(DATABASE, containerName);
         CosmosAsyncDatabase database = asyncClient.getDatabase(DATABASE);
         feed = database.getContainer(containerName);
         leases = WarmStandby.createLeaseContainerIfNotExists(database, "leases-" + suffix);
         journal = wrap.apply(
-                CosmosTurnJournal.builder().client(client).database(DATABASE).container(containerName).build());
+                CosmosTurnJournal.builder().client(client).database(DATABASE).container(containerName)
+                        .partitioning(partitioning).build());
     }
 
     FoundryAgentService standby() {

@@ -3,8 +3,9 @@ package dev.continuity.drill;
 import java.io.PrintWriter;
 
 /**
- * Draws the drill's progress on the error stream: a bar redrawn in place on a terminal, a line per
- * phase and per 10% otherwise (CI logs).
+ * Draws the drill's progress on the error stream: a bar of the traffic's turns redrawn in place on a terminal, a
+ * line per phase and per 10% otherwise (CI logs). A note is indented under its phase; only a
+ * {@linkplain #problem problem} is marked {@code !}.
  */
 public final class ConsoleProgress implements Drill.Progress {
     private static final int WIDTH = 30;
@@ -38,25 +39,35 @@ public final class ConsoleProgress implements Drill.Progress {
         long filled = Math.min(WIDTH, acknowledged * WIDTH / Math.max(1, expected));
         String bar = "#".repeat((int) filled) + ".".repeat((int) (WIDTH - filled));
         if (terminal) {
-            err.printf("\r[%s] %d/%d turns acknowledged, active region %s", bar, acknowledged, expected, activeRegion);
+            err.printf("\r[%s] %d/%d traffic turns acknowledged, active region %s", bar, acknowledged, expected,
+                    activeRegion);
             err.flush();
             return;
         }
         long decile = acknowledged * 10 / Math.max(1, expected);
         if (decile != lastDecile) {
             lastDecile = decile;
-            err.printf("[%6.1fs] [%s] %d/%d turns acknowledged, active region %s%n", elapsed(), bar, acknowledged,
+            err.printf("[%6.1fs] [%s] %d/%d traffic turns acknowledged, active region %s%n", elapsed(), bar, acknowledged,
                     expected, activeRegion);
             err.flush();
         }
     }
 
     @Override
-    public synchronized void note(String message) {
+    public void note(String message) {
+        line("  ", message);
+    }
+
+    @Override
+    public void problem(String message) {
+        line("! ", message);
+    }
+
+    private synchronized void line(String mark, String message) {
         if (terminal) {
             err.print("\r\033[K");
         }
-        err.printf("[%6.1fs] ! %s%n", elapsed(), message);
+        err.printf("[%6.1fs] %s%s%n", elapsed(), mark, message);
         err.flush();
     }
 

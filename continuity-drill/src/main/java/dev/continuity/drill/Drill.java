@@ -87,8 +87,16 @@ public final class Drill {
         /** Traffic progressed. */
         void turns(long acknowledged, long expected, String activeRegion);
 
-        /** Something worth a line. */
+        /** Something worth a line: what happened, as expected. */
         void note(String message);
+
+        /**
+         * A problem worth a line: a check that failed, a failover that aborted, something the drill did not expect
+         * (default: a {@link #note}).
+         */
+        default void problem(String message) {
+            note(message);
+        }
     }
 
     /** Starts the warm standby into the secondary ({@code --mode warm}; the Cosmos DB store provides it). */
@@ -264,7 +272,8 @@ public final class Drill {
             TurnJournal journal, ConversationReplayer replayer, WarmStandby standby) throws Exception {
         ReplayTally toSecondary = new ReplayTally(replayer);
         ReplayTally toPrimary = new ReplayTally(replayer);
-        EventClock events = new EventClock();
+        AtomicBoolean failingBack = new AtomicBoolean();
+        RecoveryClock events = new RecoveryClock();
         CountDownLatch eagerDone = new CountDownLatch(options.mode().equals("eager") ? 1 : 0);
         // the failover rebuilds the memory stores after the switch: the memory check waits for it
         CountDownLatch memoriesRebuilt = new CountDownLatch(memory != null ? 1 : 0);
@@ -280,21 +289,24 @@ public final class Drill {
                 .configureFailover(failover -> failover.rehydration(rehydration -> rehydration
                         .memoryScopes(MemoryCheck.scopes(emulator != null))))
                 .listener(event -> {
-                    events.record(event);
+                    events.onEvent(event);
                     describe(event);
                     if (event instanceof FailoverEvent.FailoverCompleted done && done.agents() != null) {
-                        toSecondary.add(done.agents());
+                        toSecondary.add("failover", done.agents());
                     } else if (event instanceof FailoverEvent.MemoriesRebuilt rebuilt) {
                         toSecondary.add(rebuilt.report());
                         memoriesRebuilt.countDown();
                     } else if (event instanceof FailoverEvent.RehydrationCompleted done) {
-                        toSecondary.add(done.report());
+                        toSecondary.add("background replay", done.report());
                         eagerDone.countDown();
                     }
                 })
                 .configureClient(client -> client
-                        .catchUp(events.timed((target, key) -> (target.region().equals(primary.name()) ? toPrimary
-                                : toSecondary).catchUp(target, key), secondary.name()))
+                        .catchUp(events.timed((target, key) -> !target.region().equals(primary.name())
+                                ? toSecondary.catchUp(target, key)
+                                // a conversation's start in the primary is no failback: only catch-ups from then on
+                                : failingBack.get() ? toPrimary.catchUp(target, key)
+                                : replayer.catchUpCursor(target, key), secondary.name()))
                         .failoverWait(Duration.ofSeconds(60)))
                 .start();
         // the standby replicates through the secondary's clients: it stops before the stack closes them
@@ -320,7 +332,9 @@ public final class Drill {
                 startChaos(emulator.region(primary.name()).faults(), primary.name());
             }
             progress.phase("traffic: " + options.conversations() + " conversations x " + options.turns()
-                    + " turns; " + primary.name() + " goes dark halfway");
+                    + " turns = " + traffic.trafficTurns() + " traffic turns; " + primary.name() + " goes dark halfway"
+                    + " (then " + traffic.verificationTurns() + " verification recalls in " + secondary.name() + " and "
+                    + options.conversations() + " recalls after failback)");
             StandbyTotals[] standbyAtOutage = {StandbyTotals.NONE};
             StandbyLag[] lagAtOutage = {StandbyLag.NONE};
             long[] backlogAtOutage = {0};
@@ -366,9 +380,13 @@ public final class Drill {
             if (knowledge != null) {
                 knowledge.askAfter(client);
                 knowledgeVerified = knowledge.verified(secondary.name(), journal, regions.service(secondary.name()));
-                progress.note("knowledge agent cited " + knowledge.primaryCitations() + " in " + primary.name()
-                        + " and " + knowledge.secondaryCitations() + " in " + secondary.name()
-                        + (knowledgeVerified ? ", its file_search_call replayed across the failover" : ""));
+                String cited = "knowledge agent cited " + knowledge.primaryCitations() + " in " + primary.name()
+                        + " and " + knowledge.secondaryCitations() + " in " + secondary.name();
+                if (knowledgeVerified) {
+                    progress.note(cited + ", its file_search_call replayed across the failover");
+                } else {
+                    progress.problem(cited + ": not the same citations, or its file_search_call was not replayed");
+                }
             }
             Boolean toolsVerified = null;
             List<String> compared = new ArrayList<>(traffic.keys);
@@ -380,9 +398,13 @@ public final class Drill {
                 failedRecalls.addAll(toolProblems);
                 compared.addAll(tools.keys());
                 acknowledged.putAll(tools.acknowledged());
-                progress.note("hosted-tool conversations " + String.join(", ", tools.conversations().keySet())
-                        + (toolsVerified ? " continued in " + secondary.name() + " with their items replayed"
-                                + " (reasoning and the pending approval left out)" : ": " + toolProblems));
+                String hosted = "hosted-tool conversations " + String.join(", ", tools.conversations().keySet());
+                if (toolsVerified) {
+                    progress.note(hosted + " continued in " + secondary.name() + " with their items replayed"
+                            + " (reasoning and the pending approval left out)");
+                } else {
+                    progress.problem(hosted + ": " + toolProblems);
+                }
             }
             Boolean memoryVerified = null;
             if (memory != null) {
@@ -393,17 +415,21 @@ public final class Drill {
                 compared.addAll(memory.keys());
                 acknowledged.putAll(memory.acknowledged());
                 DrillReport.Memory rebuilt = toSecondary.snapshot().memory();
-                progress.note("memory store of " + memory.agent() + " in " + secondary.name() + " rebuilt from the"
+                String store = "memory store of " + memory.agent() + " in " + secondary.name() + " rebuilt from the"
                         + " journal (" + rebuilt.storesCreated() + " created, " + rebuilt.updates() + " updates, "
-                        + rebuilt.completed() + " completed)" + (memoryVerified
-                                ? ": a new conversation there recalled the guest's preference" : ": " + memoryProblems));
+                        + rebuilt.completed() + " completed)";
+                if (memoryVerified) {
+                    progress.note(store + ": a new conversation there recalled the guest's preference");
+                } else {
+                    progress.problem(store + ": " + memoryProblems);
+                }
             }
             progress.phase("compare the journal with every regional copy");
-            long lost = lostTurns(journal, acknowledged);
-            List<String> mismatches = compareRegionalCopies(journal, regions.service(secondary.name()), compared);
+            long lost = RecoveryPoint.lostTurns(journal, acknowledged);
+            List<String> mismatches = RecoveryPoint.divergentCopies(journal, regions.service(secondary.name()), compared);
             failedRecalls.addAll(mismatches);
-            long rpoTurns = traffic.acknowledgedBeforeOutage.get() - traffic.preOutageTurnsSeenInSecondary(journal,
-                    secondary.name());
+            long rpoTurns = traffic.acknowledgedBeforeOutage.get() - RecoveryPoint.turnsHeldBy(journal,
+                    secondary.name(), traffic.lastSequenceBeforeOutage);
 
             progress.phase("fail back to " + primary.name());
             if (emulator != null) {
@@ -413,10 +439,11 @@ public final class Drill {
             }
             awaitHealthy(controller, primary.name());
             progress.note(primary.name() + " answers again; failing back");
+            failingBack.set(true);
             FailoverEvent.FailbackCompleted failback = controller.failback();
-            toPrimary.add(failback.beforeSwitch());
+            toPrimary.add("before the switch", failback.beforeSwitch());
             if (failback.afterSwitch() != null) {
-                toPrimary.add(failback.afterSwitch());
+                toPrimary.add("after the switch", failback.afterSwitch());
             }
             List<String> failbackFailures = traffic.recallLastFacts(primary.name());
 
@@ -424,10 +451,16 @@ public final class Drill {
                     + " and count duplicate items");
             DuplicateItems duplicates = DuplicateItems.count(journal,
                     List.of(regions.service(primary.name()), regions.service(secondary.name())));
-            progress.note(traffic.streamedTurns.get() + " turns streamed, " + traffic.streamsCut.get()
+            String streamed = traffic.streamedTurns.get() + " turns streamed, " + traffic.streamsCut.get()
                     + " cut mid-answer by the outage and completed in " + secondary.name() + "; "
                     + duplicates.items() + " duplicate items in " + duplicates.conversations()
-                    + " regional conversations");
+                    + " regional conversations";
+            if (duplicates.items() == 0 && traffic.cutElsewhere.isEmpty()) {
+                progress.note(streamed);
+            } else {
+                progress.problem(streamed + (traffic.cutElsewhere.isEmpty() ? ""
+                        : "; " + traffic.cutElsewhere.size() + " cut but completed elsewhere"));
+            }
             failedRecalls.addAll(traffic.cutElsewhere);
 
             if (standby != null) {
@@ -437,7 +470,8 @@ public final class Drill {
             boolean verified = failedRecalls.isEmpty() && lost == 0 && duplicates.items() == 0 && events.rtoMillis() >= 0
                     && !Boolean.FALSE.equals(knowledgeVerified) && !Boolean.FALSE.equals(toolsVerified)
                     && !Boolean.FALSE.equals(memoryVerified);
-            return new DrillReport(options.conversations(), traffic.acknowledgedCount(), lost,
+            return new DrillReport(DrillReport.FORMAT, options.conversations(), traffic.acknowledgedCount(),
+                    traffic.turns(), lost,
                     traffic.streamedTurns.get(), traffic.streamsCut.get(), duplicates.conversations(), duplicates.items(),
                     verified,
                     failbackFailures.isEmpty(), primary.name(), secondary.name(), options.store(), client.durability().name(), options.mode(),
@@ -513,7 +547,7 @@ public final class Drill {
         } else if (event instanceof FailoverEvent.FailoverCompleted done) {
             progress.note("failed over " + done.from() + " -> " + done.to() + " (agents rehydrated)");
         } else if (event instanceof FailoverEvent.FailoverAborted aborted) {
-            progress.note("failover from " + aborted.from() + " aborted: " + aborted.reason());
+            progress.problem("failover from " + aborted.from() + " aborted: " + aborted.reason());
         } else if (event instanceof FailoverEvent.FailbackCompleted done) {
             progress.note("failed back " + done.from() + " -> " + done.to());
         }
@@ -526,178 +560,20 @@ public final class Drill {
         }
     }
 
-    /** Acknowledged turns that the journal does not hold as committed with the same answer. */
-    private static long lostTurns(TurnJournal journal, Map<String, List<TurnResult>> acknowledged) {
-        long lost = 0;
-        for (var entry : acknowledged.entrySet()) {
-            Map<Long, Turn> stored = new HashMap<>();
-            journal.read(entry.getKey(), 1).forEach(t -> stored.put(t.sequence(), t));
-            for (TurnResult result : entry.getValue()) {
-                Turn turn = stored.get(result.sequence());
-                if (turn == null || turn.status() != TurnStatus.COMMITTED || !turn.output().equals(result.output())) {
-                    lost++;
-                }
-            }
-        }
-        return lost;
-    }
-
-    /**
-     * Every conversation's copy in the region holds exactly the journal's items, in order, compared as replay
-     * and validation compare them ({@link ConversationReplayer#divergence}: no reasoning, no MCP approval
-     * request without its response on either side), so a copy served natively and one filled by replay
-     * compare alike.
-     */
-    private static List<String> compareRegionalCopies(TurnJournal journal, AgentService region, List<String> keys) {
-        List<String> problems = new ArrayList<>();
-        for (String key : keys) {
-            var cursor = journal.head(key).orElseThrow().region(region.region());
-            if (cursor == null) {
-                problems.add(key + ": no copy in " + region.region());
-                continue;
-            }
-            List<TurnItem> journaled = new ArrayList<>();
-            for (Turn turn : journal.read(key, 1)) {
-                if (turn.sequence() > cursor.replayedThrough()) {
-                    break;
-                }
-                journaled.addAll(turn.items());
-            }
-            List<TurnItem> copy = region.listItems(cursor.conversationId()).stream().map(StoredItem::item).toList();
-            ConversationReplayer.divergence(journaled, copy).ifPresent(problem -> problems.add(key + ": "
-                    + region.region() + "'s copy does not hold the journal's items through turn "
-                    + cursor.replayedThrough() + ": " + problem));
-        }
-        return problems;
-    }
-
-    /** Outage and failover instants as the drill and the controller saw them. */
-    static final class EventClock {
-        private volatile long outageNanos = -1;
-        private volatile long detectedNanos = -1;
-        private final AtomicLong firstCorrectRecallNanos = new AtomicLong(-1);
-        private final AtomicLong firstRecallStartedNanos = new AtomicLong(-1);
-        private final AtomicLong suspectedNanos = new AtomicLong(-1);
-        private final AtomicLong failoverStartedNanos = new AtomicLong(-1);
-        private final AtomicLong switchedNanos = new AtomicLong(-1);
-        private final AtomicLong firstCatchUpStartedNanos = new AtomicLong(-1);
-        private final AtomicLong firstCatchUpDoneNanos = new AtomicLong(-1);
-        private final AtomicLong firstTurnNanos = new AtomicLong(-1);
-        private final AtomicLong failoversBeforeOutage = new AtomicLong();
-        private final AtomicLong burstsBeforeOutage = new AtomicLong();
-        private volatile long agentsPhaseMillis = -1;
-        private volatile long memoryPhaseMillis = -1;
-        private volatile long lastSuspectedNanos = -1;
-
-        void outageStarted() {
-            outageNanos = System.nanoTime();
-        }
-
-        void record(FailoverEvent event) {
-            long now = System.nanoTime();
-            boolean after = outageNanos >= 0;
-            if (event instanceof FailoverEvent.RegionSuspected) {
-                if (after) {
-                    suspectedNanos.compareAndSet(-1, now);
-                } else {
-                    burstsBeforeOutage.incrementAndGet();
-                    lastSuspectedNanos = now;
-                }
-            }
-            if (event instanceof FailoverEvent.RegionDown && detectedNanos < 0 && after) {
-                detectedNanos = now;
-            }
-            if (event instanceof FailoverEvent.FailoverStarted) {
-                if (after) {
-                    failoverStartedNanos.compareAndSet(-1, now);
-                } else {
-                    failoversBeforeOutage.incrementAndGet();
-                }
-            }
-            if (event instanceof FailoverEvent.FailoverCompleted done && after
-                    && switchedNanos.compareAndSet(-1, now) && done.agents() != null) {
-                agentsPhaseMillis = done.agents().totalMillis();
-            }
-            if (event instanceof FailoverEvent.MemoriesRebuilt rebuilt && after) {
-                memoryPhaseMillis = rebuilt.report().millis();
-            }
-        }
-
-        long burstsBeforeOutage() {
-            return burstsBeforeOutage.get();
-        }
-
-        /** When the last probe burst before the outage began ({@code -1}: none). */
-        long lastSuspectedNanos() {
-            return lastSuspectedNanos;
-        }
-
-        long failoversBeforeOutage() {
-            return failoversBeforeOutage.get();
-        }
-
-        /** A correct recall of a pre-outage fact answered by the secondary, sent at {@code sentNanos}. */
-        void correctRecallInSecondary(long sentNanos, long nanos) {
-            if (firstCorrectRecallNanos.compareAndSet(-1, nanos)) {
-                firstRecallStartedNanos.set(sentNanos);
-            }
-        }
-
-        /** A correct answer from the secondary after the outage. */
-        void turnInSecondary(long nanos) {
-            firstTurnNanos.compareAndSet(-1, nanos);
-        }
-
-        /** Wraps a catch-up into the secondary to time the first one after the outage. */
-        RegionCatchUp timed(RegionCatchUp catchUp, String secondaryRegion) {
-            return (target, key) -> {
-                if (outageNanos < 0 || !target.region().equals(secondaryRegion)) {
-                    return catchUp.catchUp(target, key);
-                }
-                firstCatchUpStartedNanos.compareAndSet(-1, System.nanoTime());
-                RegionCursor cursor = catchUp.catchUp(target, key);
-                firstCatchUpDoneNanos.compareAndSet(-1, System.nanoTime());
-                return cursor;
-            };
-        }
-
-        private long since(long nanos) {
-            return nanos < 0 || outageNanos < 0 ? -1 : (nanos - outageNanos) / 1_000_000;
-        }
-
-        DrillReport.Recovery recovery() {
-            long sent = firstRecallStartedNanos.get();
-            return new DrillReport.Recovery(since(suspectedNanos.get()), since(detectedNanos),
-                    since(failoverStartedNanos.get()), agentsPhaseMillis, memoryPhaseMillis, since(switchedNanos.get()),
-                    since(firstCatchUpStartedNanos.get()), since(firstCatchUpDoneNanos.get()),
-                    since(firstTurnNanos.get()), sent < 0 || outageNanos < 0 ? -1 : Math.floorDiv(sent - outageNanos,
-                            1_000_000L), since(firstCorrectRecallNanos.get()));
-        }
-
-        long outageNanos() {
-            return outageNanos;
-        }
-
-        long detectionMillis() {
-            return detectedNanos < 0 ? -1 : (detectedNanos - outageNanos) / 1_000_000;
-        }
-
-        long rtoMillis() {
-            long at = firstCorrectRecallNanos.get();
-            return at < 0 ? -1 : (at - outageNanos) / 1_000_000;
-        }
-    }
-
     /** The conversations, their turns, and what they prove. */
     private final class Traffic {
         final ContinuityClient client;
         final String secondary;
-        final EventClock events;
+        final RecoveryClock events;
         final String runId = UUID.randomUUID().toString().substring(0, 8);
         final List<String> keys = new ArrayList<>();
         final Map<String, List<TurnResult>> acknowledged = new ConcurrentHashMap<>();
         final List<String> failedRecalls = new CopyOnWriteArrayList<>();
         final AtomicLong acknowledgedCount = new AtomicLong();
+        /** Acknowledged turns of the traffic, of the verification after it and of the recalls after failback. */
+        final AtomicLong trafficAcknowledged = new AtomicLong();
+        final AtomicLong verificationAcknowledged = new AtomicLong();
+        final AtomicLong failbackRecallsAcknowledged = new AtomicLong();
         final AtomicLong acknowledgedBeforeOutage = new AtomicLong();
         final Map<String, Long> lastSequenceBeforeOutage = new ConcurrentHashMap<>();
         final Map<String, Long> firstCorrectRecallInSecondary = new ConcurrentHashMap<>();
@@ -716,7 +592,7 @@ public final class Drill {
         /** First-half turns started so far: the one started at the outage point takes the primary dark. */
         private final AtomicLong started = new AtomicLong();
 
-        Traffic(ContinuityClient client, List<AgentDefinition> agents, String secondary, EventClock events) {
+        Traffic(ContinuityClient client, List<AgentDefinition> agents, String secondary, RecoveryClock events) {
             this.client = client;
             this.secondary = secondary;
             this.events = events;
@@ -730,6 +606,22 @@ public final class Drill {
 
         long acknowledgedCount() {
             return acknowledgedCount.get();
+        }
+
+        /** The traffic's turns (the progress bar's total). */
+        long trafficTurns() {
+            return (long) keys.size() * options.turns();
+        }
+
+        /** The verification's recalls: each conversation recalls every fact it stored (one per two turns). */
+        long verificationTurns() {
+            return (long) keys.size() * (options.turns() / 2);
+        }
+
+        /** The acknowledged turns by what sent them. */
+        DrillReport.Turns turns() {
+            return new DrillReport.Turns(trafficAcknowledged.get(), verificationAcknowledged.get(),
+                    failbackRecallsAcknowledged.get());
         }
 
         /**
@@ -837,7 +729,7 @@ public final class Drill {
                                 streamsCut.incrementAndGet();
                             } else {
                                 // not the outage (a request timeout, say): the client resolves it all the same
-                                progress.note(key + " turn " + turn + ": its stream was cut before the outage: "
+                                progress.problem(key + " turn " + turn + ": its stream was cut before the outage: "
                                         + restarted.reason());
                             }
                         }
@@ -905,7 +797,8 @@ public final class Drill {
             }
             long now = System.nanoTime();
             acknowledged.get(key).add(result);
-            long count = acknowledgedCount.incrementAndGet();
+            acknowledgedCount.incrementAndGet();
+            long trafficCount = trafficAcknowledged.incrementAndGet();
             boolean outageStarted = events.outageNanos() >= 0;
             if (!outageStarted) {
                 acknowledgedBeforeOutage.incrementAndGet();
@@ -922,7 +815,7 @@ public final class Drill {
                     firstCorrectRecallInSecondary.putIfAbsent(key, now);
                 }
             }
-            progress.turns(count, (long) keys.size() * options.turns(), activeRegion.get());
+            progress.turns(trafficCount, trafficTurns(), activeRegion.get());
         }
 
         /** After traffic: every conversation recalls every fact it stored, in the active region. */
@@ -935,6 +828,7 @@ public final class Drill {
                     TurnResult result = send(conversation, turn, false);
                     acknowledged.get(key).add(result);
                     acknowledgedCount.incrementAndGet();
+                    verificationAcknowledged.incrementAndGet();
                     String expected = ConversationScript.expected(conversation, turn);
                     if (!expected.equals(result.text())) {
                         failures.add(key + " verification in " + result.region() + ": expected '" + expected
@@ -958,6 +852,7 @@ public final class Drill {
                 TurnResult result = send(conversation, 2, false);
                 acknowledged.get(key).add(result);
                 acknowledgedCount.incrementAndGet();
+                failbackRecallsAcknowledged.incrementAndGet();
                 String expected = ConversationScript.expected(conversation, 2);
                 if (!expected.equals(result.text()) || !result.region().equals(expectedRegion)) {
                     failures.add(key + " after failback in " + result.region() + ": expected '" + expected
@@ -967,17 +862,7 @@ public final class Drill {
             return failures;
         }
 
-        long preOutageTurnsSeenInSecondary(TurnJournal journal, String region) {
-            long seen = 0;
-            for (String key : keys) {
-                var cursor = journal.head(key).orElseThrow().region(region);
-                long before = lastSequenceBeforeOutage.getOrDefault(key, 0L);
-                seen += cursor == null ? 0 : Math.min(before, cursor.replayedThrough());
-            }
-            return seen;
-        }
-
-        long fullRecoveryMillis(EventClock clock) {
+        long fullRecoveryMillis(RecoveryClock clock) {
             if (firstCorrectRecallInSecondary.size() < keys.size()) {
                 return -1;
             }

@@ -28,8 +28,30 @@ class DrillTest {
         assertThat(report.lostTurns()).isZero();
         assertThat(report.durability()).isEqualTo("PENDING_INPUT");
         assertThat(report.failedRecalls()).isEmpty();
-        // 6 x 4 traffic turns + 6 x 2 verification recalls + 6 recalls after failback
+        // 6 x 4 traffic turns + 6 x 2 verification recalls + 6 recalls after failback, each named
         assertThat(report.acknowledgedTurns()).isEqualTo(24 + 12 + 6);
+        assertThat(report.turns()).isEqualTo(new DrillReport.Turns(24, 12, 6));
+        assertThat(report.turns().total()).isEqualTo(report.acknowledgedTurns());
+        assertThat(report.reportFormat()).isEqualTo(DrillReport.FORMAT).isEqualTo("continuity.drill/2");
+        // a check that passed is a note, never a problem
+        assertThat(progress.problems).isEmpty();
+        // the failback's two passes are reported apart; each checks every agent, the total counts them once
+        int definedAgents = new dev.continuity.definition.DefinitionLoader().load(AGENTS).latestOfEach().size();
+        assertThat(report.failback().passes()).extracting(DrillReport.Pass::name)
+                .containsExactly("before the switch", "after the switch");
+        assertThat(report.failback().passes()).extracting(DrillReport.Pass::agents)
+                .containsOnly((long) definedAgents);
+        assertThat(report.failback().agents()).isEqualTo(definedAgents);
+        assertThat(report.failback().passes().stream().mapToLong(DrillReport.Pass::conversations).sum())
+                .isEqualTo(report.failback().conversations());
+        assertThat(report.failback().passes().stream().mapToLong(DrillReport.Pass::calls).sum())
+                .isEqualTo(report.failback().calls());
+        // the conversations' start in the primary is not failback: replay back into the primary carries only
+        // what the secondary journaled (every traffic conversation, and the checks that continued there)
+        assertThat(report.failback().conversations()).as("%s", report.failback()).isLessThanOrEqualTo(6 + 1 + 4 + 2);
+        assertThat(report.rehydration().passes()).extracting(DrillReport.Pass::name)
+                .containsExactly("failover", "lazy catch-ups");
+        assertThat(report.rehydration().agents()).isEqualTo(definedAgents);
         assertThat(report.detectionMillis()).isPositive();
         assertThat(report.rtoMillis()).isGreaterThanOrEqualTo(report.detectionMillis());
         assertThat(report.fullRecoveryMillis()).isGreaterThanOrEqualTo(report.rtoMillis());

@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class RecordingProgress implements Drill.Progress {
     final List<String> phases = new CopyOnWriteArrayList<>();
     final List<String> notes = new CopyOnWriteArrayList<>();
+    final List<String> problems = new CopyOnWriteArrayList<>();
 
     @Override
     public void phase(String name) {
@@ -20,5 +21,10 @@ final class RecordingProgress implements Drill.Progress {
     @Override
     public void note(String message) {
         notes.add(message);
+    }
+
+    @Override
+    public void problem(String message) {
+        problems.add(message);
     }
 }

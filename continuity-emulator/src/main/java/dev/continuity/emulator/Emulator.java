@@ -6,7 +6,7 @@ import dev.continuity.emulator.internal.DeploymentInfo;
 import dev.continuity.emulator.internal.RegionRuntime;
 import dev.continuity.emulator.internal.TlsMaterial;
 import dev.continuity.emulator.internal.Warmup;
-import dev.continuity.emulator.model.ScriptedModel;
+import dev.continuity.emulator.internal.model.ScriptedModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -102,8 +102,8 @@ class ScriptedModelTest {
         String first = respond(east, c, "\"call get_weather\"").at("/output/0/call_id").asText();
         String second = respond(east, c, "\"call get_weather\"").at("/output/0/call_id").asText();
         assertThat(first).isNotEqualTo(second);
-        assertThat(first).isEqualTo(dev.continuity.emulator.model.ScriptedModelProbe.callId(c, 1));
-        assertThat(second).isEqualTo(dev.continuity.emulator.model.ScriptedModelProbe.callId(c, 3));
+        assertThat(first).isEqualTo(dev.continuity.emulator.internal.model.ScriptedModelProbe.callId(c, 1));
+        assertThat(second).isEqualTo(dev.continuity.emulator.internal.model.ScriptedModelProbe.callId(c, 3));
     }
 
     @Test

@@ -249,26 +249,28 @@ public final class ContinuityStack implements AutoCloseable {
         /**
          * Adjusts the failover controller before it is built, after the stack has set its regions, probes,
          * journal, topology, definitions, replayer, eager replay and listeners (for example
-         * {@code rehydration(...)} or {@code failbackLookback(...)}).
+         * {@code rehydration(...)} or {@code failbackLookback(...)}). Each call adds to the earlier ones (applied in
+         * order), so an application's adjustments and a framework's (the Spring Boot starter's) both apply.
          *
          * @param options applied to the controller's builder
          * @return this builder
          */
         public Builder configureFailover(Consumer<FailoverController.Builder> options) {
-            this.failoverOptions = Objects.requireNonNull(options, "options");
+            this.failoverOptions = this.failoverOptions.andThen(Objects.requireNonNull(options, "options"));
             return this;
         }
 
         /**
          * Adjusts the client before it is built, after the stack has set its journal, regions, active region
          * (the controller), catch-up (the replayer) and function handlers; a setting made here wins (for
-         * example {@code failoverWait(...)}, {@code durability(...)} or another {@code catchUp(...)}).
+         * example {@code failoverWait(...)}, {@code durability(...)} or another {@code catchUp(...)}). Each call adds
+         * to the earlier ones (applied in order; a later setting of the same value wins).
          *
          * @param options applied to the client's builder
          * @return this builder
          */
         public Builder configureClient(Consumer<ContinuityClient.Builder> options) {
-            this.clientOptions = Objects.requireNonNull(options, "options");
+            this.clientOptions = this.clientOptions.andThen(Objects.requireNonNull(options, "options"));
             return this;
         }
 

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.azure.cosmos.CosmosClient;
 import dev.continuity.ContinuityException;
 import dev.continuity.cosmos.CosmosJournalProvisioner;
+import dev.continuity.cosmos.CosmosPartitioning;
 import dev.continuity.cosmos.CosmosTurnJournal;
 import dev.continuity.journal.ConversationSummary;
 import dev.continuity.journal.JournalException;
@@ -21,6 +22,7 @@ import dev.continuity.journal.crypto.LocalKeyFile;
 import dev.continuity.journal.sqlite.SqliteTurnJournal;
 import dev.continuity.replay.ConversationReplayer;
 import dev.continuity.testsupport.LocalCosmosServer;
+import dev.continuity.testsupport.OfficialCosmosEmulator;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -36,7 +38,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Tenant isolation through the client, against SQLite and the local Cosmos DB server, with the emulator's two
+ * Tenant isolation through the client, against SQLite, the local Cosmos DB server (partitioned by conversation, and
+ * by the hierarchical key tenant/conversation) and, where Docker runs, the official Cosmos DB emulator with the
+ * hierarchical key, with the emulator's two
  * regions behind the real SDK: two tenants' clients share one journal; one tenant's client cannot read, send to,
  * replay (in a failover) or recover the other's conversation, and with per-tenant keys the other tenant's key
  * cannot open it.
@@ -59,7 +63,30 @@ class TenantClientIsolationTest {
                     CosmosJournalProvisioner.of(cosmos()).provision("continuity", container);
                     return CosmosTurnJournal.builder().client(cosmos()).database("continuity").container(container)
                             .build();
-                }));
+                }),
+                Arguments.of("cosmos-hierarchical", (Function<Path, TurnJournal>) dir -> hierarchical(cosmos())),
+                // the official emulator hashes the hierarchical key as Azure does: not run (skipped, with the reason)
+                // where there is no Docker engine
+                Arguments.of("cosmos-hierarchical-official-emulator",
+                        (Function<Path, TurnJournal>) dir -> hierarchical(officialEmulator())));
+    }
+
+    /** A journal partitioned by [/tenant, /conversationKey] on a new container. */
+    private static TurnJournal hierarchical(CosmosClient client) {
+        String container = "tenants-hpk-" + UUID.randomUUID();
+        CosmosJournalProvisioner.of(client).partitioning(CosmosPartitioning.HIERARCHICAL).provision("continuity", container);
+        return CosmosTurnJournal.builder().client(client).database("continuity").container(container)
+                .partitioning(CosmosPartitioning.HIERARCHICAL).build();
+    }
+
+    private static CosmosClient officialEmulatorClient;
+
+    /** A client of the official emulator; aborts the test (not run) without Docker. */
+    private static synchronized CosmosClient officialEmulator() {
+        if (officialEmulatorClient == null) {
+            officialEmulatorClient = OfficialCosmosEmulator.shared().clientBuilder().buildClient();
+        }
+        return officialEmulatorClient;
     }
 
     private static synchronized CosmosClient cosmos() {
@@ -73,6 +100,9 @@ class TenantClientIsolationTest {
     static void closeCosmos() {
         if (cosmos != null) {
             cosmos.close();
+        }
+        if (officialEmulatorClient != null) {
+            officialEmulatorClient.close();
         }
     }
 

@@ -128,6 +128,11 @@ public final class SupportDeskApp implements AutoCloseable {
         return stack.failover().current();
     }
 
+    /** The failover controller (its events, its regions' state). */
+    public FailoverController failover() {
+        return stack.failover();
+    }
+
     /** The journaling client (history, reconciliation). */
     public ContinuityClient client() {
         return stack.client();

@@ -16,10 +16,8 @@ import dev.continuity.topology.TopologyLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,9 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * emulated regions, and the doc holds each snippet word for word (so the doc cannot drift from code that compiles).
  */
 class GettingStartedSnippetsTest {
-
-    private static final Pattern SNIPPET = Pattern.compile("// \\[snippet ([a-z-]+)]\\n(.*?)\\n\\s*// \\[end]",
-            Pattern.DOTALL);
 
     @TempDir
     Path dir;
@@ -82,24 +77,11 @@ class GettingStartedSnippetsTest {
 
     @Test
     void theGettingStartedGuideShowsEachSnippetWordForWord() throws IOException {
-        String source = Files.readString(RepositoryFiles.find(
-                "continuity-samples/src/main/java/dev/continuity/samples/GettingStarted.java"));
         String guide = Files.readString(RepositoryFiles.find("docs/getting-started.md"));
-        List<String> names = new ArrayList<>();
-        Matcher snippets = SNIPPET.matcher(source);
-        while (snippets.find()) {
-            names.add(snippets.group(1));
-            assertThat(guide).as("docs/getting-started.md shows snippet '%s' of GettingStarted.java",
-                    snippets.group(1)).contains("```java\n" + unindent(snippets.group(2)) + "\n```");
-        }
-        assertThat(names).containsExactly("continuity-client", "openai-java");
-    }
-
-    /** The lines without the indentation they share. */
-    private static String unindent(String block) {
-        List<String> lines = block.lines().toList();
-        int common = lines.stream().filter(l -> !l.isBlank())
-                .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
-        return String.join("\n", lines.stream().map(l -> l.isBlank() ? "" : l.substring(common)).toList());
+        Map<String, String> snippets = DocSnippets.ofSample("GettingStarted");
+        snippets.forEach((name, code) -> assertThat(guide)
+                .as("docs/getting-started.md shows snippet '%s' of GettingStarted.java", name)
+                .contains("```java\n" + code + "\n```"));
+        assertThat(snippets.keySet()).containsExactly("continuity-client", "openai-java");
     }
 }

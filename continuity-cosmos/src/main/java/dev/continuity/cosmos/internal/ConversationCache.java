@@ -21,6 +21,8 @@ public final class ConversationCache {
 
     private final int capacity;
     private final Map<String, Entry> entries;
+    /** Which tenant holds each conversation key (hierarchical partitioning): it never changes, so never goes stale. */
+    private final Map<String, String> tenants;
 
     /** A cache of at most {@code capacity} conversations (0 disables caching). */
     public ConversationCache(int capacity) {
@@ -38,6 +40,26 @@ public final class ConversationCache {
                 return size() > ConversationCache.this.capacity;
             }
         };
+        this.tenants = new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                return size() > ConversationCache.this.capacity;
+            }
+        };
+    }
+
+    /** The tenant that holds {@code conversationKey}, if known. */
+    public synchronized String tenantOf(String conversationKey) {
+        return tenants.get(conversationKey);
+    }
+
+    /** Remembers the tenant that holds {@code conversationKey} (a conversation key's tenant never changes). */
+    public synchronized void putTenant(String conversationKey, String tenant) {
+        if (capacity > 0) {
+            tenants.put(conversationKey, tenant);
+        }
     }
 
     /** The entry of a conversation, or {@code null}. */

@@ -7,6 +7,10 @@ import com.azure.cosmos.models.ExcludedPath;
 import com.azure.cosmos.models.IncludedPath;
 import com.azure.cosmos.models.IndexingMode;
 import com.azure.cosmos.models.IndexingPolicy;
+import com.azure.cosmos.models.PartitionKeyDefinition;
+import com.azure.cosmos.models.PartitionKeyDefinitionVersion;
+import com.azure.cosmos.models.PartitionKind;
+import dev.continuity.cosmos.CosmosPartitioning;
 import java.time.Duration;
 import java.util.List;
 
@@ -38,6 +42,18 @@ public final class JournalLayout {
     public static final String TOMBSTONE_ID = "tombstone";
     /** {@code type} of a tombstone document. */
     public static final String TYPE_TOMBSTONE = "tombstone";
+    /**
+     * Under {@link CosmosPartitioning#HIERARCHICAL}: the {@code tenant} value of the partition that holds a
+     * conversation key's key document and tombstone ({@code [KEYS_TENANT, conversationKey]}). Not a valid tenant
+     * id ({@code Tenants}: ids start with a letter or digit), so no tenant's conversation can share it.
+     */
+    public static final String KEYS_TENANT = "_keys";
+    /** Id of a conversation key's key document (hierarchical partitioning only). */
+    public static final String KEY_ID = "key";
+    /** {@code type} of a key document, which names the tenant that holds the conversation key. */
+    public static final String TYPE_KEY = "key";
+    /** The property of a key document naming the tenant that holds the key. */
+    public static final String KEY_TENANT_PROPERTY = "heldBy";
     /** Cosmos DB's limit on one item, in bytes of JSON. */
     public static final int MAX_ITEM_BYTES = 2 * 1024 * 1024;
 
@@ -60,6 +76,22 @@ public final class JournalLayout {
     public static int documentTimeToLive(Duration retention) {
         return Math.toIntExact(Math.min(Integer.MAX_VALUE,
                 retention.plus(refreshPeriod(retention)).plusMinutes(1).toSeconds()));
+    }
+
+    /**
+     * The partition key definition of a container partitioned as {@code partitioning} says: {@code Hash} for one
+     * path, {@code MultiHash} version 2 for the hierarchical key (the only kind Cosmos DB accepts for several).
+     */
+    public static PartitionKeyDefinition partitionKeyDefinition(CosmosPartitioning partitioning) {
+        PartitionKeyDefinition definition = new PartitionKeyDefinition();
+        definition.setPaths(partitioning.paths());
+        if (partitioning == CosmosPartitioning.HIERARCHICAL) {
+            definition.setKind(PartitionKind.MULTI_HASH);
+            definition.setVersion(PartitionKeyDefinitionVersion.V2);
+        } else {
+            definition.setKind(PartitionKind.HASH);
+        }
+        return definition;
     }
 
     /** The id of turn {@code sequence}: {@code turn:} and 19 digits, so ids sort like sequences. */
@@ -96,7 +128,18 @@ public final class JournalLayout {
      * @param retention default time to live of every document, or {@code null} to keep documents forever
      */
     public static CosmosContainerProperties containerProperties(String container, Duration retention) {
-        CosmosContainerProperties properties = new CosmosContainerProperties(container, PARTITION_KEY_PATH);
+        return containerProperties(container, retention, CosmosPartitioning.CONVERSATION);
+    }
+
+    /**
+     * The properties of a journal container partitioned as {@code partitioning} says (a hierarchical key is
+     * {@code MultiHash}, version 2, as Cosmos DB requires for more than one path).
+     */
+    public static CosmosContainerProperties containerProperties(String container, Duration retention,
+            CosmosPartitioning partitioning) {
+        CosmosContainerProperties properties = partitioning == CosmosPartitioning.HIERARCHICAL
+                ? new CosmosContainerProperties(container, partitionKeyDefinition(partitioning))
+                : new CosmosContainerProperties(container, PARTITION_KEY_PATH);
         properties.setIndexingPolicy(indexingPolicy());
         if (retention != null) {
             properties.setDefaultTimeToLiveInSeconds(Math.toIntExact(retention.toSeconds()));

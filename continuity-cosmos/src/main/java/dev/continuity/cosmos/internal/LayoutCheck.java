@@ -2,6 +2,7 @@ package dev.continuity.cosmos.internal;
 
 import com.azure.cosmos.models.CosmosContainerProperties;
 import com.azure.cosmos.models.PartitionKeyDefinition;
+import dev.continuity.cosmos.CosmosPartitioning;
 import dev.continuity.cosmos.JournalContainerMismatchException;
 import java.util.List;
 
@@ -17,11 +18,20 @@ public final class LayoutCheck {
      * @throws JournalContainerMismatchException naming the container and both paths
      */
     public static void requireJournalPartitionKey(String database, CosmosContainerProperties properties) {
+        requireJournalPartitionKey(database, properties, CosmosPartitioning.CONVERSATION);
+    }
+
+    /**
+     * Refuses a container whose partition key paths are not {@code partitioning}'s.
+     *
+     * @throws JournalContainerMismatchException naming the container and both keys' paths
+     */
+    public static void requireJournalPartitionKey(String database, CosmosContainerProperties properties,
+            CosmosPartitioning partitioning) {
         PartitionKeyDefinition definition = properties.getPartitionKeyDefinition();
         List<String> paths = definition == null || definition.getPaths() == null ? List.of() : definition.getPaths();
-        if (!paths.equals(List.of(JournalLayout.PARTITION_KEY_PATH))) {
-            throw new JournalContainerMismatchException(database, properties.getId(), paths,
-                    JournalLayout.PARTITION_KEY_PATH);
+        if (!paths.equals(partitioning.paths())) {
+            throw new JournalContainerMismatchException(database, properties.getId(), paths, partitioning);
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.continuity.emulator.internal;
 
-import dev.continuity.emulator.model.ModelItem;
+import dev.continuity.emulator.internal.model.ModelItem;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.HashMap;

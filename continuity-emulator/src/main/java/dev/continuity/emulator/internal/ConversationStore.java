@@ -2,7 +2,7 @@ package dev.continuity.emulator.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.continuity.emulator.model.ModelItem;
+import dev.continuity.emulator.internal.model.ModelItem;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;

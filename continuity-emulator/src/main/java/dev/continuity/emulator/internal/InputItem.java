@@ -3,7 +3,7 @@ package dev.continuity.emulator.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.continuity.emulator.model.ModelItem;
+import dev.continuity.emulator.internal.model.ModelItem;
 
 /**
  * A validated, normalised item not yet stored: a request's item, or a model output. {@link #render}
@@ -80,7 +80,7 @@ final class InputItem implements ModelItem {
     }
 
     /** An assistant message produced by the model, citing files as {@code file_citation} annotations. */
-    static InputItem assistantText(String text, java.util.List<dev.continuity.emulator.model.Citation> citations) {
+    static InputItem assistantText(String text, java.util.List<dev.continuity.emulator.internal.model.Citation> citations) {
         ArrayNode annotations = Json.array();
         for (int i = 0; i < citations.size(); i++) {
             ObjectNode annotation = annotations.addObject();

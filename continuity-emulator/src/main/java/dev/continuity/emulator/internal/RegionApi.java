@@ -2,7 +2,7 @@ package dev.continuity.emulator.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.continuity.emulator.model.ScriptedModel;
+import dev.continuity.emulator.internal.model.ScriptedModel;
 
 /** The stores of one region and the dispatch of routed requests to them (every success is HTTP 200). */
 public final class RegionApi {

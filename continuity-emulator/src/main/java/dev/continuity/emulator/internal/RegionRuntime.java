@@ -1,7 +1,7 @@
 package dev.continuity.emulator.internal;
 
 import dev.continuity.emulator.internal.http.HttpListener;
-import dev.continuity.emulator.model.ScriptedModel;
+import dev.continuity.emulator.internal.model.ScriptedModel;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;

@@ -4,14 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.continuity.emulator.FaultRule;
-import dev.continuity.emulator.model.FileSearch;
-import dev.continuity.emulator.model.ModelException;
-import dev.continuity.emulator.model.ModelItem;
-import dev.continuity.emulator.model.ModelOutput;
-import dev.continuity.emulator.model.ModelReply;
-import dev.continuity.emulator.model.ModelTurn;
-import dev.continuity.emulator.model.ScriptedModel;
-import dev.continuity.emulator.model.TokenCount;
+import dev.continuity.emulator.internal.model.FileSearch;
+import dev.continuity.emulator.internal.model.ModelException;
+import dev.continuity.emulator.internal.model.ModelItem;
+import dev.continuity.emulator.internal.model.ModelOutput;
+import dev.continuity.emulator.internal.model.ModelReply;
+import dev.continuity.emulator.internal.model.ModelTurn;
+import dev.continuity.emulator.internal.model.ScriptedModel;
+import dev.continuity.emulator.internal.model.TokenCount;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -1079,11 +1079,11 @@ public final class ResponseService {
     }
 
     /** What the agent's {@code memory_search} tool reaches in this region. */
-    private dev.continuity.emulator.model.MemorySearch memorySearch(Responder responder) {
+    private dev.continuity.emulator.internal.model.MemorySearch memorySearch(Responder responder) {
         JsonNode tool = memoryTool(responder);
         MemoryStoreStore stores = memoryStores;
         if (tool == null || stores == null) {
-            return dev.continuity.emulator.model.MemorySearch.NONE;
+            return dev.continuity.emulator.internal.model.MemorySearch.NONE;
         }
         return stores.memorySearch(tool.get("memory_store_name").textValue(),
                 MemoryStoreStore.resolveScope(tool.get("scope").textValue()));

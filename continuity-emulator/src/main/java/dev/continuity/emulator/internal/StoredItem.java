@@ -1,7 +1,7 @@
 package dev.continuity.emulator.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.continuity.emulator.model.ModelItem;
+import dev.continuity.emulator.internal.model.ModelItem;
 
 /**
  * One stored conversation item, kept compact: its sequence number (the id is derived from it), type,

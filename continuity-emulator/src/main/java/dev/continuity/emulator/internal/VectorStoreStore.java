@@ -2,8 +2,8 @@ package dev.continuity.emulator.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.continuity.emulator.model.Citation;
-import dev.continuity.emulator.model.FileSearch;
+import dev.continuity.emulator.internal.model.Citation;
+import dev.continuity.emulator.internal.model.FileSearch;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;

@@ -1,7 +1,7 @@
 package dev.continuity.emulator.internal;
 
 import dev.continuity.emulator.internal.http.RawRequest;
-import dev.continuity.emulator.model.ScriptedModel;
+import dev.continuity.emulator.internal.model.ScriptedModel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
