@@ -102,7 +102,7 @@ public final class CosmosTurnJournal implements TurnJournal {
         this.partitions = new JournalPartitions(partitioning);
         this.clock = clock;
         this.cache = new ConversationCache(cachedConversations);
-        this.workLeases = new dev.continuity.cosmos.internal.CosmosWorkLeases(store);
+        this.workLeases = new dev.continuity.cosmos.internal.CosmosWorkLeases(store, partitions);
     }
 
     /** A builder. */

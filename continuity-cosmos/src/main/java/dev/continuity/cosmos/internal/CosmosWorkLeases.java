@@ -25,7 +25,8 @@ import java.util.Optional;
 
 /**
  * Work leases as documents in the journal container: one logical partition per scope (partition key
- * {@code ~work-lease/<scope>}, so a scope's leases are listed by a single-partition query), one document per lease
+ * {@code ~work-lease/<scope>}, or {@code [_leases, ~work-lease/<scope>]} under a hierarchical key, so a scope's
+ * leases are listed by a single-partition query), one document per lease
  * ({@code id} = the lease's name, {@code type} = {@value #TYPE}). A compare-and-set is a create (version 0; 409 when
  * taken) or a read and a replace conditional on the read's etag (412 when another instance wrote in between). The
  * warm standby's change-feed reader ignores these documents (their type is neither head nor turn).
@@ -36,11 +37,23 @@ public final class CosmosWorkLeases implements WorkLeases {
     public static final String TYPE = "work-lease";
     private static final String PARTITION_PREFIX = "~work-lease/";
 
-    private final ContainerGateway store;
+    /**
+     * Under a hierarchical key: the {@code tenant} value of the leases' partitions ({@code [_leases,
+     * ~work-lease/<scope>]}). Not a valid tenant id, so no tenant's listing reads them.
+     */
+    public static final String LEASES_TENANT = "_leases";
 
-    /** Leases in {@code store}'s container. */
-    public CosmosWorkLeases(ContainerGateway store) {
+    private final ContainerGateway store;
+    private final JournalPartitions partitions;
+
+    /** Leases in {@code store}'s container, partitioned as {@code partitions} says. */
+    public CosmosWorkLeases(ContainerGateway store, JournalPartitions partitions) {
         this.store = store;
+        this.partitions = partitions;
+    }
+
+    private PartitionKey partition(String scope) {
+        return partitions.conversation(LEASES_TENANT, PARTITION_PREFIX + scope);
     }
 
     @Override
@@ -52,7 +65,7 @@ public final class CosmosWorkLeases implements WorkLeases {
     public Optional<WorkLease> compareAndSet(WorkLease lease, long expectedVersion) {
         WorkLeaseRules.check(lease, expectedVersion);
         WorkLease next = WorkLeaseRules.stored(lease, expectedVersion);
-        PartitionKey partition = new PartitionKey(PARTITION_PREFIX + lease.scope());
+        PartitionKey partition = partition(lease.scope());
         if (expectedVersion == 0) {
             try {
                 store.create(document(next), partition);
@@ -92,7 +105,7 @@ public final class CosmosWorkLeases implements WorkLeases {
     @Override
     public List<WorkLease> list(String scope) {
         CosmosQueryRequestOptions options = new CosmosQueryRequestOptions()
-                .setPartitionKey(new PartitionKey(PARTITION_PREFIX + scope));
+                .setPartitionKey(partition(scope));
         SqlQuerySpec query = new SqlQuerySpec("SELECT * FROM c WHERE c.type = @type",
                 new SqlParameter("@type", TYPE));
         List<WorkLease> leases = new ArrayList<>();
@@ -111,7 +124,7 @@ public final class CosmosWorkLeases implements WorkLeases {
 
     private Optional<Stored> read(String scope, String name) {
         try {
-            CosmosItemResponse<ObjectNode> response = store.read(name, new PartitionKey(PARTITION_PREFIX + scope));
+            CosmosItemResponse<ObjectNode> response = store.read(name, partition(scope));
             return Optional.of(new Stored(lease(response.getItem()), response.getETag()));
         } catch (CosmosException e) {
             if (e.getStatusCode() == 404) {
@@ -121,7 +134,7 @@ public final class CosmosWorkLeases implements WorkLeases {
         }
     }
 
-    private static ObjectNode document(WorkLease lease) {
+    private ObjectNode document(WorkLease lease) {
         ObjectNode doc = JsonNodeFactory.instance.objectNode();
         doc.put("id", lease.name());
         doc.put(JournalLayout.PARTITION_KEY_PROPERTY, PARTITION_PREFIX + lease.scope());
@@ -132,7 +145,7 @@ public final class CosmosWorkLeases implements WorkLeases {
         doc.put("state", lease.state());
         doc.put("version", lease.version());
         doc.put("ttl", -1); // a retention period's time to live does not apply: leases are small and per run
-        return doc;
+        return partitions.place(doc, LEASES_TENANT);
     }
 
     private static WorkLease lease(JsonNode doc) {
