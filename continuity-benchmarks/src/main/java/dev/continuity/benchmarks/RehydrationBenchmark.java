@@ -58,7 +58,7 @@ public final class RehydrationBenchmark {
     private static final String REGION = "bench";
     private static final String WARMUP_REGION = "warmup";
     private static final String CEILING_REGION = "ceiling";
-    private static final int AGENTS = 5;
+    static final int AGENTS = 5;
 
     /**
      * Results.
@@ -288,24 +288,29 @@ public final class RehydrationBenchmark {
         return calls.get();
     }
 
-    private static void seed(TurnJournal journal, int conversations, int items) {
+    static void seed(TurnJournal journal, int conversations, int items) {
         List<TurnItem> chat = chat(items);
         Instant now = Instant.now();
         for (int c = 0; c < conversations; c++) {
-            String key = "bench-" + c;
-            String agent = "agent-" + (1 + c % AGENTS);
-            journal.compareAndSetHead(ConversationHead.start(key, agent, null, now), 0);
-            long sequence = 0;
-            for (int i = 0; i < chat.size(); i += 2) {
-                List<TurnItem> output = i + 1 < chat.size() ? List.of(chat.get(i + 1)) : List.of();
-                journal.append(Turn.pending(key, ++sequence, agent, null, List.of(chat.get(i)), now)
-                        .committed(new TurnOutcome(output, "resp_" + key + "_" + sequence, "eastus2",
-                                TokenUsage.NONE, now)));
-            }
+            seedConversation(journal, c, chat, now);
         }
     }
 
-    private static List<TurnItem> chat(int items) {
+    /** Journals conversation {@code bench-<c>} (agent {@code c % 5 + 1}): its head, then {@code chat} in committed turns. */
+    static void seedConversation(TurnJournal journal, int c, List<TurnItem> chat, Instant at) {
+        String key = "bench-" + c;
+        String agent = "agent-" + (1 + c % AGENTS);
+        journal.compareAndSetHead(ConversationHead.start(key, agent, null, at), 0);
+        long sequence = 0;
+        for (int i = 0; i < chat.size(); i += 2) {
+            List<TurnItem> output = i + 1 < chat.size() ? List.of(chat.get(i + 1)) : List.of();
+            journal.append(Turn.pending(key, ++sequence, agent, null, List.of(chat.get(i)), at)
+                    .committed(new TurnOutcome(output, "resp_" + key + "_" + sequence, "eastus2",
+                            TokenUsage.NONE, at)));
+        }
+    }
+
+    static List<TurnItem> chat(int items) {
         List<TurnItem> chat = new ArrayList<>(items);
         for (int i = 0; i < items; i++) {
             chat.add(i % 2 == 0 ? TurnItem.userMessage("remember k" + i + "=value number " + i)
@@ -314,7 +319,7 @@ public final class RehydrationBenchmark {
         return chat;
     }
 
-    private static List<AgentDefinition> agents() {
+    static List<AgentDefinition> agents() {
         List<AgentDefinition> agents = new ArrayList<>();
         for (int i = 1; i <= AGENTS; i++) {
             agents.add(new AgentDefinition("agent-" + i, "1", "chat", "Benchmark agent " + i + ".", null, List.of(),

@@ -9,6 +9,7 @@ import dev.continuity.benchmarks.ExternalEmulatorBenchmark;
 import dev.continuity.benchmarks.JournalBenchmark;
 import dev.continuity.benchmarks.KnowledgeSyncBenchmark;
 import dev.continuity.benchmarks.RehydrationBenchmark;
+import dev.continuity.benchmarks.ScaleRehydrationBenchmark;
 import dev.continuity.benchmarks.StreamingOverheadBenchmark;
 import dev.continuity.journal.TurnDurability;
 import dev.continuity.journal.TurnJournal;
@@ -384,17 +385,71 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    /** Rehydrating agents and many conversations into an emulated region, against the emulator's ceiling. */
+    /**
+     * Rehydrating agents and many conversations into an emulated region: with positional arguments (or none) against
+     * the emulator's ceiling in one JVM; with {@code --conversations} at scale, from a SQLite journal on disk, the
+     * emulator and each instance in processes of their own.
+     */
     @Command(name = "rehydrate", mixinStandardHelpOptions = true,
-            description = "Rehydrate 5 agents and N conversations of K items; compare with the emulator's own ceiling.")
+            description = {"Rehydrate 5 agents and N conversations of K items.",
+                "Positional form (conversations items concurrency memory|sqlite): one JVM, compared with the emulator's"
+                        + " own ceiling.",
+                "With --conversations: a SQLite journal on disk (seeded once into --dir, copied per run), the"
+                        + " emulator in its own process, --instances application instances each in its own JVM"
+                        + " (-Xmx from --instance-heap) sharing the work through the journal's leases."})
     static final class Rehydrate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @Parameters(arity = "0..5", description = "conversations (1000), items per conversation (30), concurrency (8), journal (memory|sqlite), rounds (3: ceiling and replay measured in alternating pairs, the median ratio counts).")
         List<String> args = new ArrayList<>();
 
+        @Option(names = "--conversations", description = "Conversations, at scale (see above).")
+        @OptionRules.Range(min = 1)
+        Integer conversations;
+
+        @Option(names = "--items", defaultValue = "20", description = "Items per conversation (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1, max = 10_000)
+        int items;
+
+        @Option(names = "--concurrency", defaultValue = "8", description = "Conversations each instance replays at once (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1, max = 1_000)
+        int concurrency;
+
+        @Option(names = "--instances", defaultValue = "1", description = "Application instances, each its own JVM (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1, max = 64)
+        int instances;
+
+        @Option(names = "--chunk", defaultValue = "100", description = "Conversations per leased chunk (default: ${DEFAULT-VALUE}).")
+        @OptionRules.Range(min = 1, max = 1_000)
+        int chunk;
+
+        @Option(names = "--instance-heap", defaultValue = "256m", description = "-Xmx of each instance (default: ${DEFAULT-VALUE}).")
+        String instanceHeap;
+
+        @Option(names = "--emulator-heap", defaultValue = "6g", description = "-Xmx of the emulator's process (default: ${DEFAULT-VALUE}).")
+        String emulatorHeap;
+
+        @Option(names = "--dir", description = "Where the seeded journal is kept (default: <temp>/continuity-rehydrate-bench).")
+        java.nio.file.Path dir;
+
         @Override
         public Integer call() throws Exception {
-            RehydrationBenchmark.main(args.toArray(new String[0]));
-            return ExitCodes.OK;
+            if (conversations == null) {
+                RehydrationBenchmark.main(args.toArray(new String[0]));
+                return ExitCodes.OK;
+            }
+            if (!args.isEmpty()) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "give either the positional form or --conversations, not both (positional: " + args + ")");
+            }
+            java.nio.file.Path where = dir != null ? dir
+                    : java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "continuity-rehydrate-bench");
+            java.io.PrintStream out = printStream(spec);
+            boolean ok = ScaleRehydrationBenchmark.run(new ScaleRehydrationBenchmark.Settings(conversations, items,
+                    concurrency, instances, chunk, instanceHeap, emulatorHeap, where), out);
+            out.flush();
+            return ok ? ExitCodes.OK : ExitCodes.ERROR;
         }
     }
 }

@@ -88,6 +88,15 @@ final class DrillCommand implements Callable<Integer> {
             + DrillReport.FORMAT + ", every field in docs/drill-report.md).")
     Path json;
 
+    @Option(names = "--otel-json", paramLabel = "FILE", description = "Write the drill's OpenTelemetry spans and "
+            + "metrics to FILE as OTLP JSON lines (traces, then metrics; docs/observability.md). With "
+            + "OTEL_EXPORTER_OTLP_ENDPOINT in the environment they are also exported over OTLP, configured by the "
+            + "standard OTEL_* variables.")
+    Path otelJson;
+
+    /** Where {@code OTEL_*} settings come from: the process environment (a test gives its own). */
+    java.util.Map<String, String> environment = System.getenv();
+
     @Option(names = "--probe-interval", defaultValue = "500",
             description = "Health probe interval and timeout in ms; 3 failures in a row declare a region down "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -173,7 +182,15 @@ final class DrillCommand implements Callable<Integer> {
                 journals = encryption::open;
             }
             drill = new Drill(options, journals, mode.equals("warm") ? cosmos::warmStandby : null, progress);
-            report = drill.run();
+            try (DrillTelemetry telemetry = DrillTelemetry.open(otelJson, environment).orElse(null)) {
+                if (telemetry != null) {
+                    drill.telemetry(telemetry.telemetry());
+                }
+                report = drill.run();
+                if (telemetry != null && telemetry.finish() != null) {
+                    progress.note("OpenTelemetry spans and metrics written to " + otelJson);
+                }
+            }
             if (encryption != null) {
                 encryption.audit();
             }

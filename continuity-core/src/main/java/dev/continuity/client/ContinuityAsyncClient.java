@@ -240,7 +240,7 @@ public final class ContinuityAsyncClient implements AutoCloseable {
             Consumer<Throwable> onError) {
         try {
             client.requireOpen(conversationKey, "asynchronous turns");
-            client.asyncScheduler().schedule(() -> {
+            client.asyncScheduler().schedule(client.telemetry().propagating(() -> {
                 if (!wanted.getAsBoolean()) {
                     return; // cancelled before it started: nothing was sent
                 }
@@ -253,7 +253,7 @@ public final class ContinuityAsyncClient implements AutoCloseable {
                             : " on conversation '" + conversationKey + "'") + " failed: " + e, e));
                     throw e;
                 }
-            });
+            }));
         } catch (RuntimeException e) {
             onError.accept(e);
         }

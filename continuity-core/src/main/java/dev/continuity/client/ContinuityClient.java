@@ -27,6 +27,8 @@ import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.TurnOutcome;
 import dev.continuity.journal.TurnStatus;
 import dev.continuity.replay.internal.ItemReplayPolicy;
+import dev.continuity.telemetry.Activity;
+import dev.continuity.telemetry.ContinuityTelemetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,11 +136,13 @@ public final class ContinuityClient implements AutoCloseable {
      * @param durability how turns are journaled
      * @param asyncScheduler where {@link ContinuityAsyncClient} runs turns, or null for the default
      * @param asyncStreamBuffer events a streamed {@code Flux} holds for a subscriber that requested fewer
+     * @param telemetry told about every turn, journal write, agent call, reconciliation and retry
      */
     record Settings(TurnJournal journal, Map<String, AgentService> regions, ActiveRegion activeRegion,
             RegionCatchUp catchUp, Map<String, FunctionHandler> functionHandlers, Duration lockTimeout,
             Duration failoverWait, RetrySettings retry, int maxToolRounds, int maxTrackedConversations, Clock clock,
-            TurnDurability durability, reactor.core.scheduler.Scheduler asyncScheduler, int asyncStreamBuffer) {
+            TurnDurability durability, reactor.core.scheduler.Scheduler asyncScheduler, int asyncStreamBuffer,
+            ContinuityTelemetry telemetry) {
 
         /** Copies the maps; checks what is required. */
         Settings {
@@ -151,12 +155,18 @@ public final class ContinuityClient implements AutoCloseable {
             Objects.requireNonNull(retry, "retry");
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(durability, "durability");
+            Objects.requireNonNull(telemetry, "telemetry");
         }
     }
 
     /** A new builder. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Where this client tells what it does ({@link Builder#telemetry}); its asynchronous face hands tasks over. */
+    ContinuityTelemetry telemetry() {
+        return settings.telemetry();
     }
 
     /** How this client journals turns. */
@@ -314,7 +324,7 @@ public final class ContinuityClient implements AutoCloseable {
             java.util.function.Function<java.util.function.Consumer<TurnEvent>, TurnResult> call) {
         requireOpen(conversationKey, "streamed turns");
         TurnStream stream = new TurnStream();
-        streamThreads().execute(() -> {
+        streamThreads().execute(settings.telemetry().propagating(() -> {
             TurnResult result;
             try {
                 result = call.apply(stream::emit);
@@ -327,7 +337,7 @@ public final class ContinuityClient implements AutoCloseable {
                 throw e;
             }
             stream.finish(result, null);
-        });
+        }));
         return stream;
     }
 
@@ -378,6 +388,17 @@ public final class ContinuityClient implements AutoCloseable {
         if (input.isEmpty()) {
             throw new IllegalArgumentException("a turn needs at least one input item");
         }
+        Activity turn = settings.telemetry().turn(conversationKey, durability, input);
+        return Activity.within(turn, () -> {
+            TurnResult result = sendTurnLocked(conversationKey, input, options, sink, turn);
+            turn.answered(result);
+            return result;
+        });
+    }
+
+    /** {@link #sendTurn} within its telemetry activity {@code turn}. */
+    private TurnResult sendTurnLocked(String conversationKey, List<TurnItem> input, TurnOptions options,
+            StreamSink sink, Activity turn) {
         ConversationStates.State state = lock(conversationKey);
         try {
             ConversationHead head = state.headWrittenHere;
@@ -393,8 +414,9 @@ public final class ContinuityClient implements AutoCloseable {
             // a background turn is journaled pending before its create even with ANSWER_ONLY: its answer comes
             // long after the call, and a crash while polling must leave it to be finished, not lost or forked
             boolean journaled = durability == TurnDurability.PENDING_INPUT || options.background();
+            turn.sequence(pending.sequence());
             if (journaled) {
-                journal.append(pending);
+                journalWrite("append", () -> journal.append(pending));
             }
             TurnResult result = complete(pending, false, head, journaled, sink);
             if (sink != null) {
@@ -571,7 +593,7 @@ public final class ContinuityClient implements AutoCloseable {
             try {
                 Optional<Turn> current = journal.turn(pending.conversationKey(), pending.sequence());
                 if (current.isPresent() && current.get().status() == TurnStatus.PENDING) {
-                    complete(current.get(), true);
+                    reconcile(current.get());
                     completed++;
                 }
             } catch (TurnRejectedException e) {
@@ -670,7 +692,7 @@ public final class ContinuityClient implements AutoCloseable {
         LOG.info("completing pending turn {} of conversation '{}' before the next turn", last.sequence(),
                 last.conversationKey());
         try {
-            complete(last, true);
+            reconcile(last);
         } catch (TurnRejectedException e) {
             LOG.warn("pending turn discarded: {}", e.getMessage());
         } catch (TurnFailedException e) {
@@ -732,6 +754,20 @@ public final class ContinuityClient implements AutoCloseable {
         return TurnItem.FUNCTION_CALL_OUTPUT.equals(item.type())
                 || TurnItem.MCP_APPROVAL_RESPONSE.equals(item.type())
                 || (TurnItem.MESSAGE.equals(item.type()) && !"assistant".equals(item.role()));
+    }
+
+    /** Completes a turn an earlier failure left pending, within a reconciliation activity. */
+    private TurnResult reconcile(Turn pending) {
+        return Activity.within(settings.telemetry().reconciliation(pending.conversationKey(), pending.sequence()),
+                () -> complete(pending, true));
+    }
+
+    /** Runs one journal write ({@code append}, {@code commit}, {@code discard}) within its telemetry activity. */
+    private void journalWrite(String operation, Runnable write) {
+        Activity.within(settings.telemetry().journalWrite(operation), () -> {
+            write.run();
+            return null;
+        });
     }
 
     /**
@@ -842,12 +878,20 @@ public final class ContinuityClient implements AutoCloseable {
                 if (reply == null) {
                     responding = true;
                     AgentReference agent = new AgentReference(pending.agentName(), pending.agentVersion());
-                    if (sink == null) {
-                        reply = service.respond(agent, cursor.conversationId(), input, options);
-                    } else {
-                        sink.attempt();
-                        reply = service.respondStreaming(agent, cursor.conversationId(), input, options, sink);
-                    }
+                    List<TurnItem> sent = input;
+                    String conversationId = cursor.conversationId();
+                    Activity call = settings.telemetry().agentCall(region, agent, conversationId, sent, sink != null);
+                    reply = Activity.within(call, () -> {
+                        AgentReply answered;
+                        if (sink == null) {
+                            answered = service.respond(agent, conversationId, sent, options);
+                        } else {
+                            sink.attempt();
+                            answered = service.respondStreaming(agent, conversationId, sent, options, sink);
+                        }
+                        call.reply(answered);
+                        return answered;
+                    });
                     responding = false;
                 }
                 reply = awaitFinal(pending, region, service, reply);
@@ -858,7 +902,7 @@ public final class ContinuityClient implements AutoCloseable {
             } catch (AgentServiceException e) {
                 if (!e.retryable() && responding) {
                     if (journaled) {
-                        journal.discardPending(key, pending.sequence());
+                        journalWrite("discard", () -> journal.discardPending(key, pending.sequence()));
                     }
                     throw new TurnRejectedException(key, pending.sequence(), e);
                 }
@@ -1044,6 +1088,7 @@ public final class ContinuityClient implements AutoCloseable {
      * @return false when the turn should give up
      */
     private boolean retryAfter(Turn pending, String region, AgentServiceException e, int attempt) {
+        settings.telemetry().retry(region, ContinuityTelemetry.reason(e.kind()));
         if (e.kind() == AgentServiceException.Kind.UNREACHABLE) {
             CompletableFuture<Boolean> verdict = activeRegion.reportUnreachable(region, e).toCompletableFuture();
             return awaitOtherRegion(region, verdict, pending, e, attempt);
@@ -1069,10 +1114,10 @@ public final class ContinuityClient implements AutoCloseable {
         TurnOutcome outcome = new TurnOutcome(reply.output(), reply.responseId(), region, reply.usage(), clock.instant());
         // either write also moves this region's cursor to the turn (TurnJournal#commit): no separate head update
         if (journaled) {
-            journal.commit(key, pending.sequence(), outcome);
+            journalWrite("commit", () -> journal.commit(key, pending.sequence(), outcome));
         } else {
             try {
-                journal.append(pending.committed(outcome));
+                journalWrite("append", () -> journal.append(pending.committed(outcome)));
             } catch (TurnConflictException e) {
                 state.committedHere = -1; // the next send looks at the region and adopts what it holds
                 throw new ContinuityException("turn " + pending.sequence() + " of conversation '" + key + "' was "
@@ -1108,7 +1153,7 @@ public final class ContinuityClient implements AutoCloseable {
             commit(pending, region, new AgentReply(reply.responseId(), List.of(), reply.usage(), reply.model(),
                     reply.status(), reply.statusReason()), journaled, basis);
         } else if (journaled) {
-            journal.discardPending(key, pending.sequence());
+            journalWrite("discard", () -> journal.discardPending(key, pending.sequence()));
         }
         LOG.warn("turn {} of '{}' failed in region {}: response {} ({}); input {}", pending.sequence(), key, region,
                 reply.responseId(), error, inputKept ? "kept, journaled input-only" : "not kept, turn discarded");
@@ -1271,8 +1316,19 @@ public final class ContinuityClient implements AutoCloseable {
         private reactor.core.scheduler.Scheduler asyncScheduler;
         private int asyncStreamBuffer = ContinuityAsyncClient.DEFAULT_STREAM_BUFFER;
         private String tenant;
+        private ContinuityTelemetry telemetry = ContinuityTelemetry.NONE;
 
         Builder() {
+        }
+
+        /**
+         * Where the client tells what it does: a span-like activity per turn, with the turn's journal writes, agent
+         * calls and reconciliations as children, and its retries (default {@link ContinuityTelemetry#NONE}). For
+         * OpenTelemetry: {@code ContinuityOpenTelemetry} of the {@code continuity-opentelemetry} module.
+         */
+        public Builder telemetry(ContinuityTelemetry telemetry) {
+            this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
+            return this;
         }
 
         /**
@@ -1460,7 +1516,8 @@ public final class ContinuityClient implements AutoCloseable {
             return new ContinuityClient(new ContinuityClient.Settings(journal, regions,
                     activeRegion != null ? activeRegion : ActiveRegion.fixed(regions.keySet().iterator().next()), catchUp,
                     functionHandlers, lockTimeout, failoverWait, retry, maxToolRounds, maxTrackedConversations, clock,
-                    durability != null ? durability : journal.defaultDurability(), asyncScheduler, asyncStreamBuffer));
+                    durability != null ? durability : journal.defaultDurability(), asyncScheduler, asyncStreamBuffer,
+                    telemetry));
         }
     }
 }

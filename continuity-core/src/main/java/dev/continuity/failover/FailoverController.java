@@ -299,9 +299,10 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
         HealthProbe probe = probes.get(region);
         ProbeResult result = probe.probe();
         RegionHealth h = health.get(region);
-        RegionHealth.Change change = h.record(result.healthy(), probe.failureThreshold());
+        RegionHealth.Change change = h.record(result.healthy(), probe.failureThreshold(),
+                result.at().minusMillis(Math.max(0, result.latencyMillis())));
         if (change == RegionHealth.Change.WENT_DOWN) {
-            emit(new FailoverEvent.RegionDown(region, h.failures(), result.error(), result.at()));
+            emit(new FailoverEvent.RegionDown(region, h.failures(), result.error(), result.at(), h.firstFailureAt()));
             if (region.equals(active)) {
                 worker.execute(() -> failover(region, "region " + region + " failed "
                         + probe.failureThreshold() + " probes in a row" + (context.isEmpty() ? "" : " " + context)
@@ -509,8 +510,9 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
 
         private int failures;
         private boolean down;
+        private Instant firstFailureAt;
 
-        synchronized Change record(boolean healthy, int threshold) {
+        synchronized Change record(boolean healthy, int threshold, Instant startedAt) {
             if (healthy) {
                 failures = 0;
                 if (down) {
@@ -520,6 +522,9 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
                 return Change.NONE;
             }
             failures++;
+            if (failures == 1) {
+                firstFailureAt = startedAt;
+            }
             if (!down && failures >= threshold) {
                 down = true;
                 return Change.WENT_DOWN;
@@ -529,6 +534,11 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
 
         synchronized int failures() {
             return failures;
+        }
+
+        /** When the first failed probe of the current run of failures started. */
+        synchronized Instant firstFailureAt() {
+            return firstFailureAt;
         }
 
         synchronized boolean down() {
@@ -682,6 +692,16 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
             }
             this.burstSpacing = spacing;
             return this;
+        }
+
+        /**
+         * Where the controller tells what it does (default none): it receives every {@link FailoverEvent}, as a
+         * listener would (detection, failover, failback, and the phases of the rehydrations the controller runs).
+         * For OpenTelemetry: {@code ContinuityOpenTelemetry} of the {@code continuity-opentelemetry} module.
+         */
+        public Builder telemetry(dev.continuity.telemetry.ContinuityTelemetry telemetry) {
+            Objects.requireNonNull(telemetry, "telemetry");
+            return listener(telemetry::onFailoverEvent);
         }
 
         /** A listener (more can be added later). */

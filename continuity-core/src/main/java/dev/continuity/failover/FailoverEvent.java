@@ -18,8 +18,27 @@ public sealed interface FailoverEvent {
      * @param consecutiveFailures failed probes in a row (the threshold)
      * @param lastError the last probe's error
      * @param at when
+     * @param firstFailureAt when the first of those failed probes started: {@code at} minus it is how long
+     *     detection took
      */
-    record RegionDown(String region, int consecutiveFailures, String lastError, Instant at) implements FailoverEvent {
+    record RegionDown(String region, int consecutiveFailures, String lastError, Instant at, Instant firstFailureAt)
+            implements FailoverEvent {
+
+        /** Defaults {@code firstFailureAt} to {@code at}; checks the times. */
+        public RegionDown {
+            java.util.Objects.requireNonNull(at, "at");
+            firstFailureAt = firstFailureAt == null || firstFailureAt.isAfter(at) ? at : firstFailureAt;
+        }
+
+        /** A region down whose first failed probe is not known ({@code firstFailureAt} is {@code at}). */
+        public RegionDown(String region, int consecutiveFailures, String lastError, Instant at) {
+            this(region, consecutiveFailures, lastError, at, at);
+        }
+
+        /** How long detection took: from the first failed probe's start to the probe that crossed the threshold. */
+        public java.time.Duration detection() {
+            return java.time.Duration.between(firstFailureAt, at);
+        }
     }
 
     /**

@@ -172,6 +172,38 @@ public final class TenantScopedJournal implements TurnJournal {
         return journal.pendingTombstones();
     }
 
+    /**
+     * The journal's leases, with every scope prefixed by {@code tenant/<tenant>/}: work shared through one tenant's
+     * view (which lists only that tenant's conversations) never meets another tenant's.
+     */
+    @Override
+    public WorkLeases workLeases() {
+        WorkLeases leases = journal.workLeases();
+        String prefix = "tenant/" + tenant + "/";
+        return new WorkLeases() {
+            @Override
+            public Optional<WorkLease> get(String scope, String name) {
+                return leases.get(prefix + scope, name).map(l -> unscoped(l, scope));
+            }
+
+            @Override
+            public Optional<WorkLease> compareAndSet(WorkLease lease, long expectedVersion) {
+                WorkLease scoped = new WorkLease(prefix + lease.scope(), lease.name(), lease.owner(),
+                        lease.expiresAt(), lease.state(), lease.version());
+                return leases.compareAndSet(scoped, expectedVersion).map(l -> unscoped(l, lease.scope()));
+            }
+
+            @Override
+            public List<WorkLease> list(String scope) {
+                return leases.list(prefix + scope).stream().map(l -> unscoped(l, scope)).toList();
+            }
+        };
+    }
+
+    private static WorkLease unscoped(WorkLease lease, String scope) {
+        return new WorkLease(scope, lease.name(), lease.owner(), lease.expiresAt(), lease.state(), lease.version());
+    }
+
     private void requireNotOthers(String conversationKey, String action) {
         Optional<ConversationHead> stored = journal.head(conversationKey);
         if (stored.isPresent() && !stored.get().tenant().equals(tenant)) {

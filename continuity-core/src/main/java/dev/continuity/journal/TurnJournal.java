@@ -152,6 +152,17 @@ public interface TurnJournal extends AutoCloseable {
     }
 
     /**
+     * The leases on shared work kept with this journal ({@link WorkLeases}): several application instances sharing
+     * the journal divide eager rehydration and failback through them. Every journal of this project has them;
+     * the default refuses.
+     *
+     * @throws UnsupportedOperationException if this journal keeps no leases
+     */
+    default WorkLeases workLeases() {
+        throw new UnsupportedOperationException(getClass().getName() + " keeps no work leases");
+    }
+
+    /**
      * How clients journal turns here unless told otherwise. {@link TurnDurability#PENDING_INPUT} by
      * default; a backend billed per request may prefer {@link TurnDurability#ANSWER_ONLY}.
      */

@@ -42,10 +42,24 @@ public sealed interface RehydrationEvent {
      *
      * @param region the target region
      * @param done conversations handled so far (failed ones included)
-     * @param total conversations to handle
+     * @param total conversations taken so far: the journal's listing is read a page (or, with
+     *     {@link WorkSharing}, a chunk) at a time, so this grows until the listing ends
      * @param failed of the handled ones, those that failed
      */
     record ConversationsProgress(String region, long done, long total, long failed) implements RehydrationEvent {
+    }
+
+    /**
+     * This instance took over a chunk of a shared conversations phase ({@link WorkSharing}) whose owner's lease had
+     * expired, and replays its conversations.
+     *
+     * @param region the target region
+     * @param chunk the chunk's lease name
+     * @param previousOwner the instance that held it
+     * @param conversations conversations in the chunk
+     */
+    record WorkTakenOver(String region, String chunk, String previousOwner, int conversations)
+            implements RehydrationEvent {
     }
 
     /**

@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param totalMillis wall time of the whole run
  * @param orphans what the orphans phase cleaned up ({@link OrphanCleanup#NONE} when it did not run)
  * @param memory what the memory rebuild did ({@link MemoryRebuildReport#NONE} when it did not run)
+ * @param work this instance's part when the conversations phase was shared with other instances
+ *     ({@link WorkShare#NONE} otherwise); {@code conversations} then counts this instance's part only
  */
 public record RehydrationReport(
         String region,
@@ -40,7 +42,8 @@ public record RehydrationReport(
         List<PhaseReport> phases,
         long totalMillis,
         OrphanCleanup orphans,
-        MemoryRebuildReport memory) {
+        MemoryRebuildReport memory,
+        WorkShare work) {
 
     /** At most this many failures are listed individually (all are counted). */
     public static final int MAX_LISTED_FAILURES = 100;
@@ -71,6 +74,17 @@ public record RehydrationReport(
         phases = List.copyOf(phases);
         orphans = orphans == null ? OrphanCleanup.NONE : orphans;
         memory = memory == null ? MemoryRebuildReport.NONE : memory;
+        work = work == null ? WorkShare.NONE : work;
+    }
+
+    /** A report of a conversations phase not shared ({@link WorkShare#NONE}). */
+    public RehydrationReport(String region, RehydrationMode mode, Status status,
+            List<PreflightProblem> preflightProblems, List<AgentResult> agents, ReplayTotals conversations,
+            Map<FailureReason, Long> failuresByReason, List<ConversationFailure> failures,
+            ValidationReport validation, List<PhaseReport> phases, long totalMillis, OrphanCleanup orphans,
+            MemoryRebuildReport memory) {
+        this(region, mode, status, preflightProblems, agents, conversations, failuresByReason, failures, validation,
+                phases, totalMillis, orphans, memory, WorkShare.NONE);
     }
 
     /** A report without a memory rebuild ({@link MemoryRebuildReport#NONE}). */

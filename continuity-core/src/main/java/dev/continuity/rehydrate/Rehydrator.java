@@ -15,6 +15,8 @@ import dev.continuity.memory.MemoryStores;
 import dev.continuity.preflight.PreflightCheck;
 import dev.continuity.preflight.PreflightProblem;
 import dev.continuity.rehydrate.internal.Events;
+import dev.continuity.rehydrate.internal.LeasedSource;
+import dev.continuity.rehydrate.internal.ListingSource;
 import dev.continuity.rehydrate.internal.OrphanSweep;
 import dev.continuity.replay.ConversationReplayer;
 import dev.continuity.replay.ReplayOptions;
@@ -57,7 +59,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>agents</b>: {@link AgentDeployer} (a new version only where the content hash differs);</li>
  *   <li><b>conversations</b> ({@link RehydrationMode#EAGER}/{@link RehydrationMode#INCREMENTAL}):
  *       {@link ConversationReplayer} for each conversation, most recently active first, with bounded
- *       concurrency;</li>
+ *       concurrency; the journal's listing is read a page at a time and the report keeps counters, so memory
+ *       does not grow with the number of conversations; with {@link Builder#shareWork} several application
+ *       instances divide the listing between them through leases in the journal;</li>
  *   <li><b>validation</b>: a probe turn per agent in a probe conversation, and a comparison of a sample
  *       of replayed conversations with the journal (and an optional recall question in a probe copy);
  *       see {@link ValidationOptions};</li>
@@ -106,11 +110,13 @@ public final class Rehydrator {
     private final MemoryStoreService memoryStores;
     private final MemoryScopeResolver memoryScopes;
     private final boolean deferMemoryRebuild;
+    private final WorkSharing sharing;
     /** The memory stores the last {@link #run()}'s agents phase made sure of, for {@link #rebuildMemories()}. */
     private volatile List<MemoryStores.Ensured> memoryStoresEnsured = List.of();
 
     private Rehydrator(Builder b) {
         this.deferMemoryRebuild = b.deferMemoryRebuild;
+        this.sharing = b.sharing;
         this.memoryStores = b.memoryStoresFor(b.target.region());
         this.memoryScopes = b.memoryScopes;
         this.cleanOrphans = b.cleanOrphans;
@@ -122,14 +128,18 @@ public final class Rehydrator {
         this.definitions = List.copyOf(b.definitions);
         this.mode = b.mode;
         this.replayer = b.replayer != null ? b.replayer
-                : b.journal == null ? null : new ConversationReplayer(b.journal, b.replayOptions);
+                : b.journal == null ? null : new ConversationReplayer(b.journal, b.replayOptions, b.telemetry);
         this.replayOptions = b.replayer != null ? b.replayer.options() : b.replayOptions;
         this.concurrency = b.concurrency;
         this.pageSize = b.pageSize;
         this.changedSince = b.changedSince;
         this.validation = b.validation;
         this.preflightChecks = List.copyOf(b.preflightChecks);
-        this.events = new Events(b.listener);
+        this.events = new Events(b.telemetry == dev.continuity.telemetry.ContinuityTelemetry.NONE ? b.listener
+                : event -> {
+                    b.telemetry.onRehydrationEvent(event);
+                    b.listener.onEvent(event);
+                });
     }
 
     /** A new builder. */
@@ -167,18 +177,28 @@ public final class Rehydrator {
         List<AgentResult> agents = deployAgents();
         phases.add(end(RehydrationPhase.AGENTS, t));
 
-        TotalsAccumulator totals = new TotalsAccumulator();
+        TotalsAccumulator totals = new TotalsAccumulator(validation.enabled() ? validation.sampleSize() : 0);
+        WorkShare work = WorkShare.NONE;
         boolean cancelled = Thread.currentThread().isInterrupted();
         GiveUpGuard guard = new GiveUpGuard(region, giveUpAfter);
         if (mode == RehydrationMode.LAZY || cancelled) {
             skip(phases, RehydrationPhase.CONVERSATIONS);
         } else {
             t = begin(RehydrationPhase.CONVERSATIONS);
-            ConversationPhase phase = new ConversationPhase(journal, replayer, target, concurrency, pageSize,
-                    mode == RehydrationMode.INCREMENTAL ? changedSince : null, events, totals, guard);
-            List<String> keys = phase.conversationKeys();
-            events.emit(new RehydrationEvent.ConversationsProgress(region, 0, keys.size(), 0));
-            cancelled = !phase.run(keys);
+            Instant since = mode == RehydrationMode.INCREMENTAL ? changedSince : null;
+            ConversationPhase phase = new ConversationPhase(replayer, target, concurrency, events, totals, guard);
+            events.emit(new RehydrationEvent.ConversationsProgress(region, 0, 0, 0));
+            if (sharing == null) {
+                try (ListingSource source = new ListingSource(journal, pageSize, since)) {
+                    cancelled = !phase.run(source);
+                }
+            } else {
+                try (LeasedSource source = new LeasedSource(journal, sharing, clock, events, region,
+                        region + "/" + mode.name().toLowerCase(java.util.Locale.ROOT), since)) {
+                    cancelled = !phase.run(source);
+                    work = source.share();
+                }
+            }
             phases.add(end(RehydrationPhase.CONVERSATIONS, t));
         }
 
@@ -193,7 +213,7 @@ public final class Rehydrator {
             Validator validator = new Validator(journal, target, validation,
                     new ServiceRetry("continuity-validation", replayOptions.retry()),
                     replayOptions.maxItemsPerCall());
-            validated = validator.run(probed, totals.succeededKeys());
+            validated = validator.run(probed, totals.succeededKeys(), totals.succeeded());
             probes = validator.probeConversations();
             phases.add(end(RehydrationPhase.VALIDATION, t));
         }
@@ -219,7 +239,7 @@ public final class Rehydrator {
         RehydrationReport.Status status = cancelled ? RehydrationReport.Status.CANCELLED
                 : failed ? RehydrationReport.Status.FAILED : RehydrationReport.Status.SUCCEEDED;
         RehydrationReport report = new RehydrationReport(region, mode, status, List.of(), agents, replay,
-                totals.failuresByReason(), totals.failures(), validated, phases, millis(started), orphans, memory);
+                totals.failuresByReason(), totals.failures(), validated, phases, millis(started), orphans, memory, work);
         LOG.info("rehydration of {} {}: agents {} created / {} unchanged / {} failed; conversations {} replayed, "
                 + "{} up to date, {} failed; {} items in {} write calls (minimal {}); {} orphans cleaned; {} ms",
                 region, status, report.agentsDeployed(), report.agentsUnchanged(), report.agentsFailed(),
@@ -419,6 +439,7 @@ public final class Rehydrator {
         private ValidationOptions validation = ValidationOptions.defaults();
         private final List<PreflightCheck> preflightChecks = new ArrayList<>();
         private RehydrationListener listener = RehydrationListener.none();
+        private dev.continuity.telemetry.ContinuityTelemetry telemetry = dev.continuity.telemetry.ContinuityTelemetry.NONE;
         private Duration giveUpAfter = DEFAULT_GIVE_UP_AFTER;
         private boolean cleanOrphans = true;
         private Clock clock = Clock.systemUTC();
@@ -426,8 +447,25 @@ public final class Rehydrator {
         private java.util.function.Function<String, MemoryStoreService> memoryStoresByRegion;
         private MemoryScopeResolver memoryScopes = MemoryScopeResolver.FIXED_SCOPES;
         private boolean deferMemoryRebuild;
+        private WorkSharing sharing;
 
         private Builder() {
+        }
+
+        /**
+         * Shares the conversations phase with the other application instances that rehydrate the same region in the
+         * same mode through the same journal, through leases in the journal ({@link WorkSharing}; the journal must
+         * keep them, {@link TurnJournal#workLeases()}). Each instance replays the chunks of the listing it claims, and
+         * takes over those of an instance whose lease expired; {@link RehydrationReport#work()} says what this one
+         * did, and its {@code conversations} count this instance's part. Default: not shared (this instance lists and
+         * replays every conversation).
+         *
+         * @param sharing this instance's name and the leases' settings
+         * @return this builder
+         */
+        public Builder shareWork(WorkSharing sharing) {
+            this.sharing = Objects.requireNonNull(sharing, "sharing");
+            return this;
         }
 
         /**
@@ -572,6 +610,16 @@ public final class Rehydrator {
          */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Where the run tells what it does (default none): every {@link RehydrationEvent} (phases, the report)
+         * besides the {@link #listener}. Leave it unset on a rehydration a {@code FailoverController} runs: the
+         * controller's own telemetry sees its events already.
+         */
+        public Builder telemetry(dev.continuity.telemetry.ContinuityTelemetry telemetry) {
+            this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
             return this;
         }
 

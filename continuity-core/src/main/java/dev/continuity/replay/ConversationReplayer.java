@@ -10,6 +10,8 @@ import dev.continuity.replay.internal.ItemFingerprint;
 import dev.continuity.replay.internal.ItemReplayPolicy;
 import dev.continuity.replay.internal.ReplayRun;
 import dev.continuity.replay.internal.ServiceRetry;
+import dev.continuity.replay.internal.TracedReplay;
+import dev.continuity.telemetry.ContinuityTelemetry;
 import java.util.Objects;
 
 /**
@@ -61,12 +63,22 @@ public final class ConversationReplayer {
     private final TurnJournal journal;
     private final ReplayOptions options;
     private final ServiceRetry retry;
+    private final ContinuityTelemetry telemetry;
 
     /** A replayer over {@code journal} with {@code options}. */
     public ConversationReplayer(TurnJournal journal, ReplayOptions options) {
+        this(journal, options, ContinuityTelemetry.NONE);
+    }
+
+    /**
+     * A replayer over {@code journal} with {@code options} that tells {@code telemetry} of every replay (an
+     * activity per {@link #catchUp}, with what it did) and every retry.
+     */
+    public ConversationReplayer(TurnJournal journal, ReplayOptions options, ContinuityTelemetry telemetry) {
         this.journal = Objects.requireNonNull(journal, "journal");
         this.options = Objects.requireNonNull(options, "options");
-        this.retry = new ServiceRetry("continuity-replay", options.retry());
+        this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
+        this.retry = new ServiceRetry("continuity-replay", options.retry(), telemetry);
     }
 
     /** A replayer with {@link ReplayOptions#defaults()}. */
@@ -86,7 +98,13 @@ public final class ConversationReplayer {
     public ReplayOutcome catchUp(AgentService target, String conversationKey) {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(conversationKey, "conversationKey");
-        return ReplayRun.locked(journal, options, retry, target, conversationKey, null);
+        return TracedReplay.run(telemetry, target.region(), conversationKey,
+                () -> ReplayRun.locked(journal, options, retry, target, conversationKey, null));
+    }
+
+    /** The telemetry this replayer tells of its replays. */
+    public ContinuityTelemetry telemetry() {
+        return telemetry;
     }
 
     /**

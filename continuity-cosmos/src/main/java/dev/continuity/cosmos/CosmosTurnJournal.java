@@ -93,6 +93,7 @@ public final class CosmosTurnJournal implements TurnJournal {
     /** The retention period, or null when documents carry no time to live of their own. */
     private final Duration retention;
     private volatile boolean closed;
+    private final dev.continuity.cosmos.internal.CosmosWorkLeases workLeases;
 
     private CosmosTurnJournal(ContainerGateway store, CosmosPartitioning partitioning, Clock clock,
             int cachedConversations, Duration retention) {
@@ -101,6 +102,7 @@ public final class CosmosTurnJournal implements TurnJournal {
         this.partitions = new JournalPartitions(partitioning);
         this.clock = clock;
         this.cache = new ConversationCache(cachedConversations);
+        this.workLeases = new dev.continuity.cosmos.internal.CosmosWorkLeases(store, partitions);
     }
 
     /** A builder. */
@@ -690,6 +692,16 @@ public final class CosmosTurnJournal implements TurnJournal {
     /** How this journal's container is partitioned. */
     public CosmosPartitioning partitioning() {
         return partitions.partitioning();
+    }
+
+    /**
+     * Work leases as documents in the journal container, one logical partition per scope
+     * ({@link dev.continuity.cosmos.internal.CosmosWorkLeases}): every instance using the container shares them.
+     */
+    @Override
+    public dev.continuity.journal.WorkLeases workLeases() {
+        ensureOpen();
+        return workLeases;
     }
 
     /**

@@ -114,6 +114,9 @@ public final class WarmStandby implements AutoCloseable {
     private ChangeReplicator replicator;
     private ExecutorService workers;
     private ScheduledExecutorService housekeeping;
+    /** Where the lag is observed ({@link Builder#telemetry}); the open observation while running. */
+    private dev.continuity.telemetry.ContinuityTelemetry telemetry = dev.continuity.telemetry.ContinuityTelemetry.NONE;
+    private AutoCloseable lagObservation;
 
     private WarmStandby(Settings settings) {
         this.settings = settings;
@@ -203,6 +206,10 @@ public final class WarmStandby implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(() -> current.refreshStale(settings.lagRefreshInterval()),
                 settings.lagRefreshInterval().toMillis(), settings.lagRefreshInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
+        lagObservation = telemetry.observeStandbyLag(region, () -> {
+            StandbyLag lag = tracker.lag();
+            return new dev.continuity.telemetry.StandbyLagSample(lag.unreplicatedTurns(), lag.seconds());
+        });
         LOG.info("warm standby into {} started as {} (feed '{}', leases '{}', prefix '{}')", region, hostName,
                 settings.feedContainer().getId(), settings.leaseContainer().getId(), leasePrefix);
         return this;
@@ -226,6 +233,11 @@ public final class WarmStandby implements AutoCloseable {
         }
         shutdownExecutors();
         processor = null;
+        try {
+            lagObservation.close();
+        } catch (Exception e) {
+            LOG.warn("warm standby {}: its telemetry did not stop observing the lag: {}", region, e.toString());
+        }
         LOG.info("warm standby into {} ({}) stopped", region, hostName);
     }
 
@@ -314,6 +326,11 @@ public final class WarmStandby implements AutoCloseable {
         return limit != null && limit.compareTo(sdk) < 0 ? limit : sdk;
     }
 
+    private WarmStandby observedBy(dev.continuity.telemetry.ContinuityTelemetry telemetry) {
+        this.telemetry = telemetry;
+        return this;
+    }
+
     private void shutdownExecutors() {
         if (housekeeping != null) {
             housekeeping.shutdownNow();
@@ -399,6 +416,7 @@ public final class WarmStandby implements AutoCloseable {
         private Duration stopTimeout = Duration.ofSeconds(30);
         private WarmStandbyListener listener = new WarmStandbyListener() { };
         private Clock clock = Clock.systemUTC();
+        private dev.continuity.telemetry.ContinuityTelemetry telemetry = dev.continuity.telemetry.ContinuityTelemetry.NONE;
 
         private Builder() {
         }
@@ -610,12 +628,22 @@ public final class WarmStandby implements AutoCloseable {
             }
             String region = target.region();
             return new WarmStandby(new Settings(feedContainer, leaseContainer,
-                    replayer != null ? replayer : new ConversationReplayer(journal, replayOptions), target,
+                    replayer != null ? replayer : new ConversationReplayer(journal, replayOptions, telemetry), target,
                     hostName != null ? hostName : defaultHostName(region),
                     leasePrefix != null ? leasePrefix : "continuity-standby-" + region + ".", startFromBeginning,
                     concurrency, maxItemCount, feedPollDelay, leaseRenewInterval, leaseAcquireInterval,
                     leaseExpirationInterval, retry, parkedRetryInterval, batchHoldLimit, lagRefreshInterval,
-                    startTimeout, stopTimeout, listener, clock));
+                    startTimeout, stopTimeout, listener, clock)).observedBy(telemetry);
+        }
+
+        /**
+         * Where the standby's lag is observed (default none): while it runs, the telemetry reads {@link #lag()}
+         * (unreplicated turns and seconds) whenever it collects. A replayer this builder makes tells the same
+         * telemetry of its replays and retries.
+         */
+        public Builder telemetry(dev.continuity.telemetry.ContinuityTelemetry telemetry) {
+            this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
+            return this;
         }
 
         private static Duration positive(Duration value, String name) {

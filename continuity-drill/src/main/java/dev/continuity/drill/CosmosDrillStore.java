@@ -120,7 +120,8 @@ public final class CosmosDrillStore implements AutoCloseable {
 
     /**
      * Starts a warm standby into {@code target} following the run's journal container, replaying with
-     * {@code replayer} (creates the run's lease container on first use).
+     * {@code replayer} (creates the run's lease container on first use); the standby's lag is observed by the
+     * replayer's telemetry.
      */
     public synchronized WarmStandby warmStandby(ConversationReplayer replayer, AgentService target) {
         if (asyncClient == null) {
@@ -134,6 +135,7 @@ public final class CosmosDrillStore implements AutoCloseable {
                 .feedContainer(db.getContainer(container))
                 .leaseContainer(db.getContainer(leaseContainer))
                 .replayer(replayer)
+                .telemetry(replayer.telemetry()) // the drill's telemetry: the standby's lag gauges
                 .target(target)
                 .feedPollDelay(Duration.ofMillis(100))
                 .retry(WarmStandby.DEFAULT_RETRY.withBackoff(Duration.ofMillis(200), Duration.ofSeconds(5)))

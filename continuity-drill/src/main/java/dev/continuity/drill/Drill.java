@@ -137,6 +137,19 @@ public final class Drill {
     /** Calls to the primary the application saw answered 429 before the outage. */
     private final AtomicLong throttledBeforeOutage = new AtomicLong();
     private volatile boolean primaryDark;
+    /** Where the drill's stack tells what it does ({@link #telemetry}). */
+    private volatile dev.continuity.telemetry.ContinuityTelemetry telemetry = dev.continuity.telemetry.ContinuityTelemetry.NONE;
+
+    /**
+     * Where the drill's stack (client, replayer, failover controller) tells what it does, e.g. an OpenTelemetry
+     * SDK's {@code ContinuityOpenTelemetry} (default none). Set before {@link #run()}.
+     *
+     * @return this drill
+     */
+    public Drill telemetry(dev.continuity.telemetry.ContinuityTelemetry telemetry) {
+        this.telemetry = java.util.Objects.requireNonNull(telemetry, "telemetry");
+        return this;
+    }
 
     /**
      * @param options what to do
@@ -249,7 +262,8 @@ public final class Drill {
             }
 
             try (TurnJournal journal = journals.get()) {
-                ConversationReplayer replayer = new ConversationReplayer(journal);
+                ConversationReplayer replayer = new ConversationReplayer(journal,
+                        dev.continuity.replay.ReplayOptions.defaults(), telemetry);
                 WarmStandby standby = null;
                 if (options.mode().equals("warm")) {
                     progress.phase("warm standby: follow the journal's change feed into " + secondary.name());
@@ -280,6 +294,7 @@ public final class Drill {
 
         Duration probeInterval = Duration.ofMillis(options.probeIntervalMillis());
         ContinuityStack running = regions.stack(journal, agents)
+                .telemetry(telemetry)
                 .topology(topology)
                 .replayer(replayer)
                 .probes(new ProbeSettings(probeInterval, probeInterval, options.failureThreshold()))

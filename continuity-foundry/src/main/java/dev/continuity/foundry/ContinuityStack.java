@@ -169,6 +169,7 @@ public final class ContinuityStack implements AutoCloseable {
         private Consumer<FailoverController.Builder> failoverOptions = b -> { };
         private Consumer<ContinuityClient.Builder> clientOptions = b -> { };
         private boolean started;
+        private dev.continuity.telemetry.ContinuityTelemetry telemetry = dev.continuity.telemetry.ContinuityTelemetry.NONE;
 
         Builder(FoundryRegions regions, TurnJournal journal, Collection<AgentDefinition> definitions) {
             this.regions = Objects.requireNonNull(regions, "regions");
@@ -197,6 +198,20 @@ public final class ContinuityStack implements AutoCloseable {
          */
         public Builder replayer(ConversationReplayer replayer) {
             this.replayer = Objects.requireNonNull(replayer, "replayer");
+            return this;
+        }
+
+        /**
+         * Where the stack tells what it does (default none): the client's turns (journal writes, agent calls,
+         * reconciliations, retries), the shared replayer's replays (when the stack makes it) and the controller's
+         * detections, failovers, failbacks and rehydration phases. For OpenTelemetry:
+         * {@code ContinuityOpenTelemetry.create()} of the {@code continuity-opentelemetry} module.
+         *
+         * @param telemetry the telemetry
+         * @return this builder
+         */
+        public Builder telemetry(dev.continuity.telemetry.ContinuityTelemetry telemetry) {
+            this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
             return this;
         }
 
@@ -292,13 +307,15 @@ public final class ContinuityStack implements AutoCloseable {
             FailoverController controller = null;
             Eraser eraser = null;
             try {
-                ConversationReplayer shared = replayer != null ? replayer : new ConversationReplayer(journal);
+                ConversationReplayer shared = replayer != null ? replayer
+                        : new ConversationReplayer(journal, dev.continuity.replay.ReplayOptions.defaults(), telemetry);
                 FailoverController.Builder failover = FailoverController.builder()
                         .journal(journal)
                         .topology(topology != null ? topology : regions.topology())
                         .definitions(definitions)
                         .replayer(shared)
                         .eagerReplay(eagerReplay)
+                        .telemetry(telemetry)
                         // every rehydration recreates the target's memory stores and rebuilds their memories
                         // (fixed scopes; per-user scopes need the application's MemoryScopeResolver)
                         .rehydration(r -> r.memoryStoresByRegion(regions::memoryStores));
@@ -307,7 +324,7 @@ public final class ContinuityStack implements AutoCloseable {
                 eraser = erasing.build();
                 failover.listener(eraser);
                 listeners.forEach(failover::listener);
-                ContinuityClient.Builder client = ContinuityClient.builder().journal(journal);
+                ContinuityClient.Builder client = ContinuityClient.builder().journal(journal).telemetry(telemetry);
                 for (String region : regions.regionNames()) {
                     AgentService service = regions.service(region);
                     HealthProbe probe = regions.probe(region, probes);

@@ -192,6 +192,21 @@ public final class TwoRegions implements AutoCloseable {
         return items.stream().map(i -> i.type() + "|" + i.role() + "|" + i.callId() + "|" + i.text()).toList();
     }
 
+    /**
+     * Checks that {@code region} holds each of {@code keys} exactly as journaled, each created once, in
+     * {@code minimalCalls} write calls (creates and add-items) in all.
+     */
+    public void assertReplayedOnce(List<String> keys, String region, long minimalCalls) {
+        for (String key : keys) {
+            org.assertj.core.api.Assertions.assertThat(content(regionItems(key, region))).as(key)
+                    .isEqualTo(content(journalItems(key)));
+        }
+        org.assertj.core.api.Assertions.assertThat(count(region, "conversations.create")).as("creates")
+                .isEqualTo(keys.size());
+        org.assertj.core.api.Assertions.assertThat(count(region, "conversations.create")
+                + count(region, "items.create")).as("write calls").isEqualTo(minimalCalls);
+    }
+
     @Override
     public void close() {
         services.values().forEach(s -> s.clients().close());

@@ -254,6 +254,12 @@ public final class EncryptingTurnJournal implements TurnJournal {
         return delegate.pendingTombstones();
     }
 
+    /** The delegate's leases: a lease holds conversation keys and work positions, never content. */
+    @Override
+    public dev.continuity.journal.WorkLeases workLeases() {
+        return delegate.workLeases();
+    }
+
     @Override
     public TurnDurability defaultDurability() {
         return delegate.defaultDurability();

@@ -38,6 +38,7 @@ public final class InMemoryTurnJournal implements TurnJournal {
     private final Clock clock;
     private final ConcurrentHashMap<String, Conversation> conversations = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, dev.continuity.journal.Tombstone> tombstones = new ConcurrentHashMap<>();
+    private final InMemoryWorkLeases workLeases = new InMemoryWorkLeases(this::ensureOpen);
     private volatile boolean closed;
 
     /** A journal that stamps activity with the system clock. */
@@ -218,21 +219,29 @@ public final class InMemoryTurnJournal implements TurnJournal {
         }
         ensureOpen();
         ListingToken after = continuationToken == null ? null : ListingToken.decode(continuationToken, TOKEN_SCHEME);
-        List<ConversationSummary> all = new ArrayList<>(conversations.size());
+        // the first pageSize + 1 after the token, kept in a heap whose top is the last of them: a page costs one pass
+        // over the conversations and memory for one page, not a sort of all of them
+        java.util.PriorityQueue<ConversationSummary> first = new java.util.PriorityQueue<>(pageSize + 1,
+                MOST_RECENT_FIRST.reversed());
         for (Conversation conversation : conversations.values()) {
             ConversationHead head = conversation.head;
             if ((tenant == null || tenant.equals(head.tenant()))
                     && (after == null || after.isFollowedBy(head.lastActivityAt(), head.conversationKey()))) {
-                all.add(ConversationSummary.of(head));
+                first.add(ConversationSummary.of(head));
+                if (first.size() > pageSize + 1) {
+                    first.poll();
+                }
             }
         }
+        List<ConversationSummary> all = new ArrayList<>(first);
         all.sort(MOST_RECENT_FIRST);
         if (all.size() <= pageSize) {
             return new Page<>(all, null);
         }
         List<ConversationSummary> page = all.subList(0, pageSize);
         ConversationSummary last = page.get(pageSize - 1);
-        return new Page<>(page, new ListingToken(last.lastActivityAt(), last.conversationKey()).encode(TOKEN_SCHEME));
+        return new Page<>(List.copyOf(page),
+                new ListingToken(last.lastActivityAt(), last.conversationKey()).encode(TOKEN_SCHEME));
     }
 
     @Override
@@ -285,6 +294,11 @@ public final class InMemoryTurnJournal implements TurnJournal {
         ensureOpen();
         return tombstones.values().stream().filter(t -> !t.clean())
                 .sorted(Comparator.comparing(dev.continuity.journal.Tombstone::conversationKey)).toList();
+    }
+
+    @Override
+    public dev.continuity.journal.WorkLeases workLeases() {
+        return workLeases;
     }
 
     /** Marks the journal closed; later calls fail with {@link JournalException}. */

@@ -1,17 +1,17 @@
 package dev.continuity.replay.internal;
 
 import dev.continuity.agentservice.AgentService;
-import dev.continuity.journal.ConversationSummary;
-import dev.continuity.journal.Page;
-import dev.continuity.journal.TurnJournal;
 import dev.continuity.rehydrate.RehydrationEvent;
+import dev.continuity.rehydrate.internal.ConversationSource;
 import dev.continuity.rehydrate.internal.Events;
 import dev.continuity.replay.ConversationReplayer;
 import dev.continuity.replay.FailureReason;
 import dev.continuity.replay.ReplayException;
-import java.time.Instant;
+import dev.continuity.replay.ReplayOutcome;
+import dev.continuity.telemetry.Activity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,8 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Replays the journal's conversations into one region with bounded concurrency, most recently active
- * first. Interrupting the calling thread stops it: no new conversation starts, running replays are
+ * Replays the journal's conversations into one region with bounded concurrency, in the order a
+ * {@link ConversationSource} hands them out (most recently active first). Interrupting the calling thread stops it: no new conversation starts, running replays are
  * interrupted (each stops at its next call boundary, its cursor durable), and {@link #run} returns
  * {@code false}.
  */
@@ -34,64 +34,40 @@ public final class ConversationPhase {
     private static final Logger LOG = LoggerFactory.getLogger(ConversationPhase.class);
     private static final AtomicInteger POOLS = new AtomicInteger();
 
-    private final TurnJournal journal;
     private final ConversationReplayer replayer;
     private final AgentService target;
     private final int concurrency;
-    private final int pageSize;
-    private final Instant changedSince;
     private final Events events;
     private final TotalsAccumulator totals;
     private final GiveUpGuard guard;
     private final ServiceRetry retry;
 
     /**
-     * @param changedSince visit only conversations active at or after this instant ({@code null}: all)
      * @param guard decides when the region stopped answering for too long: then no conversation starts
      *     and running replays stop at their next call (reported as {@code GAVE_UP})
      */
-    public ConversationPhase(TurnJournal journal, ConversationReplayer replayer, AgentService target, int concurrency,
-            int pageSize, Instant changedSince, Events events, TotalsAccumulator totals, GiveUpGuard guard) {
+    public ConversationPhase(ConversationReplayer replayer, AgentService target, int concurrency, Events events,
+            TotalsAccumulator totals, GiveUpGuard guard) {
         this.guard = guard;
-        this.retry = new ServiceRetry("continuity-replay", replayer.options().retry());
-        this.journal = journal;
+        this.retry = new ServiceRetry("continuity-replay", replayer.options().retry(), replayer.telemetry());
         this.replayer = replayer;
         this.target = target;
         this.concurrency = concurrency;
-        this.pageSize = pageSize;
-        this.changedSince = changedSince;
         this.events = events;
         this.totals = totals;
     }
 
-    /** The keys to visit, most recently active first. */
-    public List<String> conversationKeys() {
-        List<String> keys = new ArrayList<>();
-        String token = null;
-        do {
-            Page<ConversationSummary> page = journal.listConversations(token, pageSize);
-            for (ConversationSummary summary : page.items()) {
-                if (changedSince != null && summary.lastActivityAt().isBefore(changedSince)) {
-                    return keys; // listing is most recent first: everything after is older
-                }
-                keys.add(summary.conversationKey());
-            }
-            token = page.continuationToken();
-        } while (token != null);
-        return keys;
-    }
-
     /**
-     * Replays every conversation of {@code keys}.
+     * Replays every conversation {@code source} hands out, {@code concurrency} at a time. The source holds a bounded
+     * number of keys (a listing page, or leased chunks); the totals hold counters, so memory does not grow with the
+     * number of conversations.
      *
      * @return true when all were visited, false when interrupted first
      */
-    public boolean run(List<String> keys) {
+    public boolean run(ConversationSource source) {
         String region = target.region();
-        long total = keys.size();
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
-        AtomicInteger next = new AtomicInteger();
         int pool = POOLS.incrementAndGet();
         AtomicInteger threads = new AtomicInteger();
         ThreadFactory factory = r -> {
@@ -99,7 +75,7 @@ public final class ConversationPhase {
             t.setDaemon(true);
             return t;
         };
-        int workerCount = (int) Math.max(1, Math.min(concurrency, total));
+        int workerCount = Math.max(1, concurrency);
         ExecutorService workers = Executors.newFixedThreadPool(workerCount, factory);
         // cursor records run here while the worker replays its next conversation (their journal writes are
         // durable one by one; concurrent ones share a transaction); a worker finishes one before its next
@@ -108,35 +84,36 @@ public final class ConversationPhase {
             t.setDaemon(true);
             return t;
         });
-        // each worker takes the next key in listing order (most recently active first): no hand-off per
+        // each worker takes the next key from the source itself (most recently active first): no hand-off per
         // conversation, so a loaded machine's scheduling latency is not paid once per conversation
-        Runnable work = () -> {
-            int index;
-            String pendingKey = null;
+        Callable<Void> work = () -> {
+            ConversationSource.Claim claim;
+            ConversationSource.Claim pendingClaim = null;
             ReplayRun.Deferred pending = null;
             try {
-                while (!Thread.currentThread().isInterrupted() && (index = next.getAndIncrement()) < keys.size()) {
-                    String key = keys.get(index);
+                while (!Thread.currentThread().isInterrupted() && (claim = source.next()) != null) {
+                    String key = claim.conversationKey();
                     ReplayRun.Deferred started = null;
                     try {
                         if (guard.gaveUp()) {
                             throw new ReplayException(FailureReason.GAVE_UP, "replay of conversation '" + key
                                     + "' into " + region + " not started: " + guard.reason(), null, null);
                         }
-                        started = ReplayRun.deferred(replayer.journal(), replayer.options(), retry, target, key,
-                                guard, recorder);
+                        started = start(key, recorder);
                     } catch (RuntimeException e) {
                         failed(key, e, failed);
+                        source.finished(claim);
                         events.emit(new RehydrationEvent.ConversationsProgress(region, done.incrementAndGet(),
-                                total, failed.get()));
+                                source.taken(), failed.get()));
                     }
-                    finish(pendingKey, pending, done, failed, total);
-                    pendingKey = key;
+                    finish(source, pendingClaim, pending, done, failed);
+                    pendingClaim = started == null ? null : claim;
                     pending = started;
                 }
             } finally {
-                finish(pendingKey, pending, done, failed, total);
+                finish(source, pendingClaim, pending, done, failed);
             }
+            return null;
         };
         List<Future<?>> running = new ArrayList<>();
         try {
@@ -148,11 +125,11 @@ public final class ConversationPhase {
             }
             if (guard.gaveUp()) {
                 LOG.warn("replay into {} gave up: {}; {} of {} conversations not replayed", region, guard.reason(),
-                        failed.get(), total);
+                        failed.get(), source.taken());
             }
             return true;
         } catch (InterruptedException e) {
-            LOG.info("replay into {} interrupted after {} of {} conversations", region, done.get(), total);
+            LOG.info("replay into {} interrupted after {} of {} conversations", region, done.get(), source.taken());
             workers.shutdownNow();
             try {
                 if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {
@@ -171,18 +148,38 @@ public final class ConversationPhase {
         }
     }
 
+    /** Makes the replay's calls and starts its cursor record, within its telemetry activity. */
+    private ReplayRun.Deferred start(String key, ExecutorService recorder) {
+        Activity activity = replayer.telemetry().replay(target.region(), key);
+        ReplayRun.Deferred started;
+        try {
+            started = ReplayRun.deferred(replayer.journal(), replayer.options(), retry, target, key, guard, recorder);
+        } catch (RuntimeException | Error e) {
+            activity.failed(e);
+            activity.close();
+            throw e;
+        }
+        return () -> Activity.within(activity, () -> {
+            ReplayOutcome outcome = started.finish();
+            activity.replayed(outcome);
+            return outcome;
+        });
+    }
+
     /** Waits for a replay's cursor record ({@code pending} may be {@code null}) and counts it. */
-    private void finish(String key, ReplayRun.Deferred pending, AtomicLong done, AtomicLong failed, long total) {
+    private void finish(ConversationSource source, ConversationSource.Claim claim, ReplayRun.Deferred pending,
+            AtomicLong done, AtomicLong failed) {
         if (pending == null) {
             return;
         }
         try {
             totals.add(pending.finish());
         } catch (RuntimeException e) {
-            failed(key, e, failed);
+            failed(claim.conversationKey(), e, failed);
         } finally {
-            events.emit(new RehydrationEvent.ConversationsProgress(target.region(), done.incrementAndGet(), total,
-                    failed.get()));
+            source.finished(claim);
+            events.emit(new RehydrationEvent.ConversationsProgress(target.region(), done.incrementAndGet(),
+                    source.taken(), failed.get()));
         }
     }
 

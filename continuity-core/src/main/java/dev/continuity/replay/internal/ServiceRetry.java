@@ -2,6 +2,7 @@ package dev.continuity.replay.internal;
 
 import dev.continuity.RetrySettings;
 import dev.continuity.agentservice.AgentServiceException;
+import dev.continuity.telemetry.ContinuityTelemetry;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -21,6 +22,11 @@ public final class ServiceRetry {
 
     /** A retry named {@code name} (shows in resilience4j metrics) with the settings' budget. */
     public ServiceRetry(String name, RetrySettings settings) {
+        this(name, settings, ContinuityTelemetry.NONE);
+    }
+
+    /** As {@link #ServiceRetry(String, RetrySettings)}, telling {@code telemetry} of every retry and its reason. */
+    public ServiceRetry(String name, RetrySettings settings, ContinuityTelemetry telemetry) {
         this.settings = settings;
         RetryConfig config = RetryConfig.custom()
                 .maxAttempts(settings.maxAttempts())
@@ -31,6 +37,13 @@ public final class ServiceRetry {
                 .writableStackTraceEnabled(false)
                 .build();
         this.retry = Retry.of(name, config);
+        if (telemetry != ContinuityTelemetry.NONE) {
+            retry.getEventPublisher().onRetry(event -> {
+                if (event.getLastThrowable() instanceof AgentServiceException service) {
+                    telemetry.retry(service.region(), ContinuityTelemetry.reason(service.kind()));
+                }
+            });
+        }
     }
 
     /** Runs {@code attempt} until it succeeds, fails for good or the attempts run out. */

@@ -11,7 +11,11 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-/** Sums replay outcomes from many threads into {@link ReplayTotals}. */
+/**
+ * Sums replay outcomes from many threads into {@link ReplayTotals}: counters, the first
+ * {@link RehydrationReport#MAX_LISTED_FAILURES} failures and the first {@code keptKeys} succeeded keys (the
+ * validation's sample), so its memory does not grow with the number of conversations.
+ */
 public final class TotalsAccumulator {
 
     private long visited;
@@ -32,6 +36,18 @@ public final class TotalsAccumulator {
     private final Map<FailureReason, Long> failuresByReason = new EnumMap<>(FailureReason.class);
     private final List<ConversationFailure> failures = new ArrayList<>();
     private final List<String> succeededKeys = new ArrayList<>();
+    private final int keptKeys;
+    private long succeeded;
+
+    /** Keeps no succeeded key. */
+    public TotalsAccumulator() {
+        this(0);
+    }
+
+    /** Keeps the first {@code keptKeys} succeeded keys ({@link #succeededKeys()}). */
+    public TotalsAccumulator(int keptKeys) {
+        this.keptKeys = keptKeys;
+    }
 
     /** Adds a successful catch-up. */
     public synchronized void add(ReplayOutcome outcome) {
@@ -42,7 +58,10 @@ public final class TotalsAccumulator {
             replayed++;
         }
         sum(outcome);
-        succeededKeys.add(outcome.conversationKey());
+        succeeded++;
+        if (succeededKeys.size() < keptKeys) {
+            succeededKeys.add(outcome.conversationKey());
+        }
     }
 
     /** Adds a failed catch-up. */
@@ -91,8 +110,13 @@ public final class TotalsAccumulator {
         return List.copyOf(failures);
     }
 
-    /** Keys of the conversations caught up successfully, in completion order. */
+    /** Keys of the first conversations caught up successfully (at most {@code keptKeys}), in completion order. */
     public synchronized List<String> succeededKeys() {
         return List.copyOf(succeededKeys);
+    }
+
+    /** How many conversations were caught up successfully. */
+    public synchronized long succeeded() {
+        return succeeded;
     }
 }

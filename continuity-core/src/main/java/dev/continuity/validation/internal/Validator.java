@@ -69,10 +69,13 @@ public final class Validator {
     }
 
     /**
-     * Probes each agent, then checks the first {@code sampleSize} of {@code replayedKeys}; the others are
-     * counted as not sampled.
+     * Probes each agent, then checks the first {@code sampleSize} of {@code replayedKeys}; the other
+     * {@code replayed - sampled} are counted as not sampled.
+     *
+     * @param replayedKeys the first replayed conversations (at least {@code sampleSize} of them when there are)
+     * @param replayed how many conversations were replayed in all
      */
-    public ValidationReport run(List<String> agents, List<String> replayedKeys) {
+    public ValidationReport run(List<String> agents, List<String> replayedKeys, long replayed) {
         if (options.probeAgents()) {
             for (String agent : agents) {
                 if (Thread.currentThread().isInterrupted()) {
@@ -88,7 +91,7 @@ public final class Validator {
             checkConversation(key);
         }
         return new ValidationReport(agentsProbed, agentsPassed, sampled, matched, unverified,
-                replayedKeys.size() - sampled, recallChecks, recallPassed, calls, problems);
+                (int) Math.min(Integer.MAX_VALUE, replayed - sampled), recallChecks, recallPassed, calls, problems);
     }
 
     private void probeAgent(String agent) {

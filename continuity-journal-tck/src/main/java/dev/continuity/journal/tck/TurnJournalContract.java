@@ -21,6 +21,8 @@ import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.TurnOutcome;
 import dev.continuity.journal.TurnStatus;
+import dev.continuity.journal.WorkLease;
+import dev.continuity.journal.WorkLeases;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -1217,6 +1219,87 @@ public abstract class TurnJournalContract {
         assertThat(journal.commit(key("a"), 2, outcome("reply two", "resp_2"))).isEqualTo(AppendResult.WRITTEN);
         assertThat(journal.append(pending(key("a"), 3, "three"))).isEqualTo(AppendResult.WRITTEN);
         assertThat(journal.head(key("a")).orElseThrow().lastSequence()).isEqualTo(3);
+    }
+
+    // ------------------------------------------------------------------------------------ work leases
+
+    @Test
+    void aWorkLeaseIsCreatedOnceAndEachWriteNeedsTheStoredVersion() {
+        WorkLeases leases = journal.workLeases();
+        String scope = "contract/" + run + "/cas";
+        Instant until = Instant.parse("2026-12-02T08:00:00.123456789Z");
+        assertThat(leases.get(scope, "chunk-1")).isEmpty();
+
+        WorkLease created = leases.compareAndSet(WorkLease.create(scope, "chunk-1", "instance-a", until,
+                "{\"keys\":[\"k1\",\"k2\"]}"), 0).orElseThrow();
+        assertThat(created.version()).isEqualTo(1);
+        assertThat(leases.compareAndSet(WorkLease.create(scope, "chunk-1", "instance-b", until, "{}"), 0))
+                .as("created once").isEmpty();
+        assertThat(leases.get(scope, "chunk-1")).contains(created);
+
+        WorkLease renewed = leases.compareAndSet(created.heldBy("instance-a", until.plusSeconds(30)), 1).orElseThrow();
+        assertThat(renewed.version()).isEqualTo(2);
+        assertThat(renewed.expiresAt()).isEqualTo(until.plusSeconds(30));
+        assertThat(leases.compareAndSet(created.heldBy("instance-b", until), 1)).as("stale version").isEmpty();
+        assertThat(leases.get(scope, "chunk-1").orElseThrow().owner()).isEqualTo("instance-a");
+    }
+
+    @Test
+    void ofInstancesRacingForAnExpiredWorkLeaseExactlyOneTakesIt() throws Exception {
+        WorkLeases leases = journal.workLeases();
+        String scope = "contract/" + run + "/race";
+        WorkLease expired = leases.compareAndSet(WorkLease.create(scope, "chunk-1", "crashed", Instant.EPOCH, "{}"), 0)
+                .orElseThrow();
+        List<Attempt<Optional<WorkLease>>> attempts = race(RACERS, i -> () -> leases.compareAndSet(
+                expired.heldBy("instance-" + i, Instant.parse("2030-01-01T00:00:00Z")), expired.version()));
+        assertThat(attempts).extracting(Attempt::error).containsOnlyNulls();
+        List<WorkLease> won = attempts.stream().flatMap(a -> a.result().stream()).toList();
+        assertThat(won).hasSize(1);
+        String winner = won.get(0).owner();
+        assertThat(leases.get(scope, "chunk-1").orElseThrow().owner()).isEqualTo(winner);
+    }
+
+    @Test
+    void workLeasesAreListedByScopeInNameOrderAndSurviveAReopen() throws Exception {
+        String scope = "contract/" + run + "/list";
+        String state = "x".repeat(WorkLeases.MAX_STATE_CHARS);
+        for (String name : List.of("chunk-000000002", "run", "chunk-000000001")) {
+            journal.workLeases().compareAndSet(WorkLease.create(scope, name, "a", Instant.EPOCH,
+                    name.equals("run") ? state : "{}"), 0).orElseThrow();
+        }
+        journal.workLeases().compareAndSet(WorkLease.create(scope + "/other", "chunk-000000001", "a", Instant.EPOCH,
+                "{}"), 0).orElseThrow();
+        journal = reopen(journal);
+        assertThat(journal.workLeases().list(scope)).extracting(WorkLease::name)
+                .containsExactly("chunk-000000001", "chunk-000000002", "run");
+        assertThat(journal.workLeases().get(scope, "run").orElseThrow().state()).isEqualTo(state);
+        assertThat(journal.workLeases().list("contract/" + run + "/none")).isEmpty();
+        assertThatThrownBy(() -> journal.workLeases().compareAndSet(WorkLease.create(scope, "big", "a", Instant.EPOCH,
+                state + "x"), 0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("big");
+    }
+
+    @Test
+    void theListingWalksManyConversationsPageByPageEachOnce() {
+        Set<String> keys = new HashSet<>();
+        for (int i = 0; i < 250; i++) {
+            String key = key("many-" + i);
+            keys.add(key);
+            assertThat(journal.compareAndSetHead(ConversationHead.start(key, AGENT, AGENT_VERSION,
+                    STARTED.plusMillis(i % 7)), 0)).isPresent();
+        }
+        List<String> listed = eventually(() -> {
+            List<String> all = new ArrayList<>();
+            String token = null;
+            do {
+                Page<ConversationSummary> page = journal.listConversations(token, 16);
+                assertThat(page.items()).hasSizeLessThanOrEqualTo(16);
+                page.items().stream().map(ConversationSummary::conversationKey).filter(keys::contains)
+                        .forEach(all::add);
+                token = page.continuationToken();
+            } while (token != null);
+            return all;
+        }, all -> all.size() >= keys.size());
+        assertThat(listed).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(keys);
     }
 
     // --------------------------------------------------------------------------------------- helpers

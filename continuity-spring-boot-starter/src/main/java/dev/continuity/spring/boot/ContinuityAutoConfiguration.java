@@ -15,6 +15,7 @@ import dev.continuity.topology.Topology;
 import dev.continuity.topology.TopologyLoader;
 import java.nio.file.Path;
 import java.util.List;
+import dev.continuity.telemetry.ContinuityTelemetry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -92,6 +93,8 @@ public class ContinuityAutoConfiguration {
      * @param monitor listens to the controller
      * @param credential the application's credential, if it has exactly one
      * @param customizers the application's adjustments
+     * @param telemetry the telemetry the stack reports to, if the context has exactly one
+     *     ({@link ContinuityOpenTelemetryAutoConfiguration} makes one)
      * @return the running stack, closed with the context
      * @throws IllegalStateException naming the property when {@code continuity.topology} or
      *     {@code continuity.agents} is unset, or {@code continuity.region} or {@code continuity.standby.region} is
@@ -101,7 +104,7 @@ public class ContinuityAutoConfiguration {
     @ConditionalOnMissingBean
     public ContinuityStack continuityStack(ContinuityProperties properties, TurnJournal journal,
             ContinuityMonitor monitor, ObjectProvider<TokenCredential> credential,
-            ObjectProvider<ContinuityStackCustomizer> customizers) {
+            ObjectProvider<ContinuityStackCustomizer> customizers, ObjectProvider<ContinuityTelemetry> telemetry) {
         Topology topology = new TopologyLoader().load(required(properties.topology(), "continuity.topology",
                 "the topology file (regions, project endpoints, bindings)"));
         checkRegion(topology, properties.region(), "continuity.region");
@@ -129,6 +132,7 @@ public class ContinuityAutoConfiguration {
                         client.failoverWait(failover.failoverWait());
                     }
                 });
+        telemetry.ifUnique(stack::telemetry);
         try {
             customizers.orderedStream().forEach(customizer -> customizer.customize(stack));
         } catch (RuntimeException e) {

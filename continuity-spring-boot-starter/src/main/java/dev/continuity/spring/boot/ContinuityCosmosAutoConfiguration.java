@@ -15,6 +15,7 @@ import dev.continuity.cosmos.StandbyLag;
 import dev.continuity.cosmos.StandbyFailure;
 import dev.continuity.cosmos.WarmStandby;
 import dev.continuity.cosmos.WarmStandbyListener;
+import dev.continuity.telemetry.ContinuityTelemetry;
 import dev.continuity.foundry.ContinuityStack;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.replay.ReplayOutcome;
@@ -136,13 +137,15 @@ public class ContinuityCosmosAutoConfiguration {
      * @param clients the clients
      * @param stack the stack whose replayer and region the standby uses
      * @param listeners the application's listeners of the standby's replays and failures, each told of every one
+     * @param telemetry the telemetry its lag is reported to, if the context has exactly one
      * @return the standby, not started
      */
     @Bean(destroyMethod = "")
     @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = "continuity.standby", name = "enabled", havingValue = "true")
     public WarmStandby continuityWarmStandby(ContinuityProperties properties, ContinuityCosmosClients clients,
-            ContinuityStack stack, ObjectProvider<WarmStandbyListener> listeners) {
+            ContinuityStack stack, ObjectProvider<WarmStandbyListener> listeners,
+            ObjectProvider<ContinuityTelemetry> telemetry) {
         ContinuityProperties.Cosmos cosmos = properties.journal().cosmos();
         ContinuityProperties.Standby settings = properties.standby();
         String region = settings.region() != null ? settings.region()
@@ -151,14 +154,15 @@ public class ContinuityCosmosAutoConfiguration {
                                 + " secondary region; set continuity.standby.region"));
         CosmosAsyncDatabase database = clients.asyncClient().getDatabase(cosmos.database());
         WarmStandby.createLeaseContainerIfNotExists(database, settings.leaseContainer());
-        return WarmStandby.builder()
+        WarmStandby.Builder standby = WarmStandby.builder()
                 .feedContainer(database.getContainer(cosmos.container()))
                 .leaseContainer(database.getContainer(settings.leaseContainer()))
                 .replayer(stack.replayer())
                 .target(stack.regions().service(region))
                 .feedPollDelay(settings.feedPollDelay())
-                .listener(allOf(listeners.orderedStream().toList()))
-                .build();
+                .listener(allOf(listeners.orderedStream().toList()));
+        telemetry.ifUnique(standby::telemetry);
+        return standby.build();
     }
 
     /**

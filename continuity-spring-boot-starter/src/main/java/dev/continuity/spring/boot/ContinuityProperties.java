@@ -24,6 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param journal where turns are journaled
  * @param failover how regions are probed and how a send waits for a failover
  * @param standby the warm standby (Cosmos DB journal only)
+ * @param telemetry OpenTelemetry (with {@code continuity-opentelemetry} on the classpath)
  */
 @ConfigurationProperties("continuity")
 public record ContinuityProperties(
@@ -34,7 +35,18 @@ public record ContinuityProperties(
         TurnDurability durability,
         @DefaultValue Journal journal,
         @DefaultValue Failover failover,
-        @DefaultValue Standby standby) {
+        @DefaultValue Standby standby,
+        @DefaultValue Telemetry telemetry) {
+
+    /**
+     * OpenTelemetry, when the application has {@code continuity-opentelemetry} on its classpath: spans and metrics
+     * through the application's {@code OpenTelemetry} bean, or {@code GlobalOpenTelemetry} when it has none
+     * (docs/observability.md).
+     *
+     * @param recordContent record message content on spans (off: only sizes and ids, never what was said)
+     */
+    public record Telemetry(@DefaultValue("false") boolean recordContent) {
+    }
 
     /**
      * The journal: exactly one of {@code sqlite} and {@code cosmos.endpoint}.

@@ -12,6 +12,15 @@ import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.TurnStatus;
 import dev.continuity.journal.sqlite.SqliteTurnJournal;
+import dev.continuity.opentelemetry.ContinuityOpenTelemetry;
+import dev.continuity.telemetry.ContinuityTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import dev.continuity.testsupport.EmulatedTopology;
 import java.time.Instant;
 import java.util.List;
@@ -71,6 +80,40 @@ class ContinuityAutoConfigurationTest {
                             .containsEntry("regions", Map.of("eastus2", "UP", "centralus", "UP"))
                             .doesNotContainKey("standby");
                 });
+    }
+
+    @Test
+    void theApplicationsOpenTelemetryRecordsTheTurnsOfTheStack() {
+        InMemorySpanExporter spans = InMemorySpanExporter.create();
+        OpenTelemetrySdk openTelemetry = OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder()
+                        .addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+                .build();
+        configured("telemetry.db")
+                .withConfiguration(AutoConfigurations.of(ContinuityOpenTelemetryAutoConfiguration.class))
+                .withBean(OpenTelemetry.class, () -> openTelemetry)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(ContinuityTelemetry.class)).isInstanceOf(ContinuityOpenTelemetry.class);
+                    ContinuityClient client = context.getBean(ContinuityClient.class);
+                    client.startConversation("otel-1", "triage", null);
+                    client.send("otel-1", "remember colour=teal");
+
+                    SpanData turn = spans.getFinishedSpanItems().stream()
+                            .filter(span -> span.getName().equals("continuity.turn")).findFirst().orElseThrow();
+                    assertThat(turn.getAttributes().get(AttributeKey.stringKey("continuity.conversation.key")))
+                            .isEqualTo("otel-1");
+                    assertThat(spans.getFinishedSpanItems()).anySatisfy(span -> {
+                        assertThat(span.getName()).startsWith("invoke_agent");
+                        assertThat(span.getParentSpanId()).isEqualTo(turn.getSpanId());
+                        assertThat(span.getAttributes().get(AttributeKey.stringKey("continuity.region")))
+                                .isEqualTo("eastus2");
+                    });
+                    assertThat(spans.getFinishedSpanItems()).allSatisfy(span -> assertThat(
+                            span.getAttributes().asMap().values()).noneMatch(value ->
+                                    String.valueOf(value).contains("colour=teal")));
+                });
+        openTelemetry.close();
     }
 
     @Test

@@ -24,7 +24,8 @@ import java.util.List;
  * {@code 'default'}) and an index by tenant and activity. A journal opened for writing is upgraded in place; one
  * opened read-only is read as it is (no options, every conversation of the default tenant).
  * <p>Every open for writing also creates, whatever the version (no version change), the {@code tombstone} table:
- * one row per forgotten conversation with the regional copies still to be deleted.
+ * one row per forgotten conversation with the regional copies still to be deleted; and the {@code work_lease} table:
+ * one row per lease on work shared by the processes that open the file (scope, name, owner, expiry, state, version).
  * <p> * Times are INTEGER nanoseconds since the epoch (exact, and cheap to read back; in {@code sqlite3}:
  * {@code datetime(started_at / 1e9, 'unixepoch')}).
  */
@@ -51,6 +52,21 @@ final class SqliteSchema {
               forgotten_at     INTEGER NOT NULL,
               pending_json     TEXT NOT NULL,
               pending          INTEGER NOT NULL
+            ) WITHOUT ROWID""";
+
+    /**
+     * Leases on work shared by the processes that open the file ({@code WorkLeases}; created when missing, by every
+     * open for writing).
+     */
+    static final String WORK_LEASES = """
+            CREATE TABLE IF NOT EXISTS work_lease (
+              scope      TEXT NOT NULL,
+              name       TEXT NOT NULL,
+              owner      TEXT NOT NULL,
+              expires_at INTEGER NOT NULL,
+              state      TEXT NOT NULL,
+              version    INTEGER NOT NULL,
+              PRIMARY KEY (scope, name)
             ) WITHOUT ROWID""";
 
     private static final List<String> VERSION_1 = List.of(
@@ -131,6 +147,7 @@ final class SqliteSchema {
     private static int ensureInTransaction(Statement statement, Path file) throws SQLException {
         int version = inspect(statement, file, true);
         statement.execute(TOMBSTONES);
+        statement.execute(WORK_LEASES);
         return version;
     }
 

@@ -117,6 +117,7 @@ public final class SqliteTurnJournal implements TurnJournal {
     private final GroupCommitWriter writer;
     private final ReadConnectionPool readers;
     private final int schemaVersion;
+    private volatile SqliteWorkLeases workLeases;
 
     private SqliteTurnJournal(Builder builder) {
         this.file = builder.file;
@@ -617,6 +618,22 @@ public final class SqliteTurnJournal implements TurnJournal {
             }
             return tombstones;
         });
+    }
+
+    /**
+     * The leases in this file's {@code work_lease} table, shared by every process that opens it.
+     *
+     * @throws JournalException if the journal is open read-only
+     */
+    @Override
+    public dev.continuity.journal.WorkLeases workLeases() {
+        GroupCommitWriter w = writer();
+        SqliteWorkLeases leases = workLeases;
+        if (leases == null) {
+            leases = new SqliteWorkLeases(w, readers);
+            workLeases = leases;
+        }
+        return leases;
     }
 
     private static Tombstone selectTombstone(StatementCache c, String key) throws SQLException {

@@ -1,0 +1,478 @@
+package dev.continuity.rehydrate.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.continuity.journal.ConversationSummary;
+import dev.continuity.journal.JournalException;
+import dev.continuity.journal.Page;
+import dev.continuity.journal.TurnJournal;
+import dev.continuity.journal.WorkLease;
+import dev.continuity.journal.WorkLeases;
+import dev.continuity.rehydrate.RehydrationEvent;
+import dev.continuity.rehydrate.WorkShare;
+import dev.continuity.rehydrate.WorkSharing;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A conversations phase shared with other instances through {@link WorkLeases} ({@link WorkSharing}).
+ *
+ * <p>Leases of scope {@code rehydrate/<region>/<mode>/<name>}: {@code run} (the coordinator: the run's id, the
+ * listing's continuation, whether it is exhausted, how many chunks exist, whether the run completed) and, in scope
+ * {@code .../<run id>}, one lease per chunk ({@code chunk-000000007}: its conversation keys, the listing's
+ * continuation after it, its owner and expiry, whether it is done).
+ *
+ * <p>Claiming a chunk: read the coordinator, list the page after its continuation, create chunk {@code n} (version 0,
+ * so of two instances exactly one creates it), then advance the coordinator. An instance that finds chunk {@code n}
+ * already created (by a racing instance, or one that crashed before advancing the coordinator) advances the
+ * coordinator from the chunk's own continuation. Once the listing is exhausted, chunks not done whose leases have
+ * expired are taken over (a compare-and-set of the owner: exactly one instance wins) and replayed whole; chunks other
+ * instances hold are waited for, polling at a third of the lease duration.
+ */
+public final class LeasedSource implements ConversationSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeasedSource.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String COORDINATOR = "run";
+
+    private final TurnJournal journal;
+    private final WorkLeases leases;
+    private final WorkSharing sharing;
+    private final Clock clock;
+    private final Events events;
+    private final String region;
+    private final Instant changedSince;
+    private final String scope;
+    private final Instant started;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Map<String, Held> held = new LinkedHashMap<>();
+    private final Set<String> takenOverFrom = new LinkedHashSet<>();
+    private final ScheduledExecutorService renewer;
+    private String run;
+    private String chunkScope;
+    private boolean listingEnded;
+    private boolean completed;
+    private long chunks;
+    private long takenOver;
+    private long lost;
+    private long conversations;
+
+    /**
+     * @param scopeTail what distinguishes this phase's runs besides the sharing's name (region and mode)
+     * @param changedSince only conversations active at or after this instant ({@code null}: all)
+     */
+    public LeasedSource(TurnJournal journal, WorkSharing sharing, Clock clock, Events events, String region,
+            String scopeTail, Instant changedSince) {
+        this.journal = journal;
+        this.leases = journal.workLeases();
+        this.sharing = sharing;
+        this.clock = clock;
+        this.events = events;
+        this.region = region;
+        this.changedSince = changedSince;
+        this.scope = "rehydrate/" + scopeTail + "/" + sharing.name();
+        this.started = clock.instant();
+        joinRun();
+        this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "continuity-rehydrate-leases-" + region);
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(1, sharing.leaseDuration().toMillis() / 3);
+        renewer.scheduleAtFixedRate(this::renew, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** This instance's part so far. */
+    public WorkShare share() {
+        lock.lock();
+        try {
+            return new WorkShare(sharing.instance(), run, chunks, takenOver, lost, conversations,
+                    List.copyOf(takenOverFrom));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Claim next() throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            while (true) {
+                Claim claim = pollHeld();
+                if (claim != null) {
+                    return claim;
+                }
+                if (!listingEnded) {
+                    claimNewChunk();
+                    continue;
+                }
+                Instant wakeAt = takeOverOrWait();
+                if (wakeAt == null) {
+                    continue; // took a chunk over
+                }
+                if (wakeAt.equals(Instant.MAX)) {
+                    return null; // nothing left for this worker (this instance's own chunks may still be running)
+                }
+                long waitMillis = Math.max(1, Math.min(Duration.between(clock.instant(), wakeAt).toMillis(),
+                        sharing.leaseDuration().toMillis() / 3));
+                changed.await(waitMillis, TimeUnit.MILLISECONDS); // another instance's chunk: re-read after a while
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void finished(Claim claim) {
+        lock.lock();
+        try {
+            Held chunk = (Held) claim.chunk();
+            chunk.outstanding--;
+            if (chunk.outstanding == 0 && chunk.keys.isEmpty()) {
+                held.remove(chunk.lease.name());
+                if (!chunk.lost) {
+                    markDone(chunk);
+                }
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public long taken() {
+        lock.lock();
+        try {
+            return conversations;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops renewing; chunks still held (an interrupted phase) are released for another instance at once. */
+    @Override
+    public void close() {
+        renewer.shutdownNow();
+        lock.lock();
+        try {
+            for (Held chunk : held.values()) {
+                if (!chunk.lost) {
+                    Optional<WorkLease> released = leases.compareAndSet(chunk.lease.heldBy("", clock.instant()),
+                            chunk.lease.version());
+                    LOG.info("{} chunk {} of run {} with {} conversations not started", released.isPresent()
+                            ? "released" : "could not release", chunk.lease.name(), run, chunk.keys.size());
+                }
+            }
+            held.clear();
+        } catch (RuntimeException e) {
+            LOG.warn("releasing the chunks of run {} failed; they are taken over when their leases expire", run, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------ run
+
+    /** Joins the run in progress, or starts a new one when there is none (or the last one completed or died). */
+    private void joinRun() {
+        while (true) {
+            Optional<WorkLease> stored = leases.get(scope, COORDINATOR);
+            if (stored.isPresent()) {
+                RunState state = RunState.parse(stored.get().state());
+                boolean ours = state.completed ? !state.completedAt.isBefore(started) : !abandoned(stored.get(), state);
+                if (ours) {
+                    adopt(state);
+                    LOG.info("instance {} joined run {} of {} ({} chunks so far{})", sharing.instance(), run, scope,
+                            state.chunks, state.completed ? ", completed" : "");
+                    return;
+                }
+            }
+            RunState fresh = new RunState(UUID.randomUUID().toString(), null, false, 0, false, Instant.EPOCH);
+            long expected = stored.map(WorkLease::version).orElse(0L);
+            if (leases.compareAndSet(WorkLease.create(scope, COORDINATOR, sharing.instance(), expiry(), fresh.json()),
+                    expected).isPresent()) {
+                adopt(fresh);
+                LOG.info("instance {} started run {} of {}", sharing.instance(), run, scope);
+                return;
+            }
+        }
+    }
+
+    private void adopt(RunState state) {
+        run = state.run;
+        chunkScope = scope + "/" + run;
+        listingEnded = state.exhausted;
+        completed = state.completed;
+    }
+
+    /**
+     * A run not completed that nobody has held anything of for a whole lease duration: the coordinator and every chunk
+     * not done expired at least a lease duration ago (every instance of it crashed or stopped). A new run replaces
+     * it, so that conversations its done chunks visited long ago are visited again. A run whose instances died only
+     * moments ago is joined instead, and their chunks are taken over.
+     */
+    private boolean abandoned(WorkLease coordinator, RunState state) {
+        Instant latest = coordinator.expiresAt();
+        for (WorkLease chunk : leases.list(scope + "/" + state.run)) {
+            if (!ChunkState.parse(chunk.state()).done && chunk.expiresAt().isAfter(latest)) {
+                latest = chunk.expiresAt();
+            }
+        }
+        return !clock.instant().isBefore(latest.plus(sharing.leaseDuration()));
+    }
+
+    /** Claims the next chunk of the listing, or finds the listing exhausted (or helps a stuck coordinator on). */
+    private void claimNewChunk() {
+        WorkLease coordinator = leases.get(scope, COORDINATOR).orElseThrow(() -> new JournalException(
+                "the coordinator lease of " + scope + " disappeared"));
+        RunState state = RunState.parse(coordinator.state());
+        if (!state.run.equals(run) || state.exhausted) {
+            listingEnded = true; // exhausted, or replaced by a later run (this one completed)
+            return;
+        }
+        String name = String.format("chunk-%09d", state.chunks);
+        Page<ConversationSummary> page = journal.listConversations(state.next, sharing.chunkSize());
+        List<String> keys = new ArrayList<>(page.items().size());
+        boolean exhausted = !ListingSource.keysChangedSince(page, changedSince, keys)
+                || page.continuationToken() == null;
+        ChunkState chunk = new ChunkState(keys, page.continuationToken(), exhausted, false);
+        Optional<WorkLease> created = leases.compareAndSet(
+                WorkLease.create(chunkScope, name, sharing.instance(), expiry(), chunk.json()), 0);
+        ChunkState advance = chunk;
+        if (created.isEmpty()) {
+            // another instance created this chunk first (racing, or crashed before advancing the coordinator)
+            advance = leases.get(chunkScope, name).map(l -> ChunkState.parse(l.state())).orElseThrow(
+                    () -> new JournalException("chunk lease " + chunkScope + "/" + name + " disappeared"));
+        }
+        RunState next = new RunState(run, advance.next, advance.exhausted, state.chunks + 1, false, Instant.EPOCH);
+        leases.compareAndSet(coordinator.heldBy(sharing.instance(), expiry()).withState(next.json()),
+                coordinator.version()); // lost: another instance advanced it the same way
+        if (created.isPresent()) {
+            chunks++;
+            hold(created.get(), keys);
+            LOG.debug("instance {} claimed {} ({} conversations)", sharing.instance(), name, keys.size());
+        }
+    }
+
+    /**
+     * Takes over one expired chunk (null), or says when to look again for chunks other instances hold, or
+     * {@link Instant#MAX} when none is left for this worker. Marks the run completed when every chunk is done.
+     */
+    private Instant takeOverOrWait() {
+        if (completed) {
+            return Instant.MAX;
+        }
+        Instant now = clock.instant();
+        Instant earliest = Instant.MAX;
+        for (WorkLease chunk : leases.list(chunkScope)) {
+            ChunkState state = ChunkState.parse(chunk.state());
+            if (state.done || held.containsKey(chunk.name())) {
+                continue;
+            }
+            if (chunk.expiredAt(now)) {
+                Optional<WorkLease> mine = leases.compareAndSet(chunk.heldBy(sharing.instance(), expiry()),
+                        chunk.version());
+                if (mine.isPresent()) {
+                    takenOver++;
+                    if (!chunk.owner().isEmpty() && takenOverFrom.size() < WorkShare.MAX_LISTED_OWNERS) {
+                        takenOverFrom.add(chunk.owner());
+                    }
+                    LOG.info("instance {} took over {} of run {} ({} conversations) from {}, whose lease expired at {}",
+                            sharing.instance(), chunk.name(), run, state.keys.size(),
+                            chunk.owner().isEmpty() ? "nobody (released)" : chunk.owner(), chunk.expiresAt());
+                    events.emit(new RehydrationEvent.WorkTakenOver(region, chunk.name(), chunk.owner(),
+                            state.keys.size()));
+                    hold(mine.get(), state.keys);
+                    return null;
+                }
+                return now; // another instance took it first: look again
+            }
+            if (chunk.expiresAt().isBefore(earliest)) {
+                earliest = chunk.expiresAt();
+            }
+        }
+        if (!earliest.equals(Instant.MAX)) {
+            return earliest;
+        }
+        if (held.isEmpty()) {
+            markCompleted();
+        }
+        return Instant.MAX;
+    }
+
+    private void markCompleted() {
+        while (!completed) {
+            WorkLease coordinator = leases.get(scope, COORDINATOR).orElseThrow(() -> new JournalException(
+                    "the coordinator lease of " + scope + " disappeared"));
+            RunState state = RunState.parse(coordinator.state());
+            if (!state.run.equals(run) || state.completed) {
+                completed = true;
+                return;
+            }
+            RunState done = new RunState(run, state.next, true, state.chunks, true, clock.instant());
+            if (leases.compareAndSet(coordinator.heldBy(sharing.instance(), clock.instant()).withState(done.json()),
+                    coordinator.version()).isPresent()) {
+                completed = true;
+                LOG.info("run {} of {} completed ({} chunks)", run, scope, state.chunks);
+            }
+        }
+    }
+
+    // --------------------------------------------------------------------------------------------------- chunks
+
+    private void hold(WorkLease lease, List<String> keys) {
+        Held chunk = new Held(lease, new ArrayDeque<>(keys));
+        conversations += keys.size();
+        if (keys.isEmpty()) {
+            markDone(chunk);
+        } else {
+            held.put(lease.name(), chunk);
+        }
+    }
+
+    private Claim pollHeld() {
+        for (Held chunk : held.values()) {
+            String key = chunk.keys.poll();
+            if (key != null) {
+                chunk.outstanding++;
+                return new Claim(key, chunk);
+            }
+        }
+        return null;
+    }
+
+    private void markDone(Held chunk) {
+        ChunkState state = ChunkState.parse(chunk.lease.state());
+        ChunkState done = new ChunkState(List.of(), state.next, state.exhausted, true);
+        if (leases.compareAndSet(chunk.lease.withState(done.json()), chunk.lease.version()).isEmpty()) {
+            LOG.warn("chunk {} of run {} was taken over before it was marked done; its new owner replays it again"
+                    + " (found up to date)", chunk.lease.name(), run);
+        }
+    }
+
+    private void renew() {
+        lock.lock();
+        try {
+            for (Held chunk : held.values()) {
+                if (chunk.lost) {
+                    continue;
+                }
+                Optional<WorkLease> renewed = leases.compareAndSet(chunk.lease.heldBy(sharing.instance(), expiry()),
+                        chunk.lease.version());
+                if (renewed.isPresent()) {
+                    chunk.lease = renewed.get();
+                } else {
+                    chunk.lost = true;
+                    lost++;
+                    LOG.warn("instance {} lost its lease on {} of run {} (taken over after it expired); {} of its"
+                            + " conversations are left to the new owner", sharing.instance(), chunk.lease.name(), run,
+                            chunk.keys.size());
+                    chunk.keys.clear();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("renewing the leases of run {} failed; retried in a third of the lease duration", run, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Instant expiry() {
+        return clock.instant().plus(sharing.leaseDuration());
+    }
+
+    /** A chunk this instance holds: keys not handed out yet, and how many handed out are still running. */
+    private static final class Held {
+        WorkLease lease;
+        final Deque<String> keys;
+        int outstanding;
+        boolean lost;
+
+        Held(WorkLease lease, Deque<String> keys) {
+            this.lease = lease;
+            this.keys = keys;
+        }
+    }
+
+    /** The coordinator's state. */
+    private record RunState(String run, String next, boolean exhausted, long chunks, boolean completed,
+            Instant completedAt) {
+
+        String json() {
+            ObjectNode node = JSON.createObjectNode();
+            node.put("run", run);
+            node.put("next", next);
+            node.put("exhausted", exhausted);
+            node.put("chunks", chunks);
+            node.put("completed", completed);
+            node.put("completedAt", completedAt.toString());
+            return node.toString();
+        }
+
+        static RunState parse(String json) {
+            JsonNode node = read(json);
+            return new RunState(node.path("run").asText(), text(node, "next"), node.path("exhausted").asBoolean(),
+                    node.path("chunks").asLong(), node.path("completed").asBoolean(),
+                    Instant.parse(node.path("completedAt").asText(Instant.EPOCH.toString())));
+        }
+    }
+
+    /** A chunk's state. */
+    private record ChunkState(List<String> keys, String next, boolean exhausted, boolean done) {
+
+        String json() {
+            ObjectNode node = JSON.createObjectNode();
+            ArrayNode array = node.putArray("keys");
+            keys.forEach(array::add);
+            node.put("next", next);
+            node.put("exhausted", exhausted);
+            node.put("done", done);
+            return node.toString();
+        }
+
+        static ChunkState parse(String json) {
+            JsonNode node = read(json);
+            List<String> keys = new ArrayList<>();
+            node.path("keys").forEach(k -> keys.add(k.asText()));
+            return new ChunkState(keys, text(node, "next"), node.path("exhausted").asBoolean(),
+                    node.path("done").asBoolean());
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new JournalException("a work lease's state is not what this version of Continuity writes: "
+                    + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.continuity.rehydrate;
+
+import static dev.continuity.rehydrate.TwoRegions.SECONDARY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.continuity.definition.AgentDefinition;
+import dev.continuity.journal.WorkLease;
+import dev.continuity.validation.ValidationOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@link Rehydrator#builder()}{@code .shareWork(...)}: instances sharing a journal divide the conversations phase by
+ * leased chunks, through the real SDK adapter and the emulator (processes killed: {@link
+ * SharedRehydrationAcrossProcessesTest}).
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SharedRehydrationTest {
+
+    private static final int CONVERSATIONS = 23;
+    private TwoRegions regions;
+    private final List<AgentDefinition> agents = TwoRegions.definitions(3);
+    private final List<String> keys = new ArrayList<>();
+    private long minimal;
+
+    @BeforeEach
+    void start() {
+        regions = new TwoRegions();
+        for (int i = 0; i < CONVERSATIONS; i++) {
+            String key = "conv-" + i;
+            int items = 1 + (i * 11) % 50;
+            regions.conversation(key, agents.get(i % agents.size()).name(), items, Set.of());
+            keys.add(key);
+            minimal += Math.max(1, (items + 19) / 20);
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        regions.close();
+    }
+
+    private static final Duration LEASE = Duration.ofSeconds(10);
+
+    private Rehydrator.Builder instance(String name, Clock clock) {
+        return Rehydrator.builder().journal(regions.journal).target(regions.service(SECONDARY))
+                .topology(regions.topology()).definitions(agents).mode(RehydrationMode.EAGER).concurrency(2)
+                .validation(ValidationOptions.none()).cleanOrphans(false).clock(clock)
+                .shareWork(WorkSharing.instance(name).withChunkSize(5).withLeaseDuration(LEASE));
+    }
+
+    private void assertEveryConversationOnceWithTheMinimalCalls() {
+        regions.assertReplayedOnce(keys, SECONDARY, minimal);
+    }
+
+    @Test
+    void twoInstancesAtOnceReplayEveryConversationOnceBetweenThem() throws Exception {
+        CompletableFuture<RehydrationReport> a = CompletableFuture.supplyAsync(
+                () -> instance("instance-a", Clock.systemUTC()).build().run());
+        RehydrationReport b = instance("instance-b", Clock.systemUTC()).build().run();
+        RehydrationReport first = a.get(60, TimeUnit.SECONDS);
+
+        assertThat(first.succeeded()).isTrue();
+        assertThat(b.succeeded()).isTrue();
+        assertThat(first.work().run()).isEqualTo(b.work().run());
+        assertThat(first.work().chunks() + b.work().chunks()).as("chunks of 5").isEqualTo((CONVERSATIONS + 4) / 5);
+        assertThat(first.work().conversations() + b.work().conversations()).isEqualTo(CONVERSATIONS);
+        assertThat(first.conversations().created() + b.conversations().created()).isEqualTo(CONVERSATIONS);
+        assertThat(first.work().takenOver() + b.work().takenOver()).isZero();
+        assertEveryConversationOnceWithTheMinimalCalls();
+
+        // the run is complete: an instance that starts afterwards starts a new run and finds everything up to date
+        regions.resetCounts();
+        RehydrationReport later = instance("instance-c", Clock.systemUTC()).build().run();
+        assertThat(later.work().run()).isNotEqualTo(b.work().run());
+        assertThat(later.conversations().upToDate()).isEqualTo(CONVERSATIONS);
+        assertThat(regions.count(SECONDARY, "conversations.create") + regions.count(SECONDARY, "items.create"))
+                .isZero();
+    }
+
+    @Test
+    void aChunkWhoseOwnerStoppedRenewingIsTakenOverAndItsConversationsAreNotWrittenTwice() throws Exception {
+        // instance A stops in the middle of its first chunk; instance B's clock runs 11 s ahead, so A's lease (10 s,
+        // renewed every 3.3 s while A is stuck) has expired for B, though less than a lease duration ago: what an A
+        // that crashed a moment ago looks like to everyone else (B joins A's run and takes the chunk over)
+        CountDownLatch stuck = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RehydrationListener stopAtThird = event -> {
+            if (event instanceof RehydrationEvent.ConversationsProgress p && p.done() == 3) {
+                stuck.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        CompletableFuture<RehydrationReport> a = CompletableFuture.supplyAsync(
+                () -> instance("instance-a", Clock.systemUTC()).concurrency(1).listener(stopAtThird).build().run());
+        assertThat(stuck.await(60, TimeUnit.SECONDS)).isTrue();
+
+        List<RehydrationEvent> events = new CopyOnWriteArrayList<>();
+        RehydrationReport b = instance("instance-b", Clock.offset(Clock.systemUTC(), LEASE.plusSeconds(1)))
+                .listener(events::add).build().run();
+        release.countDown();
+        RehydrationReport first = a.get(60, TimeUnit.SECONDS);
+
+        assertThat(b.succeeded()).isTrue();
+        assertThat(b.work().takenOver()).isEqualTo(1);
+        assertThat(b.work().takenOverFrom()).containsExactly("instance-a");
+        assertThat(events).contains(new RehydrationEvent.WorkTakenOver(SECONDARY, "chunk-000000000", "instance-a", 5));
+        assertThat(first.work().chunks()).as("A claimed only its first chunk").isEqualTo(1);
+        assertThat(b.work().chunks()).isEqualTo((CONVERSATIONS + 4) / 5 - 1);
+        assertThat(b.conversations().upToDate()).as("what A replayed before it stopped").isGreaterThanOrEqualTo(3);
+        assertEveryConversationOnceWithTheMinimalCalls();
+        assertThat(regions.journal.workLeases().list("rehydrate/" + SECONDARY + "/eager/default/" + b.work().run()))
+                .as("every chunk done").hasSize((CONVERSATIONS + 4) / 5)
+                .extracting(WorkLease::state).allMatch(s -> s.contains("\"done\":true"));
+    }
+}
