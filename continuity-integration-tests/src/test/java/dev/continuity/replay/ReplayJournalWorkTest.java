@@ -17,12 +17,8 @@ import dev.continuity.journal.RegionCursor;
 import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.memory.InMemoryTurnJournal;
-import dev.continuity.rehydrate.RehydrationMode;
-import dev.continuity.rehydrate.RehydrationReport;
-import dev.continuity.rehydrate.Rehydrator;
 import dev.continuity.rehydrate.TwoRegions;
 import dev.continuity.replay.internal.ReplayRun;
-import dev.continuity.validation.ValidationOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -164,34 +160,10 @@ class ReplayJournalWorkTest {
         assertThat(content(regions.regionItems("c", SECONDARY))).isEqualTo(content(regions.journalItems("c")));
     }
 
-    @Test
-    void aRehydrationRecordsCursorsWhileReplayingTheNextConversationAndRetriesARecordThatLostARace() {
-        for (int i = 0; i < 6; i++) {
-            regions.conversation("c" + i, AGENT, 30, Set.of());
-        }
-        // every record made off the replaying thread finds the head changed by a commit just before it
-        journal.bumpBeforeDeferredRecord = true;
-
-        RehydrationReport report = Rehydrator.builder().journal(journal).target(secondary)
-                .topology(regions.topology()).definitions(TwoRegions.definitions(1)).mode(RehydrationMode.EAGER)
-                .concurrency(2).validation(ValidationOptions.none()).replayOptions(FAST).build().run();
-
-        assertThat(report.succeeded()).isTrue();
-        assertThat(journal.deferredRecords.get()).isEqualTo(6);
-        assertThat(report.conversations().writeCalls()).isEqualTo(12).isEqualTo(report.conversations().minimalWriteCalls());
-        for (int i = 0; i < 6; i++) {
-            assertThat(journal.head("c" + i).orElseThrow().region(SECONDARY).replayedThrough()).isEqualTo(15);
-            assertThat(content(regions.regionItems("c" + i, SECONDARY)))
-                    .isEqualTo(content(regions.journalItems("c" + i)));
-        }
-    }
-
     /** The real journal, counting calls; it can refuse cursor records (a crash) or lose the race for them. */
     static final class WatchedJournal extends ForwardingTurnJournal {
         final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-        final AtomicInteger deferredRecords = new AtomicInteger();
         volatile boolean crashOnRecord;
-        volatile boolean bumpBeforeDeferredRecord;
         volatile Runnable beforeHistoryRead;
 
         WatchedJournal(TurnJournal real) {
@@ -224,11 +196,6 @@ class ReplayJournalWorkTest {
             calls.computeIfAbsent("compareAndSetHead", k -> new AtomicInteger()).incrementAndGet();
             if (crashOnRecord && head.regions().containsKey(SECONDARY)) {
                 throw new JournalException("the process crashed before recording " + head.region(SECONDARY));
-            }
-            if (bumpBeforeDeferredRecord && Thread.currentThread().getName().endsWith("-cursor")) {
-                deferredRecords.incrementAndGet();
-                ConversationHead current = super.head(head.conversationKey()).orElseThrow();
-                super.compareAndSetHead(current, current.version()); // a commit elsewhere moves the version
             }
             return super.compareAndSetHead(head, expectedVersion);
         }

@@ -7,8 +7,6 @@ import dev.continuity.rehydrate.internal.Events;
 import dev.continuity.replay.ConversationReplayer;
 import dev.continuity.replay.FailureReason;
 import dev.continuity.replay.ReplayException;
-import dev.continuity.replay.ReplayOutcome;
-import dev.continuity.telemetry.Activity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -77,41 +75,30 @@ public final class ConversationPhase {
         };
         int workerCount = Math.max(1, concurrency);
         ExecutorService workers = Executors.newFixedThreadPool(workerCount, factory);
-        // cursor records run here while the worker replays its next conversation (their journal writes are
-        // durable one by one; concurrent ones share a transaction); a worker finishes one before its next
-        ExecutorService recorder = Executors.newFixedThreadPool(workerCount, r -> {
-            Thread t = new Thread(r, "continuity-rehydrate-" + region + "-" + pool + "-cursor");
-            t.setDaemon(true);
-            return t;
-        });
         // each worker takes the next key from the source itself (most recently active first): no hand-off per
         // conversation, so a loaded machine's scheduling latency is not paid once per conversation
         Callable<Void> work = () -> {
             ConversationSource.Claim claim;
-            ConversationSource.Claim pendingClaim = null;
-            ReplayRun.Deferred pending = null;
-            try {
-                while (!Thread.currentThread().isInterrupted() && (claim = source.next()) != null) {
-                    String key = claim.conversationKey();
-                    ReplayRun.Deferred started = null;
-                    try {
-                        if (guard.gaveUp()) {
-                            throw new ReplayException(FailureReason.GAVE_UP, "replay of conversation '" + key
-                                    + "' into " + region + " not started: " + guard.reason(), null, null);
-                        }
-                        started = start(key, recorder);
-                    } catch (RuntimeException e) {
-                        failed(key, e, failed);
-                        source.finished(claim);
-                        events.emit(new RehydrationEvent.ConversationsProgress(region, done.incrementAndGet(),
-                                source.taken(), failed.get()));
+            while (!Thread.currentThread().isInterrupted() && (claim = source.next()) != null) {
+                String key = claim.conversationKey();
+                try {
+                    if (guard.gaveUp()) {
+                        throw new ReplayException(FailureReason.GAVE_UP, "replay of conversation '" + key
+                                + "' into " + region + " not started: " + guard.reason(), null, null);
                     }
-                    finish(source, pendingClaim, pending, done, failed);
-                    pendingClaim = started == null ? null : claim;
-                    pending = started;
+                    totals.add(TracedReplay.run(replayer.telemetry(), target.region(), key,
+                            () -> ReplayRun.locked(replayer.journal(), replayer.options(), retry, target, key, guard)));
+                } catch (RuntimeException e) {
+                    failed.incrementAndGet();
+                    totals.fail(key, e);
+                    if (!guard.gaveUp()) {
+                        LOG.warn("conversation '{}' not replayed into {}: {}", key, region, e.getMessage());
+                    }
+                } finally {
+                    source.finished(claim);
+                    events.emit(new RehydrationEvent.ConversationsProgress(region, done.incrementAndGet(),
+                            source.taken(), failed.get()));
                 }
-            } finally {
-                finish(source, pendingClaim, pending, done, failed);
             }
             return null;
         };
@@ -144,50 +131,6 @@ public final class ConversationPhase {
             throw new IllegalStateException("replay worker failed", e.getCause());
         } finally {
             workers.shutdownNow();
-            recorder.shutdown(); // records already queued still run: a worker may be waiting for one
-        }
-    }
-
-    /** Makes the replay's calls and starts its cursor record, within its telemetry activity. */
-    private ReplayRun.Deferred start(String key, ExecutorService recorder) {
-        Activity activity = replayer.telemetry().replay(target.region(), key);
-        ReplayRun.Deferred started;
-        try {
-            started = ReplayRun.deferred(replayer.journal(), replayer.options(), retry, target, key, guard, recorder);
-        } catch (RuntimeException | Error e) {
-            activity.failed(e);
-            activity.close();
-            throw e;
-        }
-        return () -> Activity.within(activity, () -> {
-            ReplayOutcome outcome = started.finish();
-            activity.replayed(outcome);
-            return outcome;
-        });
-    }
-
-    /** Waits for a replay's cursor record ({@code pending} may be {@code null}) and counts it. */
-    private void finish(ConversationSource source, ConversationSource.Claim claim, ReplayRun.Deferred pending,
-            AtomicLong done, AtomicLong failed) {
-        if (pending == null) {
-            return;
-        }
-        try {
-            totals.add(pending.finish());
-        } catch (RuntimeException e) {
-            failed(claim.conversationKey(), e, failed);
-        } finally {
-            source.finished(claim);
-            events.emit(new RehydrationEvent.ConversationsProgress(target.region(), done.incrementAndGet(),
-                    source.taken(), failed.get()));
-        }
-    }
-
-    private void failed(String key, RuntimeException e, AtomicLong failed) {
-        failed.incrementAndGet();
-        totals.fail(key, e);
-        if (!guard.gaveUp()) {
-            LOG.warn("conversation '{}' not replayed into {}: {}", key, target.region(), e.getMessage());
         }
     }
 }

@@ -25,11 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,83 +125,6 @@ public final class ReplayRun {
             write();
             return recordAndFinish();
         });
-    }
-
-    /**
-     * Runs the catch-up's calls holding the conversation's {@link ReplayLocks replay lock} and starts recording
-     * the cursor on {@code recorder} (one compare-and-set with the head already read), without waiting for
-     * the record: {@link Deferred#finish()} (on the calling thread) waits for it, completes it if it failed
-     * (re-reading the head, or starting over when another replay moved the cursor), releases the lock and
-     * returns the outcome. The replay counts as done only then: a crash before leaves a regional copy that
-     * the next replay reconciles by listing it (or, when this run created it, an unreferenced copy that the
-     * orphans phase deletes). With a journal whose writes are durable one by one, this takes the record off
-     * the caller's critical path, and concurrent records share one journal transaction.
-     */
-    public static Deferred deferred(TurnJournal journal, ReplayOptions options, ServiceRetry retry,
-            AgentService target, String conversationKey, GiveUpGuard guard, Executor recorder) {
-        ReplayLocks.Held held = lock(target, conversationKey);
-        ReplayRun run = new ReplayRun(journal, options, retry, target, conversationKey, guard);
-        try {
-            run.guarded(() -> {
-                run.write();
-                return null;
-            });
-        } catch (RuntimeException e) {
-            held.close();
-            throw e;
-        }
-        if (run.cursor == null || run.cursor.equals(run.recorded)) {
-            return () -> {
-                held.close();
-                return run.outcome();
-            };
-        }
-        CompletableFuture<Optional<ConversationHead>> pending = run.startRecord(recorder);
-        return () -> {
-            try (held) {
-                return run.guarded(() -> {
-                    Optional<ConversationHead> stored;
-                    try {
-                        stored = pending.join();
-                    } catch (CompletionException | CancellationException e) {
-                        LOG.debug("conversation '{}' in {}: deferred cursor record failed ({}); recording again",
-                                conversationKey, run.region, e.getMessage());
-                        stored = Optional.empty();
-                    }
-                    if (stored.isPresent()) {
-                        run.recordedAs(stored.get(), run.cursor);
-                        return run.outcome();
-                    }
-                    run.head = null; // it moved (or the record failed): read it again
-                    return run.recordAndFinish();
-                });
-            }
-        };
-    }
-
-    /** One compare-and-set of {@link #cursor} on {@code recorder}, against the head already read. */
-    private CompletableFuture<Optional<ConversationHead>> startRecord(Executor recorder) {
-        ConversationHead base = head;
-        if (base == null) {
-            return CompletableFuture.completedFuture(Optional.empty());
-        }
-        ConversationHead next = base.withRegion(region, cursor);
-        try {
-            return CompletableFuture.supplyAsync(() -> journal.compareAndSetHead(next, base.version()), recorder);
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.completedFuture(Optional.empty()); // finish() records it itself
-        }
-    }
-
-    /** A replay whose calls are made and whose cursor record may still be under way. */
-    public interface Deferred {
-        /**
-         * Waits for the cursor's record (completing it if needed), releases the replay lock and returns the
-         * outcome.
-         *
-         * @throws ReplayException when the replay could not finish
-         */
-        ReplayOutcome finish();
     }
 
     private static ReplayLocks.Held lock(AgentService target, String conversationKey) {
