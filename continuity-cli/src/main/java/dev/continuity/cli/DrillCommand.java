@@ -42,27 +42,27 @@ final class DrillCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--conversations", defaultValue = "20", description = "Concurrent conversations (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--conversations", paramLabel = "N", defaultValue = "20", description = "Concurrent conversations (default: ${DEFAULT-VALUE}).")
     @OptionRules.Range(min = 1)
     int conversations;
 
-    @Option(names = "--turns", defaultValue = "6", description = "Turns per conversation (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--turns", paramLabel = "N", defaultValue = "6", description = "Turns per conversation (default: ${DEFAULT-VALUE}).")
     @OptionRules.Range(min = 2)
     int turns;
 
-    @Option(names = "--store", defaultValue = "sqlite",
+    @Option(names = "--store", paramLabel = "STORE", defaultValue = "sqlite",
             description = "Journal: memory, sqlite (a temporary file) or cosmos (default: ${DEFAULT-VALUE}).")
     @OptionRules.OneOf({"memory", "sqlite", "cosmos"})
     String store;
 
-    @Option(names = "--mode", defaultValue = "lazy",
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "lazy",
             description = "Conversation rehydration after failover: lazy (on first use), eager (all, in the "
                     + "background) or warm (with --store cosmos: a change-feed warm standby replicates into the "
                     + "secondary during traffic, so only the tail is replayed after failover) (default: ${DEFAULT-VALUE}).")
     @OptionRules.OneOf({"lazy", "eager", "warm"})
     String mode;
 
-    @Option(names = "--cosmos-endpoint", description = "With --store cosmos: a Cosmos DB account endpoint "
+    @Option(names = "--cosmos-endpoint", paramLabel = "URL", description = "With --store cosmos: a Cosmos DB account endpoint "
             + "(default: the repository's local Cosmos DB compatible server, started for the drill). The account key "
             + "comes from the environment variable " + CosmosDrillStore.KEY_ENVIRONMENT_VARIABLE + "; without it the "
             + "drill authenticates with Entra ID (DefaultAzureCredential).")
@@ -72,19 +72,19 @@ final class DrillCommand implements Callable<Integer> {
     @Option(names = "--cosmos-key", hidden = true, arity = "0..1", fallbackValue = "")
     String cosmosKey;
 
-    @Option(names = "--cosmos-database", defaultValue = "continuity-drill",
+    @Option(names = "--cosmos-database", paramLabel = "NAME", defaultValue = "continuity-drill",
             description = "With --store cosmos: the database; the drill creates a journal container per run in it "
                     + "(deleted afterwards on an account) (default: ${DEFAULT-VALUE}).")
     String cosmosDatabase;
 
-    @Option(names = "--agents", defaultValue = "agents", description = "Agent definitions directory (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--agents", paramLabel = "DIR", defaultValue = "agents", description = "Agent definitions directory (default: ${DEFAULT-VALUE}).")
     Path agents;
 
-    @Option(names = "--topology", description = "Run against real projects described by this topology "
+    @Option(names = "--topology", paramLabel = "FILE", description = "Run against real projects described by this topology "
             + "(default: two emulated regions in-process, from agents/topology.local.json).")
     Path topology;
 
-    @Option(names = "--json", description = "Write the report as JSON to this file (format "
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the report as JSON to this file (format "
             + DrillReport.FORMAT + ", every field in docs/drill-report.md).")
     Path json;
 
@@ -97,13 +97,13 @@ final class DrillCommand implements Callable<Integer> {
     /** Where {@code OTEL_*} settings come from: the process environment (a test gives its own). */
     java.util.Map<String, String> environment = System.getenv();
 
-    @Option(names = "--probe-interval", defaultValue = "500",
+    @Option(names = "--probe-interval", paramLabel = "MILLIS", defaultValue = "500",
             description = "Health probe interval and timeout in ms; 3 failures in a row declare a region down "
                     + "(default: ${DEFAULT-VALUE}).")
     @OptionRules.Range(min = 1, unit = "ms")
     long probeMillis;
 
-    @Option(names = "--threads", defaultValue = "16", description = "Traffic threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "16", description = "Traffic threads (default: ${DEFAULT-VALUE}).")
     @OptionRules.Range(min = 1, max = 10_000)
     int threads;
 
@@ -111,14 +111,15 @@ final class DrillCommand implements Callable<Integer> {
             + "turn in flight when the primary goes dark is always streamed and cut in the middle of its answer.")
     boolean streaming;
 
-    @Option(names = "--chaos", defaultValue = "none", description = "What the primary suffers during the traffic"
+    @Option(names = "--chaos", paramLabel = "CHAOS", defaultValue = "none",
+            description = "What the primary suffers during the traffic"
             + " before the outage, which must not fail it over: none, throttle (a storm of 429 answers, probes"
             + " included) or latency (added latency, some answers after the client's time-out); emulated regions"
             + " only (default: ${DEFAULT-VALUE}).")
     @OptionRules.OneOf({"none", "throttle", "latency"})
     String chaos;
 
-    @Option(names = "--load", defaultValue = "0", description = "CPU-burning threads that run through the drill,"
+    @Option(names = "--load", paramLabel = "N", defaultValue = "0", description = "CPU-burning threads that run through the drill,"
             + " a loaded machine (default: ${DEFAULT-VALUE}).")
     @OptionRules.Range(min = 0, max = 1_000)
     int load;
