@@ -18,7 +18,6 @@ import dev.continuity.journal.Turn;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.memory.InMemoryTurnJournal;
 import dev.continuity.rehydrate.TwoRegions;
-import dev.continuity.replay.internal.ReplayRun;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The journal work of a replay: the head is read once (the compare-and-set's answer is the next head), the
- * cursor is recorded once per run (every {@value ReplayRun#CALLS_PER_CURSOR_RECORD} calls in a longer one),
+ * cursor is recorded once per run (every 10 calls in a longer one),
  * and a crash before a record, however many calls it leaves unrecorded, costs one list and no duplicate.
  */
 class ReplayJournalWorkTest {
@@ -150,7 +149,7 @@ class ReplayJournalWorkTest {
         assertThat(journal.head("c").orElseThrow().region(SECONDARY)).isNull();
         List<RegionalConversation> unreferenced = secondary.listConversations(null);
         assertThat(unreferenced).singleElement().satisfies(c -> assertThat(c.metadata())
-                .containsEntry(ReplayRun.KEY_METADATA, "c").containsEntry(ReplayRun.SOURCE_METADATA, "replay"));
+                .containsEntry("continuity-key", "c").containsEntry("continuity-source", "replay"));
         journal.crashOnRecord = false;
 
         ReplayOutcome again = replayer.catchUp(secondary, "c");
