@@ -8,6 +8,7 @@ import dev.continuity.rehydrate.RehydrationMode;
 import dev.continuity.rehydrate.RehydrationReport;
 import dev.continuity.rehydrate.Rehydrator;
 import dev.continuity.replay.ConversationReplayer;
+import dev.continuity.telemetry.ContinuityTelemetry;
 import dev.continuity.topology.Topology;
 import dev.continuity.validation.ValidationOptions;
 import java.time.Clock;
@@ -699,7 +700,7 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
          * listener would (detection, failover, failback, and the phases of the rehydrations the controller runs).
          * For OpenTelemetry: {@code ContinuityOpenTelemetry} of the {@code continuity-opentelemetry} module.
          */
-        public Builder telemetry(dev.continuity.telemetry.ContinuityTelemetry telemetry) {
+        public Builder telemetry(ContinuityTelemetry telemetry) {
             Objects.requireNonNull(telemetry, "telemetry");
             return listener(telemetry::onFailoverEvent);
         }

@@ -25,6 +25,7 @@ import dev.continuity.replay.internal.ConversationPhase;
 import dev.continuity.replay.internal.GiveUpGuard;
 import dev.continuity.replay.internal.ServiceRetry;
 import dev.continuity.replay.internal.TotalsAccumulator;
+import dev.continuity.telemetry.ContinuityTelemetry;
 import dev.continuity.topology.BindingValidator;
 import dev.continuity.topology.MemoryStoreBinding;
 import dev.continuity.topology.Region;
@@ -135,7 +136,7 @@ public final class Rehydrator {
         this.changedSince = b.changedSince;
         this.validation = b.validation;
         this.preflightChecks = List.copyOf(b.preflightChecks);
-        this.events = new Events(b.telemetry == dev.continuity.telemetry.ContinuityTelemetry.NONE ? b.listener
+        this.events = new Events(b.telemetry == ContinuityTelemetry.NONE ? b.listener
                 : event -> {
                     b.telemetry.onRehydrationEvent(event);
                     b.listener.onEvent(event);
@@ -439,7 +440,7 @@ public final class Rehydrator {
         private ValidationOptions validation = ValidationOptions.defaults();
         private final List<PreflightCheck> preflightChecks = new ArrayList<>();
         private RehydrationListener listener = RehydrationListener.none();
-        private dev.continuity.telemetry.ContinuityTelemetry telemetry = dev.continuity.telemetry.ContinuityTelemetry.NONE;
+        private ContinuityTelemetry telemetry = ContinuityTelemetry.NONE;
         private Duration giveUpAfter = DEFAULT_GIVE_UP_AFTER;
         private boolean cleanOrphans = true;
         private Clock clock = Clock.systemUTC();
@@ -618,7 +619,7 @@ public final class Rehydrator {
          * besides the {@link #listener}. Leave it unset on a rehydration a {@code FailoverController} runs: the
          * controller's own telemetry sees its events already.
          */
-        public Builder telemetry(dev.continuity.telemetry.ContinuityTelemetry telemetry) {
+        public Builder telemetry(ContinuityTelemetry telemetry) {
             this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
             return this;
         }

@@ -17,6 +17,8 @@ import dev.continuity.cosmos.internal.standby.StandbyCounters;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.replay.ConversationReplayer;
 import dev.continuity.replay.ReplayOptions;
+import dev.continuity.telemetry.ContinuityTelemetry;
+import dev.continuity.telemetry.StandbyLagSample;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -115,7 +117,7 @@ public final class WarmStandby implements AutoCloseable {
     private ExecutorService workers;
     private ScheduledExecutorService housekeeping;
     /** Where the lag is observed ({@link Builder#telemetry}); the open observation while running. */
-    private dev.continuity.telemetry.ContinuityTelemetry telemetry = dev.continuity.telemetry.ContinuityTelemetry.NONE;
+    private ContinuityTelemetry telemetry = ContinuityTelemetry.NONE;
     private AutoCloseable lagObservation;
 
     private WarmStandby(Settings settings) {
@@ -208,7 +210,7 @@ public final class WarmStandby implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         lagObservation = telemetry.observeStandbyLag(region, () -> {
             StandbyLag lag = tracker.lag();
-            return new dev.continuity.telemetry.StandbyLagSample(lag.unreplicatedTurns(), lag.seconds());
+            return new StandbyLagSample(lag.unreplicatedTurns(), lag.seconds());
         });
         LOG.info("warm standby into {} started as {} (feed '{}', leases '{}', prefix '{}')", region, hostName,
                 settings.feedContainer().getId(), settings.leaseContainer().getId(), leasePrefix);
@@ -326,7 +328,7 @@ public final class WarmStandby implements AutoCloseable {
         return limit != null && limit.compareTo(sdk) < 0 ? limit : sdk;
     }
 
-    private WarmStandby observedBy(dev.continuity.telemetry.ContinuityTelemetry telemetry) {
+    private WarmStandby observedBy(ContinuityTelemetry telemetry) {
         this.telemetry = telemetry;
         return this;
     }
@@ -416,7 +418,7 @@ public final class WarmStandby implements AutoCloseable {
         private Duration stopTimeout = Duration.ofSeconds(30);
         private WarmStandbyListener listener = new WarmStandbyListener() { };
         private Clock clock = Clock.systemUTC();
-        private dev.continuity.telemetry.ContinuityTelemetry telemetry = dev.continuity.telemetry.ContinuityTelemetry.NONE;
+        private ContinuityTelemetry telemetry = ContinuityTelemetry.NONE;
 
         private Builder() {
         }
@@ -641,7 +643,7 @@ public final class WarmStandby implements AutoCloseable {
          * (unreplicated turns and seconds) whenever it collects. A replayer this builder makes tells the same
          * telemetry of its replays and retries.
          */
-        public Builder telemetry(dev.continuity.telemetry.ContinuityTelemetry telemetry) {
+        public Builder telemetry(ContinuityTelemetry telemetry) {
             this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
             return this;
         }

@@ -31,6 +31,7 @@ import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.TurnStatus;
 import dev.continuity.replay.ConversationReplayer;
+import dev.continuity.telemetry.ContinuityTelemetry;
 import dev.continuity.topology.Region;
 import dev.continuity.topology.Topology;
 import dev.continuity.topology.TopologyLoader;
@@ -138,7 +139,7 @@ public final class Drill {
     private final AtomicLong throttledBeforeOutage = new AtomicLong();
     private volatile boolean primaryDark;
     /** Where the drill's stack tells what it does ({@link #telemetry}). */
-    private volatile dev.continuity.telemetry.ContinuityTelemetry telemetry = dev.continuity.telemetry.ContinuityTelemetry.NONE;
+    private volatile ContinuityTelemetry telemetry = ContinuityTelemetry.NONE;
 
     /**
      * Where the drill's stack (client, replayer, failover controller) tells what it does, e.g. an OpenTelemetry
@@ -146,7 +147,7 @@ public final class Drill {
      *
      * @return this drill
      */
-    public Drill telemetry(dev.continuity.telemetry.ContinuityTelemetry telemetry) {
+    public Drill telemetry(ContinuityTelemetry telemetry) {
         this.telemetry = java.util.Objects.requireNonNull(telemetry, "telemetry");
         return this;
     }

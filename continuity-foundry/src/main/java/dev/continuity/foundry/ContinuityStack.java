@@ -13,6 +13,7 @@ import dev.continuity.failover.HealthProbe;
 import dev.continuity.failover.ProbeSettings;
 import dev.continuity.journal.TurnJournal;
 import dev.continuity.replay.ConversationReplayer;
+import dev.continuity.telemetry.ContinuityTelemetry;
 import dev.continuity.topology.Topology;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -169,7 +170,7 @@ public final class ContinuityStack implements AutoCloseable {
         private Consumer<FailoverController.Builder> failoverOptions = b -> { };
         private Consumer<ContinuityClient.Builder> clientOptions = b -> { };
         private boolean started;
-        private dev.continuity.telemetry.ContinuityTelemetry telemetry = dev.continuity.telemetry.ContinuityTelemetry.NONE;
+        private ContinuityTelemetry telemetry = ContinuityTelemetry.NONE;
 
         Builder(FoundryRegions regions, TurnJournal journal, Collection<AgentDefinition> definitions) {
             this.regions = Objects.requireNonNull(regions, "regions");
@@ -210,7 +211,7 @@ public final class ContinuityStack implements AutoCloseable {
          * @param telemetry the telemetry
          * @return this builder
          */
-        public Builder telemetry(dev.continuity.telemetry.ContinuityTelemetry telemetry) {
+        public Builder telemetry(ContinuityTelemetry telemetry) {
             this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
             return this;
         }
