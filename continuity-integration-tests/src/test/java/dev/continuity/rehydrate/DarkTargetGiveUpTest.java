@@ -105,7 +105,12 @@ class DarkTargetGiveUpTest {
         // most one more attempt (the one in flight when the region went dark) and no retry storm follows
         assertThat(totals.retries()).as("retries after the outage").isLessThanOrEqualTo(CONCURRENCY);
         assertThat(totals.writeCalls()).isLessThanOrEqualTo(totals.replayed() + 2L * CONCURRENCY);
-        assertThat(totals.possibleOrphans()).isZero();
+        // a create the region was running when it went dark lost its answer with the connection (the emulator
+        // resets it): it may have landed, so it is a possible orphan, at most one per worker; and every
+        // conversation the region holds is accounted for, replayed or counted as a possible orphan
+        assertThat(totals.possibleOrphans()).isLessThanOrEqualTo(CONCURRENCY);
+        assertThat((long) regions.emulator.region(SECONDARY).conversationCount())
+                .isLessThanOrEqualTo(totals.replayed() + totals.possibleOrphans());
         assertThat(report.phase(RehydrationPhase.VALIDATION).skipped()).as("validation of a dark region").isTrue();
 
         // nothing is lost: once the region is back, a rerun finishes the rest
