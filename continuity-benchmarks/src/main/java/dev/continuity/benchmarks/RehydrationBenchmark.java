@@ -56,7 +56,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RehydrationBenchmark {
 
     private static final String REGION = "bench";
-    private static final String WARMUP_REGION = "warmup";
+    private static final String PRIMARY_REGION = "primary";
     private static final String CEILING_REGION = "ceiling";
     static final int AGENTS = 5;
 
@@ -96,8 +96,11 @@ public final class RehydrationBenchmark {
      * @param rawMillis the ceiling's wall time
      * @param conversationsMillis the replay's conversations phase
      * @param ratio replay calls/s divided by ceiling calls/s
+     * @param rawCpuMillis the process's CPU time (every thread: client, emulator, GC) during the ceiling
+     * @param replayCpuMillis the process's CPU time during the whole rehydration
      */
-    public record Round(boolean ceilingFirst, long rawMillis, long conversationsMillis, double ratio) {
+    public record Round(boolean ceilingFirst, long rawMillis, long conversationsMillis, double ratio,
+            long rawCpuMillis, long replayCpuMillis) {
     }
 
     private RehydrationBenchmark() {
@@ -110,7 +113,8 @@ public final class RehydrationBenchmark {
         int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 8;
         String journal = args.length > 3 ? args[3] : "memory";
         int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 3;
-        Result r = run(conversations, items, concurrency, journal, rounds);
+        int warmupRounds = args.length > 5 ? Integer.parseInt(args[5]) : 3;
+        Result r = run(conversations, items, concurrency, journal, rounds, warmupRounds);
         System.out.println(format(r));
     }
 
@@ -119,9 +123,11 @@ public final class RehydrationBenchmark {
         StringBuilder rounds = new StringBuilder();
         for (int i = 0; i < r.rounds().size(); i++) {
             Round round = r.rounds().get(i);
-            rounds.append(String.format(Locale.ROOT, "%n  round %d (%s first)     ceiling %d ms, replay %d ms: %.2f", i + 1,
+            rounds.append(String.format(Locale.ROOT, "%n  round %d (%s first)     ceiling %d ms, replay %d ms: %.2f"
+                    + "   (process CPU: ceiling %d ms = %.2f cores, rehydration %d ms)", i + 1,
                     round.ceilingFirst() ? "ceiling" : "replay", round.rawMillis(), round.conversationsMillis(),
-                    round.ratio()));
+                    round.ratio(), round.rawCpuMillis(), round.rawCpuMillis() / (double) Math.max(1, round.rawMillis()),
+                    round.replayCpuMillis()));
         }
         return String.format(Locale.ROOT, """
                 rehydration of %d agents and %d conversations x %d items (%s journal, concurrency %d, %d cores)
@@ -141,44 +147,47 @@ public final class RehydrationBenchmark {
                 r.rawMillis(), r.medianRatio(), r.rounds().size(), rounds, r.loadBefore(), r.loadAfter());
     }
 
-    /** Runs the benchmark with three rounds. */
+    /** Runs the benchmark with three rounds after three warm-up rounds. */
     public static Result run(int conversations, int items, int concurrency, String journalKind) throws Exception {
-        return run(conversations, items, concurrency, journalKind, 3);
+        return run(conversations, items, concurrency, journalKind, 3, 3);
     }
 
-    /** Runs the benchmark: {@code rounds} pairs of a ceiling and a rehydration, each into fresh regions. */
-    public static Result run(int conversations, int items, int concurrency, String journalKind, int rounds)
-            throws Exception {
+    /**
+     * Runs the benchmark: {@code warmupRounds} unmeasured rounds, then {@code rounds} pairs of a ceiling and a
+     * rehydration, each into fresh regions.
+     */
+    public static Result run(int conversations, int items, int concurrency, String journalKind, int rounds,
+            int warmupRounds) throws Exception {
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds must be >= 1, was " + rounds);
         }
+        if (warmupRounds < 0) {
+            throw new IllegalArgumentException("warm-up rounds must be >= 0, was " + warmupRounds);
+        }
         Path tempDir = Files.createTempDirectory("continuity-rehydration-bench");
         double loadBefore = loadAverage();
-        EmulatorBuilder regions = Emulator.builder().region(WARMUP_REGION);
-        for (int round = 0; round < rounds; round++) {
+        EmulatorBuilder regions = Emulator.builder().region(PRIMARY_REGION);
+        for (int round = 0; round < warmupRounds + rounds; round++) {
             regions.region(REGION + round).region(CEILING_REGION + round);
         }
         try (Emulator emulator = regions.start()) {
-            FoundryAgentService warmup = connect(emulator, WARMUP_REGION);
             Topology topology = topology(emulator);
             List<AgentDefinition> agents = agents();
 
-            // warm-up: a rehydration and a ceiling run of the same size into another region, so the measured
-            // rounds see a warm JVM (with a tenth of it, the first round's ceiling still ran 2-3 times slower)
-            try (TurnJournal warm = new InMemoryTurnJournal()) {
-                seed(warm, conversations, items);
-                rehydrator(warm, warmup, topology, agents, concurrency).run();
-                raw(warmup, conversations, items, concurrency);
+            // warm-up: whole rounds of the same kind (same journal, same sizes) whose figures are discarded. The
+            // JIT compiles for most of a minute here (10,800 methods, 59 s of compile time in a 75 s run of 5
+            // rounds); one in-memory warm-up left the SQLite journal's code to be compiled during the measured
+            // replays, and the ceiling, warmed twice as long, kept getting faster (1,584 ms to 576 ms) in them
+            for (int round = 0; round < warmupRounds; round++) {
+                round(emulator, tempDir.resolve("warmup-" + round + ".db"), round, conversations, items, concurrency,
+                        journalKind, topology, agents);
             }
-            warmup.clients().close();
-
             List<Result> measured = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
-                measured.add(round(emulator, tempDir.resolve("journal-" + round + ".db"), round, conversations, items,
-                        concurrency, journalKind, topology, agents));
+                measured.add(round(emulator, tempDir.resolve("journal-" + round + ".db"), warmupRounds + round,
+                        conversations, items, concurrency, journalKind, topology, agents));
             }
-            List<Round> all = measured.stream().map(m -> new Round(m.rounds().get(0).ceilingFirst(), m.rawMillis(),
-                    m.conversationsMillis(), m.rounds().get(0).ratio())).toList();
+            List<Round> all = measured.stream().map(m -> m.rounds().get(0)).toList();
             List<Result> byRatio = new ArrayList<>(measured);
             byRatio.sort(java.util.Comparator.comparingDouble(m -> m.rounds().get(0).ratio()));
             Result m = byRatio.get(byRatio.size() / 2);
@@ -203,21 +212,30 @@ public final class RehydrationBenchmark {
                 ? SqliteTurnJournal.open(file) : new InMemoryTurnJournal()) {
             seed(journal, conversations, items);
             long rawMillis = 0;
+            long rawCpu = 0;
             int rawCalls = 0;
             if (ceilingFirst) {
+                long cpuStarted = processCpuNanos();
                 long rawStarted = System.nanoTime();
                 rawCalls = raw(ceiling, conversations, items, concurrency);
                 rawMillis = (System.nanoTime() - rawStarted) / 1_000_000;
+                rawCpu = processCpuNanos() - cpuStarted;
             }
+            long replayCpuStarted = processCpuNanos();
+            System.err.println("WINDOW replay start " + java.time.Instant.now());
             RehydrationReport report = rehydrator(journal, target, topology, agents, concurrency).run();
+            System.err.println("WINDOW replay end " + java.time.Instant.now());
+            long replayCpu = processCpuNanos() - replayCpuStarted;
             if (!report.succeeded()) {
                 throw new IllegalStateException("rehydration did not succeed: " + report.status() + " "
                         + report.failuresByReason() + " " + report.failures());
             }
             if (!ceilingFirst) {
+                long cpuStarted = processCpuNanos();
                 long rawStarted = System.nanoTime();
                 rawCalls = raw(ceiling, conversations, items, concurrency);
                 rawMillis = (System.nanoTime() - rawStarted) / 1_000_000;
+                rawCpu = processCpuNanos() - cpuStarted;
             }
             Map<String, Long> counts = emulator.region(REGION + round).operationCounts();
             long emulatorWrites = counts.get("conversations.create") + counts.get("items.create");
@@ -229,11 +247,18 @@ public final class RehydrationBenchmark {
                     report.conversations().minimalWriteCalls(), emulatorWrites, report.totalMillis(),
                     report.phase(RehydrationPhase.AGENTS).millis(), conversationsMillis, rawMillis, rawPerSecond,
                     replayPerSecond, List.of(new Round(ceilingFirst, rawMillis, conversationsMillis,
-                            replayPerSecond / rawPerSecond)), replayPerSecond / rawPerSecond, 0, 0);
+                            replayPerSecond / rawPerSecond, rawCpu / 1_000_000, replayCpu / 1_000_000)),
+                    replayPerSecond / rawPerSecond, 0, 0);
         } finally {
             ceiling.clients().close();
             target.clients().close();
         }
+    }
+
+    /** CPU time of the whole process so far: the client, the in-process emulator, GC and JIT. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** The system's one-minute load average (the JVM's view; -1 where the platform has none). */
@@ -332,7 +357,7 @@ public final class RehydrationBenchmark {
         Map<String, Region> regions = new java.util.LinkedHashMap<>();
         for (dev.continuity.emulator.EmulatorRegion region : emulator.regions()) {
             String name = region.name();
-            regions.put(name, new Region(name, name.equals(WARMUP_REGION) ? RegionRole.PRIMARY : RegionRole.SECONDARY,
+            regions.put(name, new Region(name, name.equals(PRIMARY_REGION) ? RegionRole.PRIMARY : RegionRole.SECONDARY,
                     region.projectEndpoint(),
                     Map.of("chat", new ModelBinding("gpt-4.1-mini", "gpt-4.1-mini", null)), Map.of(), Map.of()));
         }

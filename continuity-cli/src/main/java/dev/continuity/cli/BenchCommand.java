@@ -392,8 +392,8 @@ final class BenchCommand implements Runnable {
      */
     @Command(name = "rehydrate", mixinStandardHelpOptions = true,
             description = {"Rehydrate 5 agents and N conversations of K items.",
-                "Positional form (conversations items concurrency memory|sqlite): one JVM, compared with the emulator's"
-                        + " own ceiling.",
+                "Positional form (conversations items concurrency memory|sqlite rounds warm-up-rounds): one JVM,"
+                        + " compared with the emulator's own ceiling.",
                 "With --conversations: a SQLite journal on disk (seeded once into --dir, copied per run), the"
                         + " emulator in its own process, --instances application instances each in its own JVM"
                         + " (-Xmx from --instance-heap) sharing the work through the journal's leases."})
@@ -401,7 +401,7 @@ final class BenchCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Parameters(arity = "0..5", description = "conversations (1000), items per conversation (30), concurrency (8), journal (memory|sqlite), rounds (3: ceiling and replay measured in alternating pairs, the median ratio counts).")
+        @Parameters(arity = "0..6", description = "conversations (1000), items per conversation (30), concurrency (8), journal (memory|sqlite), rounds (3: ceiling and replay measured in alternating pairs, the median ratio counts), warm-up rounds (3: the same pairs, not counted).")
         List<String> args = new ArrayList<>();
 
         @Option(names = "--conversations", description = "Conversations, at scale (see above).")
