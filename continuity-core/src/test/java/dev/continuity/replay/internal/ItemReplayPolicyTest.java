@@ -49,6 +49,28 @@ class ItemReplayPolicyTest {
     }
 
     @Test
+    void onlyTopLevelFieldsDecideTheInputFormAndTheRequiredFields() {
+        // nested objects carry names the input schema does not declare at the top level (status, output, id):
+        // they are the item's content, not fields to drop, and they do not stand in for a missing top-level one
+        TurnItem call = TurnItem.of("{\"type\":\"file_search_call\",\"id\":\"fs_2\",\"status\":\"completed\","
+                + "\"queries\":[\"q\"],\"results\":[{\"file_id\":\"f\",\"attributes\":{\"status\":\"x\","
+                + "\"created_by\":{\"output\":[1e400,-0]}},\"text\":\"t\"}]}");
+        assertThat(ItemReplayPolicy.fieldNames(call)).containsExactlyInAnyOrder("type", "id", "status", "queries",
+                "results");
+        assertThat(ItemReplayPolicy.inputForm(call)).isSameAs(call);
+        TurnItem nestedOnly = TurnItem.of("{\"type\":\"function_call_output\",\"output\":\"{\\\"call_id\\\":1}\","
+                + "\"extra\":{\"call_id\":\"c\"}}");
+        assertThat(ItemReplayPolicy.leftOutReason(nestedOnly)).contains("'call_id'");
+        // an extra top-level field is dropped, the nested numbers kept as journaled
+        TurnItem extra = TurnItem.of("{\"type\":\"file_search_call\",\"id\":\"fs_3\",\"status\":\"completed\","
+                + "\"queries\":[],\"results\":[{\"score\":1e400}],\"later_field\":{\"a\":1}}");
+        TurnItem written = ItemReplayPolicy.inputForm(extra);
+        assertThat(written.json()).doesNotContain("later_field").contains("1e400");
+        assertThat(ItemReplayPolicy.replayedInputForms(java.util.List.of(call, nestedOnly, extra)))
+                .containsExactly(call, null, written);
+    }
+
+    @Test
     void hostedToolItemsKeepIdAndStatusWhileMessagesAndFunctionItemsLoseThem() {
         assertThat(FILE_SEARCH.node().path("id").asText()).isEqualTo("fs_1");
         assertThat(FILE_SEARCH.node().path("status").asText()).isEqualTo("completed");
