@@ -401,7 +401,7 @@ final class BenchCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Parameters(arity = "0..6", description = "conversations (1000), items per conversation (30), concurrency (8), journal (memory|sqlite), rounds (3: ceiling and replay measured in alternating pairs, the median ratio counts), warm-up rounds (3: the same pairs, not counted).")
+        @Parameters(arity = "0..6", description = "conversations (1000), items per conversation (30), concurrency (8), journal (memory|sqlite), rounds (3: ceiling and replay measured in alternating pairs, the median ratio counts), warm-up rounds (at least 3: the same pairs, not counted, more while the JIT is still compiling).")
         List<String> args = new ArrayList<>();
 
         @Option(names = "--conversations", description = "Conversations, at scale (see above).")
