@@ -87,12 +87,23 @@ public final class RehydrationBenchmark {
      * @param loadBefore the system load average before the first round
      * @param loadAfter the system load average after the last round
      * @param warmupRounds the unmeasured rounds run before
+     * @param journalWork the journal's part alone, measured after the rounds
      */
     public record Result(int conversations, int itemsPerConversation, int concurrency, String journal,
             long agentsDeployed, long itemsWritten, long writeCalls, long minimalWriteCalls, long emulatorWriteCalls,
             long totalMillis, long agentsMillis, long conversationsMillis, long rawMillis, double rawCallsPerSecond,
             double replayCallsPerSecond, List<Round> rounds, double medianRatio, double loadBefore, double loadAfter,
-            int warmupRounds) {
+            int warmupRounds, JournalWork journalWork) {
+    }
+
+    /**
+     * The journal's part of a rehydration measured alone: per conversation, what a replay asks of the journal
+     * (a head read, a history read, the cursor's compare-and-set), with the same concurrency and no service.
+     *
+     * @param millis wall time for every conversation
+     * @param cpuMicrosPerConversation the process's CPU per conversation
+     */
+    public record JournalWork(long millis, double cpuMicrosPerConversation) {
     }
 
     /**
@@ -146,12 +157,15 @@ public final class RehydrationBenchmark {
                   replay write calls/s     %.0f
                   emulator ceiling         %.0f calls/s (same %d calls, same concurrency, no journal: %d ms)
                   replay / ceiling         %.2f (median of %d rounds, after %d warm-up rounds)%s
+                  journal work alone       %d ms, %.0f us of process CPU per conversation (head read, history read,
+                                           cursor compare-and-set; no service; the ceiling: %.0f us per conversation)
                   load average             %.2f before, %.2f after""",
                 AGENTS, r.conversations(), r.itemsPerConversation(), r.journal(), r.concurrency(),
                 Runtime.getRuntime().availableProcessors(), r.agentsDeployed(), r.itemsWritten(), r.writeCalls(),
                 r.emulatorWriteCalls(), r.minimalWriteCalls(), r.totalMillis(), r.agentsMillis(),
                 r.conversationsMillis(), r.replayCallsPerSecond(), r.rawCallsPerSecond(), r.writeCalls(),
-                r.rawMillis(), r.medianRatio(), r.rounds().size(), r.warmupRounds(), rounds, r.loadBefore(),
+                r.rawMillis(), r.medianRatio(), r.rounds().size(), r.warmupRounds(), rounds, r.journalWork().millis(),
+                r.journalWork().cpuMicrosPerConversation(), ceilingCpuPerConversation(r), r.loadBefore(),
                 r.loadAfter());
     }
 
@@ -213,7 +227,8 @@ public final class RehydrationBenchmark {
             return new Result(conversations, items, concurrency, journalKind, m.agentsDeployed(), m.itemsWritten(),
                     m.writeCalls(), m.minimalWriteCalls(), m.emulatorWriteCalls(), m.totalMillis(), m.agentsMillis(),
                     m.conversationsMillis(), m.rawMillis(), m.rawCallsPerSecond(), m.replayCallsPerSecond(), all,
-                    m.rounds().get(0).ratio(), loadBefore, loadAverage(), warmups);
+                    m.rounds().get(0).ratio(), loadBefore, loadAverage(), warmups,
+                    journalWork(tempDir, conversations, items, concurrency, journalKind));
         } finally {
             try (var files = Files.walk(tempDir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -267,11 +282,63 @@ public final class RehydrationBenchmark {
                     replayPerSecond, List.of(new Round(ceilingFirst, rawMillis, conversationsMillis,
                             replayPerSecond / rawPerSecond, rawCpu / 1_000_000, replayCpu / 1_000_000,
                             jitMillis() - jitStarted)),
-                    replayPerSecond / rawPerSecond, 0, 0, 0);
+                    replayPerSecond / rawPerSecond, 0, 0, 0, null);
         } finally {
             ceiling.clients().close();
             target.clients().close();
         }
+    }
+
+    /** The median round's ceiling CPU per conversation, in microseconds. */
+    private static double ceilingCpuPerConversation(Result r) {
+        List<Long> cpu = new ArrayList<>(r.rounds().stream().map(Round::rawCpuMillis).toList());
+        java.util.Collections.sort(cpu);
+        return cpu.get(cpu.size() / 2) * 1000.0 / r.conversations();
+    }
+
+    /**
+     * What a replay asks of the journal for each conversation, alone: the head, the history, then the cursor
+     * recorded in the head, {@code concurrency} conversations at once, into a freshly seeded journal (twice: the
+     * first pass warms up).
+     */
+    private static JournalWork journalWork(Path dir, int conversations, int items, int concurrency,
+            String journalKind) throws Exception {
+        JournalWork work = null;
+        for (int pass = 0; pass < 2; pass++) {
+            try (TurnJournal journal = "sqlite".equals(journalKind)
+                    ? SqliteTurnJournal.open(dir.resolve("journal-work-" + pass + ".db")) : new InMemoryTurnJournal()) {
+                seed(journal, conversations, items);
+                AtomicInteger next = new AtomicInteger();
+                long cpuStarted = processCpuNanos();
+                long started = System.nanoTime();
+                ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+                try {
+                    List<Future<?>> workers = new ArrayList<>();
+                    for (int w = 0; w < concurrency; w++) {
+                        workers.add(pool.submit(() -> {
+                            int c;
+                            while ((c = next.getAndIncrement()) < conversations) {
+                                String key = "bench-" + c;
+                                ConversationHead head = journal.head(key).orElseThrow();
+                                List<Turn> turns = journal.read(key, 1);
+                                journal.compareAndSetHead(head.withRegion(REGION, new dev.continuity.journal.RegionCursor(
+                                        "conv_" + c, turns.get(turns.size() - 1).sequence())), head.version())
+                                        .orElseThrow();
+                            }
+                            return null;
+                        }));
+                    }
+                    for (Future<?> worker : workers) {
+                        worker.get();
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+                long millis = (System.nanoTime() - started) / 1_000_000;
+                work = new JournalWork(millis, (processCpuNanos() - cpuStarted) / 1000.0 / conversations);
+            }
+        }
+        return work;
     }
 
     /** Time the JIT compilers have spent compiling so far (summed over compiler threads). */
