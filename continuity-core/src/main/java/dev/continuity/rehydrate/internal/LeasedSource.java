@@ -170,7 +170,12 @@ public final class LeasedSource implements ConversationSource {
                 }
                 long waitMillis = Math.max(1, Math.min(Duration.between(clock.instant(), wakeAt).toMillis(),
                         sharing.leaseDuration().toMillis() / 3));
-                changed.await(waitMillis, TimeUnit.MILLISECONDS); // another instance's chunk: re-read after a while
+                try {
+                    changed.await(waitMillis, TimeUnit.MILLISECONDS); // another instance's chunk: re-read later
+                } catch (InterruptedException e) {
+                    throw new InterruptedException("interrupted while waiting for the chunks other instances hold of"
+                            + " run " + run + " of " + scope);
+                }
             }
         } finally {
             lock.unlock();
