@@ -124,8 +124,11 @@ class SharedRehydrationTest {
         assertThat(b.work().chunks()).isEqualTo((CONVERSATIONS + 4) / 5 - 1);
         assertThat(b.conversations().upToDate()).as("what A replayed before it stopped").isGreaterThanOrEqualTo(3);
         assertEveryConversationOnceWithTheMinimalCalls();
-        assertThat(regions.journal.workLeases().list("rehydrate/" + SECONDARY + "/eager/default/" + b.work().run()))
-                .as("every chunk done").hasSize((CONVERSATIONS + 4) / 5)
-                .extracting(WorkLease::state).allMatch(s -> s.contains("\"done\":true"));
+        String scope = "rehydrate/" + SECONDARY + "/eager/default";
+        assertThat(regions.journal.workLeases().get(scope, "run")).as("the coordinator is kept")
+                .map(WorkLease::state).hasValueSatisfying(s -> assertThat(s).contains("\"completed\":true")
+                        .contains("\"failed\":0"));
+        assertThat(regions.journal.workLeases().list(scope + "/" + b.work().run()))
+                .as("every chunk done, then deleted by the instance that completed the run").isEmpty();
     }
 }
