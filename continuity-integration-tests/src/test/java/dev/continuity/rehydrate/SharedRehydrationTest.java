@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,56 @@ class SharedRehydrationTest {
         assertThat(later.conversations().upToDate()).isEqualTo(CONVERSATIONS);
         assertThat(regions.count(SECONDARY, "conversations.create") + regions.count(SECONDARY, "items.create"))
                 .isZero();
+    }
+
+    @Test
+    void anInstanceWaitingForAChunkAnotherInstanceHoldsStopsWhenInterrupted() throws Exception {
+        // A holds its first chunk (stuck after three conversations, its lease renewed); B does every other chunk and
+        // then waits for A's: interrupting B's thread ends B's run at once, cancelled, with the interrupt flag back
+        CountDownLatch stuck = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RehydrationListener stopAtThird = event -> {
+            if (event instanceof RehydrationEvent.ConversationsProgress p && p.done() == 3) {
+                stuck.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        CompletableFuture<RehydrationReport> a = CompletableFuture.supplyAsync(
+                () -> instance("instance-a", Clock.systemUTC()).concurrency(1).listener(stopAtThird).build().run());
+        assertThat(stuck.await(60, TimeUnit.SECONDS)).isTrue();
+
+        CountDownLatch restDone = new CountDownLatch(1);
+        RehydrationListener untilTheRestIsDone = event -> {
+            if (event instanceof RehydrationEvent.ConversationsProgress p && p.done() == CONVERSATIONS - 5) {
+                restDone.countDown();
+            }
+        };
+        CompletableFuture<RehydrationReport> b = new CompletableFuture<>();
+        AtomicBoolean interruptedAfterwards = new AtomicBoolean();
+        Thread bThread = new Thread(() -> {
+            b.complete(instance("instance-b", Clock.systemUTC()).listener(untilTheRestIsDone).build().run());
+            interruptedAfterwards.set(Thread.currentThread().isInterrupted());
+        }, "instance-b");
+        bThread.start();
+        assertThat(restDone.await(60, TimeUnit.SECONDS)).isTrue();
+
+        bThread.interrupt();
+        RehydrationReport cancelled = b.get(); // while A still holds its chunk: B did not wait for it
+        bThread.join();
+        release.countDown();
+        RehydrationReport first = a.get(60, TimeUnit.SECONDS);
+
+        assertThat(cancelled.status()).isEqualTo(RehydrationReport.Status.CANCELLED);
+        assertThat(interruptedAfterwards).isTrue();
+        assertThat(cancelled.work().takenOver()).isZero();
+        assertThat(cancelled.conversations().failed()).isZero();
+        assertThat(first.succeeded()).isTrue();
+        assertThat(first.work().chunks()).isEqualTo(1);
+        assertEveryConversationOnceWithTheMinimalCalls();
     }
 
     @Test
