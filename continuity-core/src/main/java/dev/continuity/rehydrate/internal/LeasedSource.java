@@ -60,7 +60,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Stopping: {@link #next()} throws {@link InterruptedException} for an interrupted worker, returns {@code null} at
  * once after {@link #stop()}, and once {@code gaveUp} says so it only hands out the keys of chunks already held
- * (each fails at once) and neither claims, takes over nor waits; {@link #finished} wakes the workers that wait.
+ * (each fails at once) and neither claims, takes over nor waits; {@link #finished} wakes the workers that wait. The
+ * clean-up at a run's completion runs in the worker that found it, outside the lock, and stops early when the source
+ * is stopped or the worker interrupted (the next run's start deletes the rest).
  *
  * <p>Claiming a chunk: read the coordinator, list the page after its continuation, create chunk {@code n} (version 0,
  * so of two instances exactly one creates it), then advance the coordinator. An instance that finds chunk {@code n}
@@ -89,6 +91,7 @@ public final class LeasedSource implements ConversationSource {
     private final Condition changed = lock.newCondition();
     private final Map<String, Held> held = new LinkedHashMap<>();
     private final Set<String> takenOverFrom = new LinkedHashSet<>();
+    private final List<String> cleanUps = new ArrayList<>();
     private final ScheduledExecutorService renewer;
     private String run;
     private String chunkScope;
@@ -140,45 +143,58 @@ public final class LeasedSource implements ConversationSource {
 
     @Override
     public Claim next() throws InterruptedException {
+        Claim claim;
+        List<String> deadRuns;
         lock.lockInterruptibly();
         try {
-            while (true) {
-                if (Thread.interrupted()) {
-                    throw new InterruptedException("interrupted while taking the next conversation of run " + run
-                            + " of " + scope);
-                }
-                if (stopped) {
-                    return null;
-                }
-                Claim claim = pollHeld();
-                if (claim != null) {
-                    return claim;
-                }
-                if (gaveUp.getAsBoolean()) {
-                    return null; // no new chunk and no waiting for a region this instance gave up on
-                }
-                if (!listingEnded) {
-                    claimNewChunk();
-                    continue;
-                }
-                Instant wakeAt = takeOverOrWait();
-                if (wakeAt == null) {
-                    continue; // took a chunk over
-                }
-                if (wakeAt.equals(Instant.MAX)) {
-                    return null; // nothing left for this worker (this instance's own chunks may still be running)
-                }
-                long waitMillis = Math.max(1, Math.min(Duration.between(clock.instant(), wakeAt).toMillis(),
-                        sharing.leaseDuration().toMillis() / 3));
-                try {
-                    changed.await(waitMillis, TimeUnit.MILLISECONDS); // another instance's chunk: re-read later
-                } catch (InterruptedException e) {
-                    throw new InterruptedException("interrupted while waiting for the chunks other instances hold of"
-                            + " run " + run + " of " + scope);
-                }
-            }
+            claim = nextHeldLocked();
+            deadRuns = List.copyOf(cleanUps);
+            cleanUps.clear();
         } finally {
             lock.unlock();
+        }
+        for (String deadRun : deadRuns) {
+            deleteChunks(deadRun, true); // outside the lock: stopping the source does not wait for it
+        }
+        return claim;
+    }
+
+    /** The next conversation; called holding the lock (releases it only while waiting). */
+    private Claim nextHeldLocked() throws InterruptedException {
+        while (true) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while taking the next conversation of run " + run
+                        + " of " + scope);
+            }
+            if (stopped) {
+                return null;
+            }
+            Claim claim = pollHeld();
+            if (claim != null) {
+                return claim;
+            }
+            if (gaveUp.getAsBoolean()) {
+                return null; // no new chunk and no waiting for a region this instance gave up on
+            }
+            if (!listingEnded) {
+                claimNewChunk();
+                continue;
+            }
+            Instant wakeAt = takeOverOrWait();
+            if (wakeAt == null) {
+                continue; // took a chunk over
+            }
+            if (wakeAt.equals(Instant.MAX)) {
+                return null; // nothing left for this worker (this instance's own chunks may still be running)
+            }
+            long waitMillis = Math.max(1, Math.min(Duration.between(clock.instant(), wakeAt).toMillis(),
+                    sharing.leaseDuration().toMillis() / 3));
+            try {
+                changed.await(waitMillis, TimeUnit.MILLISECONDS); // another instance's chunk: re-read later
+            } catch (InterruptedException e) {
+                throw new InterruptedException("interrupted while waiting for the chunks other instances hold of"
+                        + " run " + run + " of " + scope);
+            }
         }
     }
 
@@ -275,7 +291,7 @@ public final class LeasedSource implements ConversationSource {
                 }
                 replaced = state;
                 // dead since the stored run replaced it: its clean-up may have been cut short by a crash
-                deleteChunks(state.previous);
+                deleteChunks(state.previous, false);
             }
             RunState fresh = new RunState(UUID.randomUUID().toString(), null, false, 0, false, Instant.EPOCH, 0,
                     replaced == null ? null : replaced.run);
@@ -286,7 +302,7 @@ public final class LeasedSource implements ConversationSource {
                 LOG.info("instance {} started run {} of {}{}", sharing.instance(), run, scope, replaced == null ? ""
                         : " in place of run " + replaced.run + (replaced.completed ? " (completed)" : " (abandoned)"));
                 if (replaced != null) {
-                    deleteChunks(replaced.run);
+                    deleteChunks(replaced.run, true); // what an interrupt leaves, the new run's end deletes
                 }
                 return;
             }
@@ -297,8 +313,11 @@ public final class LeasedSource implements ConversationSource {
      * Deletes the chunk leases of {@code deadRun} (no-op for {@code null}), each at the version listed: a lease written
      * meanwhile (an instance still finishing a chunk of it) is left to that instance, which deletes it when it finds
      * its run completed or replaced. Best effort: a failure is logged, and the next clean-up deletes what is left.
+     *
+     * @param stoppable whether to stop early when the source is stopped or the thread interrupted (only for a run the
+     *     coordinator still names, as its run or the run it replaced, so that a later clean-up finds the rest)
      */
-    private void deleteChunks(String deadRun) {
+    private void deleteChunks(String deadRun, boolean stoppable) {
         if (deadRun == null || deadRun.isEmpty()) {
             return;
         }
@@ -307,6 +326,11 @@ public final class LeasedSource implements ConversationSource {
         int left = 0;
         try {
             for (WorkLease chunk : leases.list(deadScope)) {
+                if (stoppable && (stopped || Thread.currentThread().isInterrupted())) {
+                    LOG.info("stopped deleting the chunk leases of run {} of {} after {}; the next run's clean-up"
+                            + " deletes the rest", deadRun, scope, deleted);
+                    return;
+                }
                 if (leases.compareAndDelete(deadScope, chunk.name(), chunk.version())) {
                     deleted++;
                 } else {
@@ -440,7 +464,7 @@ public final class LeasedSource implements ConversationSource {
             RunState state = RunState.parse(coordinator.state());
             if (!state.run.equals(run)) {
                 completed = true;
-                deleteChunks(run);
+                cleanUps.add(run); // a replaced run: what this instance wrote in it late
                 return;
             }
             if (state.completed) {
@@ -458,8 +482,10 @@ public final class LeasedSource implements ConversationSource {
                     LOG.warn("run {} of {} completed ({} chunks); {} of its conversations failed (each instance's"
                             + " report lists its own; the next run replays them)", run, scope, state.chunks, failed);
                 }
-                deleteChunks(run);
-                deleteChunks(state.previous);
+                cleanUps.add(run);
+                if (state.previous != null) {
+                    cleanUps.add(state.previous);
+                }
             }
         }
     }
