@@ -3,8 +3,10 @@ package dev.continuity.rehydrate;
 import static dev.continuity.rehydrate.TwoRegions.SECONDARY;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.continuity.RetrySettings;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.journal.WorkLease;
+import dev.continuity.replay.ReplayOptions;
 import dev.continuity.validation.ValidationOptions;
 import java.time.Clock;
 import java.time.Duration;
@@ -138,6 +140,45 @@ class SharedRehydrationTest {
         assertThat(first.succeeded()).isTrue();
         assertThat(first.work().chunks()).isEqualTo(1);
         assertEveryConversationOnceWithTheMinimalCalls();
+    }
+
+    @Test
+    void anInstanceThatGivesUpOnADarkRegionReleasesItsChunkNotDoneAndAnotherInstanceFinishesTheRun() {
+        // A replays two conversations of its first chunk, then the region goes dark: A gives up at once (window 0),
+        // fails the rest of its chunk as GAVE_UP, claims nothing more and releases the chunk without marking it done
+        AtomicBoolean dark = new AtomicBoolean();
+        RehydrationReport gaveUp = instance("instance-a", Clock.systemUTC()).concurrency(1)
+                .replayOptions(ReplayOptions.defaults().withRetry(RetrySettings.defaults()
+                        .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5))))
+                .giveUpAfter(Duration.ZERO).listener(event -> {
+                    if (event instanceof RehydrationEvent.ConversationsProgress p && p.done() == 2
+                            && dark.compareAndSet(false, true)) {
+                        regions.emulator.region(SECONDARY).faults().outage();
+                    }
+                }).build().run();
+
+        assertThat(gaveUp.status()).isEqualTo(RehydrationReport.Status.FAILED);
+        assertThat(gaveUp.work().chunks()).as("nothing claimed after giving up").isEqualTo(1);
+        assertThat(gaveUp.conversations().replayed()).isEqualTo(2);
+        assertThat(gaveUp.conversations().failed()).isEqualTo(3);
+        String chunks = "rehydrate/" + SECONDARY + "/eager/default/" + gaveUp.work().run();
+        assertThat(regions.journal.workLeases().list(chunks)).singleElement().satisfies(chunk -> {
+            assertThat(chunk.owner()).as("released").isEmpty();
+            assertThat(chunk.state()).contains("\"done\":false");
+        });
+
+        // the region is back: B joins the run (A released its chunk a moment ago), does the rest and takes A's
+        // chunk over at once (no lease duration to wait), replaying what A did not
+        regions.emulator.region(SECONDARY).faults().restore();
+        RehydrationReport b = instance("instance-b", Clock.systemUTC()).build().run();
+
+        assertThat(b.succeeded()).isTrue();
+        assertThat(b.work().run()).isEqualTo(gaveUp.work().run());
+        assertThat(b.work().takenOver()).isEqualTo(1);
+        assertThat(b.conversations().upToDate()).as("what A replayed").isEqualTo(2);
+        assertThat(b.conversations().replayed()).isEqualTo(CONVERSATIONS - 2);
+        assertThat(regions.journal.workLeases().list(chunks)).as("deleted once the run completed").isEmpty();
+        assertEveryConversationOnceWithTheMinimalCalls(); // A's refused call never reached the region
     }
 
     @Test
