@@ -95,7 +95,9 @@ class SharedRehydrationTest {
     @Test
     void anInstanceWaitingForAChunkAnotherInstanceHoldsStopsWhenInterrupted() throws Exception {
         // A holds its first chunk (stuck after three conversations, its lease renewed); B does every other chunk and
-        // then waits for A's: interrupting B's thread ends B's run at once, cancelled, with the interrupt flag back
+        // then waits for A's: interrupting B's thread ends B's run, cancelled, with the interrupt flag back. B's last
+        // conversation ends in a call that swallows the interrupt (as a blocking client may): its worker must still
+        // not go on to wait for A's chunk
         CountDownLatch stuck = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         RehydrationListener stopAtThird = event -> {
@@ -113,23 +115,32 @@ class SharedRehydrationTest {
         assertThat(stuck.await(60, TimeUnit.SECONDS)).isTrue();
 
         CountDownLatch restDone = new CountDownLatch(1);
-        RehydrationListener untilTheRestIsDone = event -> {
+        CountDownLatch never = new CountDownLatch(1);
+        List<Thread> lastWorker = new CopyOnWriteArrayList<>();
+        RehydrationListener swallowingTheInterrupt = event -> {
             if (event instanceof RehydrationEvent.ConversationsProgress p && p.done() == CONVERSATIONS - 5) {
+                lastWorker.add(Thread.currentThread());
                 restDone.countDown();
+                try {
+                    never.await();
+                } catch (InterruptedException swallowed) {
+                    // the flag is not restored
+                }
             }
         };
         CompletableFuture<RehydrationReport> b = new CompletableFuture<>();
         AtomicBoolean interruptedAfterwards = new AtomicBoolean();
         Thread bThread = new Thread(() -> {
-            b.complete(instance("instance-b", Clock.systemUTC()).listener(untilTheRestIsDone).build().run());
+            b.complete(instance("instance-b", Clock.systemUTC()).listener(swallowingTheInterrupt).build().run());
             interruptedAfterwards.set(Thread.currentThread().isInterrupted());
         }, "instance-b");
         bThread.start();
         assertThat(restDone.await(60, TimeUnit.SECONDS)).isTrue();
 
         bThread.interrupt();
-        RehydrationReport cancelled = b.get(); // while A still holds its chunk: B did not wait for it
+        RehydrationReport cancelled = b.get(); // while A still holds its chunk
         bThread.join();
+        lastWorker.get(0).join(); // B's worker ended too: it did not go on waiting for A's chunk
         release.countDown();
         RehydrationReport first = a.get(60, TimeUnit.SECONDS);
 
