@@ -12,9 +12,7 @@ public interface ConversationSource extends AutoCloseable {
     /**
      * The next conversation for the calling worker, or {@code null} when there is none left for it. May block (it
      * reads the journal; a shared source also waits for chunks other instances hold until they are done or their
-     * leases expire).
-     *
-     * Returns {@code null} at once after {@link #stop()}.
+     * leases expire). Returns {@code null} at once after {@link #stop()}.
      *
      * @throws InterruptedException when the calling thread is interrupted (before or while waiting); the interrupt
      *     flag is cleared, as the convention for this exception is
