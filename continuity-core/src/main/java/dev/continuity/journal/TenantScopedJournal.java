@@ -1,5 +1,6 @@
 package dev.continuity.journal;
 
+import dev.continuity.journal.spi.WorkLeaseRules;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -191,6 +192,12 @@ public final class TenantScopedJournal implements TurnJournal {
                 WorkLease scoped = new WorkLease(prefix + lease.scope(), lease.name(), lease.owner(),
                         lease.expiresAt(), lease.state(), lease.version());
                 return leases.compareAndSet(scoped, expectedVersion).map(l -> unscoped(l, lease.scope()));
+            }
+
+            @Override
+            public boolean compareAndDelete(String scope, String name, long expectedVersion) {
+                WorkLeaseRules.checkDelete(scope, name, expectedVersion);
+                return leases.compareAndDelete(prefix + scope, name, expectedVersion);
             }
 
             @Override

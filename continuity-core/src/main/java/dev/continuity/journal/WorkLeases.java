@@ -10,9 +10,14 @@ import java.util.Optional;
  *
  * <p>Contract (checked by {@code TurnJournalContract}):
  * <ul>
- *   <li>{@link #compareAndSet} is the only write: it stores a lease if the stored version is the expected one (0: none
+ *   <li>{@link #compareAndSet} writes: it stores a lease if the stored version is the expected one (0: none
  *       stored), atomically, and the stored lease gets the next version. Of instances racing for the same lease,
  *       exactly one wins.</li>
+ *   <li>{@link #compareAndDelete} removes: it deletes a lease if the stored version is the expected one, atomically
+ *       with respect to {@link #compareAndSet} (of an instance deleting a lease and one writing it from the same
+ *       version, exactly one succeeds). A deleted lease is gone from {@link #get} and {@link #list}; it may be
+ *       created again from version 0, so its versions start again at 1: delete only leases nobody will write again
+ *       with a version read before the delete (a finished run's, whose scope is never reused).</li>
  *   <li>Expiry is data: the journal never deletes or changes a lease by itself; instances compare
  *       {@link WorkLease#expiresAt()} with their clocks (so clocks must agree within a fraction of a lease's
  *       duration).</li>
@@ -35,6 +40,15 @@ public interface WorkLeases {
      * @throws JournalException if the store fails
      */
     Optional<WorkLease> compareAndSet(WorkLease lease, long expectedVersion);
+
+    /**
+     * Deletes the stored lease {@code scope}/{@code name} if its version is {@code expectedVersion}.
+     *
+     * @return true when it was deleted; false when none is stored or its version is another (re-read)
+     * @throws IllegalArgumentException if {@code expectedVersion} is less than 1
+     * @throws JournalException if the store fails
+     */
+    boolean compareAndDelete(String scope, String name, long expectedVersion);
 
     /** Every lease of {@code scope}, ordered by name. */
     List<WorkLease> list(String scope);

@@ -194,11 +194,14 @@ public final class Rehydrator {
                     cancelled = !phase.run(source);
                 }
             } else {
-                try (LeasedSource source = new LeasedSource(journal, sharing, clock, events, region,
-                        region + "/" + mode.name().toLowerCase(java.util.Locale.ROOT), since)) {
+                LeasedSource source = new LeasedSource(journal, sharing, clock, events, region,
+                        region + "/" + mode.name().toLowerCase(java.util.Locale.ROOT), since, guard::gaveUp);
+                try {
                     cancelled = !phase.run(source);
-                    work = source.share();
+                } finally {
+                    source.close(); // releases what it still holds (interrupted, gave up)
                 }
+                work = source.share();
             }
             phases.add(end(RehydrationPhase.CONVERSATIONS, t));
         }

@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param takenOver chunks it took over from an instance whose lease had expired
  * @param lost chunks whose lease another instance took while this one still worked on them (it stopped starting their
  *     conversations)
- * @param conversations conversations this instance visited (each chunk's, taken-over ones included)
+ * @param conversations conversations this instance visited (each chunk's, taken-over ones included; not those of a
+ *     chunk it lost or released before handing them to a worker)
  * @param takenOverFrom the instances whose chunks it took over, each once (at most {@value #MAX_LISTED_OWNERS})
  */
 public record WorkShare(String instance, String run, long chunks, long takenOver, long lost, long conversations,

@@ -15,7 +15,14 @@ import java.util.UUID;
  * (it crashed, or was cut off from the journal) is taken over by another instance once its lease has expired, and
  * replayed again from its first conversation: the replayer's cursor makes that exactly once per conversation (what
  * the first owner replayed is found up to date and not written again). An instance ends its phase when every chunk
- * of the run is done, waiting for (and, after expiry, taking over) the chunks other instances hold.
+ * of the run is done, waiting for (and, after expiry, taking over) the chunks other instances hold; that wait ends at
+ * once when the phase is interrupted or gives up on the region, and the chunks the instance did not finish are
+ * released for another instance.
+ *
+ * <p>A conversation whose replay failed for a reason of its own is counted in this instance's report, kept in its
+ * chunk's lease and counted in the run's coordinator lease; its chunk is done (the next run retries it). The instance
+ * that completes a run deletes its chunk leases; the coordinator lease of each region, mode and name is kept and says
+ * the run completed.
  *
  * @param instance this instance's name in the leases (unique among the instances; default: host, process id and a
  *     random suffix)

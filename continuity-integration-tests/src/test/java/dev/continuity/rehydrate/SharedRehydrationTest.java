@@ -3,8 +3,10 @@ package dev.continuity.rehydrate;
 import static dev.continuity.rehydrate.TwoRegions.SECONDARY;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.continuity.RetrySettings;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.journal.WorkLease;
+import dev.continuity.replay.ReplayOptions;
 import dev.continuity.validation.ValidationOptions;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,6 +93,106 @@ class SharedRehydrationTest {
     }
 
     @Test
+    void anInstanceWaitingForAChunkAnotherInstanceHoldsStopsWhenInterrupted() throws Exception {
+        // A holds its first chunk (stuck after three conversations, its lease renewed); B does every other chunk and
+        // then waits for A's: interrupting B's thread ends B's run, cancelled, with the interrupt flag back. B's last
+        // conversation ends in a call that swallows the interrupt (as a blocking client may): its worker must still
+        // not go on to wait for A's chunk
+        CountDownLatch stuck = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RehydrationListener stopAtThird = event -> {
+            if (event instanceof RehydrationEvent.ConversationsProgress p && p.done() == 3) {
+                stuck.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        CompletableFuture<RehydrationReport> a = CompletableFuture.supplyAsync(
+                () -> instance("instance-a", Clock.systemUTC()).concurrency(1).listener(stopAtThird).build().run());
+        assertThat(stuck.await(60, TimeUnit.SECONDS)).isTrue();
+
+        CountDownLatch restDone = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        List<Thread> lastWorker = new CopyOnWriteArrayList<>();
+        RehydrationListener swallowingTheInterrupt = event -> {
+            if (event instanceof RehydrationEvent.ConversationsProgress p && p.done() == CONVERSATIONS - 5) {
+                lastWorker.add(Thread.currentThread());
+                restDone.countDown();
+                try {
+                    never.await();
+                } catch (InterruptedException swallowed) {
+                    // the flag is not restored
+                }
+            }
+        };
+        CompletableFuture<RehydrationReport> b = new CompletableFuture<>();
+        AtomicBoolean interruptedAfterwards = new AtomicBoolean();
+        Thread bThread = new Thread(() -> {
+            b.complete(instance("instance-b", Clock.systemUTC()).listener(swallowingTheInterrupt).build().run());
+            interruptedAfterwards.set(Thread.currentThread().isInterrupted());
+        }, "instance-b");
+        bThread.start();
+        assertThat(restDone.await(60, TimeUnit.SECONDS)).isTrue();
+
+        bThread.interrupt();
+        RehydrationReport cancelled = b.get(); // while A still holds its chunk
+        bThread.join();
+        lastWorker.get(0).join(); // B's worker ended too: it did not go on waiting for A's chunk
+        release.countDown();
+        RehydrationReport first = a.get(60, TimeUnit.SECONDS);
+
+        assertThat(cancelled.status()).isEqualTo(RehydrationReport.Status.CANCELLED);
+        assertThat(interruptedAfterwards).isTrue();
+        assertThat(cancelled.work().takenOver()).isZero();
+        assertThat(cancelled.conversations().failed()).isZero();
+        assertThat(first.succeeded()).isTrue();
+        assertThat(first.work().chunks()).isEqualTo(1);
+        assertEveryConversationOnceWithTheMinimalCalls();
+    }
+
+    @Test
+    void anInstanceThatGivesUpOnADarkRegionReleasesItsChunkNotDoneAndAnotherInstanceFinishesTheRun() {
+        // A replays two conversations of its first chunk, then the region goes dark: A gives up at once (window 0),
+        // fails the rest of its chunk as GAVE_UP, claims nothing more and releases the chunk without marking it done
+        AtomicBoolean dark = new AtomicBoolean();
+        RehydrationReport gaveUp = instance("instance-a", Clock.systemUTC()).concurrency(1)
+                .replayOptions(ReplayOptions.defaults().withRetry(RetrySettings.defaults()
+                        .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5))))
+                .giveUpAfter(Duration.ZERO).listener(event -> {
+                    if (event instanceof RehydrationEvent.ConversationsProgress p && p.done() == 2
+                            && dark.compareAndSet(false, true)) {
+                        regions.emulator.region(SECONDARY).faults().outage();
+                    }
+                }).build().run();
+
+        assertThat(gaveUp.status()).isEqualTo(RehydrationReport.Status.FAILED);
+        assertThat(gaveUp.work().chunks()).as("nothing claimed after giving up").isEqualTo(1);
+        assertThat(gaveUp.conversations().replayed()).isEqualTo(2);
+        assertThat(gaveUp.conversations().failed()).isEqualTo(3);
+        String chunks = "rehydrate/" + SECONDARY + "/eager/default/" + gaveUp.work().run();
+        assertThat(regions.journal.workLeases().list(chunks)).singleElement().satisfies(chunk -> {
+            assertThat(chunk.owner()).as("released").isEmpty();
+            assertThat(chunk.state()).contains("\"done\":false");
+        });
+
+        // the region is back: B joins the run (A released its chunk a moment ago), does the rest and takes A's
+        // chunk over at once (no lease duration to wait), replaying what A did not
+        regions.emulator.region(SECONDARY).faults().restore();
+        RehydrationReport b = instance("instance-b", Clock.systemUTC()).build().run();
+
+        assertThat(b.succeeded()).isTrue();
+        assertThat(b.work().run()).isEqualTo(gaveUp.work().run());
+        assertThat(b.work().takenOver()).isEqualTo(1);
+        assertThat(b.conversations().upToDate()).as("what A replayed").isEqualTo(2);
+        assertThat(b.conversations().replayed()).isEqualTo(CONVERSATIONS - 2);
+        assertThat(regions.journal.workLeases().list(chunks)).as("deleted once the run completed").isEmpty();
+        assertEveryConversationOnceWithTheMinimalCalls(); // A's refused call never reached the region
+    }
+
+    @Test
     void aChunkWhoseOwnerStoppedRenewingIsTakenOverAndItsConversationsAreNotWrittenTwice() throws Exception {
         // instance A stops in the middle of its first chunk; instance B's clock runs 11 s ahead, so A's lease (10 s,
         // renewed every 3.3 s while A is stuck) has expired for B, though less than a lease duration ago: what an A
@@ -124,8 +227,11 @@ class SharedRehydrationTest {
         assertThat(b.work().chunks()).isEqualTo((CONVERSATIONS + 4) / 5 - 1);
         assertThat(b.conversations().upToDate()).as("what A replayed before it stopped").isGreaterThanOrEqualTo(3);
         assertEveryConversationOnceWithTheMinimalCalls();
-        assertThat(regions.journal.workLeases().list("rehydrate/" + SECONDARY + "/eager/default/" + b.work().run()))
-                .as("every chunk done").hasSize((CONVERSATIONS + 4) / 5)
-                .extracting(WorkLease::state).allMatch(s -> s.contains("\"done\":true"));
+        String scope = "rehydrate/" + SECONDARY + "/eager/default";
+        assertThat(regions.journal.workLeases().get(scope, "run")).as("the coordinator is kept")
+                .map(WorkLease::state).hasValueSatisfying(s -> assertThat(s).contains("\"completed\":true")
+                        .contains("\"failed\":0"));
+        assertThat(regions.journal.workLeases().list(scope + "/" + b.work().run()))
+                .as("every chunk done, then deleted by the instance that completed the run").isEmpty();
     }
 }

@@ -49,6 +49,24 @@ final class InMemoryWorkLeases implements WorkLeases {
     }
 
     @Override
+    public boolean compareAndDelete(String scope, String name, long expectedVersion) {
+        WorkLeaseRules.checkDelete(scope, name, expectedVersion);
+        ensureOpen.run();
+        TreeMap<String, WorkLease> leases = byScope.get(scope);
+        if (leases == null) {
+            return false;
+        }
+        synchronized (leases) {
+            WorkLease stored = leases.get(name);
+            if (stored == null || stored.version() != expectedVersion) {
+                return false;
+            }
+            leases.remove(name);
+            return true;
+        }
+    }
+
+    @Override
     public List<WorkLease> list(String scope) {
         ensureOpen.run();
         TreeMap<String, WorkLease> leases = byScope.get(scope);

@@ -30,6 +30,24 @@ public final class WorkLeaseRules {
         }
     }
 
+    /**
+     * Checks a compare-and-delete's arguments.
+     *
+     * @throws IllegalArgumentException if scope or name is empty or the expected version is less than 1
+     */
+    public static void checkDelete(String scope, String name, long expectedVersion) {
+        Objects.requireNonNull(scope, "scope");
+        Objects.requireNonNull(name, "name");
+        if (scope.isEmpty() || name.isEmpty()) {
+            throw new IllegalArgumentException("deleting a work lease needs a scope and a name (scope '" + scope
+                    + "', name '" + name + "')");
+        }
+        if (expectedVersion < 1) {
+            throw new IllegalArgumentException("expectedVersion of a delete of work lease '" + scope + "/" + name
+                    + "' must be >= 1 (a stored lease's version), was " + expectedVersion);
+        }
+    }
+
     /** The lease as stored by a successful compare-and-set from {@code expectedVersion}. */
     public static WorkLease stored(WorkLease lease, long expectedVersion) {
         return new WorkLease(lease.scope(), lease.name(), lease.owner(), lease.expiresAt(), lease.state(),

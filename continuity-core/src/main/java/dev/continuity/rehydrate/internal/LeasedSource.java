@@ -13,6 +13,7 @@ import dev.continuity.journal.WorkLeases;
 import dev.continuity.rehydrate.RehydrationEvent;
 import dev.continuity.rehydrate.WorkShare;
 import dev.continuity.rehydrate.WorkSharing;
+import dev.continuity.replay.FailureReason;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +33,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +41,28 @@ import org.slf4j.LoggerFactory;
  * A conversations phase shared with other instances through {@link WorkLeases} ({@link WorkSharing}).
  *
  * <p>Leases of scope {@code rehydrate/<region>/<mode>/<name>}: {@code run} (the coordinator: the run's id, the
- * listing's continuation, whether it is exhausted, how many chunks exist, whether the run completed) and, in scope
+ * listing's continuation, whether it is exhausted, how many chunks exist, whether the run completed and how many of
+ * its conversations failed, and the run it replaced, whose chunk leases may be left over) and, in scope
  * {@code .../<run id>}, one lease per chunk ({@code chunk-000000007}: its conversation keys, the listing's
- * continuation after it, its owner and expiry, whether it is done).
+ * continuation after it, its owner and expiry, whether it is done and the keys of its conversations that failed).
+ *
+ * <p>A chunk is done when each of its conversations was replayed, found up to date or failed for a reason of its own
+ * (those keys are kept in the chunk, at most the chunk's keys, and counted in the coordinator when the run completes;
+ * the next run replays them again, as it does every conversation). A chunk whose conversations were not all tried
+ * (the phase was interrupted or gave up on the region) is not done: it is released for another instance at once.
+ *
+ * <p>Clean-up: the coordinator lease of a scope is kept (one per region, mode and name; it says the run completed,
+ * so an instance that started before the completion does not redo the run). The instance that marks a run completed
+ * deletes the run's chunk leases (and those of the run it replaced); an instance that starts a run in place of a
+ * completed or abandoned one deletes the replaced run's chunk leases after replacing it, and first those of the run
+ * before (the one whose clean-up a crash may have cut short). So a crash midway through a clean-up leaves chunk
+ * leases of at most two dead runs per scope, which nothing reads and the next replacement or completion deletes.
+ *
+ * <p>Stopping: {@link #next()} throws {@link InterruptedException} for an interrupted worker, returns {@code null} at
+ * once after {@link #stop()}, and once {@code gaveUp} says so it only hands out the keys of chunks already held
+ * (each fails at once) and neither claims, takes over nor waits; {@link #finished} wakes the workers that wait. The
+ * clean-up at a run's completion runs in the worker that found it, outside the lock, and stops early when the source
+ * is stopped or the worker interrupted (the next run's start deletes the rest).
  *
  * <p>Claiming a chunk: read the coordinator, list the page after its continuation, create chunk {@code n} (version 0,
  * so of two instances exactly one creates it), then advance the coordinator. An instance that finds chunk {@code n}
@@ -65,15 +86,18 @@ public final class LeasedSource implements ConversationSource {
     private final Instant changedSince;
     private final String scope;
     private final Instant started;
+    private final BooleanSupplier gaveUp;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Map<String, Held> held = new LinkedHashMap<>();
     private final Set<String> takenOverFrom = new LinkedHashSet<>();
+    private final List<String> cleanUps = new ArrayList<>();
     private final ScheduledExecutorService renewer;
     private String run;
     private String chunkScope;
     private boolean listingEnded;
     private boolean completed;
+    private volatile boolean stopped;
     private long chunks;
     private long takenOver;
     private long lost;
@@ -82,9 +106,11 @@ public final class LeasedSource implements ConversationSource {
     /**
      * @param scopeTail what distinguishes this phase's runs besides the sharing's name (region and mode)
      * @param changedSince only conversations active at or after this instant ({@code null}: all)
+     * @param gaveUp whether the phase gave up on the region (then nothing more is claimed, taken over or waited for)
      */
     public LeasedSource(TurnJournal journal, WorkSharing sharing, Clock clock, Events events, String region,
-            String scopeTail, Instant changedSince) {
+            String scopeTail, Instant changedSince, BooleanSupplier gaveUp) {
+        this.gaveUp = gaveUp;
         this.journal = journal;
         this.leases = journal.workLeases();
         this.sharing = sharing;
@@ -117,46 +143,94 @@ public final class LeasedSource implements ConversationSource {
 
     @Override
     public Claim next() throws InterruptedException {
+        Claim claim;
+        List<String> deadRuns;
         lock.lockInterruptibly();
         try {
-            while (true) {
-                Claim claim = pollHeld();
-                if (claim != null) {
-                    return claim;
-                }
-                if (!listingEnded) {
-                    claimNewChunk();
-                    continue;
-                }
-                Instant wakeAt = takeOverOrWait();
-                if (wakeAt == null) {
-                    continue; // took a chunk over
-                }
-                if (wakeAt.equals(Instant.MAX)) {
-                    return null; // nothing left for this worker (this instance's own chunks may still be running)
-                }
-                long waitMillis = Math.max(1, Math.min(Duration.between(clock.instant(), wakeAt).toMillis(),
-                        sharing.leaseDuration().toMillis() / 3));
-                changed.await(waitMillis, TimeUnit.MILLISECONDS); // another instance's chunk: re-read after a while
+            claim = nextHeldLocked();
+            deadRuns = List.copyOf(cleanUps);
+            cleanUps.clear();
+        } finally {
+            lock.unlock();
+        }
+        for (String deadRun : deadRuns) {
+            deleteChunks(deadRun, true); // outside the lock: stopping the source does not wait for it
+        }
+        return claim;
+    }
+
+    /** The next conversation; called holding the lock (releases it only while waiting). */
+    private Claim nextHeldLocked() throws InterruptedException {
+        while (true) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while taking the next conversation of run " + run
+                        + " of " + scope);
             }
+            if (stopped) {
+                return null;
+            }
+            Claim claim = pollHeld();
+            if (claim != null) {
+                return claim;
+            }
+            if (gaveUp.getAsBoolean()) {
+                return null; // no new chunk and no waiting for a region this instance gave up on
+            }
+            if (!listingEnded) {
+                claimNewChunk();
+                continue;
+            }
+            Instant wakeAt = takeOverOrWait();
+            if (wakeAt == null) {
+                continue; // took a chunk over
+            }
+            if (wakeAt.equals(Instant.MAX)) {
+                return null; // nothing left for this worker (this instance's own chunks may still be running)
+            }
+            long waitMillis = Math.max(1, Math.min(Duration.between(clock.instant(), wakeAt).toMillis(),
+                    sharing.leaseDuration().toMillis() / 3));
+            try {
+                changed.await(waitMillis, TimeUnit.MILLISECONDS); // another instance's chunk: re-read later
+            } catch (InterruptedException e) {
+                throw new InterruptedException("interrupted while waiting for the chunks other instances hold of"
+                        + " run " + run + " of " + scope);
+            }
+        }
+    }
+
+    @Override
+    public void finished(Claim claim, FailureReason failure) {
+        lock.lock();
+        try {
+            Held chunk = (Held) claim.chunk();
+            chunk.outstanding--;
+            if (failure == FailureReason.GAVE_UP || failure == FailureReason.INTERRUPTED) {
+                chunk.untried = true; // not the conversation's failure: another instance (or run) tries it
+            } else if (failure != null) {
+                chunk.failed.add(claim.conversationKey());
+            }
+            if (chunk.outstanding == 0 && chunk.keys.isEmpty()) {
+                held.remove(chunk.lease.name());
+                if (!chunk.lost) {
+                    if (chunk.untried) {
+                        release(chunk);
+                    } else {
+                        markDone(chunk);
+                    }
+                }
+            }
+            changed.signalAll(); // a worker waiting for other instances' chunks sees a give-up (or a done chunk)
         } finally {
             lock.unlock();
         }
     }
 
     @Override
-    public void finished(Claim claim) {
+    public void stop() {
+        stopped = true;
         lock.lock();
         try {
-            Held chunk = (Held) claim.chunk();
-            chunk.outstanding--;
-            if (chunk.outstanding == 0 && chunk.keys.isEmpty()) {
-                held.remove(chunk.lease.name());
-                if (!chunk.lost) {
-                    markDone(chunk);
-                }
-                changed.signalAll();
-            }
+            changed.signalAll();
         } finally {
             lock.unlock();
         }
@@ -172,18 +246,20 @@ public final class LeasedSource implements ConversationSource {
         }
     }
 
-    /** Stops renewing; chunks still held (an interrupted phase) are released for another instance at once. */
+    /**
+     * Stops renewing; chunks still held (an interrupted phase, or one that gave up) are released for another instance
+     * at once. Their conversations not handed out are no longer counted as this instance's.
+     */
     @Override
     public void close() {
+        stopped = true;
         renewer.shutdownNow();
         lock.lock();
         try {
             for (Held chunk : held.values()) {
+                conversations -= chunk.keys.size();
                 if (!chunk.lost) {
-                    Optional<WorkLease> released = leases.compareAndSet(chunk.lease.heldBy("", clock.instant()),
-                            chunk.lease.version());
-                    LOG.info("{} chunk {} of run {} with {} conversations not started", released.isPresent()
-                            ? "released" : "could not release", chunk.lease.name(), run, chunk.keys.size());
+                    release(chunk);
                 }
             }
             held.clear();
@@ -196,10 +272,14 @@ public final class LeasedSource implements ConversationSource {
 
     // ------------------------------------------------------------------------------------------------------ run
 
-    /** Joins the run in progress, or starts a new one when there is none (or the last one completed or died). */
+    /**
+     * Joins the run in progress, or starts a new one when there is none (or the last one completed or died); the
+     * chunk leases of the run replaced, and of the one it had replaced, are deleted.
+     */
     private void joinRun() {
         while (true) {
             Optional<WorkLease> stored = leases.get(scope, COORDINATOR);
+            RunState replaced = null;
             if (stored.isPresent()) {
                 RunState state = RunState.parse(stored.get().state());
                 boolean ours = state.completed ? !state.completedAt.isBefore(started) : !abandoned(stored.get(), state);
@@ -209,15 +289,62 @@ public final class LeasedSource implements ConversationSource {
                             state.chunks, state.completed ? ", completed" : "");
                     return;
                 }
+                replaced = state;
+                // dead since the stored run replaced it: its clean-up may have been cut short by a crash
+                deleteChunks(state.previous, false);
             }
-            RunState fresh = new RunState(UUID.randomUUID().toString(), null, false, 0, false, Instant.EPOCH);
+            RunState fresh = new RunState(UUID.randomUUID().toString(), null, false, 0, false, Instant.EPOCH, 0,
+                    replaced == null ? null : replaced.run);
             long expected = stored.map(WorkLease::version).orElse(0L);
             if (leases.compareAndSet(WorkLease.create(scope, COORDINATOR, sharing.instance(), expiry(), fresh.json()),
                     expected).isPresent()) {
                 adopt(fresh);
-                LOG.info("instance {} started run {} of {}", sharing.instance(), run, scope);
+                LOG.info("instance {} started run {} of {}{}", sharing.instance(), run, scope, replaced == null ? ""
+                        : " in place of run " + replaced.run + (replaced.completed ? " (completed)" : " (abandoned)"));
+                if (replaced != null) {
+                    deleteChunks(replaced.run, true); // what an interrupt leaves, the new run's end deletes
+                }
                 return;
             }
+        }
+    }
+
+    /**
+     * Deletes the chunk leases of {@code deadRun} (no-op for {@code null}), each at the version listed: a lease written
+     * meanwhile (an instance still finishing a chunk of it) is left to that instance, which deletes it when it finds
+     * its run completed or replaced. Best effort: a failure is logged, and the next clean-up deletes what is left.
+     *
+     * @param stoppable whether to stop early when the source is stopped or the thread interrupted (only for a run the
+     *     coordinator still names, as its run or the run it replaced, so that a later clean-up finds the rest)
+     */
+    private void deleteChunks(String deadRun, boolean stoppable) {
+        if (deadRun == null || deadRun.isEmpty()) {
+            return;
+        }
+        String deadScope = scope + "/" + deadRun;
+        int deleted = 0;
+        int left = 0;
+        try {
+            for (WorkLease chunk : leases.list(deadScope)) {
+                if (stoppable && (stopped || Thread.currentThread().isInterrupted())) {
+                    LOG.info("stopped deleting the chunk leases of run {} of {} after {}; the next run's clean-up"
+                            + " deletes the rest", deadRun, scope, deleted);
+                    return;
+                }
+                if (leases.compareAndDelete(deadScope, chunk.name(), chunk.version())) {
+                    deleted++;
+                } else {
+                    left++;
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("deleting the chunk leases of run {} of {} failed after {}; the next run's clean-up deletes the"
+                    + " rest", deadRun, scope, deleted, e);
+            return;
+        }
+        if (deleted + left > 0) {
+            LOG.info("deleted {} chunk leases of run {} of {}{}", deleted, deadRun, scope,
+                    left == 0 ? "" : " (" + left + " written meanwhile, left to their owners)");
         }
     }
 
@@ -258,7 +385,7 @@ public final class LeasedSource implements ConversationSource {
         List<String> keys = new ArrayList<>(page.items().size());
         boolean exhausted = !ListingSource.keysChangedSince(page, changedSince, keys)
                 || page.continuationToken() == null;
-        ChunkState chunk = new ChunkState(keys, page.continuationToken(), exhausted, false);
+        ChunkState chunk = new ChunkState(keys, page.continuationToken(), exhausted, false, List.of());
         Optional<WorkLease> created = leases.compareAndSet(
                 WorkLease.create(chunkScope, name, sharing.instance(), expiry(), chunk.json()), 0);
         ChunkState advance = chunk;
@@ -267,7 +394,8 @@ public final class LeasedSource implements ConversationSource {
             advance = leases.get(chunkScope, name).map(l -> ChunkState.parse(l.state())).orElseThrow(
                     () -> new JournalException("chunk lease " + chunkScope + "/" + name + " disappeared"));
         }
-        RunState next = new RunState(run, advance.next, advance.exhausted, state.chunks + 1, false, Instant.EPOCH);
+        RunState next = new RunState(run, advance.next, advance.exhausted, state.chunks + 1, false, Instant.EPOCH, 0,
+                state.previous);
         leases.compareAndSet(coordinator.heldBy(sharing.instance(), expiry()).withState(next.json()),
                 coordinator.version()); // lost: another instance advanced it the same way
         if (created.isPresent()) {
@@ -287,8 +415,10 @@ public final class LeasedSource implements ConversationSource {
         }
         Instant now = clock.instant();
         Instant earliest = Instant.MAX;
+        long failed = 0;
         for (WorkLease chunk : leases.list(chunkScope)) {
             ChunkState state = ChunkState.parse(chunk.state());
+            failed += state.failed.size();
             if (state.done || held.containsKey(chunk.name())) {
                 continue;
             }
@@ -318,25 +448,44 @@ public final class LeasedSource implements ConversationSource {
             return earliest;
         }
         if (held.isEmpty()) {
-            markCompleted();
+            markCompleted(failed);
         }
         return Instant.MAX;
     }
 
-    private void markCompleted() {
+    /**
+     * Marks the run completed (every chunk is done; {@code failed} of its conversations failed), then deletes its chunk
+     * leases. Finding it replaced by a later run, deletes what is left of it (chunks this instance wrote late).
+     */
+    private void markCompleted(long failed) {
         while (!completed) {
             WorkLease coordinator = leases.get(scope, COORDINATOR).orElseThrow(() -> new JournalException(
                     "the coordinator lease of " + scope + " disappeared"));
             RunState state = RunState.parse(coordinator.state());
-            if (!state.run.equals(run) || state.completed) {
+            if (!state.run.equals(run)) {
+                completed = true;
+                cleanUps.add(run); // a replaced run: what this instance wrote in it late
+                return;
+            }
+            if (state.completed) {
                 completed = true;
                 return;
             }
-            RunState done = new RunState(run, state.next, true, state.chunks, true, clock.instant());
+            RunState done = new RunState(run, state.next, true, state.chunks, true, clock.instant(), failed,
+                    state.previous);
             if (leases.compareAndSet(coordinator.heldBy(sharing.instance(), clock.instant()).withState(done.json()),
                     coordinator.version()).isPresent()) {
                 completed = true;
-                LOG.info("run {} of {} completed ({} chunks)", run, scope, state.chunks);
+                if (failed == 0) {
+                    LOG.info("run {} of {} completed ({} chunks)", run, scope, state.chunks);
+                } else {
+                    LOG.warn("run {} of {} completed ({} chunks); {} of its conversations failed (each instance's"
+                            + " report lists its own; the next run replays them)", run, scope, state.chunks, failed);
+                }
+                cleanUps.add(run);
+                if (state.previous != null) {
+                    cleanUps.add(state.previous);
+                }
             }
         }
     }
@@ -364,13 +513,31 @@ public final class LeasedSource implements ConversationSource {
         return null;
     }
 
+    /** Marks a chunk done, with the keys of its conversations that failed (a subset of its keys: bounded). */
     private void markDone(Held chunk) {
         ChunkState state = ChunkState.parse(chunk.lease.state());
-        ChunkState done = new ChunkState(List.of(), state.next, state.exhausted, true);
+        ChunkState done = new ChunkState(List.of(), state.next, state.exhausted, true, List.copyOf(chunk.failed));
         if (leases.compareAndSet(chunk.lease.withState(done.json()), chunk.lease.version()).isEmpty()) {
             LOG.warn("chunk {} of run {} was taken over before it was marked done; its new owner replays it again"
                     + " (found up to date)", chunk.lease.name(), run);
+        } else if (!chunk.failed.isEmpty()) {
+            LOG.info("chunk {} of run {} done; {} of its conversations failed", chunk.lease.name(), run,
+                    chunk.failed.size());
         }
+    }
+
+    /**
+     * Releases a chunk not done (interrupted, or given up on): its lease expires now, so another instance takes it
+     * over at once and replays it whole (what this one replayed is found up to date).
+     */
+    private void release(Held chunk) {
+        Optional<WorkLease> released = leases.compareAndSet(chunk.lease.heldBy("", clock.instant()),
+                chunk.lease.version());
+        if (released.isPresent()) {
+            chunk.lease = released.get();
+        }
+        LOG.info("{} chunk {} of run {} ({} of its conversations not started)", released.isPresent() ? "released"
+                : "could not release (taken over meanwhile)", chunk.lease.name(), run, chunk.keys.size());
     }
 
     private void renew() {
@@ -387,6 +554,7 @@ public final class LeasedSource implements ConversationSource {
                 } else {
                     chunk.lost = true;
                     lost++;
+                    conversations -= chunk.keys.size(); // left to the new owner: not this instance's
                     LOG.warn("instance {} lost its lease on {} of run {} (taken over after it expired); {} of its"
                             + " conversations are left to the new owner", sharing.instance(), chunk.lease.name(), run,
                             chunk.keys.size());
@@ -408,8 +576,10 @@ public final class LeasedSource implements ConversationSource {
     private static final class Held {
         WorkLease lease;
         final Deque<String> keys;
+        final List<String> failed = new ArrayList<>();
         int outstanding;
         boolean lost;
+        boolean untried;
 
         Held(WorkLease lease, Deque<String> keys) {
             this.lease = lease;
@@ -417,9 +587,9 @@ public final class LeasedSource implements ConversationSource {
         }
     }
 
-    /** The coordinator's state. */
+    /** The coordinator's state ({@code previous}: the run this one replaced, {@code null} for none). */
     private record RunState(String run, String next, boolean exhausted, long chunks, boolean completed,
-            Instant completedAt) {
+            Instant completedAt, long failed, String previous) {
 
         String json() {
             ObjectNode node = JSON.createObjectNode();
@@ -429,6 +599,8 @@ public final class LeasedSource implements ConversationSource {
             node.put("chunks", chunks);
             node.put("completed", completed);
             node.put("completedAt", completedAt.toString());
+            node.put("failed", failed);
+            node.put("previous", previous);
             return node.toString();
         }
 
@@ -436,12 +608,13 @@ public final class LeasedSource implements ConversationSource {
             JsonNode node = read(json);
             return new RunState(node.path("run").asText(), text(node, "next"), node.path("exhausted").asBoolean(),
                     node.path("chunks").asLong(), node.path("completed").asBoolean(),
-                    Instant.parse(node.path("completedAt").asText(Instant.EPOCH.toString())));
+                    Instant.parse(node.path("completedAt").asText(Instant.EPOCH.toString())),
+                    node.path("failed").asLong(), text(node, "previous"));
         }
     }
 
-    /** A chunk's state. */
-    private record ChunkState(List<String> keys, String next, boolean exhausted, boolean done) {
+    /** A chunk's state ({@code failed}: keys of its conversations that failed, once done). */
+    private record ChunkState(List<String> keys, String next, boolean exhausted, boolean done, List<String> failed) {
 
         String json() {
             ObjectNode node = JSON.createObjectNode();
@@ -450,6 +623,10 @@ public final class LeasedSource implements ConversationSource {
             node.put("next", next);
             node.put("exhausted", exhausted);
             node.put("done", done);
+            if (!failed.isEmpty()) {
+                ArrayNode failedKeys = node.putArray("failed");
+                failed.forEach(failedKeys::add);
+            }
             return node.toString();
         }
 
@@ -457,8 +634,10 @@ public final class LeasedSource implements ConversationSource {
             JsonNode node = read(json);
             List<String> keys = new ArrayList<>();
             node.path("keys").forEach(k -> keys.add(k.asText()));
+            List<String> failed = new ArrayList<>();
+            node.path("failed").forEach(k -> failed.add(k.asText()));
             return new ChunkState(keys, text(node, "next"), node.path("exhausted").asBoolean(),
-                    node.path("done").asBoolean());
+                    node.path("done").asBoolean(), failed);
         }
     }
 

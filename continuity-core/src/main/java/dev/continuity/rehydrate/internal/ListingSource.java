@@ -3,6 +3,7 @@ package dev.continuity.rehydrate.internal;
 import dev.continuity.journal.ConversationSummary;
 import dev.continuity.journal.Page;
 import dev.continuity.journal.TurnJournal;
+import dev.continuity.replay.FailureReason;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -21,6 +22,7 @@ public final class ListingSource implements ConversationSource {
     private final Deque<String> page = new ArrayDeque<>();
     private String token;
     private boolean ended;
+    private volatile boolean stopped;
     private long taken;
 
     /**
@@ -35,16 +37,19 @@ public final class ListingSource implements ConversationSource {
 
     @Override
     public Claim next() throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted before taking the next conversation of the listing");
+        }
         lock.lockInterruptibly();
         try {
-            while (page.isEmpty() && !ended) {
+            while (page.isEmpty() && !ended && !stopped) {
                 Page<ConversationSummary> listed = journal.listConversations(token, pageSize);
                 ended = !keysChangedSince(listed, changedSince, page);
                 taken += page.size();
                 token = listed.continuationToken();
                 ended |= token == null;
             }
-            String key = page.poll();
+            String key = stopped ? null : page.poll();
             return key == null ? null : new Claim(key, null);
         } finally {
             lock.unlock();
@@ -68,8 +73,13 @@ public final class ListingSource implements ConversationSource {
     }
 
     @Override
-    public void finished(Claim claim) {
+    public void finished(Claim claim, FailureReason failure) {
         // nothing to record: the listing's position is all this source keeps
+    }
+
+    @Override
+    public void stop() {
+        stopped = true; // no worker waits in next() for anything but the journal's answer
     }
 
     @Override

@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Replays the journal's conversations into one region with bounded concurrency, in the order a
- * {@link ConversationSource} hands them out (most recently active first). Interrupting the calling thread stops it: no new conversation starts, running replays are
- * interrupted (each stops at its next call boundary, its cursor durable), and {@link #run} returns
- * {@code false}.
+ * {@link ConversationSource} hands them out (most recently active first). Interrupting the calling thread stops it:
+ * the source is stopped (workers waiting in it for work return at once), no new conversation starts, running replays
+ * are interrupted (each stops at its next call boundary, its cursor durable), and {@link #run} returns {@code false}.
+ * Each conversation is reported to the source as finished, with why it failed if it did.
  */
 public final class ConversationPhase {
 
@@ -81,6 +82,7 @@ public final class ConversationPhase {
             ConversationSource.Claim claim;
             while (!Thread.currentThread().isInterrupted() && (claim = source.next()) != null) {
                 String key = claim.conversationKey();
+                FailureReason failure = null;
                 try {
                     if (guard.gaveUp()) {
                         throw new ReplayException(FailureReason.GAVE_UP, "replay of conversation '" + key
@@ -89,13 +91,14 @@ public final class ConversationPhase {
                     totals.add(TracedReplay.run(replayer.telemetry(), target.region(), key,
                             () -> ReplayRun.locked(replayer.journal(), replayer.options(), retry, target, key, guard)));
                 } catch (RuntimeException e) {
+                    failure = FailureReason.of(e);
                     failed.incrementAndGet();
                     totals.fail(key, e);
                     if (!guard.gaveUp()) {
                         LOG.warn("conversation '{}' not replayed into {}: {}", key, region, e.getMessage());
                     }
                 } finally {
-                    source.finished(claim);
+                    source.finished(claim, failure);
                     events.emit(new RehydrationEvent.ConversationsProgress(region, done.incrementAndGet(),
                             source.taken(), failed.get()));
                 }
@@ -117,6 +120,7 @@ public final class ConversationPhase {
             return true;
         } catch (InterruptedException e) {
             LOG.info("replay into {} interrupted after {} of {} conversations", region, done.get(), source.taken());
+            source.stop(); // workers waiting for work (a shared source: other instances' chunks) return at once
             workers.shutdownNow();
             try {
                 if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {

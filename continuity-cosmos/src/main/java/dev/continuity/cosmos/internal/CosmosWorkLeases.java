@@ -28,7 +28,8 @@ import java.util.Optional;
  * {@code ~work-lease/<scope>}, or {@code [_leases, ~work-lease/<scope>]} under a hierarchical key, so a scope's
  * leases are listed by a single-partition query), one document per lease
  * ({@code id} = the lease's name, {@code type} = {@value #TYPE}). A compare-and-set is a create (version 0; 409 when
- * taken) or a read and a replace conditional on the read's etag (412 when another instance wrote in between). The
+ * taken) or a read and a replace conditional on the read's etag (412 when another instance wrote in between); a
+ * compare-and-delete is a read and a delete conditional on the read's etag. The
  * warm standby's change-feed reader ignores these documents (their type is neither head nor turn).
  */
 public final class CosmosWorkLeases implements WorkLeases {
@@ -100,6 +101,33 @@ public final class CosmosWorkLeases implements WorkLeases {
         }
         throw new JournalException("writing work lease '" + lease.scope() + "/" + lease.name() + "' in "
                 + store.describe() + " failed: status " + status + " " + response.getErrorMessage());
+    }
+
+    @Override
+    public boolean compareAndDelete(String scope, String name, long expectedVersion) {
+        WorkLeaseRules.checkDelete(scope, name, expectedVersion);
+        Optional<Stored> stored = read(scope, name);
+        if (stored.isEmpty() || stored.get().lease().version() != expectedVersion) {
+            return false;
+        }
+        CosmosBatch batch = CosmosBatch.createCosmosBatch(partition(scope));
+        batch.deleteItemOperation(name, new CosmosBatchItemRequestOptions().setIfMatchETag(stored.get().etag()));
+        CosmosBatchResponse response;
+        try {
+            response = store.execute(batch);
+        } catch (CosmosException e) {
+            throw failure(e, "deleting work lease '" + scope + "/" + name + "'");
+        }
+        if (response.isSuccessStatusCode()) {
+            return true;
+        }
+        int status = response.getResults().isEmpty() ? response.getStatusCode()
+                : response.getResults().get(0).getStatusCode();
+        if (status == 412 || status == 404) {
+            return false;
+        }
+        throw new JournalException("deleting work lease '" + scope + "/" + name + "' in " + store.describe()
+                + " failed: status " + status + " " + response.getErrorMessage());
     }
 
     @Override

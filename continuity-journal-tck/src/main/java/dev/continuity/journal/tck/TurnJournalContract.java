@@ -1279,6 +1279,57 @@ public abstract class TurnJournalContract {
     }
 
     @Test
+    void aWorkLeaseIsDeletedOnlyAtItsStoredVersionAndCanThenBeCreatedAgain() throws Exception {
+        WorkLeases leases = journal.workLeases();
+        String scope = "contract/" + run + "/delete";
+        WorkLease kept = leases.compareAndSet(WorkLease.create(scope, "chunk-000000002", "a", Instant.EPOCH, "{}"), 0)
+                .orElseThrow();
+        WorkLease lease = leases.compareAndSet(WorkLease.create(scope, "chunk-000000001", "a", Instant.EPOCH, "{}"), 0)
+                .orElseThrow();
+        lease = leases.compareAndSet(lease.withState("{\"done\":true}"), 1).orElseThrow();
+
+        assertThat(leases.compareAndDelete(scope, "chunk-000000001", 1)).as("stale version").isFalse();
+        assertThat(leases.compareAndDelete(scope, "chunk-000000009", 1)).as("none stored").isFalse();
+        assertThat(leases.compareAndDelete(scope + "/other", "chunk-000000001", 2)).as("another scope").isFalse();
+        assertThat(leases.get(scope, "chunk-000000001")).contains(lease);
+
+        assertThat(leases.compareAndDelete(scope, "chunk-000000001", 2)).isTrue();
+        assertThat(leases.get(scope, "chunk-000000001")).isEmpty();
+        assertThat(leases.compareAndDelete(scope, "chunk-000000001", 2)).as("deleted once").isFalse();
+        assertThat(leases.compareAndSet(lease.heldBy("b", Instant.EPOCH), 2)).as("no write to a deleted lease")
+                .isEmpty();
+        journal = reopen(journal);
+        leases = journal.workLeases();
+        assertThat(leases.list(scope)).containsExactly(kept);
+        assertThat(leases.compareAndSet(WorkLease.create(scope, "chunk-000000001", "c", Instant.EPOCH, "{}"), 0)
+                .orElseThrow().version()).as("created again from version 0").isEqualTo(1);
+        assertThatThrownBy(() -> journal.workLeases().compareAndDelete(scope, "chunk-000000001", 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("chunk-000000001");
+    }
+
+    @Test
+    void ofAnInstanceDeletingAWorkLeaseAndOthersWritingItExactlyOneSucceeds() throws Exception {
+        WorkLeases leases = journal.workLeases();
+        String scope = "contract/" + run + "/delete-race";
+        WorkLease stored = leases.compareAndSet(WorkLease.create(scope, "chunk-1", "a", Instant.EPOCH, "{}"), 0)
+                .orElseThrow();
+        List<Attempt<Boolean>> attempts = race(RACERS, i -> () -> i % 2 == 0
+                ? leases.compareAndDelete(scope, "chunk-1", stored.version())
+                : leases.compareAndSet(stored.heldBy("instance-" + i, Instant.EPOCH), stored.version()).isPresent());
+        assertThat(attempts).extracting(Attempt::error).containsOnlyNulls();
+        assertThat(attempts).extracting(Attempt::result).containsOnlyOnce(true);
+        int winner = 0;
+        while (!attempts.get(winner).result()) {
+            winner++;
+        }
+        if (winner % 2 == 0) {
+            assertThat(leases.get(scope, "chunk-1")).as("deleted").isEmpty();
+        } else {
+            assertThat(leases.get(scope, "chunk-1").orElseThrow().owner()).isEqualTo("instance-" + winner);
+        }
+    }
+
+    @Test
     void theListingWalksManyConversationsPageByPageEachOnce() {
         Set<String> keys = new HashSet<>();
         for (int i = 0; i < 250; i++) {

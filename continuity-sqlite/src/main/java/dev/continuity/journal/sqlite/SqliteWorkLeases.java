@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * The leases of a {@link SqliteTurnJournal}, in its {@code work_lease} table: every process that opens the file shares
- * them. A compare-and-set runs inside the writer's transaction, which SQLite's lock serializes across processes.
+ * them. A compare-and-set (or -delete) runs inside the writer's transaction, which SQLite's lock serializes across processes.
  */
 final class SqliteWorkLeases implements WorkLeases {
 
@@ -20,6 +20,7 @@ final class SqliteWorkLeases implements WorkLeases {
     private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM work_lease WHERE scope = ? AND name = ?";
     private static final String SELECT_SCOPE = "SELECT " + COLUMNS + " FROM work_lease WHERE scope = ? ORDER BY name";
     private static final String SELECT_VERSION = "SELECT version FROM work_lease WHERE scope = ? AND name = ?";
+    private static final String DELETE = "DELETE FROM work_lease WHERE scope = ? AND name = ? AND version = ?";
     private static final String UPSERT = "INSERT OR REPLACE INTO work_lease (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)";
 
     private final GroupCommitWriter writer;
@@ -67,6 +68,18 @@ final class SqliteWorkLeases implements WorkLeases {
             upsert.setLong(6, next.version());
             upsert.executeUpdate();
             return Optional.of(next);
+        });
+    }
+
+    @Override
+    public boolean compareAndDelete(String scope, String name, long expectedVersion) {
+        WorkLeaseRules.checkDelete(scope, name, expectedVersion);
+        return writer.submit("delete of work lease '" + scope + "/" + name + "'", c -> {
+            PreparedStatement delete = c.prepare(DELETE);
+            delete.setString(1, scope);
+            delete.setString(2, name);
+            delete.setLong(3, expectedVersion);
+            return delete.executeUpdate() == 1;
         });
     }
 

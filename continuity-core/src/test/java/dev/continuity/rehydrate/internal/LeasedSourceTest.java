@@ -1,0 +1,242 @@
+package dev.continuity.rehydrate.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.continuity.journal.ConversationHead;
+import dev.continuity.journal.WorkLease;
+import dev.continuity.journal.WorkLeases;
+import dev.continuity.journal.memory.InMemoryTurnJournal;
+import dev.continuity.rehydrate.WorkSharing;
+import dev.continuity.replay.FailureReason;
+import dev.continuity.testsupport.MovableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@link LeasedSource} on the in-memory journal's leases: a worker waiting for another instance's chunk stops when
+ * interrupted, stopped or given up; failed conversations are kept in their chunk; a completed run's chunk leases are
+ * deleted, and a clean-up cut short is finished by the next run. The lease duration is ten minutes, so a worker that
+ * did not stop would wait for the test's timeout (a safety net; no assertion depends on time).
+ */
+@Timeout(60)
+class LeasedSourceTest {
+
+    private static final Duration LEASE = Duration.ofMinutes(10);
+    private static final String SCOPE = "rehydrate/secondary/eager/default";
+    private static final BooleanSupplier NEVER = () -> false;
+
+    private final InMemoryTurnJournal journal = new InMemoryTurnJournal();
+    private final WorkLeases leases = journal.workLeases();
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-12-02T12:00:00Z"));
+    private final Events events = new Events(event -> { });
+    private final List<LeasedSource> sources = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        sources.forEach(LeasedSource::close);
+        journal.close();
+    }
+
+    private void conversations(int count) {
+        for (int i = 0; i < count; i++) {
+            assertThat(journal.compareAndSetHead(ConversationHead.start("conv-" + i, "agent", "1",
+                    clock.instant().minusSeconds(i)), 0)).isPresent();
+        }
+    }
+
+    private LeasedSource source(String instance, int chunkSize, BooleanSupplier gaveUp) {
+        LeasedSource source = new LeasedSource(journal, WorkSharing.instance(instance).withChunkSize(chunkSize)
+                .withLeaseDuration(LEASE), clock, events, "secondary", "secondary/eager", null, gaveUp);
+        sources.add(source);
+        return source;
+    }
+
+    /** Instance A claims the first chunk and keeps it; B does the rest: B's next worker has to wait for A's chunk. */
+    private LeasedSource instanceBWaitingForA(BooleanSupplier bGaveUp, List<ConversationSource.Claim> bOutstanding)
+            throws InterruptedException {
+        conversations(3);
+        LeasedSource a = source("instance-a", 1, NEVER);
+        assertThat(a.next()).isNotNull(); // chunk 0, held (and renewed) by A from now on
+        LeasedSource b = source("instance-b", 1, bGaveUp);
+        for (int i = 0; i < 2; i++) {
+            bOutstanding.add(b.next());
+        }
+        assertThat(bOutstanding).extracting(ConversationSource.Claim::conversationKey)
+                .containsExactly("conv-1", "conv-2");
+        return b;
+    }
+
+    private static CompletableFuture<ConversationSource.Claim> worker(LeasedSource source, List<Thread> thread) {
+        CompletableFuture<ConversationSource.Claim> next = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                next.complete(source.next());
+            } catch (Throwable e) {
+                next.completeExceptionally(e);
+            }
+        }, "leased-source-test-worker");
+        thread.add(t);
+        t.start();
+        return next;
+    }
+
+    /** Returns once {@code thread} waits with a timeout: the source's wait for another instance's chunk. */
+    private static void awaitWaiting(Thread thread) {
+        while (thread.getState() != Thread.State.TIMED_WAITING) {
+            assertThat(thread.isAlive()).as("worker still running").isTrue();
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void aWorkerWaitingForAnotherInstancesChunkThrowsWhenInterrupted() throws Exception {
+        List<ConversationSource.Claim> outstanding = new ArrayList<>();
+        LeasedSource b = instanceBWaitingForA(NEVER, outstanding);
+        outstanding.forEach(c -> b.finished(c, null));
+        List<Thread> threads = new ArrayList<>();
+        CompletableFuture<ConversationSource.Claim> next = worker(b, threads);
+        awaitWaiting(threads.get(0));
+
+        threads.get(0).interrupt();
+
+        ExecutionException thrown = assertThrows(ExecutionException.class, next::get);
+        assertThat(thrown.getCause()).isInstanceOf(InterruptedException.class).hasMessageContaining(SCOPE);
+        threads.get(0).join();
+        assertThat(b.share().conversations()).isEqualTo(2);
+    }
+
+    @Test
+    void anInterruptedWorkerDoesNotStartWaiting() throws Exception {
+        List<ConversationSource.Claim> outstanding = new ArrayList<>();
+        LeasedSource b = instanceBWaitingForA(NEVER, outstanding);
+        outstanding.forEach(c -> b.finished(c, null));
+        Thread.currentThread().interrupt();
+        try {
+            assertThrows(InterruptedException.class, b::next);
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void stoppingTheSourceWakesAWaitingWorkerWithNothingAndReleasesWhatItHolds() throws Exception {
+        List<ConversationSource.Claim> outstanding = new ArrayList<>();
+        LeasedSource b = instanceBWaitingForA(NEVER, outstanding);
+        b.finished(outstanding.get(0), null);
+        List<Thread> threads = new ArrayList<>();
+        CompletableFuture<ConversationSource.Claim> next = worker(b, threads);
+        awaitWaiting(threads.get(0));
+
+        b.stop();
+
+        assertThat(next.get()).isNull();
+        assertThat(b.next()).as("stopped").isNull();
+        b.finished(outstanding.get(1), FailureReason.INTERRUPTED);
+        String run = b.share().run();
+        WorkLease chunk = leases.get(SCOPE + "/" + run, "chunk-000000002").orElseThrow();
+        assertThat(chunk.owner()).as("released, not done").isEmpty();
+        assertThat(chunk.state()).contains("\"done\":false");
+    }
+
+    @Test
+    void aGiveUpWakesAWaitingWorkerAndTheChunksItDidNotTryAreReleasedNotDone() throws Exception {
+        AtomicBoolean gaveUp = new AtomicBoolean();
+        List<ConversationSource.Claim> outstanding = new ArrayList<>();
+        LeasedSource b = instanceBWaitingForA(gaveUp::get, outstanding);
+        b.finished(outstanding.get(0), null);
+        List<Thread> threads = new ArrayList<>();
+        CompletableFuture<ConversationSource.Claim> next = worker(b, threads);
+        awaitWaiting(threads.get(0));
+
+        gaveUp.set(true);
+        b.finished(outstanding.get(1), FailureReason.GAVE_UP); // the replay that found the region dark ends
+
+        assertThat(next.get()).isNull();
+        String run = b.share().run();
+        assertThat(leases.get(SCOPE + "/" + run, "chunk-000000001").orElseThrow().state())
+                .as("replayed: done").contains("\"done\":true");
+        WorkLease untried = leases.get(SCOPE + "/" + run, "chunk-000000002").orElseThrow();
+        assertThat(untried.owner()).as("released for another instance at once").isEmpty();
+        assertThat(untried.state()).contains("\"done\":false");
+        assertThat(untried.expiredAt(clock.instant())).isTrue();
+    }
+
+    @Test
+    void failedConversationsAreKeptInTheirChunkAndCountedWhenTheRunCompletesThenItsChunkLeasesAreDeleted()
+            throws Exception {
+        conversations(5);
+        LeasedSource a = source("instance-a", 2, NEVER);
+        List<String> keys = new ArrayList<>();
+        for (ConversationSource.Claim claim = a.next(); claim != null; claim = a.next()) {
+            keys.add(claim.conversationKey());
+            a.finished(claim, claim.conversationKey().equals("conv-3") ? FailureReason.BAD_REQUEST : null);
+            if (claim.conversationKey().equals("conv-3")) {
+                String chunks = SCOPE + "/" + a.share().run();
+                assertThat(leases.get(chunks, "chunk-000000001").orElseThrow().state())
+                        .contains("\"done\":true").contains("\"failed\":[\"conv-3\"]");
+            }
+        }
+
+        assertThat(keys).containsExactly("conv-0", "conv-1", "conv-2", "conv-3", "conv-4");
+        String run = a.share().run();
+        assertThat(leases.list(SCOPE + "/" + run)).as("chunk leases deleted").isEmpty();
+        WorkLease coordinator = leases.get(SCOPE, "run").orElseThrow();
+        assertThat(coordinator.state()).contains("\"run\":\"" + run + "\"").contains("\"completed\":true")
+                .contains("\"failed\":1");
+        assertThat(leases.list(SCOPE)).as("only the coordinator is kept").containsExactly(coordinator);
+    }
+
+    @Test
+    void anInstanceStartedBeforeTheRunCompletedDoesNotRedoItThoughItsChunksAreDeleted() throws Exception {
+        conversations(3);
+        LeasedSource a = source("instance-a", 2, NEVER);
+        LeasedSource late = source("instance-late", 2, NEVER); // joins a's run before it completes
+        for (ConversationSource.Claim claim = a.next(); claim != null; claim = a.next()) {
+            a.finished(claim, null);
+        }
+        assertThat(leases.list(SCOPE + "/" + a.share().run())).isEmpty();
+
+        assertThat(late.next()).isNull();
+        assertThat(late.share().run()).isEqualTo(a.share().run());
+        assertThat(late.share().chunks()).isZero();
+    }
+
+    @Test
+    void aCleanUpCutShortByACrashIsFinishedByTheNextRun() throws Exception {
+        conversations(3);
+        LeasedSource a = source("instance-a", 2, NEVER);
+        for (ConversationSource.Claim claim = a.next(); claim != null; claim = a.next()) {
+            a.finished(claim, null);
+        }
+        String first = a.share().run();
+        // what a crash after marking the run completed and before deleting its chunks leaves: done chunk leases
+        for (String name : List.of("chunk-000000000", "chunk-000000001")) {
+            leases.compareAndSet(WorkLease.create(SCOPE + "/" + first, name, "instance-a", clock.instant(),
+                    "{\"keys\":[],\"next\":null,\"exhausted\":false,\"done\":true}"), 0).orElseThrow();
+        }
+        clock.advance(Duration.ofSeconds(1));
+
+        LeasedSource b = source("instance-b", 2, NEVER); // started after the completion: a new run
+
+        assertThat(b.share().run()).isNotEqualTo(first);
+        assertThat(leases.list(SCOPE + "/" + first)).as("the replaced run's leftovers").isEmpty();
+        assertThat(leases.get(SCOPE, "run").orElseThrow().state()).contains("\"previous\":\"" + first + "\"");
+        int visited = 0;
+        for (ConversationSource.Claim claim = b.next(); claim != null; claim = b.next()) {
+            b.finished(claim, null);
+            visited++;
+        }
+        assertThat(visited).as("the new run visits every conversation again").isEqualTo(3);
+        assertThat(leases.list(SCOPE + "/" + b.share().run())).isEmpty();
+    }
+}
