@@ -242,8 +242,7 @@ public final class RehydrationBenchmark {
         boolean ceilingFirst = round % 2 == 0;
         FoundryAgentService ceiling = connect(emulator, CEILING_REGION + round);
         FoundryAgentService target = connect(emulator, REGION + round);
-        try (TurnJournal journal = "sqlite".equals(journalKind)
-                ? SqliteTurnJournal.open(file) : new InMemoryTurnJournal()) {
+        try (TurnJournal journal = open(journalKind, file)) {
             seed(journal, conversations, items);
             long jitStarted = jitMillis();
             long rawMillis = 0;
@@ -289,6 +288,11 @@ public final class RehydrationBenchmark {
         }
     }
 
+    /** A new journal of the kind the benchmark measures ({@code file} is used by SQLite only). */
+    private static TurnJournal open(String journalKind, Path file) {
+        return "sqlite".equals(journalKind) ? SqliteTurnJournal.open(file) : new InMemoryTurnJournal();
+    }
+
     /** The median round's ceiling CPU per conversation, in microseconds. */
     private static double ceilingCpuPerConversation(Result r) {
         List<Long> cpu = new ArrayList<>(r.rounds().stream().map(Round::rawCpuMillis).toList());
@@ -305,35 +309,17 @@ public final class RehydrationBenchmark {
             String journalKind) throws Exception {
         JournalWork work = null;
         for (int pass = 0; pass < 2; pass++) {
-            try (TurnJournal journal = "sqlite".equals(journalKind)
-                    ? SqliteTurnJournal.open(dir.resolve("journal-work-" + pass + ".db")) : new InMemoryTurnJournal()) {
+            try (TurnJournal journal = open(journalKind, dir.resolve("journal-work-" + pass + ".db"))) {
                 seed(journal, conversations, items);
-                AtomicInteger next = new AtomicInteger();
                 long cpuStarted = processCpuNanos();
                 long started = System.nanoTime();
-                ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-                try {
-                    List<Future<?>> workers = new ArrayList<>();
-                    for (int w = 0; w < concurrency; w++) {
-                        workers.add(pool.submit(() -> {
-                            int c;
-                            while ((c = next.getAndIncrement()) < conversations) {
-                                String key = "bench-" + c;
-                                ConversationHead head = journal.head(key).orElseThrow();
-                                List<Turn> turns = journal.read(key, 1);
-                                journal.compareAndSetHead(head.withRegion(REGION, new dev.continuity.journal.RegionCursor(
-                                        "conv_" + c, turns.get(turns.size() - 1).sequence())), head.version())
-                                        .orElseThrow();
-                            }
-                            return null;
-                        }));
-                    }
-                    for (Future<?> worker : workers) {
-                        worker.get();
-                    }
-                } finally {
-                    pool.shutdownNow();
-                }
+                forEachConversation(conversations, concurrency, c -> {
+                    String key = "bench-" + c;
+                    ConversationHead head = journal.head(key).orElseThrow();
+                    List<Turn> turns = journal.read(key, 1);
+                    journal.compareAndSetHead(head.withRegion(REGION, new dev.continuity.journal.RegionCursor(
+                            "conv_" + c, turns.get(turns.size() - 1).sequence())), head.version()).orElseThrow();
+                });
                 long millis = (System.nanoTime() - started) / 1_000_000;
                 work = new JournalWork(millis, (processCpuNanos() - cpuStarted) / 1000.0 / conversations);
             }
@@ -369,8 +355,29 @@ public final class RehydrationBenchmark {
      */
     private static int raw(AgentService target, int conversations, int items, int concurrency) throws Exception {
         List<TurnItem> conversation = chat(items);
-        AtomicInteger next = new AtomicInteger();
         AtomicInteger calls = new AtomicInteger();
+        forEachConversation(conversations, concurrency, c -> {
+            int first = Math.min(AgentService.MAX_ITEMS_PER_CALL, conversation.size());
+            // the metadata a replay's create carries (dev.continuity.replay.internal.ReplayRun): the same requests,
+            // not lighter ones
+            Map<String, String> metadata = Map.of("continuity-key", "bench-" + c, "continuity-through",
+                    Integer.toString((items + 1) / 2), "continuity-agent", "agent-" + (1 + c % AGENTS),
+                    "continuity-source", "replay");
+            String id = target.createConversation(conversation.subList(0, first), metadata);
+            calls.incrementAndGet();
+            for (int from = first; from < conversation.size(); from += AgentService.MAX_ITEMS_PER_CALL) {
+                int to = Math.min(conversation.size(), from + AgentService.MAX_ITEMS_PER_CALL);
+                target.addItems(id, conversation.subList(from, to));
+                calls.incrementAndGet();
+            }
+        });
+        return calls.get();
+    }
+
+    /** Runs {@code work} for conversations {@code 0 .. conversations-1} on {@code concurrency} threads, each taking the next. */
+    private static void forEachConversation(int conversations, int concurrency, java.util.function.IntConsumer work)
+            throws Exception {
+        AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         try {
             List<Future<?>> workers = new ArrayList<>();
@@ -378,19 +385,7 @@ public final class RehydrationBenchmark {
                 workers.add(pool.submit(() -> {
                     int c;
                     while ((c = next.getAndIncrement()) < conversations) {
-                        int first = Math.min(AgentService.MAX_ITEMS_PER_CALL, conversation.size());
-                        // the metadata a replay's create carries (dev.continuity.replay.internal.ReplayRun): the
-                        // same requests, not lighter ones
-                        Map<String, String> metadata = Map.of("continuity-key", "bench-" + c, "continuity-through",
-                                Integer.toString((items + 1) / 2), "continuity-agent", "agent-" + (1 + c % AGENTS),
-                                "continuity-source", "replay");
-                        String id = target.createConversation(conversation.subList(0, first), metadata);
-                        calls.incrementAndGet();
-                        for (int from = first; from < conversation.size(); from += AgentService.MAX_ITEMS_PER_CALL) {
-                            int to = Math.min(conversation.size(), from + AgentService.MAX_ITEMS_PER_CALL);
-                            target.addItems(id, conversation.subList(from, to));
-                            calls.incrementAndGet();
-                        }
+                        work.accept(c);
                     }
                     return null;
                 }));
@@ -401,7 +396,6 @@ public final class RehydrationBenchmark {
         } finally {
             pool.shutdownNow();
         }
-        return calls.get();
     }
 
     static void seed(TurnJournal journal, int conversations, int items) {

@@ -100,16 +100,7 @@ class SharedRehydrationTest {
         // not go on to wait for A's chunk
         CountDownLatch stuck = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        RehydrationListener stopAtThird = event -> {
-            if (event instanceof RehydrationEvent.ConversationsProgress p && p.done() == 3) {
-                stuck.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+        RehydrationListener stopAtThird = stopAtThird(stuck, release);
         CompletableFuture<RehydrationReport> a = CompletableFuture.supplyAsync(
                 () -> instance("instance-a", Clock.systemUTC()).concurrency(1).listener(stopAtThird).build().run());
         assertThat(stuck.await(60, TimeUnit.SECONDS)).isTrue();
@@ -199,16 +190,7 @@ class SharedRehydrationTest {
         // that crashed a moment ago looks like to everyone else (B joins A's run and takes the chunk over)
         CountDownLatch stuck = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        RehydrationListener stopAtThird = event -> {
-            if (event instanceof RehydrationEvent.ConversationsProgress p && p.done() == 3) {
-                stuck.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+        RehydrationListener stopAtThird = stopAtThird(stuck, release);
         CompletableFuture<RehydrationReport> a = CompletableFuture.supplyAsync(
                 () -> instance("instance-a", Clock.systemUTC()).concurrency(1).listener(stopAtThird).build().run());
         assertThat(stuck.await(60, TimeUnit.SECONDS)).isTrue();
@@ -233,5 +215,19 @@ class SharedRehydrationTest {
                         .contains("\"failed\":0"));
         assertThat(regions.journal.workLeases().list(scope + "/" + b.work().run()))
                 .as("every chunk done, then deleted by the instance that completed the run").isEmpty();
+    }
+
+    /** A listener that, after the third conversation, counts {@code stuck} down and holds the worker until {@code release}. */
+    private static RehydrationListener stopAtThird(CountDownLatch stuck, CountDownLatch release) {
+        return event -> {
+            if (event instanceof RehydrationEvent.ConversationsProgress p && p.done() == 3) {
+                stuck.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
     }
 }
