@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * Work leases as documents in the journal container: one logical partition per scope (partition key
@@ -78,45 +79,38 @@ public final class CosmosWorkLeases implements WorkLeases {
                 throw failure(e, "creating work lease '" + lease.scope() + "/" + lease.name() + "'");
             }
         }
-        Optional<Stored> stored = read(lease.scope(), lease.name());
-        if (stored.isEmpty() || stored.get().lease().version() != expectedVersion) {
-            return Optional.empty();
-        }
-        CosmosBatch batch = CosmosBatch.createCosmosBatch(partition);
-        batch.replaceItemOperation(lease.name(), document(next),
-                new CosmosBatchItemRequestOptions().setIfMatchETag(stored.get().etag()));
-        CosmosBatchResponse response;
-        try {
-            response = store.execute(batch);
-        } catch (CosmosException e) {
-            throw failure(e, "writing work lease '" + lease.scope() + "/" + lease.name() + "'");
-        }
-        if (response.isSuccessStatusCode()) {
-            return Optional.of(next);
-        }
-        int status = response.getResults().isEmpty() ? response.getStatusCode()
-                : response.getResults().get(0).getStatusCode();
-        if (status == 412 || status == 404) {
-            return Optional.empty();
-        }
-        throw new JournalException("writing work lease '" + lease.scope() + "/" + lease.name() + "' in "
-                + store.describe() + " failed: status " + status + " " + response.getErrorMessage());
+        boolean written = conditionally(lease.scope(), lease.name(), expectedVersion, "writing",
+                (batch, ifMatch) -> batch.replaceItemOperation(lease.name(), document(next), ifMatch));
+        return written ? Optional.of(next) : Optional.empty();
     }
 
     @Override
     public boolean compareAndDelete(String scope, String name, long expectedVersion) {
         WorkLeaseRules.checkDelete(scope, name, expectedVersion);
+        return conditionally(scope, name, expectedVersion, "deleting",
+                (batch, ifMatch) -> batch.deleteItemOperation(name, ifMatch));
+    }
+
+    /**
+     * Reads the lease and, if its version is {@code expectedVersion}, runs {@code operation} in a batch conditional on
+     * the etag read (so a write in between makes it fail with 412).
+     *
+     * @param verb what the operation does, for errors ("writing", "deleting")
+     * @return true when the operation succeeded; false when the version was another or the lease changed or vanished
+     */
+    private boolean conditionally(String scope, String name, long expectedVersion, String verb,
+            BiConsumer<CosmosBatch, CosmosBatchItemRequestOptions> operation) {
         Optional<Stored> stored = read(scope, name);
         if (stored.isEmpty() || stored.get().lease().version() != expectedVersion) {
             return false;
         }
         CosmosBatch batch = CosmosBatch.createCosmosBatch(partition(scope));
-        batch.deleteItemOperation(name, new CosmosBatchItemRequestOptions().setIfMatchETag(stored.get().etag()));
+        operation.accept(batch, new CosmosBatchItemRequestOptions().setIfMatchETag(stored.get().etag()));
         CosmosBatchResponse response;
         try {
             response = store.execute(batch);
         } catch (CosmosException e) {
-            throw failure(e, "deleting work lease '" + scope + "/" + name + "'");
+            throw failure(e, verb + " work lease '" + scope + "/" + name + "'");
         }
         if (response.isSuccessStatusCode()) {
             return true;
@@ -126,7 +120,7 @@ public final class CosmosWorkLeases implements WorkLeases {
         if (status == 412 || status == 404) {
             return false;
         }
-        throw new JournalException("deleting work lease '" + scope + "/" + name + "' in " + store.describe()
+        throw new JournalException(verb + " work lease '" + scope + "/" + name + "' in " + store.describe()
                 + " failed: status " + status + " " + response.getErrorMessage());
     }
 

@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * The leases of a {@link SqliteTurnJournal}, in its {@code work_lease} table: every process that opens the file shares
- * them. A compare-and-set (or -delete) runs inside the writer's transaction, which SQLite's lock serializes across processes.
+ * them. A compare-and-set (or -delete) runs inside the writer's transaction, which SQLite's lock serializes across
+ * processes.
  */
 final class SqliteWorkLeases implements WorkLeases {
 
