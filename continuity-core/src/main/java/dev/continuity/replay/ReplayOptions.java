@@ -16,6 +16,10 @@ import java.util.Objects;
  * @param maxItemsPerCall items per create-conversation / add-items call (1..20, the service's limit)
  * @param retry attempts per service call and the waits between them
  * @param headUpdateAttempts attempts of a cursor compare-and-set when the head's version moves meanwhile
+ *     (after the second lost one, with a short growing pause: 2 ms doubling to 100 ms). A catch-up that
+ *     created a regional conversation and still could not record it fails with {@link FailureReason#JOURNAL};
+ *     the next catch-up of the conversation into the same service in this JVM takes that conversation over
+ *     instead of creating another
  * @param divergence what to do with a regional conversation that does not match the journal
  */
 public record ReplayOptions(int maxItemsPerCall, RetrySettings retry, int headUpdateAttempts,

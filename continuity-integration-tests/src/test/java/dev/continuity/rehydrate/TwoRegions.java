@@ -67,6 +67,15 @@ public final class TwoRegions implements AutoCloseable {
         return services.get(region);
     }
 
+    /**
+     * Another adapter for {@code region} (as another process, or another component of the app, would make);
+     * the caller closes it ({@code clients().close()}).
+     */
+    public FoundryAgentService connect(String region) {
+        String endpoint = emulator.region(region).projectEndpoint();
+        return FoundryAgentService.connect(region, endpoint, FoundryCredentials.forEndpoint(endpoint));
+    }
+
     /** A topology with both regions, {@code chat} bound to {@value #DEPLOYMENT}. */
     public Topology topology() {
         Map<String, Region> regions = new LinkedHashMap<>();

@@ -11,6 +11,7 @@ import dev.continuity.agentservice.AgentService;
 import dev.continuity.agentservice.RegionalConversation;
 import dev.continuity.client.ForwardingTurnJournal;
 import dev.continuity.emulator.FaultRule;
+import dev.continuity.foundry.FoundryAgentService;
 import dev.continuity.journal.ConversationHead;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.RegionCursor;
@@ -152,11 +153,17 @@ class ReplayJournalWorkTest {
                 .containsEntry("continuity-key", "c").containsEntry("continuity-source", "replay"));
         journal.crashOnRecord = false;
 
-        ReplayOutcome again = replayer.catchUp(secondary, "c");
+        // the restarted process (a new adapter; nothing of the crashed one's memory) creates another copy
+        FoundryAgentService restarted = regions.connect(SECONDARY);
+        try {
+            ReplayOutcome again = new ConversationReplayer(journal, FAST).catchUp(restarted, "c");
 
-        assertThat(again.created()).isTrue();
-        assertThat(again.cursor().conversationId()).isNotEqualTo(unreferenced.get(0).id());
-        assertThat(content(regions.regionItems("c", SECONDARY))).isEqualTo(content(regions.journalItems("c")));
+            assertThat(again.created()).isTrue();
+            assertThat(again.cursor().conversationId()).isNotEqualTo(unreferenced.get(0).id());
+            assertThat(content(regions.regionItems("c", SECONDARY))).isEqualTo(content(regions.journalItems("c")));
+        } finally {
+            restarted.clients().close();
+        }
     }
 
     /** The real journal, counting calls; it can refuse cursor records (a crash) or lose the race for them. */

@@ -1,5 +1,6 @@
 package dev.continuity.replay.internal;
 
+import dev.continuity.RetrySettings;
 import dev.continuity.agentservice.AgentService;
 import dev.continuity.agentservice.AgentServiceException;
 import dev.continuity.agentservice.StoredItem;
@@ -19,6 +20,7 @@ import dev.continuity.replay.ReplayOutcome;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +55,15 @@ public final class ReplayRun {
      */
     public static final int CALLS_PER_CURSOR_RECORD = 10;
 
+    /**
+     * The waits between a cursor record's compare-and-sets after the second lost one (2 ms doubling to 100 ms,
+     * with jitter): the conversation's writers moved the head meanwhile, and a writer that fell behind commits
+     * its turns back to back, so retrying at once can lose every attempt. The 16 attempts of
+     * {@link ReplayOptions#defaults()} wait about 0.5-0.9 s in all.
+     */
+    static final RetrySettings HEAD_CONTENTION = RetrySettings.defaults()
+            .withBackoff(Duration.ofMillis(2), Duration.ofMillis(100));
+
     private static final Logger LOG = LoggerFactory.getLogger(ConversationReplayer.class);
 
     private final TurnJournal journal;
@@ -73,6 +84,12 @@ public final class ReplayRun {
     private int unrecordedCalls;
     private String agentName;
     private boolean created;
+    /** The regional conversation this run created or took over ({@code null}: none), until it is recorded. */
+    private String ownCopy;
+    /** The cursor {@link #ownCopy} replaces ({@code null}: none). */
+    private RegionCursor ownCopyReplaces;
+    /** Between taking over an {@link UnrecordedCopies unrecorded copy} and checking what it holds. */
+    private boolean adopting;
     private boolean recreated;
     private long fromSequence = 1;
     private long throughSequence;
@@ -119,12 +136,23 @@ public final class ReplayRun {
         }
     }
 
-    /** Runs the catch-up: every call, then the cursor's record. */
+    /**
+     * Runs the catch-up: every call, then the cursor's record. When it fails after creating a regional
+     * conversation it could not record, the next run into the same service takes that conversation over
+     * ({@link UnrecordedCopies}).
+     */
     public ReplayOutcome run() {
-        return guarded(() -> {
-            write();
-            return recordAndFinish();
-        });
+        try {
+            return guarded(() -> {
+                write();
+                return recordAndFinish();
+            });
+        } catch (ReplayException e) {
+            if (ownCopy != null && (recorded == null || !ownCopy.equals(recorded.conversationId()))) {
+                UnrecordedCopies.remember(target, key, ownCopy, ownCopyReplaces);
+            }
+            throw e;
+        }
     }
 
     private static ReplayLocks.Held lock(AgentService target, String conversationKey) {
@@ -229,7 +257,10 @@ public final class ReplayRun {
             upToDate(); // only a pending turn after the cursor
             return;
         }
-        if (cursor == null) {
+        Optional<String> unrecorded = UnrecordedCopies.take(target, key, cursor);
+        if (unrecorded.isPresent()) {
+            adopt(all, unrecorded.get());
+        } else if (cursor == null) {
             create(all);
         } else {
             resume(all);
@@ -290,11 +321,29 @@ public final class ReplayRun {
             }
         });
         created = true;
+        ownCopy = id;
+        ownCopyReplaces = recorded;
         written(plan, 0, end);
         LOG.debug("conversation '{}': created {} in {} with {} items", key, id, region, end);
         cursor = new RegionCursor(id, plan.cursorAfter(end));
         unrecordedCalls++;
         fill(plan, end, 0);
+    }
+
+    /**
+     * Takes over {@code conversationId}, which an earlier run created and could not record: lists it, and writes
+     * only the items it lacks, as a resume from an empty cursor (a copy that is gone or does not hold a prefix of
+     * the journal's items is left, and the conversation created again).
+     */
+    private void adopt(List<Turn> all, String conversationId) {
+        LOG.info("conversation '{}' in {}: taking over {}, which an earlier replay created and could not record",
+                key, region, conversationId);
+        ownCopy = conversationId;
+        ownCopyReplaces = recorded;
+        adopting = true;
+        cursor = new RegionCursor(conversationId, 0);
+        resume(all);
+        adopting = false;
     }
 
     /** Continues into the existing regional conversation of {@link #cursor}. */
@@ -310,14 +359,14 @@ public final class ReplayRun {
             region = listFingerprints(cursor.conversationId());
         } catch (AgentServiceException e) {
             if (e.kind() == AgentServiceException.Kind.NOT_FOUND) {
-                diverged(all, "conversation " + cursor.conversationId() + " no longer exists");
+                diverged(all, "conversation " + cursor.conversationId() + " no longer exists", false);
                 return;
             }
             throw e;
         }
         Alignment alignment = Alignment.of(region, before.fingerprints(), plan.fingerprints());
         if (!alignment.consistent()) {
-            diverged(all, "conversation " + cursor.conversationId() + ": " + alignment.problem());
+            diverged(all, "conversation " + cursor.conversationId() + ": " + alignment.problem(), true);
             return;
         }
         if (alignment.trailing() > 0) {
@@ -335,11 +384,26 @@ public final class ReplayRun {
         try {
             fill(plan, present, alignment.base());
         } catch (Gone gone) {
-            diverged(all, gone.getMessage());
+            diverged(all, gone.getMessage(), gone.exists);
         }
     }
 
-    private void diverged(List<Turn> all, String problem) {
+    /**
+     * The regional conversation does not hold what the journal says ({@code exists}: it is still there, and
+     * stays unreferenced once another is created).
+     */
+    private void diverged(List<Turn> all, String problem, boolean exists) {
+        if (adopting) {
+            adopting = false;
+            LOG.warn("conversation '{}' in {}: cannot take over {}: {}; creating the conversation again", key, region,
+                    cursor.conversationId(), problem);
+            if (exists) {
+                possibleOrphans++;
+            }
+            cursor = null;
+            create(all);
+            return;
+        }
         if (options.divergence() == DivergencePolicy.FAIL || recreated) {
             throw failure(FailureReason.DIVERGED, problem, null);
         }
@@ -386,7 +450,7 @@ public final class ReplayRun {
                     List<String> region = listFingerprints(id);
                     Alignment landed = Alignment.afterWrite(region, base, plan.fingerprints(), position[0], end);
                     if (!landed.consistent()) {
-                        throw new Gone("conversation " + id + " after an ambiguous write: " + landed.problem());
+                        throw new Gone("conversation " + id + " after an ambiguous write: " + landed.problem(), true);
                     }
                     if (landed.present() > position[0]) {
                         LOG.info("conversation '{}' in {}: {} items of the failed write had landed; not writing"
@@ -414,7 +478,7 @@ public final class ReplayRun {
             });
         } catch (AgentServiceException e) {
             if (e.kind() == AgentServiceException.Kind.NOT_FOUND) {
-                throw new Gone("conversation " + id + " no longer exists");
+                throw new Gone("conversation " + id + " no longer exists", false);
             }
             throw e;
         }
@@ -489,9 +553,22 @@ public final class ReplayRun {
                 return next;
             }
             this.head = null;
+            if (attempt > 0 && attempt + 1 < options.headUpdateAttempts()) {
+                pauseAfterLostRecord(attempt, next);
+            }
         }
         throw failure(FailureReason.JOURNAL, "could not record cursor " + next + ": the head kept changing ("
                 + options.headUpdateAttempts() + " attempts)", null);
+    }
+
+    /** Waits {@link #HEAD_CONTENTION}'s delay after {@code lost} lost compare-and-sets of a cursor record. */
+    private void pauseAfterLostRecord(int lost, RegionCursor next) {
+        try {
+            Thread.sleep(HEAD_CONTENTION.delayMillis(lost, -1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure(FailureReason.INTERRUPTED, "interrupted while recording cursor " + next, null);
+        }
     }
 
     /** Records {@link #cursor} in the head (compare-and-set against {@link #recorded}). */
@@ -611,9 +688,12 @@ public final class ReplayRun {
     /** The regional conversation is gone or does not look as the journal says after a write. */
     private static final class Gone extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        /** The conversation still exists (it does not look as the journal says). */
+        final boolean exists;
 
-        Gone(String message) {
+        Gone(String message, boolean exists) {
             super(message, null, false, false);
+            this.exists = exists;
         }
     }
 }
