@@ -24,7 +24,8 @@ import java.util.Set;
  * <p>Defaults (see docs/library-guide.md, "HTTP, logging, proxy and retry options"):
  * <ul>
  *   <li>{@code httpClient}: null, azure-core's default ({@code HttpClient.createDefault}, Netty) for the
- *       azure-core clients, openai-java's OkHttp client for the OpenAI client;</li>
+ *       azure-core clients, OkHttp for the OpenAI client (as openai-java's own, but never sending a request
+ *       again by itself: a POST reset after it landed is not sent twice);</li>
  *   <li>{@code logOptions}: level {@link HttpLogDetailLevel#NONE};</li>
  *   <li>{@code clientOptions}: no application id, no extra header;</li>
  *   <li>{@code proxy}: none (azure-core's default client still honours the JVM's proxy properties);</li>

@@ -23,6 +23,7 @@ import com.openai.client.OpenAIClientImpl;
 import com.openai.credential.Credential;
 import dev.continuity.foundry.internal.AzureCoreOpenAIHttpClient;
 import dev.continuity.foundry.internal.EndpointGuardPolicy;
+import dev.continuity.foundry.internal.OkHttpOpenAIHttpClient;
 import dev.continuity.topology.CredentialEndpointException;
 import dev.continuity.topology.CredentialEndpointRule;
 import java.net.InetSocketAddress;
@@ -140,14 +141,15 @@ final class SdkHttp {
     }
 
     /**
-     * The HTTP transport of an OpenAI client rooted at {@code openAIBase} (see {@link #openAI}): openai-java's
-     * OkHttp client, or openai-java over azure-core when the options need it. Sends what it is given: no
+     * The HTTP transport of an OpenAI client rooted at {@code openAIBase} (see {@link #openAI}): OkHttp that never
+     * sends a request again by itself ({@link OkHttpOpenAIHttpClient}), or openai-java over azure-core when the
+     * options need it. Sends what it is given: no
      * credential, no retries (openai-java's client adds both above it).
      */
     static com.openai.core.http.HttpClient openAITransport(FoundryClientOptions options, String openAIBase,
             String region) {
         if (!options.needsAzureTransport()) {
-            return com.openai.client.okhttp.OkHttpClient.builder().timeout(options.timeout()).build();
+            return new OkHttpOpenAIHttpClient(options.timeout());
         }
         HttpPipelineBuilder transport = new HttpPipelineBuilder().policies(
                 new EndpointGuardPolicy(CredentialEndpointRule.system(), region),

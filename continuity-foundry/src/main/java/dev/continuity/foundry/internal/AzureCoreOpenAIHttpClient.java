@@ -13,7 +13,6 @@ import com.openai.core.http.HttpResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -63,22 +62,8 @@ public final class AzureCoreOpenAIHttpClient implements HttpClient {
     }
 
     private static com.azure.core.http.HttpRequest toAzure(HttpRequest request) {
-        StringBuilder url = new StringBuilder(request.baseUrl());
-        while (url.length() > 0 && url.charAt(url.length() - 1) == '/') {
-            url.setLength(url.length() - 1);
-        }
-        for (String segment : request.pathSegments()) {
-            url.append('/').append(encode(segment));
-        }
-        char sep = '?';
-        for (String key : request.queryParams().keys()) {
-            for (String value : request.queryParams().values(key)) {
-                url.append(sep).append(encode(key)).append('=').append(encode(value));
-                sep = '&';
-            }
-        }
         com.azure.core.http.HttpRequest azure = new com.azure.core.http.HttpRequest(
-                com.azure.core.http.HttpMethod.valueOf(request.method().name()), url.toString());
+                com.azure.core.http.HttpMethod.valueOf(request.method().name()), OpenAIRequestUrl.of(request));
         Headers headers = request.headers();
         for (String name : headers.names()) {
             azure.getHeaders().set(HttpHeaderName.fromString(name), headers.values(name));
@@ -93,22 +78,6 @@ public final class AzureCoreOpenAIHttpClient implements HttpClient {
             azure.setBody(BinaryData.fromBytes(bytes.toByteArray()));
         }
         return azure;
-    }
-
-    /** Percent-encodes everything but RFC 3986 unreserved characters. */
-    private static String encode(String s) {
-        StringBuilder out = new StringBuilder();
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-            char c = (char) (b & 0xff);
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
-                    || c == '_' || c == '~') {
-                out.append(c);
-            } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
-            }
-        }
-        return out.toString();
     }
 
     /** An azure-core response seen as openai-java's. */
