@@ -96,7 +96,8 @@ public final class JournalLayout {
 
     /** The id of turn {@code sequence}: {@code turn:} and 19 digits, so ids sort like sequences. */
     public static String turnId(long sequence) {
-        return TURN_ID_PREFIX + String.format("%019d", sequence);
+        String digits = Long.toString(sequence); // not String.format: a sixth of an append's CPU
+        return TURN_ID_PREFIX + "0".repeat(Math.max(0, 19 - digits.length())) + digits;
     }
 
     /**
