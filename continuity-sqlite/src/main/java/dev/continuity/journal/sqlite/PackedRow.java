@@ -7,8 +7,9 @@ import java.nio.charset.StandardCharsets;
  * (which crosses into native code and copies once per call) instead of one per column: a history of 15 turns
  * of 15 columns was 225 such calls and most of a history read's CPU.
  *
- * <p>The packed form, column after column, with nothing between them: {@code ~} for NULL; an integer as its
- * decimal digits followed by {@code ;}; a text as its length in bytes, {@code :}, then its bytes. SQLite builds it
+ * <p>The packed form, column after column, with nothing between them: an integer as its decimal digits followed by
+ * {@code ;}; a text as its length in bytes, {@code :}, then its bytes; NULL as {@code ~;} where an integer may be
+ * and {@code ~:} where a text may be. SQLite builds it
  * ({@link #of}); {@link #text()}, {@link #integer()} and {@link #integerOrNull()} read it back in the same
  * order. Texts are UTF-8, the encoding of every journal this code creates, and decode to the strings the driver's
  * {@code getString} returns (the same bytes through the same decoder), NUL characters included: the length counts
@@ -31,29 +32,29 @@ final class PackedRow {
 
     /**
      * The SQL expression packing {@code columns} ({@link #text} and {@link #integer} expressions), in order: one
-     * {@code concat} (SQLite 3.44 or later), which copies each part once; a chain of {@code ||} copied the growing
-     * value again at every part and cost more than it saved.
+     * {@code concat} (SQLite 3.44 or later) of every part, which copies each part once; a chain of {@code ||} copied
+     * the growing value again at every part and cost more than it saved.
      */
     static String of(String... columns) {
         return "concat(" + String.join(", ", columns) + ")";
     }
 
     /**
-     * The packed form of the text (or NULL) column {@code column}: its length ({@code octet_length}, in bytes) and
-     * its value, two arguments of {@link #of}'s {@code concat} (which leaves out a NULL).
+     * The packed form of the text (or NULL) column {@code column}: its length ({@code octet_length}, in bytes), the
+     * separator and its value, arguments of {@link #of}'s {@code concat} (which leaves out a NULL).
      */
     static String text(String column) {
-        return "ifnull(octet_length(" + column + ") || ':', '~'), " + column;
+        return "ifnull(octet_length(" + column + "), '~'), ':', " + column;
     }
 
-    /** The packed form of the integer (or NULL) column {@code column}. */
+    /** The packed form of the integer (or NULL) column {@code column}, arguments of {@link #of}'s {@code concat}. */
     static String integer(String column) {
-        return "ifnull(" + column + " || ';', '~')";
+        return "ifnull(" + column + ", '~'), ';'";
     }
 
     /** The next column, a text or NULL. */
     String text() {
-        if (nextIsNull()) {
+        if (nextIsNull(':')) {
             return null;
         }
         int length = (int) number(':');
@@ -67,7 +68,7 @@ final class PackedRow {
 
     /** The next column, an integer (not NULL). */
     long integer() {
-        if (nextIsNull()) {
+        if (nextIsNull(';')) {
             throw malformed("NULL where an integer must be");
         }
         return number(';');
@@ -75,7 +76,7 @@ final class PackedRow {
 
     /** The next column, an integer or NULL. */
     Long integerOrNull() {
-        return nextIsNull() ? null : number(';');
+        return nextIsNull(';') ? null : number(';');
     }
 
     /** Whether every column has been read. */
@@ -83,16 +84,19 @@ final class PackedRow {
         return at == bytes.length;
     }
 
-    /** Consumes a NULL marker if the next column is NULL. */
-    private boolean nextIsNull() {
+    /** Consumes a NULL marker and its {@code separator} if the next column is NULL. */
+    private boolean nextIsNull(char separator) {
         if (at >= bytes.length) {
             throw malformed("a column missing");
         }
-        if (bytes[at] == NULL) {
-            at++;
-            return true;
+        if (bytes[at] != NULL) {
+            return false;
         }
-        return false;
+        if (at + 1 >= bytes.length || bytes[at + 1] != separator) {
+            throw malformed("no '" + separator + "' after NULL at byte " + at);
+        }
+        at += 2;
+        return true;
     }
 
     /** A decimal integer ended by {@code end}, consumed with it. */

@@ -61,7 +61,7 @@ class PackedRowTest {
 
     @Test
     void damagedValuesAreRefused() {
-        for (String damaged : List.of("", "5:abc", "x:abc", "-:", "3;", "99999999999999999999;", "~")) {
+        for (String damaged : List.of("", "5:abc", "x:abc", "-:", "3;", "99999999999999999999;", "~", "~;", "~:")) {
             PackedRow row = new PackedRow(damaged.getBytes(StandardCharsets.UTF_8));
             assertThatThrownBy(() -> {
                 row.text();
