@@ -59,6 +59,7 @@ public final class SqliteTurnJournal implements TurnJournal {
     private static final String SELECT_TURN = " FROM turn WHERE conversation_key = ? AND sequence = ?";
     private static final String SELECT_TURNS_FROM = " FROM turn WHERE conversation_key = ? AND sequence >= ? ORDER BY sequence";
     private static final String SELECT_PENDING = " FROM turn WHERE status = 'PENDING' ORDER BY conversation_key, sequence";
+    private static final String SELECT_STATUS = "SELECT status FROM turn WHERE conversation_key = ? AND sequence = ?";
     /**
      * Everything an append decides on, in one statement: head position and agent, whether turn n exists,
      * the status of turn n - 1 (NULL when it does not exist).
@@ -91,9 +92,16 @@ public final class SqliteTurnJournal implements TurnJournal {
             + " version = version + 1 WHERE conversation_key = ?";
     private static final String INSERT_HEAD = "INSERT INTO conversation (" + TurnRows.HEAD_COLUMNS
             + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String UPDATE_HEAD = "UPDATE conversation SET agent_name = ?, agent_version = ?,"
-            + " last_sequence = ?, activity = ?, regions_json = ?, version = ?"
-            + " WHERE conversation_key = ? AND version = ?";
+    /**
+     * A head change: the cursors and the version, and the activity only when it moves (both indexes of
+     * {@code conversation} hold it, so setting it unchanged rewrote their pages in every cursor record). The agent
+     * and the last sequence are the stored ones ({@link TurnWriteRules#mergedHead}).
+     */
+    private static final String UPDATE_HEAD = "UPDATE conversation SET regions_json = ?1, version = ?2"
+            + " WHERE conversation_key = ?3 AND version = ?4";
+    /** {@link #UPDATE_HEAD} moving the activity too (to parameter 5). */
+    private static final String UPDATE_HEAD_ACTIVITY = "UPDATE conversation SET regions_json = ?1, version = ?2,"
+            + " activity = ?5 WHERE conversation_key = ?3 AND version = ?4";
     private static final String LIST_COLUMNS = "SELECT conversation_key, agent_name, last_sequence, activity, tenant"
             + " FROM conversation";
     private static final String LIST_FIRST = LIST_COLUMNS
@@ -117,6 +125,11 @@ public final class SqliteTurnJournal implements TurnJournal {
     private final GroupCommitWriter writer;
     private final ReadConnectionPool readers;
     private final int schemaVersion;
+    /** The reads of this journal's schema version, built once (the statement caches are keyed by the SQL). */
+    private final String selectHead;
+    private final String selectTurn;
+    private final String selectTurnsFrom;
+    private final String selectPending;
     private volatile SqliteWorkLeases workLeases;
 
     private SqliteTurnJournal(Builder builder) {
@@ -125,6 +138,10 @@ public final class SqliteTurnJournal implements TurnJournal {
         if (builder.readOnly) {
             SqliteConnections connections = new SqliteConnections(file, builder.busyTimeout, true);
             this.schemaVersion = checkReadOnly(connections);
+            this.selectHead = TurnRows.selectHead(schemaVersion) + SELECT_HEAD;
+            this.selectTurn = TurnRows.selectTurn(schemaVersion) + SELECT_TURN;
+            this.selectTurnsFrom = TurnRows.selectTurn(schemaVersion) + SELECT_TURNS_FROM;
+            this.selectPending = TurnRows.selectTurn(schemaVersion) + SELECT_PENDING;
             this.writer = null;
             this.readers = new ReadConnectionPool(connections, file, builder.readConnections);
             LOG.info("opened turn journal '{}' read-only (schema version {})", file, schemaVersion);
@@ -161,6 +178,10 @@ public final class SqliteTurnJournal implements TurnJournal {
             }
             throw new JournalException("cannot open journal '" + file + "': " + e.getMessage(), e);
         }
+        this.selectHead = TurnRows.selectHead(schemaVersion) + SELECT_HEAD;
+        this.selectTurn = TurnRows.selectTurn(schemaVersion) + SELECT_TURN;
+        this.selectTurnsFrom = TurnRows.selectTurn(schemaVersion) + SELECT_TURNS_FROM;
+        this.selectPending = TurnRows.selectTurn(schemaVersion) + SELECT_PENDING;
         this.writer = new GroupCommitWriter(writeConnection, file, builder.maxBatchSize);
         this.readers = new ReadConnectionPool(connections, file, builder.readConnections);
         LOG.info("opened turn journal '{}' (schema version {})", file, schemaVersion);
@@ -212,11 +233,6 @@ public final class SqliteTurnJournal implements TurnJournal {
                         second);
             }
         }
-    }
-
-    /** {@code SELECT <turn columns of this journal's schema>} + {@code rest}. */
-    private String select(String rest) {
-        return "SELECT " + TurnRows.turnColumns(schemaVersion) + rest;
     }
 
     private static int checkSchema(SqliteConnections connections) throws SQLException {
@@ -420,7 +436,7 @@ public final class SqliteTurnJournal implements TurnJournal {
     public List<Turn> read(String conversationKey, long fromSequence) {
         Objects.requireNonNull(conversationKey, "conversationKey");
         return readers.run("read of conversation '" + conversationKey + "' from turn " + fromSequence, c -> {
-            PreparedStatement select = c.prepare(select(SELECT_TURNS_FROM));
+            PreparedStatement select = c.prepare(selectTurnsFrom);
             select.setString(1, conversationKey);
             select.setLong(2, fromSequence);
             List<Turn> turns = new ArrayList<>();
@@ -485,15 +501,16 @@ public final class SqliteTurnJournal implements TurnJournal {
                 return Optional.empty();
             }
             ConversationHead updated = TurnWriteRules.mergedHead(stored, head, () -> lastTurnStatus(c, stored));
-            PreparedStatement update = c.prepare(UPDATE_HEAD);
-            update.setString(1, updated.agentName());
-            update.setString(2, updated.agentVersion());
-            update.setLong(3, updated.lastSequence());
-            update.setLong(4, TurnRows.nanos(updated.lastActivityAt(), "lastActivityAt of conversation '" + key + "'"));
-            update.setString(5, regionsJson);
-            update.setLong(6, updated.version());
-            update.setString(7, key);
-            update.setLong(8, expectedVersion);
+            boolean activityMoves = !updated.lastActivityAt().equals(stored.lastActivityAt());
+            PreparedStatement update = c.prepare(activityMoves ? UPDATE_HEAD_ACTIVITY : UPDATE_HEAD);
+            update.setString(1, regionsJson);
+            update.setLong(2, updated.version());
+            update.setString(3, key);
+            update.setLong(4, expectedVersion);
+            if (activityMoves) {
+                update.setLong(5, TurnRows.nanos(updated.lastActivityAt(), "lastActivityAt of conversation '" + key
+                        + "'"));
+            }
             if (update.executeUpdate() != 1) {
                 throw new JournalException("head of conversation '" + key + "' changed during its own update");
             }
@@ -557,7 +574,7 @@ public final class SqliteTurnJournal implements TurnJournal {
     public List<Turn> pendingTurns() {
         return readers.run("listing of pending turns", c -> {
             List<Turn> turns = new ArrayList<>();
-            try (ResultSet rs = c.prepare(select(SELECT_PENDING)).executeQuery()) {
+            try (ResultSet rs = c.prepare(selectPending).executeQuery()) {
                 while (rs.next()) {
                     turns.add(TurnRows.turn(rs));
                 }
@@ -671,7 +688,7 @@ public final class SqliteTurnJournal implements TurnJournal {
     }
 
     private ConversationHead selectHead(StatementCache c, String key) throws SQLException {
-        PreparedStatement select = c.prepare("SELECT " + TurnRows.headColumns(schemaVersion) + SELECT_HEAD);
+        PreparedStatement select = c.prepare(selectHead);
         select.setString(1, key);
         try (ResultSet rs = select.executeQuery()) {
             return rs.next() ? TurnRows.head(rs) : null;
@@ -679,18 +696,22 @@ public final class SqliteTurnJournal implements TurnJournal {
     }
 
     /** The status of the conversation's last turn, or null when it has none (for a head change's cursors). */
-    private TurnStatus lastTurnStatus(StatementCache c, ConversationHead head) {
+    private static TurnStatus lastTurnStatus(StatementCache c, ConversationHead head) {
         try {
-            Turn last = selectTurn(c, head.conversationKey(), head.lastSequence());
-            return last == null ? null : last.status();
-        } catch (SQLException e) {
-            throw new JournalException("reading turn " + head.lastSequence() + " of conversation '"
+            PreparedStatement select = c.prepare(SELECT_STATUS);
+            select.setString(1, head.conversationKey());
+            select.setLong(2, head.lastSequence());
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? TurnStatus.valueOf(rs.getString(1)) : null;
+            }
+        } catch (SQLException | IllegalArgumentException | NullPointerException e) {
+            throw new JournalException("reading the status of turn " + head.lastSequence() + " of conversation '"
                     + head.conversationKey() + "' failed: " + e.getMessage(), e);
         }
     }
 
     private Turn selectTurn(StatementCache c, String key, long sequence) throws SQLException {
-        PreparedStatement select = c.prepare(select(SELECT_TURN));
+        PreparedStatement select = c.prepare(selectTurn);
         select.setString(1, key);
         select.setLong(2, sequence);
         try (ResultSet rs = select.executeQuery()) {

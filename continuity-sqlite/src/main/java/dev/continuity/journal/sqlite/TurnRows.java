@@ -23,37 +23,43 @@ import java.util.TreeMap;
 /** Maps turns and heads to rows of the {@code turn} and {@code conversation} tables and back. */
 final class TurnRows {
 
-    /** Columns of {@code turn} in schema version 1. */
-    private static final String TURN_COLUMNS_V1 = "conversation_key, sequence, agent_name, agent_version, input_json, "
+    /** Columns of {@code turn}, in the order of {@link #INSERT_TURN}'s parameters. */
+    static final String TURN_COLUMNS = "conversation_key, sequence, agent_name, agent_version, input_json, "
             + "output_json, response_id, region, input_tokens, output_tokens, total_tokens, status, started_at, "
-            + "completed_at";
-
-    /** Columns of {@code turn} in the order {@link #turn(ResultSet)} reads them. */
-    static final String TURN_COLUMNS = TURN_COLUMNS_V1 + ", options_json";
+            + "completed_at, options_json";
 
     /** Inserts a turn; parameters bound by {@link #bindTurn}. */
     static final String INSERT_TURN = "INSERT INTO turn (" + TURN_COLUMNS
             + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /**
-     * The select list {@link #turn(ResultSet)} reads from a journal of {@code schemaVersion}: a version-1
-     * journal opened read-only (not upgraded) has no {@code options_json}; its turns have no options.
+     * {@code SELECT <a turn's row packed into one value>} ({@link PackedRow}; read by {@link #turn(ResultSet)}) for a
+     * journal of {@code schemaVersion}: a version-1 journal opened read-only (not upgraded) has no
+     * {@code options_json}; its turns have no options.
      */
-    static String turnColumns(int schemaVersion) {
-        return schemaVersion >= 2 ? TURN_COLUMNS : TURN_COLUMNS_V1 + ", NULL";
+    static String selectTurn(int schemaVersion) {
+        return "SELECT " + PackedRow.of(PackedRow.text("conversation_key"), PackedRow.integer("sequence"),
+                PackedRow.text("agent_name"), PackedRow.text("agent_version"), PackedRow.text("input_json"),
+                PackedRow.text("output_json"), PackedRow.text("response_id"), PackedRow.text("region"),
+                PackedRow.integer("input_tokens"), PackedRow.integer("output_tokens"),
+                PackedRow.integer("total_tokens"), PackedRow.text("status"), PackedRow.integer("started_at"),
+                PackedRow.integer("completed_at"), PackedRow.text(schemaVersion >= 2 ? "options_json" : "NULL"));
     }
 
-    /** Columns of {@code conversation} in the order {@link #head(ResultSet)} reads them. */
+    /** Columns of {@code conversation}, in the order of an insert's parameters. */
     static final String HEAD_COLUMNS = "conversation_key, agent_name, agent_version, last_sequence, created_at, "
             + "activity, regions_json, version, tenant";
 
     /**
-     * The select list {@link #head(ResultSet)} reads from a journal of {@code schemaVersion}: a journal before
-     * version 3 opened read-only has no {@code tenant}; its conversations belong to the default tenant.
+     * {@code SELECT <a head's row packed into one value>} ({@link PackedRow}; read by {@link #head(ResultSet)}) for a
+     * journal of {@code schemaVersion}: a journal before version 3 opened read-only has no {@code tenant}; its
+     * conversations belong to the default tenant.
      */
-    static String headColumns(int schemaVersion) {
-        return schemaVersion >= 3 ? HEAD_COLUMNS
-                : HEAD_COLUMNS.substring(0, HEAD_COLUMNS.lastIndexOf(',')) + ", '" + Tenants.DEFAULT + "'";
+    static String selectHead(int schemaVersion) {
+        return "SELECT " + PackedRow.of(PackedRow.text("conversation_key"), PackedRow.text("agent_name"),
+                PackedRow.text("agent_version"), PackedRow.integer("last_sequence"), PackedRow.integer("created_at"),
+                PackedRow.integer("activity"), PackedRow.text("regions_json"), PackedRow.integer("version"),
+                PackedRow.text(schemaVersion >= 3 ? "tenant" : "'" + Tenants.DEFAULT + "'"));
     }
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
@@ -108,33 +114,56 @@ final class TurnRows {
         return Instant.ofEpochSecond(Math.floorDiv(nanos, NANOS_PER_SECOND), Math.floorMod(nanos, NANOS_PER_SECOND));
     }
 
-    /** The turn in the current row (columns {@link #TURN_COLUMNS}). */
+    /** The turn in the current row, selected by {@link #selectTurn}. */
     static Turn turn(ResultSet rs) throws SQLException {
-        String key = rs.getString(1);
-        long sequence = rs.getLong(2);
+        PackedRow row;
+        String key;
         try {
-            return new Turn(key, sequence, rs.getString(3), rs.getString(4),
-                    ItemsJson.decode(rs.getString(5), "input", key, sequence),
-                    ItemsJson.decode(rs.getString(6), "output", key, sequence),
-                    rs.getString(7), rs.getString(8),
-                    new TokenUsage(rs.getLong(9), rs.getLong(10), rs.getLong(11)),
-                    TurnStatus.valueOf(rs.getString(12)),
-                    instant(rs.getLong(13)),
-                    instantOrNull(rs, 14),
-                    rs.getString(15));
+            row = new PackedRow(rs.getBytes(1));
+            key = row.text();
+        } catch (IllegalArgumentException e) {
+            throw new JournalException("a turn is stored in an unreadable form: " + e.getMessage(), e);
+        }
+        Long sequence = null;
+        try {
+            sequence = row.integer();
+            Turn turn = new Turn(key, sequence, row.text(), row.text(),
+                    ItemsJson.decode(row.text(), "input", key, sequence),
+                    ItemsJson.decode(row.text(), "output", key, sequence),
+                    row.text(), row.text(),
+                    new TokenUsage(row.integer(), row.integer(), row.integer()),
+                    TurnStatus.valueOf(row.text()),
+                    instant(row.integer()),
+                    instantOrNull(row.integerOrNull()),
+                    row.text());
+            if (!row.done()) {
+                throw new IllegalArgumentException("the packed row has more columns than a turn");
+            }
+            return turn;
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw new JournalException("turn " + sequence + " of conversation '" + key
+            throw new JournalException((sequence == null ? "a turn" : "turn " + sequence) + " of conversation '" + key
                     + "' is stored in an unreadable form: " + e.getMessage(), e);
         }
     }
 
-    /** The head in the current row (columns {@link #HEAD_COLUMNS}). */
+    /** The head in the current row, selected by {@link #selectHead}. */
     static ConversationHead head(ResultSet rs) throws SQLException {
-        String key = rs.getString(1);
+        PackedRow row;
+        String key;
         try {
-            return new ConversationHead(key, rs.getString(2), rs.getString(3), rs.getLong(4),
-                    instant(rs.getLong(5)), instant(rs.getLong(6)), regions(rs.getString(7), key), rs.getLong(8),
-                    rs.getString(9));
+            row = new PackedRow(rs.getBytes(1));
+            key = row.text();
+        } catch (IllegalArgumentException e) {
+            throw new JournalException("a head is stored in an unreadable form: " + e.getMessage(), e);
+        }
+        try {
+            ConversationHead head = new ConversationHead(key, row.text(), row.text(), row.integer(),
+                    instant(row.integer()), instant(row.integer()), regions(row.text(), key), row.integer(),
+                    row.text());
+            if (!row.done()) {
+                throw new IllegalArgumentException("the packed row has more columns than a head");
+            }
+            return head;
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new JournalException("head of conversation '" + key + "' is stored in an unreadable form: "
                     + e.getMessage(), e);
@@ -194,9 +223,8 @@ final class TurnRows {
         return new dev.continuity.journal.Tombstone(key, instant(rs.getLong(2)), pending);
     }
 
-    private static Instant instantOrNull(ResultSet rs, int column) throws SQLException {
-        long nanos = rs.getLong(column);
-        return rs.wasNull() ? null : instant(nanos);
+    private static Instant instantOrNull(Long nanos) {
+        return nanos == null ? null : instant(nanos);
     }
 
     private static void setNullableString(PreparedStatement statement, int index, String value)
