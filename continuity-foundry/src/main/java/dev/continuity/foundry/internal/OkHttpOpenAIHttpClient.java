@@ -46,6 +46,8 @@ public final class OkHttpOpenAIHttpClient implements HttpClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(OkHttpOpenAIHttpClient.class);
     private static final byte[] NO_BYTES = new byte[0];
+    private static final String READ_TIMEOUT_HEADER = "X-Stainless-Read-Timeout";
+    private static final String TIMEOUT_HEADER = "X-Stainless-Timeout";
 
     private final OkHttpClient client;
 
@@ -139,7 +141,15 @@ public final class OkHttpOpenAIHttpClient implements HttpClient {
                     .callTimeout(timeout.request())
                     .build();
         }
-        return forCall.newCall(request.newBuilder().tag(Attempt.class, attempt).build());
+        Request.Builder sent = request.newBuilder().tag(Attempt.class, attempt);
+        // the headers openai-java's own OkHttp transport adds: the client's time-outs, in whole seconds
+        if (request.header(READ_TIMEOUT_HEADER) == null && forCall.readTimeoutMillis() != 0) {
+            sent.header(READ_TIMEOUT_HEADER, Long.toString(forCall.readTimeoutMillis() / 1000L));
+        }
+        if (request.header(TIMEOUT_HEADER) == null && forCall.callTimeoutMillis() != 0) {
+            sent.header(TIMEOUT_HEADER, Long.toString(forCall.callTimeoutMillis() / 1000L));
+        }
+        return forCall.newCall(sent.build());
     }
 
     private static Request toOkHttp(HttpRequest request) {
