@@ -50,6 +50,8 @@ public final class OkHttpOpenAIHttpClient implements HttpClient {
     private static final String TIMEOUT_HEADER = "X-Stainless-Timeout";
 
     private final OkHttpClient client;
+    /** The client derived for the last request's time-out (see {@link #withTimeout}). */
+    private volatile TimedClient timed;
 
     /** A client with {@code timeout} as connect, read, write and whole-call time-out (a request's own wins). */
     public OkHttpOpenAIHttpClient(Duration timeout) {
@@ -131,16 +133,7 @@ public final class OkHttpOpenAIHttpClient implements HttpClient {
     }
 
     private Call newCall(Request request, RequestOptions options, Attempt attempt) {
-        OkHttpClient forCall = client;
-        Timeout timeout = options == null ? null : options.getTimeout();
-        if (timeout != null) {
-            forCall = client.newBuilder()
-                    .connectTimeout(timeout.connect())
-                    .readTimeout(timeout.read())
-                    .writeTimeout(timeout.write())
-                    .callTimeout(timeout.request())
-                    .build();
-        }
+        OkHttpClient forCall = withTimeout(options == null ? null : options.getTimeout());
         Request.Builder sent = request.newBuilder().tag(Attempt.class, attempt);
         // the headers openai-java's own OkHttp transport adds: the client's time-outs, in whole seconds
         if (request.header(READ_TIMEOUT_HEADER) == null && forCall.readTimeoutMillis() != 0) {
@@ -150,6 +143,32 @@ public final class OkHttpOpenAIHttpClient implements HttpClient {
             sent.header(TIMEOUT_HEADER, Long.toString(forCall.callTimeoutMillis() / 1000L));
         }
         return forCall.newCall(sent.build());
+    }
+
+    /**
+     * The client with {@code timeout}'s time-outs ({@code null}: the client's own). openai-java passes the same
+     * time-out with every request, so the derived client is kept for the next call rather than built per call.
+     */
+    private OkHttpClient withTimeout(Timeout timeout) {
+        if (timeout == null) {
+            return client;
+        }
+        TimedClient last = timed;
+        if (last != null && last.timeout().equals(timeout)) {
+            return last.client();
+        }
+        OkHttpClient derived = client.newBuilder()
+                .connectTimeout(timeout.connect())
+                .readTimeout(timeout.read())
+                .writeTimeout(timeout.write())
+                .callTimeout(timeout.request())
+                .build();
+        timed = new TimedClient(timeout, derived);
+        return derived;
+    }
+
+    /** A client derived for one time-out. */
+    private record TimedClient(Timeout timeout, OkHttpClient client) {
     }
 
     private static Request toOkHttp(HttpRequest request) {

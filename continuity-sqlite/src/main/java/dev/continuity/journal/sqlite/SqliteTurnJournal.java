@@ -126,10 +126,7 @@ public final class SqliteTurnJournal implements TurnJournal {
     private final ReadConnectionPool readers;
     private final int schemaVersion;
     /** The reads of this journal's schema version, built once (the statement caches are keyed by the SQL). */
-    private final String selectHead;
-    private final String selectTurn;
-    private final String selectTurnsFrom;
-    private final String selectPending;
+    private final Reads reads;
     private volatile SqliteWorkLeases workLeases;
 
     private SqliteTurnJournal(Builder builder) {
@@ -138,10 +135,7 @@ public final class SqliteTurnJournal implements TurnJournal {
         if (builder.readOnly) {
             SqliteConnections connections = new SqliteConnections(file, builder.busyTimeout, true);
             this.schemaVersion = checkReadOnly(connections);
-            this.selectHead = TurnRows.selectHead(schemaVersion) + SELECT_HEAD;
-            this.selectTurn = TurnRows.selectTurn(schemaVersion) + SELECT_TURN;
-            this.selectTurnsFrom = TurnRows.selectTurn(schemaVersion) + SELECT_TURNS_FROM;
-            this.selectPending = TurnRows.selectTurn(schemaVersion) + SELECT_PENDING;
+            this.reads = Reads.of(schemaVersion);
             this.writer = null;
             this.readers = new ReadConnectionPool(connections, file, builder.readConnections);
             LOG.info("opened turn journal '{}' read-only (schema version {})", file, schemaVersion);
@@ -178,13 +172,26 @@ public final class SqliteTurnJournal implements TurnJournal {
             }
             throw new JournalException("cannot open journal '" + file + "': " + e.getMessage(), e);
         }
-        this.selectHead = TurnRows.selectHead(schemaVersion) + SELECT_HEAD;
-        this.selectTurn = TurnRows.selectTurn(schemaVersion) + SELECT_TURN;
-        this.selectTurnsFrom = TurnRows.selectTurn(schemaVersion) + SELECT_TURNS_FROM;
-        this.selectPending = TurnRows.selectTurn(schemaVersion) + SELECT_PENDING;
+        this.reads = Reads.of(schemaVersion);
         this.writer = new GroupCommitWriter(writeConnection, file, builder.maxBatchSize);
         this.readers = new ReadConnectionPool(connections, file, builder.readConnections);
         LOG.info("opened turn journal '{}' (schema version {})", file, schemaVersion);
+    }
+
+    /**
+     * The SQL of the reads for one schema version.
+     *
+     * @param head a conversation's head
+     * @param turn one turn
+     * @param turnsFrom the turns from a sequence on
+     * @param pending every pending turn
+     */
+    private record Reads(String head, String turn, String turnsFrom, String pending) {
+        static Reads of(int schemaVersion) {
+            String turnColumns = TurnRows.selectTurn(schemaVersion);
+            return new Reads(TurnRows.selectHead(schemaVersion) + SELECT_HEAD, turnColumns + SELECT_TURN,
+                    turnColumns + SELECT_TURNS_FROM, turnColumns + SELECT_PENDING);
+        }
     }
 
     /** Why {@code file} cannot be written, or {@code null} when file and directory look writable. */
@@ -436,7 +443,7 @@ public final class SqliteTurnJournal implements TurnJournal {
     public List<Turn> read(String conversationKey, long fromSequence) {
         Objects.requireNonNull(conversationKey, "conversationKey");
         return readers.run("read of conversation '" + conversationKey + "' from turn " + fromSequence, c -> {
-            PreparedStatement select = c.prepare(selectTurnsFrom);
+            PreparedStatement select = c.prepare(reads.turnsFrom());
             select.setString(1, conversationKey);
             select.setLong(2, fromSequence);
             List<Turn> turns = new ArrayList<>();
@@ -574,7 +581,7 @@ public final class SqliteTurnJournal implements TurnJournal {
     public List<Turn> pendingTurns() {
         return readers.run("listing of pending turns", c -> {
             List<Turn> turns = new ArrayList<>();
-            try (ResultSet rs = c.prepare(selectPending).executeQuery()) {
+            try (ResultSet rs = c.prepare(reads.pending()).executeQuery()) {
                 while (rs.next()) {
                     turns.add(TurnRows.turn(rs));
                 }
@@ -688,7 +695,7 @@ public final class SqliteTurnJournal implements TurnJournal {
     }
 
     private ConversationHead selectHead(StatementCache c, String key) throws SQLException {
-        PreparedStatement select = c.prepare(selectHead);
+        PreparedStatement select = c.prepare(reads.head());
         select.setString(1, key);
         try (ResultSet rs = select.executeQuery()) {
             return rs.next() ? TurnRows.head(rs) : null;
@@ -711,7 +718,7 @@ public final class SqliteTurnJournal implements TurnJournal {
     }
 
     private Turn selectTurn(StatementCache c, String key, long sequence) throws SQLException {
-        PreparedStatement select = c.prepare(selectTurn);
+        PreparedStatement select = c.prepare(reads.turn());
         select.setString(1, key);
         select.setLong(2, sequence);
         try (ResultSet rs = select.executeQuery()) {
