@@ -56,9 +56,19 @@ public final class ScaleRehydrationBenchmark {
      * @param instanceHeap {@code -Xmx} of each instance, e.g. {@code 256m}
      * @param emulatorHeap {@code -Xmx} of the emulator's process
      * @param dir where the seeded journal is kept
+     * @param serviceLatencyMillis latency the emulated region adds to every request (its {@code LATENCY} fault rule),
+     *     as a remote service's round trip would; 0 for none. With it, the phase waits on the service as it does
+     *     against Foundry, instead of being bound by the CPU the instances share with the emulator
      */
     public record Settings(int conversations, int items, int concurrency, int instances, int chunk, String instanceHeap,
-            String emulatorHeap, Path dir) {
+            String emulatorHeap, Path dir, long serviceLatencyMillis) {
+
+        /** Checks the settings. */
+        public Settings {
+            if (serviceLatencyMillis < 0) {
+                throw new IllegalArgumentException("serviceLatencyMillis must be >= 0, got " + serviceLatencyMillis);
+            }
+        }
     }
 
     /**
@@ -130,6 +140,10 @@ public final class ScaleRehydrationBenchmark {
             Thread drain = new Thread(() -> emulatorOut.lines().forEach(l -> { }), "emulator-output");
             drain.setDaemon(true);
             drain.start();
+            if (s.serviceLatencyMillis() > 0) {
+                post(admin + "/admin/regions/" + REGION + "/faults",
+                        "{\"kind\":\"LATENCY\",\"latencyMillis\":" + s.serviceLatencyMillis() + "}");
+            }
 
             long emulatorCpuBefore = cpuMillis(emulator);
             List<Process> instances = new ArrayList<>();
@@ -175,8 +189,10 @@ public final class ScaleRehydrationBenchmark {
         long minimal = reports.stream().mapToLong(InstanceReport::minimalWriteCalls).sum();
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         out.printf(Locale.ROOT, "rehydration of %d conversations x %d items, SQLite journal, %d instance(s) x "
-                + "concurrency %d, chunks of %d, emulator in its own process (-Xmx%s), %d cores, load average %.1f%n",
+                + "concurrency %d, chunks of %d, emulator in its own process (-Xmx%s), %s, %d cores, load average %.1f%n",
                 s.conversations(), s.items(), s.instances(), s.concurrency(), s.chunk(), s.emulatorHeap(),
+                s.serviceLatencyMillis() > 0 ? s.serviceLatencyMillis() + " ms added to every request"
+                        : "no added latency",
                 Runtime.getRuntime().availableProcessors(), load);
         out.printf(Locale.ROOT, "  conversations phase      %d ms (%.0f conversations/s, %.0f write calls/s)%n",
                 end - start, s.conversations() * 1000.0 / Math.max(1, end - start),
@@ -190,9 +206,10 @@ public final class ScaleRehydrationBenchmark {
                 perConversation, Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().availableProcessors() * 1_000_000.0 / Math.max(1, perConversation));
         for (InstanceReport r : reports) {
-            out.printf(Locale.ROOT, "  %-12s %s: %d conversations, %d chunks (%d taken over), %d ms, heap -Xmx %d MB,"
-                    + " peak after GC %.1f MB, %d GCs (%d ms), CPU %d ms (%.0f us per conversation)%n", r.instance(),
-                    r.status(), r.conversations(), r.chunks(), r.takenOver(), r.phaseEndMillis() - r.phaseStartMillis(),
+            out.printf(Locale.ROOT, "  %-12s %s: %d conversations, %d chunks (%d taken over), %d ms from +%d ms, heap"
+                    + " -Xmx %d MB, peak after GC %.1f MB, %d GCs (%d ms), CPU %d ms (%.0f us per conversation)%n",
+                    r.instance(), r.status(), r.conversations(), r.chunks(), r.takenOver(),
+                    r.phaseEndMillis() - r.phaseStartMillis(), r.phaseStartMillis() - start,
                     r.maxHeapBytes() >> 20, r.peakAfterGcBytes() / 1048576.0, r.gcCount(), r.gcMillis(),
                     r.cpuMillis(), r.cpuMillis() * 1000.0 / Math.max(1, r.conversations()));
         }
@@ -236,9 +253,22 @@ public final class ScaleRehydrationBenchmark {
     }
 
     private static String get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET().build());
+    }
+
+    private static void post(String url, String json) {
+        send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    private static String send(HttpRequest request) {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HttpClient.newHttpClient().send(request,
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new IllegalStateException(request.method() + " " + request.uri() + " answered "
+                        + response.statusCode() + ": " + response.body());
+            }
             return response.body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

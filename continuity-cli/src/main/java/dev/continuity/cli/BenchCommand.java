@@ -430,6 +430,10 @@ final class BenchCommand implements Runnable {
         @Option(names = "--emulator-heap", defaultValue = "6g", description = "-Xmx of the emulator's process (default: ${DEFAULT-VALUE}).")
         String emulatorHeap;
 
+        @Option(names = "--service-latency", defaultValue = "0", description = "Milliseconds the emulated region adds to every request, as a remote service's round trip would (default: ${DEFAULT-VALUE}: none, so the run is bound by the CPU the instances share with the emulator).")
+        @OptionRules.Range(min = 0, max = 60_000)
+        int serviceLatency;
+
         @Option(names = "--dir", description = "Where the seeded journal is kept (default: <temp>/continuity-rehydrate-bench).")
         java.nio.file.Path dir;
 
@@ -447,7 +451,7 @@ final class BenchCommand implements Runnable {
                     : java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "continuity-rehydrate-bench");
             java.io.PrintStream out = printStream(spec);
             boolean ok = ScaleRehydrationBenchmark.run(new ScaleRehydrationBenchmark.Settings(conversations, items,
-                    concurrency, instances, chunk, instanceHeap, emulatorHeap, where), out);
+                    concurrency, instances, chunk, instanceHeap, emulatorHeap, where, serviceLatency), out);
             out.flush();
             return ok ? ExitCodes.OK : ExitCodes.ERROR;
         }

@@ -76,6 +76,15 @@ public final class LeasedSource implements ConversationSource {
     private static final Logger LOG = LoggerFactory.getLogger(LeasedSource.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COORDINATOR = "run";
+    /**
+     * How often an instance with nothing left to claim looks again at the chunks other instances hold (at most; a
+     * third of the lease duration when that is shorter): another instance finishing its chunk sends no signal
+     * across processes, so this bounds how long after a run's last chunk is done a waiting instance ends its phase.
+     * One worker of the instance looks; the others wait for what it found.
+     */
+    static final Duration LOOK_INTERVAL = Duration.ofSeconds(1);
+    private static final long TOOK_OVER = -1;
+    private static final long NOTHING_LEFT = Long.MAX_VALUE;
 
     private final TurnJournal journal;
     private final WorkLeases leases;
@@ -97,6 +106,8 @@ public final class LeasedSource implements ConversationSource {
     private String chunkScope;
     private boolean listingEnded;
     private boolean completed;
+    private long lookedAtNanos;
+    private long lookAgainInNanos; // 0: look at once
     private volatile boolean stopped;
     private long chunks;
     private long takenOver;
@@ -180,15 +191,13 @@ public final class LeasedSource implements ConversationSource {
                 claimNewChunk();
                 continue;
             }
-            Instant wakeAt = takeOverOrWait();
-            if (wakeAt == null) {
-                continue; // took a chunk over
+            long waitMillis = takeOverOrWait();
+            if (waitMillis == TOOK_OVER) {
+                continue;
             }
-            if (wakeAt.equals(Instant.MAX)) {
+            if (waitMillis == NOTHING_LEFT) {
                 return null; // nothing left for this worker (this instance's own chunks may still be running)
             }
-            long waitMillis = Math.max(1, Math.min(Duration.between(clock.instant(), wakeAt).toMillis(),
-                    sharing.leaseDuration().toMillis() / 3));
             try {
                 changed.await(waitMillis, TimeUnit.MILLISECONDS); // another instance's chunk: re-read later
             } catch (InterruptedException e) {
@@ -406,12 +415,18 @@ public final class LeasedSource implements ConversationSource {
     }
 
     /**
-     * Takes over one expired chunk (null), or says when to look again for chunks other instances hold, or
-     * {@link Instant#MAX} when none is left for this worker. Marks the run completed when every chunk is done.
+     * Takes over one expired chunk ({@link #TOOK_OVER}), or says in how many milliseconds to look again at the chunks
+     * other instances hold, or {@link #NOTHING_LEFT} for this worker. Marks the run completed when every chunk is
+     * done. One look (a listing of the run's chunk leases) per {@link #LOOK_INTERVAL} serves all of the instance's
+     * waiting workers.
      */
-    private Instant takeOverOrWait() {
+    private long takeOverOrWait() {
         if (completed) {
-            return Instant.MAX;
+            return NOTHING_LEFT;
+        }
+        long sinceLook = System.nanoTime() - lookedAtNanos; // the time between looks is not the clock's: monotonic
+        if (lookAgainInNanos > 0 && sinceLook < lookAgainInNanos) {
+            return Math.max(1, TimeUnit.NANOSECONDS.toMillis(lookAgainInNanos - sinceLook)); // another worker looked
         }
         Instant now = clock.instant();
         Instant earliest = Instant.MAX;
@@ -436,21 +451,26 @@ public final class LeasedSource implements ConversationSource {
                     events.emit(new RehydrationEvent.WorkTakenOver(region, chunk.name(), chunk.owner(),
                             state.keys.size()));
                     hold(mine.get(), state.keys);
-                    return null;
+                    return TOOK_OVER;
                 }
-                return now; // another instance took it first: look again
+                return 1; // another instance took it first: look again
             }
             if (chunk.expiresAt().isBefore(earliest)) {
                 earliest = chunk.expiresAt();
             }
         }
         if (!earliest.equals(Instant.MAX)) {
-            return earliest;
+            long untilExpiry = Math.max(1, Duration.between(now, earliest).toMillis());
+            long wait = Math.min(untilExpiry, Math.min(sharing.leaseDuration().toMillis() / 3,
+                    LOOK_INTERVAL.toMillis()));
+            lookedAtNanos = System.nanoTime();
+            lookAgainInNanos = TimeUnit.MILLISECONDS.toNanos(wait);
+            return wait;
         }
         if (held.isEmpty()) {
             markCompleted(failed);
         }
-        return Instant.MAX;
+        return NOTHING_LEFT;
     }
 
     /**
@@ -499,6 +519,7 @@ public final class LeasedSource implements ConversationSource {
             markDone(chunk);
         } else {
             held.put(lease.name(), chunk);
+            changed.signalAll(); // workers waiting for other instances' chunks share a chunk taken over
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -112,6 +113,28 @@ class LeasedSourceTest {
         ExecutionException thrown = assertThrows(ExecutionException.class, next::get);
         assertThat(thrown.getCause()).isInstanceOf(InterruptedException.class).hasMessageContaining(SCOPE);
         threads.get(0).join();
+        assertThat(b.share().conversations()).isEqualTo(2);
+    }
+
+    @Test
+    void aWorkerWaitingForAnotherInstancesChunkEndsSoonAfterThatInstanceFinishesIt() throws Exception {
+        conversations(3);
+        LeasedSource a = source("instance-a", 1, NEVER);
+        ConversationSource.Claim aClaim = a.next(); // chunk 0, held by A
+        LeasedSource b = source("instance-b", 1, NEVER);
+        for (int i = 0; i < 2; i++) {
+            b.finished(b.next(), null); // chunks 1 and 2: B's next worker waits for A's chunk
+        }
+        List<Thread> threads = new ArrayList<>();
+        CompletableFuture<ConversationSource.Claim> next = worker(b, threads);
+        awaitWaiting(threads.get(0));
+
+        a.finished(aClaim, null); // another process: no signal reaches B
+        assertThat(a.next()).isNull();
+
+        // the lease (10 min) has a third of 200 s; B looks again within LOOK_INTERVAL (1 s), far inside this bound
+        assertThat(next.get(30, TimeUnit.SECONDS)).as("the run is complete: nothing left").isNull();
+        assertThat(leases.get(SCOPE, "run").orElseThrow().state()).contains("\"completed\":true");
         assertThat(b.share().conversations()).isEqualTo(2);
     }
 
