@@ -56,6 +56,14 @@ class OptionValidationTest {
     }
 
     @Test
+    void aNegativeServiceLatencyIsRefusedBeforeTheBenchmarkStarts() {
+        assertThat(run("bench", "rehydrate", "--conversations", "10", "--service-latency", "-1"))
+                .isEqualTo(ExitCodes.INVALID);
+        assertThat(err.toString()).contains("--service-latency must be between 0 and 60000, got -1");
+        assertThat(out.toString()).doesNotContain("rehydration of");
+    }
+
+    @Test
     void wordOptionsNameTheirAcceptedValues() {
         assertThat(run("drill", "--mode", "hot")).isEqualTo(ExitCodes.INVALID);
         assertThat(err.toString()).contains("--mode must be lazy, eager or warm, got 'hot'");
