@@ -189,7 +189,8 @@ public final class ScaleRehydrationBenchmark {
         long minimal = reports.stream().mapToLong(InstanceReport::minimalWriteCalls).sum();
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         out.printf(Locale.ROOT, "rehydration of %d conversations x %d items, SQLite journal, %d instance(s) x "
-                + "concurrency %d, chunks of %d, emulator in its own process (-Xmx%s), %s, %d cores, load average %.1f%n",
+                + "concurrency %d, chunks of %d, emulator in its own process (-Xmx%s), %s, %d cores, load average"
+                + " %.1f%n",
                 s.conversations(), s.items(), s.instances(), s.concurrency(), s.chunk(), s.emulatorHeap(),
                 s.serviceLatencyMillis() > 0 ? s.serviceLatencyMillis() + " ms added to every request"
                         : "no added latency",

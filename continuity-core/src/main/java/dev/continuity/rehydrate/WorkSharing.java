@@ -17,8 +17,8 @@ import java.util.UUID;
  * the first owner replayed is found up to date and not written again). An instance ends its phase when every chunk
  * of the run is done, waiting for (and, after expiry, taking over) the chunks other instances hold, which it looks at
  * again every second (or every third of the lease duration, if shorter), so it ends at most about a second after the
- * run's last chunk is done; that wait ends at once when the phase is interrupted or gives up on the region, and the chunks the instance did not finish are
- * released for another instance.
+ * run's last chunk is done; that wait ends at once when the phase is interrupted or gives up on the region, and the
+ * chunks the instance did not finish are released for another instance.
  *
  * <p>A conversation whose replay failed for a reason of its own is counted in this instance's report, kept in its
  * chunk's lease and counted in the run's coordinator lease; its chunk is done (the next run retries it). The instance

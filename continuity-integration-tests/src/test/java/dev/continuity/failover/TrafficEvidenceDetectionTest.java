@@ -5,6 +5,8 @@ import static dev.continuity.rehydrate.TwoRegions.SECONDARY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.azure.core.util.ClientOptions;
+import com.azure.core.util.Header;
 import dev.continuity.RetrySettings;
 import dev.continuity.client.ContinuityClient;
 import dev.continuity.client.RegionUnavailableException;
@@ -131,7 +133,7 @@ class TrafficEvidenceDetectionTest {
 
     @Test
     void oneSlowAnswerIsProbedAndMovesNothingAndTheTurnIsNotSentTwice() {
-        start(impatientPrimary());
+        start(impatientPrimary(true));
         regions.emulator.region(PRIMARY).faults().inject(
                 FaultRule.latency(Duration.ofMillis(1500)).onlyFor("POST", "/responses").times(1));
 
@@ -158,7 +160,10 @@ class TrafficEvidenceDetectionTest {
 
     @Test
     void aRegionThatGoesDarkRightAfterABurstFoundItAnsweringIsProbedAgainOnTheFirstRefusedCall() {
-        start(impatientPrimary());
+        // every call on a new connection, so the first call after the outage is refused: on a pooled connection
+        // the outage's reset can reach the client's kernel after the request was written (seen once in CI under
+        // load), and a request written whole whose answer is lost is ambiguous: the turn is pending, not moved
+        start(impatientPrimary(false));
         client.startConversation("d", agents.get(0).name(), null);
         assertThat(client.send("d", "remember b=2").region()).isEqualTo(PRIMARY);
         regions.emulator.region(PRIMARY).faults().inject(
@@ -175,18 +180,27 @@ class TrafficEvidenceDetectionTest {
 
         assertThat(recalled.region()).isEqualTo(SECONDARY);
         assertThat(recalled.text()).isEqualTo("b is 2.");
+        assertThat(events.await(FailoverEvent.RegionSuspected.class, e -> e.region().equals(PRIMARY)
+                && e.evidence().contains("refused"), WAIT)).as("the refused call's evidence").isNotNull();
         assertThat(events.await(FailoverEvent.RegionDown.class, e -> e.region().equals(PRIMARY), WAIT)
                 .consecutiveFailures()).isEqualTo(THRESHOLD);
         assertThat(controller.current()).isEqualTo(SECONDARY);
     }
 
-    /** The primary through a client that waits 400 ms for an answer and does not retry. */
-    private FoundryAgentService impatientPrimary() {
+    /**
+     * The primary through a client that waits 400 ms for an answer and does not retry; without {@code pooled}
+     * every request asks for its connection to be closed after the answer ({@code Connection: close}).
+     */
+    private FoundryAgentService impatientPrimary(boolean pooled) {
         String endpoint = regions.emulator.region(PRIMARY).projectEndpoint();
+        FoundryClientOptions.Builder options = FoundryClientOptions.builder().timeout(Duration.ofMillis(400));
+        if (!pooled) {
+            options.clientOptions(new ClientOptions().setHeaders(List.of(new Header("Connection", "close"))));
+        }
         return new FoundryAgentService(PRIMARY, FoundryClientFactory.builder()
                 .region(PRIMARY).endpoint(endpoint).credential(FoundryCredentials.forEndpoint(endpoint))
                 .openAIMaxRetries(0)
-                .options(FoundryClientOptions.builder().timeout(Duration.ofMillis(400)).build())
+                .options(options.build())
                 .build());
     }
 

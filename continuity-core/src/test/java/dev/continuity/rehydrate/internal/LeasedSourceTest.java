@@ -132,7 +132,7 @@ class LeasedSourceTest {
         a.finished(aClaim, null); // another process: no signal reaches B
         assertThat(a.next()).isNull();
 
-        // the lease (10 min) has a third of 200 s; B looks again within LOOK_INTERVAL (1 s), far inside this bound
+        // a third of the 10-minute lease is 200 s; B looks again within LOOK_INTERVAL (1 s), far inside this bound
         assertThat(next.get(30, TimeUnit.SECONDS)).as("the run is complete: nothing left").isNull();
         assertThat(leases.get(SCOPE, "run").orElseThrow().state()).contains("\"completed\":true");
         assertThat(b.share().conversations()).isEqualTo(2);
