@@ -5,6 +5,7 @@ import dev.continuity.definition.AgentDefinition;
 import dev.continuity.definition.SamplingOptions;
 import dev.continuity.emulator.Emulator;
 import dev.continuity.emulator.EmulatorBuilder;
+import dev.continuity.emulator.FaultRule;
 import dev.continuity.foundry.FoundryAgentService;
 import dev.continuity.foundry.FoundryCredentials;
 import dev.continuity.journal.ConversationHead;
@@ -26,6 +27,7 @@ import dev.continuity.topology.Topology;
 import dev.continuity.validation.ValidationOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,12 +90,13 @@ public final class RehydrationBenchmark {
      * @param loadAfter the system load average after the last round
      * @param warmupRounds the unmeasured rounds run before
      * @param journalWork the journal's part alone, measured after the rounds
+     * @param serviceLatencyMillis what the emulated regions added to every request (0: nothing)
      */
     public record Result(int conversations, int itemsPerConversation, int concurrency, String journal,
             long agentsDeployed, long itemsWritten, long writeCalls, long minimalWriteCalls, long emulatorWriteCalls,
             long totalMillis, long agentsMillis, long conversationsMillis, long rawMillis, double rawCallsPerSecond,
             double replayCallsPerSecond, List<Round> rounds, double medianRatio, double loadBefore, double loadAfter,
-            int warmupRounds, JournalWork journalWork) {
+            int warmupRounds, JournalWork journalWork, long serviceLatencyMillis) {
     }
 
     /**
@@ -132,7 +135,8 @@ public final class RehydrationBenchmark {
         String journal = args.length > 3 ? args[3] : "memory";
         int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 3;
         int warmupRounds = args.length > 5 ? Integer.parseInt(args[5]) : 3;
-        Result r = run(conversations, items, concurrency, journal, rounds, warmupRounds);
+        long serviceLatencyMillis = args.length > 6 ? Long.parseLong(args[6]) : 0;
+        Result r = run(conversations, items, concurrency, journal, rounds, warmupRounds, serviceLatencyMillis);
         System.out.println(format(r));
     }
 
@@ -148,7 +152,7 @@ public final class RehydrationBenchmark {
                     round.replayCpuMillis(), round.jitMillis()));
         }
         return String.format(Locale.ROOT, """
-                rehydration of %d agents and %d conversations x %d items (%s journal, concurrency %d, %d cores)
+                rehydration of %d agents and %d conversations x %d items (%s journal, concurrency %d, %d cores%s)
                   agents deployed          %d
                   items written            %d
                   write calls issued       %d (emulator counted %d)
@@ -161,7 +165,9 @@ public final class RehydrationBenchmark {
                                            cursor compare-and-set; no service; the ceiling: %.0f us per conversation)
                   load average             %.2f before, %.2f after""",
                 AGENTS, r.conversations(), r.itemsPerConversation(), r.journal(), r.concurrency(),
-                Runtime.getRuntime().availableProcessors(), r.agentsDeployed(), r.itemsWritten(), r.writeCalls(),
+                Runtime.getRuntime().availableProcessors(), r.serviceLatencyMillis() > 0
+                        ? ", " + r.serviceLatencyMillis() + " ms added to every request in both regions" : "",
+                r.agentsDeployed(), r.itemsWritten(), r.writeCalls(),
                 r.emulatorWriteCalls(), r.minimalWriteCalls(), r.totalMillis(), r.agentsMillis(),
                 r.conversationsMillis(), r.replayCallsPerSecond(), r.rawCallsPerSecond(), r.writeCalls(),
                 r.rawMillis(), r.medianRatio(), r.rounds().size(), r.warmupRounds(), rounds, r.journalWork().millis(),
@@ -171,21 +177,25 @@ public final class RehydrationBenchmark {
 
     /** Runs the benchmark with three rounds after at least three warm-up rounds. */
     public static Result run(int conversations, int items, int concurrency, String journalKind) throws Exception {
-        return run(conversations, items, concurrency, journalKind, 3, 3);
+        return run(conversations, items, concurrency, journalKind, 3, 3, 0);
     }
 
     /**
      * Runs the benchmark: at least {@code warmupRounds} unmeasured rounds, more (up to {@link #MAX_WARMUP_ROUNDS})
      * while the JIT still compiled for more than {@link #QUIET_JIT_SHARE} of the last one, then {@code rounds} pairs
-     * of a ceiling and a rehydration, each into fresh regions.
+     * of a ceiling and a rehydration, each into fresh regions; with {@code serviceLatencyMillis} both regions of a
+     * round add that to every request (their {@code LATENCY} fault rule), as a remote service's round trip would.
      */
     public static Result run(int conversations, int items, int concurrency, String journalKind, int rounds,
-            int warmupRounds) throws Exception {
+            int warmupRounds, long serviceLatencyMillis) throws Exception {
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds must be >= 1, was " + rounds);
         }
         if (warmupRounds < 0) {
             throw new IllegalArgumentException("warm-up rounds must be >= 0, was " + warmupRounds);
+        }
+        if (serviceLatencyMillis < 0) {
+            throw new IllegalArgumentException("service latency must be >= 0 ms, was " + serviceLatencyMillis);
         }
         Path tempDir = Files.createTempDirectory("continuity-rehydration-bench");
         double loadBefore = loadAverage();
@@ -208,7 +218,7 @@ public final class RehydrationBenchmark {
             int warmups = 0;
             while (warmups < maxWarmups) {
                 Result warm = round(emulator, tempDir.resolve("warmup-" + warmups + ".db"), warmups, conversations,
-                        items, concurrency, journalKind, topology, agents);
+                        items, concurrency, journalKind, topology, agents, serviceLatencyMillis);
                 warmups++;
                 long measuredMillis = warm.rawMillis() + warm.totalMillis(); // the ceiling and the rehydration
                 if (warmups >= warmupRounds && warm.rounds().get(0).jitMillis() <= QUIET_JIT_SHARE * measuredMillis) {
@@ -218,7 +228,7 @@ public final class RehydrationBenchmark {
             List<Result> measured = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 measured.add(round(emulator, tempDir.resolve("journal-" + round + ".db"), warmups + round,
-                        conversations, items, concurrency, journalKind, topology, agents));
+                        conversations, items, concurrency, journalKind, topology, agents, serviceLatencyMillis));
             }
             List<Round> all = measured.stream().map(m -> m.rounds().get(0)).toList();
             List<Result> byRatio = new ArrayList<>(measured);
@@ -228,7 +238,7 @@ public final class RehydrationBenchmark {
                     m.writeCalls(), m.minimalWriteCalls(), m.emulatorWriteCalls(), m.totalMillis(), m.agentsMillis(),
                     m.conversationsMillis(), m.rawMillis(), m.rawCallsPerSecond(), m.replayCallsPerSecond(), all,
                     m.rounds().get(0).ratio(), loadBefore, loadAverage(), warmups,
-                    journalWork(tempDir, conversations, items, concurrency, journalKind));
+                    journalWork(tempDir, conversations, items, concurrency, journalKind), serviceLatencyMillis);
         } finally {
             try (var files = Files.walk(tempDir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -238,8 +248,14 @@ public final class RehydrationBenchmark {
 
     /** One round: the ceiling into one fresh region and a rehydration into another, in alternating order. */
     private static Result round(Emulator emulator, Path file, int round, int conversations, int items, int concurrency,
-            String journalKind, Topology topology, List<AgentDefinition> agents) throws Exception {
+            String journalKind, Topology topology, List<AgentDefinition> agents, long serviceLatencyMillis)
+            throws Exception {
         boolean ceilingFirst = round % 2 == 0;
+        if (serviceLatencyMillis > 0) {
+            for (String region : List.of(CEILING_REGION + round, REGION + round)) {
+                emulator.region(region).faults().inject(FaultRule.latency(Duration.ofMillis(serviceLatencyMillis)));
+            }
+        }
         FoundryAgentService ceiling = connect(emulator, CEILING_REGION + round);
         FoundryAgentService target = connect(emulator, REGION + round);
         try (TurnJournal journal = open(journalKind, file)) {
@@ -281,7 +297,7 @@ public final class RehydrationBenchmark {
                     replayPerSecond, List.of(new Round(ceilingFirst, rawMillis, conversationsMillis,
                             replayPerSecond / rawPerSecond, rawCpu / 1_000_000, replayCpu / 1_000_000,
                             jitMillis() - jitStarted)),
-                    replayPerSecond / rawPerSecond, 0, 0, 0, null);
+                    replayPerSecond / rawPerSecond, 0, 0, 0, null, serviceLatencyMillis);
         } finally {
             ceiling.clients().close();
             target.clients().close();

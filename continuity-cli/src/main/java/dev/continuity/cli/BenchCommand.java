@@ -430,7 +430,7 @@ final class BenchCommand implements Runnable {
         @Option(names = "--emulator-heap", defaultValue = "6g", description = "-Xmx of the emulator's process (default: ${DEFAULT-VALUE}).")
         String emulatorHeap;
 
-        @Option(names = "--service-latency", defaultValue = "0", description = "Milliseconds the emulated region adds to every request, as a remote service's round trip would (default: ${DEFAULT-VALUE}: none, so the run is bound by the CPU the instances share with the emulator).")
+        @Option(names = "--service-latency", defaultValue = "0", description = "Milliseconds the emulated regions add to every request, as a remote service's round trip would, in both forms (default: ${DEFAULT-VALUE}: none, so the run is bound by the CPU the client shares with the emulator).")
         @OptionRules.Range(min = 0, max = 60_000)
         int serviceLatency;
 
@@ -440,7 +440,13 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             if (conversations == null) {
-                RehydrationBenchmark.main(args.toArray(new String[0]));
+                // the positional defaults (see @Parameters), then the latency as the benchmark's seventh argument
+                List<String> positional = new ArrayList<>(List.of("1000", "30", "8", "memory", "3", "3"));
+                for (int i = 0; i < args.size(); i++) {
+                    positional.set(i, args.get(i));
+                }
+                positional.add(Integer.toString(serviceLatency));
+                RehydrationBenchmark.main(positional.toArray(new String[0]));
                 return ExitCodes.OK;
             }
             if (!args.isEmpty()) {
