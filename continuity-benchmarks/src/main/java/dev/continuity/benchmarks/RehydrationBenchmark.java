@@ -129,13 +129,21 @@ public final class RehydrationBenchmark {
 
     /** Runs the benchmark and prints the result. */
     public static void main(String[] args) throws Exception {
+        runAndPrint(args, 0);
+    }
+
+    /**
+     * Runs the benchmark with the positional arguments of {@link #main} (conversations, items, concurrency, journal,
+     * rounds, warm-up rounds; defaults for those left out), both regions of every round adding
+     * {@code serviceLatencyMillis} to each request, and prints the result.
+     */
+    public static void runAndPrint(String[] args, long serviceLatencyMillis) throws Exception {
         int conversations = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int items = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 8;
         String journal = args.length > 3 ? args[3] : "memory";
         int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 3;
         int warmupRounds = args.length > 5 ? Integer.parseInt(args[5]) : 3;
-        long serviceLatencyMillis = args.length > 6 ? Long.parseLong(args[6]) : 0;
         Result r = run(conversations, items, concurrency, journal, rounds, warmupRounds, serviceLatencyMillis);
         System.out.println(format(r));
     }

@@ -440,13 +440,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             if (conversations == null) {
-                // the positional defaults (see @Parameters), then the latency as the benchmark's seventh argument
-                List<String> positional = new ArrayList<>(List.of("1000", "30", "8", "memory", "3", "3"));
-                for (int i = 0; i < args.size(); i++) {
-                    positional.set(i, args.get(i));
-                }
-                positional.add(Integer.toString(serviceLatency));
-                RehydrationBenchmark.main(positional.toArray(new String[0]));
+                RehydrationBenchmark.runAndPrint(args.toArray(new String[0]), serviceLatency);
                 return ExitCodes.OK;
             }
             if (!args.isEmpty()) {
