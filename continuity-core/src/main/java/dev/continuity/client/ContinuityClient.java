@@ -794,6 +794,7 @@ public final class ContinuityClient implements AutoCloseable {
         CutStream cut = null;
         int attempt = 0;
         while (true) {
+            long attemptStarted = System.nanoTime(); // every call of this attempt is sent after it
             String region = activeRegion.current();
             AgentService service = service(region);
             RegionCursor cursor;
@@ -812,7 +813,7 @@ public final class ContinuityClient implements AutoCloseable {
                             + "': " + e.getMessage(), e);
                 }
                 attempt++;
-                if (!retryAfter(pending, region, cause, attempt)) {
+                if (!retryAfter(pending, region, cause, attempt, attemptStarted)) {
                     throw new RegionUnavailableException(key, pending.sequence(), region, state, cause);
                 }
                 continue;
@@ -926,7 +927,7 @@ public final class ContinuityClient implements AutoCloseable {
                         continue;
                     }
                 }
-                if (!retryAfter(pending, region, e, attempt)) {
+                if (!retryAfter(pending, region, e, attempt, attemptStarted)) {
                     throw new RegionUnavailableException(key, pending.sequence(), region, state, e);
                 }
             }
@@ -973,6 +974,7 @@ public final class ContinuityClient implements AutoCloseable {
                     throw new ContinuityException("interrupted while polling background response " + reply.responseId()
                             + " of turn " + pending.sequence() + " of conversation '" + key + "'; the turn stays pending");
                 }
+                long pollSent = System.nanoTime();
                 try {
                     String id = reply.responseId();
                     reply = service.response(id).orElseThrow(() -> new ContinuityException("background response " + id
@@ -982,7 +984,7 @@ public final class ContinuityClient implements AutoCloseable {
                 } catch (AgentServiceException e) {
                     failures++;
                     if (!e.retryable() || e.kind() == AgentServiceException.Kind.UNREACHABLE
-                            || !retryAfter(pending, region, e, failures)) {
+                            || !retryAfter(pending, region, e, failures, pollSent)) {
                         throw e;
                     }
                 }
@@ -1085,12 +1087,14 @@ public final class ContinuityClient implements AutoCloseable {
     /**
      * Waits before the next attempt: for another region when this one is unreachable, else a backoff.
      *
+     * @param sentAtNanos nanoTime before the failed call was sent (the evidence's age, for the failover controller)
      * @return false when the turn should give up
      */
-    private boolean retryAfter(Turn pending, String region, AgentServiceException e, int attempt) {
+    private boolean retryAfter(Turn pending, String region, AgentServiceException e, int attempt, long sentAtNanos) {
         settings.telemetry().retry(region, ContinuityTelemetry.reason(e.kind()));
         if (e.kind() == AgentServiceException.Kind.UNREACHABLE) {
-            CompletableFuture<Boolean> verdict = activeRegion.reportUnreachable(region, e).toCompletableFuture();
+            CompletableFuture<Boolean> verdict = activeRegion.reportUnreachable(region, e, sentAtNanos)
+                    .toCompletableFuture();
             return awaitOtherRegion(region, verdict, pending, e, attempt);
         }
         if (!settings.retry().mayRetry(attempt)) {

@@ -29,6 +29,21 @@ public interface ActiveRegion {
         return new CompletableFuture<>();
     }
 
+    /**
+     * As {@link #reportUnreachable(String, Throwable)}, for a call sent no earlier than {@code sentAtNanos}: the
+     * failover controller then knows whether the call went out after a probe burst found the region answering
+     * (fresh evidence, probed again) or may have failed before it (the burst's verdict again, without probing).
+     * The default ignores the time.
+     *
+     * @param region the region that did not answer
+     * @param cause what the caller saw
+     * @param sentAtNanos a {@link System#nanoTime()} reading taken before the call was sent (its attempt's start)
+     * @return the verdict, as {@link #reportUnreachable(String, Throwable)}'s
+     */
+    default CompletionStage<Boolean> reportUnreachable(String region, Throwable cause, long sentAtNanos) {
+        return reportUnreachable(region, cause);
+    }
+
     /** A fixed region (no failover). */
     static ActiveRegion fixed(String region) {
         return () -> region;

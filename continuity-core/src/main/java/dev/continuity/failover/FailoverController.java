@@ -86,8 +86,11 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
     private final Duration burstSpacing;
     /** The probe burst running per region after traffic's evidence, by its verdict (one at a time). */
     private final Map<String, CompletableFuture<Boolean>> bursts = new ConcurrentHashMap<>();
-    /** Per region, until when (nanoTime) evidence is ignored after a burst found the region answering. */
-    private final Map<String, Long> quietUntil = new ConcurrentHashMap<>();
+    /**
+     * Per region, the last burst that found it answering: late evidence of calls sent before that answer gets
+     * its verdict again for a probe interval.
+     */
+    private final Map<String, Quiet> quiet = new ConcurrentHashMap<>();
     private final Clock clock;
     private final List<FailoverListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -209,10 +212,24 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
      * consecutive failures as the scheduled probes. Evidence about a region already being probed in a burst
      * joins that burst; about a region a burst found answering within the last probe interval, it gets that
      * verdict again without probing, unless the call was never sent (a refused connection is fresh evidence: the
-     * region may have gone dark since).
+     * region may have gone dark since). Without the time the call was sent, a call that was sent is taken to
+     * have failed before that answer ({@link #reportUnreachable(String, Throwable, long)} knows better).
      */
     @Override
     public CompletionStage<Boolean> reportUnreachable(String region, Throwable cause) {
+        return evidence(region, cause, null);
+    }
+
+    /**
+     * As {@link #reportUnreachable(String, Throwable)}; a call sent after the last burst's probe was answered is
+     * fresh evidence too, whatever it failed with: the region stopped answering since.
+     */
+    @Override
+    public CompletionStage<Boolean> reportUnreachable(String region, Throwable cause, long sentAtNanos) {
+        return evidence(region, cause, sentAtNanos);
+    }
+
+    private CompletionStage<Boolean> evidence(String region, Throwable cause, Long sentAtNanos) {
         RegionHealth h = health.get(region);
         if (h == null) {
             throw new IllegalArgumentException("unknown region '" + region + "'; regions: " + order);
@@ -223,8 +240,8 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
         if (!trafficEvidence || state == FailoverState.STOPPED) {
             return new CompletableFuture<>();
         }
-        Long quiet = quietUntil.get(region);
-        if (quiet != null && System.nanoTime() - quiet < 0 && !neverSent(cause)) {
+        Quiet answered = quiet.get(region);
+        if (answered != null && answered.explains(cause, sentAtNanos, System.nanoTime())) {
             return CompletableFuture.completedFuture(false);
         }
         CompletableFuture<Boolean> verdict = new CompletableFuture<>();
@@ -244,12 +261,22 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
     }
 
     /**
-     * Whether the evidence is a call that was never sent (the connection was refused): it is fresh whenever it
-     * comes, so it is probed even right after a burst found the region answering. A call that was sent and got no
-     * answer (a time-out, a reset) may have failed before that burst, and gets the burst's verdict again.
+     * A burst found the region answering: its probe's answer came at {@code answeredAt}, and evidence is measured
+     * against it until {@code until} (both nanoTime).
      */
-    private static boolean neverSent(Throwable cause) {
-        return AgentServiceException.in(cause).map(service -> !service.ambiguous()).orElse(false);
+    private record Quiet(long answeredAt, long until) {
+
+        /**
+         * Whether that answer explains the evidence away, so it gets the burst's verdict again: within the window,
+         * a call that was sent (a time-out, a reset) and not known to have been sent after the answer may have
+         * failed before it. A call that was never sent (a refused connection) or sent after the answer is fresh:
+         * the region may have gone dark since.
+         */
+        boolean explains(Throwable cause, Long sentAtNanos, long now) {
+            boolean neverSent = AgentServiceException.in(cause).map(service -> !service.ambiguous()).orElse(false);
+            boolean sentAfter = sentAtNanos != null && sentAtNanos - answeredAt > 0;
+            return now - until < 0 && !neverSent && !sentAfter;
+        }
     }
 
     /** One probe of a burst; schedules the next while the region neither answers nor is declared down. */
@@ -261,7 +288,8 @@ public final class FailoverController implements ActiveRegion, AutoCloseable {
             }
             ProbeResult result = probeOnce(region, "after traffic got no answer");
             if (result.healthy()) {
-                quietUntil.put(region, System.nanoTime() + probes.get(region).interval().toNanos());
+                long answeredAt = System.nanoTime();
+                quiet.put(region, new Quiet(answeredAt, answeredAt + probes.get(region).interval().toNanos()));
                 LOG.info("region {} answered the probe burst: no failover", region);
                 decide(region, verdict, false);
             } else if (health.get(region).down()) {

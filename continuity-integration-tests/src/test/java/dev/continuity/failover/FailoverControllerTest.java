@@ -233,6 +233,10 @@ class FailoverControllerTest {
             }
             return -1;
         }
+
+        /** The events of {@code type} so far, in order. */
+        synchronized <T extends FailoverEvent> List<T> all(Class<T> type) {
+            return events.stream().filter(type::isInstance).map(type::cast).toList();
+        }
     }
 }
-

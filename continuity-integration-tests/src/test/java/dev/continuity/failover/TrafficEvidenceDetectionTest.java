@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.azure.core.util.ClientOptions;
 import com.azure.core.util.Header;
 import dev.continuity.RetrySettings;
+import dev.continuity.agentservice.AgentServiceException;
 import dev.continuity.client.ContinuityClient;
 import dev.continuity.client.RegionUnavailableException;
 import dev.continuity.client.TurnResult;
@@ -185,6 +186,56 @@ class TrafficEvidenceDetectionTest {
         assertThat(events.await(FailoverEvent.RegionDown.class, e -> e.region().equals(PRIMARY), WAIT)
                 .consecutiveFailures()).isEqualTo(THRESHOLD);
         assertThat(controller.current()).isEqualTo(SECONDARY);
+    }
+
+    @Test
+    void aRegionThatStopsAnsweringRightAfterABurstFoundItAnsweringIsProbedAgainOnTheFirstCallSentAfterThatAnswer() {
+        start(impatientPrimary(true));
+        client.startConversation("d", agents.get(0).name(), null);
+        assertThat(client.send("d", "remember b=2").region()).isEqualTo(PRIMARY);
+        regions.emulator.region(PRIMARY).faults().inject(
+                FaultRule.latency(Duration.ofMillis(1500)).onlyFor("POST", "/responses").times(1));
+        // a slow answer: the burst finds the region answering (the send gives up only after that verdict)
+        assertThatThrownBy(() -> client.send("c", "recall a")).isInstanceOf(RegionUnavailableException.class);
+        assertThat(events.indexOf(FailoverEvent.RegionSuspected.class)).isNotEqualTo(-1);
+        assertThat(controller.current()).isEqualTo(PRIMARY);
+
+        // then, within the probe interval, every request waits longer than the client and the probes: the first
+        // call sent after the burst's answer times out, which that answer does not explain, so it is probed
+        regions.emulator.region(PRIMARY).faults().inject(FaultRule.latency(Duration.ofSeconds(5)));
+        TurnResult recalled = client.send("d", "recall b");
+
+        assertThat(recalled.region()).isEqualTo(SECONDARY);
+        assertThat(recalled.text()).isEqualTo("b is 2.");
+        assertThat(events.await(FailoverEvent.RegionDown.class, e -> e.region().equals(PRIMARY), WAIT)
+                .consecutiveFailures()).isEqualTo(THRESHOLD);
+        assertThat(events.all(FailoverEvent.RegionSuspected.class)).as("one burst per piece of fresh evidence")
+                .hasSize(2);
+        assertThat(controller.current()).isEqualTo(SECONDARY);
+    }
+
+    @Test
+    void afterABurstFoundTheRegionAnsweringOnlyEvidenceFromCallsSentBeforeThatAnswerGetsItsVerdictWithoutAProbe()
+            throws Exception {
+        start(regions.service(PRIMARY));
+        long sentBeforeTheBurst = System.nanoTime();
+        AgentServiceException timedOut = new AgentServiceException(PRIMARY, AgentServiceException.Kind.UNREACHABLE,
+                0, -1, true, "no answer in time", null);
+        assertThat(controller.reportUnreachable(PRIMARY, timedOut, sentBeforeTheBurst).toCompletableFuture()
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the region answers the burst").isFalse();
+        assertThat(events.all(FailoverEvent.RegionSuspected.class)).hasSize(1);
+
+        // late news of calls sent before the answer, with or without their time: the burst's verdict, no probe
+        assertThat(controller.reportUnreachable(PRIMARY, timedOut, sentBeforeTheBurst).toCompletableFuture()
+                .getNow(null)).isFalse();
+        assertThat(controller.reportUnreachable(PRIMARY, timedOut).toCompletableFuture().getNow(null)).isFalse();
+        assertThat(events.all(FailoverEvent.RegionSuspected.class)).hasSize(1);
+
+        // a call sent after the answer is fresh evidence: probed again (the region still answers)
+        assertThat(controller.reportUnreachable(PRIMARY, timedOut, System.nanoTime()).toCompletableFuture()
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS)).isFalse();
+        assertThat(events.all(FailoverEvent.RegionSuspected.class)).hasSize(2);
+        assertThat(controller.current()).isEqualTo(PRIMARY);
     }
 
     /**
