@@ -172,7 +172,7 @@ final class ChatCommand implements Callable<Integer> {
                 .probes(ProbeSettings.every(Duration.ofMillis(probeMillis))) // 3 failures declare a region down
                 .eagerReplay(false)
                 .configureClient(client -> client.catchUp((target, key) -> {
-                    ReplayOutcome outcome = replayer.catchUp(target, key);
+                    ReplayOutcome outcome = replayer.catchUpForTurn(target, key);
                     replayed(err, outcome);
                     return outcome.cursor();
                 }))

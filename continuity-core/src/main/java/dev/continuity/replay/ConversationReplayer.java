@@ -1,6 +1,7 @@
 package dev.continuity.replay;
 
 import dev.continuity.agentservice.AgentService;
+import dev.continuity.agentservice.AgentServiceException;
 import dev.continuity.journal.RegionCursor;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnJournal;
@@ -63,6 +64,8 @@ public final class ConversationReplayer {
     private final TurnJournal journal;
     private final ReplayOptions options;
     private final ServiceRetry retry;
+    /** {@link #retry} without retrying refused connections: a turn's catch-up ({@link #catchUpForTurn}). */
+    private final ServiceRetry turnRetry;
     private final ContinuityTelemetry telemetry;
 
     /** A replayer over {@code journal} with {@code options}. */
@@ -79,6 +82,7 @@ public final class ConversationReplayer {
         this.options = Objects.requireNonNull(options, "options");
         this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
         this.retry = new ServiceRetry("continuity-replay", options.retry(), telemetry);
+        this.turnRetry = new ServiceRetry("continuity-replay-turn", options.retry(), telemetry, false);
     }
 
     /** A replayer with {@link ReplayOptions#defaults()}. */
@@ -96,6 +100,25 @@ public final class ConversationReplayer {
      *     failed), so calling again continues from there
      */
     public ReplayOutcome catchUp(AgentService target, String conversationKey) {
+        return catchUp(target, conversationKey, retry);
+    }
+
+    /**
+     * {@link #catchUp} for a turn about to be sent to {@code target} (the journaling client's lazy catch-up): the
+     * same, except that a call the region refuses (connection refused: nothing was sent) is not retried here but
+     * thrown at once, so that the client reports the dark region to its failover at once and sends the turn where
+     * it moves, instead of waiting out this replay's retries first. Calls that may have reached the region (a
+     * time-out, a reset) and throttling are retried as by {@link #catchUp}.
+     *
+     * @return what was done
+     * @throws ReplayException as {@link #catchUp}; for a refused call, its cause is that call's
+     *     {@link AgentServiceException}
+     */
+    public ReplayOutcome catchUpForTurn(AgentService target, String conversationKey) {
+        return catchUp(target, conversationKey, turnRetry);
+    }
+
+    private ReplayOutcome catchUp(AgentService target, String conversationKey, ServiceRetry retry) {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(conversationKey, "conversationKey");
         return TracedReplay.run(telemetry, target.region(), conversationKey,
@@ -108,11 +131,11 @@ public final class ConversationReplayer {
     }
 
     /**
-     * {@link #catchUp} returning only the resulting cursor: the shape of the journaling client's
+     * {@link #catchUpForTurn} returning only the resulting cursor: the shape of the journaling client's
      * {@code RegionCatchUp} ({@code builder.catchUp(replayer::catchUpCursor)}).
      */
     public RegionCursor catchUpCursor(AgentService target, String conversationKey) {
-        return catchUp(target, conversationKey).cursor();
+        return catchUpForTurn(target, conversationKey).cursor();
     }
 
     /**

@@ -48,7 +48,7 @@ final class ReplayTally implements RegionCatchUp {
         PassTally lazy = pass(LAZY);
         ReplayOutcome outcome;
         try {
-            outcome = replayer.catchUp(target, conversationKey);
+            outcome = replayer.catchUpForTurn(target, conversationKey);
         } catch (RuntimeException e) {
             lazy.failed(FailureReason.of(e));
             listFailure(LAZY + ": " + conversationKey + " " + FailureReason.of(e) + ": " + e.getMessage());

@@ -25,6 +25,7 @@ import dev.continuity.journal.TurnStatus;
 import dev.continuity.rehydrate.TwoRegions;
 import dev.continuity.replay.ConversationReplayer;
 import dev.continuity.replay.ReplayOptions;
+import dev.continuity.telemetry.ContinuityTelemetry;
 import dev.continuity.validation.ValidationOptions;
 import java.time.Duration;
 import java.util.List;
@@ -51,13 +52,21 @@ class TrafficEvidenceDetectionTest {
     private final TwoRegions regions = new TwoRegions();
     private final List<AgentDefinition> agents = TwoRegions.definitions(1);
     private final FailoverControllerTest.EventLog events = new FailoverControllerTest.EventLog();
+    /** The replayer's retries, as "region: reason". */
+    private final List<String> replayRetries = new java.util.concurrent.CopyOnWriteArrayList<>();
     private FailoverController controller;
     private ContinuityClient client;
 
     private void start(FoundryAgentService primary) {
         new AgentDeployer(regions.service(PRIMARY), regions.topology(), PRIMARY).deploy(agents);
         ConversationReplayer replayer = new ConversationReplayer(regions.journal, ReplayOptions.defaults()
-                .withRetry(RetrySettings.defaults().withBackoff(Duration.ofMillis(5), Duration.ofMillis(50))));
+                .withRetry(RetrySettings.defaults().withBackoff(Duration.ofMillis(5), Duration.ofMillis(50))),
+                new ContinuityTelemetry() {
+                    @Override
+                    public void retry(String region, String reason) {
+                        replayRetries.add(region + ": " + reason);
+                    }
+                });
         controller = FailoverController.builder()
                 .region(primary)
                 .region(regions.service(SECONDARY))
@@ -115,6 +124,25 @@ class TrafficEvidenceDetectionTest {
         assertThat(suspected.evidence()).isNotBlank();
         FailoverEvent.FailoverStarted started = events.await(FailoverEvent.FailoverStarted.class, e -> true, WAIT);
         assertThat(started.reason()).contains("after traffic got no answer");
+        assertThat(controller.current()).isEqualTo(SECONDARY);
+    }
+
+    @Test
+    void aTurnWhoseConversationMustFirstBeReplayedIntoTheDarkRegionMovesWithoutWaitingOutTheReplaysRetries() {
+        // every call on a new connection, so that the outage refuses it (see the dark-region case below)
+        start(impatientPrimary(false));
+        regions.emulator.region(PRIMARY).faults().outage();
+        client.startConversation("e", agents.get(0).name(), null);
+
+        // the turn's lazy replay creates the conversation in the primary first: refused, it is thrown to the
+        // client at once (not retried by the replay, up to 8 attempts 5 s apart by default), which reports it
+        TurnResult answered = client.send("e", "remember e=5");
+
+        assertThat(answered.region()).isEqualTo(SECONDARY);
+        assertThat(answered.text()).isEqualTo("OK, I will remember e.");
+        assertThat(replayRetries).as("the replay's own retries").noneMatch(r -> r.startsWith(PRIMARY));
+        assertThat(events.await(FailoverEvent.RegionSuspected.class, e -> e.region().equals(PRIMARY)
+                && e.evidence().contains("refused"), WAIT)).isNotNull();
         assertThat(controller.current()).isEqualTo(SECONDARY);
     }
 

@@ -27,10 +27,21 @@ public final class ServiceRetry {
 
     /** As {@link #ServiceRetry(String, RetrySettings)}, telling {@code telemetry} of every retry and its reason. */
     public ServiceRetry(String name, RetrySettings settings, ContinuityTelemetry telemetry) {
+        this(name, settings, telemetry, true);
+    }
+
+    /**
+     * As {@link #ServiceRetry(String, RetrySettings, ContinuityTelemetry)}; without {@code retryRefused}, a call the
+     * region refused (nothing was sent: {@link AgentServiceException#requestSent()} false) is thrown at once, for a
+     * caller that decides itself what a region that refuses connections means (the journaling client, whose
+     * failover takes the turn elsewhere).
+     */
+    public ServiceRetry(String name, RetrySettings settings, ContinuityTelemetry telemetry, boolean retryRefused) {
         this.settings = settings;
         RetryConfig config = RetryConfig.custom()
                 .maxAttempts(settings.maxAttempts())
-                .retryOnException(ServiceRetry::retryable)
+                .retryOnException(retryRefused ? ServiceRetry::retryable
+                        : error -> retryable(error) && ((AgentServiceException) error).requestSent())
                 .intervalBiFunction((IntervalBiFunction<Object>) (attempt, result) ->
                         delayMillis(attempt, result.isLeft() ? result.getLeft() : null))
                 .failAfterMaxAttempts(false)
