@@ -813,7 +813,8 @@ public final class ContinuityClient implements AutoCloseable {
                             + "': " + e.getMessage(), e);
                 }
                 attempt++;
-                if (!retryAfter(pending, region, cause, attempt, attemptStarted)) {
+                // the turn itself was not sent: whatever the catch-up's failure left behind, its next run finds
+                if (!retryAfter(pending, region, cause, attempt, attemptStarted, false)) {
                     throw new RegionUnavailableException(key, pending.sequence(), region, state, cause);
                 }
                 continue;
@@ -927,7 +928,7 @@ public final class ContinuityClient implements AutoCloseable {
                         continue;
                     }
                 }
-                if (!retryAfter(pending, region, e, attempt, attemptStarted)) {
+                if (!retryAfter(pending, region, e, attempt, attemptStarted, true)) {
                     throw new RegionUnavailableException(key, pending.sequence(), region, state, e);
                 }
             }
@@ -984,7 +985,7 @@ public final class ContinuityClient implements AutoCloseable {
                 } catch (AgentServiceException e) {
                     failures++;
                     if (!e.retryable() || e.kind() == AgentServiceException.Kind.UNREACHABLE
-                            || !retryAfter(pending, region, e, failures, pollSent)) {
+                            || !retryAfter(pending, region, e, failures, pollSent, true)) {
                         throw e;
                     }
                 }
@@ -1088,14 +1089,17 @@ public final class ContinuityClient implements AutoCloseable {
      * Waits before the next attempt: for another region when this one is unreachable, else a backoff.
      *
      * @param sentAtNanos nanoTime before the failed call was sent (the evidence's age, for the failover controller)
+     * @param turnSent whether the failed call was the turn's own (false: a call that prepared it, such as its
+     *     catch-up), so that an ambiguous failure leaves the turn itself uncertain
      * @return false when the turn should give up
      */
-    private boolean retryAfter(Turn pending, String region, AgentServiceException e, int attempt, long sentAtNanos) {
+    private boolean retryAfter(Turn pending, String region, AgentServiceException e, int attempt, long sentAtNanos,
+            boolean turnSent) {
         settings.telemetry().retry(region, ContinuityTelemetry.reason(e.kind()));
         if (e.kind() == AgentServiceException.Kind.UNREACHABLE) {
             CompletableFuture<Boolean> verdict = activeRegion.reportUnreachable(region, e, sentAtNanos)
                     .toCompletableFuture();
-            return awaitOtherRegion(region, verdict, pending, e, attempt);
+            return awaitOtherRegion(region, verdict, pending, turnSent && e.ambiguous(), attempt);
         }
         if (!settings.retry().mayRetry(attempt)) {
             return false;
@@ -1249,20 +1253,21 @@ public final class ContinuityClient implements AutoCloseable {
 
     /**
      * After a call to {@code region} got no answer: waits until traffic moves to another region (true), for at
-     * most {@code failoverWait} (false). When the region is found answering meanwhile, a call that was never
-     * sent (connection refused) is tried there again after a backoff, while retries are left (true); one that
-     * may still land (sent, then no answer in time) is not sent twice: the turn stays pending for the next send
-     * or {@link #reconcilePendingTurns()} to resolve (false).
+     * most {@code failoverWait} (false). When the region is found answering meanwhile, the turn is tried there
+     * again after a backoff, while retries are left (true), unless it may still land ({@code turnUncertain}: its
+     * own call was sent, then got no answer in time): it is not sent twice, but stays pending for the next send or
+     * {@link #reconcilePendingTurns()} to resolve (false). A call that only prepared the turn (its catch-up) leaves
+     * the turn certain, whatever it left behind: the next catch-up lists the region before writing.
      */
     private boolean awaitOtherRegion(String deadRegion, CompletableFuture<Boolean> verdict, Turn pending,
-            AgentServiceException failure, int attempt) {
+            boolean turnUncertain, int attempt) {
         long deadline = System.nanoTime() + settings.failoverWait().toNanos();
         while (System.nanoTime() < deadline) {
             if (!deadRegion.equals(activeRegion.current())) {
                 return true;
             }
             if (verdict.isDone() && Boolean.FALSE.equals(verdict.getNow(null))) {
-                if (failure.ambiguous() || !settings.retry().mayRetry(attempt)) {
+                if (turnUncertain || !settings.retry().mayRetry(attempt)) {
                     return false;
                 }
                 LOG.debug("turn {} of '{}' got no answer from {}, which answers its probes: attempt {} there",

@@ -64,7 +64,7 @@ public final class ConversationReplayer {
     private final TurnJournal journal;
     private final ReplayOptions options;
     private final ServiceRetry retry;
-    /** {@link #retry} without retrying refused connections: a turn's catch-up ({@link #catchUpForTurn}). */
+    /** {@link #retry} without retrying calls that got no answer: a turn's catch-up ({@link #catchUpForTurn}). */
     private final ServiceRetry turnRetry;
     private final ContinuityTelemetry telemetry;
 
@@ -105,13 +105,15 @@ public final class ConversationReplayer {
 
     /**
      * {@link #catchUp} for a turn about to be sent to {@code target} (the journaling client's lazy catch-up): the
-     * same, except that a call the region refuses (connection refused: nothing was sent) is not retried here but
-     * thrown at once, so that the client reports the dark region to its failover at once and sends the turn where
-     * it moves, instead of waiting out this replay's retries first. Calls that may have reached the region (a
-     * time-out, a reset) and throttling are retried as by {@link #catchUp}.
+     * same, except that a call that gets no answer (connection refused or reset, a time-out) is not retried here but
+     * thrown at once, so that the client reports the region to its failover at once and sends the turn where
+     * traffic moves, or runs this catch-up again under its own retry if the region answers its probes, instead of
+     * waiting out this replay's retries against a region that went dark. Calling again is safe: the next run lists
+     * the regional copy before writing, as after any failure. Throttling and error statuses are retried as by
+     * {@link #catchUp}.
      *
      * @return what was done
-     * @throws ReplayException as {@link #catchUp}; for a refused call, its cause is that call's
+     * @throws ReplayException as {@link #catchUp}; for a call that got no answer, its cause is that call's
      *     {@link AgentServiceException}
      */
     public ReplayOutcome catchUpForTurn(AgentService target, String conversationKey) {

@@ -147,6 +147,44 @@ class TrafficEvidenceDetectionTest {
     }
 
     @Test
+    void aTurnWhoseConversationMustFirstBeReplayedIntoARegionThatStoppedAnsweringMovesWithoutTheReplaysRetries() {
+        start(impatientPrimary(true));
+        // every request now waits longer than the client (400 ms) and the probes (500 ms)
+        regions.emulator.region(PRIMARY).faults().inject(FaultRule.latency(Duration.ofSeconds(5)));
+        client.startConversation("e", agents.get(0).name(), null);
+
+        // the lazy replay's create times out: thrown to the client at once (one create that may still land, not
+        // eight), which reports it; the turn itself was not sent, so it follows the failover
+        TurnResult answered = client.send("e", "remember e=5");
+
+        assertThat(answered.region()).isEqualTo(SECONDARY);
+        assertThat(answered.text()).isEqualTo("OK, I will remember e.");
+        assertThat(replayRetries).as("the replay's own retries").noneMatch(r -> r.startsWith(PRIMARY));
+        assertThat(events.await(FailoverEvent.RegionDown.class, e -> e.region().equals(PRIMARY), WAIT)
+                .consecutiveFailures()).isEqualTo(THRESHOLD);
+        assertThat(controller.current()).isEqualTo(SECONDARY);
+    }
+
+    @Test
+    void aTurnWhoseReplayGotOneSlowAnswerIsSentWhereItWasOnceTheBurstFindsTheRegionAnswering() {
+        start(impatientPrimary(true));
+        regions.emulator.region(PRIMARY).faults().inject(
+                FaultRule.latency(Duration.ofMillis(1500)).onlyFor("POST", "/conversations").times(1));
+        client.startConversation("e", agents.get(0).name(), null);
+
+        // the lazy replay's create gets no answer in time; the burst finds the region answering, and since the
+        // turn itself was never sent, the client replays and sends it there (the late create is left to the
+        // orphans phase)
+        TurnResult answered = client.send("e", "remember e=5");
+
+        assertThat(answered.region()).isEqualTo(PRIMARY);
+        assertThat(answered.text()).isEqualTo("OK, I will remember e.");
+        assertThat(events.all(FailoverEvent.RegionSuspected.class)).hasSize(1);
+        assertThat(events.indexOf(FailoverEvent.RegionDown.class)).isEqualTo(-1);
+        assertThat(controller.current()).isEqualTo(PRIMARY);
+    }
+
+    @Test
     void aThrottlingRegionIsAnswerNotEvidence() {
         start(regions.service(PRIMARY));
         regions.emulator.region(PRIMARY).faults().inject(FaultRule.throttle(10).onlyFor("POST", "/responses").times(3));

@@ -31,17 +31,17 @@ public final class ServiceRetry {
     }
 
     /**
-     * As {@link #ServiceRetry(String, RetrySettings, ContinuityTelemetry)}; without {@code retryRefused}, a call the
-     * region refused (nothing was sent: {@link AgentServiceException#requestSent()} false) is thrown at once, for a
-     * caller that decides itself what a region that refuses connections means (the journaling client, whose
-     * failover takes the turn elsewhere).
+     * As {@link #ServiceRetry(String, RetrySettings, ContinuityTelemetry)}; without {@code retryUnreachable}, a call
+     * that got no answer ({@link AgentServiceException.Kind#UNREACHABLE}: refused, reset, timed out) is thrown at
+     * once, for a caller that decides itself what a region that does not answer means (the journaling client, whose
+     * failover takes the turn elsewhere); throttling and error statuses are still retried.
      */
-    public ServiceRetry(String name, RetrySettings settings, ContinuityTelemetry telemetry, boolean retryRefused) {
+    public ServiceRetry(String name, RetrySettings settings, ContinuityTelemetry telemetry, boolean retryUnreachable) {
         this.settings = settings;
         RetryConfig config = RetryConfig.custom()
                 .maxAttempts(settings.maxAttempts())
-                .retryOnException(retryRefused ? ServiceRetry::retryable
-                        : error -> retryable(error) && ((AgentServiceException) error).requestSent())
+                .retryOnException(retryUnreachable ? ServiceRetry::retryable : error -> retryable(error)
+                        && ((AgentServiceException) error).kind() != AgentServiceException.Kind.UNREACHABLE)
                 .intervalBiFunction((IntervalBiFunction<Object>) (attempt, result) ->
                         delayMillis(attempt, result.isLeft() ? result.getLeft() : null))
                 .failAfterMaxAttempts(false)
