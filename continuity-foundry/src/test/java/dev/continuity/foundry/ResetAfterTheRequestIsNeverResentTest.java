@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A write that reached the service and lost its answer with its connection (reset after the request was read)
  * is sent once and reported ambiguous: the HTTP client underneath never sends it again by itself. OkHttp does by
  * default on a pooled connection ({@code retryOnConnectionFailure}): the service then holds the items twice, or
- * the caller is told the connection was refused and takes the write for one that never landed.
+ * the caller is told the connection was refused and takes the write for one that never landed. Nor does it follow
+ * a redirect or obey a 503's immediate {@code Retry-After: 0} by sending the write again.
  */
 class ResetAfterTheRequestIsNeverResentTest {
 
@@ -38,6 +39,8 @@ class ResetAfterTheRequestIsNeverResentTest {
     /** When set, the server resets each connection right after answering a GET (the peer closing it idle). */
     private volatile boolean resetAfterGet;
     private final CountDownLatch getAnsweredAndReset = new CountDownLatch(1);
+    /** When set, every POST is answered with this status line and headers (no body) instead of a reset. */
+    private volatile String postAnswer;
     private String endpoint;
 
     @BeforeEach
@@ -92,6 +95,12 @@ class ResetAfterTheRequestIsNeverResentTest {
                 if (post) {
                     posts.incrementAndGet();
                 }
+                String answer = postAnswer;
+                if (post && answer != null) {
+                    out.write((answer + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    continue;
+                }
                 if (post && !resetAfterGet) {
                     socket.setSoLinger(true, 0);
                     return; // closing with linger 0 resets the connection
@@ -135,6 +144,40 @@ class ResetAfterTheRequestIsNeverResentTest {
             // the pooled connection is dead before the write: it cannot leave whole, so nothing can have landed
             service.addItems("conv_1", List.of(TurnItem.userMessage("hi")));
 
+            assertThat(posts.get()).as("POSTs the service received").isEqualTo(1);
+        } finally {
+            service.clients().close();
+        }
+    }
+
+    @ParameterizedTest(name = "transport: {0}")
+    @ValueSource(strings = {"default (OkHttp)", "azure-core"})
+    void aWriteAnswered503WithRetryAfterZeroIsSentOnceAndTheDelayReachesTheCaller(String transport) {
+        postAnswer = "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 0";
+        FoundryAgentService service = service(transport);
+        try {
+            // OkHttp obeys an immediate Retry-After by sending the request again, whatever its retry setting says
+            Throwable failure = catchThrowable(() -> service.addItems("conv_1", List.of(TurnItem.userMessage("hi"))));
+
+            assertThat(failure).isInstanceOfSatisfying(AgentServiceException.class, e -> {
+                assertThat(e.kind()).isEqualTo(AgentServiceException.Kind.SERVICE_ERROR);
+                assertThat(e.retryAfterMillis()).as("the service's delay").isZero();
+            });
+            assertThat(posts.get()).as("POSTs the service received").isEqualTo(1);
+        } finally {
+            service.clients().close();
+        }
+    }
+
+    @ParameterizedTest(name = "transport: {0}")
+    @ValueSource(strings = {"default (OkHttp)", "azure-core"})
+    void aRedirectIsNotFollowed(String transport) {
+        postAnswer = "HTTP/1.1 307 Temporary Redirect\r\nLocation: " + endpoint + "/openai/v1/conversations/conv_2/items";
+        FoundryAgentService service = service(transport);
+        try {
+            Throwable failure = catchThrowable(() -> service.addItems("conv_1", List.of(TurnItem.userMessage("hi"))));
+
+            assertThat(failure).isInstanceOf(AgentServiceException.class);
             assertThat(posts.get()).as("POSTs the service received").isEqualTo(1);
         } finally {
             service.clients().close();

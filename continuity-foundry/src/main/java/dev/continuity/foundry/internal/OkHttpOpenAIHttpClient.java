@@ -13,14 +13,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import okhttp3.Call;
 import okhttp3.Callback;
+import okhttp3.Connection;
 import okhttp3.EventListener;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
@@ -36,11 +39,19 @@ import org.slf4j.LoggerFactory;
  * never told the write was ambiguous. openai-java's own retries (which this transport leaves to the client above
  * it) and Continuity's decide instead.
  *
- * <p>One case is still sent again, once, here: a request that could not be written whole on a connection taken
- * from the pool (the peer had closed it: a region that went dark resets its connections). The service never had
- * the whole request, so it cannot have acted on it; the second attempt gets a new connection, and a dark region
- * then refuses it (a failure nothing can have landed through). A request written whole whose answer is lost is
- * never sent again. Not part of the public API.
+ * <p>One case is still sent again, once, here: a request that could not be written whole on an HTTP/1.1
+ * connection taken from the pool because the peer had closed it (a reset or a broken pipe: a region that went dark
+ * resets its connections). On HTTP/1.1 a request is on the wire only once its last byte is written, so the service
+ * never had it and cannot have acted on it; the second attempt gets a new connection, and a dark region then refuses
+ * it (a failure nothing can have landed through; the first failure is kept as a suppressed exception). A request
+ * written whole whose answer is lost is never sent again, nor one whose write timed out or was cancelled, nor one
+ * on an HTTP/2 connection (several requests share its writes, and a write can fail after the request went out).
+ *
+ * <p>OkHttp's other follow-ups are off too: redirects are not followed (an API call is never redirected; a
+ * redirect would send the body and the credentials again, possibly to another host), and a 503 that asks for an
+ * immediate retry ({@code Retry-After: 0}, which OkHttp obeys by sending the request again whatever
+ * {@code retryOnConnectionFailure} says) reaches the caller as {@code retry-after-ms: 0}, the same delay for
+ * openai-java's and Continuity's retries, which decide. Not part of the public API.
  */
 public final class OkHttpOpenAIHttpClient implements HttpClient {
 
@@ -58,6 +69,9 @@ public final class OkHttpOpenAIHttpClient implements HttpClient {
         Objects.requireNonNull(timeout, "timeout");
         this.client = new OkHttpClient.Builder()
                 .retryOnConnectionFailure(false)
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .addNetworkInterceptor(OkHttpOpenAIHttpClient::noImmediateResend)
                 .eventListenerFactory(call -> {
                     Attempt attempt = call.request().tag(Attempt.class);
                     return attempt != null ? attempt : EventListener.NONE;
@@ -72,26 +86,53 @@ public final class OkHttpOpenAIHttpClient implements HttpClient {
     @Override
     public HttpResponse execute(HttpRequest request, RequestOptions options) {
         Request okRequest = toOkHttp(request);
-        for (int attempt = 1; ; attempt++) {
+        IOException first = null;
+        while (true) {
             Attempt sent = new Attempt();
             try {
                 return new OkResponse(newCall(okRequest, options, sent).execute());
             } catch (IOException e) {
-                if (attempt == 1 && sent.neverWholeOnAPooledConnection()) {
+                if (first == null && sent.neverWholeOnAPooledConnection()) {
                     LOG.debug("{} {}: not written whole on a pooled connection ({}); sending it on a new one",
                             okRequest.method(), okRequest.url().encodedPath(), e.toString());
+                    first = e;
                     continue;
                 }
-                throw new OpenAIIoException("Request failed", e); // as openai-java's own transport
+                throw failed(e, first);
             }
         }
+    }
+
+    /** The failure openai-java's own transport throws, with the attempt sent again before it, if any. */
+    private static OpenAIIoException failed(IOException e, IOException first) {
+        if (first != null) {
+            e.addSuppressed(first);
+        }
+        return new OpenAIIoException("Request failed", e);
+    }
+
+    /**
+     * Keeps OkHttp from sending a request again after a 503 with {@code Retry-After: 0}: the header is passed on as
+     * {@code retry-after-ms: 0} (the same delay to openai-java and to Continuity, which read it first).
+     */
+    private static Response noImmediateResend(okhttp3.Interceptor.Chain chain) throws IOException {
+        Response response = chain.proceed(chain.request());
+        String retryAfter = response.header("Retry-After");
+        if (response.code() == 503 && retryAfter != null && retryAfter.trim().matches("0+")) {
+            Response.Builder passed = response.newBuilder().removeHeader("Retry-After");
+            if (response.header("retry-after-ms") == null) {
+                passed.header("retry-after-ms", "0");
+            }
+            return passed.build();
+        }
+        return response;
     }
 
     @Override
     public CompletableFuture<HttpResponse> executeAsync(HttpRequest request, RequestOptions options) {
         CompletableFuture<HttpResponse> future = new CompletableFuture<>();
         try {
-            enqueue(toOkHttp(request), options, future, 1);
+            enqueue(toOkHttp(request), options, future, null);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -99,7 +140,7 @@ public final class OkHttpOpenAIHttpClient implements HttpClient {
     }
 
     private void enqueue(Request okRequest, RequestOptions options, CompletableFuture<HttpResponse> future,
-            int attempt) {
+            IOException first) {
         Attempt sent = new Attempt();
         Call call = newCall(okRequest, options, sent);
         call.enqueue(new Callback() {
@@ -112,10 +153,10 @@ public final class OkHttpOpenAIHttpClient implements HttpClient {
 
             @Override
             public void onFailure(Call c, IOException e) {
-                if (attempt == 1 && sent.neverWholeOnAPooledConnection() && !future.isDone()) {
-                    enqueue(okRequest, options, future, attempt + 1);
+                if (first == null && sent.neverWholeOnAPooledConnection() && !future.isDone()) {
+                    enqueue(okRequest, options, future, e);
                 } else {
-                    future.completeExceptionally(new OpenAIIoException("Request failed", e));
+                    future.completeExceptionally(failed(e, first));
                 }
             }
         });
@@ -194,12 +235,13 @@ public final class OkHttpOpenAIHttpClient implements HttpClient {
     }
 
     /**
-     * What one attempt did on the wire: whether it took its connection from the pool (no connect) and whether
-     * writing the request failed (OkHttp's {@code requestFailed}: not every byte of it left).
+     * What one attempt did on the wire: whether it took its connection from the pool (no connect), the connection's
+     * protocol, and how writing the request failed (OkHttp's {@code requestFailed}: not every byte of it left).
      */
     private static final class Attempt extends EventListener {
         private volatile boolean connected;
-        private volatile boolean writeFailed;
+        private volatile Protocol protocol;
+        private volatile IOException writeFailure;
 
         @Override
         public void connectStart(Call call, InetSocketAddress address, Proxy proxy) {
@@ -207,13 +249,21 @@ public final class OkHttpOpenAIHttpClient implements HttpClient {
         }
 
         @Override
-        public void requestFailed(Call call, IOException ioe) {
-            writeFailed = true;
+        public void connectionAcquired(Call call, Connection connection) {
+            protocol = connection.protocol();
         }
 
-        /** True when the request never left whole, on a connection the pool handed out. */
+        @Override
+        public void requestFailed(Call call, IOException ioe) {
+            writeFailure = ioe;
+        }
+
+        /**
+         * True when the request never left whole because the peer had closed the HTTP/1.1 connection the pool
+         * handed out (a reset or a broken pipe; not a time-out or a cancel, which {@link SocketException} is not).
+         */
         boolean neverWholeOnAPooledConnection() {
-            return writeFailed && !connected;
+            return writeFailure instanceof SocketException && !connected && protocol == Protocol.HTTP_1_1;
         }
     }
 
