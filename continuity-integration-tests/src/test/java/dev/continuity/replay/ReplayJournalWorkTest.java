@@ -5,6 +5,7 @@ import static dev.continuity.rehydrate.TwoRegions.SECONDARY;
 import static dev.continuity.rehydrate.TwoRegions.content;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.continuity.RetrySettings;
 import dev.continuity.agentservice.AgentService;
@@ -55,6 +56,23 @@ class ReplayJournalWorkTest {
     @AfterEach
     void stop() {
         regions.close();
+    }
+
+    @Test
+    void aReplayInterruptedWhileRecordingItsCursorIsReportedInterruptedNotAsTheJournalsFailure() {
+        regions.conversation("c", AGENT, 45, Set.of());
+        journal.interruptOnRecord = true;
+
+        Throwable thrown;
+        try {
+            thrown = catchThrowable(() -> new ConversationReplayer(journal, FAST).catchUp(secondary, "c"));
+        } finally {
+            assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
+        }
+
+        // INTERRUPTED: a leased chunk releases the conversation for another try instead of counting it failed
+        assertThat(thrown).isInstanceOfSatisfying(ReplayException.class,
+                e -> assertThat(e.reason()).isEqualTo(FailureReason.INTERRUPTED));
     }
 
     @Test
@@ -170,6 +188,8 @@ class ReplayJournalWorkTest {
     static final class WatchedJournal extends ForwardingTurnJournal {
         final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
         volatile boolean crashOnRecord;
+        /** The record is interrupted: the thread is interrupted and the write refused, as SQLite's group commit does. */
+        volatile boolean interruptOnRecord;
         volatile Runnable beforeHistoryRead;
 
         WatchedJournal(TurnJournal real) {
@@ -202,6 +222,10 @@ class ReplayJournalWorkTest {
             calls.computeIfAbsent("compareAndSetHead", k -> new AtomicInteger()).incrementAndGet();
             if (crashOnRecord && head.regions().containsKey(SECONDARY)) {
                 throw new JournalException("the process crashed before recording " + head.region(SECONDARY));
+            }
+            if (interruptOnRecord && head.regions().containsKey(SECONDARY)) {
+                Thread.currentThread().interrupt();
+                throw new JournalException("interrupted while waiting for the write of " + head.region(SECONDARY));
             }
             return super.compareAndSetHead(head, expectedVersion);
         }

@@ -221,11 +221,7 @@ public final class LeasedSource implements ConversationSource {
             if (chunk.outstanding == 0 && chunk.keys.isEmpty()) {
                 held.remove(chunk.lease.name());
                 if (!chunk.lost) {
-                    if (chunk.untried) {
-                        release(chunk);
-                    } else {
-                        markDone(chunk);
-                    }
+                    uninterruptibly(chunk.untried ? () -> release(chunk) : () -> markDone(chunk));
                 }
             }
             changed.signalAll(); // a worker waiting for other instances' chunks sees a give-up (or a done chunk)
@@ -257,7 +253,8 @@ public final class LeasedSource implements ConversationSource {
 
     /**
      * Stops renewing; chunks still held (an interrupted phase, or one that gave up) are released for another instance
-     * at once. Their conversations not handed out are no longer counted as this instance's.
+     * at once, each of them even when the thread is interrupted (the phase's usual way to end early) or releasing
+     * another failed. Their conversations not handed out are no longer counted as this instance's.
      */
     @Override
     public void close() {
@@ -267,15 +264,35 @@ public final class LeasedSource implements ConversationSource {
         try {
             for (Held chunk : held.values()) {
                 conversations -= chunk.keys.size();
-                if (!chunk.lost) {
-                    release(chunk);
+                if (chunk.lost) {
+                    continue;
+                }
+                try {
+                    uninterruptibly(() -> release(chunk));
+                } catch (RuntimeException e) {
+                    LOG.warn("releasing chunk {} of run {} failed; it is taken over when its lease expires",
+                            chunk.lease.name(), run, e);
                 }
             }
             held.clear();
-        } catch (RuntimeException e) {
-            LOG.warn("releasing the chunks of run {} failed; they are taken over when their leases expire", run, e);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Runs a lease write with the thread's interrupt flag cleared, then sets it again: a journal that waits for its
+     * write (SQLite's group commit, a blocking Cosmos call) would otherwise give up at once on an interrupted thread,
+     * although the write itself is short and must not be skipped (the chunk would stay held for a whole lease).
+     */
+    private static void uninterruptibly(Runnable leaseWrite) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            leaseWrite.run();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -212,7 +212,11 @@ public final class ReplayRun {
                     ? FailureReason.INTERRUPTED : FailureReason.of(e.kind());
             throw failure(reason, e.getMessage(), e);
         } catch (JournalException e) {
-            throw failure(FailureReason.JOURNAL, "journal failed: " + e.getMessage(), e);
+            // a journal that waits for its write gives up when the thread is interrupted: the replay's interruption,
+            // not the journal's failure (a leased chunk tries the conversation again instead of counting it failed)
+            FailureReason reason = Thread.currentThread().isInterrupted()
+                    ? FailureReason.INTERRUPTED : FailureReason.JOURNAL;
+            throw failure(reason, "journal failed: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw failure(FailureReason.INTERNAL, e.toString(), e);
         }

@@ -4,16 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.continuity.journal.ConversationHead;
+import dev.continuity.journal.JournalException;
+import dev.continuity.journal.TurnJournal;
 import dev.continuity.journal.WorkLease;
 import dev.continuity.journal.WorkLeases;
 import dev.continuity.journal.memory.InMemoryTurnJournal;
 import dev.continuity.rehydrate.WorkSharing;
 import dev.continuity.replay.FailureReason;
 import dev.continuity.testsupport.MovableClock;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -97,6 +101,60 @@ class LeasedSourceTest {
             assertThat(thread.isAlive()).as("worker still running").isTrue();
             Thread.onSpinWait();
         }
+    }
+
+    @Test
+    void closingOnAnInterruptedThreadReleasesEveryChunkItHolds() throws Exception {
+        conversations(3);
+        // lease writes that fail on an interrupted thread, as SQLite's group commit and a blocking Cosmos call do
+        WorkLeases writesRefusedWhenInterrupted = new WorkLeases() {
+            @Override
+            public Optional<WorkLease> get(String scope, String name) {
+                return leases.get(scope, name);
+            }
+
+            @Override
+            public Optional<WorkLease> compareAndSet(WorkLease lease, long expectedVersion) {
+                refuseIfInterrupted();
+                return leases.compareAndSet(lease, expectedVersion);
+            }
+
+            @Override
+            public boolean compareAndDelete(String scope, String name, long expectedVersion) {
+                refuseIfInterrupted();
+                return leases.compareAndDelete(scope, name, expectedVersion);
+            }
+
+            @Override
+            public List<WorkLease> list(String scope) {
+                return leases.list(scope);
+            }
+
+            private void refuseIfInterrupted() {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new JournalException("interrupted while waiting for the write");
+                }
+            }
+        };
+        TurnJournal interruptible = (TurnJournal) Proxy.newProxyInstance(TurnJournal.class.getClassLoader(),
+                new Class<?>[] {TurnJournal.class}, (proxy, method, args) -> method.getName().equals("workLeases")
+                        ? writesRefusedWhenInterrupted : method.invoke(journal, args));
+        LeasedSource a = new LeasedSource(interruptible, WorkSharing.instance("instance-a").withChunkSize(1)
+                .withLeaseDuration(LEASE), clock, events, "secondary", "secondary/eager", null, NEVER);
+        sources.add(a);
+        for (int i = 0; i < 3; i++) {
+            assertThat(a.next()).isNotNull(); // three chunks of one conversation, each still running
+        }
+
+        Thread.currentThread().interrupt(); // how a phase that ends early closes its source
+        try {
+            a.close();
+        } finally {
+            assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
+        }
+
+        assertThat(leases.list(SCOPE + "/" + a.share().run())).hasSize(3)
+                .allSatisfy(chunk -> assertThat(chunk.owner()).as("released for another instance at once").isEmpty());
     }
 
     @Test
