@@ -542,6 +542,14 @@ public final class LeasedSource implements ConversationSource {
 
     private Claim pollHeld() {
         for (Held chunk : held.values()) {
+            if (!chunk.lost && !chunk.keys.isEmpty() && renewerBehind(chunk)) {
+                try {
+                    renew(chunk); // before starting another of its conversations: it may have been taken over
+                } catch (RuntimeException e) {
+                    LOG.warn("renewing the lease on {} of run {} failed; its conversations are handed out as before",
+                            chunk.lease.name(), run, e);
+                }
+            }
             String key = chunk.keys.poll();
             if (key != null) {
                 chunk.outstanding++;
@@ -582,21 +590,8 @@ public final class LeasedSource implements ConversationSource {
         lock.lock();
         try {
             for (Held chunk : held.values()) {
-                if (chunk.lost) {
-                    continue;
-                }
-                Optional<WorkLease> renewed = leases.compareAndSet(chunk.lease.heldBy(sharing.instance(), expiry()),
-                        chunk.lease.version());
-                if (renewed.isPresent()) {
-                    chunk.lease = renewed.get();
-                } else {
-                    chunk.lost = true;
-                    lost++;
-                    conversations -= chunk.keys.size(); // left to the new owner: not this instance's
-                    LOG.warn("instance {} lost its lease on {} of run {} (taken over after it expired); {} of its"
-                            + " conversations are left to the new owner", sharing.instance(), chunk.lease.name(), run,
-                            chunk.keys.size());
-                    chunk.keys.clear();
+                if (!chunk.lost) {
+                    renew(chunk);
                 }
             }
         } catch (RuntimeException e) {
@@ -604,6 +599,31 @@ public final class LeasedSource implements ConversationSource {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Whether the chunk's lease has less than a third of its duration left: the renewer (every third) fell behind (a
+     * pause, a slow journal), so the lease may have expired and the chunk been taken over.
+     */
+    private boolean renewerBehind(Held chunk) {
+        return chunk.lease.expiresAt().isBefore(clock.instant().plus(sharing.leaseDuration().dividedBy(3)));
+    }
+
+    /** Renews one chunk's lease; a chunk taken over meanwhile is lost, its conversations left to the new owner. */
+    private void renew(Held chunk) {
+        Optional<WorkLease> renewed = leases.compareAndSet(chunk.lease.heldBy(sharing.instance(), expiry()),
+                chunk.lease.version());
+        if (renewed.isPresent()) {
+            chunk.lease = renewed.get();
+            return;
+        }
+        chunk.lost = true;
+        lost++;
+        conversations -= chunk.keys.size(); // left to the new owner: not this instance's
+        LOG.warn("instance {} lost its lease on {} of run {} (taken over after it expired); {} of its"
+                + " conversations are left to the new owner", sharing.instance(), chunk.lease.name(), run,
+                chunk.keys.size());
+        chunk.keys.clear();
     }
 
     private Instant expiry() {

@@ -158,6 +158,28 @@ class LeasedSourceTest {
     }
 
     @Test
+    void anInstanceWhoseRenewerFellBehindStartsNothingMoreOfAChunkAnotherInstanceTookOver() throws Exception {
+        conversations(2);
+        LeasedSource a = source("instance-a", 2, NEVER);
+        assertThat(a.next().conversationKey()).isEqualTo("conv-0"); // conv-1 is still A's to hand out
+        clock.advance(LEASE.plusSeconds(1)); // A's renewer fell behind (a pause): the lease expired
+        LeasedSource b = source("instance-b", 2, NEVER);
+        assertThat(b.next().conversationKey()).as("taken over").isEqualTo("conv-0");
+
+        // A renews before handing out conv-1 and finds the chunk taken over: nothing is left for it (it ends, or
+        // waits for B's chunk until stopped)
+        List<Thread> threads = new ArrayList<>();
+        CompletableFuture<ConversationSource.Claim> next = worker(a, threads);
+        while (!next.isDone() && threads.get(0).getState() != Thread.State.TIMED_WAITING) {
+            Thread.onSpinWait();
+        }
+        a.stop();
+
+        assertThat(next.get()).as("nothing more of the lost chunk").isNull();
+        assertThat(a.share().conversations()).isEqualTo(1);
+    }
+
+    @Test
     void aWorkerWaitingForAnotherInstancesChunkThrowsWhenInterrupted() throws Exception {
         List<ConversationSource.Claim> outstanding = new ArrayList<>();
         LeasedSource b = instanceBWaitingForA(NEVER, outstanding);
