@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.continuity.RetrySettings;
 import dev.continuity.journal.ConversationSummary;
 import dev.continuity.journal.JournalException;
 import dev.continuity.journal.Page;
@@ -83,6 +84,8 @@ public final class LeasedSource implements ConversationSource {
      * One worker of the instance looks; the others wait for what it found.
      */
     static final Duration LOOK_INTERVAL = Duration.ofSeconds(1);
+    /** The backoff between tries of a lease or listing request that failed (the library's one formula). */
+    private static final RetrySettings JOURNAL_RETRY = RetrySettings.defaults();
     private static final long TOOK_OVER = -1;
     private static final long NOTHING_LEFT = Long.MAX_VALUE;
 
@@ -170,8 +173,13 @@ public final class LeasedSource implements ConversationSource {
         return claim;
     }
 
-    /** The next conversation; called holding the lock (releases it only while waiting). */
+    /**
+     * The next conversation; called holding the lock (releases it only while waiting). A lease or listing that
+     * fails (a throttled or unreachable journal) is tried again after {@link #JOURNAL_RETRY}'s backoff: one failed
+     * request does not end the worker, and with it the instance's share of the phase.
+     */
     private Claim nextHeldLocked() throws InterruptedException {
+        int journalFailures = 0;
         while (true) {
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted while taking the next conversation of run " + run
@@ -187,11 +195,24 @@ public final class LeasedSource implements ConversationSource {
             if (gaveUp.getAsBoolean()) {
                 return null; // no new chunk and no waiting for a region this instance gave up on
             }
-            if (!listingEnded) {
-                claimNewChunk();
-                continue;
+            long waitMillis;
+            try {
+                if (!listingEnded) {
+                    claimNewChunk();
+                    journalFailures = 0;
+                    continue;
+                }
+                waitMillis = takeOverOrWait();
+                journalFailures = 0;
+            } catch (JournalException e) {
+                journalFailures++;
+                if (!JOURNAL_RETRY.mayRetry(journalFailures)) {
+                    throw e;
+                }
+                waitMillis = JOURNAL_RETRY.delayMillis(journalFailures, -1);
+                LOG.warn("instance {}: taking the next chunk of run {} of {} failed ({}); trying again in {} ms",
+                        sharing.instance(), run, scope, e.getMessage(), waitMillis);
             }
-            long waitMillis = takeOverOrWait();
             if (waitMillis == TOOK_OVER) {
                 continue;
             }
@@ -199,7 +220,7 @@ public final class LeasedSource implements ConversationSource {
                 return null; // nothing left for this worker (this instance's own chunks may still be running)
             }
             try {
-                changed.await(waitMillis, TimeUnit.MILLISECONDS); // another instance's chunk: re-read later
+                changed.await(waitMillis, TimeUnit.MILLISECONDS); // another instance's chunk, or a failure: later
             } catch (InterruptedException e) {
                 throw new InterruptedException("interrupted while waiting for the chunks other instances hold of"
                         + " run " + run + " of " + scope);
@@ -221,7 +242,14 @@ public final class LeasedSource implements ConversationSource {
             if (chunk.outstanding == 0 && chunk.keys.isEmpty()) {
                 held.remove(chunk.lease.name());
                 if (!chunk.lost) {
-                    uninterruptibly(chunk.untried ? () -> release(chunk) : () -> markDone(chunk));
+                    try {
+                        uninterruptibly(chunk.untried ? () -> release(chunk) : () -> markDone(chunk));
+                    } catch (RuntimeException e) {
+                        // the worker goes on: the chunk is taken over when its lease expires (found up to date)
+                        LOG.warn("instance {}: marking chunk {} of run {} {} failed; it is taken over when its lease"
+                                + " expires", sharing.instance(), chunk.lease.name(), run,
+                                chunk.untried ? "released" : "done", e);
+                    }
                 }
             }
             changed.signalAll(); // a worker waiting for other instances' chunks sees a give-up (or a done chunk)
@@ -416,9 +444,15 @@ public final class LeasedSource implements ConversationSource {
                 WorkLease.create(chunkScope, name, sharing.instance(), expiry(), chunk.json()), 0);
         ChunkState advance = chunk;
         if (created.isEmpty()) {
-            // another instance created this chunk first (racing, or crashed before advancing the coordinator)
-            advance = leases.get(chunkScope, name).map(l -> ChunkState.parse(l.state())).orElseThrow(
+            // another instance created this chunk first (racing, or crashed before advancing the coordinator), or
+            // this one did before the coordinator's advance failed: then it is this instance's to hold
+            WorkLease existing = leases.get(chunkScope, name).orElseThrow(
                     () -> new JournalException("chunk lease " + chunkScope + "/" + name + " disappeared"));
+            advance = ChunkState.parse(existing.state());
+            if (existing.owner().equals(sharing.instance()) && !held.containsKey(name) && !advance.done) {
+                created = Optional.of(existing);
+                keys = new ArrayList<>(advance.keys);
+            }
         }
         RunState next = new RunState(run, advance.next, advance.exhausted, state.chunks + 1, false, Instant.EPOCH, 0,
                 state.previous);
@@ -454,9 +488,18 @@ public final class LeasedSource implements ConversationSource {
             if (state.done || held.containsKey(chunk.name())) {
                 continue;
             }
-            if (chunk.expiredAt(now)) {
+            // a chunk of this instance's that it does not hold: its claim (or done mark) failed midway
+            boolean own = chunk.owner().equals(sharing.instance());
+            if (own || chunk.expiredAt(now)) {
                 Optional<WorkLease> mine = leases.compareAndSet(chunk.heldBy(sharing.instance(), expiry()),
                         chunk.version());
+                if (mine.isPresent() && own) {
+                    chunks++;
+                    LOG.info("instance {} holds {} of run {} again ({} conversations): a write about it had failed",
+                            sharing.instance(), chunk.name(), run, state.keys.size());
+                    hold(mine.get(), state.keys);
+                    return TOOK_OVER;
+                }
                 if (mine.isPresent()) {
                     takenOver++;
                     if (!chunk.owner().isEmpty() && takenOverFrom.size() < WorkShare.MAX_LISTED_OWNERS) {

@@ -103,45 +103,59 @@ class LeasedSourceTest {
         }
     }
 
+    /**
+     * The in-memory leases, with writes that fail as a journal's can: on an interrupted thread (SQLite's group commit
+     * and a blocking Cosmos call give up at once) and, once each, for the leases {@link #failOnce} names (a name, or
+     * a name and " done" for the write that marks it done), after writing them: the answer is what is lost.
+     */
+    private final class ScriptedLeases implements WorkLeases {
+        final java.util.Set<String> failOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        @Override
+        public Optional<WorkLease> get(String scope, String name) {
+            return leases.get(scope, name);
+        }
+
+        @Override
+        public Optional<WorkLease> compareAndSet(WorkLease lease, long expectedVersion) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new JournalException("interrupted while waiting for the write");
+            }
+            Optional<WorkLease> written = leases.compareAndSet(lease, expectedVersion);
+            if (failOnce.remove(lease.name())
+                    || lease.state().contains("\"done\":true") && failOnce.remove(lease.name() + " done")) {
+                throw new JournalException("no answer from the journal for " + lease.name()); // written, or not
+            }
+            return written;
+        }
+
+        @Override
+        public boolean compareAndDelete(String scope, String name, long expectedVersion) {
+            return leases.compareAndDelete(scope, name, expectedVersion);
+        }
+
+        @Override
+        public List<WorkLease> list(String scope) {
+            return leases.list(scope);
+        }
+    }
+
+    /** A source of {@code instance} over the in-memory journal whose leases are {@code scripted}. */
+    private LeasedSource source(String instance, int chunkSize, ScriptedLeases scripted) {
+        TurnJournal journalWithScriptedLeases = (TurnJournal) Proxy.newProxyInstance(
+                TurnJournal.class.getClassLoader(), new Class<?>[] {TurnJournal.class}, (proxy, method, args) ->
+                        method.getName().equals("workLeases") ? scripted : method.invoke(journal, args));
+        LeasedSource source = new LeasedSource(journalWithScriptedLeases, WorkSharing.instance(instance)
+                .withChunkSize(chunkSize).withLeaseDuration(LEASE), clock, events, "secondary", "secondary/eager", null,
+                NEVER);
+        sources.add(source);
+        return source;
+    }
+
     @Test
     void closingOnAnInterruptedThreadReleasesEveryChunkItHolds() throws Exception {
         conversations(3);
-        // lease writes that fail on an interrupted thread, as SQLite's group commit and a blocking Cosmos call do
-        WorkLeases writesRefusedWhenInterrupted = new WorkLeases() {
-            @Override
-            public Optional<WorkLease> get(String scope, String name) {
-                return leases.get(scope, name);
-            }
-
-            @Override
-            public Optional<WorkLease> compareAndSet(WorkLease lease, long expectedVersion) {
-                refuseIfInterrupted();
-                return leases.compareAndSet(lease, expectedVersion);
-            }
-
-            @Override
-            public boolean compareAndDelete(String scope, String name, long expectedVersion) {
-                refuseIfInterrupted();
-                return leases.compareAndDelete(scope, name, expectedVersion);
-            }
-
-            @Override
-            public List<WorkLease> list(String scope) {
-                return leases.list(scope);
-            }
-
-            private void refuseIfInterrupted() {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new JournalException("interrupted while waiting for the write");
-                }
-            }
-        };
-        TurnJournal interruptible = (TurnJournal) Proxy.newProxyInstance(TurnJournal.class.getClassLoader(),
-                new Class<?>[] {TurnJournal.class}, (proxy, method, args) -> method.getName().equals("workLeases")
-                        ? writesRefusedWhenInterrupted : method.invoke(journal, args));
-        LeasedSource a = new LeasedSource(interruptible, WorkSharing.instance("instance-a").withChunkSize(1)
-                .withLeaseDuration(LEASE), clock, events, "secondary", "secondary/eager", null, NEVER);
-        sources.add(a);
+        LeasedSource a = source("instance-a", 1, new ScriptedLeases());
         for (int i = 0; i < 3; i++) {
             assertThat(a.next()).isNotNull(); // three chunks of one conversation, each still running
         }
@@ -155,6 +169,29 @@ class LeasedSourceTest {
 
         assertThat(leases.list(SCOPE + "/" + a.share().run())).hasSize(3)
                 .allSatisfy(chunk -> assertThat(chunk.owner()).as("released for another instance at once").isEmpty());
+    }
+
+    @Test
+    void aLeaseWriteThatFailsOnceEndsNeitherTheWorkerNorTheRun() throws Exception {
+        conversations(2);
+        ScriptedLeases scripted = new ScriptedLeases();
+        LeasedSource a = source("instance-a", 1, scripted);
+        // the coordinator's advance after the first chunk's creation fails (the chunk exists, this instance's), and
+        // so does the first chunk's done mark
+        scripted.failOnce.add("run");
+        scripted.failOnce.add("chunk-000000000 done");
+
+        List<String> replayed = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            ConversationSource.Claim claim = a.next();
+            replayed.add(claim.conversationKey());
+            a.finished(claim, null);
+        }
+
+        assertThat(replayed).containsExactlyInAnyOrder("conv-0", "conv-1");
+        assertThat(a.next()).as("nothing left: the run is complete").isNull();
+        assertThat(scripted.failOnce).as("both failures happened").isEmpty();
+        assertThat(a.share().conversations()).isEqualTo(2);
     }
 
     @Test
