@@ -482,7 +482,9 @@ public final class LeasedSource implements ConversationSource {
         Instant now = clock.instant();
         Instant earliest = Instant.MAX;
         long failed = 0;
+        long listed = 0;
         for (WorkLease chunk : leases.list(chunkScope)) {
+            listed++;
             ChunkState state = ChunkState.parse(chunk.state());
             failed += state.failed.size();
             if (state.done || held.containsKey(chunk.name())) {
@@ -527,8 +529,11 @@ public final class LeasedSource implements ConversationSource {
             lookAgainInNanos = TimeUnit.MILLISECONDS.toNanos(wait);
             return wait;
         }
-        if (held.isEmpty()) {
-            markCompleted(failed);
+        if (held.isEmpty() && !markCompleted(failed, listed)) {
+            // the listing showed fewer chunks than the run has (a read behind another instance's writes): look again
+            lookedAtNanos = System.nanoTime();
+            lookAgainInNanos = LOOK_INTERVAL.toNanos();
+            return LOOK_INTERVAL.toMillis();
         }
         return NOTHING_LEFT;
     }
@@ -537,7 +542,12 @@ public final class LeasedSource implements ConversationSource {
      * Marks the run completed (every chunk is done; {@code failed} of its conversations failed), then deletes its chunk
      * leases. Finding it replaced by a later run, deletes what is left of it (chunks this instance wrote late).
      */
-    private void markCompleted(long failed) {
+    /**
+     * Marks the run completed, every one of its {@code listed} chunks being done; false (nothing marked) when the run
+     * has more chunks than were listed: the listing missed some (a read behind another instance's writes, as a
+     * Cosmos DB query through another client can be), which may not be done.
+     */
+    private boolean markCompleted(long failed, long listed) {
         while (!completed) {
             WorkLease coordinator = leases.get(scope, COORDINATOR).orElseThrow(() -> new JournalException(
                     "the coordinator lease of " + scope + " disappeared"));
@@ -545,11 +555,15 @@ public final class LeasedSource implements ConversationSource {
             if (!state.run.equals(run)) {
                 completed = true;
                 cleanUps.add(run); // a replaced run: what this instance wrote in it late
-                return;
+                return true;
             }
             if (state.completed) {
                 completed = true;
-                return;
+                return true;
+            }
+            if (listed < state.chunks) {
+                LOG.debug("run {} of {} has {} chunks, {} listed: looking again", run, scope, state.chunks, listed);
+                return false;
             }
             RunState done = new RunState(run, state.next, true, state.chunks, true, clock.instant(), failed,
                     state.previous);
@@ -568,6 +582,7 @@ public final class LeasedSource implements ConversationSource {
                 }
             }
         }
+        return true;
     }
 
     // --------------------------------------------------------------------------------------------------- chunks

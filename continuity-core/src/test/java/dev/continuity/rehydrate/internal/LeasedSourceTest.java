@@ -110,6 +110,8 @@ class LeasedSourceTest {
      */
     private final class ScriptedLeases implements WorkLeases {
         final java.util.Set<String> failOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        /** Leases a listing leaves out, as a read behind another client's writes can. */
+        final java.util.Set<String> unlisted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         @Override
         public Optional<WorkLease> get(String scope, String name) {
@@ -136,7 +138,7 @@ class LeasedSourceTest {
 
         @Override
         public List<WorkLease> list(String scope) {
-            return leases.list(scope);
+            return leases.list(scope).stream().filter(lease -> !unlisted.contains(lease.name())).toList();
         }
     }
 
@@ -192,6 +194,27 @@ class LeasedSourceTest {
         assertThat(a.next()).as("nothing left: the run is complete").isNull();
         assertThat(scripted.failOnce).as("both failures happened").isEmpty();
         assertThat(a.share().conversations()).isEqualTo(2);
+    }
+
+    @Test
+    void aListingThatMissesAChunkStillHeldElsewhereDoesNotCompleteTheRun() throws Exception {
+        conversations(2);
+        LeasedSource a = source("instance-a", 1, NEVER);
+        assertThat(a.next().conversationKey()).isEqualTo("conv-0"); // chunk 0, A's, still running
+        ScriptedLeases behind = new ScriptedLeases();
+        behind.unlisted.add("chunk-000000000"); // B's reads do not see chunk 0 yet
+        LeasedSource b = source("instance-b", 1, behind);
+        ConversationSource.Claim last = b.next();
+        assertThat(last.conversationKey()).isEqualTo("conv-1");
+        b.finished(last, null);
+
+        // every chunk B lists is done, but the run has two: B looks again instead of completing it
+        List<Thread> threads = new ArrayList<>();
+        CompletableFuture<ConversationSource.Claim> next = worker(b, threads);
+        awaitWaiting(threads.get(0));
+        assertThat(leases.get(SCOPE, "run").orElseThrow().state()).contains("\"completed\":false");
+        b.stop();
+        assertThat(next.get()).isNull();
     }
 
     @Test
