@@ -217,7 +217,7 @@ public final class OkHttpOpenAIHttpClient implements HttpClient {
         Headers headers = request.headers();
         for (String name : headers.names()) {
             for (String value : headers.values(name)) {
-                builder.addHeader(name, value);
+                builder.header(name, value); // one value per name, the last, as openai-java's own transport sends
             }
         }
         HttpRequestBody body = request.body();
@@ -225,7 +225,9 @@ public final class OkHttpOpenAIHttpClient implements HttpClient {
         RequestBody okBody = null;
         if (body != null) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            body.writeTo(bytes);
+            try (body) { // closed once read, as openai-java's own transport does (a multipart body closes its parts)
+                body.writeTo(bytes);
+            }
             okBody = RequestBody.create(bytes.toByteArray(),
                     body.contentType() == null ? null : MediaType.parse(body.contentType()));
         } else if (method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
