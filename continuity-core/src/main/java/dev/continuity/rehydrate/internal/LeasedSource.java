@@ -540,12 +540,10 @@ public final class LeasedSource implements ConversationSource {
 
     /**
      * Marks the run completed (every chunk is done; {@code failed} of its conversations failed), then deletes its chunk
-     * leases. Finding it replaced by a later run, deletes what is left of it (chunks this instance wrote late).
-     */
-    /**
-     * Marks the run completed, every one of its {@code listed} chunks being done; false (nothing marked) when the run
-     * has more chunks than were listed: the listing missed some (a read behind another instance's writes, as a
-     * Cosmos DB query through another client can be), which may not be done.
+     * leases; true then. Finding it replaced by a later run, deletes what is left of it (chunks this instance wrote
+     * late); true. False (nothing marked) when the run has more chunks than the {@code listed} ones: the listing missed
+     * some (a read behind another instance's writes, as a Cosmos DB query through another client can be), which may
+     * not be done.
      */
     private boolean markCompleted(long failed, long listed) {
         while (!completed) {
