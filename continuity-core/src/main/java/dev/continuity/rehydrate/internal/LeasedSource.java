@@ -445,14 +445,9 @@ public final class LeasedSource implements ConversationSource {
         ChunkState advance = chunk;
         if (created.isEmpty()) {
             // another instance created this chunk first (racing, or crashed before advancing the coordinator), or
-            // this one did before the coordinator's advance failed: then it is this instance's to hold
-            WorkLease existing = leases.get(chunkScope, name).orElseThrow(
+            // this one did before the coordinator's advance failed (held again by takeOverOrWait, as its own)
+            advance = leases.get(chunkScope, name).map(l -> ChunkState.parse(l.state())).orElseThrow(
                     () -> new JournalException("chunk lease " + chunkScope + "/" + name + " disappeared"));
-            advance = ChunkState.parse(existing.state());
-            if (existing.owner().equals(sharing.instance()) && !held.containsKey(name) && !advance.done) {
-                created = Optional.of(existing);
-                keys = new ArrayList<>(advance.keys);
-            }
         }
         RunState next = new RunState(run, advance.next, advance.exhausted, state.chunks + 1, false, Instant.EPOCH, 0,
                 state.previous);
