@@ -62,7 +62,8 @@ public interface AgentService {
 
     /**
      * As {@link #respond(AgentReference, String, List, TurnOptions)}, streamed ({@code stream: true}): hands
-     * {@code events} each event as it arrives ({@link ResponseEvent.Created} first, with the response id) and
+     * {@code events} each event as it arrives ({@link ResponseEvent.Opened} once the service answered the request,
+     * then {@link ResponseEvent.Created}, with the response id) and
      * returns the response as its terminal event ({@code response.completed}, {@code .incomplete},
      * {@code .failed}) carries it. A stream that ends without a terminal event (cut, reset, an {@code error}
      * event) throws an {@link AgentServiceException} that is {@link AgentServiceException#ambiguous()}: the
@@ -74,6 +75,7 @@ public interface AgentService {
     default AgentReply respondStreaming(AgentReference agent, String conversationId, List<TurnItem> input,
             TurnOptions options, java.util.function.Consumer<ResponseEvent> events) {
         AgentReply reply = respond(agent, conversationId, input, options);
+        events.accept(new ResponseEvent.Opened());
         events.accept(new ResponseEvent.Created(reply.responseId()));
         List<TurnItem> output = reply.output();
         for (int i = 0; i < output.size(); i++) {

@@ -11,6 +11,14 @@ import java.util.Objects;
 public sealed interface ResponseEvent {
 
     /**
+     * The service answered the streamed request: its status and headers came, its events follow. An adapter that
+     * can tell sends it first; a stream that fails before it got no answer at all from the region (no answer in
+     * time, a reset), which the journaling client treats as it treats a non-streamed call's failure.
+     */
+    record Opened() implements ResponseEvent {
+    }
+
+    /**
      * {@code response.created}: the service accepted the request and named the response.
      *
      * @param responseId the response id (retrieve it after a cut stream)

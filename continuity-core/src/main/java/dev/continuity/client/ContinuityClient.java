@@ -918,13 +918,15 @@ public final class ContinuityClient implements AutoCloseable {
                 }
                 attempt++;
                 if (sink != null && responding) {
-                    // a streamed attempt failed: void what the caller saw of it; resolve it in the region at once
-                    // (a cut stream says nothing about the region: asking it tells whether it is down)
+                    // a streamed attempt failed: void what the caller saw of it. A stream the region started is
+                    // resolved there at once (a cut stream says nothing about the region: asking it tells whether
+                    // it is down). One the region never answered (no status in time, a reset before it) is the
+                    // same failure as a non-streamed call's, and is handled like it below: evidence
                     sink.cut(e.getMessage());
                     if (e.ambiguous() && sink.responseId() != null) {
                         cut = new CutStream(region, sink.responseId());
                     }
-                    if (e.ambiguous() && settings.retry().mayRetry(attempt)) {
+                    if (e.ambiguous() && sink.answered() && settings.retry().mayRetry(attempt)) {
                         continue;
                     }
                 }
@@ -1011,6 +1013,8 @@ public final class ContinuityClient implements AutoCloseable {
         /** Whether the caller is told the service's own events ({@link TurnEvent.ServiceEvent}). */
         private final boolean relay;
         private boolean shown;
+        /** Whether the region answered the current attempt (its stream opened, or brought an event). */
+        private boolean answered;
         private String responseId;
         private RuntimeException listenerFailure;
 
@@ -1022,14 +1026,21 @@ public final class ContinuityClient implements AutoCloseable {
         /** A new attempt starts (nothing of it is known yet). */
         void attempt() {
             responseId = null;
+            answered = false;
         }
 
         String responseId() {
             return responseId;
         }
 
+        /** True once the region answered the current attempt ({@code Opened} or any event), whatever came after. */
+        boolean answered() {
+            return answered;
+        }
+
         @Override
         public void accept(dev.continuity.agentservice.ResponseEvent event) {
+            answered = true;
             if (event instanceof dev.continuity.agentservice.ResponseEvent.ServiceEvent wire) {
                 if (relay) {
                     emit(new TurnEvent.ServiceEvent(wire.type(), wire.json()));

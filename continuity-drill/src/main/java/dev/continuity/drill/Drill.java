@@ -679,7 +679,8 @@ public final class Drill {
 
         /**
          * {@code --chaos latency}: the outage waits until every slow answer was seen (a send that took the client's
-         * time-out: its turn left pending and sent again, or resolved by the client) and the controller's verdict on the last of them has lapsed: for a probe interval after a
+         * time-out, streamed or not: its turn left pending and sent again) and the controller's verdict on the last of
+         * them has lapsed: for a probe interval after a
          * burst found the region answering, a turn that was sent and got no answer gets that verdict again (its
          * turn left pending), so an outage inside that window would fail turns instead of moving them.
          */

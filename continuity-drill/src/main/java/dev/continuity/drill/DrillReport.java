@@ -59,7 +59,7 @@ import java.util.Map;
  * @param throttledBeforeOutage calls to the primary the application saw answered 429 before the outage (the
  *     throttle chaos's storm; the SDK clients' own retries of the agents API are not counted)
  * @param slowAnswersBeforeOutage traffic sends before the outage that took the client's time-out or longer (the
- *     latency chaos's slow answers: each turn left pending and sent again, or resolved by the client; 0 otherwise)
+ *     latency chaos's slow answers, streamed or not: each is evidence, its turn left pending and sent again; 0 otherwise)
  * @param chaos what the primary suffered before the outage ({@code none}, {@code throttle}, {@code latency})
  * @param loadThreads CPU-burning threads that ran through the traffic ({@code --load}; 0 = none)
  * @param recovery where the time to recover went, each instant in ms after the outage

@@ -346,6 +346,7 @@ public final class FoundryAgentService implements AgentService {
             try (HttpResponse response = clients.openAI().responses().withRawResponse().createStreaming(params.build());
                     java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
                             response.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+                events.accept(new dev.continuity.agentservice.ResponseEvent.Opened()); // the status came: 2xx
                 String responseId = null;
                 StringBuilder data = new StringBuilder();
                 String line;

@@ -9,8 +9,10 @@ import com.azure.core.util.ClientOptions;
 import com.azure.core.util.Header;
 import dev.continuity.RetrySettings;
 import dev.continuity.agentservice.AgentServiceException;
+import dev.continuity.agentservice.TurnOptions;
 import dev.continuity.client.ContinuityClient;
 import dev.continuity.client.RegionUnavailableException;
+import dev.continuity.client.TurnEvent;
 import dev.continuity.client.TurnResult;
 import dev.continuity.definition.AgentDefinition;
 import dev.continuity.deploy.AgentDeployer;
@@ -220,6 +222,33 @@ class TrafficEvidenceDetectionTest {
         List<Turn> turns = regions.journal.read("c", 1);
         assertThat(turns).extracting(Turn::status).containsExactly(TurnStatus.COMMITTED, TurnStatus.COMMITTED);
         assertThat(turns.get(1).outcome().output()).extracting(TurnItem::text).containsExactly("a is 1.");
+        assertThat(regions.regionItems("c", PRIMARY)).filteredOn(i -> i.type().equals(TurnItem.MESSAGE))
+                .extracting(TurnItem::text).containsExactly("remember a=1", "OK, I will remember a.", "recall a",
+                        "a is 1.");
+    }
+
+    @Test
+    void aStreamedTurnWhoseStreamBringsNothingBeforeTheTimeOutIsEvidenceAtOnceAndIsNotSentTwice() {
+        start(impatientPrimary(true));
+        regions.emulator.region(PRIMARY).faults().inject(
+                FaultRule.latency(Duration.ofMillis(1500)).onlyFor("POST", "/responses").times(1));
+        List<TurnEvent> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        // no event came: the region gave no answer, as for a non-streamed call (not a cut stream, which is asked
+        // again in the region at once: that would send the turn a second time while the first may still land)
+        assertThatThrownBy(() -> client.sendStreaming("c", List.of(TurnItem.userMessage("recall a")),
+                TurnOptions.NONE, told::add)).isInstanceOf(RegionUnavailableException.class);
+
+        events.await(FailoverEvent.RegionSuspected.class, e -> e.region().equals(PRIMARY), WAIT);
+        assertThat(events.indexOf(FailoverEvent.FailoverStarted.class)).isEqualTo(-1);
+        assertThat(told).isEmpty();
+        assertThat(regions.journal.read("c", 1)).extracting(Turn::status)
+                .containsExactly(TurnStatus.COMMITTED, TurnStatus.PENDING);
+
+        awaitAssistantMessages(2);
+        assertThat(client.reconcilePendingTurns()).isEqualTo(1);
+        assertThat(regions.journal.read("c", 1)).extracting(Turn::status)
+                .containsExactly(TurnStatus.COMMITTED, TurnStatus.COMMITTED);
         assertThat(regions.regionItems("c", PRIMARY)).filteredOn(i -> i.type().equals(TurnItem.MESSAGE))
                 .extracting(TurnItem::text).containsExactly("remember a=1", "OK, I will remember a.", "recall a",
                         "a is 1.");
