@@ -21,7 +21,12 @@ class FalseFailoverDrillTest {
     private static final Path AGENTS = RepositoryFiles.sampleAgents();
 
     private DrillReport drill(String chaos, int load) throws Exception {
-        DrillOptions options = new DrillOptions(6, 4, "sqlite", "lazy", AGENTS, null, 500, 3, 6, false, chaos, load);
+        return drill(chaos, load, false);
+    }
+
+    private DrillReport drill(String chaos, int load, boolean streaming) throws Exception {
+        DrillOptions options = new DrillOptions(6, 4, "sqlite", "lazy", AGENTS, null, 500, 3, 6, streaming, chaos,
+                load);
         DrillReport report = new Drill(options, () -> SqliteTurnJournal.open(dir.resolve(chaos + ".db")),
                 new RecordingProgress()).run();
         assertThat(report.continuityVerified()).as("failed: %s", report.failedRecalls()).isTrue();
@@ -57,6 +62,18 @@ class FalseFailoverDrillTest {
         assertThat(report.slowAnswersBeforeOutage()).isEqualTo(Drill.SLOW_ANSWERS);
         assertThat(report.suspicionsBeforeOutage()).isBetween(1L, (long) Drill.SLOW_ANSWERS);
         assertThat(report.throttledBeforeOutage()).isZero();
+    }
+
+    @Test
+    void streamedAnswersAfterTheClientsTimeOutAreEvidenceToo() throws Exception {
+        DrillReport report = drill("latency", 0, true);
+
+        // every turn streamed: a stream the primary never answered is evidence as a non-streamed time-out is (it was
+        // once asked again at once, with no burst: 0 here)
+        assertThat(report.streamedTurns()).isEqualTo(report.acknowledgedTurns());
+        assertThat(report.slowAnswersBeforeOutage()).isEqualTo(Drill.SLOW_ANSWERS);
+        assertThat(report.suspicionsBeforeOutage()).isBetween(1L, (long) Drill.SLOW_ANSWERS);
+        assertThat(report.duplicateItems()).isZero();
     }
 
     @Test
