@@ -306,7 +306,9 @@ public final class ContinuityClient implements AutoCloseable {
      * complete: the client retrieves the response by the id the stream announced (and lists the regional
      * conversation) and either adopts the answer the region finished or runs the turn again in the active region
      * (after a failover when the region is down), exactly once; the caller is told with {@link TurnEvent.Restarted}
-     * before the answer is told again from its start.
+     * before the answer is told again from its start. A streamed request the region never answered (no status before
+     * the time-out, a reset before it) is a call that got no answer, as for {@code send}: evidence for the failover,
+     * and when the region answers its probes the turn stays pending ({@link RegionUnavailableException}).
      */
     public TurnStream sendStreaming(String conversationKey, List<TurnItem> input, TurnOptions options) {
         java.util.Objects.requireNonNull(options, "options");
@@ -703,8 +705,9 @@ public final class ContinuityClient implements AutoCloseable {
 
     /**
      * With {@link TurnDurability#ANSWER_ONLY} a process that died between the service's answer and the
-     * journal write leaves a turn in the regional conversation that the journal lacks. Before this client's
-     * first turn on a conversation (or after another writer's), the active region's conversation is
+     * journal write leaves a turn in the regional conversation that the journal lacks, and so does an answer that
+     * came after the client's time-out. Before this client's first turn on a conversation (or after another
+     * writer's, or after a turn of its own whose call got no answer), the active region's conversation is
      * compared with the journal and such a turn is journaled as it stands there, so the journal and the
      * region never diverge. Costs one item listing per conversation per client, none on later turns.
      */
@@ -720,6 +723,7 @@ public final class ContinuityClient implements AutoCloseable {
         if (service == null || cursor == null || cursor.replayedThrough() != head.lastSequence()) {
             return head; // no conversation there yet, or it is behind: the catch-up replays from the journal
         }
+        awaitLateAnswer(key, head.lastSequence() + 1, region);
         List<StoredItem> items;
         try {
             items = service.listItems(cursor.conversationId());
@@ -743,7 +747,8 @@ public final class ContinuityClient implements AutoCloseable {
                 TokenUsage.NONE, clock.instant()));
         journal.append(adopted);
         LOG.warn("conversation '{}': region '{}' held {} item(s) of a turn no journal write acknowledged (a process "
-                + "stopped after the service answered); journaled them as turn {}", key, region,
+                + "stopped after the service answered, or the answer came after the client's time-out); journaled "
+                + "them as turn {}", key, region,
                 visible.size() - journaledItems, adopted.sequence());
         state.committedHere = adopted.sequence();
         return head(key);
@@ -820,6 +825,7 @@ public final class ContinuityClient implements AutoCloseable {
                 continue;
             }
             boolean responding = false;
+            long respondSent = 0;
             try {
                 List<TurnItem> input = pending.input();
                 TurnOptions options = TurnOptions.fromJson(pending.options());
@@ -860,6 +866,7 @@ public final class ContinuityClient implements AutoCloseable {
                         }
                     }
                     if (reply == null) {
+                        awaitLateAnswer(key, pending.sequence(), region);
                         LandedItems landed = LandedItems.inspect(service.listItems(cursor.conversationId()),
                                 committedItemCount(key, cursor.replayedThrough()), pending);
                         if (landed.state() == LandedItems.State.ANSWERED) {
@@ -879,6 +886,7 @@ public final class ContinuityClient implements AutoCloseable {
                 }
                 if (reply == null) {
                     responding = true;
+                    respondSent = System.nanoTime();
                     AgentReference agent = new AgentReference(pending.agentName(), pending.agentVersion());
                     List<TurnItem> sent = input;
                     String conversationId = cursor.conversationId();
@@ -916,6 +924,14 @@ public final class ContinuityClient implements AutoCloseable {
                 if (e.ambiguous()) {
                     uncertainRegion = region;
                 }
+                if (responding && e.ambiguous() && e.kind() == AgentServiceException.Kind.UNREACHABLE) {
+                    expectLateAnswer(key, region, respondSent);
+                }
+                if (responding && e.ambiguous() && !journaled) {
+                    // the region may hold this turn, which no journal write names: the next send looks
+                    // (adoptUnjournaledTurn) instead of building on a conversation the journal does not describe
+                    states.held(key).committedHere = -1;
+                }
                 attempt++;
                 if (sink != null && responding) {
                     // a streamed attempt failed: void what the caller saw of it. A stream the region started is
@@ -935,6 +951,41 @@ public final class ContinuityClient implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * The turn's call to {@code region}, sent at {@code sentNanos}, got no answer (a time-out, a reset): its answer may
+     * still land there. Until as long again as the call waited has passed, the conversation there is not looked at to
+     * decide whether the turn landed ({@link #awaitLateAnswer}): a look before an answer the service is still writing
+     * would send the turn a second time.
+     */
+    private void expectLateAnswer(String key, String region, long sentNanos) {
+        ConversationStates.State state = states.held(key);
+        long failed = System.nanoTime();
+        state.lateAnswerRegion = region;
+        state.lateAnswerUntilNanos = failed + Math.max(0, failed - sentNanos);
+    }
+
+    /**
+     * Waits, before the regional conversation decides whether the pending turn landed in {@code region}, until an
+     * answer to its call that got no answer there could have landed ({@link #expectLateAnswer}).
+     */
+    private void awaitLateAnswer(String key, long sequence, String region) {
+        ConversationStates.State state = states.held(key);
+        if (!region.equals(state.lateAnswerRegion)) {
+            return;
+        }
+        long left = state.lateAnswerUntilNanos - System.nanoTime();
+        if (left > 0) {
+            long millis = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left) + 1;
+            LOG.info("turn {} of '{}': its call to {} got no answer; waiting {} ms for an answer that may still land "
+                    + "before looking at the conversation there", sequence, key, region, millis);
+            if (!Pause.millis(millis)) {
+                throw new ContinuityException("interrupted while waiting for a late answer to turn " + sequence
+                        + " of conversation '" + key + "' in region '" + region + "'; the turn stays unresolved");
+            }
+        }
+        state.lateAnswerRegion = null;
     }
 
     /** True for a status a response does not leave ({@code queued} and {@code in_progress} are not). */

@@ -454,7 +454,11 @@ public final class Drill {
                 primaryPartitioned.set(false);
             }
             awaitHealthy(controller, primary.name());
-            progress.note(primary.name() + " answers again; failing back");
+            // the primary's copies as the traffic left them: failback replaces a copy that diverged (a turn that
+            // landed there twice, say) and cleans the old one up, so they are counted before it
+            DuplicateItems leftInPrimary = DuplicateItems.countAfterRestore(journal, regions.service(primary.name()));
+            progress.note(primary.name() + " answers again (" + leftInPrimary.items() + " duplicate items in its "
+                    + leftInPrimary.conversations() + " conversations as the traffic left them); failing back");
             failingBack.set(true);
             FailoverEvent.FailbackCompleted failback = controller.failback();
             toPrimary.add("before the switch", failback.beforeSwitch());
@@ -465,8 +469,8 @@ public final class Drill {
 
             progress.phase("list every conversation in " + primary.name() + " and " + secondary.name()
                     + " and count duplicate items");
-            DuplicateItems duplicates = DuplicateItems.count(journal,
-                    List.of(regions.service(primary.name()), regions.service(secondary.name())));
+            DuplicateItems duplicates = leftInPrimary.plus(DuplicateItems.count(journal,
+                    List.of(regions.service(primary.name()), regions.service(secondary.name()))));
             String streamed = traffic.streamedTurns.get() + " turns streamed, " + traffic.streamsCut.get()
                     + " cut mid-answer by the outage and completed in " + secondary.name() + "; "
                     + duplicates.items() + " duplicate items in " + duplicates.conversations()
@@ -802,14 +806,12 @@ public final class Drill {
                     }
                     // an answer after the client's time-out: the turn stays pending (it may have landed) and the
                     // region answers its probes; as an application would, the drill sends the message again, and
-                    // that send resolves the pending turn first
-                    progress.note(key + " turn " + turn + " got no answer in time (" + e.getMessage()
-                            + "); the region answers its probes: sent again");
-                } finally {
-                    if (events.outageNanos() < 0 && options.chaos().equals("latency")
-                            && System.nanoTime() - attempt >= CHAOS_CLIENT_TIMEOUT.toNanos()) {
+                    // that send resolves the pending turn first (after the answer could have landed)
+                    if (options.chaos().equals("latency") && System.nanoTime() - attempt >= CHAOS_CLIENT_TIMEOUT.toNanos()) {
                         slowAnswersBeforeOutage.incrementAndGet();
                     }
+                    progress.note(key + " turn " + turn + " got no answer in time (" + e.getMessage()
+                            + "); the region answers its probes: sent again");
                 }
             }
             long now = System.nanoTime();

@@ -16,10 +16,11 @@ import java.util.Map;
  * @param streamedTurns acknowledged turns that were streamed ({@code sendStreaming})
  * @param streamsCutByOutage streamed turns the outage cut after the caller had seen part of the answer (each
  *     told {@link dev.continuity.client.TurnEvent.Restarted}); each must complete in the secondary, exactly once
- * @param regionalConversationsListed live conversations of the drill's journal both regions list at the end of the
- *     drill (each region's conversations are listed; those naming a journaled conversation key are checked)
+ * @param regionalConversationsListed live conversations of the drill's journal listed and checked: the primary's
+ *     before failback (as the traffic left them; failback replaces a copy that diverged) and both regions' at the end
+ *     of the drill (each region's conversations are listed; those naming a journaled conversation key are checked)
  * @param duplicateItems items a regional conversation holds more often than its conversation's journal, summed over
- *     those conversations (must be 0)
+ *     those listings (must be 0)
  * @param continuityVerified every recall of a fact stored before the outage answered correctly in the
  *     secondary, no acknowledged turn was lost, every turn the outage cut mid-stream completed in the secondary,
  *     no regional conversation holds a duplicate item, and every regional copy matches the journal
@@ -58,8 +59,9 @@ import java.util.Map;
  * @param totalMillis wall time of the drill
  * @param throttledBeforeOutage calls to the primary the application saw answered 429 before the outage (the
  *     throttle chaos's storm; the SDK clients' own retries of the agents API are not counted)
- * @param slowAnswersBeforeOutage traffic sends before the outage that took the client's time-out or longer (the
- *     latency chaos's slow answers, streamed or not: each is evidence, its turn left pending and sent again; 0 otherwise)
+ * @param slowAnswersBeforeOutage traffic sends before the outage that got no answer within the client's time-out
+ *     (the latency chaos's slow answers, streamed or not: each is evidence, its turn left pending and sent again; 0
+ *     otherwise)
  * @param chaos what the primary suffered before the outage ({@code none}, {@code throttle}, {@code latency})
  * @param loadThreads CPU-burning threads that ran through the traffic ({@code --load}; 0 = none)
  * @param recovery where the time to recover went, each instant in ms after the outage

@@ -44,6 +44,28 @@ record DuplicateItems(long conversations, long items) {
         return new DuplicateItems(conversations, duplicates);
     }
 
+    /**
+     * {@link #count} in one region that has just come back from an outage: a listing that meets a connection the
+     * outage reset (the SDK client's pooled connections from before it) is listed again, on a new connection; a few
+     * times at most.
+     */
+    static DuplicateItems countAfterRestore(TurnJournal journal, AgentService region) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return count(journal, List.of(region));
+            } catch (dev.continuity.agentservice.AgentServiceException e) {
+                if (e.kind() != dev.continuity.agentservice.AgentServiceException.Kind.UNREACHABLE || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Both counts summed: the same regions listed at two moments, or other regions. */
+    DuplicateItems plus(DuplicateItems other) {
+        return new DuplicateItems(conversations + other.conversations, items + other.items);
+    }
+
     /** Items the region holds more often than the journal's turns do. */
     private static long beyondJournal(List<StoredItem> items, List<Turn> turns) {
         Map<List<String>, Long> journaled = new HashMap<>();

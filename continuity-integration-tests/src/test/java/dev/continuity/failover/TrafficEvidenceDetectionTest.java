@@ -22,6 +22,7 @@ import dev.continuity.foundry.FoundryClientFactory;
 import dev.continuity.foundry.FoundryClientOptions;
 import dev.continuity.foundry.FoundryCredentials;
 import dev.continuity.journal.Turn;
+import dev.continuity.journal.TurnDurability;
 import dev.continuity.journal.TurnItem;
 import dev.continuity.journal.TurnStatus;
 import dev.continuity.rehydrate.TwoRegions;
@@ -60,6 +61,10 @@ class TrafficEvidenceDetectionTest {
     private ContinuityClient client;
 
     private void start(FoundryAgentService primary) {
+        start(primary, TurnDurability.PENDING_INPUT);
+    }
+
+    private void start(FoundryAgentService primary, TurnDurability durability) {
         new AgentDeployer(regions.service(PRIMARY), regions.topology(), PRIMARY).deploy(agents);
         ConversationReplayer replayer = new ConversationReplayer(regions.journal, ReplayOptions.defaults()
                 .withRetry(RetrySettings.defaults().withBackoff(Duration.ofMillis(5), Duration.ofMillis(50))),
@@ -88,6 +93,7 @@ class TrafficEvidenceDetectionTest {
                 .activeRegion(controller)
                 .catchUp(replayer::catchUpCursor)
                 .failoverWait(WAIT)
+                .durability(durability)
                 .retry(ContinuityClient.DEFAULT_RETRY.withBackoff(Duration.ofMillis(10), Duration.ofMillis(100))
                         .withMaxRetryAfter(Duration.ofMillis(100)))
                 .build();
@@ -255,6 +261,54 @@ class TrafficEvidenceDetectionTest {
     }
 
     @Test
+    void aPendingTurnResolvedRightAfterItsCallGotNoAnswerWaitsForTheLateAnswerInsteadOfSendingTheTurnTwice() {
+        // the answer lands about 1.3 s after the call was sent, 0.3 s after the client stopped waiting at 1 s; the
+        // burst finds the region answering well before it lands
+        start(impatientPrimary(true, Duration.ofSeconds(1)));
+        regions.emulator.region(PRIMARY).resetServiceTimes();
+        regions.emulator.region(PRIMARY).faults().inject(
+                FaultRule.latency(Duration.ofMillis(1300)).onlyFor("POST", "/responses").times(1));
+        assertThatThrownBy(() -> client.send("c", "recall a")).isInstanceOf(RegionUnavailableException.class);
+
+        // resolved at once, as an application that sends again would: the region is looked at only once the answer
+        // could have landed (as long again as the call waited), so the turn is adopted, not sent a second time
+        assertThat(client.reconcilePendingTurns()).isEqualTo(1);
+
+        // the slow request has been handled (its answer stored) before the region's items are looked at
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (regions.emulator.region(PRIMARY).serviceTimes().maxMillis() < 1300) {
+            assertThat(System.nanoTime() - deadline).as("the slow request was never handled").isNegative();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+
+        assertThat(regions.journal.read("c", 1)).extracting(Turn::status)
+                .containsExactly(TurnStatus.COMMITTED, TurnStatus.COMMITTED);
+        assertThat(regions.regionItems("c", PRIMARY)).filteredOn(i -> i.type().equals(TurnItem.MESSAGE))
+                .extracting(TurnItem::text).containsExactly("remember a=1", "OK, I will remember a.", "recall a",
+                        "a is 1.");
+    }
+
+    @Test
+    void withAnswerOnlyTheNextTurnAfterACallThatGotNoAnswerJournalsTheLateAnswerFirstInsteadOfForkingTheConversation() {
+        start(impatientPrimary(true, Duration.ofSeconds(1)), TurnDurability.ANSWER_ONLY);
+        regions.emulator.region(PRIMARY).faults().inject(
+                FaultRule.latency(Duration.ofMillis(1300)).onlyFor("POST", "/responses").times(1));
+        assertThatThrownBy(() -> client.send("c", "recall a")).isInstanceOf(RegionUnavailableException.class);
+
+        // the next turn, sent at once: the region is looked at once the late answer could have landed, the turn it
+        // holds is journaled as it stands there, and the new turn follows it (the journal describes the region)
+        TurnResult next = client.send("c", "remember b=2");
+
+        assertThat(next.sequence()).isEqualTo(3);
+        List<Turn> turns = regions.journal.read("c", 1);
+        assertThat(turns).extracting(Turn::status).containsOnly(TurnStatus.COMMITTED).hasSize(3);
+        assertThat(turns.get(1).items()).extracting(TurnItem::text).containsExactly("recall a", "a is 1.");
+        assertThat(regions.regionItems("c", PRIMARY)).filteredOn(i -> i.type().equals(TurnItem.MESSAGE))
+                .extracting(TurnItem::text).containsExactly("remember a=1", "OK, I will remember a.", "recall a",
+                        "a is 1.", "remember b=2", "OK, I will remember b.");
+    }
+
+    @Test
     void aRegionThatGoesDarkRightAfterABurstFoundItAnsweringIsProbedAgainOnTheFirstRefusedCall() {
         // every call on a new connection, so the first call after the outage is refused: on a pooled connection
         // the outage's reset can reach the client's kernel after the request was written (seen once in CI under
@@ -338,8 +392,13 @@ class TrafficEvidenceDetectionTest {
      * every request asks for its connection to be closed after the answer ({@code Connection: close}).
      */
     private FoundryAgentService impatientPrimary(boolean pooled) {
+        return impatientPrimary(pooled, Duration.ofMillis(400));
+    }
+
+    /** As {@link #impatientPrimary(boolean)}, waiting {@code timeout} for an answer. */
+    private FoundryAgentService impatientPrimary(boolean pooled, Duration timeout) {
         String endpoint = regions.emulator.region(PRIMARY).projectEndpoint();
-        FoundryClientOptions.Builder options = FoundryClientOptions.builder().timeout(Duration.ofMillis(400));
+        FoundryClientOptions.Builder options = FoundryClientOptions.builder().timeout(timeout);
         if (!pooled) {
             options.clientOptions(new ClientOptions().setHeaders(List.of(new Header("Connection", "close"))));
         }

@@ -29,6 +29,13 @@ public final class ConversationStates {
         public long committedHere = -1;
         /** The head this client's last write produced, or null (taken by the next turn). */
         public ConversationHead headWrittenHere;
+        /** The region where a call that sent this conversation's turn got no answer in time, or null. */
+        public String lateAnswerRegion;
+        /**
+         * Until when ({@link System#nanoTime()}) an answer to that call may still land in {@link #lateAnswerRegion}:
+         * the conversation there is not looked at to decide whether to send the turn again before then.
+         */
+        public long lateAnswerUntilNanos;
 
         /** Ends the turn. */
         public void unlock() {
