@@ -924,7 +924,9 @@ public final class ContinuityClient implements AutoCloseable {
                 if (e.ambiguous()) {
                     uncertainRegion = region;
                 }
-                if (responding && e.ambiguous() && e.kind() == AgentServiceException.Kind.UNREACHABLE) {
+                if (responding && e.ambiguous() && e.kind() == AgentServiceException.Kind.UNREACHABLE
+                        && (sink == null || sink.responseId() == null)) {
+                    // (a stream that named its response is resolved by that response's status, not by waiting)
                     expectLateAnswer(key, region, respondSent);
                 }
                 if (responding && e.ambiguous() && !journaled) {
