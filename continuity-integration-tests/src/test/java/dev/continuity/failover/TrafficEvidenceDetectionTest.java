@@ -253,11 +253,7 @@ class TrafficEvidenceDetectionTest {
 
         awaitAssistantMessages(2);
         assertThat(client.reconcilePendingTurns()).isEqualTo(1);
-        assertThat(regions.journal.read("c", 1)).extracting(Turn::status)
-                .containsExactly(TurnStatus.COMMITTED, TurnStatus.COMMITTED);
-        assertThat(regions.regionItems("c", PRIMARY)).filteredOn(i -> i.type().equals(TurnItem.MESSAGE))
-                .extracting(TurnItem::text).containsExactly("remember a=1", "OK, I will remember a.", "recall a",
-                        "a is 1.");
+        assertRecallAnsweredOnce();
     }
 
     @Test
@@ -281,11 +277,7 @@ class TrafficEvidenceDetectionTest {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
 
-        assertThat(regions.journal.read("c", 1)).extracting(Turn::status)
-                .containsExactly(TurnStatus.COMMITTED, TurnStatus.COMMITTED);
-        assertThat(regions.regionItems("c", PRIMARY)).filteredOn(i -> i.type().equals(TurnItem.MESSAGE))
-                .extracting(TurnItem::text).containsExactly("remember a=1", "OK, I will remember a.", "recall a",
-                        "a is 1.");
+        assertRecallAnsweredOnce();
     }
 
     @Test
@@ -407,6 +399,15 @@ class TrafficEvidenceDetectionTest {
                 .openAIMaxRetries(0)
                 .options(options.build())
                 .build());
+    }
+
+    /** Both turns of "c" are committed, and the primary holds "recall a" and its answer once. */
+    private void assertRecallAnsweredOnce() {
+        assertThat(regions.journal.read("c", 1)).extracting(Turn::status)
+                .containsExactly(TurnStatus.COMMITTED, TurnStatus.COMMITTED);
+        assertThat(regions.regionItems("c", PRIMARY)).filteredOn(i -> i.type().equals(TurnItem.MESSAGE))
+                .extracting(TurnItem::text).containsExactly("remember a=1", "OK, I will remember a.", "recall a",
+                        "a is 1.");
     }
 
     /** Waits (observably, up to {@link #WAIT}) until the primary's copy of "c" holds {@code n} assistant messages. */
