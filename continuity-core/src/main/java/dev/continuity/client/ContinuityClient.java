@@ -857,6 +857,7 @@ public final class ContinuityClient implements AutoCloseable {
                             return commit(pending, region, stored, journaled, null);
                         }
                     }
+                    awaitLateAnswer(key, pending.sequence(), region);
                     if (reply == null && options.background()) {
                         reply = unfinishedResponse(service, cursor.conversationId()).orElse(null);
                         if (reply != null) {
@@ -866,7 +867,6 @@ public final class ContinuityClient implements AutoCloseable {
                         }
                     }
                     if (reply == null) {
-                        awaitLateAnswer(key, pending.sequence(), region);
                         LandedItems landed = LandedItems.inspect(service.listItems(cursor.conversationId()),
                                 committedItemCount(key, cursor.replayedThrough()), pending);
                         if (landed.state() == LandedItems.State.ANSWERED) {
@@ -924,9 +924,7 @@ public final class ContinuityClient implements AutoCloseable {
                 if (e.ambiguous()) {
                     uncertainRegion = region;
                 }
-                if (responding && e.ambiguous() && e.kind() == AgentServiceException.Kind.UNREACHABLE
-                        && (sink == null || sink.responseId() == null)) {
-                    // (a stream that named its response is resolved by that response's status, not by waiting)
+                if (responding && e.ambiguous()) {
                     expectLateAnswer(key, region, respondSent);
                 }
                 if (responding && e.ambiguous() && !journaled) {
@@ -956,10 +954,11 @@ public final class ContinuityClient implements AutoCloseable {
     }
 
     /**
-     * The turn's call to {@code region}, sent at {@code sentNanos}, got no answer (a time-out, a reset): its answer may
-     * still land there. Until as long again as the call waited has passed, the conversation there is not looked at to
-     * decide whether the turn landed ({@link #awaitLateAnswer}): a look before an answer the service is still writing
-     * would send the turn a second time.
+     * The turn's call to {@code region}, sent at {@code sentNanos}, failed after it was sent (a time-out, a reset, a 5xx
+     * such as a gateway's time-out): its answer may still land there. Until as long again as the call waited has
+     * passed, the conversation there is not looked at to decide whether the turn landed ({@link #awaitLateAnswer}): a
+     * look before an answer the service is still writing would send the turn a second time. (A cut stream that named
+     * its response is first asked by that id, within the same call; the window covers a later call too.)
      */
     private void expectLateAnswer(String key, String region, long sentNanos) {
         ConversationStates.State state = states.held(key);
