@@ -926,11 +926,11 @@ public final class ContinuityClient implements AutoCloseable {
                 }
                 if (responding && e.ambiguous()) {
                     expectLateAnswer(key, region, respondSent);
-                }
-                if (responding && e.ambiguous() && !journaled) {
-                    // the region may hold this turn, which no journal write names: the next send looks
-                    // (adoptUnjournaledTurn) instead of building on a conversation the journal does not describe
-                    states.held(key).committedHere = -1;
+                    if (!journaled) {
+                        // the region may hold this turn, which no journal write names: the next send looks
+                        // (adoptUnjournaledTurn) instead of building on a conversation the journal does not describe
+                        states.held(key).committedHere = -1;
+                    }
                 }
                 attempt++;
                 if (sink != null && responding) {
